@@ -1,0 +1,3 @@
+from dspygen.cli import main
+
+main()

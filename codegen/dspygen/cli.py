@@ -1,0 +1,153 @@
+"""The command line (click): the only place that prints and chooses exit codes.
+
+Exit codes: 0 ok, 1 errors in the input or stale output, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from dspygen import pipeline
+from dspygen.config import Target, find_pyproject, load_targets, make_target
+from dspygen.diagnostics import Sink, render
+from dspygen.ir.dump import to_json
+from dspygen.writer import Changes, apply
+
+
+def _report(sink: Sink) -> None:
+    for diagnostic in sink.sorted():
+        click.echo(render(diagnostic), err=True)
+
+
+def _base_and_targets(
+    files: tuple[Path, ...],
+    out: Path | None,
+    crate_name: str | None,
+    module_name: str | None,
+    templates: Path | None,
+    config: Path | None,
+    sink: Sink,
+) -> tuple[Path, list[Target]]:
+    pyproject = config or find_pyproject(Path.cwd())
+    base = pyproject.parent.resolve() if pyproject is not None else Path.cwd().resolve()
+    if files:
+        if out is None:
+            raise click.UsageError("--out is required when files are given")
+        target = make_target(list(files), out, crate_name, module_name, templates, sink)
+        return base, [target] if target is not None else []
+    if pyproject is None:
+        raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
+    targets = load_targets(pyproject, pyproject.name, sink)
+    if not targets and not sink.has_errors:
+        raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
+    return base, targets
+
+
+_target_options = [
+    click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
+    click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), help="Output crate directory."),
+    click.option("--crate-name", help="Cargo and Python package name (default: the output folder's name)."),
+    click.option("--module-name", help="Python module to import (default: the crate name)."),
+    click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
+                 help="A folder of templates overriding the shipped ones."),
+    click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
+                 help="pyproject.toml to read [tool.dspygen] from (default: the nearest one)."),
+]
+
+
+def target_options(func):  # type: ignore[no-untyped-def]
+    for option in reversed(_target_options):
+        func = option(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="dspygen-rs", prog_name="dspygen")
+def main() -> None:
+    """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
+
+
+def _plan(
+    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
+    templates: Path | None, config: Path | None, sink: Sink,
+) -> list[tuple[Target, Changes]]:
+    base, targets = _base_and_targets(files, out, crate_name, module_name, templates, config, sink)
+    planned = []
+    for target in targets:
+        changes = pipeline.changes(target, base, sink)
+        if changes is not None:
+            planned.append((target, changes))
+    return planned
+
+
+@main.command()
+@target_options
+@click.option("--verbose", "-v", is_flag=True, help="List every file written or removed.")
+def build(
+    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
+    templates: Path | None, config: Path | None, verbose: bool,
+) -> None:
+    """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
+    started = time.perf_counter()
+    sink = Sink()
+    planned = _plan(files, out, crate_name, module_name, templates, config, sink)
+    _report(sink)
+    if sink.has_errors:
+        sys.exit(1)
+    written = unchanged = removed = 0
+    for target, changes in planned:  # written only once every target rendered cleanly
+        apply(target.out, changes)
+        written += len(changes.write)
+        unchanged += len(changes.unchanged)
+        removed += len(changes.remove)
+        if verbose:
+            for rel in changes.write:
+                click.echo(f"wrote {target.out / rel}")
+            for rel in changes.remove:
+                click.echo(f"removed {target.out / rel}")
+    elapsed = time.perf_counter() - started
+    click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s")
+
+
+@main.command()
+@target_options
+@click.option("--diff/--quiet", default=True, help="Print a unified diff of stale files (default) or nothing.")
+def check(
+    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
+    templates: Path | None, config: Path | None, diff: bool,
+) -> None:
+    """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
+    sink = Sink()
+    planned = _plan(files, out, crate_name, module_name, templates, config, sink)
+    _report(sink)
+    if sink.has_errors:
+        sys.exit(1)
+    stale = [(target, changes) for target, changes in planned if changes.stale]
+    for target, changes in stale:
+        if diff:
+            for text in changes.diffs:
+                click.echo(text, nl=False)
+        click.echo(f"dspygen: {target.out} is stale ({len(changes.write)} to write, "
+                   f"{len(changes.remove)} to remove); run `dspygen build`", err=True)
+    if stale:
+        sys.exit(1)
+    click.echo(f"dspygen: {len(planned)} target(s) up to date")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+def schema(files: tuple[Path, ...]) -> None:
+    """Print the intermediate schema of FILES as sorted JSON."""
+    sink = Sink()
+    result = pipeline.read(list(files), Path.cwd().resolve(), sink)
+    _report(sink)
+    if sink.has_errors:
+        sys.exit(1)
+    click.echo(to_json(result), nl=False)
+
+
+

@@ -1,0 +1,105 @@
+"""Diagnostics: spans, the catalogue of codes, the sink and the one renderer.
+
+Every stage reports problems in the user's input here, as values. Nothing in this
+module raises for user input; a raise anywhere else in dspygen is an internal bug.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A place in a source file: 1-based line and column, path relative to the run."""
+
+    path: str
+    line: int
+    col: int
+
+    def render(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+class Level(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(enum.Enum):
+    """The catalogue: one code per kind of problem, with the hint users see."""
+
+    SYNTAX = ("DSG001", "fix the Python syntax error; dspygen reads the file without running it")
+    UNREADABLE = ("DSG002", "check that the file exists and is UTF-8 text")
+    UNSUPPORTED_TYPE = ("DSG010", "use one of the supported types listed in the README")
+    UNRESOLVED_NAME = ("DSG011", "define or import the name in a file given to dspygen")
+    BAD_TYPE_ARGS = ("DSG012", "give the generic the number of arguments Python expects")
+    DICT_KEY = ("DSG013", "use str keys: dict[str, T]")
+    LITERAL_VALUE = ("DSG014", "use string values in Literal[...]")
+    FORWARD_REF = ("DSG015", "a forward reference must be a string holding a type expression")
+    BARE_ANNOTATION = ("DSG020", "declare the field with dspy.InputField() or dspy.OutputField(), as DSPy requires")
+    FIELD_ARGUMENT = ("DSG021", "remove the argument or give it a literal value")
+    NON_STATIC = ("DSG022", "use a string literal or a module-level string constant")
+    STRING_SIGNATURE = ("DSG023", "write the signature as DSPy expects: \"a: T, b -> c: T\"")
+    DEPRECATED_ARGUMENT = ("DSG024", "remove it: DSPy ignores it since 3.0")
+    RESERVED_FIELD = ("DSG025", "rename the field: DSPy and pydantic reserve this name")
+    EMPTY_SIGNATURE = ("DSG026", "a signature needs at least one output field")
+    UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
+    ENUM_VALUE = ("DSG031", "give each member a string literal value")
+    NAME_COLLISION = ("DSG040", "rename one of the declarations so their Rust names differ")
+    INVALID_NAME = ("DSG041", "use a name made of ASCII letters, digits and underscores")
+    UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
+    CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
+    TOOL_MISSING = ("DSG060", "install the tool (make demo sets up everything)")
+    TOOL_FAILED = ("DSG061", "this is a dspygen bug: please report it with the input")
+    OUTPUT_PATH = ("DSG070", "choose an output directory inside the project")
+
+    @property
+    def id(self) -> str:
+        return self.value[0]
+
+    @property
+    def hint(self) -> str:
+        return self.value[1]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    level: Level
+    code: Code
+    message: str
+    span: Span | None
+    hint: str
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        s = self.span or Span("", 0, 0)
+        return (s.path, s.line, s.col, self.code.id, self.message)
+
+
+@dataclass
+class Sink:
+    """Collects diagnostics from every stage; the CLI renders them at the end."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(Level.ERROR, code, message, span, hint or code.hint))
+
+    def warning(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(Level.WARNING, code, message, span, hint or code.hint))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.level is Level.ERROR for d in self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        unique = {(d.sort_key(), d.level.value, d.hint): d for d in self.items}
+        return [unique[k] for k in sorted(unique)]
+
+
+def render(diagnostic: Diagnostic) -> str:
+    """`path:line:col: error[DSG010]: message` and an indented hint line."""
+    where = f"{diagnostic.span.render()}: " if diagnostic.span else ""
+    head = f"{where}{diagnostic.level.value}[{diagnostic.code.id}]: {diagnostic.message}"
+    return f"{head}\n  hint: {diagnostic.hint}"

@@ -1,0 +1,1 @@
+"""Frontends: read Python source into the IR."""

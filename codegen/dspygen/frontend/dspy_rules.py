@@ -1,0 +1,111 @@
+"""Frontend stage: DSPy's own rules, reproduced without importing dspy.
+
+Prefix inference, default instructions, reserved field names and the string
+signature grammar, each matching dspy 3.x (dspy/signatures/signature.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import libcst as cst
+
+# Field names DSPy or pydantic refuse on a Signature (TypeError / PydanticUserError).
+RESERVED_FIELDS = frozenset({"instructions", "signature", "fields", "model_config"})
+
+# Callables that take a string signature as their first argument.
+STRING_SIGNATURE_CALLS = frozenset(
+    {"dspy.Signature", "dspy.Predict", "dspy.ChainOfThought"}
+)
+SIGNATURE_BASES = frozenset(
+    {"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"}
+)
+INPUT_FIELD = frozenset({"dspy.InputField", "dspy.signatures.InputField", "dspy.signatures.field.InputField"})
+OUTPUT_FIELD = frozenset(
+    {"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"}
+)
+
+
+def infer_prefix(name: str) -> str:
+    """dspy.signatures.signature.infer_prefix, step for step."""
+    s1 = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    intermediate = re.sub("([a-z0-9])([A-Z])", r"\1_\2", s1)
+    spaced = re.sub(r"([a-zA-Z])(\d)", r"\1_\2", intermediate)
+    spaced = re.sub(r"(\d)([a-zA-Z])", r"\1_\2", spaced)
+    words = [w if w.isupper() else w.capitalize() for w in spaced.split("_")]
+    return " ".join(words)
+
+
+def default_prefix(name: str) -> str:
+    return infer_prefix(name) + ":"
+
+
+def default_desc(name: str) -> str:
+    return f"${{{name}}}"
+
+
+def default_instructions(inputs: list[str], outputs: list[str]) -> str:
+    """dspy's `_default_instructions`: the text used when a signature has no docstring."""
+    ins = ", ".join(f"`{n}`" for n in inputs)
+    outs = ", ".join(f"`{n}`" for n in outputs)
+    return f"Given the fields {ins}, produce the fields {outs}."
+
+
+@dataclass(frozen=True)
+class ParsedField:
+    name: str
+    annotation: cst.BaseExpression | None
+
+
+@dataclass(frozen=True)
+class ParsedSignature:
+    inputs: tuple[ParsedField, ...]
+    outputs: tuple[ParsedField, ...]
+    warnings: tuple[str, ...]
+
+
+class SignatureSyntaxError(ValueError):
+    pass
+
+
+def parse_string_signature(text: str) -> ParsedSignature:
+    """DSPy's grammar: exactly one `->`, each side a Python parameter list."""
+    if text.count("->") != 1:
+        raise SignatureSyntaxError(f"the signature {text!r} must contain exactly one '->'")
+    left, right = text.split("->")
+    warnings: list[str] = []
+    inputs = _parse_side(left, warnings)
+    outputs = _parse_side(right, warnings)
+    clash = sorted({f.name for f in inputs} & {f.name for f in outputs})
+    if clash:
+        raise SignatureSyntaxError(
+            f"input and output fields must have distinct names, but found duplicates: {', '.join(clash)}"
+        )
+    return ParsedSignature(inputs, outputs, tuple(warnings))
+
+
+def _parse_side(side: str, warnings: list[str]) -> tuple[ParsedField, ...]:
+    try:
+        module = cst.parse_module(f"def f({side}): pass\n")
+    except cst.ParserSyntaxError as exc:
+        raise SignatureSyntaxError(f"cannot parse {side.strip()!r}: {exc.message}") from None
+    func = module.body[0]
+    assert isinstance(func, cst.FunctionDef)
+    params = func.params
+    dropped = [p.name.value for p in (*params.posonly_params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            dropped.append(star.name.value)
+    if dropped:
+        warnings.append(f"DSPy silently drops the fields {', '.join(dropped)} (only plain parameters count)")
+    fields: dict[str, ParsedField] = {}
+    for param in params.params:
+        name = param.name.value
+        if param.default is not None:
+            warnings.append(f"DSPy ignores the default given to `{name}`")
+        if name in fields:
+            warnings.append(f"DSPy keeps one field `{name}` of the duplicates, typed as the last")
+        annotation = param.annotation.annotation if param.annotation is not None else None
+        fields[name] = ParsedField(name, annotation)
+    return tuple(fields.values())

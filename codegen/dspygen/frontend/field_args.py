@@ -1,0 +1,128 @@
+"""Frontend stage: the arguments of Field(...), InputField(...) and OutputField(...).
+
+Only literal values are read (strings, numbers, module-level string constants); an
+argument that would need running code, or that dspygen cannot mirror yet, is reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from dspygen.diagnostics import Code, Sink
+from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.ir import nodes
+
+# Arguments that only feed JSON schema or docs: they change no JSON and no validation.
+SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra"})
+DEPRECATED_DSPY = frozenset({"format", "parser"})
+
+
+@dataclass
+class FieldArgs:
+    default: nodes.Default | None = None
+    description: str | None = None
+    alias: str | None = None
+    desc: str | None = None
+    prefix: str | None = None
+    failed: bool = False
+
+
+def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | None:
+    return index.symbol(module, call.func)
+
+
+def read_call_args(
+    index: Index, module: SourceModule, call: cst.Call, sink: Sink, *, model_field: bool
+) -> FieldArgs:
+    """Read a pydantic Field(...) (model_field) or a dspy InputField/OutputField(...)."""
+    out = FieldArgs()
+    for position, arg in enumerate(call.args):
+        key = arg.keyword.value if arg.keyword is not None else None
+        if arg.star:
+            sink.error(Code.NON_STATIC, "`*`/`**` arguments cannot be read statically", module.span(arg))
+            out.failed = True
+        elif key is None and model_field and position == 0:
+            if not (isinstance(arg.value, cst.Ellipsis)):
+                out.default = read_default(index, module, arg.value, sink)
+                out.failed |= out.default is None
+        elif key is None:
+            sink.error(Code.FIELD_ARGUMENT, "positional arguments are not read here", module.span(arg))
+            out.failed = True
+        elif key in SCHEMA_ONLY:
+            continue
+        elif model_field and key == "default":
+            out.default = read_default(index, module, arg.value, sink)
+            out.failed |= out.default is None
+        elif model_field and key == "default_factory":
+            out.default = _factory(index, module, arg.value, sink)
+            out.failed |= out.default is None
+        elif key in {"description", "alias"} or (not model_field and key in {"desc", "prefix"}):
+            text = _static_string(module, arg.value)
+            if text is None:
+                sink.error(Code.NON_STATIC, f"`{key}` must be a static string", module.span(arg.value))
+                out.failed = True
+            else:
+                setattr(out, key, text)
+        elif not model_field and key in DEPRECATED_DSPY:
+            sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
+        else:
+            sink.error(Code.FIELD_ARGUMENT, f"the field argument `{key}` is not supported yet", module.span(arg))
+            out.failed = True
+    return out
+
+
+def _static_string(module: SourceModule, node: cst.BaseExpression) -> str | None:
+    value = string_value(node)
+    if value is None and isinstance(node, cst.Name):
+        value = module.constants.get(node.value)
+    return value
+
+
+def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
+    symbol = index.symbol(module, node)
+    if symbol in {"builtins.list", "builtins.dict"}:
+        return nodes.Default("factory", factory="list" if symbol == "builtins.list" else "dict")
+    sink.error(Code.NON_STATIC, "only `list` and `dict` are supported as default_factory", module.span(node))
+    return None
+
+
+def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
+    """A literal default value, or an enum member (`Color.RED`)."""
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name | cst.Attribute):
+        owner = index.symbol(module, node.value)
+        if owner is not None and index.class_of(owner) is not None:
+            found = index.class_of(owner)
+            assert found is not None
+            return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
+    ok, value = literal_value(node)
+    if ok:
+        return nodes.Default("value", value=value)
+    sink.error(Code.NON_STATIC, "the default must be a literal value", module.span(node))
+    return None
+
+
+def literal_value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
+    """Evaluate a literal expression without running code."""
+    text = string_value(node)
+    if text is not None:
+        return True, text
+    if isinstance(node, cst.Integer | cst.Float):
+        return True, node.evaluated_value
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        ok, inner = literal_value(node.expression)
+        if ok and isinstance(inner, int | float) and not isinstance(inner, bool):
+            return True, -inner
+        return False, None
+    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
+        return True, {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.List | cst.Tuple) and not node.elements:
+        return True, []
+    if isinstance(node, cst.List):
+        items = [literal_value(e.value) for e in node.elements if isinstance(e, cst.Element)]
+        if len(items) == len(node.elements) and all(ok for ok, _ in items):
+            return True, [v for _, v in items]
+    if isinstance(node, cst.Dict) and not node.elements:
+        return True, {}
+    return False, None

@@ -1,0 +1,245 @@
+"""Frontend stage: the files of a source set and the names they bind.
+
+Loads and parses each file (libcst; nothing is imported or executed), works out the
+module path Python would give it, and resolves names across the set: imports,
+relative imports, aliases and re-exports. It knows nothing of models or signatures.
+"""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from dspygen.diagnostics import Code, Sink, Span
+
+
+@dataclass
+class SourceModule:
+    """One parsed file of the set."""
+
+    path: Path
+    display: str
+    module: str
+    root: Path
+    is_package: bool
+    tree: cst.Module
+    positions: dict[cst.CSTNode, CodeRange]
+    lines: list[str]
+    imports: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, cst.ClassDef] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+
+    def span(self, node: cst.CSTNode) -> Span:
+        pos = self.positions.get(node)
+        if pos is None:
+            return Span(self.display, 1, 1)
+        return Span(self.display, pos.start.line, pos.start.column + 1)
+
+    @property
+    def package(self) -> str:
+        return self.module if self.is_package else self.module.rpartition(".")[0]
+
+
+def module_path(path: Path) -> tuple[str, Path, bool]:
+    """The dotted module name and sys.path root of `path`, walking up through packages."""
+    is_package = path.name == "__init__.py"
+    parts = [] if is_package else [path.stem]
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts), folder, is_package
+
+
+def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
+    """Parse every file; unreadable or unparsable files become diagnostics."""
+    modules = []
+    for path in sorted({p.resolve() for p in paths}):
+        display = _display(path, base)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            sink.error(Code.UNREADABLE, f"cannot read {display}: {exc}", Span(display, 1, 1))
+            continue
+        try:
+            wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+            positions = dict(wrapper.resolve(PositionProvider))
+        except cst.ParserSyntaxError as exc:
+            where = Span(display, exc.raw_line, exc.raw_column + 1)
+            sink.error(Code.SYNTAX, f"invalid Python syntax: {exc.message}", where)
+            continue
+        except RecursionError:
+            sink.error(Code.SYNTAX, "the file nests too deeply to parse", Span(display, 1, 1))
+            continue
+        name, root, is_package = module_path(path)
+        module = SourceModule(
+            path, display, name, root, is_package, wrapper.module, positions, text.splitlines()
+        )
+        _index(module)
+        modules.append(module)
+    return modules
+
+
+def _display(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _index(module: SourceModule) -> None:
+    """Record top-level imports, classes (with nested ones) and string constants."""
+    for stmt in module.tree.body:
+        if isinstance(stmt, cst.ClassDef):
+            _index_class(module, stmt, "")
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                _index_small(module, small)
+        elif isinstance(stmt, cst.If | cst.Try):
+            # `if TYPE_CHECKING:` and `try: import x` bind names too.
+            for inner in _nested_statements(stmt):
+                for small in inner.body:
+                    _index_small(module, small)
+
+
+def _nested_statements(stmt: cst.If | cst.Try) -> list[cst.SimpleStatementLine]:
+    out = []
+    for node in (stmt.body, getattr(stmt, "orelse", None)):
+        if isinstance(node, cst.IndentedBlock):
+            out.extend(s for s in node.body if isinstance(s, cst.SimpleStatementLine))
+    return out
+
+
+def _index_class(module: SourceModule, node: cst.ClassDef, prefix: str) -> None:
+    qualname = f"{prefix}{node.name.value}"
+    module.classes[qualname] = node
+    if isinstance(node.body, cst.IndentedBlock):
+        for stmt in node.body.body:
+            if isinstance(stmt, cst.ClassDef):
+                _index_class(module, stmt, qualname + ".")
+
+
+def _index_small(module: SourceModule, small: cst.BaseSmallStatement) -> None:
+    if isinstance(small, cst.Import):
+        for alias in small.names:
+            dotted = _dotted(alias.name)
+            if alias.asname is not None:
+                module.imports[_asname(alias)] = dotted
+            else:
+                head = dotted.split(".")[0]
+                module.imports[head] = head
+    elif isinstance(small, cst.ImportFrom) and not isinstance(small.names, cst.ImportStar):
+        source = _import_source(module, small)
+        for alias in small.names:
+            name = _dotted(alias.name)
+            local = _asname(alias) if alias.asname is not None else name
+            module.imports[local] = f"{source}.{name}" if source else name
+    elif isinstance(small, cst.Assign) and len(small.targets) == 1:
+        target = small.targets[0].target
+        value = string_value(small.value)
+        if isinstance(target, cst.Name) and value is not None:
+            module.constants[target.value] = value
+    elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+        value = string_value(small.value) if small.value is not None else None
+        if value is not None:
+            module.constants[small.target.value] = value
+
+
+def _asname(alias: cst.ImportAlias) -> str:
+    assert alias.asname is not None
+    name = alias.asname.name
+    return name.value if isinstance(name, cst.Name) else ""
+
+
+def _import_source(module: SourceModule, node: cst.ImportFrom) -> str:
+    base = _dotted(node.module) if node.module is not None else ""
+    if not node.relative:
+        return base
+    parts = module.package.split(".") if module.package else []
+    up = len(node.relative) - 1
+    parts = parts[: len(parts) - up] if up else parts
+    return ".".join([*parts, base] if base else parts)
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def string_value(node: cst.BaseExpression | None) -> str | None:
+    """The value of a plain (non-f, non-bytes) string literal, else None."""
+    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+class Index:
+    """Resolves names used in one module to dotted symbols, following the set's files."""
+
+    def __init__(self, modules: list[SourceModule]) -> None:
+        self.by_name = {m.module: m for m in modules}
+
+    def symbol(self, module: SourceModule, expr: cst.BaseExpression) -> str | None:
+        """`dspy.Signature` -> "dspy.Signature"; `Answer` -> "pkg.models.Answer"."""
+        if isinstance(expr, cst.Name):
+            name = expr.value
+            if name in module.classes:
+                return f"{module.module}.{name}"
+            if name in module.imports:
+                return self.canonical(module, module.imports[name])
+            if hasattr(builtins, name) or name == "None":
+                return f"builtins.{name}"
+            return None
+        if isinstance(expr, cst.Attribute):
+            head = self.symbol(module, expr.value)
+            return None if head is None else self.canonical(module, f"{head}.{expr.attr.value}")
+        return None
+
+    def canonical(self, importer: SourceModule, dotted: str, depth: int = 0) -> str:
+        """Follow re-exports inside the set so each class has one symbol."""
+        found = self.locate(dotted, importer)
+        if found is None or depth > 20:
+            return dotted
+        module, rest = found
+        if not rest:
+            return module.module
+        head, _, tail = rest.partition(".")
+        if rest in module.classes or head in module.classes:
+            return f"{module.module}.{rest}"
+        if head in module.imports:
+            target = module.imports[head] + (f".{tail}" if tail else "")
+            return self.canonical(module, target, depth + 1)
+        return f"{module.module}.{rest}"
+
+    def locate(self, dotted: str, importer: SourceModule) -> tuple[SourceModule, str] | None:
+        """The set module a dotted name starts with, and the rest of the name."""
+        candidates = [dotted]
+        if importer.package:
+            # `from models import X` next to models.py: Python finds it when the
+            # importing file's folder is on sys.path, as when run as a script.
+            candidates.append(f"{importer.package}.{dotted}")
+        for candidate in candidates:
+            parts = candidate.split(".")
+            for cut in range(len(parts), 0, -1):
+                module = self.by_name.get(".".join(parts[:cut]))
+                if module is not None:
+                    return module, ".".join(parts[cut:])
+        return None
+
+    def class_of(self, symbol: str) -> tuple[SourceModule, str] | None:
+        """The set module and qualname of a class symbol, if the set defines it."""
+        for name, module in self.by_name.items():
+            prefix = f"{name}." if name else ""
+            if symbol.startswith(prefix):
+                qualname = symbol[len(prefix) :]
+                if qualname in module.classes:
+                    return module, qualname
+        return None

@@ -1,0 +1,55 @@
+"""Frontend stage (default): read signatures, models and enums from source with libcst.
+
+Never imports or executes the files it reads, and never imports dspy: classes are
+recognised by what their bases resolve to (`dspy.Signature`, `pydantic.BaseModel`,
+`enum.Enum`), through imports and aliases across the set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import libcst as cst
+
+from dspygen.diagnostics import Code, Sink
+from dspygen.frontend import dspy_rules
+from dspygen.frontend.classes import ClassReader
+from dspygen.frontend.resolve import Index, load
+from dspygen.frontend.string_signatures import find_string_signatures
+from dspygen.ir import nodes
+
+Kind = Literal["signature", "model", "enum"]
+
+
+def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
+    """Read the files at `paths` (displayed relative to `base`) into a Schema."""
+    modules = load(paths, base, sink)
+    index = Index(modules)
+    reader = ClassReader(index, sink)
+    for module in sorted(modules, key=lambda m: (m.module, m.display)):
+        for qualname in module.classes:
+            reader.read_class(module, qualname)
+    signatures = list(reader.signatures.values())
+    for module in sorted(modules, key=lambda m: (m.module, m.display)):
+        signatures.extend(find_string_signatures(module, index, reader, sink))
+    sources = tuple(
+        nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules
+    )
+    return nodes.Schema(
+        schema_version=nodes.SCHEMA_VERSION,
+        sources=tuple(sorted(sources, key=lambda s: s.path)),
+        models=tuple(reader.models.values()),
+        enums=tuple(reader.enums.values()),
+        signatures=tuple(signatures),
+    )
+
+
+def _rel_root(root: Path, base: Path) -> str:
+    try:
+        return root.relative_to(base).as_posix() or "."
+    except ValueError:
+        return root.as_posix()
+
+
+__all__ = ["read", "dspy_rules", "cst"]

@@ -1,0 +1,204 @@
+"""Frontend stage: string signatures ("question -> answer: str") given to DSPy calls.
+
+Finds `dspy.Signature("...")`, `dspy.Predict("...")` and `dspy.ChainOfThought("...")`,
+parses the string with DSPy's grammar, resolves custom types from the enclosing module
+(inside generics too, which DSPy itself cannot), and names each signature after where
+it stands: the assigned variable, prefixed by enclosing classes (`RAG.generate`), or an
+explicit `# dspygen: name=Name` comment on the call's line or the line above.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import dspy_rules as rules
+from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend.static_types import TypeContext, convert
+from dspygen.frontend.static_types import text as text_of
+from dspygen.ir import nodes
+from dspygen.ir import types as t
+
+if TYPE_CHECKING:
+    from dspygen.frontend.classes import ClassReader
+
+PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self, module: SourceModule, index: Index) -> None:
+        self.module = module
+        self.index = index
+        self.classes: list[str] = []
+        self.targets: list[str | None] = []
+        self.found: list[tuple[cst.Call, str | None, tuple[str, ...]]] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        self.targets.append(_target(node.targets[0].target) if len(node.targets) == 1 else None)
+
+    def leave_Assign(self, original_node: cst.Assign) -> None:
+        self.targets.pop()
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.targets.append(_target(node.target))
+
+    def leave_AnnAssign(self, original_node: cst.AnnAssign) -> None:
+        self.targets.pop()
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if self.index.symbol(self.module, node.func) in rules.STRING_SIGNATURE_CALLS:
+            target = self.targets[-1] if self.targets else None
+            self.found.append((node, target, tuple(self.classes)))
+
+
+def _target(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+        return node.attr.value
+    return None
+
+
+def find_string_signatures(
+    module: SourceModule, index: Index, reader: ClassReader, sink: Sink
+) -> list[nodes.Signature]:
+    finder = _Finder(module, index)
+    module.tree.visit(finder)
+    out = []
+    for call, target, classes in finder.found:
+        arg = _signature_arg(call)
+        if arg is None:
+            continue  # a class or variable given: not a string signature
+        span = module.span(call)
+        text = string_value(arg)
+        if text is None:
+            sink.error(Code.NON_STATIC, "the signature string must be a literal", module.span(arg))
+            continue
+        name = _explicit_name(module, span) or (".".join([*classes, target]) if target else None)
+        if name is None:
+            sink.error(
+                Code.STRING_SIGNATURE,
+                "cannot name this string signature from where it stands",
+                span,
+                hint="assign it to a variable or add `# dspygen: name=MyName` on its line",
+            )
+            continue
+        signature = _build(module, index, reader, sink, call, text, name, span)
+        if signature is not None:
+            out.append(signature)
+    return out
+
+
+def _signature_arg(call: cst.Call) -> cst.BaseExpression | None:
+    for position, arg in enumerate(call.args):
+        key = arg.keyword.value if arg.keyword is not None else None
+        if (key is None and position == 0) or key == "signature":
+            if isinstance(arg.value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+                return arg.value
+    return None
+
+
+def _explicit_name(module: SourceModule, span: Span) -> str | None:
+    for line_no in (span.line, span.line - 1):
+        if 1 <= line_no <= len(module.lines):
+            line = module.lines[line_no - 1]
+            if line_no != span.line and not line.lstrip().startswith("#"):
+                continue
+            match = PRAGMA.search(line)
+            if match:
+                return match.group(1)
+    return None
+
+
+def _instructions_arg(module: SourceModule, call: cst.Call, sink: Sink) -> tuple[bool, str | None]:
+    for position, arg in enumerate(call.args):
+        key = arg.keyword.value if arg.keyword is not None else None
+        if (key is None and position == 1) or key == "instructions":
+            value = string_value(arg.value)
+            if value is None and isinstance(arg.value, cst.Name):
+                value = module.constants.get(arg.value.value)
+            if value is None:
+                sink.error(Code.NON_STATIC, "instructions must be a static string", module.span(arg.value))
+                return False, None
+            return True, value
+    return True, None
+
+
+def _build(
+    module: SourceModule,
+    index: Index,
+    reader: ClassReader,
+    sink: Sink,
+    call: cst.Call,
+    text: str,
+    name: str,
+    span: Span,
+) -> nodes.Signature | None:
+    try:
+        parsed = rules.parse_string_signature(text)
+    except rules.SignatureSyntaxError as exc:
+        sink.error(Code.STRING_SIGNATURE, str(exc), span)
+        return None
+    for warning in parsed.warnings:
+        sink.warning(Code.STRING_SIGNATURE, warning, span)
+    ok, instructions = (True, None)
+    if index.symbol(module, call.func) == "dspy.Signature":
+        ok, instructions = _instructions_arg(module, call, sink)
+    custom: dict[str, str] = {}
+
+    def named(symbol: str, expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
+        result = reader.named(symbol, expr, ctx)
+        if isinstance(result, t.Named):
+            custom[text_of(expr)] = result.ref
+        return result
+
+    ctx = TypeContext(module, index, sink, named, anchor=call)
+    fields = []
+    for role, side in (("input", parsed.inputs), ("output", parsed.outputs)):
+        for field in side:
+            if field.name in rules.RESERVED_FIELDS or field.name.startswith("_"):
+                sink.error(Code.RESERVED_FIELD, f"DSPy cannot use `{field.name}` as a field name", span)
+                ok = False
+                continue
+            ftype = t.STR if field.annotation is None else convert(field.annotation, ctx)
+            if ftype is None:
+                ok = False
+                continue
+            fields.append(
+                nodes.SignatureField(
+                    field.name,
+                    "input" if role == "input" else "output",
+                    ftype,
+                    rules.default_desc(field.name),
+                    rules.default_prefix(field.name),
+                    field.annotation is None and role == "input",
+                    span,
+                )
+            )
+    if not ok:
+        return None
+    if instructions is None:
+        instructions = rules.default_instructions(
+            [f.name for f in parsed.inputs], [f.name for f in parsed.outputs]
+        )
+    return nodes.Signature(
+        f"{module.module}:{name}",
+        name.rpartition(".")[2],
+        module.module,
+        "string",
+        name,
+        text,
+        instructions,
+        tuple(fields),
+        tuple(nodes.CustomType(k, v) for k, v in sorted(custom.items())),
+        span,
+    )

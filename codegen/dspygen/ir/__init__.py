@@ -1,0 +1,1 @@
+"""The intermediate schema: Python facts only, frozen, target-neutral."""

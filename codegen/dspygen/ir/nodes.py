@@ -1,0 +1,126 @@
+"""IR stage: declarations (models, enums, signatures) and the Schema that holds them.
+
+Only Python facts live here: names as Python spells them, docs, defaults, spans and the
+module each declaration belongs to. Lowering decides everything about Rust.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, TypeAlias
+
+from dspygen.diagnostics import Span
+from dspygen.ir.types import Type
+
+SCHEMA_VERSION = 1
+
+JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+
+
+@dataclass(frozen=True)
+class Default:
+    """A field default: a JSON-able literal, an empty container factory, or an enum member."""
+
+    kind: Literal["value", "factory", "enum_member"]
+    value: JsonValue = None
+    factory: Literal["list", "dict", ""] = ""
+    member: str = ""
+
+
+@dataclass(frozen=True)
+class ModelField:
+    name: str
+    type: Type
+    default: Default | None
+    description: str | None
+    alias: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Model:
+    """A pydantic BaseModel subclass; `fields` are in pydantic's order (bases first)."""
+
+    id: str
+    name: str
+    module: str
+    qualname: str
+    doc: str | None
+    fields: tuple[ModelField, ...]
+    extra: Literal["ignore", "forbid"]
+    span: Span
+
+
+@dataclass(frozen=True)
+class EnumMember:
+    name: str
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Enum:
+    id: str
+    name: str
+    module: str
+    qualname: str
+    doc: str | None
+    members: tuple[EnumMember, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    name: str
+    role: Literal["input", "output"]
+    type: Type
+    desc: str
+    prefix: str
+    type_undefined: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class CustomType:
+    """A name used inside a string signature and the declaration it resolves to."""
+
+    name: str
+    ref: str
+
+
+@dataclass(frozen=True)
+class Signature:
+    """A DSPy signature: a class, or a string given to Signature/Predict/ChainOfThought."""
+
+    id: str
+    name: str
+    module: str
+    form: Literal["class", "string"]
+    qualname: str
+    text: str
+    instructions: str
+    fields: tuple[SignatureField, ...]
+    custom_types: tuple[CustomType, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    module: str
+    root: str
+
+
+@dataclass(frozen=True)
+class Schema:
+    schema_version: int
+    sources: tuple[Source, ...]
+    models: tuple[Model, ...]
+    enums: tuple[Enum, ...]
+    signatures: tuple[Signature, ...]
+
+    def declaration(self, ref: str) -> Model | Enum:
+        for decl in (*self.models, *self.enums):
+            if decl.id == ref:
+                return decl
+        raise KeyError(ref)

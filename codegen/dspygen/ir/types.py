@@ -1,0 +1,90 @@
+"""IR stage: the closed union of Python types that dspygen understands.
+
+Types are Python facts (`list[str]`, `Optional[Answer]`), never Rust ones. Each node is
+frozen and hashable, and `kind` names it in the JSON dump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal, TypeAlias
+
+PrimitiveName = Literal["str", "int", "float", "bool", "none"]
+LiteralValue: TypeAlias = str
+
+
+@dataclass(frozen=True)
+class Primitive:
+    kind: ClassVar[str] = "primitive"
+    name: PrimitiveName
+
+
+@dataclass(frozen=True)
+class ListOf:
+    kind: ClassVar[str] = "list"
+    item: Type
+
+
+@dataclass(frozen=True)
+class DictOf:
+    kind: ClassVar[str] = "dict"
+    key: Type
+    value: Type
+
+
+@dataclass(frozen=True)
+class OptionalOf:
+    kind: ClassVar[str] = "optional"
+    inner: Type
+
+
+@dataclass(frozen=True)
+class LiteralOf:
+    kind: ClassVar[str] = "literal"
+    values: tuple[LiteralValue, ...]
+
+
+@dataclass(frozen=True)
+class Named:
+    """A reference to a model or enum declared in the source set, by its IR id."""
+
+    kind: ClassVar[str] = "named"
+    ref: str
+
+
+Type: TypeAlias = Primitive | ListOf | DictOf | OptionalOf | LiteralOf | Named
+
+STR = Primitive("str")
+
+
+def children(t: Type) -> tuple[Type, ...]:
+    """The direct type arguments of `t`."""
+    if isinstance(t, ListOf):
+        return (t.item,)
+    if isinstance(t, DictOf):
+        return (t.key, t.value)
+    if isinstance(t, OptionalOf):
+        return (t.inner,)
+    return ()
+
+
+def refs(t: Type) -> list[str]:
+    """Every Named reference inside `t`, in order."""
+    if isinstance(t, Named):
+        return [t.ref]
+    return [r for c in children(t) for r in refs(c)]
+
+
+def python_text(t: Type, names: dict[str, str]) -> str:
+    """The type as Python source, with `names` giving the class name of each ref."""
+    if isinstance(t, Primitive):
+        return "None" if t.name == "none" else t.name
+    if isinstance(t, ListOf):
+        return f"list[{python_text(t.item, names)}]"
+    if isinstance(t, DictOf):
+        return f"dict[{python_text(t.key, names)}, {python_text(t.value, names)}]"
+    if isinstance(t, OptionalOf):
+        return f"{python_text(t.inner, names)} | None"
+    if isinstance(t, LiteralOf):
+        return "Literal[" + ", ".join(repr(v) for v in t.values) + "]"
+    return names[t.ref]

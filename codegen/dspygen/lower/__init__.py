@@ -1,0 +1,1 @@
+"""Lowering: every Rust decision, made in Python, into a render-ready view."""

@@ -1,0 +1,106 @@
+"""Lowering stage: the naming authority. Python names -> Rust identifiers.
+
+Every Rust identifier dspygen emits comes from here, with the serde rename that keeps
+the Python spelling on the wire. Keywords become raw identifiers (`r#type`) or, for
+the few that cannot be raw (`self`, `crate`, ...), a trailing underscore.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Strict and reserved keywords of Rust 2021.
+KEYWORDS = frozenset(
+    """as async await break const continue crate dyn else enum extern false fn for if impl in
+    let loop match mod move mut pub ref return self Self static struct super trait true type
+    unsafe use where while abstract become box do final gen macro override priv try typeof
+    unsized virtual yield""".split()
+)
+# Keywords that `r#` cannot escape.
+NOT_RAW = frozenset({"self", "Self", "super", "crate", "_"})
+# Type names the generated code relies on; a user type by these names would shadow them.
+RESERVED_TYPES = frozenset(
+    """Option Some None Result Ok Err Box String Vec Self IndexMap Serialize Deserialize
+    Signature SignatureInput SignatureOutput Predict Prediction FieldMeta FieldKind
+    PythonSignature PyAny PyResult PyErr PyDict PyType Python Bound Borrowed Py""".split()
+)
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class RustName:
+    """A Rust identifier and the wire name serde must use when they differ."""
+
+    ident: str
+    rename: str | None
+
+
+def is_ascii_identifier(name: str) -> bool:
+    return bool(IDENT.match(name))
+
+
+def split_words(name: str) -> list[str]:
+    """`camelCase` / `snake_case` / `HTTPServer2` -> lowercase-insensitive word list."""
+    words: list[str] = []
+    for chunk in re.split(r"[^A-Za-z0-9]+", name):
+        words.extend(re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+|[A-Z]", chunk))
+    return words
+
+
+def snake(name: str) -> str:
+    return "_".join(w.lower() for w in split_words(name))
+
+
+def pascal(name: str) -> str:
+    return "".join(w[:1].upper() + w[1:].lower() for w in split_words(name))
+
+
+def field_name(python: str) -> RustName:
+    """A struct field: snake_case, keywords escaped, renamed on the wire when it differs."""
+    base = snake(python) or "field"
+    if base[0].isdigit():
+        base = f"f_{base}"
+    if base in NOT_RAW:
+        ident = f"{base}_"
+    elif base in KEYWORDS:
+        ident = f"r#{base}"
+    else:
+        ident = base
+    wire = ident.removeprefix("r#")
+    return RustName(ident, None if wire == python else python)
+
+
+def type_name(python: str) -> str:
+    """A type: the Python class name when it is already UpperCamelCase, else PascalCase."""
+    if is_ascii_identifier(python) and python[0].isupper() and "_" not in python:
+        return python
+    converted = pascal(python) or "Type"
+    return f"T{converted}" if converted[0].isdigit() else converted
+
+
+def qualified_type_name(qualname: str) -> str:
+    """`RAG.generate_answer` -> `RAGGenerateAnswer`: each part as a type name, joined."""
+    return "".join(type_name(part) for part in qualname.split("."))
+
+
+def variant_name(python: str) -> str:
+    """An enum variant from a member name or a Literal value."""
+    converted = pascal(python)
+    if not converted:
+        return "Empty" if python == "" else "Value"
+    return f"V{converted}" if converted[0].isdigit() else converted
+
+
+def needs_acronym_allow(ident: str) -> bool:
+    """clippy::upper_case_acronyms fires on all-caps type names such as `QA`."""
+    return len(ident) > 1 and ident.isupper()
+
+
+def static_name(ident: str) -> str:
+    """SCREAMING_SNAKE for statics derived from a type name."""
+    return snake(ident).upper()
+
+
+def fn_suffix(ident: str) -> str:
+    return snake(ident)

@@ -1,0 +1,80 @@
+"""Lowering stage: the `use` lines of each generated Rust module.
+
+Computed from what the module will contain, so the output has no unused imports
+(the generated crate must pass `cargo clippy -- -D warnings`).
+"""
+
+from __future__ import annotations
+
+from dspygen.lower.view import EnumView, SignatureView, StructView
+
+
+def _mentions_indexmap(structs: list[StructView]) -> bool:
+    return any("IndexMap<" in f.rust_type for s in structs for f in s.fields)
+
+
+def models_uses(models: list[StructView], enums: list[EnumView]) -> tuple[str, ...]:
+    lines = []
+    if _mentions_indexmap(models):
+        lines.append("use indexmap::IndexMap;")
+    if models or enums:
+        lines.append("use serde::{Deserialize, Serialize};")
+    return tuple(lines)
+
+
+def signatures_uses(signatures: list[SignatureView], user_types: set[str]) -> tuple[str, ...]:
+    if not signatures:
+        return ()
+    sides = [side for s in signatures for side in (s.input, s.output)]
+    lines = []
+    if _mentions_indexmap(sides):
+        lines.append("use indexmap::IndexMap;")
+    lines += [
+        "use pyo3::prelude::*;",
+        "use pyo3::sync::PyOnceLock;",
+        "use pyo3::types::PyType;",
+        "use serde::{Deserialize, Serialize};",
+        "",
+        "use crate::runtime::{load_signature, FieldKind, FieldMeta, PythonSignature, Signature};",
+    ]
+    words = {w for side in sides for f in side.fields for w in _words(f.rust_type)}
+    if words & user_types:
+        lines.append("use crate::models::*;")
+    return tuple(lines)
+
+
+def _words(rust_type: str) -> set[str]:
+    for ch in "<>,":
+        rust_type = rust_type.replace(ch, " ")
+    return set(rust_type.split())
+
+
+def bindings_uses(
+    models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]
+) -> tuple[str, ...]:
+    classes = bool(models) or any(e.python_backed for e in enums)
+    types = ["PyString"]
+    if models or signatures:
+        types.append("PyDict")
+    if classes:
+        types.append("PyType")
+    runtime = ["json_roundtrip"]
+    if classes:
+        runtime.insert(0, "import_class")
+    if signatures:
+        runtime += ["SignatureInput", "SignatureOutput"]
+    lines = [
+        "use pyo3::exceptions::{PyKeyError, PyTypeError};",
+        "use pyo3::intern;",
+        "use pyo3::prelude::*;",
+    ]
+    if classes:
+        lines.append("use pyo3::sync::PyOnceLock;")
+    lines.append(f"use pyo3::types::{{{', '.join(sorted(types))}}};")
+    lines.append("")
+    lines.append(f"use crate::runtime::{{{', '.join(runtime)}}};")
+    if models or enums:
+        lines.append("use crate::models::*;")
+    if signatures:
+        lines.append("use crate::signatures::*;")
+    return tuple(lines)

@@ -1,0 +1,131 @@
+"""Lowering stage: the render-ready view. Every value is a finished string or a bool.
+
+Templates iterate over these and interpolate; they make no decisions of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldView:
+    ident: str
+    python_name: str  # the attribute / keyword name on the Python side
+    rust_type: str
+    attrs: tuple[str, ...]  # doc lines and #[serde(...)] lines
+    from_py: str
+    to_py: str
+
+
+@dataclass(frozen=True)
+class DefaultFn:
+    name: str
+    rust_type: str
+    expr: str
+
+
+@dataclass(frozen=True)
+class StructView:
+    ident: str
+    attrs: tuple[str, ...]
+    fields: tuple[FieldView, ...]
+    python_module: str  # a Rust string literal, "" (empty literal) for signature sides
+    python_qualname: str  # a Rust string literal
+    is_model: bool
+
+
+@dataclass(frozen=True)
+class VariantView:
+    ident: str
+    attrs: tuple[str, ...]
+    value: str  # the Python value as a Rust string literal
+
+
+@dataclass(frozen=True)
+class EnumView:
+    ident: str
+    attrs: tuple[str, ...]
+    variants: tuple[VariantView, ...]
+    python_backed: bool  # an enum.Enum class (True) or an inline Literal (False)
+    python_module: str
+    python_qualname: str
+
+
+@dataclass(frozen=True)
+class FieldMetaView:
+    name: str
+    kind: str  # "Input" / "Output"
+    desc: str
+    prefix: str
+    python_type: str
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    ident: str
+    attrs: tuple[str, ...]
+    input: StructView
+    output: StructView
+    name: str
+    instructions: str
+    fields: tuple[FieldMetaView, ...]
+    python: str  # the `PythonSignature` constant expression
+
+
+@dataclass(frozen=True)
+class TypeEntry:
+    """One type reachable by name from Python (`roundtrip_json`, `type_names`)."""
+
+    name: str  # Rust string literal of the public type name
+    plain_name: str  # the same, unquoted (for .pyi and tests)
+    ident: str
+
+
+@dataclass(frozen=True)
+class ClassEntry:
+    """A pydantic class that `roundtrip()` accepts."""
+
+    module: str
+    qualname: str
+    ident: str
+
+
+@dataclass(frozen=True)
+class SampleView:
+    """A JSON sample for the generated tests, with what it round-trips through."""
+
+    type_name: str  # plain name, as in type_names()
+    ident: str
+    json: str  # the JSON text given
+    rust_literal: str
+    py_literal: str
+    expected_rust: str  # the JSON text pydantic writes back, as literals
+    expected_py: str
+    test_name: str
+    is_model: bool
+    python_module: str  # plain module / class of a model sample, "" otherwise
+    python_qualname: str
+
+
+@dataclass(frozen=True)
+class CrateView:
+    crate_name: str
+    module_name: str
+    header_rust: str
+    header_python: str
+    header_toml: str
+    description: str
+    models: tuple[StructView, ...]
+    enums: tuple[EnumView, ...]
+    default_fns: tuple[DefaultFn, ...]
+    signatures: tuple[SignatureView, ...]
+    type_entries: tuple[TypeEntry, ...]
+    class_entries: tuple[ClassEntry, ...]
+    samples: tuple[SampleView, ...]
+    python_roots: tuple[str, ...]  # Python literals, relative to the crate's tests/ folder
+    python_imports: tuple[str, ...]  # import lines for the .pyi
+    models_uses: tuple[str, ...]  # `use` lines of each Rust module
+    signatures_uses: tuple[str, ...]
+    bindings_uses: tuple[str, ...]
+    has_models: bool

@@ -1,0 +1,56 @@
+"""The pipeline: frontend -> IR -> lower -> render -> format -> writer, in that order.
+
+Holds no stage logic. Each step stops the run once the sink holds an error, so that
+nothing is written from a partly understood input.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dspygen.config import Target
+from dspygen.diagnostics import Code, Sink
+from dspygen.frontend import static
+from dspygen.ir.nodes import Schema
+from dspygen.lower.crate import CrateOptions, lower
+from dspygen.render.env import environment
+from dspygen.render.plan import render
+from dspygen.format import format_files
+from dspygen.writer import Changes, apply, plan_changes
+
+
+def read(sources: list[Path], base: Path, sink: Sink) -> Schema:
+    return static.read(sources, base, sink)
+
+
+def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
+    """The formatted files of one target, or None when the input has errors."""
+    schema = read(list(target.sources), base, sink)
+    if sink.has_errors:
+        return None
+    if not (schema.models or schema.signatures):
+        sink.error(Code.UNSUPPORTED_MODEL, "found no DSPy signature and no pydantic model", None,
+                   hint="give dspygen the files that declare them")
+        return None
+    out_rel = os.path.relpath(target.out, base)
+    view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name), sink)
+    if sink.has_errors:
+        return None
+    files = format_files(render(view, environment(target.templates)), sink)
+    return None if sink.has_errors else files
+
+
+def changes(target: Target, base: Path, sink: Sink) -> Changes | None:
+    files = generate(target, base, sink)
+    if files is None:
+        return None
+    planned = plan_changes(target.out, files, sink)
+    return None if sink.has_errors else planned
+
+
+def build(target: Target, base: Path, sink: Sink) -> Changes | None:
+    planned = changes(target, base, sink)
+    if planned is not None:
+        apply(target.out, planned)
+    return planned

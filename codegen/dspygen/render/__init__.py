@@ -1,0 +1,1 @@
+"""Rendering: the view through Jinja templates into file texts."""

@@ -1,0 +1,36 @@
+"""Render stage: which output file comes from which template. The only owner of the
+generated crate's layout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import jinja2
+
+from dspygen.lower.view import CrateView
+
+
+@dataclass(frozen=True)
+class Planned:
+    path: str  # relative to the output directory, POSIX separators
+    template: str
+
+
+def plan(view: CrateView) -> list[Planned]:
+    return [
+        Planned("Cargo.toml", "Cargo.toml.j2"),
+        Planned("pyproject.toml", "pyproject.toml.j2"),
+        Planned("src/lib.rs", "src/lib.rs.j2"),
+        Planned("src/runtime.rs", "src/runtime.rs.j2"),
+        Planned("src/models.rs", "src/models.rs.j2"),
+        Planned("src/signatures.rs", "src/signatures.rs.j2"),
+        Planned("src/bindings.rs", "src/bindings.rs.j2"),
+        Planned("tests/json_samples.rs", "tests/json_samples.rs.j2"),
+        Planned("tests/test_roundtrip.py", "tests/test_roundtrip.py.j2"),
+        Planned(f"{view.module_name}.pyi", "module.pyi.j2"),
+    ]
+
+
+def render(view: CrateView, env: jinja2.Environment) -> dict[str, str]:
+    """Every planned file's text, before formatting."""
+    return {p.path: env.get_template(p.template).render(view=view) for p in plan(view)}

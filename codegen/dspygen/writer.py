@@ -1,0 +1,111 @@
+"""Writer stage: write-if-changed, the manifest of owned files, pruning and check/diff.
+
+The only module that touches the output directory. It writes nothing outside it,
+never overwrites a file it does not own, writes each file atomically (temporary file
+and rename), and leaves files whose bytes are unchanged alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from dspygen.diagnostics import Code, Sink, Span
+
+MANIFEST = ".dspygen-manifest"
+MANIFEST_HEADER = "# Files written by dspygen; it removes those it no longer produces.\n"
+
+
+@dataclass
+class Changes:
+    """What bringing the output directory up to date would do."""
+
+    write: dict[str, str] = field(default_factory=dict)  # path -> new text
+    unchanged: list[str] = field(default_factory=list)
+    remove: list[str] = field(default_factory=list)
+    diffs: list[str] = field(default_factory=list)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.write or self.remove)
+
+
+def _owned(out_dir: Path) -> set[str]:
+    try:
+        text = (out_dir / MANIFEST).read_text(encoding="utf-8")
+    except OSError:
+        return set()
+    return {line for line in text.splitlines() if line and not line.startswith("#") and _safe(line)}
+
+
+def _safe(rel: str) -> bool:
+    path = PurePosixPath(rel)
+    return bool(rel) and not path.is_absolute() and ".." not in path.parts and "\\" not in rel
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def manifest_text(paths: list[str]) -> str:
+    return MANIFEST_HEADER + "".join(f"{p}\n" for p in sorted(paths))
+
+
+def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
+    """Compare rendered files (with the manifest) against the directory."""
+    files = {**files, MANIFEST: manifest_text(list(files))}
+    owned = _owned(out_dir)
+    changes = Changes()
+    for rel in sorted(files):
+        if not _safe(rel):
+            sink.error(Code.OUTPUT_PATH, f"refusing to write {rel!r} outside {out_dir}", None)
+            continue
+        target = out_dir / rel
+        old = _read(target)
+        if old == files[rel]:
+            changes.unchanged.append(rel)
+            continue
+        if target.exists() and rel not in owned and rel != MANIFEST:
+            sink.error(
+                Code.OUTPUT_PATH,
+                f"{target} exists and was not written by dspygen; it would be overwritten",
+                Span(str(target), 1, 1),
+                hint="move the file away, or choose an empty output directory",
+            )
+            continue
+        changes.write[rel] = files[rel]
+        diff = difflib.unified_diff(
+            (old or "").splitlines(keepends=True),
+            files[rel].splitlines(keepends=True),
+            fromfile=f"{target} (on disk)" if old is not None else "/dev/null",
+            tofile=f"{target} (generated)",
+        )
+        changes.diffs.append("".join(diff))
+    for rel in sorted(owned - set(files)):
+        if (out_dir / rel).is_file():
+            changes.remove.append(rel)
+            changes.diffs.append(f"--- {out_dir / rel} (on disk)\n+++ /dev/null (no longer generated)\n")
+    return changes
+
+
+def apply(out_dir: Path, changes: Changes) -> None:
+    """Write the changed files atomically and remove owned files no longer produced."""
+    for rel, text in changes.write.items():
+        target = out_dir / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    for rel in changes.remove:
+        (out_dir / rel).unlink(missing_ok=True)
