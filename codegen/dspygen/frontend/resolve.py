@@ -221,17 +221,16 @@ class Index:
 
     def locate(self, dotted: str, importer: SourceModule) -> tuple[SourceModule, str] | None:
         """The set module a dotted name starts with, and the rest of the name."""
-        candidates = [dotted]
-        if importer.package:
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):
+            module = self.by_name.get(".".join(parts[:cut]))
+            if module is not None:
+                return module, ".".join(parts[cut:])
+        sibling = f"{importer.package}.{parts[0]}" if importer.package else ""
+        if sibling in self.by_name:
             # `from models import X` next to models.py: Python finds it when the
             # importing file's folder is on sys.path, as when run as a script.
-            candidates.append(f"{importer.package}.{dotted}")
-        for candidate in candidates:
-            parts = candidate.split(".")
-            for cut in range(len(parts), 0, -1):
-                module = self.by_name.get(".".join(parts[:cut]))
-                if module is not None:
-                    return module, ".".join(parts[cut:])
+            return self.locate(f"{importer.package}.{dotted}", importer)
         return None
 
     def class_of(self, symbol: str) -> tuple[SourceModule, str] | None:

@@ -7,6 +7,7 @@ diagnostic, never a widening to str.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -42,6 +43,8 @@ class TypeContext:
     named: Callable[[str, cst.BaseExpression, TypeContext], t.Type | None]
     # Node whose span stands for the annotation (string annotations have no inner spans).
     anchor: cst.CSTNode | None = None
+    # Bare names known without an import (DSPy resolves `Optional` in a string signature).
+    implicit: dict[str, str] | None = None
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.module.span(self.anchor or node)
@@ -55,7 +58,7 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return _union([*_flatten_or(expr)], expr, ctx)
     if isinstance(expr, cst.Subscript):
         return _subscript(expr, ctx)
-    symbol = ctx.index.symbol(ctx.module, expr)
+    symbol = _symbol(expr, ctx)
     if symbol is None:
         _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
         return None
@@ -72,8 +75,15 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
     return None
 
 
+def _symbol(expr: cst.BaseExpression, ctx: TypeContext) -> str | None:
+    symbol = ctx.index.symbol(ctx.module, expr)
+    if symbol is None and ctx.implicit and isinstance(expr, cst.Name):
+        return ctx.implicit.get(expr.value)
+    return symbol
+
+
 def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
-    symbol = ctx.index.symbol(ctx.module, expr.value)
+    symbol = _symbol(expr.value, ctx)
     args = [e.slice.value for e in expr.slice if isinstance(e.slice, cst.Index)]
     if len(args) != len(expr.slice):
         _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"`{text(expr)}` uses a slice, not a type")
@@ -161,7 +171,7 @@ def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeConte
     if inner is None:
         _error(ctx, expr, Code.FORWARD_REF, f"the forward reference {text(expr)} is not a type")
         return None
-    anchored = TypeContext(ctx.module, ctx.index, ctx.sink, ctx.named, ctx.anchor or expr)
+    anchored = dataclasses.replace(ctx, anchor=ctx.anchor or expr)
     return convert(inner, anchored)
 
 

@@ -25,6 +25,8 @@ from dspygen.ir import types as t
 if TYPE_CHECKING:
     from dspygen.frontend.classes import ClassReader
 
+# DSPy's type parser looks names up in `typing` before anything else.
+TYPING_NAMES = {n: f"typing.{n}" for n in ("Optional", "Union", "List", "Dict", "Literal", "Any", "Tuple")}
 PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
@@ -161,7 +163,7 @@ def _build(
             custom[text_of(expr)] = result.ref
         return result
 
-    ctx = TypeContext(module, index, sink, named, anchor=call)
+    ctx = TypeContext(module, index, sink, named, anchor=call, implicit=TYPING_NAMES)
     fields = []
     for role, side in (("input", parsed.inputs), ("output", parsed.outputs)):
         for field in side:

@@ -112,10 +112,12 @@ class _Lowering:
             samples=tuple(self.samples(models, signatures)),
             python_roots=tuple(py_str(r.replace(os.sep, "/")) for r in roots),
             python_imports=tuple(imports),
+            lib_uses=uses.lib_uses(models, enums, signatures),
             models_uses=uses.models_uses(models, enums),
             signatures_uses=uses.signatures_uses(signatures, {e.ident for e in enums} | {m.ident for m in models}),
             bindings_uses=uses.bindings_uses(models, enums, signatures),
             has_models=bool(models),
+            has_signatures=bool(signatures),
         )
 
     def enum(self, enum: nodes.Enum) -> EnumView:
@@ -171,12 +173,11 @@ class _Lowering:
             for f in model.fields
         ]
         self.check_fields(model.qualname, [(f.name, f.span) for f in model.fields], [v.ident for v in fields])
-        attrs = list(self.type_attrs(ident, model.doc))
-        if model.extra == "forbid":
-            attrs.append("#[serde(deny_unknown_fields)]")
+        serde = ("#[serde(deny_unknown_fields)]",) if model.extra == "forbid" else ()
         return StructView(
             ident,
-            tuple(attrs),
+            self.type_attrs(ident, model.doc),
+            serde,
             tuple(fields),
             rust_str(model.module),
             rust_str(model.qualname),
@@ -204,7 +205,7 @@ class _Lowering:
             self.check_fields(sig.qualname, [(f.name, f.span) for f in fields], [v.ident for v in views])
             doc = f"The {role}s of the DSPy signature `{sig.qualname}`."
             sides.append(
-                StructView(side_ident, self.type_attrs(side_ident, doc), tuple(views), '""', '""', False)
+                StructView(side_ident, self.type_attrs(side_ident, doc), (), tuple(views), '""', '""', False)
             )
         names = {d.id: d.qualname for d in (*self.schema.models, *self.schema.enums)}
         meta = tuple(

@@ -13,6 +13,16 @@ def _mentions_indexmap(structs: list[StructView]) -> bool:
     return any("IndexMap<" in f.rust_type for s in structs for f in s.fields)
 
 
+def lib_uses(models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]) -> tuple[str, ...]:
+    lines = []
+    if models or enums:
+        lines.append("pub use models::*;")
+    lines.append("pub use runtime::{FieldKind, FieldMeta, Predict, Prediction, Signature};")
+    if signatures:
+        lines.append("pub use signatures::*;")
+    return tuple(lines)
+
+
 def models_uses(models: list[StructView], enums: list[EnumView]) -> tuple[str, ...]:
     lines = []
     if _mentions_indexmap(models):

@@ -28,7 +28,8 @@ class DefaultFn:
 @dataclass(frozen=True)
 class StructView:
     ident: str
-    attrs: tuple[str, ...]
+    attrs: tuple[str, ...]  # before the derive: docs, lint allowances
+    serde_attrs: tuple[str, ...]  # after the derive: container #[serde(...)]
     fields: tuple[FieldView, ...]
     python_module: str  # a Rust string literal, "" (empty literal) for signature sides
     python_qualname: str  # a Rust string literal
@@ -125,7 +126,9 @@ class CrateView:
     samples: tuple[SampleView, ...]
     python_roots: tuple[str, ...]  # Python literals, relative to the crate's tests/ folder
     python_imports: tuple[str, ...]  # import lines for the .pyi
-    models_uses: tuple[str, ...]  # `use` lines of each Rust module
+    lib_uses: tuple[str, ...]  # `use` lines of each Rust module
+    models_uses: tuple[str, ...]
     signatures_uses: tuple[str, ...]
     bindings_uses: tuple[str, ...]
     has_models: bool
+    has_signatures: bool

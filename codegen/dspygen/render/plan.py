@@ -26,7 +26,7 @@ def plan(view: CrateView) -> list[Planned]:
         Planned("src/signatures.rs", "src/signatures.rs.j2"),
         Planned("src/bindings.rs", "src/bindings.rs.j2"),
         Planned("tests/json_samples.rs", "tests/json_samples.rs.j2"),
-        Planned("tests/test_roundtrip.py", "tests/test_roundtrip.py.j2"),
+        Planned(f"tests/test_{view.crate_name}.py", "tests/test_roundtrip.py.j2"),
         Planned(f"{view.module_name}.pyi", "module.pyi.j2"),
     ]
 
