@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -59,7 +61,11 @@ _target_options = [
 ]
 
 
-def target_options(func):  # type: ignore[no-untyped-def]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def target_options(func: F) -> F:
+    """The options every target-taking command shares."""
     for option in reversed(_target_options):
         func = option(func)
     return func

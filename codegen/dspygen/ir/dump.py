@@ -23,7 +23,7 @@ def _plain(value: Any) -> Any:
 
 
 def _is_type(value: object) -> bool:
-    return isinstance(value, Type.__args__)  # type: ignore[attr-defined]
+    return isinstance(value, Type.__args__)
 
 
 def to_json(schema: Schema) -> str:

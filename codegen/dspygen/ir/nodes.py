@@ -120,7 +120,8 @@ class Schema:
     signatures: tuple[Signature, ...]
 
     def declaration(self, ref: str) -> Model | Enum:
-        for decl in (*self.models, *self.enums):
+        decls: list[Model | Enum] = [*self.models, *self.enums]
+        for decl in decls:
             if decl.id == ref:
                 return decl
         raise KeyError(ref)

@@ -49,7 +49,8 @@ class _Lowering:
         self.sink = sink
         self.taken: dict[str, tuple[str, Span]] = {}
         declarations: dict[str, str] = {}
-        for decl in (*schema.enums, *schema.models):
+        decls: list[nodes.Enum | nodes.Model] = [*schema.enums, *schema.models]
+        for decl in decls:
             declarations[decl.id] = self.claim(naming.qualified_type_name(decl.qualname), decl.qualname, decl.span)
         self.sig_names = {
             s.id: self.claim(naming.qualified_type_name(s.qualname), s.qualname, s.span) for s in schema.signatures
@@ -207,7 +208,8 @@ class _Lowering:
             sides.append(
                 StructView(side_ident, self.type_attrs(side_ident, doc), (), tuple(views), '""', '""', False)
             )
-        names = {d.id: d.qualname for d in (*self.schema.models, *self.schema.enums)}
+        decls: list[nodes.Enum | nodes.Model] = [*self.schema.enums, *self.schema.models]
+        names = {d.id: d.qualname for d in decls}
         meta = tuple(
             FieldMetaView(
                 rust_str(f.name),
@@ -241,7 +243,7 @@ class _Lowering:
 
     def samples(self, models: list[StructView], signatures: list[SignatureView]) -> list[SampleView]:
         maker = SampleMaker(self.schema)
-        out = []
+        out: list[SampleView] = []
         for model, view in zip(self.schema.models, models, strict=True):
             for sample in maker.for_model(model):
                 out.append(self.sample(model.qualname, view.ident, sample.name, sample.input, sample.expected, model))
@@ -252,10 +254,10 @@ class _Lowering:
                     out.append(self.sample(side.ident, side.ident, sample.name, sample.input, sample.expected, None))
         # Test names must be unique even where two types snake_case alike (`QA`, `Qa`).
         seen: dict[str, int] = {}
-        for i, sample in enumerate(out):
-            seen[sample.test_name] = seen.get(sample.test_name, 0) + 1
-            if seen[sample.test_name] > 1:
-                out[i] = dataclasses.replace(sample, test_name=f"{sample.test_name}_{seen[sample.test_name]}")
+        for i, entry in enumerate(out):
+            seen[entry.test_name] = seen.get(entry.test_name, 0) + 1
+            if seen[entry.test_name] > 1:
+                out[i] = dataclasses.replace(entry, test_name=f"{entry.test_name}_{seen[entry.test_name]}")
         return out
 
     def sample(
