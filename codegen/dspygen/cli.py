@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 errors in the input or stale output, 2 usage errors.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -14,15 +15,28 @@ from typing import Any, TypeVar
 import click
 
 from dspygen import pipeline
-from dspygen.config import Target, find_pyproject, load_targets, make_target
+from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Sink, render
+from dspygen.init import init as init_project
 from dspygen.ir.dump import to_json
 from dspygen.writer import Changes, apply
 
 
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return sys.stderr.isatty() and not os.environ.get("NO_COLOR")
+
+
 def _report(sink: Sink) -> None:
+    colour = _colour()
     for diagnostic in sink.sorted():
-        click.echo(render(diagnostic), err=True)
+        text = render(diagnostic)
+        if colour:
+            head, _, rest = text.partition("\n")
+            word = diagnostic.level.value
+            styled = click.style(word, fg="red" if word == "error" else "yellow", bold=True)
+            text = head.replace(f" {word}[", f" {styled}[", 1) + "\n" + click.style(rest, dim=True)
+        click.echo(text, err=True, color=colour)
 
 
 def _base_and_targets(
@@ -157,3 +171,21 @@ def schema(files: tuple[Path, ...]) -> None:
 
 
 
+
+
+@main.command()
+@click.option("--sources", "-s", multiple=True, default=("signatures.py",), show_default=True,
+              help="Source files or globs, relative to pyproject.toml (repeatable).")
+@click.option("--out", "-o", default="bindings", show_default=True, help="Output crate directory.")
+@click.option("--crate-name", default=None, help="Crate and module name (default: the output folder's name).")
+@click.option("--pre-commit/--no-pre-commit", default=True, help="Also add the hook to .pre-commit-config.yaml.")
+def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit: bool) -> None:
+    """Add [tool.dspygen] to pyproject.toml and the hook to .pre-commit-config.yaml."""
+    pyproject = find_pyproject(Path.cwd())
+    if pyproject is None:
+        raise click.UsageError("no pyproject.toml here or above; create one first")
+    result = init_project(pyproject.parent, list(sources), out, crate_name or default_crate_name(Path(out)), pre_commit)
+    click.echo(f"{pyproject}: " + ("added [tool.dspygen]" if result.pyproject_changed else "already has [tool.dspygen]"))
+    if pre_commit:
+        config = pyproject.parent / ".pre-commit-config.yaml"
+        click.echo(f"{config}: " + ("added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"))
