@@ -68,10 +68,16 @@ _target_options = [
     click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), help="Output crate directory."),
     click.option("--crate-name", help="Cargo and Python package name (default: the output folder's name)."),
     click.option("--module-name", help="Python module to import (default: the crate name)."),
-    click.option("--templates", type=click.Path(path_type=Path, file_okay=False, exists=True),
-                 help="A folder of templates overriding the shipped ones."),
-    click.option("--config", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-                 help="pyproject.toml to read [tool.dspygen] from (default: the nearest one)."),
+    click.option(
+        "--templates",
+        type=click.Path(path_type=Path, file_okay=False, exists=True),
+        help="A folder of templates overriding the shipped ones.",
+    ),
+    click.option(
+        "--config",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="pyproject.toml to read [tool.dspygen] from (default: the nearest one).",
+    ),
 ]
 
 
@@ -92,8 +98,13 @@ def main() -> None:
 
 
 def _plan(
-    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
-    templates: Path | None, config: Path | None, sink: Sink,
+    files: tuple[Path, ...],
+    out: Path | None,
+    crate_name: str | None,
+    module_name: str | None,
+    templates: Path | None,
+    config: Path | None,
+    sink: Sink,
 ) -> list[tuple[Target, Changes]]:
     base, targets = _base_and_targets(files, out, crate_name, module_name, templates, config, sink)
     planned = []
@@ -108,8 +119,13 @@ def _plan(
 @target_options
 @click.option("--verbose", "-v", is_flag=True, help="List every file written or removed.")
 def build(
-    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
-    templates: Path | None, config: Path | None, verbose: bool,
+    files: tuple[Path, ...],
+    out: Path | None,
+    crate_name: str | None,
+    module_name: str | None,
+    templates: Path | None,
+    config: Path | None,
+    verbose: bool,
 ) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
@@ -137,8 +153,13 @@ def build(
 @target_options
 @click.option("--diff/--quiet", default=True, help="Print a unified diff of stale files (default) or nothing.")
 def check(
-    files: tuple[Path, ...], out: Path | None, crate_name: str | None, module_name: str | None,
-    templates: Path | None, config: Path | None, diff: bool,
+    files: tuple[Path, ...],
+    out: Path | None,
+    crate_name: str | None,
+    module_name: str | None,
+    templates: Path | None,
+    config: Path | None,
+    diff: bool,
 ) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
@@ -151,8 +172,11 @@ def check(
         if diff:
             for text in changes.diffs:
                 click.echo(text, nl=False)
-        click.echo(f"dspygen: {target.out} is stale ({len(changes.write)} to write, "
-                   f"{len(changes.remove)} to remove); run `dspygen build`", err=True)
+        click.echo(
+            f"dspygen: {target.out} is stale ({len(changes.write)} to write, "
+            f"{len(changes.remove)} to remove); run `dspygen build`",
+            err=True,
+        )
     if stale:
         sys.exit(1)
     click.echo(f"dspygen: {len(planned)} target(s) up to date")
@@ -170,12 +194,15 @@ def schema(files: tuple[Path, ...]) -> None:
     click.echo(to_json(result), nl=False)
 
 
-
-
-
 @main.command()
-@click.option("--sources", "-s", multiple=True, default=("signatures.py",), show_default=True,
-              help="Source files or globs, relative to pyproject.toml (repeatable).")
+@click.option(
+    "--sources",
+    "-s",
+    multiple=True,
+    default=("signatures.py",),
+    show_default=True,
+    help="Source files or globs, relative to pyproject.toml (repeatable).",
+)
 @click.option("--out", "-o", default="bindings", show_default=True, help="Output crate directory.")
 @click.option("--crate-name", default=None, help="Crate and module name (default: the output folder's name).")
 @click.option("--pre-commit/--no-pre-commit", default=True, help="Also add the hook to .pre-commit-config.yaml.")
@@ -184,8 +211,11 @@ def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit:
     pyproject = find_pyproject(Path.cwd())
     if pyproject is None:
         raise click.UsageError("no pyproject.toml here or above; create one first")
-    result = init_project(pyproject.parent, list(sources), out, crate_name or default_crate_name(Path(out)), pre_commit)
-    click.echo(f"{pyproject}: " + ("added [tool.dspygen]" if result.pyproject_changed else "already has [tool.dspygen]"))
+    crate = crate_name or default_crate_name(Path(out))
+    result = init_project(pyproject.parent, list(sources), out, crate, pre_commit)
+    done = "added [tool.dspygen]" if result.pyproject_changed else "already has [tool.dspygen]"
+    click.echo(f"{pyproject}: {done}")
     if pre_commit:
         config = pyproject.parent / ".pre-commit-config.yaml"
-        click.echo(f"{config}: " + ("added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"))
+        done = "added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"
+        click.echo(f"{config}: {done}")
