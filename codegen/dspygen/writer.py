@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.merge import MERGED_FILES, merge_toml
 
 MANIFEST = ".dspygen-manifest"
 MANIFEST_HEADER = "# Files written by dspygen; it removes those it no longer produces.\n"
@@ -68,6 +69,8 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
             continue
         target = out_dir / rel
         old = _read(target)
+        if old is not None and rel in MERGED_FILES and rel in owned:
+            files[rel] = merge_toml(old, files[rel])  # the user's extra keys survive
         if old == files[rel]:
             changes.unchanged.append(rel)
             continue
