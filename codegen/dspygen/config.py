@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,20 @@ def check_name(name: str, what: str, sink: Sink, span: Span | None) -> bool:
 
 
 def make_target(
-    sources: list[Path], out: Path, crate_name: str | None, module_name: str | None, templates: Path | None,
-    sink: Sink, span: Span | None = None,
+    sources: list[Path],
+    out: Path,
+    crate_name: str | None,
+    module_name: str | None,
+    templates: Path | None,
+    sink: Sink,
+    span: Span | None = None,
+    *,
+    module_span: Span | None = None,
 ) -> Target | None:
     crate = crate_name or default_crate_name(out)
     module = module_name or crate
-    if not (check_name(crate, "crate name", sink, span) and check_name(module, "module name", sink, span)):
+    module_span = module_span or span
+    if not (check_name(crate, "crate name", sink, span) and check_name(module, "module name", sink, module_span)):
         return None
     return Target(tuple(sources), out, crate, module, templates)
 
@@ -73,6 +82,53 @@ def _line_of(text: str, needle: str) -> int:
         if needle in line:
             return number
     return 1
+
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]*?)\s*\]\]?\s*(#.*)?$")
+
+
+class _Lines:
+    """Lines of one target's table in pyproject.toml, for diagnostics.
+
+    A plain search of the whole file for a key found the first line holding the
+    text anywhere (`name` in [project], "dspygen" in a comment); this looks inside
+    the target's own table: `[tool.dspygen]`, or the n-th `[[tool.dspygen.targets]]`.
+    """
+
+    def __init__(self, text: str, array: bool, index: int) -> None:
+        self.lines = text.splitlines()
+        self.start = self.end = 0  # 1-based header line; the table ends before `end`
+        wanted = ("[[", "tool.dspygen.targets") if array else ("[", "tool.dspygen")
+        seen = -1
+        for number, line in enumerate(self.lines, start=1):
+            match = _HEADER.match(line)
+            if match is None:
+                continue
+            if self.start and not self.end:
+                self.end = number
+            name = re.sub(r"[\s\"']", "", match.group(2))
+            if (match.group(1), name) == wanted:
+                seen += 1
+                if seen == index:
+                    self.start, self.end = number, 0
+        if self.start and not self.end:
+            self.end = len(self.lines) + 1
+        self.fallback = self.start or _line_of(text, "dspygen")
+
+    def key(self, key: str) -> int:
+        """The line setting `key` in the table, else the table's header."""
+        pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+        return self._find(lambda line: bool(pattern.match(line)))
+
+    def containing(self, needle: str) -> int:
+        return self._find(lambda line: needle in line)
+
+    def _find(self, test: Callable[[str], bool]) -> int:
+        if self.start:
+            for number in range(self.start + 1, self.end):
+                if test(self.lines[number - 1]):
+                    return number
+        return self.fallback
 
 
 def load_targets(pyproject: Path, display: str, sink: Sink) -> list[Target]:
@@ -87,37 +143,67 @@ def load_targets(pyproject: Path, display: str, sink: Sink) -> list[Target]:
     if table is None:
         return []
     base = pyproject.parent
+    array = isinstance(table, dict) and "targets" in table
     entries: list[Any] = table.get("targets", [table]) if isinstance(table, dict) else []
-    out = []
-    for entry in entries:
-        target = _target(entry, base, text, display, sink)
-        if target is not None:
-            out.append(target)
+    if array:
+        # Keys beside [[tool.dspygen.targets]] were silently ignored; say so.
+        top = _Lines(text, False, 0)
+        for key in sorted(set(table) - {"targets"}):
+            sink.error(
+                Code.CONFIG,
+                f"`{key}` in [tool.dspygen] is ignored when [[tool.dspygen.targets]] is used",
+                Span(display, top.key(key), 1),
+                hint="move the key into each [[tool.dspygen.targets]] table",
+            )
+        if not isinstance(entries, list):
+            sink.error(Code.CONFIG, "`targets` must be an array of tables", Span(display, top.key("targets"), 1))
+            return []
+    out: list[Target] = []
+    outs: dict[Path, int] = {}
+    for i, entry in enumerate(entries):
+        lines = _Lines(text, array, i)
+        target = _target(entry, base, lines, display, sink)
+        if target is None:
+            continue
+        # Two targets writing one folder would prune each other's files on every build.
+        folder = target.out.resolve()
+        if folder in outs:
+            sink.error(
+                Code.CONFIG,
+                f"targets {outs[folder] + 1} and {i + 1} both write to `{entry['out']}`",
+                Span(display, lines.key("out"), 1),
+                hint="give each target its own `out` directory",
+            )
+            continue
+        outs[folder] = i
+        out.append(target)
     return out
 
 
-def _target(entry: Any, base: Path, text: str, display: str, sink: Sink) -> Target | None:
-    span = Span(display, _line_of(text, "dspygen"), 1)
+def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> Target | None:
+    def at(line: int) -> Span:
+        return Span(display, line, 1)
+
     if not isinstance(entry, dict):
-        sink.error(Code.CONFIG, "[tool.dspygen] targets must be tables", span)
+        sink.error(Code.CONFIG, "[tool.dspygen] targets must be tables", at(lines.fallback))
         return None
-    keys = set(entry) - {"targets"}
-    for unknown in sorted(keys - KEYS):
-        sink.error(Code.CONFIG, f"unknown key `{unknown}` in [tool.dspygen]", Span(display, _line_of(text, unknown), 1))
+    for unknown in sorted(set(entry) - KEYS):
+        sink.error(Code.CONFIG, f"unknown key `{unknown}` in [tool.dspygen]", at(lines.key(unknown)))
     sources, out = entry.get("sources"), entry.get("out")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
-        sink.error(Code.CONFIG, "`sources` must be a non-empty list of paths or globs", span)
+        sink.error(Code.CONFIG, "`sources` must be a non-empty list of paths or globs", at(lines.key("sources")))
         return None
     if not isinstance(out, str):
-        sink.error(Code.CONFIG, "`out` must be the output directory", span)
+        sink.error(Code.CONFIG, "`out` must be the output directory", at(lines.key("out")))
         return None
     paths: list[Path] = []
     for pattern in sources:
         matched = sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
         if not matched:
-            sink.error(Code.CONFIG, f"`{pattern}` matches no file", Span(display, _line_of(text, pattern), 1))
+            sink.error(Code.CONFIG, f"`{pattern}` matches no file", at(lines.containing(pattern)))
         paths.extend(matched)
     templates = entry.get("templates")
+    crate_key = "crate-name" if "crate-name" in entry else "out"  # the default comes from `out`
     return make_target(
         paths,
         base / out,
@@ -125,5 +211,6 @@ def _target(entry: Any, base: Path, text: str, display: str, sink: Sink) -> Targ
         entry.get("module-name"),
         base / templates if isinstance(templates, str) else None,
         sink,
-        span,
+        at(lines.key(crate_key)),
+        module_span=at(lines.key("module-name" if "module-name" in entry else crate_key)),
     )

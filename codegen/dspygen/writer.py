@@ -63,6 +63,7 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
     files = {**files, MANIFEST: manifest_text(list(files))}
     owned = _owned(out_dir)
     changes = Changes()
+    blocked: set[Path] = set()
     for rel in sorted(files):
         if not _safe(rel):
             sink.error(Code.OUTPUT_PATH, f"refusing to write {rel!r} outside {out_dir}", None)
@@ -73,6 +74,19 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
             files[rel] = merge_toml(old, files[rel])  # the user's extra keys survive
         if old == files[rel]:
             changes.unchanged.append(rel)
+            continue
+        blocker = _blocker(out_dir, rel)
+        if blocker is not None:
+            # A file where a folder must go (or a folder where a file must go) made
+            # `apply` crash with a traceback half-way through writing.
+            if blocker not in blocked:
+                blocked.add(blocker)
+                sink.error(
+                    Code.OUTPUT_PATH,
+                    f"{blocker} is in the way of {target}",
+                    Span(str(blocker), 1, 1),
+                    hint="move it away, or choose another output directory",
+                )
             continue
         if target.exists() and rel not in owned and rel != MANIFEST:
             sink.error(
@@ -97,8 +111,28 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
     return changes
 
 
+def _blocker(out_dir: Path, rel: str) -> Path | None:
+    """A non-folder standing where `rel` needs a folder, or a folder where it needs a file."""
+    target = out_dir / rel
+    folders = [out_dir, *(out_dir / p for p in reversed(PurePosixPath(rel).parents[:-1]))]
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            return folder
+        if not folder.exists():
+            return None
+    return target if target.is_dir() else None
+
+
+def _file_mode() -> int:
+    """0o666 less the process umask (which can only be read by setting it)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def apply(out_dir: Path, changes: Changes) -> None:
     """Write the changed files atomically and remove owned files no longer produced."""
+    mode = _file_mode()
     for rel, text in changes.write.items():
         target = out_dir / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -106,6 +140,8 @@ def apply(out_dir: Path, changes: Changes) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(text)
+            # mkstemp creates the file 0600; give it the mode a plain open() would.
+            os.chmod(tmp, mode)
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

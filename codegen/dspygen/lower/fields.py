@@ -73,7 +73,9 @@ class FieldLowering:
             serde.append('deserialize_with = "crate::runtime::required"')
         if serde:
             attrs.append(f"#[serde({', '.join(serde)})]")
-        return FieldView(name.ident, python_name, rt.text, tuple(attrs), from_py(rt, python_name), to_py(rt, name.ident))
+        return FieldView(
+            name.ident, python_name, rt.text, tuple(attrs), from_py(rt, python_name), to_py(rt, name.ident)
+        )
 
     def _default(
         self,

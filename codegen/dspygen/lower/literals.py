@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 
 _SHORT = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
@@ -35,8 +36,15 @@ def doc_attrs(text: str | None) -> tuple[str, ...]:
     """Doc comment lines for `text`: `///` where plain, `#[doc = ...]` where not."""
     if not text:
         return ()
+    lines = text.split("\n")
+    if any(_opens_code_block(line) for line in lines):
+        # rustdoc compiles indented and ``` blocks as Rust doctests, so a Python
+        # example in a docstring failed `cargo test`; a `text` fence longer than any
+        # backtick run inside keeps the docstring verbatim and untested.
+        fence = "`" * (max([2, *(len(run) for run in re.findall("`+", text))]) + 1)
+        lines = [f"{fence}text", *lines, fence]
     out = []
-    for line in text.split("\n"):
+    for line in lines:
         if any(_unsafe(ch) for ch in line) or line.endswith("\\"):
             out.append(f"#[doc = {rust_str(' ' + line)}]")
         else:
@@ -44,9 +52,25 @@ def doc_attrs(text: str | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _opens_code_block(line: str) -> bool:
+    """An indented (4+ columns) or fenced (``` / ~~~) line: Markdown code for rustdoc."""
+    expanded = line.expandtabs(4)
+    stripped = expanded.lstrip(" ")
+    indent = len(expanded) - len(stripped)
+    return bool(stripped) and (indent >= 4 or stripped.startswith(("```", "~~~")))
+
+
 def py_str(text: str) -> str:
     """A Python string literal (for generated Python) that evaluates to `text`."""
-    return json.dumps(text, ensure_ascii=True)
+    # Not json.dumps(ensure_ascii=True): it writes U+1F44D as the surrogate pair
+    # "\ud83d\udc4d", which JSON joins but Python reads as two lone surrogates.
+    body = json.dumps(text, ensure_ascii=False)
+    return "".join(ch if " " <= ch <= "~" else _py_escape(ch) for ch in body)
+
+
+def _py_escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def rust_float(value: float) -> str:

@@ -12,18 +12,24 @@ from dataclasses import dataclass
 
 # Strict and reserved keywords of Rust 2021.
 KEYWORDS = frozenset(
-    """as async await break const continue crate dyn else enum extern false fn for if impl in
-    let loop match mod move mut pub ref return self Self static struct super trait true type
-    unsafe use where while abstract become box do final gen macro override priv try typeof
-    unsized virtual yield""".split()
+    {
+        *("as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern"),
+        *("false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub"),
+        *("ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe"),
+        *("use", "where", "while", "abstract", "become", "box", "do", "final", "gen", "macro", "override"),
+        *("priv", "try", "typeof", "unsized", "virtual", "yield"),
+    }
 )
 # Keywords that `r#` cannot escape.
 NOT_RAW = frozenset({"self", "Self", "super", "crate", "_"})
 # Type names the generated code relies on; a user type by these names would shadow them.
 RESERVED_TYPES = frozenset(
-    """Option Some None Result Ok Err Box String Vec Self IndexMap Serialize Deserialize
-    Signature SignatureInput SignatureOutput Predict Prediction FieldMeta FieldKind
-    PythonSignature PyAny PyResult PyErr PyDict PyType Python Bound Borrowed Py""".split()
+    {
+        *("Option", "Some", "None", "Result", "Ok", "Err", "Box", "String", "Vec", "Self", "IndexMap"),
+        *("Serialize", "Deserialize", "Signature", "SignatureInput", "SignatureOutput", "Predict"),
+        *("Prediction", "FieldMeta", "FieldKind", "PythonSignature", "PyAny", "PyResult", "PyErr", "PyDict"),
+        *("PyType", "Python", "Bound", "Borrowed", "Py"),
+    }
 )
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -89,6 +95,10 @@ def variant_name(python: str) -> str:
     converted = pascal(python)
     if not converted:
         return "Empty" if python == "" else "Value"
+    if converted in KEYWORDS:
+        # `Literal["self"]` / a member `SELF` PascalCases to `Self`, a keyword that
+        # cannot be a variant (nor a raw identifier): `Self_`, as fields do.
+        return f"{converted}_"
     return f"V{converted}" if converted[0].isdigit() else converted
 
 

@@ -59,9 +59,7 @@ def _words(rust_type: str) -> set[str]:
     return set(rust_type.split())
 
 
-def bindings_uses(
-    models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]
-) -> tuple[str, ...]:
+def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]) -> tuple[str, ...]:
     classes = bool(models) or any(e.python_backed for e in enums)
     types = ["PyString"]
     if models or signatures:

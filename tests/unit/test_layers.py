@@ -1,0 +1,163 @@
+"""The stage order holds in the imports, and the generator never imports dspy or pydantic."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "codegen" / "dspygen"
+
+# Each stage may import only from its own layer or earlier ones.
+ORDER = ["diagnostics", "ir", "frontend", "lower", "render", "format", "writer", "config", "pipeline", "cli"]
+# Modules outside the pipeline proper, placed where they sit in it.
+PLACED = {
+    "merge": "writer",  # the writer's TOML merge
+    "init": "config",  # `dspygen init` writes [tool.dspygen]
+    "__init__": "diagnostics",  # the package marker imports nothing
+    "__main__": "cli",
+}
+FORBIDDEN = {"dspy", "pydantic", "pydantic_core", "litellm"}
+
+
+def layer_of(module: str) -> str:
+    """`dspygen.lower.naming` -> "lower"."""
+    parts = module.split(".")
+    assert parts[0] == "dspygen", module
+    head = parts[1] if len(parts) > 1 else "__init__"
+    head = PLACED.get(head, head)
+    assert head in ORDER, f"{module}: put it in a layer (ORDER or PLACED in {__file__})"
+    return head
+
+
+def python_files() -> list[Path]:
+    files = sorted(PACKAGE.rglob("*.py"))
+    assert len(files) > 20
+    return files
+
+
+def module_name(path: Path) -> str:
+    rel = path.relative_to(PACKAGE.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__" and len(parts) > 1:
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports(path: Path) -> list[tuple[str, int]]:
+    """Every module imported anywhere in the file (functions and TYPE_CHECKING blocks too)."""
+    return imports_of(path.read_text(encoding="utf-8"), module_name(path), path.name == "__init__.py")
+
+
+def imports_of(source: str, module: str, is_package: bool) -> list[tuple[str, int]]:
+    tree = ast.parse(source)
+    package = module if is_package else module.rpartition(".")[0]
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out.extend((alias.name, node.lineno) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            out.append((target, node.lineno))
+            # `from dspygen import pipeline` imports the submodule `dspygen.pipeline`.
+            if target == "dspygen":
+                out.extend((f"dspygen.{alias.name}", node.lineno) for alias in node.names)
+    return out
+
+
+@pytest.mark.parametrize("path", python_files(), ids=lambda p: module_name(p))
+def test_no_stage_imports_a_later_one(path: Path) -> None:
+    own = layer_of(module_name(path))
+    for target, line in imports(path):
+        if not target.startswith("dspygen.") or target == "dspygen":
+            continue
+        other = layer_of(target)
+        assert ORDER.index(other) <= ORDER.index(own), f"{path.name}:{line}: {own} imports {target} ({other})"
+
+
+@pytest.mark.parametrize("path", python_files(), ids=lambda p: module_name(p))
+def test_nothing_imports_dspy_or_pydantic(path: Path) -> None:
+    for target, line in imports(path):
+        assert target.split(".")[0] not in FORBIDDEN, f"{path.name}:{line} imports {target}"
+
+
+def test_frontend_and_ir_boundaries() -> None:
+    for path in python_files():
+        layer = layer_of(module_name(path))
+        targets = {layer_of(t) for t, _ in imports(path) if t.startswith("dspygen.")}
+        if layer == "frontend":
+            assert not targets & {"lower", "render"}, path
+        if layer == "ir":
+            assert not targets & {"frontend", "lower"}, path
+
+
+def violations(source: str, module: str) -> list[str]:
+    own = layer_of(module)
+    return [
+        t
+        for t, _ in imports_of(source, module, False)
+        if t.startswith("dspygen.") and ORDER.index(layer_of(t)) > ORDER.index(own)
+    ]
+
+
+def test_the_checker_sees_violations() -> None:
+    """The import reader itself: relative, lazy and `from dspygen import x` forms are all seen."""
+    assert violations("from ..lower import naming\n", "dspygen.ir.fake") == ["dspygen.lower"]
+    assert violations("def f():\n    from dspygen import pipeline\n", "dspygen.writer") == ["dspygen.pipeline"]
+    assert violations("from . import nodes\nfrom dspygen.diagnostics import Sink\n", "dspygen.ir.fake") == []
+    assert violations("if TYPE_CHECKING:\n    import dspygen.render.plan\n", "dspygen.frontend.x") == [
+        "dspygen.render.plan"
+    ]
+
+
+CHECK_WITHOUT_DSPY = """
+import runpy, sys
+sys.argv = ["dspygen", "check"]
+try:
+    runpy.run_module("dspygen", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in {forbidden!r})
+print("LOADED", loaded)
+sys.exit(code if not loaded else 99)
+"""
+
+
+def test_dspygen_check_never_loads_dspy() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    done = subprocess.run(
+        [sys.executable, "-c", CHECK_WITHOUT_DSPY.format(forbidden=FORBIDDEN)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "up to date" in done.stdout
+
+
+def test_dspygen_check_importtime_has_no_dspy() -> None:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "dspygen", "check", "--quiet"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    imported = [line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")]
+    assert "dspygen.cli" in imported
+    assert not [m for m in imported if m.split(".")[0] in FORBIDDEN]
