@@ -40,8 +40,10 @@ def merge_toml(on_disk: str, rendered: str) -> str:
         return rendered
     _merge_into(doc, ours)
     text = tomlkit.dumps(doc)
-    first, _, rest = text.partition("\n")
     header = rendered.partition("\n")[0]
+    if not header.startswith(HEADER):
+        return text  # a user template without our header: nothing to refresh
+    first, _, rest = text.partition("\n")
     if first.startswith(HEADER):
-        return f"{header}\n{rest}"
+        return f"{header}\n{rest}"  # the source list in the header may have changed
     return f"{header}\n{text}"
