@@ -39,7 +39,7 @@ class Code(enum.Enum):
     LITERAL_VALUE = ("DSG014", "use string values in Literal[...]")
     FORWARD_REF = ("DSG015", "a forward reference must be a string holding a type expression")
     BARE_ANNOTATION = ("DSG020", "declare the field with dspy.InputField() or dspy.OutputField(), as DSPy requires")
-    FIELD_ARGUMENT = ("DSG021", "remove the argument or give it a literal value")
+    FIELD_ARGUMENT = ("DSG021", "remove the argument; dspygen reads only the arguments it can mirror in Rust")
     NON_STATIC = ("DSG022", "use a string literal or a module-level string constant")
     STRING_SIGNATURE = ("DSG023", "write the signature as DSPy expects: \"a: T, b -> c: T\"")
     DEPRECATED_ARGUMENT = ("DSG024", "remove it: DSPy ignores it since 3.0")
@@ -48,7 +48,10 @@ class Code(enum.Enum):
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
     ENUM_VALUE = ("DSG031", "give each member a string literal value")
     NAME_COLLISION = ("DSG040", "rename one of the declarations so their Rust names differ")
-    INVALID_NAME = ("DSG041", "use a name made of ASCII letters, digits and underscores")
+    INVALID_NAME = (
+        "DSG041",
+        "rename it: ASCII letters, digits and underscores, not a Rust keyword nor a type the generated code uses",
+    )
     UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
     CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
     TOOL_MISSING = ("DSG060", "install the tool (make demo sets up everything)")

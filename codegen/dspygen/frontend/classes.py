@@ -12,13 +12,14 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend.field_args import FieldArgs, call_symbol, read_call_args, read_default
+from dspygen.frontend.field_args import FieldArgs, call_symbol, literal_value, read_call_args, read_default
 from dspygen.frontend.resolve import Index, SourceModule
-from dspygen.frontend.static_types import TypeContext, convert
+from dspygen.frontend.static_types import TypeContext, convert, text
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 
 Kind = Literal["signature", "model", "enum"]
+Extra = Literal["ignore", "forbid"]
 ROOTS: dict[str, Kind] = {
     **{s: "signature" for s in rules.SIGNATURE_BASES},
     "pydantic.BaseModel": "model",
@@ -30,6 +31,10 @@ ROOTS: dict[str, Kind] = {
 HARMLESS_CONFIG = frozenset(
     {"frozen", "title", "json_schema_extra", "protected_namespaces", "use_attribute_docstrings"}
 )
+PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
+AUTO = frozenset({"enum.auto"})
+GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
+EXTRA_VALUES = frozenset({"ignore", "forbid"})
 UNSUPPORTED_DECORATORS = frozenset(
     {"field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",
      "validator", "root_validator"}
@@ -49,9 +54,10 @@ class ClassReader:
         self.models: dict[str, nodes.Model] = {}
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
-        self.extra: dict[str, str] = {}
+        self.extra: dict[str, Extra] = {}
         self._kinds: dict[str, Kind | None] = {}
         self._busy: set[str] = set()
+        self._extended: set[str] = set()  # ids of signatures other signatures derive from
 
     # -- classification -------------------------------------------------------------
 
@@ -76,7 +82,9 @@ class ClassReader:
     def _base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
         out = []
         for arg in node.bases:
-            symbol = self.index.symbol(module, arg.value)
+            # `Generic[T]`, `Page[int]`: the subscripted class is the base.
+            expr = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
+            symbol = self.index.symbol(module, expr)
             if symbol is not None:
                 out.append(symbol)
         return out
@@ -87,15 +95,24 @@ class ClassReader:
         kind = self.kind_of(symbol)
         found = self.index.class_of(symbol)
         if found is None or kind is None:
-            self.sink.error(
-                Code.UNSUPPORTED_TYPE,
-                f"`{symbol}` is neither a pydantic model nor an Enum",
-                span,
-            )
+            outside = [] if found is None else [
+                b for b in self._base_symbols(found[0], found[0].classes[found[1]])
+                if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
+            ]
+            if outside:
+                self.sink.error(
+                    Code.UNSUPPORTED_TYPE,
+                    f"`{text(expr)}` derives from `{outside[0]}`, which is not in the files given to dspygen",
+                    span,
+                    hint=f"give dspygen the file that defines `{outside[0].rpartition('.')[2]}` too",
+                )
+            else:
+                self.sink.error(Code.UNSUPPORTED_TYPE, f"`{text(expr)}` is neither a pydantic model nor an Enum", span)
             return None
         if kind == "signature":
             self.sink.error(
-                Code.UNSUPPORTED_TYPE, f"the signature `{symbol}` cannot be a field type", span
+                Code.UNSUPPORTED_TYPE, f"the signature `{text(expr)}` cannot be a field type", span,
+                hint="use a pydantic model for structured values; signatures do not nest",
             )
             return None
         return t.Named(decl_id(*found))
@@ -131,9 +148,23 @@ class ClassReader:
             if found is not None and self.kind_of(symbol) is not None:
                 self.read_class(*found)
                 out.append(decl_id(*found))
-            elif symbol in {"typing.Generic", "typing_extensions.Generic"}:
-                self.sink.error(Code.UNSUPPORTED_MODEL, "generic models are not supported yet", module.span(node))
         return out
+
+    def _generic(self, module: SourceModule, node: cst.ClassDef, qualname: str) -> bool:
+        """Report a class with type parameters (`Generic[T]` base or `class C[T]`)."""
+        where: cst.CSTNode | None = node.type_parameters
+        for arg in node.bases:
+            if isinstance(arg.value, cst.Subscript) and self.index.symbol(module, arg.value.value) in GENERIC:
+                where = arg
+        if where is None:
+            return False
+        self.sink.error(
+            Code.UNSUPPORTED_MODEL,
+            f"`{qualname}` is generic; generic models are not supported yet",
+            module.span(where),
+            hint="declare one model per concrete type, without type parameters",
+        )
+        return True
 
     def _body(self, node: cst.ClassDef) -> list[cst.BaseStatement]:
         return list(node.body.body) if isinstance(node.body, cst.IndentedBlock) else []
@@ -155,10 +186,13 @@ class ClassReader:
                 continue
             value = _string(small.value)
             if value is None:
+                auto = isinstance(small.value, cst.Call) and self.index.symbol(module, small.value.func) in AUTO
                 self.sink.error(
                     Code.ENUM_VALUE,
-                    f"the member `{target.value}` of `{qualname}` does not have a string value",
-                    module.span(small),
+                    f"the value of the member `{target.value}` of `{qualname}` is "
+                    + ("computed by `auto()`" if auto else f"`{text(small.value)}`, not a string literal"),
+                    module.span(small.value),
+                    hint=f'write the value out: {target.value} = "{target.value.lower()}"' if auto else None,
                 )
                 continue
             members.append(nodes.EnumMember(target.value, value, module.span(target)))
@@ -169,19 +203,26 @@ class ClassReader:
 
     def _read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
         fields: dict[str, nodes.ModelField] = {}
-        extra = "ignore"
+        extra: Extra = "ignore"
         for base in self._base_decls(module, node):
             if base in self.models:
                 fields.update((f.name, f) for f in self.models[base].fields)
                 extra = self.extra.get(base, extra)
-        self._check_decorators(module, node)
-        for small in self._assignments(node):
+        self._check_body(module, node)
+        generic = self._generic(module, node, qualname)
+        for small in [] if generic else self._assignments(node):
             if isinstance(small, cst.Assign) and _target_name(small) == "model_config":
                 extra = self._read_config(module, small.value, extra)
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
+                if small.target.value == "model_config":
+                    if small.value is not None:
+                        extra = self._read_config(module, small.value, extra)
+                    continue
                 field = self._model_field(module, small)
                 if field is not None:
                     fields[field.name] = field  # an override keeps its base's slot
+            elif isinstance(small, cst.Assign):
+                self._unannotated(module, qualname, small, "annotate it (`name: str = ...`) or mark it ClassVar")
         ident = decl_id(module, qualname)
         self.extra[ident] = extra
         self.models[ident] = nodes.Model(
@@ -195,8 +236,15 @@ class ClassReader:
             module.span(node),
         )
 
-    def _check_decorators(self, module: SourceModule, node: cst.ClassDef) -> None:
+    def _check_body(self, module: SourceModule, node: cst.ClassDef) -> None:
         for stmt in self._body(node):
+            if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
+                self.sink.error(
+                    Code.UNSUPPORTED_MODEL,
+                    f"the pydantic v1 `class Config` in `{node.name.value}` is not read",
+                    module.span(stmt),
+                    hint="use model_config = ConfigDict(...) instead, as pydantic v2 does",
+                )
             if not isinstance(stmt, cst.FunctionDef):
                 continue
             for deco in stmt.decorators:
@@ -209,7 +257,7 @@ class ClassReader:
                         module.span(deco),
                     )
 
-    def _read_config(self, module: SourceModule, value: cst.BaseExpression, extra: str) -> str:
+    def _read_config(self, module: SourceModule, value: cst.BaseExpression, extra: Extra) -> Extra:
         if not isinstance(value, cst.Call) or self.index.symbol(module, value.func) not in {
             "pydantic.ConfigDict",
             "pydantic.config.ConfigDict",
@@ -218,8 +266,15 @@ class ClassReader:
             return extra
         for arg in value.args:
             key = arg.keyword.value if arg.keyword is not None else ""
-            if key == "extra" and _string(arg.value) in {"ignore", "forbid"}:
-                extra = _string(arg.value) or extra
+            if key == "extra" and _string(arg.value) in EXTRA_VALUES:
+                extra = "forbid" if _string(arg.value) == "forbid" else "ignore"
+            elif key == "extra":
+                self.sink.error(
+                    Code.UNSUPPORTED_MODEL,
+                    f"`extra={text(arg.value)}` is not supported; a Rust struct has no place for unknown keys",
+                    module.span(arg),
+                    hint='use extra="ignore" (the default) or extra="forbid"',
+                )
             elif key not in HARMLESS_CONFIG:
                 self.sink.error(
                     Code.UNSUPPORTED_MODEL,
@@ -237,16 +292,42 @@ class ClassReader:
         ftype = self.type_of(module, annotation)
         args = FieldArgs()
         if node.value is not None:
-            if isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in {
-                "pydantic.Field",
-                "pydantic.fields.Field",
-            }:
+            if isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD:
                 args = read_call_args(self.index, module, node.value, self.sink, model_field=True)
             else:
                 args = FieldArgs(default=read_default(self.index, module, node.value, self.sink))
-        if ftype is None or args.failed:
+        if ftype is None or args.failed or not self._member_exists(module, node, args.default):
             return None
         return nodes.ModelField(name, ftype, args.default, args.description, args.alias, module.span(node.target))
+
+    def _member_exists(self, module: SourceModule, node: cst.AnnAssign, default: nodes.Default | None) -> bool:
+        """A default `Owner.NAME` must name a member of an Enum of the set."""
+        if default is None or default.kind != "enum_member":
+            return True
+        owner_module, _, owner = str(default.value).partition(":")
+        found = self.index.class_of(f"{owner_module}.{owner}" if owner_module else owner)
+        if found is None:
+            return True
+        members = [
+            s.targets[0].target.value
+            for s in self._assignments(found[0].classes[found[1]])
+            if isinstance(s, cst.Assign) and len(s.targets) == 1 and isinstance(s.targets[0].target, cst.Name)
+            and not s.targets[0].target.value.startswith("_")
+        ]
+        kind = self.kind_of(f"{owner_module}.{owner}" if owner_module else owner)
+        if kind == "enum" and default.member in members:
+            return True
+        self.sink.error(
+            Code.NON_STATIC if kind != "enum" else Code.UNRESOLVED_NAME,
+            f"the Enum `{owner}` has no member `{default.member}`"
+            if kind == "enum"
+            else f"the default `{owner}.{default.member}` is not an Enum member",
+            module.span(node.value or node),
+            hint=f"use one of {', '.join(members) or 'its members'}"
+            if kind == "enum"
+            else "use a literal or a member of an Enum as the default",
+        )
+        return False
 
     def _is_classvar(self, module: SourceModule, annotation: cst.BaseExpression) -> bool:
         head = annotation.value if isinstance(annotation, cst.Subscript) else annotation
@@ -257,10 +338,12 @@ class ClassReader:
         instructions = node.get_docstring()
         for base in self._base_decls(module, node):
             if base in self.signatures:
+                self._extended.add(base)
                 fields.update((f.name, f) for f in self.signatures[base].fields)
                 if instructions is None:
                     instructions = self.signatures[base].instructions
-        for small in self._assignments(node):
+        generic = self._generic(module, node, qualname)
+        for small in [] if generic else self._assignments(node):
             field = self._signature_field(module, qualname, small)
             if field is not None:
                 fields[field.name] = field
@@ -282,16 +365,22 @@ class ClassReader:
     ) -> nodes.SignatureField | None:
         if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
             target, annotation, value = small.target, small.annotation.annotation, small.value
-        elif isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name):
+        elif (
+            isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.targets[0].target, cst.Name)
+        ):
             target, annotation, value = small.targets[0].target, None, small.value
         else:
             return None
         name = target.value
         role = self._field_role(module, value)
         if role is None:
-            if annotation is not None and value is None and not self._is_classvar(module, annotation):
+            if annotation is None:
+                assert isinstance(small, cst.Assign)
+                self._unannotated(module, qualname, small, None)
+            elif not name.startswith("_") and not self._is_classvar(module, annotation):
+                what = "a type but no" if value is None else "a value that is not an"
                 self.sink.error(
-                    Code.BARE_ANNOTATION, f"`{name}` in `{qualname}` has a type but no InputField/OutputField",
+                    Code.BARE_ANNOTATION, f"`{name}` in `{qualname}` has {what} InputField/OutputField",
                     module.span(target),
                 )
             return None
@@ -309,6 +398,37 @@ class ClassReader:
             args.prefix if args.prefix is not None else rules.default_prefix(name),
             annotation is None, module.span(target),
         )
+
+    def _unannotated(self, module: SourceModule, qualname: str, node: cst.Assign, hint: str | None) -> None:
+        """`name = "value"` in a class body: pydantic refuses an attribute without annotation."""
+        name = _target_name(node)
+        if name is None or name.startswith("_") or name == "model_config":
+            return
+        is_field = isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD
+        if is_field or literal_value(node.value)[0]:
+            self.sink.error(
+                Code.BARE_ANNOTATION,
+                f"`{name}` in `{qualname}` has no type annotation, which pydantic refuses",
+                module.span(node.targets[0].target),
+                hint,
+            )
+
+    def report_empty_signatures(self) -> None:
+        """Warn about class signatures with no output field that no other signature extends."""
+        for ident, sig in self.signatures.items():
+            if ident not in self._extended and not any(f.role == "output" for f in sig.fields):
+                found = self.index.class_of(f"{sig.module}.{sig.qualname}")
+                if found is not None and not self._declares_output(*found):
+                    self.sink.warning(Code.EMPTY_SIGNATURE, f"the signature `{sig.qualname}` has no output field",
+                                      sig.span)
+
+    def _declares_output(self, module: SourceModule, qualname: str) -> bool:
+        """Whether the class body declares an output field (one that failed is reported already)."""
+        for small in self._assignments(module.classes[qualname]):
+            value = small.value if isinstance(small, cst.Assign | cst.AnnAssign) else None
+            if self._field_role(module, value) == "output":
+                return True
+        return False
 
     def _field_role(self, module: SourceModule, value: cst.BaseExpression | None) -> Literal["input", "output"] | None:
         if not isinstance(value, cst.Call):

@@ -88,8 +88,11 @@ def parse_string_signature(text: str) -> ParsedSignature:
 def _parse_side(side: str, warnings: list[str]) -> tuple[ParsedField, ...]:
     try:
         module = cst.parse_module(f"def f({side}): pass\n")
-    except cst.ParserSyntaxError as exc:
-        raise SignatureSyntaxError(f"cannot parse {side.strip()!r}: {exc.message}") from None
+    except cst.ParserSyntaxError:
+        # libcst's message would speak of the `def f(...)` wrapper the user never wrote.
+        raise SignatureSyntaxError(
+            f"cannot parse {side.strip()!r} as a list of fields (`name` or `name: type`, separated by commas)"
+        ) from None
     func = module.body[0]
     assert isinstance(func, cst.FunctionDef)
     params = func.params

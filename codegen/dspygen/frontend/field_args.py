@@ -6,11 +6,12 @@ argument that would need running code, or that dspygen cannot mirror yet, is rep
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import libcst as cst
 
-from dspygen.diagnostics import Code, Sink
+from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import nodes
 
@@ -41,14 +42,20 @@ def read_call_args(
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
         if arg.star:
-            sink.error(Code.NON_STATIC, "`*`/`**` arguments cannot be read statically", module.span(arg))
+            sink.error(
+                Code.NON_STATIC, f"`{arg.star}` arguments cannot be read without running the code", module.span(arg),
+                hint="pass each argument by keyword, with a literal value",
+            )
             out.failed = True
         elif key is None and model_field and position == 0:
             if not (isinstance(arg.value, cst.Ellipsis)):
                 out.default = read_default(index, module, arg.value, sink)
                 out.failed |= out.default is None
         elif key is None:
-            sink.error(Code.FIELD_ARGUMENT, "positional arguments are not read here", module.span(arg))
+            what = "Field takes one positional argument, the default" if model_field else (
+                "InputField and OutputField take keyword arguments only"
+            )
+            sink.error(Code.FIELD_ARGUMENT, what, module.span(arg), hint="pass it by keyword, e.g. desc=\"...\"")
             out.failed = True
         elif key in SCHEMA_ONLY:
             continue
@@ -59,32 +66,39 @@ def read_call_args(
             out.default = _factory(index, module, arg.value, sink)
             out.failed |= out.default is None
         elif key in {"description", "alias"} or (not model_field and key in {"desc", "prefix"}):
-            text = _static_string(module, arg.value)
+            text = string_value(arg.value)
+            text = index.constant(module, arg.value) if text is None else text
             if text is None:
-                sink.error(Code.NON_STATIC, f"`{key}` must be a static string", module.span(arg.value))
+                sink.error(Code.NON_STATIC, *not_static(key, module, arg.value))
                 out.failed = True
             else:
                 setattr(out, key, text)
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
         else:
-            sink.error(Code.FIELD_ARGUMENT, f"the field argument `{key}` is not supported yet", module.span(arg))
+            known = "default, default_factory, alias and description" if model_field else "desc, prefix and description"
+            hint = f"remove it: dspygen reads {known} here"
+            sink.error(Code.FIELD_ARGUMENT, f"the field argument `{key}` is not supported yet", module.span(arg), hint)
             out.failed = True
     return out
 
 
-def _static_string(module: SourceModule, node: cst.BaseExpression) -> str | None:
-    value = string_value(node)
-    if value is None and isinstance(node, cst.Name):
-        value = module.constants.get(node.value)
-    return value
+def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tuple[str, Span, str | None]:
+    """Message, place and hint for a string argument dspygen cannot read."""
+    if isinstance(node, cst.Name) and node.value in module.rebound:
+        message = f"`{what}` is `{node.value}`, which the module assigns more than once"
+        return message, module.span(node), "assign the constant once, so that its value is the one DSPy reads"
+    return f"`{what}` must be a static string", module.span(node), None
 
 
 def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
     symbol = index.symbol(module, node)
     if symbol in {"builtins.list", "builtins.dict"}:
         return nodes.Default("factory", factory="list" if symbol == "builtins.list" else "dict")
-    sink.error(Code.NON_STATIC, "only `list` and `dict` are supported as default_factory", module.span(node))
+    sink.error(
+        Code.NON_STATIC, "only `list` and `dict` are supported as default_factory", module.span(node),
+        hint="use default_factory=list or dict, or give a literal default",
+    )
     return None
 
 
@@ -97,10 +111,25 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             assert found is not None
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
     ok, value = literal_value(node)
+    if ok and not _finite(value):
+        sink.error(
+            Code.NON_STATIC, "the default holds a number too large for a float (infinity)", module.span(node),
+            hint="JSON has no infinity: give a finite default",
+        )
+        return None
     if ok:
         return nodes.Default("value", value=value)
-    sink.error(Code.NON_STATIC, "the default must be a literal value", module.span(node))
+    sink.error(
+        Code.NON_STATIC, "the default must be a literal value", module.span(node),
+        hint="use a literal (string, number, True/False/None, list) or an Enum member; dspygen does not run code",
+    )
     return None
+
+
+def _finite(value: nodes.JsonValue) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return all(_finite(v) for v in value) if isinstance(value, list) else True
 
 
 def literal_value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:

@@ -7,6 +7,7 @@ relative imports, aliases and re-exports. It knows nothing of models or signatur
 
 from __future__ import annotations
 
+import ast
 import builtins
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,10 @@ class SourceModule:
     imports: dict[str, str] = field(default_factory=dict)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
     constants: dict[str, str] = field(default_factory=dict)
+    # Top-level names bound by an assignment (type aliases, TypeVars, constants).
+    variables: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    # Names assigned more than once: which value a class saw depends on the order of execution.
+    rebound: set[str] = field(default_factory=set)
 
     def span(self, node: cst.CSTNode) -> Span:
         pos = self.positions.get(node)
@@ -61,16 +66,22 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
     for path in sorted({p.resolve() for p in paths}):
         display = _display(path, base)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            sink.error(Code.UNREADABLE, f"cannot read {display}: {exc}", Span(display, 1, 1))
+            data = path.read_bytes()
+        except OSError as exc:
+            sink.error(Code.UNREADABLE, f"cannot read the file: {exc.strerror or exc}", Span(display, 1, 1))
+            continue
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            before = data[: exc.start]
+            where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+            sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
             continue
         try:
             wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
             positions = dict(wrapper.resolve(PositionProvider))
         except cst.ParserSyntaxError as exc:
-            where = Span(display, exc.raw_line, exc.raw_column + 1)
-            sink.error(Code.SYNTAX, f"invalid Python syntax: {exc.message}", where)
+            sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
             continue
         except RecursionError:
             sink.error(Code.SYNTAX, "the file nests too deeply to parse", Span(display, 1, 1))
@@ -82,6 +93,22 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
         _index(module)
         modules.append(module)
     return modules
+
+
+def _syntax_error(text: str, display: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:
+    """Python's own message and place for a syntax error, which point closer than libcst's.
+
+    `ast.parse` only parses (nothing runs); libcst's report is kept when Python's parser
+    accepts what libcst does not.
+    """
+    try:
+        ast.parse(text, filename=display)
+    except SyntaxError as err:
+        if err.lineno is not None:
+            return f"invalid Python syntax: {err.msg}", Span(display, err.lineno, max(err.offset or 1, 1))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return f"invalid Python syntax: {exc.message}", Span(display, exc.raw_line, exc.raw_column + 1)
 
 
 def _display(path: Path, base: Path) -> str:
@@ -107,7 +134,7 @@ def _index(module: SourceModule) -> None:
 
 
 def _nested_statements(stmt: cst.If | cst.Try) -> list[cst.SimpleStatementLine]:
-    out = []
+    out: list[cst.SimpleStatementLine] = []
     for node in (stmt.body, getattr(stmt, "orelse", None)):
         if isinstance(node, cst.IndentedBlock):
             out.extend(s for s in node.body if isinstance(s, cst.SimpleStatementLine))
@@ -141,12 +168,24 @@ def _index_small(module: SourceModule, small: cst.BaseSmallStatement) -> None:
     elif isinstance(small, cst.Assign) and len(small.targets) == 1:
         target = small.targets[0].target
         value = string_value(small.value)
-        if isinstance(target, cst.Name) and value is not None:
-            module.constants[target.value] = value
+        if isinstance(target, cst.Name):
+            _bind(module, target.value, small.value)
+            if value is not None:
+                module.constants[target.value] = value
     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
         value = string_value(small.value) if small.value is not None else None
+        if small.value is not None:
+            _bind(module, small.target.value, small.value)
         if value is not None:
             module.constants[small.target.value] = value
+    elif isinstance(small, cst.TypeAlias):
+        _bind(module, small.name.value, small.value)
+
+
+def _bind(module: SourceModule, name: str, value: cst.BaseExpression) -> None:
+    if name in module.variables:
+        module.rebound.add(name)
+    module.variables[name] = value
 
 
 def _asname(alias: cst.ImportAlias) -> str:
@@ -232,6 +271,22 @@ class Index:
             # importing file's folder is on sys.path, as when run as a script.
             return self.locate(f"{importer.package}.{dotted}", importer)
         return None
+
+    def constant(self, module: SourceModule, node: cst.BaseExpression) -> str | None:
+        """The value of a module-level string constant named by `node`, here or imported from the set.
+
+        A constant assigned more than once has no single value: None.
+        """
+        if not isinstance(node, cst.Name) or node.value in module.rebound:
+            return None
+        if node.value in module.constants:
+            return module.constants[node.value]
+        if node.value not in module.imports:
+            return None
+        found = self.locate(self.canonical(module, module.imports[node.value]), module)
+        if found is None or not found[1] or "." in found[1] or found[1] in found[0].rebound:
+            return None
+        return found[0].constants.get(found[1])
 
     def class_of(self, symbol: str) -> tuple[SourceModule, str] | None:
         """The set module and qualname of a class symbol, if the set defines it."""

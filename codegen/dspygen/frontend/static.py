@@ -7,6 +7,7 @@ recognised by what their bases resolve to (`dspy.Signature`, `pydantic.BaseModel
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,8 @@ from dspygen.frontend import dspy_rules
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.resolve import Index, load
 from dspygen.frontend.string_signatures import find_string_signatures
-from dspygen.ir import nodes
+from dspygen.ir import graph, nodes
+from dspygen.ir import types as t
 
 Kind = Literal["signature", "model", "enum"]
 
@@ -30,19 +32,45 @@ def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         for qualname in module.classes:
             reader.read_class(module, qualname)
+    reader.report_empty_signatures()
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         signatures.extend(find_string_signatures(module, index, reader, sink))
     sources = tuple(
         nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules
     )
-    return nodes.Schema(
+    schema = nodes.Schema(
         schema_version=nodes.SCHEMA_VERSION,
         sources=tuple(sorted(sources, key=lambda s: s.path)),
         models=tuple(reader.models.values()),
         enums=tuple(reader.enums.values()),
         signatures=tuple(signatures),
     )
+    _check_required_cycles(schema, sink)
+    return schema
+
+
+def _check_required_cycles(schema: nodes.Schema, sink: Sink) -> None:
+    """A cycle of required model fields (no Optional, list, dict or default on the way) has no finite value."""
+    required = nodes.Schema(
+        schema.schema_version, schema.sources,
+        tuple(
+            dataclasses.replace(m, fields=tuple(
+                f for f in m.fields if isinstance(f.type, t.Named) and f.default is None
+            ))
+            for m in schema.models
+        ),
+        schema.enums, schema.signatures,
+    )
+    models = {m.id: m for m in schema.models}
+    for owner, name in sorted(graph.cyclic_edges(required)):
+        field = next(f for f in models[owner].fields if f.name == name)
+        sink.error(
+            Code.UNSUPPORTED_CYCLE,
+            f"the required field `{name}` of `{models[owner].qualname}` closes a cycle of required fields, "
+            "so no finite value exists",
+            field.span,
+        )
 
 
 def _rel_root(root: Path, base: Path) -> str:
@@ -52,4 +80,4 @@ def _rel_root(root: Path, base: Path) -> str:
         return root.as_posix()
 
 
-__all__ = ["read", "dspy_rules", "cst"]
+__all__ = ["cst", "dspy_rules", "read"]

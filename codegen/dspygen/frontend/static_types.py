@@ -8,6 +8,7 @@ diagnostic, never a widening to str.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,14 +23,19 @@ PRIMITIVES: dict[str, t.PrimitiveName] = {
     "builtins.int": "int",
     "builtins.float": "float",
     "builtins.bool": "bool",
-    "builtins.None": "none",
 }
+NONE = "builtins.None"
 TYPING = ("typing.", "typing_extensions.")
 LIST = {"builtins.list", "typing.List", "typing_extensions.List"}
 DICT = {"builtins.dict", "typing.Dict", "typing_extensions.Dict"}
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
 UNION = {"typing.Union", "typing_extensions.Union"}
 LITERAL = {"typing.Literal", "typing_extensions.Literal"}
+# Where a type is a library's, not a model in a file the user forgot to pass.
+KNOWN_PACKAGES = frozenset(
+    {*sys.stdlib_module_names, "builtins", "pydantic", "pydantic_core", "dspy", "typing_extensions", "annotated_types"}
+)
+TYPEVAR = {"typing.TypeVar", "typing_extensions.TypeVar"}
 
 
 @dataclass
@@ -60,19 +66,59 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return _subscript(expr, ctx)
     symbol = _symbol(expr, ctx)
     if symbol is None:
-        _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
+        if not (isinstance(expr, cst.Name) and _variable(expr, expr.value, ctx.module, ctx)):
+            _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
         return None
     if symbol in PRIMITIVES:
         return t.Primitive(PRIMITIVES[symbol])
+    if symbol == NONE:  # only a member of a union (`T | None`) may be None
+        hint = "use Optional[T] or T | None for a value that may be missing"
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, "`None` is not a type on its own, only in `T | None`", hint)
+        return None
     if symbol in LIST or symbol in DICT:
         example = "list[str]" if symbol in LIST else "dict[str, int]"
         hint = f"say what it holds, e.g. {example}"
         _error(ctx, expr, Code.BAD_TYPE_ARGS, f"bare `{text(expr)}` has no item type", hint)
         return None
+    if symbol in OPTIONAL or symbol in UNION or symbol in LITERAL:
+        examples = {"Optional": "Optional[str]", "Union": "Union[str, None]", "Literal": 'Literal["a", "b"]'}
+        hint = f"say what it holds, e.g. {examples[symbol.rpartition('.')[2]]}"
+        _error(ctx, expr, Code.BAD_TYPE_ARGS, f"bare `{text(expr)}` needs type arguments", hint)
+        return None
     if ctx.index.class_of(symbol) is not None:
         return ctx.named(symbol, expr, ctx)
+    found = ctx.index.locate(symbol, ctx.module)
+    if found is not None and found[1]:
+        # Imported from a file of the set that binds no class by that name.
+        module, rest = found
+        if not _variable(expr, rest, module, ctx):
+            _error(ctx, expr, Code.UNRESOLVED_NAME, f"{module.display} defines no class `{rest}`")
+        return None
+    home = symbol.rpartition(".")[0]
+    if home and home.split(".")[0] not in KNOWN_PACKAGES:
+        # Most likely a model of the user's in a file dspygen was not given.
+        _error(
+            ctx, expr, Code.UNSUPPORTED_TYPE,
+            f"`{text(expr)}` comes from `{home}`, which is not among the files given to dspygen",
+            "if it is your model, give dspygen that file too; otherwise use a supported type",
+        )
+        return None
     _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({symbol}) is not supported")
     return None
+
+
+def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: TypeContext) -> bool:
+    """Report a name bound by an assignment (a TypeVar or a type alias) rather than a class."""
+    value = module.variables.get(name)
+    if value is None:
+        return False
+    if isinstance(value, cst.Call) and ctx.index.symbol(module, value.func) in TYPEVAR:
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"`{name}` is a type variable; generic types are not supported yet",
+               "write the concrete type instead of the type variable")
+    else:
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"`{name}` is a variable (a type alias?), not a class",
+               "dspygen does not follow type aliases yet: write the type out where it is used")
+    return True
 
 
 def _symbol(expr: cst.BaseExpression, ctx: TypeContext) -> str | None:
@@ -113,8 +159,11 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             _error(ctx, args[0], Code.DICT_KEY, f"dict keys of type `{text(args[0])}` are not supported")
             return None
         return None if key is None or value is None else t.DictOf(key, value)
-    name = symbol or text(expr.value)
-    _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({name}) is not supported")
+    if symbol is None:
+        if not (isinstance(expr.value, cst.Name) and _variable(expr.value, expr.value.value, ctx.module, ctx)):
+            _error(ctx, expr.value, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr.value)}`")
+        return None
+    _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({symbol}) is not supported")
     return None
 
 
@@ -123,16 +172,13 @@ def _optional(inner: t.Type) -> t.Type:
 
 
 def _union(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
-    converted = [convert(a, ctx) for a in args]
+    types = [a for a in args if _symbol(a, ctx) != NONE]
+    converted = [convert(a, ctx) for a in types]
     if any(c is None for c in converted):
         return None
-    members = [c for c in converted if c is not None]
-    none = t.Primitive("none")
-    rest = [m for m in members if m != none]
-    if len(rest) == 1 and len(rest) < len(members):
-        return _optional(rest[0])
+    rest = [c for c in converted if c is not None]
     if len(rest) == 1:
-        return rest[0]
+        return _optional(rest[0]) if len(types) < len(args) else rest[0]
     _error(
         ctx,
         expr,
@@ -163,13 +209,13 @@ def _literal(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext
 
 
 def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeContext) -> t.Type | None:
-    text = string_value(expr)
+    value = string_value(expr)
     try:
-        inner = cst.parse_expression(text.strip()) if text is not None else None
+        inner = cst.parse_expression(value.strip()) if value is not None else None
     except cst.ParserSyntaxError:
         inner = None
     if inner is None:
-        _error(ctx, expr, Code.FORWARD_REF, f"the forward reference {text(expr)} is not a type")
+        _error(ctx, expr, Code.FORWARD_REF, f"the forward reference {text(expr)} is not a type expression")
         return None
     anchored = dataclasses.replace(ctx, anchor=ctx.anchor or expr)
     return convert(inner, anchored)

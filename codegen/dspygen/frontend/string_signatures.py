@@ -16,6 +16,7 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
+from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.frontend.static_types import TypeContext, convert
 from dspygen.frontend.static_types import text as text_of
@@ -76,6 +77,7 @@ def find_string_signatures(
     finder = _Finder(module, index)
     module.tree.visit(finder)
     out = []
+    named: dict[str, Span] = {}
     for call, target, classes in finder.found:
         arg = _signature_arg(call)
         if arg is None:
@@ -94,7 +96,17 @@ def find_string_signatures(
                 hint="assign it to a variable or add `# dspygen: name=MyName` on its line",
             )
             continue
-        signature = _build(module, index, reader, sink, call, text, name, span)
+        if name in named or name in module.classes:
+            other = named.get(name) or module.span(module.classes[name])
+            sink.error(
+                Code.NAME_COLLISION,
+                f"this string signature is named `{name}`, like the one at {other.render()}",
+                span,
+                hint="give each its own name with `# dspygen: name=MyName` on its line",
+            )
+            continue
+        named[name] = span
+        signature = _build(module, index, reader, sink, call, arg, text, name, span)
         if signature is not None:
             out.append(signature)
     return out
@@ -103,9 +115,9 @@ def find_string_signatures(
 def _signature_arg(call: cst.Call) -> cst.BaseExpression | None:
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
-        if (key is None and position == 0) or key == "signature":
-            if isinstance(arg.value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
-                return arg.value
+        is_signature = (key is None and position == 0) or key == "signature"
+        if is_signature and isinstance(arg.value, cst.SimpleString | cst.ConcatenatedString | cst.FormattedString):
+            return arg.value
     return None
 
 
@@ -121,15 +133,14 @@ def _explicit_name(module: SourceModule, span: Span) -> str | None:
     return None
 
 
-def _instructions_arg(module: SourceModule, call: cst.Call, sink: Sink) -> tuple[bool, str | None]:
+def _instructions_arg(module: SourceModule, index: Index, call: cst.Call, sink: Sink) -> tuple[bool, str | None]:
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
         if (key is None and position == 1) or key == "instructions":
             value = string_value(arg.value)
-            if value is None and isinstance(arg.value, cst.Name):
-                value = module.constants.get(arg.value.value)
+            value = index.constant(module, arg.value) if value is None else value
             if value is None:
-                sink.error(Code.NON_STATIC, "instructions must be a static string", module.span(arg.value))
+                sink.error(Code.NON_STATIC, *not_static("instructions", module, arg.value))
                 return False, None
             return True, value
     return True, None
@@ -141,20 +152,24 @@ def _build(
     reader: ClassReader,
     sink: Sink,
     call: cst.Call,
+    arg: cst.BaseExpression,
     text: str,
     name: str,
     span: Span,
 ) -> nodes.Signature | None:
+    where = module.span(arg)  # problems inside the string point at the string
     try:
         parsed = rules.parse_string_signature(text)
     except rules.SignatureSyntaxError as exc:
-        sink.error(Code.STRING_SIGNATURE, str(exc), span)
+        sink.error(Code.STRING_SIGNATURE, str(exc), where)
         return None
     for warning in parsed.warnings:
-        sink.warning(Code.STRING_SIGNATURE, warning, span)
+        sink.warning(Code.STRING_SIGNATURE, warning, where)
+    if not parsed.outputs:
+        sink.warning(Code.EMPTY_SIGNATURE, f"the string signature {text!r} has no output field", where)
     ok, instructions = (True, None)
     if index.symbol(module, call.func) == "dspy.Signature":
-        ok, instructions = _instructions_arg(module, call, sink)
+        ok, instructions = _instructions_arg(module, index, call, sink)
     custom: dict[str, str] = {}
 
     def named(symbol: str, expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
@@ -163,12 +178,12 @@ def _build(
             custom[text_of(expr)] = result.ref
         return result
 
-    ctx = TypeContext(module, index, sink, named, anchor=call, implicit=TYPING_NAMES)
+    ctx = TypeContext(module, index, sink, named, anchor=arg, implicit=TYPING_NAMES)
     fields = []
     for role, side in (("input", parsed.inputs), ("output", parsed.outputs)):
         for field in side:
             if field.name in rules.RESERVED_FIELDS or field.name.startswith("_"):
-                sink.error(Code.RESERVED_FIELD, f"DSPy cannot use `{field.name}` as a field name", span)
+                sink.error(Code.RESERVED_FIELD, f"DSPy cannot use `{field.name}` as a field name", where)
                 ok = False
                 continue
             ftype = t.STR if field.annotation is None else convert(field.annotation, ctx)

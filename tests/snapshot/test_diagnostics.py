@@ -1,0 +1,177 @@
+"""Snapshot tests: the diagnostics dspygen prints for each bad input in fixtures/errors/.
+
+Every case runs the real CLI in a subprocess from the repository root, so paths in the
+messages are relative (`fixtures/errors/x.py:3:5`). Besides the snapshot of stderr, each
+case checks what holds for every diagnostic: exit code 1, no traceback, the
+`path:line:col: error[DSGnnn]: message` form with a hint line, a location inside a file
+that was given, and an output directory that was neither created nor touched, by `build`
+or by `check`. The few inputs that only warn (WARNING_ONLY) must build.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+ROOT = Path(__file__).resolve().parents[2]
+ERRORS = ROOT / "fixtures" / "errors"
+DSPYGEN = str(Path(sys.executable).parent / "dspygen")
+
+HEAD = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning)\[(?P<code>DSG\d{3})\]: .+")
+SPANLESS = re.compile(r"^(?P<level>error|warning)\[(?P<code>DSG\d{3})\]: .+")
+# Problems of the tool or its configuration, which have no place in a source file.
+SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
+# Inputs DSPy and pydantic accept but dspygen warns about: the build succeeds.
+WARNING_ONLY = {"deprecated_format_argument", "signature_without_outputs", "string_signature_dropped_fields"}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    args: tuple[str, ...]  # between `build`/`check` and `--out`
+    out: bool = True  # give --out <tmp>/out (a config case takes its output from the config)
+    spanless: frozenset[str] = field(default_factory=frozenset)  # codes allowed without a span here
+    missing_ok: bool = False  # the case names a file that does not exist
+    known_bug: str = ""  # a problem in dspygen outside the frontend, reported to the lead
+
+
+def _file_cases() -> list[Case]:
+    cases = []
+    for path in sorted(ERRORS.iterdir()):
+        rel = path.relative_to(ROOT).as_posix()
+        if path.suffix == ".py":
+            cases.append(Case(path.stem, (rel,)))
+        elif path.is_dir() and any(path.glob("*.py")):
+            files = sorted(p.relative_to(ROOT).as_posix() for p in path.glob("*.py") if p.name != "__init__.py")
+            cases.append(Case(path.name, tuple(files)))
+    return cases
+
+
+KNOWN_BUGS = {
+    "no_declarations": "pipeline.generate reports 'found no DSPy signature and no pydantic model' without a span",
+}
+CASES = [
+    *(Case(c.name, c.args, known_bug=KNOWN_BUGS.get(c.name, "")) for c in _file_cases()),
+    Case("missing_file", ("fixtures/errors/does_not_exist.py",), missing_ok=True),
+    Case("invalid_crate_name", ("fixtures/qa/models.py", "--crate-name", "My-Crate"), spanless=frozenset({"DSG041"})),
+    Case(
+        "bad_config",
+        ("--config", "fixtures/errors/bad_config/pyproject.toml"),
+        out=False,
+        known_bug="cli._base_and_targets passes pyproject.name, not its path, so spans read `pyproject.toml:5:1`",
+    ),
+]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    return subprocess.run(
+        [DSPYGEN, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env, check=False
+    )
+
+
+def problems(stderr: str, case: Case) -> list[str]:
+    """Everything wrong with the form or the locations of the rendered diagnostics."""
+    found = []
+    lines = stderr.splitlines()
+    if not lines:
+        return ["no diagnostic at all"]
+    if len(lines) % 2:
+        found.append("diagnostics and hint lines do not pair up")
+    for head, hint in zip(lines[::2], lines[1::2], strict=False):
+        if not hint.startswith("  hint: ") or len(hint) <= len("  hint: "):
+            found.append(f"no hint after {head!r}")
+        match = HEAD.match(head)
+        if match is None:
+            bare = SPANLESS.match(head)
+            if bare is None:
+                found.append(f"malformed diagnostic {head!r}")
+            elif bare["code"] not in SPANLESS_CODES | case.spanless:
+                found.append(f"no location in {head!r}")
+            continue
+        if match["path"] not in case.args:
+            found.append(f"{head!r} names a file that was not given")
+            continue
+        path = ROOT / match["path"]
+        if not path.is_file():
+            if not case.missing_ok:
+                found.append(f"{match['path']!r} is not a file relative to the repository root")
+            continue
+        text = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+        line, col = int(match["line"]), int(match["col"])
+        if not 1 <= line <= len(text) or not 1 <= col <= len(text[line - 1]) + 1:
+            found.append(f"{head!r} points outside the file")
+    return found
+
+
+def _out_args(case: Case, out: Path) -> list[str]:
+    return ["--out", str(out)] if case.out else []
+
+
+def _outputs(case: Case, out: Path) -> list[Path]:
+    """Every output directory the case could write to."""
+    return [out] if case.out else [ERRORS / "bad_config" / "bindings"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_build_and_check_report(case: Case, tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    out = tmp_path / "out"
+    checked = run("check", *case.args, *_out_args(case, out))
+    assert checked.returncode == 1, checked.stderr
+    assert not any(p.exists() for p in _outputs(case, out)), "check wrote to the output directory"
+
+    done = run("build", *case.args, *_out_args(case, out))
+    stderr = done.stderr.replace(str(tmp_path), "<tmp>")
+    assert stderr == snapshot
+    assert "Traceback" not in done.stderr + done.stdout + checked.stderr + checked.stdout
+    levels = [m["level"] for m in map(HEAD.match, stderr.splitlines()[::2]) if m is not None]
+    if case.name in WARNING_ONLY:
+        assert done.returncode == 0, done.stderr
+        assert levels and set(levels) == {"warning"}
+        assert (out / ".dspygen-manifest").is_file()
+    else:
+        assert done.returncode == 1, done.stderr
+        assert "error[DSG" in stderr
+        assert not any(p.exists() for p in _outputs(case, out)), "build wrote to the output directory"
+        # check runs the same stages, so it reports the same diagnostics.
+        assert checked.stderr == done.stderr
+    found = problems(stderr, case)
+    if case.known_bug:
+        if found:
+            pytest.xfail(f"known bug: {case.known_bug}: {found}")
+        pytest.fail(f"fixed? remove {case.name!r} from the known bugs ({case.known_bug})")
+    assert found == []
+
+
+def test_foreign_file_in_output_directory_is_never_overwritten(tmp_path: Path, snapshot: SnapshotAssertion) -> None:
+    out = tmp_path / "out"
+    lib = out / "src" / "lib.rs"
+    lib.parent.mkdir(parents=True)
+    user = b"// my own lib.rs, not generated\r\npub fn keep() {}\n"
+    lib.write_bytes(user)
+    for command in ("check", "build"):
+        done = run(command, "fixtures/qa/models.py", "fixtures/qa/signatures.py", "--out", str(out))
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "error[DSG070]" in done.stderr
+        assert lib.read_bytes() == user
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["src", "src/lib.rs"]
+    assert done.stderr.replace(str(tmp_path), "<tmp>") == snapshot
+
+
+def test_every_code_user_input_can_trigger_has_a_case() -> None:
+    """The corpus covers the catalogue; the codes left out need a missing or failing rustfmt/ruff."""
+    from dspygen.diagnostics import Code
+
+    ambr = Path(__file__).parent / "__snapshots__" / "test_diagnostics.ambr"
+    if not ambr.is_file():
+        pytest.skip("no snapshots yet: run with --snapshot-update")
+    seen = set(re.findall(r"\[(DSG\d{3})\]", ambr.read_text(encoding="utf-8")))
+    assert sorted(c.id for c in Code if c.id not in seen | {"DSG060", "DSG061"}) == []
