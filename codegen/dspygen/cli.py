@@ -39,6 +39,14 @@ def _report(sink: Sink) -> None:
         click.echo(text, err=True, color=colour)
 
 
+def _display(path: Path) -> str:
+    """A path as the user would type it from here."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
 def _base_and_targets(
     files: tuple[Path, ...],
     out: Path | None,
@@ -57,7 +65,7 @@ def _base_and_targets(
         return base, [target] if target is not None else []
     if pyproject is None:
         raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
-    targets = load_targets(pyproject, pyproject.name, sink)
+    targets = load_targets(pyproject, _display(pyproject), sink)
     if not targets and not sink.has_errors:
         raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
     return base, targets

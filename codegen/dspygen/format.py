@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-
 from pathlib import Path
 
 from dspygen.diagnostics import Code, Sink
@@ -65,6 +64,3 @@ def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
             return out
         out[path] = formatted
     return out
-
-
-

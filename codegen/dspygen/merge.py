@@ -15,7 +15,6 @@ import tomlkit.exceptions
 from tomlkit.items import InlineTable
 
 MERGED_FILES = frozenset({"Cargo.toml", "pyproject.toml"})
-HEADER = "# @generated"
 
 
 def _tables(value: Any) -> bool:
@@ -23,27 +22,34 @@ def _tables(value: Any) -> bool:
     return isinstance(value, MutableMapping) and not isinstance(value, InlineTable)
 
 
-def _merge_into(dst: Any, src: Any) -> None:
-    for key, value in src.items():
-        if _tables(value) and key in dst and _tables(dst[key]):
-            _merge_into(dst[key], value)
-        else:
-            dst[key] = value
+def _add_user_keys(ours: Any, theirs: Any) -> None:
+    """Copy into `ours` every key only `theirs` has, recursing into shared tables."""
+    for key, value in theirs.items():
+        if key not in ours:
+            ours[key] = value
+        elif _tables(value) and _tables(ours[key]):
+            _add_user_keys(ours[key], value)
 
 
 def merge_toml(on_disk: str, rendered: str) -> str:
-    """`rendered` with the keys only `on_disk` has kept; `rendered` if the file is unreadable."""
+    """`rendered`, plus the keys only `on_disk` has; `rendered` if the file is unreadable.
+
+    Starting from the rendered text keeps dspygen's own layout and comments exact; the
+    user's keys keep their values and inline comments, at the end of their table.
+    """
     try:
-        doc = tomlkit.parse(on_disk)
         ours = tomlkit.parse(rendered)
+        theirs = tomlkit.parse(on_disk)
     except tomlkit.exceptions.TOMLKitError:
         return rendered
-    _merge_into(doc, ours)
-    text = tomlkit.dumps(doc)
-    header = rendered.partition("\n")[0]
-    if not header.startswith(HEADER):
-        return text  # a user template without our header: nothing to refresh
-    first, _, rest = text.partition("\n")
-    if first.startswith(HEADER):
-        return f"{header}\n{rest}"  # the source list in the header may have changed
-    return f"{header}\n{text}"
+    _add_user_keys(ours, theirs)
+    return tomlkit.dumps(ours)
+
+
+def same_toml(on_disk: str, merged: str) -> bool:
+    """The same data and header line: then the user's layout of the file stands."""
+    try:
+        same_data = tomlkit.parse(on_disk).unwrap() == tomlkit.parse(merged).unwrap()
+    except tomlkit.exceptions.TOMLKitError:
+        return False
+    return same_data and on_disk.partition("\n")[0] == merged.partition("\n")[0]

@@ -10,13 +10,13 @@ import os
 from pathlib import Path
 
 from dspygen.config import Target
-from dspygen.diagnostics import Code, Sink
+from dspygen.diagnostics import Code, Sink, Span
+from dspygen.format import format_files
 from dspygen.frontend import static
 from dspygen.ir.nodes import Schema
 from dspygen.lower.crate import CrateOptions, lower
 from dspygen.render.env import environment
 from dspygen.render.plan import render
-from dspygen.format import format_files
 from dspygen.writer import Changes, apply, plan_changes
 
 
@@ -29,9 +29,10 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     schema = read(list(target.sources), base, sink)
     if sink.has_errors:
         return None
-    if not (schema.models or schema.signatures):
-        sink.error(Code.UNSUPPORTED_MODEL, "found no DSPy signature and no pydantic model", None,
-                   hint="give dspygen the files that declare them")
+    if not (schema.models or schema.signatures or schema.enums):
+        where = Span(schema.sources[0].path, 1, 1) if schema.sources else None
+        names = ", ".join(s.path for s in schema.sources)
+        sink.error(Code.NOTHING_FOUND, f"found no DSPy signature, pydantic model or Enum in {names}", where)
         return None
     out_rel = os.path.relpath(target.out, base)
     view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name), sink)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.merge import MERGED_FILES, merge_toml
+from dspygen.merge import MERGED_FILES, merge_toml, same_toml
 
 MANIFEST = ".dspygen-manifest"
 MANIFEST_HEADER = "# Files written by dspygen; it removes those it no longer produces.\n"
@@ -72,6 +72,8 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
         old = _read(target)
         if old is not None and rel in MERGED_FILES and rel in owned:
             files[rel] = merge_toml(old, files[rel])  # the user's extra keys survive
+            if same_toml(old, files[rel]):
+                files[rel] = old  # up to date; keep the user's layout of their keys
         if old == files[rel]:
             changes.unchanged.append(rel)
             continue

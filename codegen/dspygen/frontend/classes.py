@@ -36,8 +36,15 @@ AUTO = frozenset({"enum.auto"})
 GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
 EXTRA_VALUES = frozenset({"ignore", "forbid"})
 UNSUPPORTED_DECORATORS = frozenset(
-    {"field_validator", "model_validator", "field_serializer", "model_serializer", "computed_field",
-     "validator", "root_validator"}
+    {
+        "field_validator",
+        "model_validator",
+        "field_serializer",
+        "model_serializer",
+        "computed_field",
+        "validator",
+        "root_validator",
+    }
 )
 
 
@@ -95,10 +102,15 @@ class ClassReader:
         kind = self.kind_of(symbol)
         found = self.index.class_of(symbol)
         if found is None or kind is None:
-            outside = [] if found is None else [
-                b for b in self._base_symbols(found[0], found[0].classes[found[1]])
-                if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
-            ]
+            outside = (
+                []
+                if found is None
+                else [
+                    b
+                    for b in self._base_symbols(found[0], found[0].classes[found[1]])
+                    if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
+                ]
+            )
             if outside:
                 self.sink.error(
                     Code.UNSUPPORTED_TYPE,
@@ -111,7 +123,9 @@ class ClassReader:
             return None
         if kind == "signature":
             self.sink.error(
-                Code.UNSUPPORTED_TYPE, f"the signature `{text(expr)}` cannot be a field type", span,
+                Code.UNSUPPORTED_TYPE,
+                f"the signature `{text(expr)}` cannot be a field type",
+                span,
                 hint="use a pydantic model for structured values; signatures do not nest",
             )
             return None
@@ -311,7 +325,9 @@ class ClassReader:
         members = [
             s.targets[0].target.value
             for s in self._assignments(found[0].classes[found[1]])
-            if isinstance(s, cst.Assign) and len(s.targets) == 1 and isinstance(s.targets[0].target, cst.Name)
+            if isinstance(s, cst.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0].target, cst.Name)
             and not s.targets[0].target.value.startswith("_")
         ]
         kind = self.kind_of(f"{owner_module}.{owner}" if owner_module else owner)
@@ -347,16 +363,22 @@ class ClassReader:
             field = self._signature_field(module, qualname, small)
             if field is not None:
                 fields[field.name] = field
-        ordered = [f for f in fields.values() if f.role == "input"] + [
-            f for f in fields.values() if f.role == "output"
-        ]
+        ordered = [f for f in fields.values() if f.role == "input"] + [f for f in fields.values() if f.role == "output"]
         if instructions is None:
             instructions = rules.default_instructions(
                 [f.name for f in ordered if f.role == "input"], [f.name for f in ordered if f.role == "output"]
             )
         ident = decl_id(module, qualname)
         self.signatures[ident] = nodes.Signature(
-            ident, node.name.value, module.module, "class", qualname, "", instructions, tuple(ordered), (),
+            ident,
+            node.name.value,
+            module.module,
+            "class",
+            qualname,
+            "",
+            instructions,
+            tuple(ordered),
+            (),
             module.span(node),
         )
 
@@ -380,7 +402,8 @@ class ClassReader:
             elif not name.startswith("_") and not self._is_classvar(module, annotation):
                 what = "a type but no" if value is None else "a value that is not an"
                 self.sink.error(
-                    Code.BARE_ANNOTATION, f"`{name}` in `{qualname}` has {what} InputField/OutputField",
+                    Code.BARE_ANNOTATION,
+                    f"`{name}` in `{qualname}` has {what} InputField/OutputField",
                     module.span(target),
                 )
             return None
@@ -393,10 +416,13 @@ class ClassReader:
         if ftype is None or args.failed:
             return None
         return nodes.SignatureField(
-            name, role, ftype,
+            name,
+            role,
+            ftype,
             args.desc if args.desc is not None else (args.description or rules.default_desc(name)),
             args.prefix if args.prefix is not None else rules.default_prefix(name),
-            annotation is None, module.span(target),
+            annotation is None,
+            module.span(target),
         )
 
     def _unannotated(self, module: SourceModule, qualname: str, node: cst.Assign, hint: str | None) -> None:
@@ -419,8 +445,9 @@ class ClassReader:
             if ident not in self._extended and not any(f.role == "output" for f in sig.fields):
                 found = self.index.class_of(f"{sig.module}.{sig.qualname}")
                 if found is not None and not self._declares_output(*found):
-                    self.sink.warning(Code.EMPTY_SIGNATURE, f"the signature `{sig.qualname}` has no output field",
-                                      sig.span)
+                    self.sink.warning(
+                        Code.EMPTY_SIGNATURE, f"the signature `{sig.qualname}` has no output field", sig.span
+                    )
 
     def _declares_output(self, module: SourceModule, qualname: str) -> bool:
         """Whether the class body declares an output field (one that failed is reported already)."""

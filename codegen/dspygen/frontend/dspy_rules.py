@@ -15,16 +15,10 @@ import libcst as cst
 RESERVED_FIELDS = frozenset({"instructions", "signature", "fields", "model_config"})
 
 # Callables that take a string signature as their first argument.
-STRING_SIGNATURE_CALLS = frozenset(
-    {"dspy.Signature", "dspy.Predict", "dspy.ChainOfThought"}
-)
-SIGNATURE_BASES = frozenset(
-    {"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"}
-)
+STRING_SIGNATURE_CALLS = frozenset({"dspy.Signature", "dspy.Predict", "dspy.ChainOfThought"})
+SIGNATURE_BASES = frozenset({"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"})
 INPUT_FIELD = frozenset({"dspy.InputField", "dspy.signatures.InputField", "dspy.signatures.field.InputField"})
-OUTPUT_FIELD = frozenset(
-    {"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"}
-)
+OUTPUT_FIELD = frozenset({"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"})
 
 
 def infer_prefix(name: str) -> str:

@@ -34,16 +34,16 @@ def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | Non
     return index.symbol(module, call.func)
 
 
-def read_call_args(
-    index: Index, module: SourceModule, call: cst.Call, sink: Sink, *, model_field: bool
-) -> FieldArgs:
+def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sink, *, model_field: bool) -> FieldArgs:
     """Read a pydantic Field(...) (model_field) or a dspy InputField/OutputField(...)."""
     out = FieldArgs()
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
         if arg.star:
             sink.error(
-                Code.NON_STATIC, f"`{arg.star}` arguments cannot be read without running the code", module.span(arg),
+                Code.NON_STATIC,
+                f"`{arg.star}` arguments cannot be read without running the code",
+                module.span(arg),
                 hint="pass each argument by keyword, with a literal value",
             )
             out.failed = True
@@ -52,10 +52,12 @@ def read_call_args(
                 out.default = read_default(index, module, arg.value, sink)
                 out.failed |= out.default is None
         elif key is None:
-            what = "Field takes one positional argument, the default" if model_field else (
-                "InputField and OutputField take keyword arguments only"
+            what = (
+                "Field takes one positional argument, the default"
+                if model_field
+                else ("InputField and OutputField take keyword arguments only")
             )
-            sink.error(Code.FIELD_ARGUMENT, what, module.span(arg), hint="pass it by keyword, e.g. desc=\"...\"")
+            sink.error(Code.FIELD_ARGUMENT, what, module.span(arg), hint='pass it by keyword, e.g. desc="..."')
             out.failed = True
         elif key in SCHEMA_ONLY:
             continue
@@ -96,7 +98,9 @@ def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink:
     if symbol in {"builtins.list", "builtins.dict"}:
         return nodes.Default("factory", factory="list" if symbol == "builtins.list" else "dict")
     sink.error(
-        Code.NON_STATIC, "only `list` and `dict` are supported as default_factory", module.span(node),
+        Code.NON_STATIC,
+        "only `list` and `dict` are supported as default_factory",
+        module.span(node),
         hint="use default_factory=list or dict, or give a literal default",
     )
     return None
@@ -113,14 +117,18 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
     ok, value = literal_value(node)
     if ok and not _finite(value):
         sink.error(
-            Code.NON_STATIC, "the default holds a number too large for a float (infinity)", module.span(node),
+            Code.NON_STATIC,
+            "the default holds a number too large for a float (infinity)",
+            module.span(node),
             hint="JSON has no infinity: give a finite default",
         )
         return None
     if ok:
         return nodes.Default("value", value=value)
     sink.error(
-        Code.NON_STATIC, "the default must be a literal value", module.span(node),
+        Code.NON_STATIC,
+        "the default must be a literal value",
+        module.span(node),
         hint="use a literal (string, number, True/False/None, list) or an Enum member; dspygen does not run code",
     )
     return None

@@ -87,9 +87,7 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
             sink.error(Code.SYNTAX, "the file nests too deeply to parse", Span(display, 1, 1))
             continue
         name, root, is_package = module_path(path)
-        module = SourceModule(
-            path, display, name, root, is_package, wrapper.module, positions, text.splitlines()
-        )
+        module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
         _index(module)
         modules.append(module)
     return modules

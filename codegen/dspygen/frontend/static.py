@@ -36,9 +36,7 @@ def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         signatures.extend(find_string_signatures(module, index, reader, sink))
-    sources = tuple(
-        nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules
-    )
+    sources = tuple(nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules)
     schema = nodes.Schema(
         schema_version=nodes.SCHEMA_VERSION,
         sources=tuple(sorted(sources, key=lambda s: s.path)),
@@ -53,14 +51,16 @@ def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
 def _check_required_cycles(schema: nodes.Schema, sink: Sink) -> None:
     """A cycle of required model fields (no Optional, list, dict or default on the way) has no finite value."""
     required = nodes.Schema(
-        schema.schema_version, schema.sources,
+        schema.schema_version,
+        schema.sources,
         tuple(
-            dataclasses.replace(m, fields=tuple(
-                f for f in m.fields if isinstance(f.type, t.Named) and f.default is None
-            ))
+            dataclasses.replace(
+                m, fields=tuple(f for f in m.fields if isinstance(f.type, t.Named) and f.default is None)
+            )
             for m in schema.models
         ),
-        schema.enums, schema.signatures,
+        schema.enums,
+        schema.signatures,
     )
     models = {m.id: m for m in schema.models}
     for owner, name in sorted(graph.cyclic_edges(required)):

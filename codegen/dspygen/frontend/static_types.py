@@ -98,7 +98,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
     if home and home.split(".")[0] not in KNOWN_PACKAGES:
         # Most likely a model of the user's in a file dspygen was not given.
         _error(
-            ctx, expr, Code.UNSUPPORTED_TYPE,
+            ctx,
+            expr,
+            Code.UNSUPPORTED_TYPE,
             f"`{text(expr)}` comes from `{home}`, which is not among the files given to dspygen",
             "if it is your model, give dspygen that file too; otherwise use a supported type",
         )
@@ -113,11 +115,21 @@ def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: Ty
     if value is None:
         return False
     if isinstance(value, cst.Call) and ctx.index.symbol(module, value.func) in TYPEVAR:
-        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"`{name}` is a type variable; generic types are not supported yet",
-               "write the concrete type instead of the type variable")
+        _error(
+            ctx,
+            expr,
+            Code.UNSUPPORTED_TYPE,
+            f"`{name}` is a type variable; generic types are not supported yet",
+            "write the concrete type instead of the type variable",
+        )
     else:
-        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"`{name}` is a variable (a type alias?), not a class",
-               "dspygen does not follow type aliases yet: write the type out where it is used")
+        _error(
+            ctx,
+            expr,
+            Code.UNSUPPORTED_TYPE,
+            f"`{name}` is a variable (a type alias?), not a class",
+            "dspygen does not follow type aliases yet: write the type out where it is used",
+        )
     return True
 
 
@@ -221,9 +233,7 @@ def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeConte
     return convert(inner, anchored)
 
 
-def _error(
-    ctx: TypeContext, node: cst.CSTNode, code: Code, message: str, hint: str | None = None
-) -> None:
+def _error(ctx: TypeContext, node: cst.CSTNode, code: Code, message: str, hint: str | None = None) -> None:
     ctx.sink.error(code, message, ctx.span(node), hint)
 
 

@@ -204,9 +204,7 @@ def _build(
     if not ok:
         return None
     if instructions is None:
-        instructions = rules.default_instructions(
-            [f.name for f in parsed.inputs], [f.name for f in parsed.outputs]
-        )
+        instructions = rules.default_instructions([f.name for f in parsed.inputs], [f.name for f in parsed.outputs])
     return nodes.Signature(
         f"{module.module}:{name}",
         name.rpartition(".")[2],

@@ -30,9 +30,9 @@ def cyclic_edges(schema: Schema) -> frozenset[tuple[str, str]]:
     out = set()
     for owner, edges in graph.items():
         for field, ref in edges:
-            if ref in component_of and component_of[ref] == component_of[owner]:
-                if len(components[component_of[owner]]) > 1 or ref == owner:
-                    out.add((owner, field))
+            same = ref in component_of and component_of[ref] == component_of[owner]
+            if same and (len(components[component_of[owner]]) > 1 or ref == owner):
+                out.add((owner, field))
     return frozenset(out)
 
 

@@ -14,7 +14,7 @@ from dspygen.ir.types import Type
 
 SCHEMA_VERSION = 1
 
-JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
+JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
 @dataclass(frozen=True)

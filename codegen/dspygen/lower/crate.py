@@ -115,6 +115,7 @@ class _Lowering:
         for literal in self.fields.literals.values():
             self.claim(literal.ident, f"Literal{list(literal.values)}", literal.span, derived=True)
             enums.append(self.literal_enum(literal.ident, literal.values, literal.span))
+        samples = [] if self.sink.has_errors else self.samples(models, signatures)  # samples assume valid input
         types = [TypeEntry(rust_str(m.qualname), m.qualname, self.names.declarations[m.id]) for m in self.schema.models]
         for sig in signatures:
             for side in (sig.input, sig.output):
@@ -143,7 +144,7 @@ class _Lowering:
             signatures=tuple(signatures),
             type_entries=tuple(sorted(types, key=lambda e: e.plain_name)),
             class_entries=tuple(classes),
-            samples=tuple(self.samples(models, signatures)),
+            samples=tuple(samples),
             python_roots=tuple(py_str(r.replace(os.sep, "/")) for r in roots),
             python_imports=tuple(imports),
             lib_uses=uses.lib_uses(models, enums, signatures),

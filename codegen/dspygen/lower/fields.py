@@ -102,7 +102,10 @@ class FieldLowering:
         return [f"default = {rust_str(fn)}"]
 
     def _mismatch(self, span: Span, value: str, ty: t.Type) -> None:
-        self.sink.error(Code.NON_STATIC, f"the default {value} does not fit the field's type", span)
+        shown = t.python_text(ty, {ref: ref.rpartition(":")[2] for ref in t.refs(ty)})
+        self.sink.error(
+            Code.DEFAULT_MISMATCH, f"the default {value} is not a value of the field's type `{shown}`", span
+        )
 
     def _default_expr(self, ty: t.Type, default: nodes.Default, literal: str | None) -> str | None:
         if isinstance(ty, t.OptionalOf):
