@@ -25,8 +25,7 @@ RustRunner = Callable[..., bytes]
 def run_rust(tmp_path: Path) -> RustRunner:
     """Compile `source` with rustc (edition 2021, warnings denied) and return its stdout bytes."""
     rustc = _rustc()
-    if rustc is None:
-        pytest.skip("rustc is not installed")
+    assert rustc is not None, "rustc is required (it comes with the Rust toolchain)"
 
     def run(source: str, *, execute: bool = True, crate_type: str = "bin") -> bytes:
         src = tmp_path / "main.rs"

@@ -193,8 +193,7 @@ def test_docstrings_never_become_doctests(tmp_path: Path) -> None:
     """rustdoc compiles indented and fenced Markdown blocks as Rust; a Python example in a
     docstring must not fail `cargo test` of the generated crate."""
     rustdoc = shutil.which("rustdoc") or str(Path.home() / ".cargo" / "bin" / "rustdoc")
-    if not Path(rustdoc).is_file():
-        pytest.skip("rustdoc is not installed")
+    assert Path(rustdoc).is_file(), "rustdoc is required (it comes with the Rust toolchain)"
     items = "".join("\n".join(doc_attrs(doc)) + f"\npub struct Doc{i};\n" for i, doc in enumerate(DOCSTRINGS_WITH_CODE))
     lib = tmp_path / "lib.rs"
     lib.write_text(items, encoding="utf-8")
