@@ -5,10 +5,12 @@ Exit codes: 0 ok, 1 errors in the input or stale output, 2 usage errors.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,27 +49,42 @@ def _display(path: Path) -> str:
         return path.as_posix()
 
 
-def _base_and_targets(
-    files: tuple[Path, ...],
-    out: Path | None,
-    crate_name: str | None,
-    module_name: str | None,
-    templates: Path | None,
-    config: Path | None,
-    sink: Sink,
-) -> tuple[Path, list[Target]]:
-    pyproject = config or find_pyproject(Path.cwd())
+@dataclass(frozen=True)
+class TargetArgs:
+    """The command-line options that describe target(s); the rest come from [tool.dspygen]."""
+
+    files: tuple[Path, ...]
+    out: Path | None
+    crate_name: str | None
+    module_name: str | None
+    templates: Path | None
+    frontend: str | None
+    config: Path | None
+
+
+def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]:
+    pyproject = args.config or find_pyproject(Path.cwd())
     base = pyproject.parent.resolve() if pyproject is not None else Path.cwd().resolve()
-    if files:
-        if out is None:
+    if args.files:
+        if args.out is None:
             raise click.UsageError("--out is required when files are given")
-        target = make_target(list(files), out, crate_name, module_name, templates, sink)
+        target = make_target(
+            list(args.files),
+            args.out,
+            args.crate_name,
+            args.module_name,
+            args.templates,
+            sink,
+            frontend=args.frontend or "static",
+        )
         return base, [target] if target is not None else []
     if pyproject is None:
         raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
     targets = load_targets(pyproject, _display(pyproject), sink)
     if not targets and not sink.has_errors:
         raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
+    if args.frontend is not None:
+        targets = [dataclasses.replace(t, frontend=args.frontend) for t in targets]
     return base, targets
 
 
@@ -80,6 +97,12 @@ _target_options = [
         "--templates",
         type=click.Path(path_type=Path, file_okay=False, exists=True),
         help="A folder of templates overriding the shipped ones.",
+    ),
+    click.option(
+        "--frontend",
+        type=click.Choice(["static", "import"]),
+        default=None,
+        help="static: read the source, never running it (default); import: introspect the real classes.",
     ),
     click.option(
         "--config",
@@ -105,16 +128,8 @@ def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
-def _plan(
-    files: tuple[Path, ...],
-    out: Path | None,
-    crate_name: str | None,
-    module_name: str | None,
-    templates: Path | None,
-    config: Path | None,
-    sink: Sink,
-) -> list[tuple[Target, Changes]]:
-    base, targets = _base_and_targets(files, out, crate_name, module_name, templates, config, sink)
+def _plan(args: TargetArgs, sink: Sink) -> list[tuple[Target, Changes]]:
+    base, targets = _base_and_targets(args, sink)
     planned = []
     for target in targets:
         changes = pipeline.changes(target, base, sink)
@@ -126,19 +141,11 @@ def _plan(
 @main.command()
 @target_options
 @click.option("--verbose", "-v", is_flag=True, help="List every file written or removed.")
-def build(
-    files: tuple[Path, ...],
-    out: Path | None,
-    crate_name: str | None,
-    module_name: str | None,
-    templates: Path | None,
-    config: Path | None,
-    verbose: bool,
-) -> None:
+def build(verbose: bool, **options: Any) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
     sink = Sink()
-    planned = _plan(files, out, crate_name, module_name, templates, config, sink)
+    planned = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
@@ -160,18 +167,10 @@ def build(
 @main.command()
 @target_options
 @click.option("--diff/--quiet", default=True, help="Print a unified diff of stale files (default) or nothing.")
-def check(
-    files: tuple[Path, ...],
-    out: Path | None,
-    crate_name: str | None,
-    module_name: str | None,
-    templates: Path | None,
-    config: Path | None,
-    diff: bool,
-) -> None:
+def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
-    planned = _plan(files, out, crate_name, module_name, templates, config, sink)
+    planned = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
@@ -192,10 +191,17 @@ def check(
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-def schema(files: tuple[Path, ...]) -> None:
+@click.option(
+    "--frontend",
+    type=click.Choice(["static", "import"]),
+    default="static",
+    show_default=True,
+    help="static: read the source; import: introspect the real classes in a subprocess.",
+)
+def schema(files: tuple[Path, ...], frontend: str) -> None:
     """Print the intermediate schema of FILES as sorted JSON."""
     sink = Sink()
-    result = pipeline.read(list(files), Path.cwd().resolve(), sink)
+    result = pipeline.read(list(files), Path.cwd().resolve(), sink, frontend)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)

@@ -20,7 +20,7 @@ import tomlkit.exceptions
 from dspygen.diagnostics import Code, Sink, Span
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-KEYS = {"sources", "out", "crate-name", "module-name", "templates"}
+KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend"}
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,10 @@ class Target:
     crate_name: str
     module_name: str
     templates: Path | None
+    frontend: str = "static"  # "static" (libcst, the default) or "import" (introspection)
+
+
+FRONTENDS = ("static", "import")
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -68,13 +72,14 @@ def make_target(
     span: Span | None = None,
     *,
     module_span: Span | None = None,
+    frontend: str = "static",
 ) -> Target | None:
     crate = crate_name or default_crate_name(out)
     module = module_name or crate
     module_span = module_span or span
     if not (check_name(crate, "crate name", sink, span) and check_name(module, "module name", sink, module_span)):
         return None
-    return Target(tuple(sources), out, crate, module, templates)
+    return Target(tuple(sources), out, crate, module, templates, frontend)
 
 
 def _line_of(text: str, needle: str) -> int:
@@ -203,6 +208,10 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
             sink.error(Code.CONFIG, f"`{pattern}` matches no file", at(lines.containing(pattern)))
         paths.extend(matched)
     templates = entry.get("templates")
+    frontend = entry.get("frontend", "static")
+    if frontend not in FRONTENDS:
+        sink.error(Code.CONFIG, f"`frontend` must be one of {', '.join(FRONTENDS)}", at(lines.key("frontend")))
+        return None
     crate_key = "crate-name" if "crate-name" in entry else "out"  # the default comes from `out`
     return make_target(
         paths,
@@ -213,4 +222,5 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
         sink,
         at(lines.key(crate_key)),
         module_span=at(lines.key("module-name" if "module-name" in entry else crate_key)),
+        frontend=frontend,
     )

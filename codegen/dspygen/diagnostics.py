@@ -55,6 +55,7 @@ class Code(enum.Enum):
     )
     UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
     NOTHING_FOUND = ("DSG043", "give dspygen the files that declare the signatures and models")
+    IMPORT_FAILED = ("DSG044", "make the module importable (python -c 'import it'), or use the static frontend")
     CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
     TOOL_MISSING = ("DSG060", "install the tool (make demo sets up everything)")
     TOOL_FAILED = ("DSG061", "this is a dspygen bug: please report it with the input")

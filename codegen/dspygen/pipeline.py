@@ -12,7 +12,7 @@ from pathlib import Path
 from dspygen.config import Target
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.format import format_files
-from dspygen.frontend import static
+from dspygen.frontend import importing, static
 from dspygen.ir.nodes import Schema
 from dspygen.lower.crate import CrateOptions, lower
 from dspygen.render.env import environment
@@ -20,13 +20,15 @@ from dspygen.render.plan import render
 from dspygen.writer import Changes, apply, plan_changes
 
 
-def read(sources: list[Path], base: Path, sink: Sink) -> Schema:
+def read(sources: list[Path], base: Path, sink: Sink, frontend: str = "static") -> Schema:
+    if frontend == "import":
+        return importing.read(sources, base, sink)
     return static.read(sources, base, sink)
 
 
 def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     """The formatted files of one target, or None when the input has errors."""
-    schema = read(list(target.sources), base, sink)
+    schema = read(list(target.sources), base, sink, target.frontend)
     if sink.has_errors:
         return None
     if not (schema.models or schema.signatures or schema.enums):

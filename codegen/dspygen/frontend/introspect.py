@@ -1,0 +1,292 @@
+"""Frontend stage (opt-in, `--frontend import`): the code that runs INSIDE the subprocess.
+
+Imports the user's modules (so it runs their code: never on the pre-commit path) and
+introspects the real classes (dspy signatures, pydantic models, Enums), printing the
+same IR the static frontend builds, as JSON on stdout. Problems are printed as
+diagnostics JSON instead. Run as `python -m dspygen.frontend.introspect ROOT FILE...`.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import inspect
+import json
+import linecache
+import re
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from dspygen.diagnostics import Span
+from dspygen.frontend.resolve import module_path
+from dspygen.ir import nodes
+from dspygen.ir import types as t
+from dspygen.ir.dump import to_json
+
+PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
+PRIMITIVES: dict[Any, t.PrimitiveName] = {str: "str", int: "int", float: "float", bool: "bool", type(None): "none"}
+
+
+class Unsupported(Exception):
+    pass
+
+
+class Introspector:
+    def __init__(self, base: Path, files: list[Path]) -> None:
+        import dspy  # type: ignore[import-untyped]
+        import pydantic
+
+        self.dspy, self.pydantic = dspy, pydantic
+        self.base = base
+        self.files = {str(f.resolve()): f for f in files}
+        self.models: dict[str, nodes.Model] = {}
+        self.enums: dict[str, nodes.Enum] = {}
+        self.signatures: dict[str, nodes.Signature] = {}
+        self.problems: list[dict[str, Any]] = []
+
+    # -- helpers -------------------------------------------------------------------
+
+    def display(self, path: str) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.base).as_posix()
+        except ValueError:
+            return Path(path).as_posix()
+
+    def span_of(self, obj: Any) -> Span:
+        try:
+            path = inspect.getsourcefile(obj) or ""
+            line = inspect.getsourcelines(obj)[1]
+        except (OSError, TypeError):
+            return Span("<unknown>", 1, 1)
+        return Span(self.display(path), max(line, 1), 1)
+
+    def field_span(self, owner: Any, name: str) -> Span:
+        """The line where `name` is declared in `owner`'s body (or a base's)."""
+        for cls in getattr(owner, "__mro__", [owner]):
+            try:
+                lines, start = inspect.getsourcelines(cls)
+            except (OSError, TypeError):
+                continue
+            for i, text in enumerate(lines):
+                match = re.match(rf"^(\s*){re.escape(name)}\s*[:=]", text)
+                if match:
+                    return Span(self.span_of(cls).path, start + i, len(match.group(1)) + 1)
+        return self.span_of(owner)
+
+    @staticmethod
+    def ident(cls: type) -> str:
+        return f"{cls.__module__}:{cls.__qualname__}"
+
+    # -- types ---------------------------------------------------------------------
+
+    def convert(self, tp: Any) -> t.Type:
+        if tp in PRIMITIVES:
+            return t.Primitive(PRIMITIVES[tp])
+        origin, args = typing.get_origin(tp), typing.get_args(tp)
+        if origin is list:
+            return t.ListOf(self.convert(args[0]))
+        if origin is dict:
+            if args[0] is not str:
+                raise Unsupported(f"dict keys of type {args[0]!r}")
+            return t.DictOf(t.STR, self.convert(args[1]))
+        if origin in (typing.Union, types.UnionType):
+            members = [a for a in args if a is not type(None)]
+            if len(members) == 1 and len(args) == 2:
+                return t.OptionalOf(self.convert(members[0]))
+            raise Unsupported(f"the union {tp!r}")
+        if origin is typing.Literal:
+            if not all(isinstance(a, str) for a in args):
+                raise Unsupported(f"{tp!r} has non-string values")
+            return t.LiteralOf(tuple(dict.fromkeys(args)))
+        if isinstance(tp, type) and issubclass(tp, enum.Enum):
+            self.read_enum(tp)
+            return t.Named(self.ident(tp))
+        if isinstance(tp, type) and issubclass(tp, self.pydantic.BaseModel):
+            self.read_model(tp)
+            return t.Named(self.ident(tp))
+        raise Unsupported(f"the type {tp!r}")
+
+    def default(self, info: Any) -> nodes.Default | None:
+        from pydantic_core import PydanticUndefined
+
+        if info.default_factory is not None:
+            if info.default_factory is list:
+                return nodes.Default("factory", factory="list")
+            if info.default_factory is dict:
+                return nodes.Default("factory", factory="dict")
+            raise Unsupported("a default_factory other than list or dict")
+        value = info.default
+        if value is PydanticUndefined:
+            return None
+        if isinstance(value, enum.Enum):
+            return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
+        json.dumps(value)  # raises TypeError for anything that is not a JSON literal
+        return nodes.Default("value", value=value)
+
+    # -- declarations ----------------------------------------------------------------
+
+    def read_enum(self, cls: type[enum.Enum]) -> None:
+        ident = self.ident(cls)
+        if ident in self.enums:
+            return
+        members = []
+        for member in cls:
+            if not isinstance(member.value, str):
+                raise Unsupported(f"{cls.__qualname__}.{member.name} has a non-string value")
+            members.append(nodes.EnumMember(member.name, member.value, self.field_span(cls, member.name)))
+        doc = inspect.cleandoc(cls.__doc__ or "") if cls.__dict__.get("__doc__") else None
+        self.enums[ident] = nodes.Enum(
+            ident, cls.__name__, cls.__module__, cls.__qualname__, doc, tuple(members), self.span_of(cls)
+        )
+
+    def read_model(self, cls: Any) -> None:
+        ident = self.ident(cls)
+        if ident in self.models:
+            return
+        self.models[ident] = None  # type: ignore[assignment]  # guards recursion
+        if not cls.__pydantic_complete__:
+            cls.model_rebuild()  # resolves forward references to classes defined later
+        fields = []
+        for name, info in cls.model_fields.items():
+            fields.append(
+                nodes.ModelField(
+                    name,
+                    self.convert(info.annotation),
+                    self.default(info),
+                    info.description,
+                    info.alias,
+                    self.field_span(cls, name),
+                )
+            )
+        extra: typing.Literal["ignore", "forbid"] = "forbid" if cls.model_config.get("extra") == "forbid" else "ignore"
+        doc = inspect.cleandoc(cls.__doc__) if cls.__dict__.get("__doc__") else None
+        self.models[ident] = nodes.Model(
+            ident, cls.__name__, cls.__module__, cls.__qualname__, doc, tuple(fields), extra, self.span_of(cls)
+        )
+
+    def read_signature(
+        self, cls: Any, qualname: str, form: typing.Literal["class", "string"], span: Span, module: str
+    ) -> None:
+        fields = []
+        for role, table in (("input", cls.input_fields), ("output", cls.output_fields)):
+            for name, info in table.items():
+                extra = info.json_schema_extra or {}
+                fields.append(
+                    nodes.SignatureField(
+                        name,
+                        role,  # type: ignore[arg-type]
+                        self.convert(info.annotation),
+                        str(extra.get("desc", "")),
+                        str(extra.get("prefix", "")),
+                        bool(extra.get("IS_TYPE_UNDEFINED", False)),
+                        span if form == "string" else self.field_span(cls, name),
+                    )
+                )
+        refs = sorted({r for f in fields for r in t.refs(f.type)})
+        customs = tuple(nodes.CustomType(r.partition(":")[2], r) for r in refs) if form == "string" else ()
+        text = ""
+        if form == "string":
+            names = {r: r.partition(":")[2] for r in refs}
+            side = {
+                role: ", ".join(
+                    f.name if f.type_undefined else f"{f.name}: {t.python_text(f.type, names)}"
+                    for f in fields
+                    if f.role == role
+                )
+                for role in ("input", "output")
+            }
+            text = f"{side['input']} -> {side['output']}"
+        ident = f"{module}:{qualname}"
+        self.signatures[ident] = nodes.Signature(
+            ident,
+            qualname.rpartition(".")[2],
+            module,
+            form,
+            qualname,
+            text,
+            cls.instructions,
+            tuple(fields),
+            customs,
+            span,
+        )
+
+    def read_module(self, path: Path) -> nodes.Source:
+        name, root, _ = module_path(path.resolve())
+        if str(root) not in sys.path:
+            sys.path.insert(0, str(root))
+        module = importlib.import_module(name)
+        for attr, value in vars(module).items():
+            try:
+                self.read_member(module, attr, value)
+            except (Unsupported, TypeError) as exc:
+                self.problems.append({"message": f"{attr}: {exc}", "span": self.span_of(module).__dict__})
+        return nodes.Source(self.display(str(path)), name, self.display(str(root)) or ".")
+
+    def read_member(self, module: types.ModuleType, attr: str, value: Any) -> None:
+        signature = self.dspy.Signature
+        if isinstance(value, type) and value.__module__ == module.__name__:
+            if issubclass(value, signature):
+                self.read_signature(value, value.__qualname__, "class", self.span_of(value), module.__name__)
+            elif issubclass(value, self.pydantic.BaseModel):
+                self.read_model(value)
+            elif issubclass(value, enum.Enum):
+                self.read_enum(value)
+            return
+        found = None
+        if isinstance(value, type) and issubclass(value, signature) and value is not signature:
+            found = value  # dspy.Signature("...") assigned to a variable
+        elif isinstance(value, self.dspy.Predict) and not isinstance(value, self.dspy.ChainOfThought):
+            found = value.signature
+        if found is not None:
+            line = self.assignment_line(module, attr)
+            pragma = self.pragma(module, line)
+            span = Span(self.span_of(module).path, line, 1)
+            self.read_signature(found, pragma or attr, "string", span, module.__name__)
+
+    def assignment_line(self, module: types.ModuleType, attr: str) -> int:
+        path = inspect.getsourcefile(module) or ""
+        for number, text in enumerate(linecache.getlines(path), start=1):
+            if re.match(rf"^{re.escape(attr)}\s*(:[^=]*)?=", text):
+                return number
+        return 1
+
+    def pragma(self, module: types.ModuleType, line: int) -> str | None:
+        path = inspect.getsourcefile(module) or ""
+        lines = linecache.getlines(path)
+        for number in (line, line - 1):
+            if 1 <= number <= len(lines):
+                match = PRAGMA.search(lines[number - 1])
+                if match:
+                    return match.group(1)
+        return None
+
+
+def main(argv: list[str]) -> int:
+    base, files = Path(argv[0]).resolve(), [Path(a) for a in argv[1:]]
+    intro = Introspector(base, files)
+    sources = []
+    for path in sorted({f.resolve() for f in files}):
+        try:
+            sources.append(intro.read_module(path))
+        except Exception as exc:  # the user's code failed to import: report it, never a traceback
+            where = {"path": intro.display(str(path)), "line": 1, "col": 1}
+            intro.problems.append({"message": f"importing failed: {type(exc).__name__}: {exc}", "span": where})
+    if intro.problems:
+        json.dump({"problems": intro.problems}, sys.stdout)
+        return 3
+    schema = nodes.Schema(
+        nodes.SCHEMA_VERSION,
+        tuple(sorted(sources, key=lambda s: s.path)),
+        tuple(m for m in intro.models.values() if m is not None),
+        tuple(intro.enums.values()),
+        tuple(intro.signatures.values()),
+    )
+    sys.stdout.write(to_json(schema))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
