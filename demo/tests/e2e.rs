@@ -11,7 +11,7 @@ use qa_demo::{init, last_prompt, lm_calls, with_dummy_lm};
 use qa_rs::runtime::SignatureInput;
 use qa_rs::{
     Answer, AnswerVerdict, CheckCitations, CheckCitationsInput, Citation, Confidence, FollowUp,
-    FollowUpInput, Predict, QAInput, Summarize, SummarizeInput, QA,
+    FollowUpInput, Predict, PredictError, QAInput, Summarize, SummarizeInput, QA,
 };
 use rag_rs::{
     Classify, ClassifyInput, ClassifyLabel, Passage, RAGRank, RAGRankInput, SearchResult,
@@ -56,8 +56,13 @@ fn qa_input() -> QAInput {
     }
 }
 
-/// The Python class name of a `PyErr`, e.g. `AdapterParseError`.
-fn error_type(py: Python<'_>, err: &PyErr) -> String {
+/// The Python class name behind a `PredictError`, e.g. `AdapterParseError`.
+fn error_type(py: Python<'_>, err: &PredictError) -> String {
+    py_type(py, err.py_err())
+}
+
+/// The Python class name of a `PyErr`.
+fn py_type(py: Python<'_>, err: &PyErr) -> String {
     err.get_type(py)
         .name()
         .map(|n| n.to_string())
@@ -360,6 +365,7 @@ fn garbage_for_model_output_is_an_err() -> PyResult<()> {
                 .err()
                 .expect("garbage for a model output must fail");
             assert_eq!(error_type(py, &err), "AdapterParseError");
+            assert!(matches!(err, PredictError::Parse(_)), "{err}");
             Ok(())
         })
     })
@@ -378,11 +384,12 @@ fn garbage_for_float_and_bool_outputs_is_an_err() -> PyResult<()> {
                 question: "q".into(),
                 passages: vec![],
             };
-            let err = rag_rs::Predict::<RAGRank>::new(py)?.call(py, &input).err();
-            assert_eq!(
-                err.map(|e| error_type(py, &e)).as_deref(),
-                Some("AdapterParseError")
-            );
+            let err = rag_rs::Predict::<RAGRank>::new(py)?
+                .call(py, &input)
+                .err()
+                .expect("garbage for a float output must fail");
+            assert_eq!(py_type(py, err.py_err()), "AdapterParseError");
+            assert!(matches!(err, rag_rs::PredictError::Parse(_)), "{err}");
             Ok(())
         })?;
         let check_reply: &[(&str, &str)] = &[("valid", "[]"), ("is_grounded", "maybe")];
@@ -425,6 +432,7 @@ fn int_out_of_i64_range_is_an_err_on_the_rust_side() -> PyResult<()> {
                 .err()
                 .expect("an int beyond i64 must not convert");
             assert_eq!(error_type(py, &err), "OverflowError");
+            assert!(matches!(err, PredictError::Conversion(_)), "{err}");
             assert_eq!(lm_calls(lm)?, 1);
             Ok(())
         })
@@ -458,6 +466,7 @@ fn no_lm_configured_is_an_err() -> PyResult<()> {
             .err()
             .expect("no LM must fail");
         assert_eq!(error_type(py, &err), "ValueError");
+        assert!(matches!(err, PredictError::Lm(_)), "{err}");
         assert!(err.to_string().contains("No LM is loaded"), "{err}");
         Ok(())
     })

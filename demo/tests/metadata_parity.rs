@@ -105,6 +105,11 @@ fn program_signature<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, Py
     match name {
         "Classify" => program.getattr("classify")?.getattr("signature"),
         "Rewrite" => program.getattr("query_rewriter"),
+        "Verify" => program.getattr("verify"),
+        "Agent" => program
+            .getattr("build_agent")?
+            .call0()?
+            .getattr("signature"),
         // ChainOfThought prepends `reasoning`; the generated signature is the one it was given.
         "RAGGenerateAnswer" => program
             .getattr("RAG")?
@@ -190,6 +195,8 @@ fn fields_and_instructions_match_dspy() -> PyResult<()> {
             RAGGenerateAnswer,
             RAGRank,
             TriageTicket,
+            Verify,
+            Agent,
         );
 
         // Every generated signature is covered.
@@ -242,6 +249,8 @@ fn string_signatures_rebuild_from_their_text() -> PyResult<()> {
         mismatches.extend(check::<rag_rs::RAGGenerateAnswer>(py)?);
         mismatches.extend(check::<rag_rs::RAGRank>(py)?);
         mismatches.extend(check::<rag_rs::TriageTicket>(py)?);
+        mismatches.extend(check::<rag_rs::Verify>(py)?);
+        mismatches.extend(check::<rag_rs::Agent>(py)?);
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
         Ok(())
     })

@@ -15,7 +15,21 @@ import libcst as cst
 RESERVED_FIELDS = frozenset({"instructions", "signature", "fields", "model_config"})
 
 # Callables that take a string signature as their first argument.
-STRING_SIGNATURE_CALLS = frozenset({"dspy.Signature", "dspy.Predict", "dspy.ChainOfThought"})
+# Calls that build a signature from a string and take instructions as their second argument.
+SIGNATURE_BUILDERS = frozenset(
+    {
+        "dspy.Signature",
+        *(
+            f"{prefix}.{name}"
+            for prefix in ("dspy", "dspy.signatures", "dspy.signatures.signature")
+            for name in ("make_signature", "ensure_signature")
+        ),
+    }
+)
+# Every call whose first argument may be a string signature.
+STRING_SIGNATURE_CALLS = SIGNATURE_BUILDERS | frozenset(
+    {"dspy.Predict", "dspy.ChainOfThought", "dspy.ReAct", "dspy.ProgramOfThought", "dspy.CodeAct"}
+)
 SIGNATURE_BASES = frozenset({"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"})
 INPUT_FIELD = frozenset({"dspy.InputField", "dspy.signatures.InputField", "dspy.signatures.field.InputField"})
 OUTPUT_FIELD = frozenset({"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"})

@@ -168,7 +168,7 @@ def _build(
     if not parsed.outputs:
         sink.warning(Code.EMPTY_SIGNATURE, f"the string signature {text!r} has no output field", where)
     ok, instructions = (True, None)
-    if index.symbol(module, call.func) == "dspy.Signature":
+    if index.symbol(module, call.func) in rules.SIGNATURE_BUILDERS:
         ok, instructions = _instructions_arg(module, index, call, sink)
     custom: dict[str, str] = {}
 

@@ -17,7 +17,8 @@ def lib_uses(models: list[StructView], enums: list[EnumView], signatures: list[S
     lines = []
     if models or enums:
         lines.append("pub use models::*;")
-    lines.append("pub use runtime::{FieldKind, FieldMeta, Predict, Prediction, Signature};")
+    lines.append("pub use modules::{ChainOfThought, Example, Predict, PredictError, Prediction, Reasoned};")
+    lines.append("pub use runtime::{FieldKind, FieldMeta, Signature};")
     if signatures:
         lines.append("pub use signatures::*;")
     return tuple(lines)

@@ -22,6 +22,7 @@ def plan(view: CrateView) -> list[Planned]:
         Planned("pyproject.toml", "pyproject.toml.j2"),
         Planned("src/lib.rs", "src/lib.rs.j2"),
         Planned("src/runtime.rs", "src/runtime.rs.j2"),
+        Planned("src/modules.rs", "src/modules.rs.j2"),
         Planned("src/models.rs", "src/models.rs.j2"),
         Planned("src/signatures.rs", "src/signatures.rs.j2"),
         Planned("src/bindings.rs", "src/bindings.rs.j2"),

@@ -8,6 +8,8 @@ from pydantic import BaseModel
 _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
+    "AgentInput",
+    "AgentOutput",
     "ClassifyInput",
     "ClassifyOutput",
     "Passage",
@@ -20,6 +22,8 @@ TypeName = Literal[
     "SearchResult",
     "TriageTicketInput",
     "TriageTicketOutput",
+    "VerifyInput",
+    "VerifyOutput",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

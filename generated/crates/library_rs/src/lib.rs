@@ -7,11 +7,13 @@
 
 pub mod bindings;
 pub mod models;
+pub mod modules;
 pub mod runtime;
 pub mod signatures;
 
 pub use models::*;
-pub use runtime::{FieldKind, FieldMeta, Predict, Prediction, Signature};
+pub use modules::{ChainOfThought, Example, Predict, PredictError, Prediction, Reasoned};
+pub use runtime::{FieldKind, FieldMeta, Signature};
 
 /// The Python extension module: `import library_rs`.
 #[pyo3::pymodule(name = "library_rs")]

@@ -190,6 +190,12 @@ impl SignatureOutput for QAOutput {
             answer: obj.getattr(intern!(py, "answer"))?.extract()?,
         })
     }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        Ok(kwargs)
+    }
 }
 
 impl SignatureInput for SummarizeInput {
@@ -207,6 +213,13 @@ impl SignatureOutput for SummarizeOutput {
             summary: obj.getattr(intern!(py, "summary"))?.extract()?,
             key_points: obj.getattr(intern!(py, "key_points"))?.extract()?,
         })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
+        kwargs.set_item(intern!(py, "key_points"), &self.key_points)?;
+        Ok(kwargs)
     }
 }
 
@@ -227,6 +240,13 @@ impl SignatureOutput for FollowUpOutput {
             follow_up: obj.getattr(intern!(py, "follow_up"))?.extract()?,
         })
     }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        kwargs.set_item(intern!(py, "follow_up"), &self.follow_up)?;
+        Ok(kwargs)
+    }
 }
 
 impl SignatureInput for CheckCitationsInput {
@@ -244,6 +264,13 @@ impl SignatureOutput for CheckCitationsOutput {
             valid: obj.getattr(intern!(py, "valid"))?.extract()?,
             is_grounded: obj.getattr(intern!(py, "is_grounded"))?.extract()?,
         })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "valid"), &self.valid)?;
+        kwargs.set_item(intern!(py, "is_grounded"), self.is_grounded)?;
+        Ok(kwargs)
     }
 }
 

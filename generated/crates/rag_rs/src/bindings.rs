@@ -153,6 +153,12 @@ impl SignatureOutput for ClassifyOutput {
             label: obj.getattr(intern!(py, "label"))?.extract()?,
         })
     }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "label"), self.label)?;
+        Ok(kwargs)
+    }
 }
 
 impl SignatureInput for RewriteInput {
@@ -171,6 +177,12 @@ impl SignatureOutput for RewriteOutput {
             query: obj.getattr(intern!(py, "query"))?.extract()?,
         })
     }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "query"), &self.query)?;
+        Ok(kwargs)
+    }
 }
 
 impl SignatureInput for RAGGenerateAnswerInput {
@@ -188,6 +200,12 @@ impl SignatureOutput for RAGGenerateAnswerOutput {
         Ok(Self {
             answer: obj.getattr(intern!(py, "answer"))?.extract()?,
         })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        Ok(kwargs)
     }
 }
 
@@ -208,6 +226,13 @@ impl SignatureOutput for RAGRankOutput {
             score: obj.getattr(intern!(py, "score"))?.extract()?,
         })
     }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "best"), &self.best)?;
+        kwargs.set_item(intern!(py, "score"), self.score)?;
+        Ok(kwargs)
+    }
 }
 
 impl SignatureInput for TriageTicketInput {
@@ -224,6 +249,61 @@ impl SignatureOutput for TriageTicketOutput {
         Ok(Self {
             result: obj.getattr(intern!(py, "result"))?.extract()?,
         })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "result"), &self.result)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureInput for VerifyInput {
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "claim"), &self.claim)?;
+        kwargs.set_item(intern!(py, "evidence"), &self.evidence)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureOutput for VerifyOutput {
+    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
+            confidence: obj.getattr(intern!(py, "confidence"))?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
+        kwargs.set_item(intern!(py, "confidence"), self.confidence)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureInput for AgentInput {
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "question"), &self.question)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureOutput for AgentOutput {
+    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        Ok(kwargs)
     }
 }
 
@@ -251,6 +331,8 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 #[pyfunction]
 pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
     match type_name {
+        "AgentInput" => json_roundtrip::<AgentInput>(data),
+        "AgentOutput" => json_roundtrip::<AgentOutput>(data),
         "ClassifyInput" => json_roundtrip::<ClassifyInput>(data),
         "ClassifyOutput" => json_roundtrip::<ClassifyOutput>(data),
         "Passage" => json_roundtrip::<Passage>(data),
@@ -263,6 +345,8 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
         "SearchResult" => json_roundtrip::<SearchResult>(data),
         "TriageTicketInput" => json_roundtrip::<TriageTicketInput>(data),
         "TriageTicketOutput" => json_roundtrip::<TriageTicketOutput>(data),
+        "VerifyInput" => json_roundtrip::<VerifyInput>(data),
+        "VerifyOutput" => json_roundtrip::<VerifyOutput>(data),
         other => Err(PyKeyError::new_err(format!(
             "unknown type name {other:?}; see type_names()"
         ))),
@@ -273,6 +357,8 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
 #[pyfunction]
 pub fn type_names() -> Vec<&'static str> {
     vec![
+        "AgentInput",
+        "AgentOutput",
         "ClassifyInput",
         "ClassifyOutput",
         "Passage",
@@ -285,5 +371,7 @@ pub fn type_names() -> Vec<&'static str> {
         "SearchResult",
         "TriageTicketInput",
         "TriageTicketOutput",
+        "VerifyInput",
+        "VerifyOutput",
     ]
 }

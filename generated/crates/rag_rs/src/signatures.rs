@@ -283,3 +283,115 @@ impl Signature for TriageTicket {
         load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
     }
 }
+
+/// The inputs of the DSPy signature `verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyInput {
+    pub claim: String,
+    pub evidence: Vec<String>,
+}
+
+/// The outputs of the DSPy signature `verify`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerifyOutput {
+    pub verdict: bool,
+    pub confidence: f64,
+}
+
+/// The DSPy signature `verify` (from `program`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Verify;
+
+impl Signature for Verify {
+    type Input = VerifyInput;
+    type Output = VerifyOutput;
+    const NAME: &'static str = "Verify";
+    const INSTRUCTIONS: &'static str = "Check the claim against the evidence.";
+    const FIELDS: &'static [FieldMeta] = &[
+        FieldMeta {
+            name: "claim",
+            kind: FieldKind::Input,
+            desc: "${claim}",
+            prefix: "Claim:",
+            python_type: "str",
+        },
+        FieldMeta {
+            name: "evidence",
+            kind: FieldKind::Input,
+            desc: "${evidence}",
+            prefix: "Evidence:",
+            python_type: "list[str]",
+        },
+        FieldMeta {
+            name: "verdict",
+            kind: FieldKind::Output,
+            desc: "${verdict}",
+            prefix: "Verdict:",
+            python_type: "bool",
+        },
+        FieldMeta {
+            name: "confidence",
+            kind: FieldKind::Output,
+            desc: "${confidence}",
+            prefix: "Confidence:",
+            python_type: "float",
+        },
+    ];
+    const PYTHON: PythonSignature = PythonSignature::String {
+        text: "claim, evidence: list[str] -> verdict: bool, confidence: float",
+        custom_types: &[],
+    };
+
+    fn python_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+    }
+}
+
+/// The inputs of the DSPy signature `agent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentInput {
+    pub question: String,
+}
+
+/// The outputs of the DSPy signature `agent`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AgentOutput {
+    pub answer: String,
+}
+
+/// The DSPy signature `agent` (from `program`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Agent;
+
+impl Signature for Agent {
+    type Input = AgentInput;
+    type Output = AgentOutput;
+    const NAME: &'static str = "Agent";
+    const INSTRUCTIONS: &'static str = "Given the fields `question`, produce the fields `answer`.";
+    const FIELDS: &'static [FieldMeta] = &[
+        FieldMeta {
+            name: "question",
+            kind: FieldKind::Input,
+            desc: "${question}",
+            prefix: "Question:",
+            python_type: "str",
+        },
+        FieldMeta {
+            name: "answer",
+            kind: FieldKind::Output,
+            desc: "${answer}",
+            prefix: "Answer:",
+            python_type: "str",
+        },
+    ];
+    const PYTHON: PythonSignature = PythonSignature::String {
+        text: "question -> answer: str",
+        custom_types: &[],
+    };
+
+    fn python_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+    }
+}

@@ -216,3 +216,69 @@ fn triage_ticket_output_minimal() {
         "{\"result\":null}"
     );
 }
+
+#[test]
+fn verify_input_full() {
+    assert_eq!(
+        roundtrip::<VerifyInput>(
+            "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
+        ),
+        "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
+    );
+}
+
+#[test]
+fn verify_input_minimal() {
+    assert_eq!(
+        roundtrip::<VerifyInput>("{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"),
+        "{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"
+    );
+}
+
+#[test]
+fn verify_output_full() {
+    assert_eq!(
+        roundtrip::<VerifyOutput>("{\"verdict\":true,\"confidence\":2.5}"),
+        "{\"verdict\":true,\"confidence\":2.5}"
+    );
+}
+
+#[test]
+fn verify_output_minimal() {
+    assert_eq!(
+        roundtrip::<VerifyOutput>("{\"verdict\":true,\"confidence\":0.75}"),
+        "{\"verdict\":true,\"confidence\":0.75}"
+    );
+}
+
+#[test]
+fn agent_input_full() {
+    assert_eq!(
+        roundtrip::<AgentInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        "{\"question\":\"question \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn agent_input_minimal() {
+    assert_eq!(
+        roundtrip::<AgentInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        "{\"question\":\"min \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn agent_output_full() {
+    assert_eq!(
+        roundtrip::<AgentOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        "{\"answer\":\"answer \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn agent_output_minimal() {
+    assert_eq!(
+        roundtrip::<AgentOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        "{\"answer\":\"min \\\"é\\\"\\n\"}"
+    );
+}

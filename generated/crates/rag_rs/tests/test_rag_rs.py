@@ -169,8 +169,58 @@ SIGNATURE_SAMPLES = [
         '{"result":null}',
         id="triage_ticket_output_minimal",
     ),
+    pytest.param(
+        "VerifyInput",
+        '{"claim":"claim \\"\u00e9\\"\\n","evidence":["evidence \\"\u00e9\\"\\n"]}',
+        '{"claim":"claim \\"\u00e9\\"\\n","evidence":["evidence \\"\u00e9\\"\\n"]}',
+        id="verify_input_full",
+    ),
+    pytest.param(
+        "VerifyInput",
+        '{"claim":"min \\"\u00e9\\"\\n","evidence":[]}',
+        '{"claim":"min \\"\u00e9\\"\\n","evidence":[]}',
+        id="verify_input_minimal",
+    ),
+    pytest.param(
+        "VerifyOutput",
+        '{"verdict":true,"confidence":2.5}',
+        '{"verdict":true,"confidence":2.5}',
+        id="verify_output_full",
+    ),
+    pytest.param(
+        "VerifyOutput",
+        '{"verdict":true,"confidence":0.75}',
+        '{"verdict":true,"confidence":0.75}',
+        id="verify_output_minimal",
+    ),
+    pytest.param(
+        "AgentInput",
+        '{"question":"question \\"\u00e9\\"\\n"}',
+        '{"question":"question \\"\u00e9\\"\\n"}',
+        id="agent_input_full",
+    ),
+    pytest.param(
+        "AgentInput",
+        '{"question":"min \\"\u00e9\\"\\n"}',
+        '{"question":"min \\"\u00e9\\"\\n"}',
+        id="agent_input_minimal",
+    ),
+    pytest.param(
+        "AgentOutput",
+        '{"answer":"answer \\"\u00e9\\"\\n"}',
+        '{"answer":"answer \\"\u00e9\\"\\n"}',
+        id="agent_output_full",
+    ),
+    pytest.param(
+        "AgentOutput",
+        '{"answer":"min \\"\u00e9\\"\\n"}',
+        '{"answer":"min \\"\u00e9\\"\\n"}',
+        id="agent_output_minimal",
+    ),
 ]
 TYPE_NAMES = [
+    "AgentInput",
+    "AgentOutput",
     "ClassifyInput",
     "ClassifyOutput",
     "Passage",
@@ -183,6 +233,8 @@ TYPE_NAMES = [
     "SearchResult",
     "TriageTicketInput",
     "TriageTicketOutput",
+    "VerifyInput",
+    "VerifyOutput",
 ]
 
 
