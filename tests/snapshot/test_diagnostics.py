@@ -58,6 +58,8 @@ KNOWN_BUGS: dict[str, str] = {}
 CASES = [
     *(Case(c.name, c.args, known_bug=KNOWN_BUGS.get(c.name, "")) for c in _file_cases()),
     Case("missing_file", ("fixtures/errors/does_not_exist.py",), missing_ok=True),
+    # The importing frontend runs the module: an import that fails is a diagnostic, not a traceback.
+    Case("import_frontend_failure", ("--frontend", "import", "fixtures/import_errors/fails_to_import.py")),
     Case("invalid_crate_name", ("fixtures/qa/models.py", "--crate-name", "My-Crate"), spanless=frozenset({"DSG041"})),
     Case(
         "bad_config",

@@ -15,6 +15,7 @@ import json
 import linecache
 import re
 import sys
+import traceback
 import types
 import typing
 from pathlib import Path
@@ -264,6 +265,14 @@ class Introspector:
         return None
 
 
+def _failing_line(exc: BaseException, path: Path) -> int:
+    """The line of `path` that raised `exc` (the innermost frame in that file), else 1."""
+    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if Path(f.filename).resolve() == path]
+    if isinstance(exc, SyntaxError) and exc.filename and Path(exc.filename).resolve() == path:
+        lines.append(exc.lineno or 1)
+    return (lines[-1] or 1) if lines else 1
+
+
 def main(argv: list[str]) -> int:
     base, files = Path(argv[0]).resolve(), [Path(a) for a in argv[1:]]
     intro = Introspector(base, files)
@@ -272,7 +281,7 @@ def main(argv: list[str]) -> int:
         try:
             sources.append(intro.read_module(path))
         except Exception as exc:  # the user's code failed to import: report it, never a traceback
-            where = {"path": intro.display(str(path)), "line": 1, "col": 1}
+            where = {"path": intro.display(str(path)), "line": _failing_line(exc, path), "col": 1}
             intro.problems.append({"message": f"importing failed: {type(exc).__name__}: {exc}", "span": where})
     if intro.problems:
         json.dump({"problems": intro.problems}, sys.stdout)
