@@ -1,0 +1,125 @@
+"""The compiler's benchmarks: static check against `import dspy`, scaling, no-op rebuild, profile."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.profile_build import summarize
+from bench.synth import write_package
+from bench.timing import interleave, median, ratio, run
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DSPYGEN = BIN / "dspygen"
+BENCH_BUILD = ["bench/models.py", "bench/signatures.py", "--out", "bench/bindings", "--crate-name", "bench_rs"]
+REPORTED = re.compile(r"dspygen: (\d+) written, (\d+) unchanged, (\d+) removed in ([0-9.]+)s")
+
+
+def check_vs_import(rounds: int) -> dict[str, Any]:
+    """`dspygen check` on the repository's fixtures against `python -c "import dspy"`, whole processes."""
+    _, output, code = run([DSPYGEN, "check", "--quiet"], ROOT)  # warm-up, and whether generated/ is fresh
+    run([sys.executable, "-c", "import dspy"], ROOT)
+    cases = {
+        "check": lambda: run([DSPYGEN, "check", "--quiet"], ROOT)[0],
+        "import_dspy": lambda: run([sys.executable, "-c", "import dspy"], ROOT)[0],
+        "python": lambda: run([sys.executable, "-c", "pass"], ROOT)[0],
+    }
+    samples = interleave(cases, rounds)
+    return {
+        "rounds": rounds,
+        "check_exit": code,
+        "check_said": output.strip().splitlines()[-1] if output.strip() else "",
+        "median": {name: median(values) for name, values in samples.items()},
+        "check_over_import": ratio(samples["check"], samples["import_dspy"]),
+        "samples": samples,
+    }
+
+
+def scaling(tmp: Path, rounds: dict[int, int]) -> dict[str, Any]:
+    """`dspygen build` of N synthetic models + N signatures into an empty folder, for each N."""
+    inputs = {n: write_package(tmp / f"in{n}", n) for n in rounds}
+    wall: dict[int, list[float]] = {n: [] for n in rounds}
+    inside: dict[int, list[float]] = {n: [] for n in rounds}
+    size: dict[int, int] = {}
+    for r in range(max(rounds.values())):
+        sizes = [n for n in rounds if r < rounds[n]]
+        for n in sizes if r % 2 == 0 else reversed(sizes):
+            out = tmp / f"out{n}"
+            shutil.rmtree(out, ignore_errors=True)
+            seconds, output, code = run(
+                [DSPYGEN, "build", *inputs[n], "--out", out, "--crate-name", f"synth_{n}"], ROOT
+            )
+            said = REPORTED.search(output)
+            if code != 0 or said is None:
+                raise RuntimeError(f"dspygen build of {n} synthetic items failed:\n{output[-3000:]}")
+            wall[n].append(seconds)
+            inside[n].append(float(said.group(4)))
+            size[n] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    result: dict[str, Any] = {
+        "rounds": rounds,
+        "wall": {n: median(v) for n, v in wall.items()},
+        "inside": {n: median(v) for n, v in inside.items()},
+        "output_bytes": size,
+        "samples_wall": wall,
+        "samples_inside": inside,
+        "source_lines": {n: sum(len(p.read_text().splitlines()) for p in inputs[n]) for n in inputs},
+    }
+    if 100 in rounds and 1000 in rounds:  # per round: the 1,000 build against the 100 build of the same round
+        paired = min(rounds[100], rounds[1000])
+        result["growth_inside"] = ratio(inside[1000][:paired], inside[100][:paired])
+        result["growth_wall"] = ratio(wall[1000][:paired], wall[100][:paired])
+    return result
+
+
+def noop(rounds: int) -> dict[str, Any]:
+    """A rebuild with nothing changed: `dspygen build` writes nothing, then `cargo build` has nothing to do."""
+    manifest = ["--manifest-path", "bench/bindings/Cargo.toml"]
+    run([DSPYGEN, "build", *BENCH_BUILD], ROOT)
+    warm, warm_output, code = run(["cargo", "build", *manifest], ROOT)  # compiles whatever is missing
+    if code != 0:
+        raise RuntimeError(f"cargo build of bench/bindings failed:\n{warm_output[-3000:]}")
+    build: list[float] = []
+    cargo: list[float] = []
+    written: list[int] = []
+    fresh = True
+    for _ in range(rounds):
+        seconds, output, code = run([DSPYGEN, "build", *BENCH_BUILD], ROOT)
+        said = REPORTED.search(output)
+        if code != 0 or said is None:
+            raise RuntimeError(f"dspygen build of bench/bindings failed:\n{output[-3000:]}")
+        build.append(seconds)
+        written.append(int(said.group(1)) + int(said.group(3)))
+        seconds, output, code = run(["cargo", "build", *manifest], ROOT)
+        cargo.append(seconds)
+        fresh = fresh and code == 0 and "Compiling" not in output
+    return {
+        "rounds": rounds,
+        "dspygen_build": median(build),
+        "written": max(written),
+        "cargo_build": median(cargo),
+        "cargo_fresh": fresh,
+        "cargo_warmup": warm,
+        "warmup_compiled": "Compiling" in warm_output,
+    }
+
+
+def profile(tmp: Path, sizes: tuple[int, ...] = (100, 1000)) -> dict[str, Any]:
+    """Stage times and a cProfile of one build per size (under the profiler: about 2x slower)."""
+    result: dict[str, Any] = {"stages": {}}
+    for n in sizes:
+        files = write_package(tmp / f"prof_in{n}", n)
+        stages, prof = tmp / f"stages{n}.json", tmp / f"build{n}.prof"
+        argv = [sys.executable, "-m", "bench.profile_build", "--json", stages, "--prof", prof, "--"]
+        _, output, code = run([*argv, *files, "--out", tmp / f"prof_out{n}", "--crate-name", f"synth_{n}"], ROOT)
+        if code != 0:
+            raise RuntimeError(f"profiled build of {n} items failed:\n{output[-3000:]}")
+        result["stages"][n] = json.loads(stages.read_text(encoding="utf-8"))
+        if n == max(sizes):
+            areas, functions = summarize(prof)
+            result["areas"], result["functions"], result["profiled"] = areas, functions, n
+    return result

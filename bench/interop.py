@@ -1,0 +1,153 @@
+"""The bindings' benchmarks: the generated conversions against pydantic's own routes, and
+a typed `Predict<S>` call against `dspy.Predict` from Python, both with DummyLM.
+
+Every case is a batch of `n` operations looped inside Rust (bench/native), returning the
+elapsed nanoseconds; the Python baselines are looped the same way, by Rust calling the
+bound method `n` times, so both sides pay the same (negligible) loop cost and neither pays a
+Python-level call per operation. `n` is calibrated so one batch takes about `batch` seconds.
+Garbage collection is off during a batch, as in `timeit`.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Callable
+from typing import Any
+
+import bench_native as native
+import bench_rs
+import dspy
+from dspy.utils import DummyLM
+
+from bench.data import make_order
+from bench.models import Order
+from bench.signatures import ReviewOrder
+from bench.timing import interleave, median, ratio
+
+SIZES = {"small": 2, "large": 200}
+NOTE = "check the shipping address"
+ANSWER = {"approve": True, "risk": {"level": "low", "score": 0.12, "flags": ["new-customer"]}, "reasons": ["paid"]}
+
+Batch = Callable[[int], int]  # n -> elapsed ns
+
+
+def _per_op(batch: Batch, n: int) -> float:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return batch(n) / n / 1e9
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _calibrated(batch: Batch, seconds: float) -> Callable[[], float]:
+    batch(1)  # warm-up: imports, interned names, caches
+    probe = max(1, min(1000, int(1e-3 / max(_per_op(batch, 3), 1e-9))))
+    n = max(1, round(seconds / max(_per_op(batch, probe), 1e-9)))
+    return lambda: _per_op(batch, n)
+
+
+def _check(order: Order, data: str) -> None:
+    """The routes timed below agree with pydantic, so the timings compare equal work."""
+    assert native.extract_attr_json(order) == data, "attribute path differs from model_dump_json"
+    assert native.proto_extract_json(order) == data, "prototype attribute path differs"
+    assert native.into_py(data) == order, "IntoPyObject differs from the original"
+    assert bench_rs.roundtrip(order) == order, "bench_rs.roundtrip differs"
+    assert bench_rs.roundtrip_json("Order", data) == data, "serde round trip differs"
+    assert native.proto_into_py(Order.__pydantic_validator__.validate_python, data) == order
+    constructed = native.proto_construct(data)
+    assert constructed == order and constructed.model_dump_json() == data, "prototype construct differs"
+
+
+def cases(order: Order, data: str) -> dict[str, Batch]:
+    plain = order.model_dump()
+    validate_python = Order.__pydantic_validator__.validate_python
+    return {
+        # Python -> Rust
+        "attr": lambda n: native.time_extract_attr(order, n),
+        "json_route": lambda n: native.time_extract_json(order, n),
+        "model_dump": lambda n: native.time_call0(order.model_dump, n),
+        "model_dump_json": lambda n: native.time_call0(order.model_dump_json, n),
+        # Rust -> Python
+        "into_py": lambda n: native.time_into_py(data, n),
+        "model_validate_json": lambda n: native.time_call1(Order.model_validate_json, data, n),
+        "model_validate_dict": lambda n: native.time_call1(Order.model_validate, plain, n),
+        "into_py_json": lambda n: native.time_into_py_json(Order, data, n),
+        # JSON -> Rust
+        "serde_parse": lambda n: native.time_serde_parse(data, n),
+        "serde_dump": lambda n: native.time_serde_dump(data, n),
+        # decomposition and prototypes of template changes
+        "walk_getattr": lambda n: native.time_walk_getattr(order, n),
+        "walk_getattr_no_value": lambda n: native.time_walk_getattr_no_value(order, n),
+        "proto_extract": lambda n: native.time_proto_extract(order, n),
+        "proto_dicts": lambda n: native.time_proto_dicts(data, n),
+        "proto_validate_once": lambda n: native.time_proto_into_py(validate_python, data, n),
+        "proto_construct": lambda n: native.time_proto_construct(data, n),
+    }
+
+
+# (name, numerator, denominator): ratios taken round by round.
+RATIOS = [
+    ("json_route/attr", "json_route", "attr"),
+    ("model_dump/attr", "model_dump", "attr"),
+    ("model_validate_json/into_py", "model_validate_json", "into_py"),
+    ("model_validate_json/serde_parse", "model_validate_json", "serde_parse"),
+    ("json_route/proto_extract", "json_route", "proto_extract"),
+    ("model_validate_json/proto_construct", "model_validate_json", "proto_construct"),
+    ("model_validate_json/proto_validate_once", "model_validate_json", "proto_validate_once"),
+    ("model_validate_json/into_py_json", "model_validate_json", "into_py_json"),
+]
+
+
+def conversions(rounds: int, batch: float) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for size, items in SIZES.items():
+        order = make_order(items)
+        data = order.model_dump_json()
+        _check(order, data)
+        timed = {name: _calibrated(fn, batch) for name, fn in cases(order, data).items()}
+        samples = interleave(timed, rounds)
+        result[size] = {
+            "items": items,
+            "json_bytes": len(data.encode()),
+            "median": {name: median(values) for name, values in samples.items()},
+            "ratio": {name: ratio(samples[a], samples[b]) for name, a, b in RATIOS},
+        }
+    return result
+
+
+def predict(rounds: int, calls: int) -> dict[str, Any]:
+    """`Predict::<ReviewOrder>::call` from Rust against `dspy.Predict(ReviewOrder)(...)` from Python."""
+    order = make_order(SIZES["small"])
+    data = order.model_dump_json()
+
+    def fresh_lm(n: int) -> None:
+        dspy.configure(lm=DummyLM([ANSWER] * n))
+
+    fresh_lm(1)
+    expected = dspy.Predict(ReviewOrder)(order=order, note=NOTE)
+    fresh_lm(1)
+    got = native.predict_once(data, NOTE)
+    assert got == (expected.approve, expected.risk.level, expected.reasons), (got, expected)
+
+    def python_side() -> float:
+        fresh_lm(calls)
+        call = functools.partial(dspy.Predict(ReviewOrder), order=order, note=NOTE)
+        return _per_op(lambda n: native.time_call0(call, n), calls)
+
+    def rust_side() -> float:
+        fresh_lm(calls)
+        return _per_op(lambda n: native.time_predict(data, NOTE, n), calls)
+
+    python_side()
+    rust_side()
+    samples = interleave({"dspy_predict": python_side, "rust_predict": rust_side}, rounds)
+    return {
+        "rounds": rounds,
+        "calls": calls,
+        "median": {name: median(values) for name, values in samples.items()},
+        "rust_over_python": ratio(samples["rust_predict"], samples["dspy_predict"]),
+        "overhead": median([r - p for r, p in zip(samples["rust_predict"], samples["dspy_predict"], strict=True)]),
+    }
