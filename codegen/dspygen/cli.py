@@ -16,9 +16,9 @@ from typing import Any, TypeVar
 
 import click
 
-from dspygen import pipeline
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Sink, render
+from dspygen.fingerprint import record, up_to_date
 from dspygen.init import init as init_project
 from dspygen.ir.dump import to_json
 from dspygen.writer import Changes, apply
@@ -128,14 +128,19 @@ def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
-def _plan(args: TargetArgs, sink: Sink) -> list[tuple[Target, Changes]]:
+def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Changes]]]:
     base, targets = _base_and_targets(args, sink)
     planned = []
     for target in targets:
+        if up_to_date(target, base):
+            planned.append((target, Changes()))  # same inputs, untouched outputs: nothing to do
+            continue
+        from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
+
         changes = pipeline.changes(target, base, sink)
         if changes is not None:
             planned.append((target, changes))
-    return planned
+    return base, planned
 
 
 @main.command()
@@ -145,13 +150,14 @@ def build(verbose: bool, **options: Any) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
     sink = Sink()
-    planned = _plan(TargetArgs(**options), sink)
+    base, planned = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
     written = unchanged = removed = 0
     for target, changes in planned:  # written only once every target rendered cleanly
         apply(target.out, changes)
+        record(target, base)
         written += len(changes.write)
         unchanged += len(changes.unchanged)
         removed += len(changes.remove)
@@ -170,7 +176,7 @@ def build(verbose: bool, **options: Any) -> None:
 def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
-    planned = _plan(TargetArgs(**options), sink)
+    base, planned = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
@@ -186,6 +192,8 @@ def check(diff: bool, **options: Any) -> None:
         )
     if stale:
         sys.exit(1)
+    for target, _ in planned:
+        record(target, base)
     click.echo(f"dspygen: {len(planned)} target(s) up to date")
 
 
@@ -200,6 +208,8 @@ def check(diff: bool, **options: Any) -> None:
 )
 def schema(files: tuple[Path, ...], frontend: str) -> None:
     """Print the intermediate schema of FILES as sorted JSON."""
+    from dspygen import pipeline
+
     sink = Sink()
     result = pipeline.read(list(files), Path.cwd().resolve(), sink, frontend)
     _report(sink)

@@ -1,15 +1,21 @@
-"""Format stage: rustfmt for Rust, ruff for Python, each through stdin.
+"""Format stage: rustfmt for Rust, ruff for Python.
 
-A missing or failing formatter is a diagnostic; the unformatted text is never written.
+Each tool runs once per target over a scratch copy of all its files (a process per file
+cost more than everything else in `dspygen check`). A missing or failing formatter is a
+diagnostic; unformatted text is never written.
 """
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from dspygen.diagnostics import Code, Sink
+
+RUST = (".rs",)
+PYTHON = (".py", ".pyi")
 
 
 def _ruff() -> str | None:
@@ -29,38 +35,51 @@ def _rustfmt() -> str | None:
     return found
 
 
-def _run(argv: list[str], text: str, path: str, sink: Sink) -> str | None:
+def _run(argv: list[str], what: str, sink: Sink) -> bool:
     try:
-        done = subprocess.run(argv, input=text, capture_output=True, text=True, encoding="utf-8", check=False)
+        done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", check=False)
     except OSError as exc:
-        sink.error(Code.TOOL_MISSING, f"cannot run {argv[0]} to format {path}: {exc}", None)
-        return None
+        sink.error(Code.TOOL_MISSING, f"cannot run {argv[0]} to format {what}: {exc}", None)
+        return False
     if done.returncode != 0:
-        detail = done.stderr.strip().splitlines()[:5]
-        sink.error(Code.TOOL_FAILED, f"{Path(argv[0]).name} failed on {path}: {' | '.join(detail)}", None)
-        return None
-    return done.stdout
+        detail = (done.stderr or done.stdout).strip().splitlines()[:5]
+        sink.error(Code.TOOL_FAILED, f"{Path(argv[0]).name} failed on {what}: {' | '.join(detail)}", None)
+        return False
+    return True
+
+
+def _format_batch(files: dict[str, str], argv: list[str], tool: str, sink: Sink) -> dict[str, str] | None:
+    """Write `files` to a scratch folder, run `argv + paths` once, read them back."""
+    if not files:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="dspygen-fmt-") as scratch:
+        root = Path(scratch)
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8", newline="\n")
+        if not _run([*argv, *(str(root / rel) for rel in sorted(files))], f"{len(files)} {tool} file(s)", sink):
+            return None
+        return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
 
 
 def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
     """Formatted texts; on any failure the sink holds an error and the result is partial."""
+    rust = {p: t for p, t in files.items() if p.endswith(RUST)}
+    python = {p: t for p, t in files.items() if p.endswith(PYTHON)}
+    out = {p: t for p, t in files.items() if p not in rust and p not in python}
     rustfmt, ruff = _rustfmt(), _ruff()
-    out: dict[str, str] = {}
-    for path, text in files.items():
-        if path.endswith(".rs"):
-            if rustfmt is None:
-                sink.error(Code.TOOL_MISSING, "rustfmt is not installed", None)
-                return out
-            formatted = _run([rustfmt, "--edition", "2021", "--emit", "stdout", "--quiet"], text, path, sink)
-        elif path.endswith((".py", ".pyi")):
-            if ruff is None:
-                sink.error(Code.TOOL_MISSING, "ruff is not installed", None)
-                return out
-            argv = [ruff, "format", "--isolated", "--line-length", "100", "--stdin-filename", path, "-"]
-            formatted = _run(argv, text, path, sink)
-        else:
-            formatted = text
-        if formatted is None:
-            return out
-        out[path] = formatted
-    return out
+    if rust and rustfmt is None:
+        sink.error(Code.TOOL_MISSING, "rustfmt is not installed", None)
+        return out
+    if python and ruff is None:
+        sink.error(Code.TOOL_MISSING, "ruff is not installed", None)
+        return out
+    formatted_rust = _format_batch(rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink)
+    if formatted_rust is None:
+        return out
+    # --no-cache: ruff would otherwise leave a .ruff_cache folder in the user's working directory.
+    argv = [ruff or "ruff", "format", "--isolated", "--no-cache", "--quiet", "--line-length", "100"]
+    formatted_python = _format_batch(python, argv, "Python", sink)
+    if formatted_python is None:
+        return out
+    return {**out, **formatted_rust, **formatted_python}

@@ -7,6 +7,7 @@ directory given with `--templates` overrides the shipped templates file by file.
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import jinja2
@@ -20,7 +21,9 @@ def shipped_templates() -> Path:
     return Path(__file__).resolve().parents[3] / "templates"
 
 
+@functools.cache
 def environment(override: Path | None = None) -> jinja2.Environment:
+    """One environment per template folder, so each template compiles once per run."""
     search = [str(override)] if override is not None else []
     search.append(str(shipped_templates()))
     return jinja2.Environment(

@@ -1,0 +1,125 @@
+"""Writer stage helper: a machine-local fingerprint of each build, for a fast `check`.
+
+After a build (or a check that found the output fresh), dspygen records in the user's
+cache folder a hash of everything that decides the output (dspygen's own code, the
+templates, the sources, the target's options, the formatters) and a hash of every file
+it owns in the output directory. When both still match, the output is up to date
+without parsing, rendering or formatting anything: the pre-commit hook and
+`dspygen check` then cost a fraction of `import dspy`. A miss only means the full
+pipeline runs, so a stale or missing record is never wrong, just slower. The record
+holds machine-specific facts (tool paths), which is why it lives outside the repository.
+This module must stay light: it is imported before libcst and Jinja.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+from dspygen.config import Target
+
+PACKAGE = Path(__file__).resolve().parent
+MANIFEST = ".dspygen-manifest"  # owned by writer.py; read here without importing it
+
+
+def cache_dir() -> Path:
+    """$DSPYGEN_CACHE_DIR, else $XDG_CACHE_HOME/dspygen, else ~/.cache/dspygen."""
+    if os.environ.get("DSPYGEN_CACHE_DIR"):
+        return Path(os.environ["DSPYGEN_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dspygen"
+
+
+def _record_path(target: Target) -> Path:
+    key = hashlib.sha256(str(target.out.resolve()).encode()).hexdigest()[:32]
+    return cache_dir() / f"{key}.fingerprint"
+
+
+def _shipped_templates() -> Path:
+    packaged = PACKAGE / "templates"
+    return packaged if packaged.is_dir() else PACKAGE.parents[1] / "templates"
+
+
+def _files(folder: Path, pattern: str) -> Iterable[Path]:
+    return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+
+
+def _tool_identity(name: str) -> str:
+    """Where a formatter is and which toolchains exist: a new rustfmt may format differently."""
+    found = shutil.which(name)
+    parts = [name, str(found)]
+    if found:
+        stat = Path(found).stat()
+        parts.append(f"{stat.st_size}:{stat.st_mtime_ns}")
+    toolchains = Path.home() / ".rustup" / "toolchains"
+    if name == "rustfmt" and toolchains.is_dir():
+        parts.extend(sorted(p.name for p in toolchains.iterdir()))
+    return "|".join(parts)
+
+
+def inputs_hash(target: Target, base: Path) -> str:
+    digest = hashlib.sha256()
+
+    def add(label: str, data: bytes) -> None:
+        digest.update(f"{label}\0{len(data)}\0".encode())
+        digest.update(data)
+
+    for path in _files(PACKAGE, "*.py"):
+        add(f"pkg:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    for folder in (_shipped_templates(), target.templates):
+        if folder is not None and folder.is_dir():
+            for path in _files(folder, "*"):
+                add(f"tpl:{folder}:{path.relative_to(folder).as_posix()}", path.read_bytes())
+    for source in sorted(target.sources):
+        try:
+            data = source.read_bytes()
+        except OSError:
+            data = b"\0missing"
+        add(f"src:{source.resolve()}", data)
+    options = [str(target.out.resolve()), target.crate_name, target.module_name, target.frontend, str(base)]
+    add("options", "\0".join(options).encode())
+    add("tools", "\0".join(_tool_identity(t) for t in ("rustfmt", "ruff")).encode())
+    return digest.hexdigest()
+
+
+def _outputs(target: Target) -> list[str] | None:
+    """`sha  path` lines for the manifest and every file it lists, or None if one is missing."""
+    try:
+        manifest = (target.out / MANIFEST).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    lines = []
+    for rel in [MANIFEST, *(x for x in manifest.splitlines() if x and not x.startswith("#"))]:
+        try:
+            lines.append(f"{hashlib.sha256((target.out / rel).read_bytes()).hexdigest()}  {rel}")
+        except OSError:
+            return None
+    return lines
+
+
+def up_to_date(target: Target, base: Path) -> bool:
+    """True when the last recorded build had these inputs and its outputs are untouched."""
+    try:
+        recorded = _record_path(target).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not recorded or recorded[0] != f"inputs {inputs_hash(target, base)}":
+        return False
+    return recorded[1:] == _outputs(target)
+
+
+def record(target: Target, base: Path) -> None:
+    """Remember that the output directory is up to date for the current inputs."""
+    outputs = _outputs(target)
+    if outputs is None:
+        return
+    path = _record_path(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text("\n".join([f"inputs {inputs_hash(target, base)}", *outputs]) + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache only makes the next check slower
