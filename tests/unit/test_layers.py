@@ -19,6 +19,7 @@ ORDER = ["diagnostics", "ir", "frontend", "lower", "render", "format", "writer",
 PLACED = {
     "merge": "writer",  # the writer's TOML merge
     "init": "config",  # `dspygen init` writes [tool.dspygen]
+    "fingerprint": "config",  # the fast path of `check`, keyed by a target
     "__init__": "diagnostics",  # the package marker imports nothing
     "__main__": "cli",
 }
