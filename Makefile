@@ -14,7 +14,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export LD_LIBRARY_PATH := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")'):$(LD_LIBRARY_PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: venv generate check develop demo test lint typecheck pytest rust bindings e2e clean
+.PHONY: venv generate check develop demo test lint typecheck pytest rust bindings e2e bench clean
 
 venv: $(VENV)/.installed
 
@@ -47,8 +47,9 @@ lint: venv
 typecheck: venv
 	$(BIN)/mypy
 
+# tests/types needs the generated extension modules: `make bindings` runs it after building them.
 pytest: venv
-	$(BIN)/python -m pytest -q tests
+	$(BIN)/python -m pytest -q tests --ignore=tests/types
 
 rust: venv
 	cd generated && cargo fmt --all --check
@@ -56,7 +57,7 @@ rust: venv
 	cd generated && cargo test --workspace --quiet
 
 bindings: develop
-	$(BIN)/python -m pytest -q $(addsuffix /tests,$(CRATES))
+	$(BIN)/python -m pytest -q $(addsuffix /tests,$(CRATES)) tests/types
 
 e2e: develop
 	cd demo && cargo fmt --check
@@ -65,6 +66,17 @@ e2e: develop
 		cargo test --quiet
 
 test: lint typecheck check pytest rust bindings e2e
+
+# Benchmarks (not part of `make test`): the compiler against `import dspy`, its scaling, and the
+# generated bindings against pydantic; prints a table, writes bench/out/. Release builds for timing.
+# `make bench BENCH_ARGS=--record` also writes the run into docs/benchmarks.md; `--quick` for a smoke run.
+BENCH_ARGS ?=
+
+bench: venv
+	$(BIN)/dspygen build bench/models.py bench/signatures.py --out bench/bindings --crate-name bench_rs
+	cd bench/bindings && $(BIN)/maturin develop --release --quiet
+	cd bench/native && $(BIN)/maturin develop --release --quiet
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) generated/target

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,14 +53,37 @@ def default_crate_name(out: Path) -> str:
 def check_name(name: str, what: str, sink: Sink, span: Span | None) -> bool:
     from dspygen.lower.naming import KEYWORDS
 
-    if not CRATE_NAME.match(name) or keyword.iskeyword(name) or name in KEYWORDS:
+    if not CRATE_NAME.match(name) or keyword.iskeyword(name) or name in KEYWORDS or name == "_":
         sink.error(
             Code.INVALID_NAME,
             f"the {what} {name!r} must be a lowercase identifier (letters, digits, _) and not a keyword",
             span,
         )
         return False
+    taken = RESERVED_CRATES if what == "crate name" else RESERVED_MODULES
+    if name in taken or (what != "crate name" and name in sys.stdlib_module_names):
+        sink.error(
+            Code.INVALID_NAME,
+            f"the {what} {name!r} is taken: {taken.get(name, 'a module of the standard library')}",
+            span,
+            hint="choose a name of your own, such as the project's name with `_rs`",
+        )
+        return False
     return True
+
+
+# A crate named like one it depends on (or like a sysroot crate) does not compile, and a
+# Python distribution named like an installed package replaces it on `pip install`.
+RESERVED_CRATES = {
+    **{name: "a crate of Rust's standard library" for name in ("std", "core", "alloc", "proc_macro", "test")},
+    **{name: "a crate the generated code depends on" for name in ("pyo3", "serde", "serde_json", "indexmap")},
+    **{name: "a Python package the generated code needs" for name in ("pydantic", "pydantic_core", "dspy", "maturin")},
+}
+# An extension module named like one of these would be shadowed by it, or shadow it.
+RESERVED_MODULES = {
+    name: "a Python package the generated code needs"
+    for name in ("pydantic", "pydantic_core", "dspy", "maturin", "typing_extensions", "pytest")
+}
 
 
 def make_target(
@@ -185,6 +209,18 @@ def load_targets(pyproject: Path, display: str, sink: Sink) -> list[Target]:
     return out
 
 
+def _glob(base: Path, pattern: str) -> list[Path]:
+    """The Python files `pattern` matches: `app/*` also matches `app/__pycache__` and
+    `app/README.md`, which are not sources. Absolute patterns too (pathlib refuses them)."""
+    anchor = Path(pattern).anchor
+    root, rest = (Path(anchor), pattern[len(anchor) :]) if anchor else (base, pattern)
+    try:
+        found = list(root.glob(rest))
+    except (ValueError, NotImplementedError, OSError):
+        return []
+    return sorted(p for p in found if p.suffix == ".py" and p.is_file())
+
+
 def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> Target | None:
     def at(line: int) -> Span:
         return Span(display, line, 1)
@@ -203,7 +239,10 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
         return None
     paths: list[Path] = []
     for pattern in sources:
-        matched = sorted(base.glob(pattern)) if any(c in pattern for c in "*?[") else [base / pattern]
+        matched = _glob(base, pattern) if any(c in pattern for c in "*?[") else [base / pattern]
+        # `**/*.py` would also match the generated tests, and each build would read the last one's.
+        generated = (base / out).resolve()
+        matched = [p for p in matched if generated not in p.resolve().parents]
         if not matched:
             sink.error(Code.CONFIG, f"`{pattern}` matches no file", at(lines.containing(pattern)))
         paths.extend(matched)

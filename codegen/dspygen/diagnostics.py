@@ -104,8 +104,14 @@ class Sink:
         return [unique[k] for k in sorted(unique)]
 
 
+def printable(text: str) -> str:
+    """`text` with control, format (bidi) and separator characters escaped as Python does:
+    a name or value quoted from hostile input must not reorder, hide or break the line."""
+    return "".join(ch if ch.isprintable() or ch == " " else repr(ch)[1:-1] for ch in text)
+
+
 def render(diagnostic: Diagnostic) -> str:
     """`path:line:col: error[DSG010]: message` and an indented hint line."""
-    where = f"{diagnostic.span.render()}: " if diagnostic.span else ""
-    head = f"{where}{diagnostic.level.value}[{diagnostic.code.id}]: {diagnostic.message}"
-    return f"{head}\n  hint: {diagnostic.hint}"
+    where = f"{printable(diagnostic.span.render())}: " if diagnostic.span else ""
+    head = f"{where}{diagnostic.level.value}[{diagnostic.code.id}]: {printable(diagnostic.message)}"
+    return f"{head}\n  hint: {printable(diagnostic.hint)}"

@@ -68,6 +68,8 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
         if not _safe(rel):
             sink.error(Code.OUTPUT_PATH, f"refusing to write {rel!r} outside {out_dir}", None)
             continue
+        if _escapes(out_dir, rel, sink, "write"):
+            continue
         target = out_dir / rel
         old = _read(target)
         if old is not None and rel in MERGED_FILES and rel in owned:
@@ -107,15 +109,42 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
         )
         changes.diffs.append("".join(diff))
     for rel in sorted(owned - set(files)):
+        if _escapes(out_dir, rel, sink, "remove"):
+            continue
         if (out_dir / rel).is_file():
             changes.remove.append(rel)
             changes.diffs.append(f"--- {out_dir / rel} (on disk)\n+++ /dev/null (no longer generated)\n")
     return changes
 
 
+def _escapes(out_dir: Path, rel: str, sink: Sink, verb: str) -> bool:
+    """Report `rel` when a symbolic link inside `out_dir` leads it out of `out_dir`.
+
+    A checked-out repository can hold such links (and the manifest naming them): without
+    this, `build` wrote through `out/src -> ~/elsewhere` and removed `out/link/file`
+    wherever `link` pointed.
+    """
+    root = out_dir.resolve()
+    real = (out_dir / rel).resolve()
+    if real == root or root in real.parents:
+        return False
+    sink.error(
+        Code.OUTPUT_PATH,
+        f"refusing to {verb} {out_dir / rel}: a symbolic link makes it {real}, outside {out_dir}",
+        Span(str(out_dir / rel), 1, 1),
+        hint="remove the symbolic link, or choose another output directory",
+    )
+    return True
+
+
 def _blocker(out_dir: Path, rel: str) -> Path | None:
     """A non-folder standing where `rel` needs a folder, or a folder where it needs a file."""
     target = out_dir / rel
+    for ancestor in out_dir.parents:  # `--out file/sub`: a file above the output folder
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                return ancestor
+            break
     folders = [out_dir, *(out_dir / p for p in reversed(PurePosixPath(rel).parents[:-1]))]
     for folder in folders:
         if folder.exists() and not folder.is_dir():

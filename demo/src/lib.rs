@@ -5,6 +5,8 @@
 //! `PYTHONPATH`. [`init`] adds the fixture roots itself as well, since the `rag` fixture's
 //! signatures import their models as the top-level module `rag_models` (root
 //! `fixtures/rag`), which `PYTHONPATH=fixtures` alone does not cover.
+pub mod parity;
+
 use std::path::PathBuf;
 
 use pyo3::prelude::*;

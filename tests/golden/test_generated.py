@@ -16,7 +16,8 @@ import tomlkit
 ROOT = Path(__file__).resolve().parents[2]
 DSPYGEN = Path(sys.executable).parent / "dspygen"
 MANIFEST = ".dspygen-manifest"
-TIMESTAMP = re.compile(r"\b(19|20)\d\d-[01]\d-[0-3]\d\b|\b[0-2]\d:[0-5]\d:[0-5]\d\b")
+# A bare time opening a string (`"10:20:30"`) is sample data of a `time` field, not a build time.
+TIMESTAMP = re.compile(r"\b(19|20)\d\d-[01]\d-[0-3]\d\b|(?<![\"])\b[0-2]\d:[0-5]\d:[0-5]\d\b")
 
 
 def run(*args: str, cwd: Path, seed: str | None = None) -> subprocess.CompletedProcess[str]:

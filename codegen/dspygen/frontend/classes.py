@@ -6,11 +6,12 @@ Field declarations are read the way pydantic and DSPy read them, without running
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Literal
 
 import libcst as cst
 
-from dspygen.diagnostics import Code, Sink
+from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.field_args import FieldArgs, call_symbol, literal_value, read_call_args, read_default
 from dspygen.frontend.resolve import Index, SourceModule
@@ -35,6 +36,16 @@ PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
 AUTO = frozenset({"enum.auto"})
 GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
 EXTRA_VALUES = frozenset({"ignore", "forbid"})
+# Config keys that change the JSON of scalars: the values dspygen mirrors (the first is pydantic's default).
+# Keys that are not fields of nodes.JsonConfig are accepted only at their default.
+JSON_CONFIG: dict[str, tuple[str, ...]] = {
+    "ser_json_bytes": ("utf8", "base64", "hex"),
+    "val_json_bytes": ("utf8", "base64", "hex"),
+    "ser_json_inf_nan": ("null", "constants", "strings"),
+    "ser_json_timedelta": ("iso8601",),
+    "ser_json_temporal": ("iso8601",),
+    "val_temporal_unit": ("infer",),
+}
 UNSUPPORTED_DECORATORS = frozenset(
     {
         "field_validator",
@@ -218,19 +229,21 @@ class ClassReader:
     def _read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
         fields: dict[str, nodes.ModelField] = {}
         extra: Extra = "ignore"
+        json = nodes.JsonConfig()
         for base in self._base_decls(module, node):
             if base in self.models:
                 fields.update((f.name, f) for f in self.models[base].fields)
                 extra = self.extra.get(base, extra)
+                json = self.models[base].json
         self._check_body(module, node)
         generic = self._generic(module, node, qualname)
         for small in [] if generic else self._assignments(node):
             if isinstance(small, cst.Assign) and _target_name(small) == "model_config":
-                extra = self._read_config(module, small.value, extra)
+                extra, json = self._read_config(module, small.value, extra, json)
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 if small.target.value == "model_config":
                     if small.value is not None:
-                        extra = self._read_config(module, small.value, extra)
+                        extra, json = self._read_config(module, small.value, extra, json)
                     continue
                 field = self._model_field(module, small)
                 if field is not None:
@@ -248,6 +261,7 @@ class ClassReader:
             tuple(fields.values()),
             extra,
             module.span(node),
+            json,
         )
 
     def _check_body(self, module: SourceModule, node: cst.ClassDef) -> None:
@@ -271,16 +285,30 @@ class ClassReader:
                         module.span(deco),
                     )
 
-    def _read_config(self, module: SourceModule, value: cst.BaseExpression, extra: Extra) -> Extra:
+    def _read_config(
+        self, module: SourceModule, value: cst.BaseExpression, extra: Extra, json: nodes.JsonConfig
+    ) -> tuple[Extra, nodes.JsonConfig]:
         if not isinstance(value, cst.Call) or self.index.symbol(module, value.func) not in {
             "pydantic.ConfigDict",
             "pydantic.config.ConfigDict",
         }:
             self.sink.error(Code.UNSUPPORTED_MODEL, "model_config must be a ConfigDict(...) call", module.span(value))
-            return extra
+            return extra, json
         for arg in value.args:
             key = arg.keyword.value if arg.keyword is not None else ""
-            if key == "extra" and _string(arg.value) in EXTRA_VALUES:
+            if key in JSON_CONFIG:
+                choice = _string(arg.value)
+                if choice in JSON_CONFIG[key]:
+                    if key in {f.name for f in dataclasses.fields(nodes.JsonConfig)}:
+                        json = dataclasses.replace(json, **{key: choice})  # type: ignore[arg-type]
+                else:
+                    allowed = ", ".join(repr(v) for v in JSON_CONFIG[key])
+                    self.sink.error(
+                        Code.UNSUPPORTED_MODEL,
+                        f"`{key}={text(arg.value)}` is not supported; dspygen mirrors {allowed}",
+                        module.span(arg),
+                    )
+            elif key == "extra" and _string(arg.value) in EXTRA_VALUES:
                 extra = "forbid" if _string(arg.value) == "forbid" else "ignore"
             elif key == "extra":
                 self.sink.error(
@@ -295,7 +323,7 @@ class ClassReader:
                     f"the model setting `{key or '**'}` is not supported yet",
                     module.span(arg),
                 )
-        return extra
+        return extra, json
 
     def _model_field(self, module: SourceModule, node: cst.AnnAssign) -> nodes.ModelField | None:
         assert isinstance(node.target, cst.Name)
@@ -312,7 +340,41 @@ class ClassReader:
                 args = FieldArgs(default=read_default(self.index, module, node.value, self.sink))
         if ftype is None or args.failed or not self._member_exists(module, node, args.default):
             return None
+        if args.bounds:
+            ftype = self._bounded(ftype, args.bounds, annotation, module)
+            if ftype is None:
+                return None
         return nodes.ModelField(name, ftype, args.default, args.description, args.alias, module.span(node.target))
+
+    def _bounded(
+        self,
+        ftype: t.Type,
+        bounds: dict[str, tuple[int, Span]],
+        annotation: cst.BaseExpression,
+        module: SourceModule,
+    ) -> t.Type | None:
+        """`int` (or `Optional[int]`) with the bounds of its Field(...); other types cannot take them yet."""
+        inner = ftype.inner if isinstance(ftype, t.OptionalOf) else ftype
+        if inner != t.Primitive("int"):
+            key, (_, span) = next(iter(bounds.items()))
+            self.sink.error(
+                Code.FIELD_ARGUMENT,
+                f"`{key}=` on a field of type `{text(annotation)}` is not supported yet; only int fields take bounds",
+                span,
+                hint="remove the bound, or check the value in your own code",
+            )
+            return None
+        bounded = t.Bounded(inner, **{key: value for key, (value, _) in bounds.items()})
+        low, high = bounded.interval()
+        if low is not None and high is not None and low > high:
+            self.sink.error(
+                Code.FIELD_ARGUMENT,
+                f"the bounds of `{text(annotation)}` leave no value (from {low} to {high})",
+                next(iter(bounds.values()))[1],
+                hint="pydantic would reject every value: fix the bounds",
+            )
+            return None
+        return t.OptionalOf(bounded) if isinstance(ftype, t.OptionalOf) else bounded
 
     def _member_exists(self, module: SourceModule, node: cst.AnnAssign, default: nodes.Default | None) -> bool:
         """A default `Owner.NAME` must name a member of an Enum of the set."""

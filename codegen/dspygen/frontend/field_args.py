@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import libcst as cst
 
@@ -18,6 +19,7 @@ from dspygen.ir import nodes
 # Arguments that only feed JSON schema or docs: they change no JSON and no validation.
 SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra"})
 DEPRECATED_DSPY = frozenset({"format", "parser"})
+BOUNDS = ("ge", "gt", "le", "lt")
 
 
 @dataclass
@@ -28,6 +30,8 @@ class FieldArgs:
     desc: str | None = None
     prefix: str | None = None
     failed: bool = False
+    # ge / gt / le / lt of a model field, with where each was written
+    bounds: dict[str, tuple[int, Span]] = dataclass_field(default_factory=dict)
 
 
 def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | None:
@@ -75,14 +79,53 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.failed = True
             else:
                 setattr(out, key, text)
+        elif model_field and key in BOUNDS:
+            bound = int_value(arg.value)
+            if bound is None:
+                sink.error(
+                    Code.FIELD_ARGUMENT,
+                    f"`{key}=` must be an integer literal (such as 0, -5 or 2**64 - 1)",
+                    module.span(arg.value),
+                    hint="dspygen reads integer bounds of int fields; write the bound out as a literal",
+                )
+                out.failed = True
+            else:
+                out.bounds[key] = (bound, module.span(arg))
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
         else:
-            known = "default, default_factory, alias and description" if model_field else "desc, prefix and description"
+            known = (
+                "default, default_factory, alias, description and the integer bounds ge, gt, le, lt"
+                if model_field
+                else "desc, prefix and description"
+            )
             hint = f"remove it: dspygen reads {known} here"
             sink.error(Code.FIELD_ARGUMENT, f"the field argument `{key}` is not supported yet", module.span(arg), hint)
             out.failed = True
     return out
+
+
+def int_value(node: cst.BaseExpression) -> int | None:
+    """An integer written as a literal expression: `5`, `-5`, `2**64 - 1`, `-(2**63)`."""
+    if isinstance(node, cst.Integer):
+        value = node.evaluated_value
+        return value if isinstance(value, int) else None
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
+        inner = int_value(node.expression)
+        return None if inner is None else (-inner if isinstance(node.operator, cst.Minus) else inner)
+    if isinstance(node, cst.BinaryOperation):
+        left, right = int_value(node.left), int_value(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.operator, cst.Add):
+            return left + right
+        if isinstance(node.operator, cst.Subtract):
+            return left - right
+        if isinstance(node.operator, cst.Multiply):
+            return left * right
+        if isinstance(node.operator, cst.Power) and 0 <= right <= 256 and abs(left) <= 2**16:
+            return int(left**right)
+    return None
 
 
 def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tuple[str, Span, str | None]:
@@ -115,6 +158,9 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             assert found is not None
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
     ok, value = literal_value(node)
+    constant = index.constant(module, node) if not ok else None
+    if constant is not None:  # a module-level string constant, as descriptions allow
+        ok, value = True, constant
     if ok and not _finite(value):
         sink.error(
             Code.NON_STATIC,

@@ -83,9 +83,31 @@ class Introspector:
 
     # -- types ---------------------------------------------------------------------
 
+    def scalars(self) -> dict[Any, t.PrimitiveName]:
+        import datetime
+        import decimal
+        import uuid
+
+        return {
+            bytes: "bytes",
+            datetime.datetime: "datetime",
+            datetime.date: "date",
+            datetime.time: "time",
+            datetime.timedelta: "timedelta",
+            uuid.UUID: "uuid",
+            decimal.Decimal: "decimal",
+            typing.Any: "any",
+            self.pydantic.AwareDatetime: "aware_datetime",
+            self.pydantic.NaiveDatetime: "naive_datetime",
+            self.pydantic.JsonValue: "json_value",
+        }
+
     def convert(self, tp: Any) -> t.Type:
         if tp in PRIMITIVES:
             return t.Primitive(PRIMITIVES[tp])
+        scalar = next((name for known, name in self.scalars().items() if tp is known), None)
+        if scalar is not None:
+            return t.Primitive(scalar)
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is list:
             return t.ListOf(self.convert(args[0]))
@@ -155,7 +177,7 @@ class Introspector:
             fields.append(
                 nodes.ModelField(
                     name,
-                    self.convert(info.annotation),
+                    self.bounded(self.convert(info.annotation), info.metadata),
                     self.default(info),
                     info.description,
                     info.alias,
@@ -164,9 +186,39 @@ class Introspector:
             )
         extra: typing.Literal["ignore", "forbid"] = "forbid" if cls.model_config.get("extra") == "forbid" else "ignore"
         doc = inspect.cleandoc(cls.__doc__) if cls.__dict__.get("__doc__") else None
-        self.models[ident] = nodes.Model(
-            ident, cls.__name__, cls.__module__, cls.__qualname__, doc, tuple(fields), extra, self.span_of(cls)
+        config = cls.model_config
+        json_config = nodes.JsonConfig(
+            config.get("ser_json_bytes", "utf8"),
+            config.get("val_json_bytes", "utf8"),
+            config.get("ser_json_inf_nan", "null"),
         )
+        self.models[ident] = nodes.Model(
+            ident,
+            cls.__name__,
+            cls.__module__,
+            cls.__qualname__,
+            doc,
+            tuple(fields),
+            extra,
+            self.span_of(cls),
+            json_config,
+        )
+
+    def bounded(self, ty: t.Type, metadata: list[Any]) -> t.Type:
+        """An int with the ge / gt / le / lt bounds pydantic keeps in a field's metadata."""
+        bounds = {
+            key: getattr(item, key)
+            for item in metadata
+            for key in ("ge", "gt", "le", "lt")
+            if type(item).__module__.startswith("annotated_types") and hasattr(item, key)
+        }
+        if not bounds:
+            return ty
+        inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
+        if inner != t.Primitive("int") or not all(isinstance(v, int) for v in bounds.values()):
+            raise Unsupported("bounds on a field that is not an int")
+        bounded = t.Bounded(inner, **bounds)
+        return t.OptionalOf(bounded) if isinstance(ty, t.OptionalOf) else bounded
 
     def read_signature(
         self, cls: Any, qualname: str, form: typing.Literal["class", "string"], span: Span, module: str

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,19 +81,50 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
             sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
             continue
         try:
-            wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-            positions = dict(wrapper.resolve(PositionProvider))
+            with recursion_limit(PARSE_RECURSION_LIMIT):
+                wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+                positions = dict(wrapper.resolve(PositionProvider))
         except cst.ParserSyntaxError as exc:
             sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
             continue
         except RecursionError:
-            sink.error(Code.SYNTAX, "the file nests too deeply to parse", Span(display, 1, 1))
+            sink.error(
+                Code.SYNTAX,
+                "the file nests too deeply for dspygen's parser",
+                Span(display, 1, 1),
+                hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
+            )
             continue
         name, root, is_package = module_path(path)
+        if not all(part.isidentifier() for part in name.split(".") if name):
+            # The bindings import the module by this name, and it lands in generated source.
+            sink.error(
+                Code.INVALID_NAME,
+                f"the module name {name!r} of this file is not a Python identifier",
+                Span(display, 1, 1),
+                hint="rename the file (and its packages) to letters, digits and underscores, as `import` needs",
+            )
+            continue
         module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
         _index(module)
         modules.append(module)
     return modules
+
+
+# libcst's visitors take a dozen Python frames per level of nesting: with the default limit
+# of 1000, `Optional[dict[str, ...]]` 50 deep already overflowed, where Python itself
+# accepts 200 levels of brackets. Python >= 3.11 does not use the C stack for these frames.
+PARSE_RECURSION_LIMIT = 20_000
+
+
+@contextlib.contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _syntax_error(text: str, display: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:

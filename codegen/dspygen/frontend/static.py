@@ -16,7 +16,7 @@ import libcst as cst
 from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import dspy_rules
 from dspygen.frontend.classes import ClassReader
-from dspygen.frontend.resolve import Index, load
+from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, load, recursion_limit
 from dspygen.frontend.string_signatures import find_string_signatures
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
@@ -26,6 +26,12 @@ Kind = Literal["signature", "model", "enum"]
 
 def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
     """Read the files at `paths` (displayed relative to `base`) into a Schema."""
+    # libcst's visitors (and the type conversion) recurse once per level of nesting.
+    with recursion_limit(PARSE_RECURSION_LIMIT):
+        return _read(paths, base, sink)
+
+
+def _read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
     modules = load(paths, base, sink)
     index = Index(modules)
     reader = ClassReader(index, sink)
@@ -45,7 +51,38 @@ def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
         signatures=tuple(signatures),
     )
     _check_required_cycles(schema, sink)
+    _check_type_depth(schema, sink)
     return schema
+
+
+# pydantic itself overflows Python's stack on `Optional[dict[str, ...]]` 100 deep (200
+# levels), and rustc needs a raised recursion_limit beyond about 40.
+MAX_TYPE_DEPTH = 100
+
+
+def _check_type_depth(schema: nodes.Schema, sink: Sink) -> None:
+    fields: list[nodes.ModelField | nodes.SignatureField] = [f for m in schema.models for f in m.fields]
+    fields += [f for s in schema.signatures for f in s.fields]
+    for field in fields:
+        depth = nesting(field.type)
+        if depth > MAX_TYPE_DEPTH:
+            sink.error(
+                Code.UNSUPPORTED_TYPE,
+                f"the type of `{field.name}` nests {depth} levels of list / dict / Optional; "
+                f"dspygen supports at most {MAX_TYPE_DEPTH}",
+                field.span,
+                hint="name an inner part of the type with a model of its own",
+            )
+
+
+def nesting(ty: t.Type) -> int:
+    """How many list / dict / Optional levels `ty` nests (iteratively: at any depth)."""
+    deepest, stack = 0, [(ty, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in t.children(node))
+    return deepest
 
 
 def _check_required_cycles(schema: nodes.Schema, sink: Sink) -> None:

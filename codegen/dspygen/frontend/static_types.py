@@ -23,6 +23,18 @@ PRIMITIVES: dict[str, t.PrimitiveName] = {
     "builtins.int": "int",
     "builtins.float": "float",
     "builtins.bool": "bool",
+    "builtins.bytes": "bytes",
+    "datetime.datetime": "datetime",
+    "datetime.date": "date",
+    "datetime.time": "time",
+    "datetime.timedelta": "timedelta",
+    "uuid.UUID": "uuid",
+    "decimal.Decimal": "decimal",
+    "typing.Any": "any",
+    "typing_extensions.Any": "any",
+    **{f"pydantic{m}.AwareDatetime": "aware_datetime" for m in ("", ".types")},
+    **{f"pydantic{m}.NaiveDatetime": "naive_datetime" for m in ("", ".types")},
+    **{f"pydantic{m}.JsonValue": "json_value" for m in ("", ".types")},
 }
 NONE = "builtins.None"
 TYPING = ("typing.", "typing_extensions.")

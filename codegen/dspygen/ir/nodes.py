@@ -37,6 +37,18 @@ class ModelField:
     span: Span
 
 
+BytesMode: TypeAlias = Literal["utf8", "base64", "hex"]
+
+
+@dataclass(frozen=True)
+class JsonConfig:
+    """The `model_config` keys that change how pydantic writes or reads JSON scalars."""
+
+    ser_json_bytes: BytesMode = "utf8"
+    val_json_bytes: BytesMode = "utf8"
+    ser_json_inf_nan: Literal["null", "constants", "strings"] = "null"
+
+
 @dataclass(frozen=True)
 class Model:
     """A pydantic BaseModel subclass; `fields` are in pydantic's order (bases first)."""
@@ -49,6 +61,7 @@ class Model:
     fields: tuple[ModelField, ...]
     extra: Literal["ignore", "forbid"]
     span: Span
+    json: JsonConfig = JsonConfig()
 
 
 @dataclass(frozen=True)

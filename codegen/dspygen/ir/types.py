@@ -9,8 +9,36 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeAlias
 
-PrimitiveName = Literal["str", "int", "float", "bool", "none"]
+PrimitiveName = Literal[
+    "str",
+    "int",
+    "float",
+    "bool",
+    "none",
+    # datetime.datetime (naive or aware at run time), pydantic.AwareDatetime / NaiveDatetime
+    "datetime",
+    "aware_datetime",
+    "naive_datetime",
+    "date",
+    "time",  # datetime.time, with or without a UTC offset
+    "timedelta",
+    "uuid",
+    "decimal",
+    "bytes",
+    "any",  # typing.Any
+    "json_value",  # pydantic.JsonValue
+]
 LiteralValue: TypeAlias = str
+# How Python spells each primitive in an annotation (for docs and DSPy metadata).
+PYTHON_NAMES: dict[str, str] = {
+    "none": "None",
+    "aware_datetime": "AwareDatetime",
+    "naive_datetime": "NaiveDatetime",
+    "uuid": "UUID",
+    "decimal": "Decimal",
+    "any": "Any",
+    "json_value": "JsonValue",
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +73,24 @@ class LiteralOf:
 
 
 @dataclass(frozen=True)
+class Bounded:
+    """`inner` with the bounds of `Field(ge=, gt=, le=, lt=)`, as Python gives them (None: no bound)."""
+
+    kind: ClassVar[str] = "bounded"
+    inner: Type
+    ge: int | None = None
+    gt: int | None = None
+    le: int | None = None
+    lt: int | None = None
+
+    def interval(self) -> tuple[int | None, int | None]:
+        """The inclusive (lowest, highest) values allowed; None where unbounded."""
+        lows = [v for v in (self.ge, None if self.gt is None else self.gt + 1) if v is not None]
+        highs = [v for v in (self.le, None if self.lt is None else self.lt - 1) if v is not None]
+        return (max(lows) if lows else None, min(highs) if highs else None)
+
+
+@dataclass(frozen=True)
 class Named:
     """A reference to a model or enum declared in the source set, by its IR id."""
 
@@ -52,7 +98,7 @@ class Named:
     ref: str
 
 
-Type: TypeAlias = Primitive | ListOf | DictOf | OptionalOf | LiteralOf | Named
+Type: TypeAlias = Primitive | ListOf | DictOf | OptionalOf | LiteralOf | Bounded | Named
 
 STR = Primitive("str")
 
@@ -63,7 +109,7 @@ def children(t: Type) -> tuple[Type, ...]:
         return (t.item,)
     if isinstance(t, DictOf):
         return (t.key, t.value)
-    if isinstance(t, OptionalOf):
+    if isinstance(t, OptionalOf | Bounded):
         return (t.inner,)
     return ()
 
@@ -78,7 +124,9 @@ def refs(t: Type) -> list[str]:
 def python_text(t: Type, names: dict[str, str]) -> str:
     """The type as Python source, with `names` giving the class name of each ref."""
     if isinstance(t, Primitive):
-        return "None" if t.name == "none" else t.name
+        return PYTHON_NAMES.get(t.name, t.name)
+    if isinstance(t, Bounded):
+        return python_text(t.inner, names)
     if isinstance(t, ListOf):
         return f"list[{python_text(t.item, names)}]"
     if isinstance(t, DictOf):

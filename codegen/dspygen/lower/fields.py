@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming
+from dspygen.lower import naming, scalars
 from dspygen.lower.literals import doc_attrs, rust_float, rust_str
 from dspygen.lower.rust_types import RustType, TypeNames, from_py, rust_type, to_py
 from dspygen.lower.view import DefaultFn, FieldView, VariantView
@@ -37,12 +37,24 @@ class FieldLowering:
     enums: dict[str, nodes.Enum]
     literals: dict[str, LiteralEnum] = field(default_factory=dict)
     default_fns: list[DefaultFn] = field(default_factory=list)
+    needs: set[str] = field(default_factory=set)  # what the fields need of pytypes (lower/scalars.py)
 
     def literal_for(self, owner: str, name: str, ty: t.Type, span: Span) -> str | None:
         lit = _find_literal(ty)
         if lit is None:
             return None
         ident = owner + naming.type_name(naming.pascal(name) or "Value")
+        other = self.literals.get(ident)
+        if other is not None and other.values != lit.values:
+            # `Foo.bar_baz` and `FooBar.baz` both name their Literal `FooBarBaz`: one enum
+            # would silently take the other's values.
+            self.sink.error(
+                Code.NAME_COLLISION,
+                f"the Literal of `{name}` and the Literal at {other.span.render()} both become the Rust enum `{ident}`",
+                span,
+                hint="rename one of the fields or types, or give both fields the same Literal",
+            )
+            return ident
         self.literals[ident] = LiteralEnum(ident, lit.values, span)
         return ident
 
@@ -57,18 +69,23 @@ class FieldLowering:
         doc: str | None = None,
         default: nodes.Default | None = None,
         alias: str | None = None,
+        json: nodes.JsonConfig = scalars.DEFAULT_JSON,
     ) -> FieldView:
         name = naming.field_name(python_name)
         literal = self.literal_for(owner, python_name, ty, span)
-        rt = rust_type(ty, self.names, literal, boxed)
+        rt = rust_type(ty, self.names, literal, boxed, json)
+        scalars.needs(ty, json, self.needs)
         attrs = list(doc_attrs(doc))
         serde: list[str] = []
         if name.rename is not None:
             serde.append(f"rename = {rust_str(name.rename)}")
         if alias is not None and alias != python_name:
             serde.append(f"alias = {rust_str(alias)}")
-        serde.extend(self._default(owner, name.ident, ty, rt, default, span, literal))
-        if isinstance(ty, t.OptionalOf) and default is None:
+        serde.extend(self._default(owner, name.ident, ty, rt, default, span, literal, json))
+        bounds = self._bounds(python_name, ty, span)
+        if bounds is not None:
+            serde.append(bounds)
+        elif isinstance(ty, t.OptionalOf) and default is None:
             # pydantic requires an Optional field without a default; serde would not.
             serde.append('deserialize_with = "crate::runtime::required"')
         if serde:
@@ -76,6 +93,27 @@ class FieldLowering:
         return FieldView(
             name.ident, python_name, rt.text, tuple(attrs), from_py(rt, python_name), to_py(rt, name.ident)
         )
+
+    def _bounds(self, python_name: str, ty: t.Type, span: Span) -> str | None:
+        """The serde attribute checking an int's `Field(ge=, le=, ...)` bounds, if it needs one."""
+        optional = isinstance(ty, t.OptionalOf)
+        inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
+        if not isinstance(inner, t.Bounded):
+            return None
+        choice = scalars.int_choice(inner)
+        if choice is None:
+            self.sink.error(
+                Code.UNSUPPORTED_TYPE,
+                f"the bounds of `{python_name}` reach beyond 128-bit integers, which Rust cannot hold",
+                span,
+                hint="give bounds within -2**127 .. 2**127 - 1",
+            )
+            return None
+        if not choice.checked:
+            return None
+        fn = "opt_int_within" if optional else "int_within"
+        args = f"_, {choice.rust}, {scalars.const_arg(choice.low)}, {scalars.const_arg(choice.high)}"
+        return f'deserialize_with = "crate::pytypes::{fn}::<{args}>"'
 
     def _default(
         self,
@@ -86,20 +124,39 @@ class FieldLowering:
         default: nodes.Default | None,
         span: Span,
         literal: str | None,
+        json: nodes.JsonConfig = scalars.DEFAULT_JSON,
     ) -> list[str]:
         if default is None:
             return []
-        if default.kind == "factory" or (default.kind == "value" and default.value in (None, [], {})):
-            if default.kind == "value" and default.value is None and not isinstance(ty, t.OptionalOf):
+        json_value = isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES
+        empty = default.kind == "factory" or (default.kind == "value" and default.value in (None, [], {}))
+        # Any / JsonValue: `serde_json::Value::default()` is null, right only for a None default
+        if empty and not (json_value and (default.kind == "factory" or default.value is not None)):
+            if default.kind == "value" and default.value is None and not (isinstance(ty, t.OptionalOf) or json_value):
                 self._mismatch(span, "None", ty)
             return ["default"]
-        expr = self._default_expr(ty, default, literal)
+        expr = self._default_expr(ty, default, literal, json)
         if expr is None:
             self._mismatch(span, repr(default.value if default.kind == "value" else default.member), ty)
             return []
         fn = f"default_{naming.snake(owner)}_{ident.removeprefix('r#')}"
+        # `HTTPServer.port` and `HttpServer.port` both snake_case to `http_server_port`.
+        taken = {d.name for d in self.default_fns}
+        unique, n = fn, 1
+        while unique in taken:
+            n += 1
+            unique = f"{fn}_{n}"
+        fn = unique
         self.default_fns.append(DefaultFn(fn, rt.text, expr))
         return [f"default = {rust_str(fn)}"]
+
+    def _json_default(self, default: nodes.Default) -> str | None:
+        if default.kind == "factory":
+            return f"serde_json::json!({'[]' if default.factory == 'list' else '{}'})"
+        if default.kind != "value":
+            return None
+        literal = _json_literal(default.value)
+        return None if literal is None else f"serde_json::json!({literal})"
 
     def _mismatch(self, span: Span, value: str, ty: t.Type) -> None:
         shown = t.python_text(ty, {ref: ref.rpartition(":")[2] for ref in t.refs(ty)})
@@ -107,27 +164,42 @@ class FieldLowering:
             Code.DEFAULT_MISMATCH, f"the default {value} is not a value of the field's type `{shown}`", span
         )
 
-    def _default_expr(self, ty: t.Type, default: nodes.Default, literal: str | None) -> str | None:
+    def _default_expr(
+        self, ty: t.Type, default: nodes.Default, literal: str | None, json: nodes.JsonConfig = scalars.DEFAULT_JSON
+    ) -> str | None:
         if isinstance(ty, t.OptionalOf):
-            inner = self._default_expr(ty.inner, default, literal)
+            inner = self._default_expr(ty.inner, default, literal, json)
             return None if inner is None else f"Some({inner})"
+        if isinstance(ty, t.Bounded):
+            choice = scalars.int_choice(ty)
+            value = default.value
+            if choice is None or not isinstance(value, int) or isinstance(value, bool):
+                return None
+            return str(value) if any(r == choice.rust and lo <= value <= hi for r, lo, hi in scalars.INTS) else None
+        if isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES:
+            return self._json_default(default)
+        if isinstance(ty, t.Primitive) and ty.name == "float" and json.ser_json_inf_nan in scalars.FLOATS:
+            plain = self._default_expr(ty, default, literal)
+            return None if plain is None else f"{scalars.FLOATS[json.ser_json_inf_nan]}({plain})"
         if default.kind == "enum_member":
             enum = self.enums.get(str(default.value))
             if not isinstance(ty, t.Named) or ty.ref != default.value or enum is None:
                 return None
             if default.member not in {m.name for m in enum.members}:
                 return None
-            return f"{self.names.declarations[ty.ref]}::{naming.variant_name(default.member)}"
+            variant = naming.variant_of([m.name for m in enum.members], default.member)
+            return f"{self.names.declarations[ty.ref]}::{variant}"
         value = default.value
         if isinstance(ty, t.ListOf) and isinstance(value, list):
             items = [self._default_expr(ty.item, nodes.Default("value", value=v), literal) for v in value]
             return None if any(i is None for i in items) else f"vec![{', '.join(str(i) for i in items)}]"
         if isinstance(ty, t.LiteralOf) and isinstance(value, str) and value in ty.values and literal:
-            return f"{literal}::{naming.variant_name(value)}"
+            return f"{literal}::{naming.variant_of(list(ty.values), value)}"
         if isinstance(ty, t.Named) and ty.ref in self.enums and isinstance(value, str):
             members = {m.value: m.name for m in self.enums[ty.ref].members}
             if value in members:
-                return f"{self.names.declarations[ty.ref]}::{naming.variant_name(members[value])}"
+                variant = naming.variant_of([m.name for m in self.enums[ty.ref].members], members[value])
+                return f"{self.names.declarations[ty.ref]}::{variant}"
             return None
         if not isinstance(ty, t.Primitive):
             return None
@@ -140,6 +212,26 @@ class FieldLowering:
         if ty.name == "float" and isinstance(value, int | float) and not isinstance(value, bool):
             return rust_float(float(value))
         return None
+
+
+def _json_literal(value: nodes.JsonValue) -> str | None:
+    """`value` as the argument of `serde_json::json!`."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value) if -(2**63) <= value < 2**64 else None
+    if isinstance(value, float):
+        return rust_float(value)
+    if isinstance(value, str):
+        return rust_str(value)
+    if isinstance(value, list):
+        items = [_json_literal(v) for v in value]
+        return None if any(i is None for i in items) else f"[{', '.join(str(i) for i in items)}]"
+    if isinstance(value, dict) and not value:
+        return "{}"
+    return None
 
 
 def _find_literal(ty: t.Type) -> t.LiteralOf | None:

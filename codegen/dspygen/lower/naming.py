@@ -102,6 +102,41 @@ def variant_name(python: str) -> str:
     return f"V{converted}" if converted[0].isdigit() else converted
 
 
+# Names for the ASCII characters that carry no word, to spell out Literal values such as "+".
+_SYMBOLS = {
+    **{" ": "Space", "!": "Bang", '"': "Quote", "#": "Hash", "$": "Dollar", "%": "Percent", "&": "Amp"},
+    **{"'": "Apostrophe", "(": "LParen", ")": "RParen", "*": "Star", "+": "Plus", ",": "Comma", "-": "Minus"},
+    **{".": "Dot", "/": "Slash", ":": "Colon", ";": "Semicolon", "<": "Lt", "=": "Eq", ">": "Gt", "?": "Question"},
+    **{"@": "At", "[": "LBracket", "\\": "Backslash", "]": "RBracket", "^": "Caret", "_": "Underscore"},
+    **{"`": "Backtick", "{": "LBrace", "|": "Pipe", "}": "RBrace", "~": "Tilde"},
+}
+
+
+def spelled_variant(python: str) -> str:
+    """A variant that keeps every character of `python`: `V` and letters and digits as they
+    are, other characters by name (`+` -> `Plus`, `é` -> `Ue9`). For values whose
+    PascalCase forms collide (`"a-b"` / `"a_b"`, `"+"` / `"-"`, `"self"` / `"Self"`)."""
+    parts = ["V"]
+    for ch in python:
+        if ch.isascii() and ch.isalnum():
+            parts.append(ch)
+        else:
+            parts.append(_SYMBOLS.get(ch) or f"U{ord(ch):x}")
+    return "".join(parts)
+
+
+def variant_names(names: list[str]) -> list[str]:
+    """The variants of an enum's members or a Literal's values, in order: `variant_name`,
+    or `spelled_variant` for the names whose `variant_name` another name shares."""
+    base = [variant_name(n) for n in names]
+    return [spelled_variant(n) if base.count(b) > 1 else b for n, b in zip(names, base, strict=True)]
+
+
+def variant_of(names: list[str], name: str) -> str:
+    """The variant of `name` among the members or values `names`."""
+    return variant_names(names)[names.index(name)]
+
+
 def needs_acronym_allow(ident: str) -> bool:
     """clippy::upper_case_acronyms fires on all-caps type names such as `QA`."""
     return len(ident) > 1 and ident.isupper()

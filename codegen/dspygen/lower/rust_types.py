@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dspygen.ir import nodes
 from dspygen.ir import types as t
+from dspygen.lower import scalars
 
 PRIMITIVES = {"str": "String", "int": "i64", "float": "f64", "bool": "bool"}
 COPY_PRIMITIVES = {"int", "float", "bool"}
@@ -29,12 +31,26 @@ class RustType:
     copy: bool
     boxed: bool  # Box<T> or Option<Box<T>> at the top
     unboxed_text: str  # the same type without Box, for extraction
+    via_json: bool = False  # holds serde_json::Value parts: crosses into Python as JSON
 
 
-def rust_type(ty: t.Type, names: TypeNames, literal_name: str | None, boxed: bool = False) -> RustType:
-    """The Rust type of `ty`; `literal_name` names a Literal found inside it."""
+def rust_type(
+    ty: t.Type,
+    names: TypeNames,
+    literal_name: str | None,
+    boxed: bool = False,
+    json: nodes.JsonConfig = scalars.DEFAULT_JSON,
+) -> RustType:
+    """The Rust type of `ty` in a model with `json` config; `literal_name` names a Literal inside it."""
     if isinstance(ty, t.Primitive):
+        special = scalars.scalar(ty.name, json)
+        if special is not None:
+            return RustType(special[0], special[1], False, special[0], ty.name in scalars.JSON_VALUES)
         return RustType(PRIMITIVES[ty.name], ty.name in COPY_PRIMITIVES, False, PRIMITIVES[ty.name])
+    if isinstance(ty, t.Bounded):
+        choice = scalars.int_choice(ty)
+        text = "i64" if choice is None else choice.rust  # too wide: reported by the field lowering
+        return RustType(text, True, False, text)
     if isinstance(ty, t.LiteralOf):
         assert literal_name is not None
         return RustType(literal_name, True, False, literal_name)
@@ -44,20 +60,24 @@ def rust_type(ty: t.Type, names: TypeNames, literal_name: str | None, boxed: boo
             return RustType(f"Box<{name}>", False, True, name)
         return RustType(name, ty.ref in names.enums, False, name)
     if isinstance(ty, t.OptionalOf):
-        inner = rust_type(ty.inner, names, literal_name, boxed)
-        return RustType(f"Option<{inner.text}>", inner.copy, inner.boxed, f"Option<{inner.unboxed_text}>")
+        inner = rust_type(ty.inner, names, literal_name, boxed, json)
+        return RustType(
+            f"Option<{inner.text}>", inner.copy, inner.boxed, f"Option<{inner.unboxed_text}>", inner.via_json
+        )
     if isinstance(ty, t.ListOf):
-        item = rust_type(ty.item, names, literal_name).text
-        return RustType(f"Vec<{item}>", False, False, f"Vec<{item}>")
+        item = rust_type(ty.item, names, literal_name, json=json)
+        return RustType(f"Vec<{item.text}>", False, False, f"Vec<{item.text}>", item.via_json)
     assert isinstance(ty, t.DictOf)
-    value = rust_type(ty.value, names, literal_name).text
-    text = f"IndexMap<String, {value}>"
-    return RustType(text, False, False, text)
+    value = rust_type(ty.value, names, literal_name, json=json)
+    text = f"IndexMap<String, {value.text}>"
+    return RustType(text, False, False, text, value.via_json)
 
 
 def from_py(rt: RustType, python_name: str, source: str = "obj") -> str:
     """Expression reading attribute `python_name` of `source` into `rt`."""
     get = f'{source}.getattr(intern!(py, "{python_name}"))?'
+    if rt.via_json:
+        return f"crate::pytypes::from_json_py(&{get})?"
     if not rt.boxed:
         return f"{get}.extract()?"
     if rt.text.startswith("Option<"):
@@ -67,6 +87,8 @@ def from_py(rt: RustType, python_name: str, source: str = "obj") -> str:
 
 def to_py(rt: RustType, ident: str) -> str:
     """Expression giving a PyO3-convertible value for field `ident` of `self`."""
+    if rt.via_json:
+        return f"crate::pytypes::to_json_py(py, &self.{ident})?"
     if rt.boxed:
         return f"self.{ident}.as_deref()" if rt.text.startswith("Option<") else f"&*self.{ident}"
     return f"self.{ident}" if rt.copy else f"&self.{ident}"

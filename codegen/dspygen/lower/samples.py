@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 
+DEFAULT_JSON = nodes.JsonConfig()
+
 
 class _Cycle:
     """A value that cannot be built without recursing forever."""
@@ -31,6 +33,31 @@ class Obj:
 
 
 @dataclass(frozen=True)
+class Io:
+    """A value pydantic reads in one form (`given`) and writes in another (`expected`)."""
+
+    given: object
+    expected: object
+
+
+# Samples of the scalars with formats of their own, as pydantic writes them.
+SCALAR_SAMPLES: dict[str, object] = {
+    "datetime": "2132-04-23T10:20:30.400000+02:00",
+    "aware_datetime": "2132-04-23T10:20:30Z",
+    "naive_datetime": "2132-04-23T10:20:30.000500",
+    "date": "2132-04-23",
+    "time": "10:20:30.000005-05:30",
+    "timedelta": "-P1Y35DT1H2M3.5S",
+    "uuid": "12345678-1234-5678-1234-567812345678",
+    "decimal": "-1.10E-7",
+    "any": {"k": [1, 2.5, "s", None, True, {"n": -0.0}]},
+    "json_value": [{"z": 1, "a": "é"}, 1e16],
+}
+# The same bytes (b"\xff\xfehi") in each ser_json_bytes / val_json_bytes form.
+BYTES = {"utf8": "héllo", "base64": "__5oaQ==", "hex": "fffe6869"}
+
+
+@dataclass(frozen=True)
 class Sample:
     name: str
     input: str
@@ -42,6 +69,9 @@ def dumps(value: object) -> str:
 
 
 def plain(value: object, *, by_alias: bool) -> object:
+    """The JSON-able form of a sample; `by_alias` is the given side (keys by alias), else the expected side."""
+    if isinstance(value, Io):
+        return plain(value.given if by_alias else value.expected, by_alias=by_alias)
     if isinstance(value, Obj):
         return {(key if by_alias else name): plain(v, by_alias=by_alias) for name, key, v in value.items}
     if isinstance(value, list):
@@ -51,30 +81,53 @@ def plain(value: object, *, by_alias: bool) -> object:
     return value
 
 
+# JSON nesting of a sample: serde_json refuses more than 128 levels, and the recursion
+# here and in `plain` must stay well inside Python's limit.
+MAX_SAMPLE_DEPTH = 48
+
+
 class SampleMaker:
     def __init__(self, schema: nodes.Schema) -> None:
         self.models = {m.id: m for m in schema.models}
         self.enums = {e.id: e for e in schema.enums}
 
-    def full(self, ty: t.Type, hint: str, stack: tuple[str, ...]) -> object:
+    def full(
+        self, ty: t.Type, hint: str, stack: tuple[str, ...], json: nodes.JsonConfig = DEFAULT_JSON, depth: int = 0
+    ) -> object:
+        if depth > MAX_SAMPLE_DEPTH:
+            return CYCLE  # a chain of 500 models, or list[list[...]] 100 deep: cut short
         if isinstance(ty, t.Primitive):
+            if ty.name == "bytes":
+                given, expected = BYTES[json.val_json_bytes], BYTES[json.ser_json_bytes]
+                if json.val_json_bytes != "utf8" and json.ser_json_bytes == "utf8":
+                    # b"\xff\xfe..." has no UTF-8 form: b"hi" instead
+                    return Io({"base64": "aGk=", "hex": "6869"}[json.val_json_bytes], "hi")
+                if json.val_json_bytes == "utf8" and json.ser_json_bytes != "utf8":
+                    expected = {"base64": "aMOpbGxv", "hex": "68c3a96c6c6f"}[json.ser_json_bytes]
+                return Io(given, expected)
+            if ty.name == "float" and json.ser_json_inf_nan == "strings":
+                return "-Infinity"
             scalars: dict[str, object] = {
                 "str": f'{hint} "é"\n',
                 "int": 7 * len(hint) + 1,
                 "float": 0.25 * len(hint),
                 "bool": True,
+                **SCALAR_SAMPLES,
             }
             return scalars.get(ty.name)
+        if isinstance(ty, t.Bounded):
+            low, high = ty.interval()
+            return high if high is not None else (low if low is not None else 7 * len(hint) + 1)
         if isinstance(ty, t.LiteralOf):
             return ty.values[-1]
         if isinstance(ty, t.OptionalOf):
-            inner = self.full(ty.inner, hint, stack)
+            inner = self.full(ty.inner, hint, stack, json, depth + 1)
             return None if inner is CYCLE else inner
         if isinstance(ty, t.ListOf):
-            item = self.full(ty.item, hint, stack)
+            item = self.full(ty.item, hint, stack, json, depth + 1)
             return [] if item is CYCLE else [item]
         if isinstance(ty, t.DictOf):
-            value = self.full(ty.value, hint, stack)
+            value = self.full(ty.value, hint, stack, json, depth + 1)
             return {} if value is CYCLE else {f"{hint}-key": value}
         assert isinstance(ty, t.Named)
         if ty.ref in self.enums:
@@ -85,14 +138,18 @@ class SampleMaker:
         model = self.models[ty.ref]
         items = []
         for f in model.fields:
-            value = self.full(f.type, f.name, (*stack, ty.ref))
+            value = self.full(f.type, f.name, (*stack, ty.ref), model.json, depth + 1)
             if value is CYCLE:
                 return CYCLE
             items.append((f.name, f.alias or f.name, value))
         return Obj(tuple(items))
 
-    def minimal(self, ty: t.Type, stack: tuple[str, ...]) -> tuple[object, object]:
+    def minimal(
+        self, ty: t.Type, stack: tuple[str, ...], json: nodes.JsonConfig = DEFAULT_JSON, depth: int = 0
+    ) -> tuple[object, object]:
         """(given, expected) for a value of `ty` built from required fields only."""
+        if depth > MAX_SAMPLE_DEPTH:
+            return CYCLE, CYCLE
         if isinstance(ty, t.OptionalOf):
             return None, None
         if isinstance(ty, t.ListOf):
@@ -109,13 +166,15 @@ class SampleMaker:
                 if f.default is not None:
                     expected.append((f.name, key, self.default_json(f.default)))
                     continue
-                value, out = self.minimal(f.type, (*stack, ty.ref))
+                value, out = self.minimal(f.type, (*stack, ty.ref), self.models[ty.ref].json, depth + 1)
                 if value is CYCLE:
                     return CYCLE, CYCLE
                 given.append((f.name, key, value))
                 expected.append((f.name, key, out))
             return Obj(tuple(given)), Obj(tuple(expected))
-        value = self.full(ty, "min", stack)
+        value = self.full(ty, "min", stack, json, depth)
+        if isinstance(value, Io):
+            return value.given, value.expected
         return value, value
 
     def default_json(self, default: nodes.Default) -> object:

@@ -30,7 +30,15 @@ def models_uses(models: list[StructView], enums: list[EnumView]) -> tuple[str, .
         lines.append("use indexmap::IndexMap;")
     if models or enums:
         lines.append("use serde::{Deserialize, Serialize};")
+    if models:
+        lines += ["", "use crate::runtime::MapOnly;"]
+    if _mentions_pytypes(models):
+        lines.append("use crate::pytypes;")
     return tuple(lines)
+
+
+def _mentions_pytypes(structs: list[StructView]) -> bool:
+    return any("pytypes::" in f.rust_type for s in structs for f in s.fields)
 
 
 def signatures_uses(signatures: list[SignatureView], user_types: set[str]) -> tuple[str, ...]:
@@ -46,11 +54,13 @@ def signatures_uses(signatures: list[SignatureView], user_types: set[str]) -> tu
         "use pyo3::types::PyType;",
         "use serde::{Deserialize, Serialize};",
         "",
-        "use crate::runtime::{load_signature, FieldKind, FieldMeta, PythonSignature, Signature};",
+        "use crate::runtime::{load_signature, FieldKind, FieldMeta, MapOnly, PythonSignature, Signature};",
     ]
     words = {w for side in sides for f in side.fields for w in _words(f.rust_type)}
     if words & user_types:
         lines.append("use crate::models::*;")
+    if _mentions_pytypes(sides):
+        lines.append("use crate::pytypes;")
     return tuple(lines)
 
 
@@ -62,7 +72,8 @@ def _words(rust_type: str) -> set[str]:
 
 def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]) -> tuple[str, ...]:
     classes = bool(models) or any(e.python_backed for e in enums)
-    types = ["PyString"]
+    # enum conversions and roundtrip()'s class match read strings; a signatures-only crate has neither
+    types = ["PyString"] if models or enums else []
     if models or signatures:
         types.append("PyDict")
     if classes:
@@ -79,7 +90,8 @@ def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: l
     ]
     if classes:
         lines.append("use pyo3::sync::PyOnceLock;")
-    lines.append(f"use pyo3::types::{{{', '.join(sorted(types))}}};")
+    if types:
+        lines.append(f"use pyo3::types::{{{', '.join(sorted(types))}}};")
     lines.append("")
     lines.append(f"use crate::runtime::{{{', '.join(runtime)}}};")
     if models or enums:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dspygen.lower.scalars import Dependencies, PyTypesView
+
 
 @dataclass(frozen=True)
 class FieldView:
@@ -132,3 +134,6 @@ class CrateView:
     bindings_uses: tuple[str, ...]
     has_models: bool
     has_signatures: bool
+    recursion_limit: str  # "" or rustc's #![recursion_limit] when the deepest type needs more than 128
+    pytypes: PyTypesView  # which parts of src/pytypes.rs the crate needs
+    dependencies: Dependencies  # what Cargo.toml adds for them

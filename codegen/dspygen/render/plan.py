@@ -17,12 +17,15 @@ class Planned:
 
 
 def plan(view: CrateView) -> list[Planned]:
+    # src/pytypes.rs only where a type needs its helpers (datetimes, decimals, bytes, ...)
+    pytypes = [Planned("src/pytypes.rs", "src/pytypes.rs.j2")] if view.pytypes.needed else []
     return [
         Planned("Cargo.toml", "Cargo.toml.j2"),
         Planned("pyproject.toml", "pyproject.toml.j2"),
         Planned("src/lib.rs", "src/lib.rs.j2"),
         Planned("src/runtime.rs", "src/runtime.rs.j2"),
         Planned("src/modules.rs", "src/modules.rs.j2"),
+        *pytypes,
         Planned("src/models.rs", "src/models.rs.j2"),
         Planned("src/signatures.rs", "src/signatures.rs.j2"),
         Planned("src/bindings.rs", "src/bindings.rs.j2"),

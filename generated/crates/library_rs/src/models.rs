@@ -3,6 +3,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::runtime::MapOnly;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BookType {
     #[serde(rename = "hardcover")]
@@ -89,6 +91,7 @@ impl ShelfMatch {
 
 /// Someone who wrote or edited a book.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Person {
     pub name: String,
     #[serde(default)]
@@ -97,8 +100,21 @@ pub struct Person {
     pub alive: bool,
 }
 
+impl Serialize for Person {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Person {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// An author: a person with works. `name` keeps its slot from Person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Author {
     /// Full name, as printed
     pub name: String,
@@ -110,7 +126,20 @@ pub struct Author {
     pub pen_names: Vec<String>,
 }
 
+impl Serialize for Author {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Author {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 #[serde(deny_unknown_fields)]
 pub struct Book {
     pub title: String,
@@ -133,7 +162,20 @@ pub struct Book {
     pub shelf: Option<Shelf>,
 }
 
+impl Serialize for Book {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Book {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Shelf {
     pub label: String,
     #[serde(default)]
@@ -144,6 +186,18 @@ pub struct Shelf {
     pub self_: String,
     #[serde(default)]
     pub r#match: Option<ShelfMatch>,
+}
+
+impl Serialize for Shelf {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Shelf {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 fn default_person_alive() -> bool {

@@ -109,6 +109,33 @@ where
     T::deserialize(deserializer)
 }
 
+/// A deserializer that reads structs from maps only. serde_json would also read a struct
+/// from an array of its fields in order (`["Ann", 1]`, or `[]` when every field has a
+/// default), which pydantic rejects; each generated struct's `Deserialize` goes through this.
+pub struct MapOnly<D>(pub D);
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for MapOnly<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
 /// JSON -> `T` -> JSON, the path `roundtrip_json` exposes to Python.
 pub fn json_roundtrip<T>(data: &str) -> PyResult<String>
 where

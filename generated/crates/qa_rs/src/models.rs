@@ -3,6 +3,8 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::runtime::MapOnly;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum AnswerVerdict {
     #[serde(rename = "supported")]
@@ -63,6 +65,7 @@ impl Confidence {
 
 /// A passage the answer relies on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Citation {
     /// Index of the passage in the context
     pub source_id: i64,
@@ -71,8 +74,21 @@ pub struct Citation {
     pub url: Option<String>,
 }
 
+impl Serialize for Citation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Citation {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// An answer with its evidence.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Answer {
     /// The answer, in one or two sentences
     pub text: String,
@@ -84,6 +100,18 @@ pub struct Answer {
     pub verdict: AnswerVerdict,
     #[serde(default)]
     pub scores: IndexMap<String, f64>,
+}
+
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 fn default_answer_confidence() -> Confidence {

@@ -7,21 +7,47 @@ use pyo3::types::PyType;
 use serde::{Deserialize, Serialize};
 
 use crate::models::*;
-use crate::runtime::{load_signature, FieldKind, FieldMeta, PythonSignature, Signature};
+use crate::runtime::{load_signature, FieldKind, FieldMeta, MapOnly, PythonSignature, Signature};
 
 /// The inputs of the DSPy signature `QA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct QAInput {
     /// may contain irrelevant passages
     pub context: Vec<String>,
     pub question: String,
 }
 
+impl Serialize for QAInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for QAInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `QA`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct QAOutput {
     /// the answer and its evidence
     pub answer: Answer,
+}
+
+impl Serialize for QAOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for QAOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `QA` (from `qa.signatures`), as a type.
@@ -70,16 +96,42 @@ impl Signature for QA {
 
 /// The inputs of the DSPy signature `Summarize`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct SummarizeInput {
     pub document: String,
 }
 
+impl Serialize for SummarizeInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SummarizeInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `Summarize`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct SummarizeOutput {
     pub summary: String,
     /// at most five
     pub key_points: Vec<String>,
+}
+
+impl Serialize for SummarizeOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SummarizeOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `Summarize` (from `qa.signatures`), as a type.
@@ -128,19 +180,45 @@ impl Signature for Summarize {
 
 /// The inputs of the DSPy signature `FollowUp`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct FollowUpInput {
     /// may contain irrelevant passages
     pub context: Vec<String>,
     pub question: String,
 }
 
+impl Serialize for FollowUpInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FollowUpInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `FollowUp`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct FollowUpOutput {
     /// the answer and its evidence
     pub answer: Answer,
     #[serde(deserialize_with = "crate::runtime::required")]
     pub follow_up: Option<String>,
+}
+
+impl Serialize for FollowUpOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for FollowUpOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `FollowUp` (from `qa.signatures`), as a type.
@@ -195,16 +273,42 @@ impl Signature for FollowUp {
 
 /// The inputs of the DSPy signature `CheckCitations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct CheckCitationsInput {
     pub answer: Answer,
 }
 
+impl Serialize for CheckCitationsInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckCitationsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `CheckCitations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct CheckCitationsOutput {
     pub valid: Vec<Citation>,
     /// true when every claim has a citation
     pub is_grounded: bool,
+}
+
+impl Serialize for CheckCitationsOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckCitationsOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `CheckCitations` (from `qa.signatures`), as a type.

@@ -4,6 +4,8 @@
 
 // Doc comments carry the user's docstrings verbatim; their prose is not Rust markdown.
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+// Field types mirror the Python annotations, however deeply they nest.
+#![allow(clippy::type_complexity)]
 
 pub mod bindings;
 pub mod models;

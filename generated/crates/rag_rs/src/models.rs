@@ -2,6 +2,8 @@
 //! One type per pydantic model, Enum and Literal, serialising as `model_dump_json()` does.
 use serde::{Deserialize, Serialize};
 
+use crate::runtime::MapOnly;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ClassifyLabel {
     #[serde(rename = "positive")]
@@ -32,6 +34,7 @@ impl ClassifyLabel {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct Passage {
     pub title: String,
     pub text: String,
@@ -39,10 +42,35 @@ pub struct Passage {
     pub score: Option<f64>,
 }
 
+impl Serialize for Passage {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Passage {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct SearchResult {
     pub query: String,
     pub passages: Vec<Passage>,
     #[serde(default)]
     pub next_page: Option<Box<SearchResult>>,
+}
+
+impl Serialize for SearchResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }

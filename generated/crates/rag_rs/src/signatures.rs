@@ -7,18 +7,44 @@ use pyo3::types::PyType;
 use serde::{Deserialize, Serialize};
 
 use crate::models::*;
-use crate::runtime::{load_signature, FieldKind, FieldMeta, PythonSignature, Signature};
+use crate::runtime::{load_signature, FieldKind, FieldMeta, MapOnly, PythonSignature, Signature};
 
 /// The inputs of the DSPy signature `classify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct ClassifyInput {
     pub text: String,
 }
 
+impl Serialize for ClassifyInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassifyInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `classify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct ClassifyOutput {
     pub label: ClassifyLabel,
+}
+
+impl Serialize for ClassifyOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for ClassifyOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `classify` (from `program`), as a type.
@@ -59,15 +85,41 @@ impl Signature for Classify {
 
 /// The inputs of the DSPy signature `Rewrite`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RewriteInput {
     pub question: String,
     pub history: Vec<String>,
 }
 
+impl Serialize for RewriteInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RewriteInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `Rewrite`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RewriteOutput {
     pub query: String,
+}
+
+impl Serialize for RewriteOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RewriteOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `Rewrite` (from `program`), as a type.
@@ -115,15 +167,41 @@ impl Signature for Rewrite {
 
 /// The inputs of the DSPy signature `RAG.generate_answer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RAGGenerateAnswerInput {
     pub context: Vec<String>,
     pub question: String,
 }
 
+impl Serialize for RAGGenerateAnswerInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RAGGenerateAnswerInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `RAG.generate_answer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RAGGenerateAnswerOutput {
     pub answer: String,
+}
+
+impl Serialize for RAGGenerateAnswerOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RAGGenerateAnswerOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `RAG.generate_answer` (from `program`), as a type.
@@ -172,16 +250,42 @@ impl Signature for RAGGenerateAnswer {
 
 /// The inputs of the DSPy signature `RAG.rank`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RAGRankInput {
     pub question: String,
     pub passages: Vec<Passage>,
 }
 
+impl Serialize for RAGRankInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RAGRankInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `RAG.rank`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct RAGRankOutput {
     pub best: Passage,
     pub score: f64,
+}
+
+impl Serialize for RAGRankOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RAGRankOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `RAG.rank` (from `program`), as a type.
@@ -237,15 +341,41 @@ impl Signature for RAGRank {
 
 /// The inputs of the DSPy signature `TriageTicket`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TriageTicketInput {
     pub ticket: String,
 }
 
+impl Serialize for TriageTicketInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TriageTicketInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `TriageTicket`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct TriageTicketOutput {
     #[serde(deserialize_with = "crate::runtime::required")]
     pub result: Option<SearchResult>,
+}
+
+impl Serialize for TriageTicketOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TriageTicketOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `TriageTicket` (from `program`), as a type.
@@ -286,16 +416,42 @@ impl Signature for TriageTicket {
 
 /// The inputs of the DSPy signature `verify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct VerifyInput {
     pub claim: String,
     pub evidence: Vec<String>,
 }
 
+impl Serialize for VerifyInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for VerifyInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `verify`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct VerifyOutput {
     pub verdict: bool,
     pub confidence: f64,
+}
+
+impl Serialize for VerifyOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for VerifyOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `verify` (from `program`), as a type.
@@ -350,14 +506,40 @@ impl Signature for Verify {
 
 /// The inputs of the DSPy signature `agent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct AgentInput {
     pub question: String,
 }
 
+impl Serialize for AgentInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
 /// The outputs of the DSPy signature `agent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
 pub struct AgentOutput {
     pub answer: String,
+}
+
+impl Serialize for AgentOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for AgentOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
 }
 
 /// The DSPy signature `agent` (from `program`), as a type.

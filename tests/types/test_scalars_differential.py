@@ -1,0 +1,508 @@
+"""Differential tests of the scalar types against pydantic, through the generated
+`scalars_rs` module (fixtures/scalars, built by `make bindings`).
+
+For each family, many values (hypothesis, plus the edges written out) go through
+`roundtrip_json` (JSON -> Rust -> JSON) and `roundtrip` (Python -> Rust -> Python):
+valid input must come back byte-identical to `model_dump_json()`, and input pydantic
+rejects (bad formats, out of range, wrong types) must be rejected by Rust too. The
+differences that are known and documented in the README are asserted as such.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import os
+import string
+import sys
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "fixtures"))
+
+import scalars_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
+from scalars import models as m  # noqa: E402
+
+EXAMPLES = int(os.environ.get("SCALARS_EXAMPLES", "400"))  # more: SCALARS_EXAMPLES=5000
+SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# How many values each family ran, and how many disagreed (printed at the end with -s).
+RUNS: Counter[str] = Counter()
+MISMATCHES: Counter[str] = Counter()
+
+EVENT = {
+    "id": "12345678-1234-5678-1234-567812345678",
+    "title": "t",
+    "starts_at": "2032-04-23T10:20:30",
+    "created_at": "2032-04-23T10:20:30Z",
+    "day": "2032-04-23",
+    "duration": "PT1S",
+}
+INVOICE = {"number": 1, "total": "1", "lines": [], "ledger_id": 0, "checksum": 0}
+SHIFT = {"starts": "10:00:00", "ends": "11:00:00", "break_length": "PT0S"}
+
+
+def _pydantic(cls: type[BaseModel], data: str) -> str | None:
+    try:
+        return cls.model_validate_json(data).model_dump_json()
+    except Exception:  # ValidationError, and the OverflowError some huge values raise inside pydantic
+        return None
+
+
+def _rust(type_name: str, data: str) -> str | None:
+    try:
+        return str(native.roundtrip_json(type_name, data))
+    except ValueError:
+        return None
+
+
+def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, raw_value: str) -> None:
+    """`raw_value` (JSON text) as `field` of `cls`: Rust must agree with pydantic byte for byte."""
+    doc = json.dumps({k: v for k, v in base.items() if k != field})
+    data = (doc[:-1] + ", " if len(doc) > 2 else "{") + f'"{field}": {raw_value}}}'
+    RUNS[family] += 1
+    expected, got = _pydantic(cls, data), _rust(cls.__name__, data)
+    if expected != got:
+        MISMATCHES[family] += 1
+    assert got == expected, f"{family}: {data}"
+    if expected is not None:
+        # Python -> Rust -> Python: the same instance, the same JSON
+        instance = cls.model_validate_json(data)
+        back = native.roundtrip(instance)
+        assert back == instance or _nan_equal(back, instance), f"{family}: {data}"
+        assert back.model_dump_json() == expected
+
+
+def python_roundtrip(family: str, instance: BaseModel) -> None:
+    RUNS[family] += 1
+    back = native.roundtrip(instance)
+    assert back == instance or _nan_equal(back, instance)
+    assert back.model_dump_json() == instance.model_dump_json()
+    dumped = instance.model_dump_json()  # read again: Rust as pydantic (not always `dumped`: "+00:00" -> "Z")
+    if isinstance(instance, m.RawMeasurement) and not math.isfinite(instance.value):
+        assert _rust("RawMeasurement", dumped) is None  # documented: bare Infinity / NaN are not JSON
+    else:
+        assert _rust(type(instance).__name__, dumped) == _pydantic(type(instance), dumped)
+
+
+def _nan_equal(a: BaseModel, b: BaseModel) -> bool:
+    return a.model_dump_json() == b.model_dump_json()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report() -> Iterator[None]:
+    yield
+    for family in sorted(RUNS):
+        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches")
+
+
+# -- datetimes -------------------------------------------------------------------------
+
+offsets = st.timedeltas(min_value=timedelta(hours=-23, minutes=-59), max_value=timedelta(hours=23, minutes=59))
+zones = st.none() | st.just(timezone.utc) | st.builds(timezone, offsets)
+datetimes = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=zones)
+
+
+def datetime_texts(dt: datetime) -> list[str]:
+    iso = dt.isoformat()
+    texts = [iso, dt.isoformat(sep=" "), dt.isoformat(timespec="seconds"), dt.isoformat(timespec="milliseconds")]
+    if dt.tzinfo is not None and dt.utcoffset() == timedelta(0):
+        texts.append(iso.replace("+00:00", "Z"))
+    return [json.dumps(t) for t in texts]
+
+
+@SETTINGS
+@given(datetimes)
+def test_datetime(dt: datetime) -> None:
+    for text in datetime_texts(dt):
+        differential("datetime", m.Reading, {"value": 1.0}, "at", text)
+        differential("aware_datetime", m.Event, EVENT, "created_at", text)
+        differential("naive_datetime", m.Event, EVENT, "local_reminder", text)
+        differential("date", m.Event, EVENT, "day", text)
+    python_roundtrip("datetime", m.Reading(value=1.0, at=dt))
+
+
+@SETTINGS
+@given(st.integers(min_value=-(2**64), max_value=2**64) | st.floats(allow_nan=True, allow_infinity=True))
+def test_datetime_from_numbers(number: float) -> None:
+    text = json.dumps(number) if not (isinstance(number, float) and not math.isfinite(number)) else "1e400"
+    differential("datetime", m.Reading, {"value": 1.0}, "at", text)
+    differential("date", m.Event, EVENT, "day", text)
+    differential("time", m.Shift, SHIFT, "starts", text)
+    differential("timedelta", m.Event, EVENT, "duration", text)
+
+
+TEMPORAL_ALPHABET = "0123456789-:T tZz+.,PYMWDHS"
+
+
+@SETTINGS
+@given(st.text(TEMPORAL_ALPHABET, max_size=32) | st.text(max_size=12))
+def test_temporal_garbage(text: str) -> None:
+    """Random text, mostly invalid: Rust and pydantic must accept and reject the same."""
+    raw = json.dumps(text)
+    differential("datetime", m.Reading, {"value": 1.0}, "at", raw)
+    differential("date", m.Event, EVENT, "day", raw)
+    differential("time", m.Shift, SHIFT, "starts", raw)
+    differential("timedelta", m.Event, EVENT, "duration", raw)
+
+
+@SETTINGS
+@given(datetimes, st.integers(0, 40))
+def test_temporal_mutations(dt: datetime, cut: int) -> None:
+    """Valid texts cut short or with a character changed."""
+    text = dt.isoformat()
+    for variant in (text[:cut], text[:cut] + "x" + text[cut + 1 :], text.replace("-", "/", 1)):
+        differential("datetime", m.Reading, {"value": 1.0}, "at", json.dumps(variant))
+        differential("date", m.Event, EVENT, "day", json.dumps(variant[:10]))
+
+
+DATETIME_EDGES = [
+    '"2032-04-23T10:20:30.123456789Z"',
+    '"2032-04-23T10:20:30+01:01"',
+    '"2032-04-23T24:00:00"',
+    '"2032-02-30T10:20:30"',
+    '"0000-01-01T00:00:00"',
+    '"9999-12-31T23:59:59.999999-23:59"',
+    '"0001-01-01T00:00:00+00:01"',
+    '"2032-04-23T10:20:60"',
+    '"2032-04-23t10:20:30z"',
+    '"2032-04-23"',
+    '"2032-04-23T00:00:00+05:00"',
+    '"1700000000"',
+    "1700000000123",
+    "-1e20",
+    '""',
+    "null",
+    "true",
+    "[]",
+]
+
+
+@pytest.mark.parametrize("raw", DATETIME_EDGES)
+def test_datetime_edges(raw: str) -> None:
+    differential("datetime", m.Reading, {"value": 1.0}, "at", raw)
+    differential("aware_datetime", m.Event, EVENT, "created_at", raw)
+    differential("naive_datetime", m.Event, EVENT, "local_reminder", raw)
+    differential("date", m.Event, EVENT, "day", raw)
+
+
+# -- time ---------------------------------------------------------------------------------
+
+times = st.times(timezones=zones)
+
+
+@SETTINGS
+@given(times)
+def test_time(t: time) -> None:
+    texts = [t.isoformat(), t.isoformat(timespec="seconds"), t.isoformat(timespec="microseconds")]
+    for text in texts:
+        differential("time", m.Shift, SHIFT, "starts", json.dumps(text))
+    python_roundtrip("time", m.Shift(starts=t, ends=t, break_length=timedelta(0)))
+
+
+# -- timedelta ------------------------------------------------------------------------------
+
+timedeltas = st.timedeltas() | st.timedeltas(min_value=timedelta(days=-800), max_value=timedelta(days=800))
+
+
+def timedelta_texts(td: timedelta) -> list[str]:
+    dumped = m.Event.model_validate({**EVENT, "duration": td}).model_dump_json()
+    iso = json.loads(dumped)["duration"]
+    return [json.dumps(iso), json.dumps(str(td)), json.dumps(td.total_seconds())]
+
+
+@SETTINGS
+@given(timedeltas)
+def test_timedelta(td: timedelta) -> None:
+    for text in timedelta_texts(td):
+        differential("timedelta", m.Event, EVENT, "duration", text)
+    python_roundtrip("timedelta", m.Event.model_validate({**EVENT, "duration": td}))
+
+
+TIMEDELTA_EDGES = ['"P1Y35D"', '"-PT1S"', '"P999999999D"', '"P1000000000D"', '"PT86400S"', '"P1W"']
+TIMEDELTA_EDGES += ['"1 day, 2:03:04"', '"PT"', '"P"', "1e15", "-86401", "371085174374400"]
+
+
+@pytest.mark.parametrize("raw", TIMEDELTA_EDGES)
+def test_timedelta_edges(raw: str) -> None:
+    differential("timedelta", m.Event, EVENT, "duration", raw)
+
+
+# -- uuid -------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.uuids(), st.sampled_from(["str", "hex", "urn", "braced", "upper"]))
+def test_uuid(value: uuid.UUID, form: str) -> None:
+    text = {
+        "str": str(value),
+        "hex": value.hex,
+        "urn": value.urn,
+        "braced": "{" + str(value) + "}",
+        "upper": str(value).upper(),
+    }[form]
+    differential("uuid", m.Event, EVENT, "id", json.dumps(text))
+    python_roundtrip("uuid", m.Event.model_validate({**EVENT, "id": value}))
+
+
+@SETTINGS
+@given(st.text(string.hexdigits + "-{}:urn", max_size=40))
+def test_uuid_garbage(text: str) -> None:
+    differential("uuid", m.Event, EVENT, "id", json.dumps(text))
+
+
+# -- decimal ------------------------------------------------------------------------------------
+
+decimal_texts = st.decimals(allow_nan=False, allow_infinity=False).map(str) | st.builds(
+    lambda sign, digits, point, exp: f"{sign}{str(digits)[:point]}.{str(digits)[point:]}E{exp}",
+    st.sampled_from(["", "-", "+"]),
+    st.integers(0, 10**40),
+    st.integers(0, 41),
+    st.integers(-(10**6), 10**6) | st.integers(-(2 * 10**18), 2 * 10**18),
+)
+
+
+@SETTINGS
+@given(decimal_texts)
+def test_decimal(text: str) -> None:
+    differential("decimal", m.Invoice, INVOICE, "total", json.dumps(text))
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        return
+    for form in {f"{value:e}", f"{value:f}" if abs(value.adjusted()) < 200 else str(value)}:
+        differential("decimal", m.Invoice, INVOICE, "total", json.dumps(form))
+    python_roundtrip("decimal", m.Invoice.model_validate({**INVOICE, "total": value}))
+
+
+@SETTINGS
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers(-(2**63), 2**64 - 1))
+def test_decimal_from_numbers(number: float) -> None:
+    differential("decimal", m.Invoice, INVOICE, "total", json.dumps(number))
+
+
+@SETTINGS
+@given(st.text("0123456789.eE+-_ naNifINF", max_size=16))
+def test_decimal_garbage(text: str) -> None:
+    differential("decimal", m.Invoice, INVOICE, "total", json.dumps(text))
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"1.10"',
+        '"1E+2"',
+        '"-0"',
+        '"-0.000"',
+        '"0E-10"',
+        '"1_000.5"',
+        '" 1.5 "',
+        '"\\u00a01\\u2003"',
+        '"NaN"',
+        '"-Infinity"',
+        '"1e999999999999999999"',
+        '"1e1000000000000000000"',
+        '"1e-1999999999999999997"',
+        '"1e-1999999999999999998"',
+        '"12e999999999999999998"',
+        "1.10",
+        "1e2",
+        "1.5e-7",
+        "-0.0",
+        "1e400",
+        "true",
+        "null",
+        '""',
+        '"."',
+        '"1e"',
+    ],
+)
+def test_decimal_edges(raw: str) -> None:
+    differential("decimal", m.Invoice, INVOICE, "total", raw)
+
+
+# -- bytes ----------------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.text(max_size=40))
+def test_bytes_utf8(text: str) -> None:
+    differential("bytes_utf8", m.Attachment, {"name": "a"}, "content", json.dumps(text))
+    differential("bytes_base64_read_utf8", m.LegacyBlob, {}, "data", json.dumps(text))
+
+
+@SETTINGS
+@given(st.binary(max_size=40), st.sampled_from(["std", "url", "std_nopad", "url_nopad"]))
+def test_bytes_base64(data: bytes, form: str) -> None:
+    encoded = (base64.standard_b64encode if form.startswith("std") else base64.urlsafe_b64encode)(data).decode()
+    if form.endswith("nopad"):
+        encoded = encoded.rstrip("=")
+    differential("bytes_base64", m.Blob, {}, "data", json.dumps(encoded))
+    python_roundtrip("bytes", m.Blob(data=data, parts=[data]))
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return  # pydantic cannot write it as utf8 (test_bytes_invalid_utf8_cannot_be_written)
+    python_roundtrip("bytes", m.Attachment(name="a", content=data, thumbnail=data))
+
+
+@SETTINGS
+@given(st.text(string.ascii_letters + string.digits + "+/-_= ", max_size=24))
+def test_bytes_base64_garbage(text: str) -> None:
+    differential("bytes_base64", m.Blob, {}, "data", json.dumps(text))
+
+
+@SETTINGS
+@given(st.binary(max_size=40), st.booleans())
+def test_bytes_hex(data: bytes, upper: bool) -> None:
+    text = data.hex().upper() if upper else data.hex()
+    differential("bytes_hex", m.Digest, {}, "sha256", json.dumps(text))
+
+
+@SETTINGS
+@given(st.text(string.hexdigits + "xg ", max_size=24))
+def test_bytes_hex_garbage(text: str) -> None:
+    differential("bytes_hex", m.Digest, {}, "sha256", json.dumps(text))
+
+
+def test_bytes_invalid_utf8_cannot_be_written() -> None:
+    """pydantic refuses to write non-UTF-8 bytes as utf8; the Rust serializer refuses too."""
+    instance = m.Attachment(name="a", content=b"\xff\xfe")
+    with pytest.raises(Exception, match=r"(?i)utf-8"):
+        instance.model_dump_json()
+    assert native.roundtrip(instance) == instance  # Python -> Rust -> Python needs no JSON
+
+
+# -- ints ---------------------------------------------------------------------------------------------
+
+EDGES = [2**63, 2**64, 2**80, 2**100, 2**127, 2**128]
+edge_ints = st.sampled_from([s * e + d for e in EDGES for s in (1, -1) for d in (-2, -1, 0, 1, 2)] + [0, 1, -1])
+ints = edge_ints | st.integers(-(2**130), 2**130) | st.integers(-(2**64), 2**64)
+
+
+@SETTINGS
+@given(ints)
+def test_ints(value: int) -> None:
+    raw = str(value)
+    differential("int_u64", m.Invoice, INVOICE, "ledger_id", raw)
+    differential("int_i128_bounded", m.Invoice, INVOICE, "checksum", raw)
+    differential("int_i128_optional", m.Invoice, INVOICE, "balance_cents", raw)
+    differential("int_small_range", m.Invoice, INVOICE, "quantity", raw)
+    if value < 2**63:
+        differential("int_i64_bounded", m.Invoice, INVOICE, "number", raw)
+    else:
+        # Documented: `Field(ge=1)` alone says nothing of width, so the field is i64 and a
+        # larger int (which pydantic takes) is an error in Rust, never a wrap.
+        RUNS["int_i64_bounded"] += 1
+        assert _rust("Invoice", json.dumps({**INVOICE, "number": value})) is None
+
+
+def test_int_overflow_error_is_clear() -> None:
+    with pytest.raises(ValueError, match="less than or equal to 1267650600228229401496703205376"):
+        native.roundtrip_json("Invoice", json.dumps({**INVOICE, "checksum": 2**100 + 1}))
+    with pytest.raises(ValueError, match="u64"):
+        native.roundtrip_json("Invoice", json.dumps({**INVOICE, "ledger_id": 2**64}))
+
+
+# -- floats -------------------------------------------------------------------------------------------
+
+SPECIAL_FLOATS = ["-0.0", "5e-324", "1e+16", "1e16", "1.7976931348623157e308", "0.1", "1", "-1", "4.9e-324"]
+
+
+@SETTINGS
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from([0.0, -0.0, 5e-324, 1e16, 2.0**53]))
+def test_floats(value: float) -> None:
+    raw = json.dumps(value)
+    differential("float_null", m.Reading, {"at": "2032-04-23T10:20:30"}, "value", raw)
+    differential("float_strings", m.Measurement, {}, "value", raw)
+    differential("float_constants", m.RawMeasurement, {}, "value", raw)
+
+
+@pytest.mark.parametrize(
+    "raw", [*SPECIAL_FLOATS, '"Infinity"', '"-Infinity"', '"NaN"', '"inf"', '" 1.5"', '"1_0"', "null", "true"]
+)
+def test_float_edges(raw: str) -> None:
+    differential("float_strings", m.Measurement, {}, "value", raw)
+    differential("float_constants", m.RawMeasurement, {}, "value", raw)
+    if not raw.startswith('"') and raw != "true":  # lax str/bool -> float: a documented difference for f64
+        differential("float_null", m.Reading, {"at": "2032-04-23T10:20:30"}, "value", raw)
+
+
+def test_float_known_differences() -> None:
+    """Documented: pydantic reads numbers beyond f64 (`1e400`) as infinity and the integer
+    `-0` as 0.0; serde_json rejects the first and reads the second as -0.0."""
+    for cls, base in ((m.Reading, {"at": "2032-04-23T10:20:30"}), (m.Measurement, {})):
+        doc = json.dumps(base)[:-1]
+        for raw in ("1e400", "-1e400"):
+            data = (doc + ", " if base else "{") + f'"value": {raw}}}'
+            assert _pydantic(cls, data) is not None and _rust(cls.__name__, data) is None
+        data = (doc + ", " if base else "{") + '"value": -0}'
+        assert '"value":0.0' in str(_pydantic(cls, data)) and '"value":-0.0' in str(_rust(cls.__name__, data))
+
+
+@SETTINGS
+@given(st.floats(allow_nan=True, allow_infinity=True))
+def test_floats_from_python(value: float) -> None:
+    python_roundtrip("float", m.Measurement(value=value, samples=[value], error=value))
+    python_roundtrip("float", m.RawMeasurement(value=value))
+    python_roundtrip("float", m.Reading(value=value, at=datetime(2032, 4, 23)))
+
+
+# -- Any / JsonValue ------------------------------------------------------------------------------------
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8)
+)
+json_values = st.recursive(
+    json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner, max_size=4)
+)
+
+
+@SETTINGS
+@given(json_values)
+def test_any(value: Any) -> None:
+    raw = json.dumps(value)
+    differential("any", m.Invoice, INVOICE, "extra", raw)
+    differential("json_value", m.Invoice, INVOICE, "payload", raw)
+    differential("any_dict", m.Invoice, INVOICE, "metadata", json.dumps({"k": value, "a": value}))
+
+
+def test_any_known_differences() -> None:
+    """Documented in the README: without serde_json's arbitrary_precision, an int beyond u64 in
+    an Any field comes back as a float, and a number beyond f64 is rejected (pydantic: null)."""
+    assert _pydantic(m.Invoice, json.dumps({**INVOICE, "extra": 2**70})) is not None
+    got = _rust("Invoice", json.dumps({**INVOICE, "extra": 2**70}))
+    assert got is not None and '"extra":1.1805916207174113e+21' in got
+    assert _rust("Invoice", json.dumps({**INVOICE, "extra": 1})[:-1] + ', "extra": 1e400}') is None
+
+
+def test_constants_are_written_but_not_read() -> None:
+    """Documented: Rust writes pydantic's bare Infinity / NaN tokens, but serde_json cannot read them."""
+    for given_text, token in (('"Infinity"', "Infinity"), ('"-inf"', "-Infinity"), ('"nan"', "NaN")):
+        data = '{"value": ' + given_text + "}"
+        assert _rust("RawMeasurement", data) == _pydantic(m.RawMeasurement, data) == '{"value":' + token + "}"
+        assert _rust("RawMeasurement", '{"value":' + token + "}") is None
+
+
+def test_decimal_known_differences() -> None:
+    """Documented: a JSON number beyond u64 reaches Rust as an f64; non-ASCII digits are Python's only."""
+    data = json.dumps({**INVOICE, "total": 12345678901234567890123})
+    assert '"total":"12345678901234567890123"' in str(_pydantic(m.Invoice, data))
+    assert '"total":"12345678901234568000000"' in str(_rust("Invoice", data))
+    data = json.dumps({**INVOICE, "total": "\u0661\u0662"})
+    assert '"total":"12"' in str(_pydantic(m.Invoice, data)) and _rust("Invoice", data) is None
