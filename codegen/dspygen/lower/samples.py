@@ -84,12 +84,18 @@ def plain(value: object, *, by_alias: bool) -> object:
 # JSON nesting of a sample: serde_json refuses more than 128 levels, and the recursion
 # here and in `plain` must stay well inside Python's limit.
 MAX_SAMPLE_DEPTH = 48
+# Models deep at which optional, list and dict fields stop being filled in a full sample.
+FILL_DEPTH = 2
+# Model values one sample may hold; a sample that needs more (required fields nesting
+# models in a diamond, whose smallest value is itself huge) is left out.
+MODEL_BUDGET = 2000
 
 
 class SampleMaker:
     def __init__(self, schema: nodes.Schema) -> None:
         self.models = {m.id: m for m in schema.models}
         self.enums = {e.id: e for e in schema.enums}
+        self._budget = MODEL_BUDGET
 
     def full(
         self, ty: t.Type, hint: str, stack: tuple[str, ...], json: nodes.JsonConfig = DEFAULT_JSON, depth: int = 0
@@ -120,21 +126,25 @@ class SampleMaker:
             return high if high is not None else (low if low is not None else 7 * len(hint) + 1)
         if isinstance(ty, t.LiteralOf):
             return ty.values[-1]
+        # Optional, list and dict are filled only near the top: filling every one of them
+        # in a chain of models that nest each other twice grows the sample exponentially.
+        shallow = len(stack) < FILL_DEPTH
         if isinstance(ty, t.OptionalOf):
-            inner = self.full(ty.inner, hint, stack, json, depth + 1)
+            inner = self.full(ty.inner, hint, stack, json, depth + 1) if shallow else CYCLE
             return None if inner is CYCLE else inner
         if isinstance(ty, t.ListOf):
-            item = self.full(ty.item, hint, stack, json, depth + 1)
+            item = self.full(ty.item, hint, stack, json, depth + 1) if shallow else CYCLE
             return [] if item is CYCLE else [item]
         if isinstance(ty, t.DictOf):
-            value = self.full(ty.value, hint, stack, json, depth + 1)
+            value = self.full(ty.value, hint, stack, json, depth + 1) if shallow else CYCLE
             return {} if value is CYCLE else {f"{hint}-key": value}
         assert isinstance(ty, t.Named)
         if ty.ref in self.enums:
             members = self.enums[ty.ref].members
             return members[-1].value if members else None
-        if ty.ref in stack:
+        if ty.ref in stack or self._budget <= 0:
             return CYCLE
+        self._budget -= 1
         model = self.models[ty.ref]
         items = []
         for f in model.fields:
@@ -157,8 +167,9 @@ class SampleMaker:
         if isinstance(ty, t.DictOf):
             return {}, {}
         if isinstance(ty, t.Named) and ty.ref in self.models:
-            if ty.ref in stack:
+            if ty.ref in stack or self._budget <= 0:
                 return CYCLE, CYCLE
+            self._budget -= 1
             given: list[tuple[str, str, object]] = []
             expected: list[tuple[str, str, object]] = []
             for f in self.models[ty.ref].fields:
@@ -185,6 +196,11 @@ class SampleMaker:
             return next(m.value for m in enum.members if m.name == default.member)
         return default.value
 
+    def _fresh(self) -> SampleMaker:
+        """Each sample gets its own budget of model values."""
+        self._budget = MODEL_BUDGET
+        return self
+
     def _samples(self, full: object, minimal: tuple[object, object]) -> list[Sample]:
         out = []
         if full is not CYCLE:
@@ -195,13 +211,15 @@ class SampleMaker:
         return out
 
     def for_model(self, model: nodes.Model) -> list[Sample]:
-        return self._samples(self.full(t.Named(model.id), model.name, ()), self.minimal(t.Named(model.id), ()))
+        full = self._fresh().full(t.Named(model.id), model.name, ())
+        return self._samples(full, self._fresh().minimal(t.Named(model.id), ()))
 
     def for_fields(self, fields: list[nodes.SignatureField]) -> list[Sample]:
         full_items = []
         given: list[tuple[str, str, object]] = []
         expected: list[tuple[str, str, object]] = []
         cyclic = False
+        self._fresh()
         for f in fields:
             value = self.full(f.type, f.name, ())
             full_items.append((f.name, f.name, value))

@@ -54,8 +54,8 @@ fn author_minimal() {
 #[test]
 fn book_full() {
     assert_eq!(
-        roundtrip::<Book>("{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}}"),
-        "{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}}"
+        roundtrip::<Book>("{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"self \\\"é\\\"\\n\",\"match\":null}}"),
+        "{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"self \\\"é\\\"\\n\",\"match\":null}}"
     );
 }
 
@@ -70,8 +70,8 @@ fn book_minimal() {
 #[test]
 fn shelf_full() {
     assert_eq!(
-        roundtrip::<Shelf>("{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"),
-        "{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"
+        roundtrip::<Shelf>("{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"poetry\",\"rating\":null,\"tags\":{},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"),
+        "{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"poetry\",\"rating\":null,\"tags\":{},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"
     );
 }
 

@@ -57,8 +57,8 @@ MODEL_SAMPLES = [
         "Book",
         "library.models",
         "Book",
-        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}}',
-        '{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}}',
+        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        '{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
         id="book_full",
     ),
     pytest.param(
@@ -73,8 +73,8 @@ MODEL_SAMPLES = [
         "Shelf",
         "library.models",
         "Shelf",
-        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
-        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
+        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
+        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
         id="shelf_full",
     ),
     pytest.param(

@@ -40,8 +40,8 @@ fn citation_minimal() {
 #[test]
 fn answer_full() {
     assert_eq!(
-        roundtrip::<Answer>("{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"),
-        "{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"
+        roundtrip::<Answer>("{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"),
+        "{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"
     );
 }
 
@@ -74,8 +74,8 @@ fn qa_input_minimal() {
 #[test]
 fn qa_output_full() {
     assert_eq!(
-        roundtrip::<QAOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
-        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
+        roundtrip::<QAOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
+        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
     );
 }
 
@@ -142,8 +142,8 @@ fn follow_up_input_minimal() {
 #[test]
 fn follow_up_output_full() {
     assert_eq!(
-        roundtrip::<FollowUpOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"),
-        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"
+        roundtrip::<FollowUpOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"),
+        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"
     );
 }
 
@@ -158,8 +158,8 @@ fn follow_up_output_minimal() {
 #[test]
 fn check_citations_input_full() {
     assert_eq!(
-        roundtrip::<CheckCitationsInput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
-        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
+        roundtrip::<CheckCitationsInput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
+        "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
     );
 }
 

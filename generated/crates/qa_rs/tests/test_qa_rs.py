@@ -41,8 +41,8 @@ MODEL_SAMPLES = [
         "Answer",
         "qa.models",
         "Answer",
-        '{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}',
-        '{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}',
+        '{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}',
+        '{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}',
         id="answer_full",
     ),
     pytest.param(
@@ -70,8 +70,8 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "QAOutput",
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
         id="qa_output_full",
     ),
     pytest.param(
@@ -118,8 +118,8 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "FollowUpOutput",
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}},"follow_up":"follow_up \\"\u00e9\\"\\n"}',
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}},"follow_up":"follow_up \\"\u00e9\\"\\n"}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}},"follow_up":"follow_up \\"\u00e9\\"\\n"}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}},"follow_up":"follow_up \\"\u00e9\\"\\n"}',
         id="follow_up_output_full",
     ),
     pytest.param(
@@ -130,8 +130,8 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "CheckCitationsInput",
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
-        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
+        '{"answer":{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}}',
         id="check_citations_input_full",
     ),
     pytest.param(

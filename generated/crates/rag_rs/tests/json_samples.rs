@@ -40,8 +40,8 @@ fn passage_minimal() {
 #[test]
 fn search_result_full() {
     assert_eq!(
-        roundtrip::<SearchResult>("{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}],\"next_page\":null}"),
-        "{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}],\"next_page\":null}"
+        roundtrip::<SearchResult>("{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}"),
+        "{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}"
     );
 }
 
@@ -204,8 +204,8 @@ fn triage_ticket_input_minimal() {
 #[test]
 fn triage_ticket_output_full() {
     assert_eq!(
-        roundtrip::<TriageTicketOutput>("{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}],\"next_page\":null}}"),
-        "{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}],\"next_page\":null}}"
+        roundtrip::<TriageTicketOutput>("{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}}"),
+        "{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}}"
     );
 }
 

@@ -41,8 +41,8 @@ MODEL_SAMPLES = [
         "SearchResult",
         "rag_models",
         "SearchResult",
-        '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}],"next_page":null}',
-        '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}],"next_page":null}',
+        '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
+        '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
         id="search_result_full",
     ),
     pytest.param(
@@ -160,8 +160,8 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "TriageTicketOutput",
-        '{"result":{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}],"next_page":null}}',
-        '{"result":{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}],"next_page":null}}',
+        '{"result":{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}}',
+        '{"result":{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}}',
         id="triage_ticket_output_full",
     ),
     pytest.param(
