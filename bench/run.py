@@ -90,13 +90,23 @@ def compiler_rows(results: dict[str, Any]) -> list[Row]:
     rows.append(
         Row(
             "compiler",
-            f"`dspygen check` on the fixtures ({'up to date' if check['check_exit'] == 0 else 'stale, same work'}) "
-            'vs `python -c "import dspy"`, whole processes',
+            f"`dspygen check` on the fixtures ({'up to date' if check['check_exit'] == 0 else 'stale, same work'}; "
+            'fingerprint recorded, as in the pre-commit hook) vs `python -c "import dspy"`, whole processes',
             seconds(m["check"]),
             seconds(m["import_dspy"]),
             f"A/B {check['check_over_import']:.2f}",
             "≤ 0.25",
             verdict(check["check_over_import"] <= 0.25),
+        )
+    )
+    rows.append(
+        Row(
+            "compiler",
+            "`dspygen check` with no recorded fingerprint (the whole pipeline, as on a fresh CI machine) "
+            'vs `python -c "import dspy"`',
+            seconds(m["check_full"]),
+            seconds(m["import_dspy"]),
+            f"A/B {check['check_full_over_import']:.2f}",
         )
     )
     rows.append(Row("compiler", "(floor) `python -c pass`", seconds(m["python"]), "", ""))
