@@ -35,8 +35,8 @@ class Code(enum.Enum):
     UNSUPPORTED_TYPE = ("DSG010", "use one of the supported types listed in the README")
     UNRESOLVED_NAME = ("DSG011", "define or import the name in a file given to dspygen")
     BAD_TYPE_ARGS = ("DSG012", "give the generic the number of arguments Python expects")
-    DICT_KEY = ("DSG013", "use str keys: dict[str, T]")
-    LITERAL_VALUE = ("DSG014", "use string values in Literal[...]")
+    DICT_KEY = ("DSG013", "use str or int keys, or an Enum or Literal of strings")
+    LITERAL_VALUE = ("DSG014", "use strings, ints, True/False or None in Literal[...]")
     FORWARD_REF = ("DSG015", "a forward reference must be a string holding a type expression")
     DEFAULT_MISMATCH = ("DSG016", "give a default of the field's type, or change the type")
     BARE_ANNOTATION = ("DSG020", "declare the field with dspy.InputField() or dspy.OutputField(), as DSPy requires")
@@ -47,7 +47,7 @@ class Code(enum.Enum):
     RESERVED_FIELD = ("DSG025", "rename the field: DSPy and pydantic reserve this name")
     EMPTY_SIGNATURE = ("DSG026", "a signature needs at least one output field")
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
-    ENUM_VALUE = ("DSG031", "give each member a string literal value")
+    ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
     NAME_COLLISION = ("DSG040", "rename one of the declarations so their Rust names differ")
     INVALID_NAME = (
         "DSG041",

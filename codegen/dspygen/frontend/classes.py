@@ -27,6 +27,7 @@ ROOTS: dict[str, Kind] = {
     "pydantic.main.BaseModel": "model",
     "enum.Enum": "enum",
     "enum.StrEnum": "enum",
+    "enum.IntEnum": "enum",
 }
 # Model config keys that change neither the JSON nor which values are valid.
 HARMLESS_CONFIG = frozenset(
@@ -209,18 +210,26 @@ class ClassReader:
             target = small.targets[0].target
             if not isinstance(target, cst.Name) or target.value.startswith("_"):
                 continue
-            value = _string(small.value)
+            text_value = _string(small.value)
+            value = text_value if text_value is not None else _int(small.value)
             if value is None:
                 auto = isinstance(small.value, cst.Call) and self.index.symbol(module, small.value.func) in AUTO
                 self.sink.error(
                     Code.ENUM_VALUE,
                     f"the value of the member `{target.value}` of `{qualname}` is "
-                    + ("computed by `auto()`" if auto else f"`{text(small.value)}`, not a string literal"),
+                    + ("computed by `auto()`" if auto else f"`{text(small.value)}`, not a string or int literal"),
                     module.span(small.value),
                     hint=f'write the value out: {target.value} = "{target.value.lower()}"' if auto else None,
                 )
                 continue
             members.append(nodes.EnumMember(target.value, value, module.span(target)))
+        if len({type(m.value) for m in members}) > 1:
+            self.sink.error(
+                Code.ENUM_VALUE,
+                f"the members of `{qualname}` mix string and int values, which is not supported yet",
+                module.span(node.name),
+                hint="give every member a string value, or every member an int value",
+            )
         ident = decl_id(module, qualname)
         self.enums[ident] = nodes.Enum(
             ident, node.name.value, module.module, qualname, node.get_docstring(), tuple(members), module.span(node)
@@ -540,3 +549,13 @@ def _string(node: cst.BaseExpression) -> str | None:
         value = node.evaluated_value
         return value if isinstance(value, str) else None
     return None
+
+
+def _int(node: cst.BaseExpression) -> int | None:
+    """An int literal, maybe negative, within 64 bits (an Enum's value)."""
+    negative = isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
+    inner = node.expression if isinstance(node, cst.UnaryOperation) and negative else node
+    if not isinstance(inner, cst.Integer):
+        return None
+    value = -int(inner.evaluated_value) if negative else int(inner.evaluated_value)
+    return value if -(2**63) <= value < 2**63 else None

@@ -202,7 +202,7 @@ def literal_value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
         return True, {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, cst.List | cst.Tuple) and not node.elements:
         return True, []
-    if isinstance(node, cst.List):
+    if isinstance(node, cst.List | cst.Tuple):  # a tuple default is a JSON array too
         items = [literal_value(e.value) for e in node.elements if isinstance(e, cst.Element)]
         if len(items) == len(node.elements) and all(ok for ok, _ in items):
             return True, [v for _, v in items]

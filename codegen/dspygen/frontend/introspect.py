@@ -111,19 +111,28 @@ class Introspector:
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is list:
             return t.ListOf(self.convert(args[0]))
+        if origin in (set, frozenset):
+            return t.SetOf(self.convert(args[0]), frozen=origin is frozenset)
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return t.TupleOf((self.convert(args[0]),), variadic=True)
+            if not args or Ellipsis in args:
+                raise Unsupported(f"the tuple {tp!r}")
+            return t.TupleOf(tuple(self.convert(a) for a in args))
         if origin is dict:
-            if args[0] is not str:
+            key = self.convert(args[0])
+            if not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.LiteralOf | t.Named)):
                 raise Unsupported(f"dict keys of type {args[0]!r}")
-            return t.DictOf(t.STR, self.convert(args[1]))
+            return t.DictOf(key, self.convert(args[1]))
         if origin in (typing.Union, types.UnionType):
             members = [a for a in args if a is not type(None)]
             if len(members) == 1 and len(args) == 2:
                 return t.OptionalOf(self.convert(members[0]))
             raise Unsupported(f"the union {tp!r}")
         if origin is typing.Literal:
-            if not all(isinstance(a, str) for a in args):
-                raise Unsupported(f"{tp!r} has non-string values")
-            return t.LiteralOf(tuple(dict.fromkeys(args)))
+            if not all(a is None or type(a) in (str, int, bool) for a in args):
+                raise Unsupported(f"{tp!r} has values other than strings, ints, bools and None")
+            return t.LiteralOf(t.unique_literals(list(args)))
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             self.read_enum(tp)
             return t.Named(self.ident(tp))
@@ -147,7 +156,7 @@ class Introspector:
         if isinstance(value, enum.Enum):
             return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
         json.dumps(value)  # raises TypeError for anything that is not a JSON literal
-        return nodes.Default("value", value=value)
+        return nodes.Default("value", value=_arrays(value))
 
     # -- declarations ----------------------------------------------------------------
 
@@ -157,9 +166,12 @@ class Introspector:
             return
         members = []
         for member in cls:
-            if not isinstance(member.value, str):
-                raise Unsupported(f"{cls.__qualname__}.{member.name} has a non-string value")
-            members.append(nodes.EnumMember(member.name, member.value, self.field_span(cls, member.name)))
+            value = member.value
+            if not (isinstance(value, str) or (type(value) is int and -(2**63) <= value < 2**63)):
+                raise Unsupported(f"{cls.__qualname__}.{member.name} has a value other than a string or an int")
+            members.append(nodes.EnumMember(member.name, value, self.field_span(cls, member.name)))
+        if len({type(m.value) for m in members}) > 1:
+            raise Unsupported(f"{cls.__qualname__} mixes string and int values")
         doc = inspect.cleandoc(cls.__doc__ or "") if cls.__dict__.get("__doc__") else None
         self.enums[ident] = nodes.Enum(
             ident, cls.__name__, cls.__module__, cls.__qualname__, doc, tuple(members), self.span_of(cls)
@@ -315,6 +327,11 @@ class Introspector:
                 if match:
                     return match.group(1)
         return None
+
+
+def _arrays(value: Any) -> Any:
+    """A default as JSON: tuples become lists, as the static frontend reads them."""
+    return [_arrays(v) for v in value] if isinstance(value, tuple | list) else value
 
 
 def _failing_line(exc: BaseException, path: Path) -> int:

@@ -80,6 +80,14 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
             where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
             sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
             continue
+        too_deep = _too_deep_for_python(text, display)
+        if too_deep is not None:
+            sink.error(
+                Code.SYNTAX,
+                *too_deep,
+                hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
+            )
+            continue
         try:
             with recursion_limit(PARSE_RECURSION_LIMIT):
                 wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
@@ -125,6 +133,23 @@ def recursion_limit(limit: int) -> Iterator[None]:
         yield
     finally:
         sys.setrecursionlimit(before)
+
+
+def _too_deep_for_python(text: str, display: str) -> tuple[str, Span] | None:
+    """Python's own verdict on nesting it refuses to compile (more than 200 levels of
+    brackets, or an expression too deep for its compiler). libcst's native parser overflowed
+    the C stack and killed the process (SIGSEGV) on such files: they never reach it.
+    Other syntax errors are left to libcst, which knows newer syntax than this Python."""
+    try:
+        ast.parse(text, filename=display)
+    except SyntaxError as err:
+        if "too many nested" in str(err.msg) or "too complex" in str(err.msg):
+            return f"invalid Python syntax: {err.msg}", Span(display, err.lineno or 1, max(err.offset or 1, 1))
+    except (RecursionError, MemoryError):
+        return "the file nests too deeply for Python to compile it", Span(display, 1, 1)
+    except ValueError:
+        pass
+    return None
 
 
 def _syntax_error(text: str, display: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:

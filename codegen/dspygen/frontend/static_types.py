@@ -40,6 +40,9 @@ NONE = "builtins.None"
 TYPING = ("typing.", "typing_extensions.")
 LIST = {"builtins.list", "typing.List", "typing_extensions.List"}
 DICT = {"builtins.dict", "typing.Dict", "typing_extensions.Dict"}
+TUPLE = {"builtins.tuple", "typing.Tuple", "typing_extensions.Tuple"}
+SET = {"builtins.set", "typing.Set", "typing_extensions.Set"}
+FROZENSET = {"builtins.frozenset", "typing.FrozenSet", "typing_extensions.FrozenSet"}
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
 UNION = {"typing.Union", "typing_extensions.Union"}
 LITERAL = {"typing.Literal", "typing_extensions.Literal"}
@@ -87,8 +90,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         hint = "use Optional[T] or T | None for a value that may be missing"
         _error(ctx, expr, Code.UNSUPPORTED_TYPE, "`None` is not a type on its own, only in `T | None`", hint)
         return None
-    if symbol in LIST or symbol in DICT:
-        example = "list[str]" if symbol in LIST else "dict[str, int]"
+    if symbol in LIST or symbol in DICT or symbol in TUPLE or symbol in SET or symbol in FROZENSET:
+        containers = [(LIST, "list[str]"), (DICT, "dict[str, int]"), (TUPLE, "tuple[int, str]"), (SET, "set[str]")]
+        example = next((e for names, e in containers if symbol in names), "frozenset[str]")
         hint = f"say what it holds, e.g. {example}"
         _error(ctx, expr, Code.BAD_TYPE_ARGS, f"bare `{text(expr)}` has no item type", hint)
         return None
@@ -174,12 +178,20 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             return None
         item = convert(args[0], ctx)
         return None if item is None else t.ListOf(item)
+    if symbol in TUPLE:
+        return _tuple(args, expr, ctx)
+    if symbol in SET or symbol in FROZENSET:
+        if len(args) != 1:
+            _error(ctx, expr, Code.BAD_TYPE_ARGS, f"{'set' if symbol in SET else 'frozenset'} takes exactly one type")
+            return None
+        item = convert(args[0], ctx)
+        return None if item is None else t.SetOf(item, frozen=symbol in FROZENSET)
     if symbol in DICT:
         if len(args) != 2:
             _error(ctx, expr, Code.BAD_TYPE_ARGS, "dict takes a key type and a value type")
             return None
         key, value = convert(args[0], ctx), convert(args[1], ctx)
-        if key is not None and key != t.STR:
+        if key is not None and not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.LiteralOf | t.Named)):
             _error(ctx, args[0], Code.DICT_KEY, f"dict keys of type `{text(args[0])}` are not supported")
             return None
         return None if key is None or value is None else t.DictOf(key, value)
@@ -189,6 +201,23 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
         return None
     _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({symbol}) is not supported")
     return None
+
+
+def _tuple(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
+    variadic = len(args) == 2 and isinstance(args[1], cst.Ellipsis)
+    if not args or any(isinstance(a, cst.Ellipsis) for a in args[: 1 if variadic else None]):
+        _error(ctx, expr, Code.BAD_TYPE_ARGS, f"`{text(expr)}` is not a tuple type dspygen supports", TUPLE_HINT)
+        return None
+    if isinstance(args[0], cst.Tuple) and not args[0].elements:
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, "the empty tuple `tuple[()]` is not supported", TUPLE_HINT)
+        return None
+    items = [convert(a, ctx) for a in (args[:1] if variadic else args)]
+    if any(i is None for i in items):
+        return None
+    return t.TupleOf(tuple(i for i in items if i is not None), variadic)
+
+
+TUPLE_HINT = "use tuple[A, B] (one type per position) or tuple[T, ...]"
 
 
 def _optional(inner: t.Type) -> t.Type:
@@ -219,17 +248,33 @@ def _flatten_or(expr: cst.BaseExpression) -> list[cst.BaseExpression]:
 
 
 def _literal(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
-    values = []
+    values: list[t.LiteralValue] = []
     for arg in args:
-        value = string_value(arg)
-        if value is None:
-            _error(ctx, arg, Code.LITERAL_VALUE, f"the Literal value `{text(arg)}` is not a string")
+        found, value = _literal_value(arg)
+        if not found:
+            hint = "use strings, ints, True/False or None"
+            _error(ctx, arg, Code.LITERAL_VALUE, f"the Literal value `{text(arg)}` is not supported", hint)
             return None
         values.append(value)
     if not values:
         _error(ctx, expr, Code.BAD_TYPE_ARGS, "Literal needs at least one value")
         return None
-    return t.LiteralOf(tuple(dict.fromkeys(values)))
+    return t.LiteralOf(t.unique_literals(values))
+
+
+def _literal_value(arg: cst.BaseExpression) -> tuple[bool, t.LiteralValue]:
+    """A Literal's value: a string, an int (maybe negative), True, False or None."""
+    value = string_value(arg)
+    if value is not None:
+        return True, value
+    if isinstance(arg, cst.Integer):
+        return True, int(arg.evaluated_value)
+    minus = isinstance(arg, cst.UnaryOperation) and isinstance(arg.operator, cst.Minus)
+    if minus and isinstance(arg, cst.UnaryOperation) and isinstance(arg.expression, cst.Integer):
+        return True, -int(arg.expression.evaluated_value)
+    if isinstance(arg, cst.Name) and arg.value in {"True", "False", "None"}:
+        return True, {"True": True, "False": False, "None": None}[arg.value]
+    return False, None
 
 
 def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeContext) -> t.Type | None:

@@ -17,6 +17,8 @@ def direct_refs(ty: t.Type) -> list[str]:
         return [ty.ref]
     if isinstance(ty, t.OptionalOf):
         return direct_refs(ty.inner)
+    if isinstance(ty, t.TupleOf) and not ty.variadic:  # a Rust tuple holds its items inline
+        return [r for item in ty.items for r in direct_refs(item)]
     return []
 
 

@@ -67,7 +67,7 @@ class Model:
 @dataclass(frozen=True)
 class EnumMember:
     name: str
-    value: str
+    value: str | int  # an Enum's members are all strings or all ints (`IntEnum`)
     span: Span
 
 

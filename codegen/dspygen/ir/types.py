@@ -28,7 +28,19 @@ PrimitiveName = Literal[
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]
-LiteralValue: TypeAlias = str
+LiteralValue: TypeAlias = str | int | bool | None  # bool before int where it matters: True == 1
+
+
+def literal_key(value: LiteralValue) -> tuple[str, LiteralValue]:
+    """`value` told apart from an equal value of another type (`1`, `True`), as `Literal` does."""
+    return (type(value).__name__, value)
+
+
+def unique_literals(values: list[LiteralValue]) -> tuple[LiteralValue, ...]:
+    """`values` without repeats, in order; `1` and `True` both stay."""
+    return tuple({literal_key(v): v for v in values}.values())
+
+
 # How Python spells each primitive in an annotation (for docs and DSPy metadata).
 PYTHON_NAMES: dict[str, str] = {
     "none": "None",
@@ -51,6 +63,24 @@ class Primitive:
 class ListOf:
     kind: ClassVar[str] = "list"
     item: Type
+
+
+@dataclass(frozen=True)
+class TupleOf:
+    """`tuple[A, B]` (fixed: one type per position) or `tuple[T, ...]` (variadic: `items` is `(T,)`)."""
+
+    kind: ClassVar[str] = "tuple"
+    items: tuple[Type, ...]
+    variadic: bool = False
+
+
+@dataclass(frozen=True)
+class SetOf:
+    """`set[T]` or `frozenset[T]`."""
+
+    kind: ClassVar[str] = "set"
+    item: Type
+    frozen: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,15 +128,17 @@ class Named:
     ref: str
 
 
-Type: TypeAlias = Primitive | ListOf | DictOf | OptionalOf | LiteralOf | Bounded | Named
+Type: TypeAlias = Primitive | ListOf | TupleOf | SetOf | DictOf | OptionalOf | LiteralOf | Bounded | Named
 
 STR = Primitive("str")
 
 
 def children(t: Type) -> tuple[Type, ...]:
     """The direct type arguments of `t`."""
-    if isinstance(t, ListOf):
+    if isinstance(t, ListOf | SetOf):
         return (t.item,)
+    if isinstance(t, TupleOf):
+        return t.items
     if isinstance(t, DictOf):
         return (t.key, t.value)
     if isinstance(t, OptionalOf | Bounded):
@@ -129,6 +161,11 @@ def python_text(t: Type, names: dict[str, str]) -> str:
         return python_text(t.inner, names)
     if isinstance(t, ListOf):
         return f"list[{python_text(t.item, names)}]"
+    if isinstance(t, SetOf):
+        return f"{'frozenset' if t.frozen else 'set'}[{python_text(t.item, names)}]"
+    if isinstance(t, TupleOf):
+        inner = ", ".join(python_text(i, names) for i in t.items)
+        return f"tuple[{inner}, ...]" if t.variadic else f"tuple[{inner}]"
     if isinstance(t, DictOf):
         return f"dict[{python_text(t.key, names)}, {python_text(t.value, names)}]"
     if isinstance(t, OptionalOf):

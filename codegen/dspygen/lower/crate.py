@@ -7,6 +7,7 @@ assembles the view the templates render. Nothing here touches the file system.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
 from dspygen.lower import naming, scalars, uses
-from dspygen.lower.fields import FieldLowering
+from dspygen.lower.fields import FieldLowering, literal_names
 from dspygen.lower.literals import doc_attrs, py_str, rust_str
 from dspygen.lower.rust_types import TypeNames
 from dspygen.lower.samples import SampleMaker
@@ -201,7 +202,25 @@ class _Lowering:
 
     def enum(self, enum: nodes.Enum) -> EnumView:
         ident = self.names.declarations[enum.id]
-        variants = self.variants([(m.name, m.value, m.span) for m in enum.members], enum.qualname)
+        if any(isinstance(m.value, int) for m in enum.members):  # an int Enum: serde and conversions by value
+            plain = self.variants([(m.name, m.name, m.span) for m in enum.members], enum.qualname)
+            values = [m.value for m in enum.members]
+            variants = tuple(
+                VariantView(v.ident, (), rust_str(json.dumps(value)), *_literal_rust(value))
+                for v, value in zip(plain, values, strict=True)
+            )
+            loose = {int(v): variant.ident for variant, v in zip(variants, values, strict=True)}
+            return EnumView(
+                ident,
+                self.type_attrs(ident, enum.doc, variants),
+                variants,
+                True,
+                rust_str(enum.module),
+                rust_str(enum.qualname),
+                mixed=True,
+                loose=tuple((str(n), i) for n, i in loose.items()),
+            )
+        variants = self.variants([(m.name, str(m.value), m.span) for m in enum.members], enum.qualname)
         return EnumView(
             ident,
             self.type_attrs(ident, enum.doc, variants),
@@ -211,9 +230,30 @@ class _Lowering:
             rust_str(enum.qualname),
         )
 
-    def literal_enum(self, ident: str, values: tuple[str, ...], span: Span) -> EnumView:
-        variants = self.variants([(v, v, span) for v in values], f"Literal{list(values)}")
-        return EnumView(ident, self.type_attrs(ident, None, variants), variants, False, '""', '""')
+    def literal_enum(self, ident: str, values: tuple[t.LiteralValue, ...], span: Span) -> EnumView:
+        if all(isinstance(v, str) for v in values):
+            variants = self.variants([(str(v), str(v), span) for v in values], f"Literal{list(values)}")
+            return EnumView(ident, self.type_attrs(ident, None, variants), variants, False, '""', '""')
+        names = literal_names([t.literal_key(v) for v in values])
+        plain = self.variants([(n, n, span) for n in names], f"Literal{list(values)}")  # reports collisions
+        out = []
+        for variant, value in zip(plain, values, strict=True):
+            if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+                self.sink.error(Code.UNSUPPORTED_TYPE, f"the Literal value {value} does not fit in 64 bits", span)
+            out.append(VariantView(variant.ident, (), rust_str(json.dumps(value)), *_literal_rust(value)))
+        variants = tuple(out)
+        # pydantic falls back to Python's `==` (`True == 1 == 1.0`), the later value winning.
+        loose = {int(v): variant.ident for variant, v in zip(variants, values, strict=True) if isinstance(v, int)}
+        return EnumView(
+            ident,
+            self.type_attrs(ident, None, variants),
+            variants,
+            False,
+            '""',
+            '""',
+            mixed=True,
+            loose=tuple((str(n), i) for n, i in loose.items()),
+        )
 
     def variants(self, members: list[tuple[str, str, Span]], owner: str) -> tuple[VariantView, ...]:
         seen: dict[str, str] = {}
@@ -356,3 +396,28 @@ class _Lowering:
             python_module=model.module if model else "",
             python_qualname=model.qualname if model else "",
         )
+
+
+def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:
+    """How a Literal variant holding `value` serialises, matches a `runtime::Atom` and becomes Python."""
+    if value is None:
+        return "serializer.serialize_unit()", "crate::runtime::Atom::Null", "py.None().into_bound(py)"
+    if isinstance(value, bool):
+        b = "true" if value else "false"
+        return (
+            f"serializer.serialize_bool({b})",
+            f"crate::runtime::Atom::Bool({b})",
+            f"pyo3::types::PyBool::new(py, {b}).to_owned().into_any()",
+        )
+    if isinstance(value, int):
+        return (
+            f"serializer.serialize_i64({value})",
+            f"crate::runtime::Atom::Int({value})",
+            f"pyo3::types::PyInt::new(py, {value}i64).into_any()",
+        )
+    text = rust_str(value)
+    return (
+        f"serializer.serialize_str({text})",
+        f"crate::runtime::Atom::Str(s) if s == {text}",
+        f"pyo3::types::PyString::new(py, {text}).into_any()",
+    )

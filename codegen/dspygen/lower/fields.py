@@ -23,7 +23,7 @@ class LiteralEnum:
     """An inline `Literal[...]` that becomes a Rust enum named after its field."""
 
     ident: str
-    values: tuple[str, ...]
+    values: tuple[t.LiteralValue, ...]
     span: Span
     variants: tuple[VariantView, ...] = ()
 
@@ -43,9 +43,16 @@ class FieldLowering:
         lit = _find_literal(ty)
         if lit is None:
             return None
+        if len({tuple(map(t.literal_key, lit.values)) for lit in _all_literals(ty)}) > 1:
+            self.sink.error(
+                Code.UNSUPPORTED_TYPE,
+                f"`{name}` holds more than one distinct Literal, which is not supported yet",
+                span,
+                hint="give every Literal inside the field the same values",
+            )
         ident = owner + naming.type_name(naming.pascal(name) or "Value")
         other = self.literals.get(ident)
-        if other is not None and other.values != lit.values:
+        if other is not None and list(map(t.literal_key, other.values)) != list(map(t.literal_key, lit.values)):
             # `Foo.bar_baz` and `FooBar.baz` both name their Literal `FooBarBaz`: one enum
             # would silently take the other's values.
             self.sink.error(
@@ -72,6 +79,8 @@ class FieldLowering:
         json: nodes.JsonConfig = scalars.DEFAULT_JSON,
     ) -> FieldView:
         name = naming.field_name(python_name)
+        self._check_sets(python_name, ty, span)
+        self._check_keys(python_name, ty, span)
         literal = self.literal_for(owner, python_name, ty, span)
         rt = rust_type(ty, self.names, literal, boxed, json)
         scalars.needs(ty, json, self.needs)
@@ -93,6 +102,53 @@ class FieldLowering:
         return FieldView(
             name.ident, python_name, rt.text, tuple(attrs), from_py(rt, python_name), to_py(rt, name.ident)
         )
+
+    def _check_keys(self, python_name: str, ty: t.Type, span: Span) -> None:
+        """Dict keys Rust writes as pydantic does: str, int, and Enums and Literals of strings."""
+        if isinstance(ty, t.DictOf):
+            key = ty.key
+            ok = key in (t.STR, t.Primitive("int"))
+            ok |= isinstance(key, t.LiteralOf) and all(isinstance(v, str) for v in key.values)
+            enum = self.enums.get(key.ref) if isinstance(key, t.Named) else None
+            ok |= enum is not None and all(isinstance(m.value, str) for m in enum.members)
+            if not ok:
+                shown = t.python_text(key, {ref: ref.rpartition(":")[2] for ref in t.refs(key)})
+                self.sink.error(
+                    Code.DICT_KEY,
+                    f"`{python_name}`: dict keys of type `{shown}` are not supported",
+                    span,
+                    hint="use str or int keys, or an Enum or Literal of strings",
+                )
+                return
+        for child in t.children(ty):
+            self._check_keys(python_name, child, span)
+
+    def _check_sets(self, python_name: str, ty: t.Type, span: Span) -> None:
+        """A set's items must be hashable in Rust: strings, ints, bools, enums, Literals, tuples of them."""
+        if isinstance(ty, t.SetOf) and not self._hashable(ty.item):
+            shown = t.python_text(ty, {ref: ref.rpartition(":")[2] for ref in t.refs(ty)})
+            self.sink.error(
+                Code.UNSUPPORTED_TYPE,
+                f"`{python_name}`: the set `{shown}` holds items dspygen cannot hash yet",
+                span,
+                hint="sets of str, int, bool, Enum or Literal values (or fixed tuples of them) are supported",
+            )
+            return
+        for child in t.children(ty):
+            self._check_sets(python_name, child, span)
+
+    def _hashable(self, ty: t.Type) -> bool:
+        if isinstance(ty, t.Primitive):
+            return ty.name in {"str", "int", "bool"}
+        if isinstance(ty, t.Bounded | t.LiteralOf):
+            return True
+        if isinstance(ty, t.Named):
+            return ty.ref in self.enums
+        if isinstance(ty, t.OptionalOf):
+            return self._hashable(ty.inner)
+        if isinstance(ty, t.TupleOf):
+            return not ty.variadic and all(self._hashable(i) for i in ty.items)
+        return False
 
     def _bounds(self, python_name: str, ty: t.Type, span: Span) -> str | None:
         """The serde attribute checking an int's `Field(ge=, le=, ...)` bounds, if it needs one."""
@@ -130,6 +186,8 @@ class FieldLowering:
             return []
         json_value = isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES
         empty = default.kind == "factory" or (default.kind == "value" and default.value in (None, [], {}))
+        if isinstance(ty, t.LiteralOf) or (isinstance(ty, t.TupleOf) and not ty.variadic):
+            empty = False  # a fixed tuple has no empty value; a Literal may hold None
         # Any / JsonValue: `serde_json::Value::default()` is null, right only for a None default
         if empty and not (json_value and (default.kind == "factory" or default.value is not None)):
             if default.kind == "value" and default.value is None and not (isinstance(ty, t.OptionalOf) or json_value):
@@ -193,8 +251,21 @@ class FieldLowering:
         if isinstance(ty, t.ListOf) and isinstance(value, list):
             items = [self._default_expr(ty.item, nodes.Default("value", value=v), literal) for v in value]
             return None if any(i is None for i in items) else f"vec![{', '.join(str(i) for i in items)}]"
-        if isinstance(ty, t.LiteralOf) and isinstance(value, str) and value in ty.values and literal:
-            return f"{literal}::{naming.variant_of(list(ty.values), value)}"
+        if isinstance(ty, t.TupleOf) and isinstance(value, list):
+            if ty.variadic:
+                return self._default_expr(t.ListOf(ty.items[0]), default, literal, json)
+            if len(value) != len(ty.items):
+                return None
+            parts = [
+                self._default_expr(i, nodes.Default("value", value=v), literal, json)
+                for i, v in zip(ty.items, value, strict=True)
+            ]
+            if any(p is None for p in parts):
+                return None
+            return "(" + ", ".join(str(p) for p in parts) + ("," if len(parts) == 1 else "") + ")"
+        keys = [t.literal_key(v) for v in ty.values] if isinstance(ty, t.LiteralOf) else []
+        if isinstance(value, str | int | bool | None) and t.literal_key(value) in keys and literal:
+            return f"{literal}::{naming.variant_names(literal_names(keys))[keys.index(t.literal_key(value))]}"
         if isinstance(ty, t.Named) and ty.ref in self.enums and isinstance(value, str):
             members = {m.value: m.name for m in self.enums[ty.ref].members}
             if value in members:
@@ -242,3 +313,22 @@ def _find_literal(ty: t.Type) -> t.LiteralOf | None:
         if found is not None:
             return found
     return None
+
+
+def _all_literals(ty: t.Type) -> list[t.LiteralOf]:
+    if isinstance(ty, t.LiteralOf):
+        return [ty]
+    return [lit for child in t.children(ty) for lit in _all_literals(child)]
+
+
+def literal_names(keys: list[tuple[str, t.LiteralValue]]) -> list[str]:
+    """The names a Literal's variants are made from: strings as they are, `1` as `V1`, `-1` as `Neg1`."""
+    out = []
+    for kind, value in keys:
+        if kind == "str":
+            out.append(str(value))
+        elif kind == "int":
+            out.append(f"V{value}" if isinstance(value, int) and value >= 0 else f"Neg{-int(str(value))}")
+        else:
+            out.append(str(value))  # True, False, None
+    return out

@@ -67,9 +67,25 @@ def rust_type(
     if isinstance(ty, t.ListOf):
         item = rust_type(ty.item, names, literal_name, json=json)
         return RustType(f"Vec<{item.text}>", False, False, f"Vec<{item.text}>", item.via_json)
+    if isinstance(ty, t.SetOf):  # an IndexSet newtype: the order read is kept (Python's is hash-seeded)
+        item = rust_type(ty.item, names, literal_name, json=json)
+        text = f"pytypes::{'FrozenSet' if ty.frozen else 'Set'}<{item.text}>"
+        return RustType(text, False, False, text, item.via_json)
+    if isinstance(ty, t.TupleOf) and ty.variadic:  # tuple[T, ...]: any length, like a list
+        item = rust_type(ty.items[0], names, literal_name, json=json)
+        return RustType(f"Vec<{item.text}>", False, False, f"Vec<{item.text}>", item.via_json)
+    if isinstance(ty, t.TupleOf):  # tuple[A, B]: a Rust tuple, boxed whole when it closes a cycle
+        items = [rust_type(i, names, literal_name, json=json) for i in ty.items]
+        text = "(" + ", ".join(i.text for i in items) + ("," if len(items) == 1 else "") + ")"
+        via_json = any(i.via_json for i in items)
+        if boxed:
+            return RustType(f"Box<{text}>", False, True, text, via_json)
+        return RustType(text, all(i.copy for i in items), False, text, via_json)
     assert isinstance(ty, t.DictOf)
+    # str, int, a str Enum or Literal (checked in lower/fields.py); an int key reads as pydantic's
+    key = "pytypes::IntKey" if ty.key == t.Primitive("int") else rust_type(ty.key, names, literal_name).text
     value = rust_type(ty.value, names, literal_name, json=json)
-    text = f"IndexMap<String, {value.text}>"
+    text = f"IndexMap<{key}, {value.text}>"
     return RustType(text, False, False, text, value.via_json)
 
 

@@ -135,9 +135,16 @@ class SampleMaker:
         if isinstance(ty, t.ListOf):
             item = self.full(ty.item, hint, stack, json, depth + 1) if shallow else CYCLE
             return [] if item is CYCLE else [item]
+        if isinstance(ty, t.SetOf) or (isinstance(ty, t.TupleOf) and ty.variadic):
+            item = self.full(t.children(ty)[0], hint, stack, json, depth + 1) if shallow else CYCLE
+            return [] if item is CYCLE else [item]
+        if isinstance(ty, t.TupleOf):  # every position must be there
+            parts = [self.full(i, hint, stack, json, depth + 1) for i in ty.items]
+            return CYCLE if any(p is CYCLE for p in parts) else parts
         if isinstance(ty, t.DictOf):
             value = self.full(ty.value, hint, stack, json, depth + 1) if shallow else CYCLE
-            return {} if value is CYCLE else {f"{hint}-key": value}
+            name = f"{hint}-key" if ty.key == t.STR else self.full(ty.key, hint, stack, json, depth + 1)
+            return {} if value is CYCLE else {str(name): value}
         assert isinstance(ty, t.Named)
         if ty.ref in self.enums:
             members = self.enums[ty.ref].members
@@ -162,7 +169,7 @@ class SampleMaker:
             return CYCLE, CYCLE
         if isinstance(ty, t.OptionalOf):
             return None, None
-        if isinstance(ty, t.ListOf):
+        if isinstance(ty, t.ListOf | t.SetOf) or (isinstance(ty, t.TupleOf) and ty.variadic):
             return [], []
         if isinstance(ty, t.DictOf):
             return {}, {}

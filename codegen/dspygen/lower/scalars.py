@@ -104,6 +104,10 @@ def needs(ty: t.Type, json: nodes.JsonConfig, out: set[str]) -> None:
         if choice is not None and choice.checked:
             out.add("int_within")
         return
+    if isinstance(ty, t.SetOf):
+        out.add("set")
+    if isinstance(ty, t.DictOf) and ty.key == t.Primitive("int"):
+        out.add("int_key")
     for child in t.children(ty):
         needs(child, json, out)
 
@@ -146,6 +150,8 @@ class PyTypesView:
     int_within: bool
     opt_int_within: bool
     json: bool
+    sets: bool = False
+    int_key: bool = False
 
 
 def pytypes_view(used: set[str]) -> PyTypesView:
@@ -189,6 +195,8 @@ def pytypes_view(used: set[str]) -> PyTypesView:
         int_within="int_within" in used,
         opt_int_within="opt_int_within" in used,
         json="json" in used,
+        sets="set" in used,
+        int_key="int_key" in used,
     )
 
 

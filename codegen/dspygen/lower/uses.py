@@ -65,7 +65,7 @@ def signatures_uses(signatures: list[SignatureView], user_types: set[str]) -> tu
 
 
 def _words(rust_type: str) -> set[str]:
-    for ch in "<>,":
+    for ch in "<>,()":
         rust_type = rust_type.replace(ch, " ")
     return set(rust_type.split())
 

@@ -43,6 +43,10 @@ class VariantView:
     ident: str
     attrs: tuple[str, ...]
     value: str  # the Python value as a Rust string literal
+    # A Literal of ints, bools or None (`EnumView.mixed`): `value` is then the value's JSON text, and
+    ser: str = ""  # serialises it through `serializer`
+    atom: str = ""  # the `crate::runtime::Atom` pattern that reads it
+    py: str = ""  # the Python object, given `py`
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class EnumView:
     python_backed: bool  # an enum.Enum class (True) or an inline Literal (False)
     python_module: str
     python_qualname: str
+    mixed: bool = False  # a Literal with values other than strings: custom serde and conversions
+    loose: tuple[tuple[str, str], ...] = ()  # (number, variant): matched by `==` when no type matches
 
 
 @dataclass(frozen=True)
