@@ -111,7 +111,7 @@ def test_unowned_files_are_never_touched_and_stale_owned_files_pruned(project: P
 
 def test_failed_run_leaves_previous_output_intact(project: Path) -> None:
     before = snapshot(project / "bindings")
-    (project / "app" / "signatures.py").write_text(SIGNATURES + "    broken: dict[int, str] = dspy.OutputField()\n")
+    (project / "app" / "signatures.py").write_text(SIGNATURES + "    broken: set[float] = dspy.OutputField()\n")
     done = dspygen("build", cwd=project)
     assert done.returncode == 1
     assert "error[DSG" in done.stderr and "Traceback" not in done.stderr
