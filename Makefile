@@ -14,7 +14,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export LD_LIBRARY_PATH := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")'):$(LD_LIBRARY_PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: venv generate check develop demo test lint typecheck pytest rust bindings e2e bench clean
+.PHONY: venv generate check develop demo test lint typecheck pytest rust bindings e2e fuzz bench clean
 
 venv: $(VENV)/.installed
 
@@ -66,6 +66,17 @@ e2e: develop
 		cargo test --quiet
 
 test: lint typecheck check pytest rust bindings e2e
+
+# A long, random fuzz run (not part of `make test`, which runs 16 derandomized examples):
+# hypothesis writes DSPYGEN_FUZZ_EXAMPLES random model / signature files, each built alone, the
+# valid ones into one crate (clippy, maturin build, its pytest), then round trips of random
+# instances; and the 10,000-line file is compiled too. Repeat a run: FUZZ_ARGS=--hypothesis-seed=N.
+DSPYGEN_FUZZ_EXAMPLES ?= 200
+FUZZ_ARGS ?=
+
+fuzz: venv
+	DSPYGEN_FUZZ_EXAMPLES=$(DSPYGEN_FUZZ_EXAMPLES) DSPYGEN_SCALE_COMPILE=1 \
+		$(BIN)/python -m pytest -q tests/hostile/test_fuzz.py tests/hostile/test_scale.py $(FUZZ_ARGS)
 
 # Benchmarks (not part of `make test`): the compiler against `import dspy`, its scaling, and the
 # generated bindings against pydantic; prints a table, writes bench/out/. Release builds for timing.

@@ -16,6 +16,8 @@ fn python_reference<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyA
     match name {
         "HostileString" => module.getattr("hostile_string"),
         "KeywordString" => module.getattr("keyword_string"),
+        "BlankInstructions" => module.getattr("blank_instructions"),
+        "IndentedInstructions" => module.getattr("indented_instructions"),
         class => module.getattr(class),
     }
 }
@@ -53,9 +55,12 @@ fn hostile_strings_survive_into_signature_metadata() -> PyResult<()> {
             SnakeConventions,
             Empty,
             Blank,
+            Tag,
             Derived,
             HostileString,
             KeywordString,
+            BlankInstructions,
+            IndentedInstructions,
         );
         let generated = generated_signatures(
             "hostile_rs",

@@ -11,6 +11,7 @@ import ast
 import builtins
 import contextlib
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,6 +124,7 @@ def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
 # of 1000, `Optional[dict[str, ...]]` 50 deep already overflowed, where Python itself
 # accepts 200 levels of brackets. Python >= 3.11 does not use the C stack for these frames.
 PARSE_RECURSION_LIMIT = 20_000
+PYTHON_RECURSION_LIMIT = 1000  # Python's default, under which it compiles what it imports
 
 
 @contextlib.contextmanager
@@ -140,8 +142,12 @@ def _too_deep_for_python(text: str, display: str) -> tuple[str, Span] | None:
     brackets, or an expression too deep for its compiler). libcst's native parser overflowed
     the C stack and killed the process (SIGSEGV) on such files: they never reach it.
     Other syntax errors are left to libcst, which knows newer syntax than this Python."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(PYTHON_RECURSION_LIMIT)  # Python's compiler guards its recursion by this limit
     try:
-        ast.parse(text, filename=display)
+        with warnings.catch_warnings():  # Python 3.12+ prints SyntaxWarnings (`"\d"`) while parsing
+            warnings.simplefilter("ignore")
+            ast.parse(text, filename=display)
     except SyntaxError as err:
         if "too many nested" in str(err.msg) or "too complex" in str(err.msg):
             return f"invalid Python syntax: {err.msg}", Span(display, err.lineno or 1, max(err.offset or 1, 1))
@@ -149,6 +155,8 @@ def _too_deep_for_python(text: str, display: str) -> tuple[str, Span] | None:
         return "the file nests too deeply for Python to compile it", Span(display, 1, 1)
     except ValueError:
         pass
+    finally:
+        sys.setrecursionlimit(before)
     return None
 
 

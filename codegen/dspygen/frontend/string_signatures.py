@@ -9,6 +9,7 @@ explicit `# dspygen: name=Name` comment on the call's line or the line above.
 
 from __future__ import annotations
 
+import inspect
 import re
 from typing import TYPE_CHECKING
 
@@ -203,7 +204,10 @@ def _build(
             )
     if not ok:
         return None
-    if instructions is None:
+    if instructions:
+        # dspy keeps them as the class's __doc__ and reads them back through inspect.cleandoc.
+        instructions = inspect.cleandoc(instructions)
+    else:  # None, or "" (which dspy replaces with its default, as it does a missing docstring)
         instructions = rules.default_instructions([f.name for f in parsed.inputs], [f.name for f in parsed.outputs])
     return nodes.Signature(
         f"{module.module}:{name}",

@@ -189,11 +189,20 @@ class FieldLowering:
         if isinstance(ty, t.LiteralOf) or (isinstance(ty, t.TupleOf) and not ty.variadic):
             empty = False  # a fixed tuple has no empty value; a Literal may hold None
         # Any / JsonValue: `serde_json::Value::default()` is null, right only for a None default
+        some_empty = False  # `Optional[list[T]] = []`: Some(vec![]), where serde's default is None
         if empty and not (json_value and (default.kind == "factory" or default.value is not None)):
-            if default.kind == "value" and default.value is None and not (isinstance(ty, t.OptionalOf) or json_value):
-                self._mismatch(span, "None", ty)
-            return ["default"]
-        expr = self._default_expr(ty, default, literal, json)
+            if default.kind == "value" and default.value is None:
+                if not (isinstance(ty, t.OptionalOf) or json_value):
+                    self._mismatch(span, "None", ty)
+                return ["default"]
+            fits = _empty_fits(ty, default)
+            if fits is False:  # `x: int = []`: Rust would say 0 where pydantic writes []
+                self._mismatch(span, _empty_text(default), ty)
+                return []
+            if not isinstance(ty, t.OptionalOf):
+                return ["default"]
+            some_empty = True
+        expr = "Some(Default::default())" if some_empty else self._default_expr(ty, default, literal, json)
         if expr is None:
             self._mismatch(span, repr(default.value if default.kind == "value" else default.member), ty)
             return []
@@ -302,6 +311,30 @@ def _json_literal(value: nodes.JsonValue) -> str | None:
         return None if any(i is None for i in items) else f"[{', '.join(str(i) for i in items)}]"
     if isinstance(value, dict) and not value:
         return "{}"
+    return None
+
+
+def _empty_text(default: nodes.Default) -> str:
+    if default.kind == "factory":
+        return f"{default.factory}()"
+    return "[]" if default.value == [] else "{}"
+
+
+def _empty_fits(ty: t.Type, default: nodes.Default) -> bool | None:
+    """Whether an empty `[]` / `{}` (or `list` / `dict` factory) default is a value of `ty`;
+    None where other rules decide (Any, JSON values, constrained types)."""
+    container = default.factory if default.kind == "factory" else ("list" if default.value == [] else "dict")
+    inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
+    if container == "list" and (
+        isinstance(inner, t.ListOf | t.SetOf) or (isinstance(inner, t.TupleOf) and inner.variadic)
+    ):
+        return True
+    if container == "dict" and isinstance(inner, t.DictOf):
+        return True
+    if isinstance(inner, t.Primitive) and inner.name in {"str", "int", "float", "bool"}:
+        return False
+    if isinstance(inner, t.LiteralOf | t.Named | t.ListOf | t.DictOf | t.SetOf | t.TupleOf):
+        return False
     return None
 
 

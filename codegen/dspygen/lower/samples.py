@@ -65,7 +65,28 @@ class Sample:
 
 
 def dumps(value: object) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON with floats written as pydantic (and serde_json) write them."""
+    if isinstance(value, float):
+        return json_float(value)
+    if isinstance(value, list):
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    return json.dumps(value, ensure_ascii=False)
+
+
+def json_float(value: float) -> str:
+    """A finite float as pydantic >= 2.13 writes it (zmij, as serde_json): Python's shortest
+    digits, but `1e-7` not `1e-07`, and `0.000015` not `1.5e-05` (decimal from 1e-5 on)."""
+    text = repr(value)
+    if "e" not in text or not (value == value and abs(value) != float("inf")):
+        return text
+    mantissa, _, exponent = text.partition("e")
+    power = int(exponent)
+    if power == -5:
+        sign, digits = ("-", mantissa[1:]) if mantissa.startswith("-") else ("", mantissa)
+        return f"{sign}0.0000{digits.replace('.', '')}"
+    return f"{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
 
 
 def plain(value: object, *, by_alias: bool) -> object:
@@ -89,6 +110,19 @@ FILL_DEPTH = 2
 # Model values one sample may hold; a sample that needs more (required fields nesting
 # models in a diamond, whose smallest value is itself huge) is left out.
 MODEL_BUDGET = 2000
+
+
+def as_typed(value: object, ty: t.Type) -> object:
+    """A default as pydantic writes it: an int default of a float field is written `1.0`."""
+    if isinstance(ty, t.Primitive) and ty.name == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(ty, t.OptionalOf):
+        return as_typed(value, ty.inner)
+    if isinstance(ty, t.ListOf) and isinstance(value, list):
+        return [as_typed(v, ty.item) for v in value]
+    if isinstance(ty, t.DictOf) and isinstance(value, dict):
+        return {k: as_typed(v, ty.value) for k, v in value.items()}
+    return value
 
 
 class SampleMaker:
@@ -182,7 +216,7 @@ class SampleMaker:
             for f in self.models[ty.ref].fields:
                 key = f.alias or f.name
                 if f.default is not None:
-                    expected.append((f.name, key, self.default_json(f.default)))
+                    expected.append((f.name, key, as_typed(self.default_json(f.default), f.type)))
                     continue
                 value, out = self.minimal(f.type, (*stack, ty.ref), self.models[ty.ref].json, depth + 1)
                 if value is CYCLE:

@@ -78,7 +78,7 @@ def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: l
         types.append("PyDict")
     if classes:
         types.append("PyType")
-    runtime = ["json_roundtrip"]
+    runtime = ["json_roundtrip"] if models or signatures else []
     if classes:
         runtime.insert(0, "import_class")
     if signatures:
@@ -93,7 +93,8 @@ def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: l
     if types:
         lines.append(f"use pyo3::types::{{{', '.join(sorted(types))}}};")
     lines.append("")
-    lines.append(f"use crate::runtime::{{{', '.join(runtime)}}};")
+    if runtime:
+        lines.append(f"use crate::runtime::{{{', '.join(runtime)}}};")
     if models or enums:
         lines.append("use crate::models::*;")
     if signatures:

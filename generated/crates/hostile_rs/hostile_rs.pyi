@@ -9,9 +9,12 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
     "BlankInput",
+    "BlankInstructionsInput",
+    "BlankInstructionsOutput",
     "BlankOutput",
     "CaseConventionsInput",
     "CaseConventionsOutput",
+    "Defaults",
     "DerivedInput",
     "DerivedOutput",
     "Described",
@@ -23,13 +26,19 @@ TypeName = Literal[
     "HostileStringInput",
     "HostileStringOutput",
     "HttpServer",
+    "IndentedInstructionsInput",
+    "IndentedInstructionsOutput",
     "KeywordStringInput",
     "KeywordStringOutput",
     "Keywords",
     "Node",
+    "Nothing",
     "SelfType",
+    "Share",
     "SnakeConventionsInput",
     "SnakeConventionsOutput",
+    "TagInput",
+    "TagOutput",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

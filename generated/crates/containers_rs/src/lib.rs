@@ -3,7 +3,14 @@
 //! JSON pydantic writes, DSPy signatures as types, and PyO3 conversions both ways.
 
 // Doc comments carry the user's docstrings verbatim; their prose is not Rust markdown.
+// (`unknown_lints`: clippy before 1.86 does not know all of these.)
+#![allow(unknown_lints)]
 #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items)]
+#![allow(
+    clippy::doc_nested_refdefs,
+    clippy::empty_docs,
+    clippy::tabs_in_doc_comments
+)]
 // Field types mirror the Python annotations, however deeply they nest.
 #![allow(clippy::type_complexity)]
 

@@ -13,6 +13,74 @@ use crate::models::*;
 use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
 use crate::signatures::*;
 
+impl<'a, 'py> FromPyObject<'a, 'py> for DefaultsOptionalSign {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let value = obj.cast::<PyString>()?;
+        let text = value.to_str()?;
+        Self::from_value(text).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "{text:?} is not a value of DefaultsOptionalSign"
+            ))
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for DefaultsOptionalSign {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self.value()).into_any())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &DefaultsOptionalSign {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (*self).into_pyobject(py)
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for DefaultsSigns {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let value = obj.cast::<PyString>()?;
+        let text = value.to_str()?;
+        Self::from_value(text).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!(
+                "{text:?} is not a value of DefaultsSigns"
+            ))
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for DefaultsSigns {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self.value()).into_any())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &DefaultsSigns {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (*self).into_pyobject(py)
+    }
+}
+
 impl<'a, 'py> FromPyObject<'a, 'py> for DerivedFn {
     type Error = PyErr;
 
@@ -217,7 +285,13 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Keyword {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.getattr(intern!(obj.py(), "value"))?;
+        // A member, or its value itself: pydantic keeps a default such as
+        // `kind: Color = "red"` as the plain str, unvalidated.
+        let value = if obj.is_exact_instance_of::<PyString>() {
+            obj.to_owned()
+        } else {
+            obj.getattr(intern!(obj.py(), "value"))?
+        };
         let text = value.cast::<PyString>()?.to_str()?;
         Self::from_value(text).ok_or_else(|| {
             pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Keyword"))
@@ -348,6 +422,45 @@ impl<'py> IntoPyObject<'py> for &KeywordsWhere {
     }
 }
 
+impl<'a, 'py> FromPyObject<'a, 'py> for Mode {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        // A member, or its value itself: pydantic keeps a default such as
+        // `kind: Color = "red"` as the plain str, unvalidated.
+        let value = if obj.is_exact_instance_of::<PyString>() {
+            obj.to_owned()
+        } else {
+            obj.getattr(intern!(obj.py(), "value"))?
+        };
+        let text = value.cast::<PyString>()?.to_str()?;
+        Self::from_value(text).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Mode"))
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Mode {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "hostile.models", "Mode")?.call1((self.value(),))
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Mode {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (*self).into_pyobject(py)
+    }
+}
+
 impl<'a, 'py> FromPyObject<'a, 'py> for NodeType {
     type Error = PyErr;
 
@@ -405,6 +518,38 @@ impl<'py> IntoPyObject<'py> for SelfTypeType {
 }
 
 impl<'py> IntoPyObject<'py> for &SelfTypeType {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (*self).into_pyobject(py)
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for TagKind {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let value = obj.cast::<PyString>()?;
+        let text = value.to_str()?;
+        Self::from_value(text).ok_or_else(|| {
+            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of TagKind"))
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for TagKind {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(PyString::new(py, self.value()).into_any())
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &TagKind {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
@@ -548,6 +693,8 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Described {
             concatenated: obj.getattr(intern!(py, "concatenated"))?.extract()?,
             aliased: obj.getattr(intern!(py, "aliased"))?.extract()?,
             literal: obj.getattr(intern!(py, "literal"))?.extract()?,
+            refdef: obj.getattr(intern!(py, "refdef"))?.extract()?,
+            blank: obj.getattr(intern!(py, "blank"))?.extract()?,
         })
     }
 }
@@ -575,6 +722,8 @@ impl<'py> IntoPyObject<'py> for &Described {
         data.set_item(intern!(py, "concatenated"), &self.concatenated)?;
         data.set_item(intern!(py, "aliased"), &self.aliased)?;
         data.set_item(intern!(py, "literal"), self.literal)?;
+        data.set_item(intern!(py, "refdef"), &self.refdef)?;
+        data.set_item(intern!(py, "blank"), &self.blank)?;
         let options = PyDict::new(py);
         options.set_item(intern!(py, "by_name"), true)?;
         static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -737,6 +886,147 @@ impl<'py> IntoPyObject<'py> for Node {
     }
 }
 
+impl<'a, 'py> FromPyObject<'a, 'py> for Nothing {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let _ = obj; // a model without fields
+        Ok(Self {})
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Nothing {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let data = PyDict::new(py);
+        let options = PyDict::new(py);
+        options.set_item(intern!(py, "by_name"), true)?;
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "hostile.models", "Nothing")?.call_method(
+            intern!(py, "model_validate"),
+            (data,),
+            Some(&options),
+        )
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Nothing {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&self).into_pyobject(py)
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Defaults {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            ratio: obj.getattr(intern!(py, "ratio"))?.extract()?,
+            tiny: obj.getattr(intern!(py, "tiny"))?.extract()?,
+            small: obj.getattr(intern!(py, "small"))?.extract()?,
+            big: obj.getattr(intern!(py, "big"))?.extract()?,
+            negative_zero: obj.getattr(intern!(py, "negative_zero"))?.extract()?,
+            ints: obj.getattr(intern!(py, "ints"))?.extract()?,
+            opt_list: obj.getattr(intern!(py, "opt_list"))?.extract()?,
+            opt_dict: obj.getattr(intern!(py, "opt_dict"))?.extract()?,
+            plain_value: obj.getattr(intern!(py, "plain_value"))?.extract()?,
+            plain_values: obj.getattr(intern!(py, "plain_values"))?.extract()?,
+            signs: obj.getattr(intern!(py, "signs"))?.extract()?,
+            optional_sign: obj.getattr(intern!(py, "optional_sign"))?.extract()?,
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Defaults {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let data = PyDict::new(py);
+        data.set_item(intern!(py, "ratio"), self.ratio)?;
+        data.set_item(intern!(py, "tiny"), self.tiny)?;
+        data.set_item(intern!(py, "small"), self.small)?;
+        data.set_item(intern!(py, "big"), self.big)?;
+        data.set_item(intern!(py, "negative_zero"), self.negative_zero)?;
+        data.set_item(intern!(py, "ints"), &self.ints)?;
+        data.set_item(intern!(py, "opt_list"), &self.opt_list)?;
+        data.set_item(intern!(py, "opt_dict"), &self.opt_dict)?;
+        data.set_item(intern!(py, "plain_value"), self.plain_value)?;
+        data.set_item(intern!(py, "plain_values"), &self.plain_values)?;
+        data.set_item(intern!(py, "signs"), &self.signs)?;
+        data.set_item(intern!(py, "optional_sign"), self.optional_sign)?;
+        let options = PyDict::new(py);
+        options.set_item(intern!(py, "by_name"), true)?;
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "hostile.models", "Defaults")?.call_method(
+            intern!(py, "model_validate"),
+            (data,),
+            Some(&options),
+        )
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Defaults {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&self).into_pyobject(py)
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Share {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            path: obj.getattr(intern!(py, "path"))?.extract()?,
+            mode: obj.getattr(intern!(py, "mode"))?.extract()?,
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Share {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let data = PyDict::new(py);
+        data.set_item(intern!(py, "path"), &self.path)?;
+        data.set_item(intern!(py, "mode"), self.mode)?;
+        let options = PyDict::new(py);
+        options.set_item(intern!(py, "by_name"), true)?;
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "hostile.models", "Share")?.call_method(
+            intern!(py, "model_validate"),
+            (data,),
+            Some(&options),
+        )
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Share {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&self).into_pyobject(py)
+    }
+}
+
 impl SignatureInput for HostileInput {
     fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let kwargs = PyDict::new(py);
@@ -877,6 +1167,29 @@ impl SignatureOutput for BlankOutput {
     }
 }
 
+impl SignatureInput for TagInput {
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "text"), &self.text)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureOutput for TagOutput {
+    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            kind: obj.getattr(intern!(py, "kind"))?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "kind"), self.kind)?;
+        Ok(kwargs)
+    }
+}
+
 impl SignatureInput for DerivedInput {
     fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let kwargs = PyDict::new(py);
@@ -967,6 +1280,52 @@ impl SignatureOutput for KeywordStringOutput {
     }
 }
 
+impl SignatureInput for BlankInstructionsInput {
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "question"), &self.question)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureOutput for BlankInstructionsOutput {
+    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureInput for IndentedInstructionsInput {
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "question"), &self.question)?;
+        Ok(kwargs)
+    }
+}
+
+impl SignatureOutput for IndentedInstructionsOutput {
+    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let kwargs = PyDict::new(py);
+        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
+        Ok(kwargs)
+    }
+}
+
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
 #[pyfunction]
@@ -985,6 +1344,9 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         ("hostile.models", "HTTPServer") => obj.extract::<HTTPServer>()?.into_pyobject(py),
         ("hostile.models", "HttpServer") => obj.extract::<HttpServer>()?.into_pyobject(py),
         ("hostile.models", "Node") => obj.extract::<Node>()?.into_pyobject(py),
+        ("hostile.models", "Nothing") => obj.extract::<Nothing>()?.into_pyobject(py),
+        ("hostile.models", "Defaults") => obj.extract::<Defaults>()?.into_pyobject(py),
+        ("hostile.models", "Share") => obj.extract::<Share>()?.into_pyobject(py),
         (module, qualname) => Err(PyTypeError::new_err(format!(
             "{module}.{qualname} is not a type these bindings cover"
         ))),
@@ -996,9 +1358,12 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
     match type_name {
         "BlankInput" => json_roundtrip::<BlankInput>(data),
+        "BlankInstructionsInput" => json_roundtrip::<BlankInstructionsInput>(data),
+        "BlankInstructionsOutput" => json_roundtrip::<BlankInstructionsOutput>(data),
         "BlankOutput" => json_roundtrip::<BlankOutput>(data),
         "CaseConventionsInput" => json_roundtrip::<CaseConventionsInput>(data),
         "CaseConventionsOutput" => json_roundtrip::<CaseConventionsOutput>(data),
+        "Defaults" => json_roundtrip::<Defaults>(data),
         "DerivedInput" => json_roundtrip::<DerivedInput>(data),
         "DerivedOutput" => json_roundtrip::<DerivedOutput>(data),
         "Described" => json_roundtrip::<Described>(data),
@@ -1010,13 +1375,19 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
         "HostileStringInput" => json_roundtrip::<HostileStringInput>(data),
         "HostileStringOutput" => json_roundtrip::<HostileStringOutput>(data),
         "HttpServer" => json_roundtrip::<HttpServer>(data),
+        "IndentedInstructionsInput" => json_roundtrip::<IndentedInstructionsInput>(data),
+        "IndentedInstructionsOutput" => json_roundtrip::<IndentedInstructionsOutput>(data),
         "KeywordStringInput" => json_roundtrip::<KeywordStringInput>(data),
         "KeywordStringOutput" => json_roundtrip::<KeywordStringOutput>(data),
         "Keywords" => json_roundtrip::<Keywords>(data),
         "Node" => json_roundtrip::<Node>(data),
+        "Nothing" => json_roundtrip::<Nothing>(data),
         "SelfType" => json_roundtrip::<SelfType>(data),
+        "Share" => json_roundtrip::<Share>(data),
         "SnakeConventionsInput" => json_roundtrip::<SnakeConventionsInput>(data),
         "SnakeConventionsOutput" => json_roundtrip::<SnakeConventionsOutput>(data),
+        "TagInput" => json_roundtrip::<TagInput>(data),
+        "TagOutput" => json_roundtrip::<TagOutput>(data),
         other => Err(PyKeyError::new_err(format!(
             "unknown type name {other:?}; see type_names()"
         ))),
@@ -1028,9 +1399,12 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
 pub fn type_names() -> Vec<&'static str> {
     vec![
         "BlankInput",
+        "BlankInstructionsInput",
+        "BlankInstructionsOutput",
         "BlankOutput",
         "CaseConventionsInput",
         "CaseConventionsOutput",
+        "Defaults",
         "DerivedInput",
         "DerivedOutput",
         "Described",
@@ -1042,12 +1416,18 @@ pub fn type_names() -> Vec<&'static str> {
         "HostileStringInput",
         "HostileStringOutput",
         "HttpServer",
+        "IndentedInstructionsInput",
+        "IndentedInstructionsOutput",
         "KeywordStringInput",
         "KeywordStringOutput",
         "Keywords",
         "Node",
+        "Nothing",
         "SelfType",
+        "Share",
         "SnakeConventionsInput",
         "SnakeConventionsOutput",
+        "TagInput",
+        "TagOutput",
     ]
 }

@@ -6,6 +6,61 @@ use serde::{Deserialize, Serialize};
 use crate::runtime::MapOnly;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DefaultsOptionalSign {
+    #[serde(rename = "+")]
+    VPlus,
+    #[serde(rename = "-")]
+    VMinus,
+    #[serde(rename = "*")]
+    VStar,
+}
+
+impl DefaultsOptionalSign {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::VPlus, Self::VMinus, Self::VStar];
+
+    /// The value Python holds for this variant.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::VPlus => "+",
+            Self::VMinus => "-",
+            Self::VStar => "*",
+        }
+    }
+
+    /// The variant holding `value`, if any.
+    pub fn from_value(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.value() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DefaultsSigns {
+    #[serde(rename = "+")]
+    VPlus,
+    #[serde(rename = "-")]
+    VMinus,
+}
+
+impl DefaultsSigns {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::VPlus, Self::VMinus];
+
+    /// The value Python holds for this variant.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::VPlus => "+",
+            Self::VMinus => "-",
+        }
+    }
+
+    /// The variant holding `value`, if any.
+    pub fn from_value(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.value() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum DerivedFn {
     #[serde(rename = "fn")]
     Fn,
@@ -425,6 +480,34 @@ impl KeywordsWhere {
     }
 }
 
+/// Members whose PascalCase forms collide (once DSG040): spelled out, `VREADUnderscoreONLY`
+/// and `VReadOnly`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Mode {
+    #[serde(rename = "read-only")]
+    VREADUnderscoreONLY,
+    #[serde(rename = "readonly")]
+    VReadOnly,
+}
+
+impl Mode {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::VREADUnderscoreONLY, Self::VReadOnly];
+
+    /// The value Python holds for this variant.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::VREADUnderscoreONLY => "read-only",
+            Self::VReadOnly => "readonly",
+        }
+    }
+
+    /// The variant holding `value`, if any.
+    pub fn from_value(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.value() == value)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeType {
     #[serde(rename = "leaf")]
@@ -468,6 +551,36 @@ impl SelfTypeType {
         match self {
             Self::VSelf => "Self",
             Self::Vself => "self",
+        }
+    }
+
+    /// The variant holding `value`, if any.
+    pub fn from_value(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.value() == value)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum TagKind {
+    #[serde(rename = "follow-up")]
+    VfollowMinusup,
+    #[serde(rename = "follow_up")]
+    VfollowUnderscoreup,
+    #[serde(rename = "other")]
+    Other,
+}
+
+impl TagKind {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] =
+        &[Self::VfollowMinusup, Self::VfollowUnderscoreup, Self::Other];
+
+    /// The value Python holds for this variant.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::VfollowMinusup => "follow-up",
+            Self::VfollowUnderscoreup => "follow_up",
+            Self::Other => "other",
         }
     }
 
@@ -620,6 +733,12 @@ pub struct Described {
     pub aliased: String,
     #[serde(default = "default_described_literal")]
     pub literal: DescribedLiteral,
+    /// - [a]: b
+    #[serde(default = "default_described_refdef")]
+    pub refdef: String,
+    ///
+    #[serde(default = "default_described_blank")]
+    pub blank: String,
 }
 
 impl Serialize for Described {
@@ -707,6 +826,85 @@ impl Serialize for Node {
 }
 
 impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// A model without fields (its bindings once left `py` unused, failing clippy).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct Nothing {}
+
+impl Serialize for Nothing {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Nothing {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// Defaults as pydantic writes them: floats from ints, zmij's float format, empty containers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct Defaults {
+    #[serde(default = "default_defaults_ratio")]
+    pub ratio: f64,
+    #[serde(default = "default_defaults_tiny")]
+    pub tiny: f64,
+    #[serde(default = "default_defaults_small")]
+    pub small: f64,
+    #[serde(default = "default_defaults_big")]
+    pub big: f64,
+    #[serde(default = "default_defaults_negative_zero")]
+    pub negative_zero: f64,
+    #[serde(default = "default_defaults_ints")]
+    pub ints: Vec<f64>,
+    #[serde(default = "default_defaults_opt_list")]
+    pub opt_list: Option<Vec<String>>,
+    #[serde(default = "default_defaults_opt_dict")]
+    pub opt_dict: Option<IndexMap<String, i64>>,
+    #[serde(default = "default_defaults_plain_value")]
+    pub plain_value: Keyword,
+    #[serde(default = "default_defaults_plain_values")]
+    pub plain_values: Vec<Keyword>,
+    #[serde(default = "default_defaults_signs")]
+    pub signs: Vec<DefaultsSigns>,
+    #[serde(default = "default_defaults_optional_sign")]
+    pub optional_sign: Option<DefaultsOptionalSign>,
+}
+
+impl Serialize for Defaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Defaults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct Share {
+    pub path: String,
+    #[serde(default = "default_share_mode")]
+    pub mode: Mode,
+}
+
+impl Serialize for Share {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Share {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::deserialize(MapOnly(deserializer))
     }
@@ -816,6 +1014,14 @@ fn default_described_literal() -> DescribedLiteral {
     DescribedLiteral::VQuoteHash
 }
 
+fn default_described_refdef() -> String {
+    "".to_owned()
+}
+
+fn default_described_blank() -> String {
+    "".to_owned()
+}
+
 fn default_http_server_host_name() -> String {
     "localhost".to_owned()
 }
@@ -850,4 +1056,56 @@ fn default_http_server_http_code_2() -> i64 {
 
 fn default_node_type() -> NodeType {
     NodeType::Leaf
+}
+
+fn default_defaults_ratio() -> f64 {
+    3.0
+}
+
+fn default_defaults_tiny() -> f64 {
+    1.5e-05
+}
+
+fn default_defaults_small() -> f64 {
+    1e-07
+}
+
+fn default_defaults_big() -> f64 {
+    1e+16
+}
+
+fn default_defaults_negative_zero() -> f64 {
+    -0.0
+}
+
+fn default_defaults_ints() -> Vec<f64> {
+    vec![1.0, 2.0]
+}
+
+fn default_defaults_opt_list() -> Option<Vec<String>> {
+    Some(Default::default())
+}
+
+fn default_defaults_opt_dict() -> Option<IndexMap<String, i64>> {
+    Some(Default::default())
+}
+
+fn default_defaults_plain_value() -> Keyword {
+    Keyword::Fn
+}
+
+fn default_defaults_plain_values() -> Vec<Keyword> {
+    vec![Keyword::Self_, Keyword::Type]
+}
+
+fn default_defaults_signs() -> Vec<DefaultsSigns> {
+    vec![DefaultsSigns::VPlus]
+}
+
+fn default_defaults_optional_sign() -> Option<DefaultsOptionalSign> {
+    Some(DefaultsOptionalSign::VStar)
+}
+
+fn default_share_mode() -> Mode {
+    Mode::VReadOnly
 }

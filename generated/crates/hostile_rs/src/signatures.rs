@@ -550,6 +550,81 @@ impl Signature for Blank {
     }
 }
 
+/// The inputs of the DSPy signature `Tag`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct TagInput {
+    pub text: String,
+}
+
+impl Serialize for TagInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TagInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The outputs of the DSPy signature `Tag`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct TagOutput {
+    pub kind: TagKind,
+}
+
+impl Serialize for TagOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for TagOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The DSPy signature `Tag` (from `hostile.signatures`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Tag;
+
+impl Signature for Tag {
+    type Input = TagInput;
+    type Output = TagOutput;
+    const NAME: &'static str = "Tag";
+    const INSTRUCTIONS: &'static str =
+        "Literal values whose PascalCase forms collide (once DSG040): spelled out.";
+    const FIELDS: &'static [FieldMeta] = &[
+        FieldMeta {
+            name: "text",
+            kind: FieldKind::Input,
+            desc: "${text}",
+            prefix: "Text:",
+            python_type: "str",
+        },
+        FieldMeta {
+            name: "kind",
+            kind: FieldKind::Output,
+            desc: "${kind}",
+            prefix: "Kind:",
+            python_type: "Literal['follow-up', 'follow_up', 'other']",
+        },
+    ];
+    const PYTHON: PythonSignature = PythonSignature::Class {
+        module: "hostile.signatures",
+        qualname: "Tag",
+    };
+
+    fn python_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+    }
+}
+
 /// The inputs of the DSPy signature `Derived`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(remote = "Self")]
@@ -899,6 +974,154 @@ impl Signature for KeywordString {
     ];
     const PYTHON: PythonSignature = PythonSignature::String {
         text: "fn, mod -> r",
+        custom_types: &[],
+    };
+
+    fn python_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+    }
+}
+
+/// The inputs of the DSPy signature `blank_instructions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct BlankInstructionsInput {
+    pub question: String,
+}
+
+impl Serialize for BlankInstructionsInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for BlankInstructionsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The outputs of the DSPy signature `blank_instructions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct BlankInstructionsOutput {
+    pub answer: String,
+}
+
+impl Serialize for BlankInstructionsOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for BlankInstructionsOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The DSPy signature `blank_instructions` (from `hostile.signatures`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct BlankInstructions;
+
+impl Signature for BlankInstructions {
+    type Input = BlankInstructionsInput;
+    type Output = BlankInstructionsOutput;
+    const NAME: &'static str = "BlankInstructions";
+    const INSTRUCTIONS: &'static str = "Given the fields `question`, produce the fields `answer`.";
+    const FIELDS: &'static [FieldMeta] = &[
+        FieldMeta {
+            name: "question",
+            kind: FieldKind::Input,
+            desc: "${question}",
+            prefix: "Question:",
+            python_type: "str",
+        },
+        FieldMeta {
+            name: "answer",
+            kind: FieldKind::Output,
+            desc: "${answer}",
+            prefix: "Answer:",
+            python_type: "str",
+        },
+    ];
+    const PYTHON: PythonSignature = PythonSignature::String {
+        text: "question -> answer",
+        custom_types: &[],
+    };
+
+    fn python_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+    }
+}
+
+/// The inputs of the DSPy signature `indented_instructions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct IndentedInstructionsInput {
+    pub question: String,
+}
+
+impl Serialize for IndentedInstructionsInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for IndentedInstructionsInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The outputs of the DSPy signature `indented_instructions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct IndentedInstructionsOutput {
+    pub answer: String,
+}
+
+impl Serialize for IndentedInstructionsOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for IndentedInstructionsOutput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// The DSPy signature `indented_instructions` (from `hostile.signatures`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct IndentedInstructions;
+
+impl Signature for IndentedInstructions {
+    type Input = IndentedInstructionsInput;
+    type Output = IndentedInstructionsOutput;
+    const NAME: &'static str = "IndentedInstructions";
+    const INSTRUCTIONS: &'static str = "First line.\n    Indented more (inspect.cleandoc, as dspy reads them back).\nLast \"# line.\\";
+    const FIELDS: &'static [FieldMeta] = &[
+        FieldMeta {
+            name: "question",
+            kind: FieldKind::Input,
+            desc: "${question}",
+            prefix: "Question:",
+            python_type: "str",
+        },
+        FieldMeta {
+            name: "answer",
+            kind: FieldKind::Output,
+            desc: "${answer}",
+            prefix: "Answer:",
+            python_type: "str",
+        },
+    ];
+    const PYTHON: PythonSignature = PythonSignature::String {
+        text: "question -> answer",
         custom_types: &[],
     };
 

@@ -48,7 +48,13 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Genre {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.getattr(intern!(obj.py(), "value"))?;
+        // A member, or its value itself: pydantic keeps a default such as
+        // `kind: Color = "red"` as the plain str, unvalidated.
+        let value = if obj.is_exact_instance_of::<PyString>() {
+            obj.to_owned()
+        } else {
+            obj.getattr(intern!(obj.py(), "value"))?
+        };
         let text = value.cast::<PyString>()?.to_str()?;
         Self::from_value(text).ok_or_else(|| {
             pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Genre"))
