@@ -173,3 +173,8 @@ def python_text(t: Type, names: dict[str, str]) -> str:
     if isinstance(t, LiteralOf):
         return "Literal[" + ", ".join(repr(v) for v in t.values) + "]"
     return names[t.ref]
+
+
+def shown(t: Type) -> str:
+    """The type as Python source for messages, each class by its qualified name in its module."""
+    return python_text(t, {ref: ref.rpartition(":")[2] for ref in refs(t)})

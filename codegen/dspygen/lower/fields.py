@@ -112,7 +112,7 @@ class FieldLowering:
             enum = self.enums.get(key.ref) if isinstance(key, t.Named) else None
             ok |= enum is not None and all(isinstance(m.value, str) for m in enum.members)
             if not ok:
-                shown = t.python_text(key, {ref: ref.rpartition(":")[2] for ref in t.refs(key)})
+                shown = t.shown(key)
                 self.sink.error(
                     Code.DICT_KEY,
                     f"`{python_name}`: dict keys of type `{shown}` are not supported",
@@ -126,7 +126,7 @@ class FieldLowering:
     def _check_sets(self, python_name: str, ty: t.Type, span: Span) -> None:
         """A set's items must be hashable in Rust: strings, ints, bools, enums, Literals, tuples of them."""
         if isinstance(ty, t.SetOf) and not self._hashable(ty.item):
-            shown = t.python_text(ty, {ref: ref.rpartition(":")[2] for ref in t.refs(ty)})
+            shown = t.shown(ty)
             self.sink.error(
                 Code.UNSUPPORTED_TYPE,
                 f"`{python_name}`: the set `{shown}` holds items dspygen cannot hash yet",
@@ -226,7 +226,7 @@ class FieldLowering:
         return None if literal is None else f"serde_json::json!({literal})"
 
     def _mismatch(self, span: Span, value: str, ty: t.Type) -> None:
-        shown = t.python_text(ty, {ref: ref.rpartition(":")[2] for ref in t.refs(ty)})
+        shown = t.shown(ty)
         self.sink.error(
             Code.DEFAULT_MISMATCH, f"the default {value} is not a value of the field's type `{shown}`", span
         )
