@@ -30,10 +30,12 @@ generate: venv
 check: venv
 	$(BIN)/dspygen check
 
-# Build and install every generated extension module into the virtualenv.
+# Build and install every generated extension module into the virtualenv. maturin builds pyo3 as
+# an extension module (different build-script output, same artifact names): sharing cargo's target
+# directory left stale rlibs that made `cargo test` see two pyo3 crates, so it gets its own.
 develop: venv
 	for crate in $(CRATES); do \
-		(cd $$crate && $(BIN)/maturin develop --quiet) || exit 1; \
+		(cd $$crate && CARGO_TARGET_DIR=$(CURDIR)/generated/target/maturin $(BIN)/maturin develop --quiet) || exit 1; \
 	done
 
 demo: venv generate develop
