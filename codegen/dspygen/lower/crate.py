@@ -119,6 +119,7 @@ class _Lowering:
         self.options = options
         self.sink = sink
         self.taken: dict[str, tuple[str, Span]] = {}
+        self.collided: set[str] = set()  # names claimed twice, already reported
         declarations: dict[str, str] = {}
         decls: list[nodes.Enum | nodes.Model] = [*schema.enums, *schema.models]
         for decl in decls:
@@ -140,6 +141,7 @@ class _Lowering:
                 Code.INVALID_NAME, f"`{what}` would be named `{ident}`, which the generated Rust reserves", span
             )
         elif ident in self.taken:
+            self.collided.add(ident)
             other, other_span = self.taken[ident]
             self.sink.error(
                 Code.NAME_COLLISION,
@@ -319,7 +321,9 @@ class _Lowering:
         ident = self.sig_names[sig.id]
         sides = []
         for role, suffix in (("input", "Input"), ("output", "Output")):
-            side_ident = self.claim(f"{ident}{suffix}", f"{sig.qualname} ({role}s)", sig.span, derived=True)
+            side_ident = f"{ident}{suffix}"
+            if ident not in self.collided:  # else the side names collide too: one report is enough
+                self.claim(side_ident, f"{sig.qualname} ({role}s)", sig.span, derived=True)
             fields = [f for f in sig.fields if f.role == role]
             views = [
                 self.fields.field(ident, f.name, f.type, f.span, doc=None if f.desc.startswith("${") else f.desc)
