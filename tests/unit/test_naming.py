@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -204,3 +205,27 @@ def test_variant_name_is_always_a_valid_variant(value: str) -> None:
     ident = variant_name(value)
     assert CAMEL_VARIANT.match(ident), ident
     assert ident not in naming.KEYWORDS
+
+
+def test_a_user_type_named_like_a_module_type_keeps_the_crate_root(tmp_path: Path) -> None:
+    """A model called `Example` or `Step` is `crate::Example`; the typed DSPy module of that
+    name is then only reached as `crate::modules::Example`, never silently shadowing it."""
+    from click.testing import CliRunner
+
+    from dspygen.cli import main
+
+    source = tmp_path / "models.py"
+    source.write_text(
+        "import pydantic\n\n\nclass Example(pydantic.BaseModel):\n    x: int\n\n\n"
+        "class Step(pydantic.BaseModel):\n    y: int\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    done = CliRunner().invoke(main, ["build", str(source), "--out", str(out), "--crate-name", "ex_rs"])
+    assert done.exit_code == 0, done.output
+    lib = (out / "src" / "lib.rs").read_text(encoding="utf-8")
+    exported = lib.split("pub use modules::{", 1)[1].split("}", 1)[0]
+    names = {n.strip() for n in exported.split(",") if n.strip()}
+    assert {"Example", "Step"}.isdisjoint(names)
+    assert {"Predict", "ChainOfThought", "BestOfN", "ReAct", "Acted"} <= names
+    assert "pub use models::*;" in lib

@@ -31,6 +31,13 @@ RESERVED_TYPES = frozenset(
         *("PyType", "Python", "Bound", "Borrowed", "Py"),
     }
 )
+# The typed DSPy modules (templates/src/modules.rs.j2), re-exported at the crate root unless a
+# user type has the name: a model called `Example` or `Step` stays `crate::Example`, and the
+# module type is then reached as `crate::modules::Example`.
+MODULE_EXPORTS = (
+    *("Acted", "BestOfN", "ChainOfThought", "Example", "Module", "Predict", "PredictError", "Prediction"),
+    *("ReAct", "Reasoned", "Step"),
+)
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 

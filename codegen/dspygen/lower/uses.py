@@ -6,6 +6,7 @@ Computed from what the module will contain, so the output has no unused imports
 
 from __future__ import annotations
 
+from dspygen.lower import naming
 from dspygen.lower.view import EnumView, SignatureView, StructView
 
 
@@ -17,7 +18,10 @@ def lib_uses(models: list[StructView], enums: list[EnumView], signatures: list[S
     lines = []
     if models or enums:
         lines.append("pub use models::*;")
-    lines.append("pub use modules::{ChainOfThought, Example, Predict, PredictError, Prediction, Reasoned};")
+    declared = {m.ident for m in models} | {e.ident for e in enums}
+    declared |= {ident for s in signatures for ident in (s.ident, s.input.ident, s.output.ident)}
+    exported = [name for name in naming.MODULE_EXPORTS if name not in declared]
+    lines.append(f"pub use modules::{{{', '.join(exported)}}};")
     lines.append("pub use runtime::{FieldKind, FieldMeta, Signature};")
     if signatures:
         lines.append("pub use signatures::*;")

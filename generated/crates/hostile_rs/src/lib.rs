@@ -21,7 +21,10 @@ pub mod runtime;
 pub mod signatures;
 
 pub use models::*;
-pub use modules::{ChainOfThought, Example, Predict, PredictError, Prediction, Reasoned};
+pub use modules::{
+    Acted, BestOfN, ChainOfThought, Example, Module, Predict, PredictError, Prediction, ReAct,
+    Reasoned, Step,
+};
 pub use runtime::{FieldKind, FieldMeta, Signature};
 pub use signatures::*;
 
