@@ -5,7 +5,7 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use qa_demo::{init, lm_calls, with_dummy_lm};
-use qa_rs::{BestOfN, ChainOfThought, Predict, ReAct, Summarize, SummarizeInput, Step};
+use qa_rs::{BestOfN, ChainOfThought, Predict, ReAct, Step, Summarize, SummarizeInput};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
