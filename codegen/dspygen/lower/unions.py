@@ -1,0 +1,491 @@
+"""Lowering stage: unions (`A | B`) -> one Rust enum each, and the order Rust tries their arms in.
+
+pydantic's smart mode (pydantic-core `union.rs`, `validate_smart`) validates the input against
+every arm and keeps, in this order of preference:
+  1. among model arms, the one with the most fields set from the input;
+  2. the most *exact* match: Exact > Strict > Lax (an Exact match with no fields-set count
+     returns at once);
+  3. the first declared arm.
+How exact a match is depends on the arm's type and on the kind of JSON token read, so the
+generated `Deserialize` looks at the token kind first and tries the arms Rust can read that
+token into in pydantic's preference order (EXACTNESS below), first success winning.
+Measured against pydantic 2.14 / pydantic-core 2.50 (tests/types/test_unions_differential.py):
+  - int token: `int` Exact; `float`, `Decimal` Strict; datetimes, dates, times, durations Lax
+    (`Union[datetime, float]` <- 5 is 5.0; `Union[Decimal, float]` <- 1 is Decimal("1"));
+  - float token: `float` Exact, `Decimal` Strict, `int` Lax (1.0 -> 1, Rust refuses), temporal Lax;
+  - string token: `UUID` Exact (beats `bytes` in either order); `str`, `bytes`, temporal and
+    `Decimal` Strict (so declared order: `Union[datetime, str]` <- "2020-01-01T00:00:00" is a
+    datetime, `Union[str, datetime]` a str); str Enums Lax (`Union[Color, str]` <- "red" is a str);
+  - bool token: `bool` Exact; `int`, `float` Lax (true -> 1).
+Where pydantic would take a lax route Rust does not have (1.0 into `int`, "1" into `int`, true into
+`int`), Rust rejects the input: a known difference, never a different arm. When a lax route
+pydantic prefers would make it pick an arm other than the one Rust reads, the union is a
+diagnostic (DSG017), as are arm mixes whose preference depends on the values inside (two list
+arms: `Union[list[float], list[int]]` <- [1] is list[int]; a model beside a dict).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from dspygen.diagnostics import Code, Sink, Span
+from dspygen.ir import nodes
+from dspygen.ir import types as t
+from dspygen.lower import naming
+from dspygen.lower.literals import rust_str
+from dspygen.lower.rust_types import RustType, TypeNames, rust_type
+from dspygen.lower.view import ArmView, UnionView
+
+EXACT, STRICT, LAX = 3, 2, 1
+TOKENS = ("Str", "Int", "Float", "Bool", "Array", "Object")
+TEMPORAL = frozenset({"datetime", "aware_datetime", "naive_datetime", "date", "time", "timedelta"})
+# How exactly pydantic (JSON mode) matches each kind of arm per kind of JSON token (see above).
+EXACTNESS: dict[str, dict[str, int]] = {
+    "str": {"Str": STRICT},
+    "int": {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX},
+    "float": {"Float": EXACT, "Int": STRICT, "Str": LAX, "Bool": LAX},
+    "bool": {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX},
+    "temporal": {"Str": STRICT, "Int": LAX, "Float": LAX},
+    "uuid": {"Str": EXACT},
+    "decimal": {"Str": STRICT, "Int": STRICT, "Float": STRICT},
+    "bytes": {"Str": STRICT},
+    "str_enum": {"Str": LAX},
+    "model": {"Object": STRICT},
+    "dict": {"Object": STRICT},
+    "array": {"Array": STRICT},
+}
+# The tokens the Rust type of each kind of arm reads (serde is strict: no "1" into i128).
+RUST_READS: dict[str, frozenset[str]] = {
+    "str": frozenset({"Str"}),
+    "int": frozenset({"Int"}),
+    "float": frozenset({"Int", "Float"}),
+    "bool": frozenset({"Bool"}),
+    "temporal": frozenset({"Str", "Int", "Float"}),  # pytypes reads Unix timestamps, as pydantic
+    "uuid": frozenset({"Str"}),
+    "decimal": frozenset({"Str", "Int", "Float"}),
+    "bytes": frozenset({"Str"}),
+    "str_enum": frozenset({"Str"}),
+    "model": frozenset({"Object"}),
+    "dict": frozenset({"Object"}),
+    "array": frozenset({"Array"}),
+}
+# (arm kind, token) where pydantic never fails: when Rust fails there (an int beyond i128, a float
+# beyond f64), no later arm may take the value, since pydantic would not have tried one.
+NEVER_FAILS = frozenset({("int", "Int"), ("float", "Int"), ("float", "Float"), ("str", "Str")})
+# Python types told apart exactly (a str Enum member is a str, a bool an int: not these arms).
+PY_EXACT = {"str": "PyString", "int": "PyInt", "float": "PyFloat", "bool": "PyBool"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A union of the schema, with where it was first seen (for diagnostics)."""
+
+    union: t.UnionOf
+    span: Span
+    where: str
+
+
+def collect(schema: nodes.Schema) -> list[Found]:
+    """Every distinct union in the schema, innermost first, in declaration order."""
+    seen: dict[t.UnionOf, Found] = {}
+
+    def walk(ty: t.Type, span: Span, where: str) -> None:
+        for child in t.children(ty):
+            walk(child, span, where)
+        if isinstance(ty, t.UnionOf) and ty not in seen:
+            seen[ty] = Found(ty, span, where)
+
+    for model in schema.models:
+        for f in model.fields:
+            walk(f.type, f.span, f"{model.qualname}.{f.name}")
+    for sig in schema.signatures:
+        for sf in sig.fields:
+            walk(sf.type, sf.span, f"{sig.qualname}.{sf.name}")
+    return list(seen.values())
+
+
+def arm_kind(arm: t.Type, enums: dict[str, nodes.Enum], models: dict[str, nodes.Model]) -> str | None:
+    """The row of EXACTNESS for `arm`; None when dspygen cannot rank it yet."""
+    if isinstance(arm, t.Primitive):
+        if arm.name in {"str", "int", "float", "bool", "uuid", "decimal", "bytes"}:
+            return arm.name
+        return "temporal" if arm.name in TEMPORAL else None
+    if isinstance(arm, t.Named):
+        if arm.ref in models:
+            return "model"
+        enum = enums.get(arm.ref)
+        return "str_enum" if enum is not None and all(isinstance(m.value, str) for m in enum.members) else None
+    if isinstance(arm, t.ListOf | t.SetOf | t.TupleOf):
+        return "array"
+    if isinstance(arm, t.DictOf):
+        return "dict"
+    return None
+
+
+def arm_word(arm: t.Type, names: dict[t.UnionOf, str], declarations: dict[str, str]) -> str:
+    """The part of a union's name (and the variant) that stands for `arm`: `Cat`, `ListInt`."""
+    if isinstance(arm, t.Named):
+        return declarations.get(arm.ref, "Type")
+    if isinstance(arm, t.UnionOf):
+        return names.get(arm, "Union")
+    if isinstance(arm, t.Primitive):
+        return naming.pascal(arm.name) or "None"
+    if isinstance(arm, t.TupleOf):
+        return "Tuple" + "".join(arm_word(i, names, declarations) for i in arm.items)
+    if isinstance(arm, t.SetOf):
+        return ("FrozenSet" if arm.frozen else "Set") + arm_word(arm.item, names, declarations)
+    prefix = {t.ListOf: "List", t.DictOf: "Dict", t.OptionalOf: "Optional"}.get(type(arm), type(arm).__name__)
+    return prefix + "".join(arm_word(c, names, declarations) for c in t.children(arm))
+
+
+class UnionLowering:
+    """Names every union, checks it, and builds its view."""
+
+    def __init__(self, schema: nodes.Schema, sink: Sink) -> None:
+        self.schema = schema
+        self.sink = sink
+        self.models = {m.id: m for m in schema.models}
+        self.enums = {e.id: e for e in schema.enums}
+        self.found = collect(schema)
+
+    def name_all(self, declarations: dict[str, str], taken: set[str]) -> dict[t.UnionOf, str]:
+        """A Rust name for each union (`CatOrDog`), unique against `taken` and each other."""
+        names: dict[t.UnionOf, str] = {}
+        for f in self.found:  # innermost first: an arm's union is named before the union holding it
+            words = [arm_word(a, names, declarations) for a in f.union.arms]
+            names[f.union] = naming.union_type_name(words, f.union.discriminator, taken)
+            taken.add(names[f.union])
+        return names
+
+    def check(self) -> None:
+        for f in self.found:
+            if f.union.discriminator is not None:
+                self._check_discriminator(f)
+            else:
+                self._check_smart(f)
+
+    def _unsupported(self, f: Found, message: str, hint: str | None = None) -> None:
+        self.sink.error(Code.UNSUPPORTED_UNION, f"`{f.where}`: the union `{t.shown(f.union)}` {message}", f.span, hint)
+
+    def _check_smart(self, f: Found) -> None:
+        kinds = [arm_kind(a, self.enums, self.models) for a in f.union.arms]
+        for arm, kind in zip(f.union.arms, kinds, strict=True):
+            if kind is None:
+                self._unsupported(f, f"has the arm `{t.shown(arm)}`, which dspygen cannot rank as pydantic does yet")
+                return
+        if kinds.count("array") > 1:
+            self._unsupported(f, "has two list/tuple/set arms: pydantic ranks them by the items read")
+        elif kinds.count("dict") > 1 or ("dict" in kinds and "model" in kinds):
+            self._unsupported(f, "has a dict arm beside another dict or model arm: pydantic ranks them by the keys")
+        elif sum(k in {"temporal"} for k in kinds) > 1 and {"date"} & self._primitives(f.union):
+            self._unsupported(f, "mixes `date` with another date or time type: pydantic ranks them by the text")
+        else:
+            self._check_lax(f, [k for k in kinds if k is not None])
+
+    def _primitives(self, union: t.UnionOf) -> set[str]:
+        return {a.name for a in union.arms if isinstance(a, t.Primitive)}
+
+    def _check_lax(self, f: Found, kinds: list[str]) -> None:
+        """A lax route pydantic prefers, which Rust lacks, would make the two pick different arms."""
+        for token in TOKENS:
+            ranked = [(EXACTNESS[k].get(token, 0), -i, i) for i, k in enumerate(kinds) if EXACTNESS[k].get(token)]
+            for rank_p in ranked:
+                p = rank_p[2]
+                if token in RUST_READS[kinds[p]]:
+                    continue
+                beaten = [r for r in ranked if token in RUST_READS[kinds[r[2]]] and r[:2] < rank_p[:2]]
+                if beaten:
+                    other = f.union.arms[beaten[0][2]]
+                    self._unsupported(
+                        f,
+                        f"would read a JSON {token.lower()} into `{t.shown(f.union.arms[p])}` in pydantic (lax mode) "
+                        f"but into `{t.shown(other)}` in Rust",
+                        "reorder the arms or drop one of them; see the README's union rows",
+                    )
+                    return
+
+    def _check_discriminator(self, f: Found) -> None:
+        tag = f.union.discriminator
+        seen: dict[str, str] = {}
+        for arm in f.union.arms:
+            model = self.models.get(arm.ref) if isinstance(arm, t.Named) else None
+            field = next((x for x in model.fields if x.name == tag), None) if model else None
+            if model is None or field is None or not isinstance(field.type, t.LiteralOf):
+                what = "is not a model" if model is None else f"has no Literal field `{tag}`"
+                self.sink.error(
+                    Code.BAD_DISCRIMINATOR,
+                    f"`{f.where}`: the arm `{t.shown(arm)}` of the union discriminated by `{tag}` {what}",
+                    f.span,
+                )
+                return
+            if field.alias not in (None, tag) or field.validation_alias not in ((), (tag,)):
+                self.sink.error(
+                    Code.BAD_DISCRIMINATOR,
+                    f"`{f.where}`: the tag field `{tag}` of `{model.qualname}` has an alias, "
+                    "which pydantic reads the tag by; dspygen does not follow it yet",
+                    f.span,
+                    hint="drop the alias of the tag field",
+                )
+                return
+            for value in field.type.values:
+                key = json.dumps(value)
+                if key in seen:
+                    self.sink.error(
+                        Code.BAD_DISCRIMINATOR,
+                        f"`{f.where}`: the tag {key} names both `{seen[key]}` and `{model.qualname}`",
+                        f.span,
+                        hint="give each arm its own tag values",
+                    )
+                    return
+                seen[key] = model.qualname
+
+    # -- views ---------------------------------------------------------------------
+
+    def view(self, union: t.UnionOf, ident: str, names: TypeNames) -> UnionView:
+        words = [arm_word(a, names.unions, names.declarations) for a in union.arms]
+        variants = naming.union_variants(words)
+        types = [self._rust(a, names) for a in union.arms]
+        arms = tuple(
+            ArmView(v, rt.text, f"({'*v' if rt.copy else '&**v' if rt.boxed else 'v'}).into_bound_py_any(py)")
+            for v, rt in zip(variants, types, strict=True)
+        )
+        shown = rust_str(t.shown(union))
+        if union.discriminator is not None:
+            body = self._discriminated(union, variants, types, shown)
+        else:
+            body = self._smart(union, variants, types, shown)
+        from_py, classes = self._from_py(union, variants, types, shown)
+        allow = ("#[allow(clippy::upper_case_acronyms)]",) if any(map(naming.needs_acronym_allow, variants)) else ()
+        doc = f"/// `{t.shown(union)}`" + (
+            f", discriminated by `{union.discriminator}`." if union.discriminator else "."
+        )
+        return UnionView(ident, (doc, *allow), arms, tuple(body), tuple(from_py), classes)
+
+    def _rust(self, arm: t.Type, names: TypeNames) -> RustType:
+        rt = self._plain_rust(arm, names)
+        text = _qualified(rt.text)
+        return RustType(text, rt.copy, rt.boxed, _qualified(rt.unboxed_text), rt.via_json)
+
+    def _plain_rust(self, arm: t.Type, names: TypeNames) -> RustType:
+        if arm == t.Primitive("int"):  # pydantic keeps any integer an int: i128 keeps 2**70 one too
+            return RustType("i128", True, False, "i128")
+        if isinstance(arm, t.Named) and arm.ref in self.models:  # boxed: unions may recurse
+            name = names.declarations[arm.ref]
+            return RustType(f"Box<{name}>", False, True, name)
+        return rust_type(arm, names, None)
+
+    def _discriminated(self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str) -> list[str]:
+        tag = union.discriminator
+        assert tag is not None
+        lines = [f"let tag = union_support::tag(text, {rust_str(tag)})?;"]
+        expected = []
+        for arm, variant, rt in zip(union.arms, variants, types, strict=True):
+            assert isinstance(arm, t.Named)
+            field = next(x for x in self.models[arm.ref].fields if x.name == tag)
+            assert isinstance(field.type, t.LiteralOf)
+            for value in field.type.values:
+                expected.append(json.dumps(value, ensure_ascii=False))
+                lines.append(
+                    f"if tag == serde_json::json!({_json_literal(value)}) {{ "
+                    f"return serde_json::from_str::<{rt.text}>(text).map(Self::{variant})"
+                    ".map_err(|e| e.to_string()); }"
+                )
+        wanted = rust_str(", ".join(expected))
+        lines.append(
+            f'Err(format!("the tag `{{}}` is {{tag}}, not one of {{}} (union_tag_invalid)", {rust_str(tag)}, {wanted}))'
+        )
+        return lines
+
+    def _smart(self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str) -> list[str]:
+        kinds = [arm_kind(a, self.enums, self.models) or "str" for a in union.arms]
+        lines = ["match union_support::kind(text) {"]
+        for token in TOKENS:
+            tries = sorted(
+                (
+                    (rank, i, guard)
+                    for i, k in enumerate(kinds)
+                    if token in RUST_READS[k] and EXACTNESS[k].get(token)
+                    for rank, guard in _ranks(union.arms[i], k, token)
+                ),
+                key=lambda entry: (-entry[0], entry[1]),
+            )
+            if not tries:
+                continue
+            lines.append(f"union_support::Kind::{token} => {{")
+            models = [i for _, i, _ in tries if kinds[i] == "model"]
+            if token == "Object" and len(models) > 1:
+                lines.extend(self._most_fields(union, variants, types, models))
+                tries = []
+            for _, i, guard in tries:
+                parse = f"serde_json::from_str::<{types[i].text}>(text)"
+                if (kinds[i], token) == ("decimal", "Int"):  # the digits as written: serde gives f64 past u64
+                    parse = "crate::pytypes::Decimal::parse(text.trim())"
+                if (kinds[i], token) in NEVER_FAILS:
+                    lines.append(f"return {parse}.map(Self::{variants[i]}).map_err(|e| e.to_string());")
+                    break
+                if guard:
+                    lines.append(
+                        f"if let Some(Ok(v)) = ({guard}).then(|| {parse}) {{ return Ok(Self::{variants[i]}(v)); }}"
+                    )
+                else:
+                    lines.append(f"if let Ok(v) = {parse} {{ return Ok(Self::{variants[i]}(v)); }}")
+            lines.append("}")
+        lines += ["_ => {}", "}", f'Err(format!("{{text:.80}} matches no arm of `{{}}`", {shown}))']
+        return lines
+
+    def _most_fields(self, union: t.UnionOf, variants: list[str], types: list[RustType], order: list[int]) -> list[str]:
+        """pydantic keeps the model arm with the most fields set from the input; the first on a tie.
+
+        An arm Rust cannot read, though every field it requires is there, may be one pydantic
+        reads in lax mode (`{"x": 0, "y": "0"}` is `Point2` there): when it would have set more
+        fields than the arm Rust can read, the input is an error, never the other arm."""
+        lines = ["let keys = union_support::keys(text);", "let mut top: Option<(usize, Option<Self>)> = None;"]
+        for i in order:
+            arm = union.arms[i]
+            assert isinstance(arm, t.Named)
+            fields, required = [], []
+            for field in self.models[arm.ref].fields:
+                spellings = {field.name, *([field.alias] if field.alias else [])}
+                spellings |= set(field.validation_alias)
+                text = "&[" + ", ".join(rust_str(s) for s in sorted(spellings)) + "]"
+                fields.append(text)
+                if field.default is None:
+                    required.append(text)
+            lines.append(
+                f"let n = union_support::fields_set(&keys, &[{', '.join(fields)}]); "
+                f"let all_required = union_support::fields_set(&keys, &[{', '.join(required)}]) == {len(required)}; "
+                "if top.as_ref().is_none_or(|(m, _)| n > *m) { "
+                f"match serde_json::from_str::<{types[i].text}>(text) {{ "
+                f"Ok(v) => top = Some((n, Some(Self::{variants[i]}(v)))), "
+                "Err(_) if all_required => top = Some((n, None)), Err(_) => {} } }"
+            )
+        lines += [
+            "match top {",
+            "Some((_, Some(v))) => return Ok(v),",
+            'Some((_, None)) => return Err(format!("{text:.80}: pydantic may read this object, in lax mode, '
+            'into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),',
+            "None => {}",
+            "}",
+        ]
+        return lines
+
+    def _from_py(
+        self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str
+    ) -> tuple[list[str], bool]:
+        """Python -> Rust picks the arm from the object's own type, as pydantic stored it: the
+        exact scalar type first (a bool is an int, a str Enum member a str), then the model
+        class, then each other arm that extracts, in declared order."""
+        kinds = [arm_kind(a, self.enums, self.models) for a in union.arms]
+        lines, classes = [], False
+        for i, kind in enumerate(kinds):
+            if kind in PY_EXACT:
+                lines.append(
+                    f"if obj.is_exact_instance_of::<pyo3::types::{PY_EXACT[kind]}>() {{ "
+                    f"return Ok(Self::{variants[i]}(obj.extract()?)); }}"
+                )
+        models = [i for i, kind in enumerate(kinds) if kind == "model"]
+        # the class itself first (a subclass of another arm's class is its own arm), then subclasses
+        tests = (
+            ["obj.get_type().is(&class)", "obj.is_instance(&class)?"]
+            if len(models) > 1
+            else ["obj.is_instance(&class)?"]
+        )
+        for test in tests:
+            for i in models:
+                arm = union.arms[i]
+                assert isinstance(arm, t.Named)
+                model = self.models[arm.ref]
+                classes = True
+                lines.append(
+                    "{ static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new(); "
+                    f"let class = crate::runtime::import_class(py, &CLASS, {rust_str(model.module)}, "
+                    f"{rust_str(model.qualname)})?.into_any(); "
+                    f"if {test} {{ return Ok(Self::{variants[i]}(Box::new(obj.extract()?))); }} }}"
+                )
+        for i, kind in enumerate(kinds):
+            if kind not in PY_EXACT and kind != "model":
+                lines.append(
+                    f"if let Ok(v) = obj.extract::<{types[i].text}>() {{ return Ok(Self::{variants[i]}(v)); }}"
+                )
+        lines.append(
+            f'Err(pyo3::exceptions::PyTypeError::new_err(format!("{{}} is not a value of `{{}}`", '
+            f"obj.get_type().name()?, {shown})))"
+        )
+        return lines, classes
+
+
+def _ranks(arm: t.Type, kind: str, token: str) -> list[tuple[int, str]]:
+    """(exactness, Rust guard on `text`) of `arm` for `token`. Measured: pydantic reads a bare
+    date ("2020-01-01") into a datetime only in lax mode (`Union[datetime, str]` keeps it a str),
+    and a datetime text into a date only in lax mode (at midnight)."""
+    rank = EXACTNESS[kind][token]
+    if token == "Str" and isinstance(arm, t.Primitive) and arm.name in {"datetime", "aware_datetime", "naive_datetime"}:
+        return [(rank, "!union_support::bare_date(text)"), (LAX, "union_support::bare_date(text)")]
+    if token == "Str" and arm == t.Primitive("date"):
+        return [(rank, "union_support::bare_date(text)"), (LAX, "!union_support::bare_date(text)")]
+    return [(rank, "")]
+
+
+def _qualified(text: str) -> str:
+    """A Rust type that names its crates in full: the union code stands outside the `use`
+    lines each module computes for its own fields (lower/uses.py)."""
+    text = re.sub(r"(?<![:\w])pytypes::", "crate::pytypes::", text)
+    return re.sub(r"(?<![:\w])IndexMap<", "indexmap::IndexMap<", text)
+
+
+def _json_literal(value: t.LiteralValue) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return rust_str(value)
+
+
+# The JSON token of each kind of arm's sample (lower/samples.py writes formatted scalars as strings).
+SAMPLE_TOKEN = {
+    **{k: "Str" for k in ("str", "temporal", "uuid", "decimal", "bytes", "str_enum")},
+    **{"int": "Int", "float": "Float", "bool": "Bool", "model": "Object", "dict": "Object", "array": "Array"},
+}
+FORMATTED = frozenset({"temporal", "uuid", "decimal"})
+
+
+def sample_reads_back(union: t.UnionOf, k: int, models: dict[str, nodes.Model], enums: dict[str, nodes.Enum]) -> bool:
+    """Whether pydantic reads the sample built from arm `k` back as arm `k` (else it is left out):
+    no arm it ranks higher may take that sample too."""
+    if union.discriminator is not None:
+        return True
+    kinds = [arm_kind(a, enums, models) for a in union.arms]
+    kind = kinds[k]
+    if kind is None:
+        return False
+    token = SAMPLE_TOKEN[kind]
+    mine = (EXACTNESS[kind].get(token, 0), -k)
+    for j, other in enumerate(kinds):
+        rank = EXACTNESS[other].get(token, 0) if other is not None else 0
+        if j == k or other is None or rank == 0 or (rank, -j) < mine:
+            continue
+        if (token == "Str" and other in {"str", "bytes"}) or (kind in FORMATTED and other in FORMATTED):
+            return False
+        arm, over = union.arms[k], union.arms[j]
+        if kind == "model" and other == "model" and isinstance(arm, t.Named) and isinstance(over, t.Named):
+            mine_names = {f.name for f in models[arm.ref].fields}
+            if mine_names <= {f.name for f in models[over.ref].fields}:
+                return False
+    return True
+
+
+def union_variant(union: t.UnionOf, i: int, names: TypeNames) -> str:
+    """The variant of arm `i` (as `UnionLowering.view` names it)."""
+    return naming.union_variants([arm_word(a, names.unions, names.declarations) for a in union.arms])[i]
+
+
+def union_default_arms(union: t.UnionOf, value: object) -> list[int]:
+    """The arms to try for a default, those of the value's own Python type first: pydantic keeps
+    a default as written, so `when: datetime | str = "never"` holds the str."""
+    own = {bool: t.Primitive("bool"), int: t.Primitive("int"), float: t.Primitive("float"), str: t.STR}.get(type(value))
+    first = [i for i, a in enumerate(union.arms) if a == own]
+    return first + [i for i in range(len(union.arms)) if i not in first]
