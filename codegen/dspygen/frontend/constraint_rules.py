@@ -1,0 +1,143 @@
+"""Frontend stage: which pydantic constraints apply to which types, shared by both frontends.
+
+The static frontend reads constraints from `Field(...)`, `Annotated[T, ...]` metadata and
+`conint(...)`-style calls; the importing one from `FieldInfo.metadata`. Both hand them here
+as a name -> value dict, so they build the same `Constrained` node and refuse the same things.
+A constraint pydantic would refuse (`min_length` on a float) or that Rust cannot mirror
+(`strict`, a look-around pattern) is an error message, never a silently dropped check.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+import re
+from typing import Any
+
+from dspygen.ir import types as t
+
+BOUNDS = ("ge", "gt", "le", "lt")
+LENGTHS = ("min_length", "max_length")
+STRING = ("pattern", "strip_whitespace", "to_lower", "to_upper")
+# Every argument name the frontends read as a constraint (Field, StringConstraints, con*()).
+KNOWN = frozenset(t.CONSTRAINT_KEYS) | {"ascii_only"}
+# What each kind of value takes.
+APPLIES: dict[str, frozenset[str]] = {
+    "int": frozenset({*BOUNDS, "multiple_of", "strict"}),
+    "float": frozenset({*BOUNDS, "multiple_of", "allow_inf_nan", "strict"}),
+    "decimal": frozenset({*BOUNDS, "multiple_of", "max_digits", "decimal_places", "allow_inf_nan", "strict"}),
+    "str": frozenset({*LENGTHS, *STRING, "strict"}),
+    "bytes": frozenset({*LENGTHS, "strict"}),
+    "collection": frozenset(LENGTHS),  # list, set, frozenset, dict, tuple[T, ...]
+}
+# Look-around, back-references, atomic groups and conditionals: the `regex` crate (which
+# pydantic-core compiles patterns with) has none of them, so pydantic refuses the model.
+RUST_REGEX_LACKS = re.compile(r"\(\?<?[=!]|\(\?>|\(\?\(|\\[1-9]|\\g<|[*+?}]\+|\(\?P=")
+
+
+def family(ty: t.Type) -> str | None:
+    if isinstance(ty, t.Primitive) and ty.name in {"int", "float", "decimal", "str", "bytes"}:
+        return ty.name
+    if isinstance(ty, t.ListOf | t.SetOf | t.DictOf) or (isinstance(ty, t.TupleOf) and ty.variadic):
+        return "collection"
+    return None
+
+
+def plain_value(value: Any) -> Any:
+    """A constraint value as the IR keeps it: a Decimal as its `str`."""
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def constrain(ty: t.Type, given: dict[str, Any]) -> t.Type | str:
+    """`ty` under the constraints `given` (names as pydantic spells them), or why it cannot be."""
+    given = {k: plain_value(v) for k, v in given.items() if v is not None}
+    if not given:
+        return ty
+    if isinstance(ty, t.OptionalOf):
+        inner = constrain(ty.inner, given)
+        return inner if isinstance(inner, str) else t.OptionalOf(inner)
+    base, earlier = (ty.inner, ty.given()) if isinstance(ty, t.Constrained) else (ty, {})
+    merged = {**earlier, **given}  # the later constraint wins, as pydantic merges them
+    kind = family(base)
+    shown = t.shown(base)
+    for key, value in merged.items():
+        problem = _check(key, value, kind, shown)
+        if problem is not None:
+            return problem
+    if merged.get("allow_inf_nan") is True and kind == "float":
+        del merged["allow_inf_nan"]  # a float allows inf and NaN already
+    if kind == "decimal" and merged.pop("allow_inf_nan", False):  # False: a Decimal's default, dropped
+        return "`allow_inf_nan=True` on a Decimal is not supported yet"
+    if merged.get("min_length") == 0:
+        del merged["min_length"]  # any length (`Len(0, 4)`; conlist writes 0 where none is given)
+    for flag in ("strict", "strip_whitespace", "to_lower", "to_upper"):
+        if merged.get(flag) is False:
+            del merged[flag]  # the default
+    if merged.get("to_lower") and merged.get("to_upper"):
+        return "`to_lower` and `to_upper` together: pick one"
+    if not merged:
+        return base
+    out = t.Constrained(base, **merged)
+    empty = _empty(out)
+    return empty if empty is not None else out
+
+
+def _check(key: str, value: Any, kind: str | None, shown: str) -> str | None:
+    if key not in KNOWN:
+        return f"`{key}` is not a constraint dspygen knows"
+    if key == "ascii_only":
+        return "`ascii_only` is not supported yet"
+    if key == "strict" and value is True:
+        return "`strict=True` is not supported yet: the Rust side reads values as pydantic's lax mode does"
+    if kind is None or key not in APPLIES[kind]:
+        return f"`{key}` does not apply to `{shown}` (pydantic refuses it too)"
+    if key in BOUNDS or key == "multiple_of":
+        if kind == "int" and (type(value) is not int):
+            return f"`{key}={value!r}` on an int: give an integer"
+        if kind == "decimal" and key == "multiple_of":
+            return "`multiple_of` on a Decimal is not supported yet"
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return f"`{key}={value!r}` is not a number"
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"`{key}={value!r}` is not a finite number"
+        if isinstance(value, str) and kind != "decimal":
+            return f"`{key}={value!r}`: a Decimal bound needs a Decimal field"
+        if key == "multiple_of" and not (decimal.Decimal(value) if isinstance(value, str) else value) > 0:
+            return f"`multiple_of={value!r}` must be greater than 0 (pydantic refuses it too)"
+    elif key in {*LENGTHS, "max_digits", "decimal_places"}:
+        if type(value) is not int or value < 0:
+            return f"`{key}={value!r}`: give a non-negative integer"
+    elif key == "pattern":
+        if not isinstance(value, str):
+            return "`pattern` must be a string"
+        return pattern_problem(value)
+    elif type(value) is not bool:
+        return f"`{key}={value!r}`: give True or False"
+    return None
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """Why the `regex` crate (pydantic's engine) would not compile `pattern`, if it would not."""
+    if RUST_REGEX_LACKS.search(pattern.replace("\\\\", "")):
+        return (
+            f"the pattern {pattern!r} uses look-around, a back-reference or an atomic group, which pydantic's "
+            "regex engine (the Rust `regex` crate) lacks"
+        )
+    try:
+        re.compile(pattern)
+    except re.error as e:
+        return f"the pattern {pattern!r} is not a regular expression dspygen can check ({e})"
+    return None
+
+
+def _empty(c: t.Constrained) -> str | None:
+    """A message when the constraints leave no value at all (pydantic would reject them all)."""
+    if c.min_length is not None and c.max_length is not None and c.min_length > c.max_length:
+        return f"min_length={c.min_length} is above max_length={c.max_length}: no value fits"
+    if isinstance(c.inner, t.Primitive) and c.inner.name == "int":
+        low, high = c.interval()
+        if low is not None and high is not None and low > high:
+            return f"the bounds leave no value (from {low} to {high})"
+    return None
