@@ -1,0 +1,193 @@
+"""Shared pieces of the differential tests: the two sides (pydantic and a generated module),
+the targets of pyproject.toml with their IR, and the count of what was run.
+
+The JSON cases that are compared canonically rather than byte for byte are listed in
+CANONICAL; the README lists the same ones (tests/unit/test_readme_types.py checks).
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import warnings
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter
+
+from dspygen import pipeline
+from dspygen.config import Target, load_targets
+from dspygen.diagnostics import Sink, render
+from dspygen.ir import nodes
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Where Rust's JSON is compared with pydantic's other than byte for byte, and why; the README's
+# "Compared canonically" list names the same (tests/unit/test_readme_types.py checks).
+CANONICAL = {
+    "set[T]": "pydantic writes a set in Python's iteration order (hash-seeded for strings, depending on "
+    "insertion history), Rust in the order read: each set's items are compared sorted",
+    "frozenset[T]": "as set[T]",
+    "@computed_field": "from JSON without the computed values Rust cannot compute them: compared with "
+    "model_dump_json(exclude_computed_fields=True)",
+    "dspy.Image": "pydantic writes a prompt fragment: pydantic must read Rust's JSON back to an equal object",
+    "dspy.Audio": "as dspy.Image",
+    "dspy.File": "as dspy.Image",
+}
+
+
+def pydantic_json(
+    cls: type[BaseModel], data: str, *, strict: bool = False, by_name: bool = False, computed: bool = True
+) -> str | None:
+    """model_dump_json() of `data` validated by `cls`, or None when pydantic rejects it.
+    `computed=False`: without `@computed_field`s, which Rust cannot compute from JSON (README)."""
+    try:
+        instance = cls.model_validate_json(data, strict=strict, by_name=by_name or None)
+        return instance.model_dump_json(exclude_computed_fields=not computed)
+    except Exception:  # ValidationError, and the errors some huge values raise inside pydantic
+        return None
+
+
+def rust_json(native: Any, type_name: str, data: str) -> str | None:
+    """JSON -> Rust -> JSON through `native.roundtrip_json`, or None when Rust rejects it."""
+    try:
+        return str(native.roundtrip_json(type_name, data))
+    except ValueError:
+        return None
+
+
+@dataclass
+class Tally:
+    """What each (target, model, outcome) ran, printed by the tests at the end."""
+
+    counts: Counter[tuple[str, str, str]]
+
+    def add(self, target: str, model: str, outcome: str) -> None:
+        self.counts[(target, model, outcome)] += 1
+
+    def lines(self) -> list[str]:
+        outcomes = sorted({o for _, _, o in self.counts})
+        per_model: dict[tuple[str, str], Counter[str]] = {}
+        for (target, model, outcome), n in self.counts.items():
+            per_model.setdefault((target, model), Counter())[outcome] += n
+        out = []
+        for target in sorted({t for t, _ in per_model}):
+            total: Counter[str] = Counter()
+            for (tgt, model), c in sorted(per_model.items()):
+                if tgt == target:
+                    total.update(c)
+                    out.append(f"  {target} {model}: " + ", ".join(f"{o} {c[o]}" for o in outcomes if c[o]))
+            out.append(
+                f"{target} total: {_cases(total)}; " + ", ".join(f"{o} {total[o]}" for o in outcomes if total[o])
+            )
+        grand: Counter[str] = Counter()
+        for (_, _, outcome), n in self.counts.items():
+            grand[outcome] += n
+        out.append(f"all targets: {_cases(grand)}; " + ", ".join(f"{o} {grand[o]}" for o in outcomes))
+        return out
+
+
+def _cases(outcomes: Counter[str]) -> str:
+    mismatches = sum(n for o, n in outcomes.items() if "MISMATCH" in o)
+    return f"{sum(outcomes.values())} cases, {mismatches} mismatches"
+
+
+@dataclass(frozen=True)
+class LoadedTarget:
+    target: Target
+    schema: nodes.Schema
+
+
+def targets() -> list[Target]:
+    sink = Sink()
+    found: list[Target] = load_targets(ROOT / "pyproject.toml", "pyproject.toml", sink)
+    assert not sink.has_errors, [render(d) for d in sink.items]
+    return found
+
+
+def read_schema(target: Target) -> nodes.Schema:
+    """The IR of `target`, read as `dspygen build` reads it; raises on a diagnostic."""
+    sink = Sink()
+    mapped = frozenset(m.python for m in target.types)  # classes mapped to the user's Rust types
+    schema = pipeline.read(list(target.sources), ROOT, sink, target.frontend, mapped)
+    assert not sink.has_errors, [render(d) for d in sink.items]
+    return schema
+
+
+def python_class(schema: nodes.Schema, model: nodes.Model) -> type[BaseModel]:
+    """The pydantic class of `model`, imported from its source root; a generic instantiation
+    (`Page[Item]`) is built as the generated bindings build it (lower/generics.py)."""
+    for source in schema.sources:
+        root = str((ROOT / source.root).resolve())
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    if model.generic_origin:
+        from dspygen.lower.generics import Instances
+
+        expr = Instances(schema).python_expr(model)
+        obj: Any = eval(expr, {"_class": _import}, {})  # `_class("mod", "Page")[_class("builtins", "int")]`
+    else:
+        obj = _import(model.module, model.qualname)
+    assert isinstance(obj, type) and issubclass(obj, BaseModel), obj
+    return obj
+
+
+def dspy_signature(schema: nodes.Schema, sig: nodes.Signature) -> Any:
+    """The DSPy Signature class of `sig`: a class, or the `.signature` of the module attribute
+    (a Predict, ChainOfThought, ...) it names; None when no module attribute holds it (a string
+    signature made inside a function or a class body)."""
+    import dspy  # type: ignore[import-untyped]
+
+    for source in schema.sources:
+        root = str((ROOT / source.root).resolve())
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    try:
+        with warnings.catch_warnings():  # the fixtures use DSPy's deprecated `prefix=` on purpose
+            warnings.simplefilter("ignore", DeprecationWarning)
+            obj = _import(sig.module, sig.qualname)
+    except AttributeError:
+        return None
+    if not (isinstance(obj, type) and issubclass(obj, dspy.Signature)):
+        obj = getattr(obj, "signature", None)
+    return obj if isinstance(obj, type) and issubclass(obj, dspy.Signature) else None
+
+
+def _import(module: str, qualname: str) -> Any:
+    obj: Any = importlib.import_module(module)
+    for part in qualname.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def mapped_json_schema(schema: nodes.Schema) -> Callable[[str], dict[str, Any]]:
+    """The JSON Schema pydantic has for a class mapped to a Rust type (`mapped.money.Money`)."""
+
+    def lookup(name: str) -> dict[str, Any]:
+        for source in schema.sources:
+            root = str((ROOT / source.root).resolve())
+            if root not in sys.path:
+                sys.path.insert(0, root)
+        module, _, qualname = name.rpartition(".")
+        return dict(TypeAdapter(_import(module, qualname)).json_schema())
+
+    return lookup
+
+
+def native_module(target: Target) -> ModuleType:
+    """The generated extension module of `target` (built by `make bindings`: maturin develop)."""
+    return importlib.import_module(target.module_name)
+
+
+def announce(config: Any, text: str) -> None:
+    """Print `text` to the terminal past pytest's capture (the counts the issue asks for)."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        print(text)
