@@ -7,6 +7,7 @@ pointing into pyproject.toml.
 
 from __future__ import annotations
 
+import dataclasses
 import keyword
 import re
 import sys
@@ -19,9 +20,10 @@ import tomlkit
 import tomlkit.exceptions
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.mapping import TypeMapping, read_types
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend"}
+KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Target:
     module_name: str
     templates: Path | None
     frontend: str = "static"  # "static" (libcst, the default) or "import" (introspection)
+    types: tuple[TypeMapping, ...] = ()  # Python classes mapped to the user's Rust types (`types = {...}`)
 
 
 FRONTENDS = ("static", "import")
@@ -125,6 +128,7 @@ class _Lines:
     """
 
     def __init__(self, text: str, array: bool, index: int) -> None:
+        self.text = text
         self.lines = text.splitlines()
         self.start = self.end = 0  # 1-based header line; the table ends before `end`
         wanted = ("[[", "tool.dspygen.targets") if array else ("[", "tool.dspygen")
@@ -252,7 +256,11 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
         sink.error(Code.CONFIG, f"`frontend` must be one of {', '.join(FRONTENDS)}", at(lines.key("frontend")))
         return None
     crate_key = "crate-name" if "crate-name" in entry else "out"  # the default comes from `out`
-    return make_target(
+    errors = len(sink.items)
+    types = read_types(entry.get("types", {}), base, lines.text, display, sink)
+    if len(sink.items) > errors:
+        return None  # building without a mapping would only add a diagnostic per field of the class
+    target = make_target(
         paths,
         base / out,
         entry.get("crate-name"),
@@ -263,3 +271,4 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
         module_span=at(lines.key("module-name" if "module-name" in entry else crate_key)),
         frontend=frontend,
     )
+    return None if target is None else dataclasses.replace(target, types=types)

@@ -39,6 +39,11 @@ class Code(enum.Enum):
     LITERAL_VALUE = ("DSG014", "use strings, ints, True/False or None in Literal[...]")
     FORWARD_REF = ("DSG015", "a forward reference must be a string holding a type expression")
     DEFAULT_MISMATCH = ("DSG016", "give a default of the field's type, or change the type")
+    UNSUPPORTED_UNION = ("DSG017", "use arms Rust can tell apart as pydantic does (see the README's union rows)")
+    BAD_DISCRIMINATOR = (
+        "DSG018",
+        'every arm must be a model whose discriminator field is a Literal, e.g. `pet_type: Literal["cat"]`',
+    )
     BARE_ANNOTATION = ("DSG020", "declare the field with dspy.InputField() or dspy.OutputField(), as DSPy requires")
     FIELD_ARGUMENT = ("DSG021", "remove the argument; dspygen reads only the arguments it can mirror in Rust")
     NON_STATIC = ("DSG022", "use a string literal or a module-level string constant")
@@ -46,8 +51,28 @@ class Code(enum.Enum):
     DEPRECATED_ARGUMENT = ("DSG024", "remove it: DSPy ignores it since 3.0")
     RESERVED_FIELD = ("DSG025", "rename the field: DSPy and pydantic reserve this name")
     EMPTY_SIGNATURE = ("DSG026", "a signature needs at least one output field")
+    DYNAMIC_SIGNATURE = ("DSG027", "read it with `--frontend import`, which imports the module and sees the real class")
+    SIGNATURE_TRANSFORM = ("DSG028", "fix the call: DSPy raises here when the module is imported")
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
+    DSPY_TOOL = (
+        "DSG032",
+        "a dspy.Tool holds a Python callable, which has no Rust or JSON form: pass tools to dspy.ReAct "
+        "in Python, and use dspy.ToolCalls (name + args) for tool calls as data",
+    )
+    ALIAS = (
+        "DSG035",
+        "use a string alias, AliasChoices of strings, or pydantic's to_camel / to_pascal / to_snake as alias_generator",
+    )
+    COMPUTED_FIELD = (
+        "DSG036",
+        "write the computed field as `@computed_field` over `@property def name(self) -> T:` with a supported T",
+    )
+    CONSTRAINT = (
+        "DSG038",
+        "use constraints the type takes (bounds on numbers, lengths on str / bytes / collections, a pattern "
+        "on str) with literal values, and a pattern without look-around or back-references",
+    )
     NAME_COLLISION = ("DSG040", "rename one of the declarations so their Rust names differ")
     INVALID_NAME = (
         "DSG041",

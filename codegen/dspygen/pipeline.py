@@ -15,20 +15,23 @@ from dspygen.format import format_files
 from dspygen.frontend import importing, static
 from dspygen.ir.nodes import Schema
 from dspygen.lower.crate import CrateOptions, lower
+from dspygen.mapping import cargo_lines
 from dspygen.render.env import environment
 from dspygen.render.plan import render
 from dspygen.writer import Changes, apply, plan_changes
 
 
-def read(sources: list[Path], base: Path, sink: Sink, frontend: str = "static") -> Schema:
+def read(
+    sources: list[Path], base: Path, sink: Sink, frontend: str = "static", mapped: frozenset[str] = frozenset()
+) -> Schema:
     if frontend == "import":
-        return importing.read(sources, base, sink)
-    return static.read(sources, base, sink)
+        return importing.read(sources, base, sink, mapped=mapped)
+    return static.read(sources, base, sink, mapped)
 
 
 def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     """The formatted files of one target, or None when the input has errors."""
-    schema = read(list(target.sources), base, sink, target.frontend)
+    schema = read(list(target.sources), base, sink, target.frontend, frozenset(m.python for m in target.types))
     if sink.has_errors:
         return None
     if not (schema.models or schema.signatures or schema.enums):
@@ -37,7 +40,9 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
         sink.error(Code.NOTHING_FOUND, f"found no DSPy signature, pydantic model or Enum in {names}", where)
         return None
     out_rel = os.path.relpath(target.out, base)
-    view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name), sink)
+    types = {m.python: m.rust for m in target.types}
+    cargo = cargo_lines(target.types, base, Path(out_rel))
+    view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name, types, cargo), sink)
     if sink.has_errors:
         return None
     files = format_files(render(view, environment(target.templates)), sink)

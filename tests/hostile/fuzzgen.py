@@ -191,7 +191,7 @@ INVALID = {
     "class_collision": "DSG040",
     "syntax": "DSG001",
     "required_cycle": "DSG042",
-    "extra_allow": "DSG030",
+    "extra_unknown": "DSG030",
     "non_ascii_class": "DSG041",
     "reserved_type_name": "DSG041",
 }
@@ -361,7 +361,7 @@ def module_specs(draw: st.DrawFn) -> ModuleSpec:
     invalid = None
     if draw(st.sampled_from([False, False, True])):  # hypothesis favours the first (valid) choice
         invalid = draw(st.sampled_from(sorted(INVALID)))
-        if invalid in {"required_cycle", "extra_allow", "class_collision"} and not models:
+        if invalid in {"required_cycle", "extra_unknown", "class_collision"} and not models:
             models.append(ModelSpec("Extra", None, []))
         if invalid == "reserved_field" and not signatures:
             signatures.append(
@@ -525,8 +525,8 @@ def _invalid(spec: ModuleSpec, names: Names) -> list[str]:
         return ["", f"class Broken{tag}(BaseModel:", "    x: int", ""]
     if kind == "required_cycle":
         return ["", f"class Loop{tag}(BaseModel):", f"    again: Loop{tag}", ""]
-    if kind == "extra_allow":
-        return ["", f"class Open{tag}(BaseModel):", '    model_config = ConfigDict(extra="allow")', ""]
+    if kind == "extra_unknown":
+        return ["", f"class Open{tag}(BaseModel):", '    model_config = ConfigDict(extra="sometimes")', ""]
     if kind == "non_ascii_class":
         return ["", f"class Größe{tag}(BaseModel):", "    wert: float = 1.0", ""]
     if kind == "reserved_type_name":

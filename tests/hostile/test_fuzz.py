@@ -298,7 +298,15 @@ def _round_trip(crate: Crate, cls: Any, name: str, values: st.SearchStrategy[dic
         given_json = json.dumps(data, ensure_ascii=False)
         instance = cls.model_validate_json(given_json)
         dumped = instance.model_dump_json()
-        assert crate.native.roundtrip_json(name, dumped) == dumped
+        try:  # pydantic writes field names, but reads an aliased field under its alias only
+            again: str | None = cls.model_validate_json(dumped).model_dump_json()
+        except ValueError:  # pydantic's ValidationError
+            again = None
+        if again is None:
+            with pytest.raises(ValueError):
+                crate.native.roundtrip_json(name, dumped)
+        else:
+            assert crate.native.roundtrip_json(name, dumped) == again
         assert crate.native.roundtrip_json(name, given_json) == dumped  # defaults filled as pydantic does
         back = crate.native.roundtrip(instance)
         assert type(back) is cls

@@ -29,7 +29,12 @@ SPANLESS = re.compile(r"^(?P<level>error|warning)\[(?P<code>DSG\d{3})\]: .+")
 # Problems of the tool or its configuration, which have no place in a source file.
 SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
 # Inputs DSPy and pydantic accept but dspygen warns about: the build succeeds.
-WARNING_ONLY = {"deprecated_format_argument", "signature_without_outputs", "string_signature_dropped_fields"}
+WARNING_ONLY = {
+    "deprecated_format_argument",
+    "signature_built_in_a_loop",
+    "signature_without_outputs",
+    "string_signature_dropped_fields",
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ CASES = [
         ("--config", "fixtures/errors/bad_config/pyproject.toml"),
         out=False,
     ),
+    Case("bad_type_mapping", ("--config", "fixtures/errors/bad_type_mapping/pyproject.toml"), out=False),
 ]
 
 

@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from dspygen.ir import nodes
+
 ROOT = Path(__file__).resolve().parents[2]
 DSPYGEN = str(Path(sys.executable).parent / "dspygen")
-FIXTURE_SETS = ["qa", "rag", "library"]
+FIXTURE_SETS = ["qa", "rag", "library", "generics", "constraints"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -29,7 +31,7 @@ def test_schema(name: str, snapshot: SnapshotAssertion) -> None:
     done = run("schema", *files)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
-    assert json.loads(done.stdout)["schema_version"] == 1
+    assert json.loads(done.stdout)["schema_version"] == nodes.SCHEMA_VERSION
     assert done.stdout == snapshot
 
 

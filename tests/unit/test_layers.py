@@ -20,6 +20,7 @@ PLACED = {
     "merge": "writer",  # the writer's TOML merge
     "init": "config",  # `dspygen init` writes [tool.dspygen]
     "fingerprint": "config",  # the fast path of `check`, keyed by a target
+    "mapping": "config",  # `types` in a target: user type mappings
     "__init__": "diagnostics",  # the package marker imports nothing
     "__main__": "cli",
 }

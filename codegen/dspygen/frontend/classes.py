@@ -7,24 +7,29 @@ Field declarations are read the way pydantic and DSPy read them, without running
 from __future__ import annotations
 
 import dataclasses
-from typing import Literal
+from typing import Literal, cast
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import aliases, constraint_rules, union_types
+from dspygen.frontend import computed as aliases_computed
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.field_args import FieldArgs, call_symbol, literal_value, read_call_args, read_default
 from dspygen.frontend.resolve import Index, SourceModule
-from dspygen.frontend.static_types import TypeContext, convert, text
-from dspygen.ir import nodes
+from dspygen.frontend.static_types import TypeContext, convert, mapping_hint, text
+from dspygen.frontend.type_params import TypeParam, type_params
+from dspygen.ir import generics, nodes
 from dspygen.ir import types as t
 
 Kind = Literal["signature", "model", "enum"]
-Extra = Literal["ignore", "forbid"]
+Extra = Literal["ignore", "forbid", "allow"]
 ROOTS: dict[str, Kind] = {
     **{s: "signature" for s in rules.SIGNATURE_BASES},
     "pydantic.BaseModel": "model",
     "pydantic.main.BaseModel": "model",
+    "pydantic.RootModel": "model",
+    "pydantic.root_model.RootModel": "model",
     "enum.Enum": "enum",
     "enum.StrEnum": "enum",
     "enum.IntEnum": "enum",
@@ -34,9 +39,10 @@ HARMLESS_CONFIG = frozenset(
     {"frozen", "title", "json_schema_extra", "protected_namespaces", "use_attribute_docstrings"}
 )
 PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
+ROOT_MODEL = frozenset({"pydantic.RootModel", "pydantic.root_model.RootModel"})
 AUTO = frozenset({"enum.auto"})
 GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
-EXTRA_VALUES = frozenset({"ignore", "forbid"})
+EXTRA_VALUES = frozenset({"ignore", "forbid", "allow"})
 # Config keys that change the JSON of scalars: the values dspygen mirrors (the first is pydantic's default).
 # Keys that are not fields of nodes.JsonConfig are accepted only at their default.
 JSON_CONFIG: dict[str, tuple[str, ...]] = {
@@ -53,7 +59,6 @@ UNSUPPORTED_DECORATORS = frozenset(
         "model_validator",
         "field_serializer",
         "model_serializer",
-        "computed_field",
         "validator",
         "root_validator",
     }
@@ -77,6 +82,10 @@ class ClassReader:
         self._kinds: dict[str, Kind | None] = {}
         self._busy: set[str] = set()
         self._extended: set[str] = set()  # ids of signatures other signatures derive from
+        self.names: dict[str, aliases.NameSettings] = {}  # model id -> its key settings (inherited)
+        self.raw_names: dict[str, dict[str, aliases.RawNames]] = {}  # model id -> field -> aliases as written
+        self._typevars: dict[str, t.Type] | None = None  # while reading one instantiation of a generic model
+        self.mapped: frozenset[str] = frozenset()  # classes mapped to the user's Rust types (config `types`)
 
     # -- classification -------------------------------------------------------------
 
@@ -131,7 +140,12 @@ class ClassReader:
                     hint=f"give dspygen the file that defines `{outside[0].rpartition('.')[2]}` too",
                 )
             else:
-                self.sink.error(Code.UNSUPPORTED_TYPE, f"`{text(expr)}` is neither a pydantic model nor an Enum", span)
+                self.sink.error(
+                    Code.UNSUPPORTED_TYPE,
+                    f"`{text(expr)}` is neither a pydantic model nor an Enum",
+                    span,
+                    hint=mapping_hint(symbol),
+                )
             return None
         if kind == "signature":
             self.sink.error(
@@ -141,10 +155,114 @@ class ClassReader:
                 hint="use a pydantic model for structured values; signatures do not nest",
             )
             return None
+        params = type_params(self.index, found[0], found[0].classes[found[1]]) if kind == "model" else None
+        if params is not None:  # a generic model without arguments: pydantic reads each parameter as Any
+            return self._bare_generic(found[0], found[1], params, span)
         return t.Named(decl_id(*found))
 
     def type_of(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type | None:
-        return convert(expr, TypeContext(module, self.index, self.sink, self.named))
+        ctx = TypeContext(module, self.index, self.sink, self.named, typevars=self._typevars, mapped=self.mapped)
+        ctx.instantiate = self.instantiate
+        return convert(expr, ctx)
+
+    # -- generic models: one IR model per instantiation ----------------------------------
+
+    def instantiate(
+        self, symbol: str, expr: cst.Subscript, args: list[cst.BaseExpression], ctx: TypeContext
+    ) -> t.Type | None:
+        """`Page[Item]`: the model pydantic builds for these arguments (read once per distinct arguments)."""
+        found = self.index.class_of(symbol)
+        assert found is not None
+        module, qualname = found
+        params = type_params(self.index, module, module.classes[qualname])
+        if self.kind_of(symbol) != "model" or params is None:
+            self.sink.error(
+                Code.BAD_TYPE_ARGS,
+                f"`{qualname}` is not a generic model, so `{text(expr)}` has no meaning",
+                ctx.span(expr),
+                hint=f"write `{qualname}` without arguments, or declare it `class {qualname}(BaseModel, Generic[T])`",
+            )
+            return None
+        if not self._params_supported(module, qualname, params, ctx.span(expr)):
+            return None
+        if len(args) != len(params):
+            self.sink.error(
+                Code.BAD_TYPE_ARGS,
+                f"`{text(expr)}` gives {len(args)} type argument(s); `{qualname}` has {len(params)}",
+                ctx.span(expr),
+            )
+            return None
+        types = [convert(a, ctx) for a in args]
+        if any(a is None for a in types):
+            return None
+        arguments = tuple(a for a in types if a is not None)
+        odd = next((a for a in arguments if not generics.supported_argument(a)), None)
+        if odd is not None:
+            self.sink.error(
+                Code.UNSUPPORTED_TYPE,
+                f"`{t.shown(odd)}` as a type argument of `{qualname}` is not supported yet",
+                ctx.span(expr),
+                hint="use a plain type as the argument (no constraints, no DSPy types)",
+            )
+            return None
+        names = {r: r.partition(":")[2] for a in arguments for r in t.refs(a)}
+        instance = generics.parametrized_name(qualname, arguments, names)
+        same = self.models.get(decl_id(module, instance))
+        if same is not None and same.generic_origin and same.type_args != arguments:
+            self.sink.error(  # `Page[a.Item]` and `Page[b.Item]`: pydantic names both `Page[Item]`
+                Code.NAME_COLLISION,
+                f"`{text(expr)}` and another instantiation of `{qualname}` are both named `{instance}` by pydantic",
+                ctx.span(expr),
+                hint="rename one of the argument classes",
+            )
+            return None
+        self._read_instance(module, qualname, instance, dict(zip((p.name for p in params), arguments, strict=True)))
+        ident = decl_id(module, instance)
+        self.models[ident] = dataclasses.replace(self.models[ident], generic_origin=qualname, type_args=arguments)
+        return t.Named(ident)
+
+    def _bare_generic(self, module: SourceModule, qualname: str, params: list[TypeParam], span: Span) -> t.Type | None:
+        """`Page` used without arguments: pydantic validates each plain parameter as `Any`."""
+        if not self._params_supported(module, qualname, params, span):
+            return None
+        odd = next((p for p in params if p.extra), None)
+        if odd is not None:
+            self.sink.error(
+                Code.UNSUPPORTED_MODEL,
+                f"`{qualname}` is used without type arguments, and its parameter `{odd.name}` has a {odd.extra}, "
+                "which pydantic then validates against; dspygen does not mirror that",
+                span,
+                hint=f"give the arguments: `{qualname}[...]`",
+            )
+            return None
+        self._read_instance(module, qualname, qualname, {p.name: t.Primitive("any") for p in params})
+        return t.Named(decl_id(module, qualname))
+
+    def _params_supported(self, module: SourceModule, qualname: str, params: list[TypeParam], span: Span) -> bool:
+        bad = next((p for p in params if not p.supported), None)
+        if bad is not None:
+            self.sink.error(
+                Code.UNSUPPORTED_MODEL,
+                f"the type parameter `{bad.name or text(bad.node)}` of `{qualname}` is not a plain TypeVar",
+                module.span(bad.node),
+                hint='declare each parameter with `T = TypeVar("T")`; TypeVarTuple and ParamSpec are not supported',
+            )
+        return bad is None
+
+    def _read_instance(self, module: SourceModule, qualname: str, instance: str, typevars: dict[str, t.Type]) -> None:
+        ident = decl_id(module, instance)
+        if ident in self.models or ident in self._busy:
+            return
+        node = module.classes[qualname]
+        # Reserve the slot first, as pydantic builds (and the importing frontend meets) the outer class first.
+        self.models[ident] = _placeholder(ident, instance, module, node)
+        self._busy.add(ident)
+        saved, self._typevars = self._typevars, typevars
+        try:
+            self._read_model(module, qualname, node, instance=instance)
+        finally:
+            self._typevars = saved
+            self._busy.discard(ident)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -153,11 +271,17 @@ class ClassReader:
         ident = decl_id(module, qualname)
         if kind is None or ident in self._busy or self._done(ident):
             return
+        if kind == "model" and type_params(self.index, module, module.classes[qualname]) is not None:
+            return  # a generic model becomes one model per use (`Page[Item]`), read where it is used
+        if f"{module.module}.{qualname}" in self.mapped:
+            return  # the user maps it to a Rust type of theirs (config `types`): not read
         self._busy.add(ident)
         node = module.classes[qualname]
         if kind == "enum":
             self._read_enum(module, qualname, node)
         elif kind == "model":
+            # Reserve the slot first: the importing frontend meets a model before the ones it uses.
+            self.models[ident] = _placeholder(ident, qualname, module, node)
             self._read_model(module, qualname, node)
         else:
             self._read_signature(module, qualname, node)
@@ -235,43 +359,118 @@ class ClassReader:
             ident, node.name.value, module.module, qualname, node.get_docstring(), tuple(members), module.span(node)
         )
 
-    def _read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
+    def _read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef, instance: str = "") -> None:
+        """Read a model, or with `instance` (`Page[Item]`) one instantiation of a generic model."""
         fields: dict[str, nodes.ModelField] = {}
         extra: Extra = "ignore"
         json = nodes.JsonConfig()
+        root = False
+        names, raw = aliases.NameSettings(), dict[str, aliases.RawNames]()
+        computed: dict[str, nodes.ComputedField] = {}
         for base in self._base_decls(module, node):
             if base in self.models:
                 fields.update((f.name, f) for f in self.models[base].fields)
                 extra = self.extra.get(base, extra)
                 json = self.models[base].json
+                names = self.names.get(base, names).copy()
+                raw.update(self.raw_names.get(base, {}))
+                computed.update((c.name, c) for c in self.models[base].computed)
+                root = root or self.models[base].root
+        root_field = self._root_field(module, node)
+        if root_field is not None:
+            fields, root = {"root": root_field}, True
         self._check_body(module, node)
-        generic = self._generic(module, node, qualname)
+        computed.update((c.name, c) for c in aliases_computed.read(self.index, module, node, self.type_of, self.sink))
+        inherited = self._generic_base(module, node, qualname)
+        if isinstance(inherited, nodes.Model):
+            fields.update((f.name, f) for f in inherited.fields)
+            extra, json = self.extra.get(inherited.id, extra), inherited.json
+        generic = inherited is False
         for small in [] if generic else self._assignments(node):
             if isinstance(small, cst.Assign) and _target_name(small) == "model_config":
-                extra, json = self._read_config(module, small.value, extra, json)
+                extra, json = self._read_config(module, small.value, extra, json, names)
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 if small.target.value == "model_config":
                     if small.value is not None:
-                        extra, json = self._read_config(module, small.value, extra, json)
+                        extra, json = self._read_config(module, small.value, extra, json, names)
                     continue
                 field = self._model_field(module, small)
                 if field is not None:
                     fields[field.name] = field  # an override keeps its base's slot
+                    raw[field.name] = aliases.RawNames(
+                        field.alias, field.validation_alias or None, field.serialization_alias
+                    )
             elif isinstance(small, cst.Assign):
                 self._unannotated(module, qualname, small, "annotate it (`name: str = ...`) or mark it ClassVar")
-        ident = decl_id(module, qualname)
+        ident = decl_id(module, instance or qualname)
         self.extra[ident] = extra
+        self.names[ident], self.raw_names[ident] = names, raw
+        aliases.check_settings(names, module, node.name, self.sink)
         self.models[ident] = nodes.Model(
             ident,
-            node.name.value,
+            instance or node.name.value,
             module.module,
-            qualname,
+            instance or qualname,
             node.get_docstring(),
-            tuple(fields.values()),
+            aliases.apply(fields, raw, names.generator),
             extra,
             module.span(node),
             json,
+            root=root,
+            names=names.config,
+            computed=tuple(
+                dataclasses.replace(c, alias=aliases.computed_alias(c.name, c.alias, names.generator))
+                for c in computed.values()
+            ),
         )
+
+    def _root_field(self, module: SourceModule, node: cst.ClassDef) -> nodes.ModelField | None:
+        """The `root` field of `class Tags(RootModel[list[str]])` (bare `RootModel`: Any)."""
+        for arg in node.bases:
+            value = arg.value
+            head = value.value if isinstance(value, cst.Subscript) else value
+            if self.index.symbol(module, head) not in ROOT_MODEL:
+                continue
+            ftype: t.Type | None = t.Primitive("any")
+            if isinstance(value, cst.Subscript):
+                inner = value.slice[0].slice if len(value.slice) == 1 else None
+                if not isinstance(inner, cst.Index):
+                    self.sink.error(Code.BAD_TYPE_ARGS, "RootModel takes exactly one type", module.span(value))
+                    return None
+                ftype = self.type_of(module, inner.value)
+            return None if ftype is None else nodes.ModelField("root", ftype, None, None, None, module.span(arg))
+        return None
+
+    def _generic_base(self, module: SourceModule, node: cst.ClassDef, qualname: str) -> nodes.Model | bool | None:
+        """The instantiation a model derives from (`class IntPage(Page[int])`), whose fields it inherits
+        with the arguments substituted; None when there is none; False after a diagnostic."""
+        for arg in node.bases:
+            value = arg.value
+            head = value.value if isinstance(value, cst.Subscript) else value
+            found = self.index.class_of(self.index.symbol(module, head) or "")
+            if found is None or self.kind_of(f"{found[0].module}.{found[1]}") != "model":
+                continue
+            if type_params(self.index, found[0], found[0].classes[found[1]]) is None:
+                continue
+            if not isinstance(value, cst.Subscript):
+                self.sink.error(
+                    Code.UNSUPPORTED_MODEL,
+                    f"`{qualname}` derives from the generic model `{text(head)}` without type arguments, "
+                    "which leaves it generic; that is not supported yet",
+                    module.span(arg),
+                    hint=f"give the arguments (`{text(head)}[int]`), or declare `{qualname}` generic too",
+                )
+                return False
+            before = set(self.models)
+            base = self.type_of(module, value)
+            if not isinstance(base, t.Named):
+                return False
+            model = self.models[base.ref]
+            # pydantic builds `Page[int]` as a base; it is a model of its own only where a field uses it.
+            if base.ref not in before and base.ref not in {r for f in model.fields for r in t.refs(f.type)}:
+                del self.models[base.ref]
+            return model
+        return None
 
     def _check_body(self, module: SourceModule, node: cst.ClassDef) -> None:
         for stmt in self._body(node):
@@ -292,10 +491,16 @@ class ClassReader:
                         Code.UNSUPPORTED_MODEL,
                         f"`@{symbol.rpartition('.')[2]}` on `{stmt.name.value}` runs Python code dspygen cannot mirror",
                         module.span(deco),
+                        hint=f"remove it, or {mapping_hint(f'{module.module}.{node.name.value}')}",
                     )
 
     def _read_config(
-        self, module: SourceModule, value: cst.BaseExpression, extra: Extra, json: nodes.JsonConfig
+        self,
+        module: SourceModule,
+        value: cst.BaseExpression,
+        extra: Extra,
+        json: nodes.JsonConfig,
+        names: aliases.NameSettings | None = None,
     ) -> tuple[Extra, nodes.JsonConfig]:
         if not isinstance(value, cst.Call) or self.index.symbol(module, value.func) not in {
             "pydantic.ConfigDict",
@@ -318,14 +523,16 @@ class ClassReader:
                         module.span(arg),
                     )
             elif key == "extra" and _string(arg.value) in EXTRA_VALUES:
-                extra = "forbid" if _string(arg.value) == "forbid" else "ignore"
+                extra = cast(Extra, _string(arg.value))
             elif key == "extra":
                 self.sink.error(
                     Code.UNSUPPORTED_MODEL,
-                    f"`extra={text(arg.value)}` is not supported; a Rust struct has no place for unknown keys",
+                    f"`extra={text(arg.value)}` is not supported",
                     module.span(arg),
-                    hint='use extra="ignore" (the default) or extra="forbid"',
+                    hint='use extra="ignore" (the default), "forbid" or "allow", as a string literal',
                 )
+            elif names is not None and (key in aliases.NAME_KEYS or key == "alias_generator"):
+                aliases.read_setting(self.index, module, key, arg.value, names, self.sink)
             elif key not in HARMLESS_CONFIG:
                 self.sink.error(
                     Code.UNSUPPORTED_MODEL,
@@ -353,37 +560,40 @@ class ClassReader:
             ftype = self._bounded(ftype, args.bounds, annotation, module)
             if ftype is None:
                 return None
-        return nodes.ModelField(name, ftype, args.default, args.description, args.alias, module.span(node.target))
+        if args.discriminator is not None:  # `x: Cat | Dog = Field(discriminator="pet_type")`
+            ftype = union_types.discriminate(ftype, args.discriminator[0])
+            if ftype is None:
+                self.sink.error(
+                    Code.BAD_DISCRIMINATOR,
+                    f"`discriminator=` on the field `{name}` of type `{text(annotation)}`, which is not a union",
+                    args.discriminator[1],
+                    hint="a discriminator picks one arm of a union: use it on `A | B`",
+                )
+                return None
+        return nodes.ModelField(
+            name,
+            ftype,
+            args.default,
+            args.description,
+            args.alias,
+            module.span(node.target),
+            args.validation_alias or (),
+            args.serialization_alias,
+        )
 
     def _bounded(
         self,
         ftype: t.Type,
-        bounds: dict[str, tuple[int, Span]],
+        bounds: dict[str, tuple[object, Span]],
         annotation: cst.BaseExpression,
         module: SourceModule,
     ) -> t.Type | None:
-        """`int` (or `Optional[int]`) with the bounds of its Field(...); other types cannot take them yet."""
-        inner = ftype.inner if isinstance(ftype, t.OptionalOf) else ftype
-        if inner != t.Primitive("int"):
-            key, (_, span) = next(iter(bounds.items()))
-            self.sink.error(
-                Code.FIELD_ARGUMENT,
-                f"`{key}=` on a field of type `{text(annotation)}` is not supported yet; only int fields take bounds",
-                span,
-                hint="remove the bound, or check the value in your own code",
-            )
+        """`ftype` under the constraints of its Field(...) (frontend/constraint_rules.py decides what applies)."""
+        out = constraint_rules.constrain(ftype, {key: value for key, (value, _) in bounds.items()})
+        if isinstance(out, str):
+            self.sink.error(Code.CONSTRAINT, f"`{text(annotation)}`: {out}", next(iter(bounds.values()))[1])
             return None
-        bounded = t.Bounded(inner, **{key: value for key, (value, _) in bounds.items()})
-        low, high = bounded.interval()
-        if low is not None and high is not None and low > high:
-            self.sink.error(
-                Code.FIELD_ARGUMENT,
-                f"the bounds of `{text(annotation)}` leave no value (from {low} to {high})",
-                next(iter(bounds.values()))[1],
-                hint="pydantic would reject every value: fix the bounds",
-            )
-            return None
-        return t.OptionalOf(bounded) if isinstance(ftype, t.OptionalOf) else bounded
+        return out
 
     def _member_exists(self, module: SourceModule, node: cst.AnnAssign, default: nodes.Default | None) -> bool:
         """A default `Owner.NAME` must name a member of an Enum of the set."""
@@ -537,6 +747,11 @@ class ClassReader:
         if symbol in rules.OUTPUT_FIELD:
             return "output"
         return None
+
+
+def _placeholder(ident: str, qualname: str, module: SourceModule, node: cst.ClassDef) -> nodes.Model:
+    """A model's slot, reserved in reading order until its fields are read."""
+    return nodes.Model(ident, qualname, module.module, qualname, None, (), "ignore", module.span(node))
 
 
 def _target_name(node: cst.Assign) -> str | None:

@@ -11,8 +11,30 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-# Field names DSPy or pydantic refuse on a Signature (TypeError / PydanticUserError).
-RESERVED_FIELDS = frozenset({"instructions", "signature", "fields", "model_config"})
+# Field names DSPy or pydantic refuse on a Signature, measured with dspy 3.4.1 / pydantic 2.14 in every
+# form (class body, string, append, dict): the metaclass's own properties (TypeError), `model_config`
+# (TypeError), and the members of pydantic's protected namespaces `model_dump` / `model_validate`
+# (ValueError). Other BaseModel names (`model_fields`, `json`, `copy`) only warn. A leading `_` is
+# refused too (PydanticUserError), checked apart.
+RESERVED_FIELDS = frozenset(
+    {
+        "instructions",
+        "signature",
+        "fields",
+        "input_fields",
+        "output_fields",
+        "model_config",
+        "model_dump",
+        "model_dump_json",
+        "model_validate",
+        "model_validate_json",
+        "model_validate_strings",
+    }
+)
+# The classmethods of dspy.Signature that return a new signature class (frontend/transforms.py).
+SIGNATURE_METHODS = frozenset(
+    {"with_instructions", "append_instructions", "append", "prepend", "insert", "delete", "with_updated_fields"}
+)
 
 # Callables that take a string signature as their first argument.
 # Calls that build a signature from a string and take instructions as their second argument.

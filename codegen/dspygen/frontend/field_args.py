@@ -13,13 +13,13 @@ from dataclasses import field as dataclass_field
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import aliases, constraint_rules, constraints_static
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import nodes
 
 # Arguments that only feed JSON schema or docs: they change no JSON and no validation.
 SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra"})
 DEPRECATED_DSPY = frozenset({"format", "parser"})
-BOUNDS = ("ge", "gt", "le", "lt")
 
 
 @dataclass
@@ -27,11 +27,15 @@ class FieldArgs:
     default: nodes.Default | None = None
     description: str | None = None
     alias: str | None = None
+    validation_alias: tuple[str, ...] | None = None
+    serialization_alias: str | None = None
     desc: str | None = None
     prefix: str | None = None
     failed: bool = False
-    # ge / gt / le / lt of a model field, with where each was written
-    bounds: dict[str, tuple[int, Span]] = dataclass_field(default_factory=dict)
+    # Field(discriminator="kind") of a union field, with where it was written
+    discriminator: tuple[str, Span] | None = None
+    # the constraints of a model field (ge, min_length, pattern, ...), with where each was written
+    bounds: dict[str, tuple[object, Span]] = dataclass_field(default_factory=dict)
 
 
 def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | None:
@@ -71,7 +75,24 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         elif model_field and key == "default_factory":
             out.default = _factory(index, module, arg.value, sink)
             out.failed |= out.default is None
-        elif key in {"description", "alias"} or (not model_field and key in {"desc", "prefix"}):
+        elif model_field and key == "discriminator":
+            name = string_value(arg.value)
+            if name is None:
+                hint = "name the tag field as a string; a callable Discriminator(...) is not supported yet"
+                sink.error(Code.BAD_DISCRIMINATOR, "`discriminator=` must be a string literal", module.span(arg), hint)
+                out.failed = True
+            else:
+                out.discriminator = (name, module.span(arg))
+        elif model_field and key == "validation_alias":
+            out.validation_alias = aliases.validation_alias(index, module, arg.value, sink)
+            out.failed |= out.validation_alias is None
+        elif model_field and key == "frozen" and literal_value(arg.value)[1] in (True, False):
+            continue  # assignment only: no effect on JSON nor on which values are valid
+        elif (
+            key in {"description", "alias"}
+            or (model_field and key == "serialization_alias")
+            or (not model_field and key in {"desc", "prefix"})
+        ):
             text = string_value(arg.value)
             text = index.constant(module, arg.value) if text is None else text
             if text is None:
@@ -79,23 +100,24 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.failed = True
             else:
                 setattr(out, key, text)
-        elif model_field and key in BOUNDS:
-            bound = int_value(arg.value)
-            if bound is None:
+        elif model_field and key in constraint_rules.KNOWN:
+            found = constraints_static.value(index, module, arg.value)
+            if found is constraints_static.MISSING:
                 sink.error(
                     Code.FIELD_ARGUMENT,
-                    f"`{key}=` must be an integer literal (such as 0, -5 or 2**64 - 1)",
+                    f'`{key}=` must be a literal value (such as 0, -5, 2**64 - 1, 0.5, "^[a-z]+$" or True)',
                     module.span(arg.value),
-                    hint="dspygen reads integer bounds of int fields; write the bound out as a literal",
+                    hint="dspygen reads constraints without running code; write the value out as a literal",
                 )
                 out.failed = True
-            else:
-                out.bounds[key] = (bound, module.span(arg))
+            elif found is not None:
+                out.bounds[key] = (found, module.span(arg))
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
         else:
             known = (
-                "default, default_factory, alias, description and the integer bounds ge, gt, le, lt"
+                "default, default_factory, alias, validation_alias, serialization_alias, frozen, description "
+                "and constraints (ge, gt, le, lt, multiple_of, min_length, max_length, pattern, ...)"
                 if model_field
                 else "desc, prefix and description"
             )

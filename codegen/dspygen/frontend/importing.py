@@ -9,6 +9,7 @@ problem it reports into diagnostics. The static frontend stays the default.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,12 +18,23 @@ from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir.dump import load
 
+MAPPED_ENV = "DSPYGEN_MAPPED_TYPES"
 
-def read(paths: list[Path], base: Path, sink: Sink, python: str | None = None, timeout: float = 120) -> nodes.Schema:
+
+def read(
+    paths: list[Path],
+    base: Path,
+    sink: Sink,
+    python: str | None = None,
+    timeout: float = 120,
+    mapped: frozenset[str] = frozenset(),
+) -> nodes.Schema:
     argv = [python or sys.executable, "-m", "dspygen.frontend.introspect", str(base), *map(str, paths)]
+    # The classes mapped to the user's Rust types (config `types`), beside the arguments (which are files).
+    env = {**os.environ, MAPPED_ENV: json.dumps(sorted(mapped))}
     empty = nodes.Schema(nodes.SCHEMA_VERSION, (), (), (), ())
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=base)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False, cwd=base, env=env)
     except subprocess.TimeoutExpired:
         sink.error(Code.IMPORT_FAILED, f"importing the sources took longer than {timeout:.0f}s", None)
         return empty

@@ -8,11 +8,13 @@ diagnostics JSON instead. Run as `python -m dspygen.frontend.introspect ROOT FIL
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
 import inspect
 import json
 import linecache
+import os
 import re
 import sys
 import traceback
@@ -22,12 +24,17 @@ from pathlib import Path
 from typing import Any
 
 from dspygen.diagnostics import Span
+from dspygen.frontend import constraint_rules, dspy_types, union_types
+from dspygen.frontend import introspect_config as config_reader
+from dspygen.frontend.dspy_rules import STRING_SIGNATURE_CALLS
 from dspygen.frontend.resolve import module_path
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.ir.dump import to_json
 
 PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
+# The callables a string signature is given to, by their last name (`dspy.Signature` -> "Signature").
+STRING_CALL_NAMES = frozenset(c.rpartition(".")[2] for c in STRING_SIGNATURE_CALLS)
 PRIMITIVES: dict[Any, t.PrimitiveName] = {str: "str", int: "int", float: "float", bool: "bool", type(None): "none"}
 
 
@@ -47,6 +54,7 @@ class Introspector:
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
         self.problems: list[dict[str, Any]] = []
+        self.mapped = frozenset(json.loads(os.environ.get("DSPYGEN_MAPPED_TYPES", "[]")))
 
     # -- helpers -------------------------------------------------------------------
 
@@ -103,6 +111,9 @@ class Introspector:
         }
 
     def convert(self, tp: Any) -> t.Type:
+        name = f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', '')}"
+        if isinstance(tp, type) and name in self.mapped:  # config `types`: the user's Rust type
+            return t.Mapped(name)
         if tp in PRIMITIVES:
             return t.Primitive(PRIMITIVES[tp])
         scalar = next((name for known, name in self.scalars().items() if tp is known), None)
@@ -126,13 +137,24 @@ class Introspector:
             return t.DictOf(key, self.convert(args[1]))
         if origin in (typing.Union, types.UnionType):
             members = [a for a in args if a is not type(None)]
-            if len(members) == 1 and len(args) == 2:
-                return t.OptionalOf(self.convert(members[0]))
-            raise Unsupported(f"the union {tp!r}")
+            return union_types.union_of([self.convert(a) for a in members], len(members) < len(args))
+        if _discriminator_only(self.pydantic, origin, args):  # Annotated[A | B, Field(discriminator="kind")]
+            return self.discriminated(self.convert(args[0]), args[1].discriminator)
+        if origin is typing.Annotated:  # Annotated[int, Gt(0)] inside a type; conint(...), constr(...)
+            return self.bounded(self.convert(args[0]), list(args[1:]))
         if origin is typing.Literal:
             if not all(a is None or type(a) in (str, int, bool) for a in args):
                 raise Unsupported(f"{tp!r} has values other than strings, ints, bools and None")
             return t.LiteralOf(t.unique_literals(list(args)))
+        dspy_type = dspy_types.introspected(self.dspy, tp)
+        if dspy_type is not None:  # before BaseModel: DSPy's own types are not read as user models
+            return dspy_type
+        if dspy_types.is_tool(self.dspy, tp):
+            raise Unsupported(f"{tp!r} (dspy.Tool) holds a Python function, so it cannot be a field type")
+        if isinstance(tp, typing.TypeVar):  # a parameter of a generic model used without arguments
+            if tp.__bound__ is not None or tp.__constraints__ or getattr(tp, "has_default", lambda: False)():
+                raise Unsupported(f"the type parameter {tp!r} has a bound, constraints or a default")
+            return t.Primitive("any")  # as pydantic validates it
         if isinstance(tp, type) and issubclass(tp, enum.Enum):
             self.read_enum(tp)
             return t.Named(self.ident(tp))
@@ -189,15 +211,19 @@ class Introspector:
             fields.append(
                 nodes.ModelField(
                     name,
-                    self.bounded(self.convert(info.annotation), info.metadata),
+                    self.discriminated(self.bounded(self.convert(info.annotation), info.metadata), info.discriminator),
                     self.default(info),
                     info.description,
                     info.alias,
                     self.field_span(cls, name),
+                    self.config_part(config_reader.validation_alias, info.validation_alias),
+                    info.serialization_alias,
                 )
             )
-        extra: typing.Literal["ignore", "forbid"] = "forbid" if cls.model_config.get("extra") == "forbid" else "ignore"
-        doc = inspect.cleandoc(cls.__doc__) if cls.__dict__.get("__doc__") else None
+        extra = config_reader.extra(cls.model_config)
+        generic = cls.__pydantic_generic_metadata__
+        origin = generic["origin"] or cls  # `Page[Item]` keeps its docstring on `Page`
+        doc = inspect.cleandoc(origin.__doc__) if origin.__dict__.get("__doc__") else None
         config = cls.model_config
         json_config = nodes.JsonConfig(
             config.get("ser_json_bytes", "utf8"),
@@ -212,28 +238,58 @@ class Introspector:
             doc,
             tuple(fields),
             extra,
-            self.span_of(cls),
+            self.span_of(origin),
             json_config,
+            root=issubclass(cls, self.pydantic.RootModel),
+            generic_origin=generic["origin"].__qualname__ if generic["origin"] else "",
+            type_args=tuple(self.convert(a) for a in generic["args"]) if generic["origin"] else (),
+            names=config_reader.names(config),
+            computed=self.config_part(config_reader.computed, cls, self.convert, self.field_span),
         )
 
-    def bounded(self, ty: t.Type, metadata: list[Any]) -> t.Type:
-        """An int with the ge / gt / le / lt bounds pydantic keeps in a field's metadata."""
-        bounds = {
-            key: getattr(item, key)
-            for item in metadata
-            for key in ("ge", "gt", "le", "lt")
-            if type(item).__module__.startswith("annotated_types") and hasattr(item, key)
-        }
-        if not bounds:
+    @staticmethod
+    def config_part(read: Any, *args: Any) -> Any:
+        """An alias or computed-field reader's result; what it refuses is reported as unsupported."""
+        try:
+            return read(*args)
+        except config_reader.UnsupportedAlias as exc:
+            raise Unsupported(str(exc)) from exc
+
+    def discriminated(self, ty: t.Type, discriminator: Any) -> t.Type:
+        """`ty` with a field's `discriminator=`, which must name a field (a callable is not read yet)."""
+        if discriminator is None:
             return ty
-        inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
-        if inner != t.Primitive("int") or not all(isinstance(v, int) for v in bounds.values()):
-            raise Unsupported("bounds on a field that is not an int")
-        bounded = t.Bounded(inner, **bounds)
-        return t.OptionalOf(bounded) if isinstance(ty, t.OptionalOf) else bounded
+        if not isinstance(discriminator, str):
+            raise Unsupported("a callable Discriminator(...); name the tag field as a string")
+        found = union_types.discriminate(ty, discriminator)
+        if found is None:
+            raise Unsupported(f"discriminator={discriminator!r} on a type that is not a union")
+        return found
+
+    def bounded(self, ty: t.Type, metadata: list[Any]) -> t.Type:
+        """`ty` under the constraints pydantic keeps in a field's metadata (Gt, Len, StringConstraints, ...)."""
+        out = constraint_rules.constrain(ty, self.constraints(metadata))
+        if isinstance(out, str):
+            raise Unsupported(out)
+        return out
+
+    def constraints(self, metadata: list[Any]) -> dict[str, Any]:
+        """name -> value of every constraint in `metadata`, as the static frontend reads them from source."""
+        found: dict[str, Any] = {}
+        for item in metadata:
+            if item is None:  # conint() and friends leave None where a constraint was not given
+                continue
+            if isinstance(item, self.pydantic.fields.FieldInfo):  # Annotated[int, Field(gt=0)] inside a type
+                found.update(self.constraints(item.metadata))
+                continue
+            keys = {k: getattr(item, k) for k in constraint_rules.KNOWN if getattr(item, k, None) is not None}
+            if not keys and not hasattr(item, "strict"):
+                raise Unsupported(f"the metadata {item!r}")
+            found.update(keys)
+        return found
 
     def read_signature(
-        self, cls: Any, qualname: str, form: typing.Literal["class", "string"], span: Span, module: str
+        self, cls: Any, qualname: str, form: typing.Literal["class", "string", "derived"], span: Span, module: str
     ) -> None:
         fields = []
         for role, table in (("input", cls.input_fields), ("output", cls.output_fields)):
@@ -243,11 +299,11 @@ class Introspector:
                     nodes.SignatureField(
                         name,
                         role,  # type: ignore[arg-type]
-                        self.convert(info.annotation),
+                        self.bounded(self.convert(info.annotation), info.metadata),
                         str(extra.get("desc", "")),
                         str(extra.get("prefix", "")),
                         bool(extra.get("IS_TYPE_UNDEFINED", False)),
-                        span if form == "string" else self.field_span(cls, name),
+                        self.field_span(cls, name) if form == "class" else span,
                     )
                 )
         refs = sorted({r for f in fields for r in t.refs(f.type)})
@@ -292,11 +348,17 @@ class Introspector:
 
     def read_member(self, module: types.ModuleType, attr: str, value: Any) -> None:
         signature = self.dspy.Signature
+        if isinstance(value, type) and f"{value.__module__}.{value.__qualname__}" in self.mapped:
+            return  # mapped to the user's Rust type (config `types`): not read
         if isinstance(value, type) and value.__module__ == module.__name__:
             if issubclass(value, signature):
                 self.read_signature(value, value.__qualname__, "class", self.span_of(value), module.__name__)
             elif issubclass(value, self.pydantic.BaseModel):
-                self.read_model(value)
+                generic = value.__pydantic_generic_metadata__
+                # Generic (`Page`), or parametrised (`RootModel[list[str]]`, which pydantic puts in the
+                # module that subscripts it at top level): read where used.
+                if not generic["parameters"] and generic["origin"] is None:
+                    self.read_model(value)
             elif issubclass(value, enum.Enum):
                 self.read_enum(value)
             return
@@ -309,7 +371,14 @@ class Introspector:
             line = self.assignment_line(module, attr)
             pragma = self.pragma(module, line)
             span = Span(self.span_of(module).path, line, 1)
-            self.read_signature(found, pragma or attr, "string", span, module.__name__)
+            form = assigned_form(module, attr) if found is value else "string"
+            if form == "derived":
+                # Derived by DSPy's signature algebra or built by running code: the generated
+                # code imports it by this name, as the static frontend names it (derived.py).
+                self.read_signature(found, attr, "derived", span, module.__name__)
+            elif form == "string":
+                self.read_signature(found, pragma or attr, "string", span, module.__name__)
+            # else imported from another module, which is where it is read
 
     def assignment_line(self, module: types.ModuleType, attr: str) -> int:
         path = inspect.getsourcefile(module) or ""
@@ -327,6 +396,57 @@ class Introspector:
                 if match:
                     return match.group(1)
         return None
+
+
+def assigned_form(module: types.ModuleType, attr: str) -> typing.Literal["string", "derived"] | None:
+    """How the module's last top-level assignment to `attr` makes its signature class: "string"
+    for a call given a string literal first (`dspy.Signature("q -> a")`), else "derived" (by
+    DSPy's signature algebra, or by other code); None when no assignment binds it (an import)."""
+    try:
+        tree = ast.parse(inspect.getsource(module))
+    except (OSError, TypeError, SyntaxError):
+        return "derived"
+    value = None
+    for node in _module_statements(tree):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == attr for t in targets):
+                value = node.value
+    if value is None:
+        return None
+    if not isinstance(value, ast.Call) or _dotted_name(value.func) not in STRING_CALL_NAMES:
+        return "derived"
+    first = value.args[0] if value.args else next((k.value for k in value.keywords if k.arg == "signature"), None)
+    return "string" if isinstance(first, ast.Constant) and isinstance(first.value, str) else "derived"
+
+
+def _module_statements(tree: ast.Module) -> list[ast.stmt]:
+    """The module's statements in source order, through if / try / for / while / with (not defs)."""
+    out: list[ast.stmt] = []
+    pending: list[ast.stmt] = list(reversed(tree.body))
+    while pending:
+        node = pending.pop()
+        out.append(node)
+        if isinstance(node, ast.If | ast.Try | ast.For | ast.While | ast.With):
+            blocks = [getattr(node, name, []) for name in ("body", "orelse", "finalbody")]
+            blocks += [h.body for h in getattr(node, "handlers", [])]
+            pending.extend(reversed([stmt for block in blocks for stmt in block]))
+    return out
+
+
+def _dotted_name(node: ast.expr) -> str:
+    """The last name of `a.b.c` (a dotted name, not a call's result), else ""."""
+    last = node.attr if isinstance(node, ast.Attribute) else ""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return (last or node.id) if isinstance(node, ast.Name) else ""
+
+
+def _discriminator_only(pydantic: Any, origin: Any, args: tuple[Any, ...]) -> bool:
+    """`Annotated[X, Field(discriminator=...)]` and no other metadata."""
+    if origin is not typing.Annotated or len(args) != 2 or not isinstance(args[1], pydantic.fields.FieldInfo):
+        return False
+    return args[1].discriminator is not None and set(args[1]._attributes_set) == {"discriminator"}
 
 
 def _arrays(value: Any) -> Any:

@@ -16,6 +16,7 @@ import libcst as cst
 from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import dspy_rules
 from dspygen.frontend.classes import ClassReader
+from dspygen.frontend.derived import find_derived
 from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, load, recursion_limit
 from dspygen.frontend.string_signatures import find_string_signatures
 from dspygen.ir import graph, nodes
@@ -24,17 +25,18 @@ from dspygen.ir import types as t
 Kind = Literal["signature", "model", "enum"]
 
 
-def read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
+def read(paths: list[Path], base: Path, sink: Sink, mapped: frozenset[str] = frozenset()) -> nodes.Schema:
     """Read the files at `paths` (displayed relative to `base`) into a Schema."""
     # libcst's visitors (and the type conversion) recurse once per level of nesting.
     with recursion_limit(PARSE_RECURSION_LIMIT):
-        return _read(paths, base, sink)
+        return _read(paths, base, sink, mapped)
 
 
-def _read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
+def _read(paths: list[Path], base: Path, sink: Sink, mapped: frozenset[str]) -> nodes.Schema:
     modules = load(paths, base, sink)
     index = Index(modules)
     reader = ClassReader(index, sink)
+    reader.mapped = mapped
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         for qualname in module.classes:
             reader.read_class(module, qualname)
@@ -42,6 +44,7 @@ def _read(paths: list[Path], base: Path, sink: Sink) -> nodes.Schema:
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         signatures.extend(find_string_signatures(module, index, reader, sink))
+    signatures.extend(find_derived(sorted(modules, key=lambda m: (m.module, m.display)), index, reader, sink))
     sources = tuple(nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules)
     schema = nodes.Schema(
         schema_version=nodes.SCHEMA_VERSION,

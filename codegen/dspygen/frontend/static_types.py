@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import constraints_static, dspy_types, union_types
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import types as t
 
@@ -66,6 +67,12 @@ class TypeContext:
     anchor: cst.CSTNode | None = None
     # Bare names known without an import (DSPy resolves `Optional` in a string signature).
     implicit: dict[str, str] | None = None
+    # Inside one instantiation of a generic model: each type parameter's argument.
+    typevars: dict[str, t.Type] | None = None
+    # Maps a subscripted class of the set (`Page[Item]`) to an IR ref, or reports why it cannot.
+    instantiate: Callable[[str, cst.Subscript, list[cst.BaseExpression], TypeContext], t.Type | None] | None = None
+    # Qualified names of the classes the configuration maps to the user's Rust types.
+    mapped: frozenset[str] = frozenset()
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.module.span(self.anchor or node)
@@ -79,13 +86,26 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return _union([*_flatten_or(expr)], expr, ctx)
     if isinstance(expr, cst.Subscript):
         return _subscript(expr, ctx)
+    if isinstance(expr, cst.Call):  # conint(ge=0), constr(pattern=...), conlist(T, ...)
+        is_con, constrained = constraints_static.con(expr, ctx, convert)
+        if is_con:
+            return constrained
+    if isinstance(expr, cst.Name) and ctx.typevars and expr.value in ctx.typevars:
+        return ctx.typevars[expr.value]
     symbol = _symbol(expr, ctx)
     if symbol is None:
         if not (isinstance(expr, cst.Name) and _variable(expr, expr.value, ctx.module, ctx)):
             _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
         return None
+    if symbol in ctx.mapped:  # before everything: a mapping may also replace a supported type
+        return t.Mapped(symbol)
     if symbol in PRIMITIVES:
         return t.Primitive(PRIMITIVES[symbol])
+    if symbol in dspy_types.TOOL:
+        _error(ctx, expr, Code.DSPY_TOOL, dspy_types.tool_message(text(expr)))
+        return None
+    if symbol in dspy_types.SYMBOLS:
+        return dspy_types.static(symbol)
     if symbol == NONE:  # only a member of a union (`T | None`) may be None
         hint = "use Optional[T] or T | None for a value that may be missing"
         _error(ctx, expr, Code.UNSUPPORTED_TYPE, "`None` is not a type on its own, only in `T | None`", hint)
@@ -118,11 +138,20 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
             expr,
             Code.UNSUPPORTED_TYPE,
             f"`{text(expr)}` comes from `{home}`, which is not among the files given to dspygen",
-            "if it is your model, give dspygen that file too; otherwise use a supported type",
+            "if it is your model, give dspygen that file too; otherwise " + mapping_hint(symbol),
         )
         return None
-    _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({symbol}) is not supported")
+    message = f"the type `{text(expr)}` ({symbol}) is not supported"
+    _error(ctx, expr, Code.UNSUPPORTED_TYPE, message, mapping_hint(symbol))
     return None
+
+
+def mapping_hint(symbol: str) -> str:
+    """Where a class dspygen cannot read can still go: a Rust type of the user's, mapped in the configuration."""
+    return (
+        f'map it to a Rust type of yours in pyproject.toml: types = {{ "{symbol}" = "my_crate::Type" }} '
+        "in [tool.dspygen] (README: user type mappings)"
+    )
 
 
 def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: TypeContext) -> bool:
@@ -135,8 +164,8 @@ def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: Ty
             ctx,
             expr,
             Code.UNSUPPORTED_TYPE,
-            f"`{name}` is a type variable; generic types are not supported yet",
-            "write the concrete type instead of the type variable",
+            f"`{name}` is a type variable, and this is not a field of a generic model that declares it",
+            "declare the model generic (`class Page(BaseModel, Generic[T])`) and use it as `Page[int]`",
         )
     else:
         _error(
@@ -164,6 +193,13 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
         return None
     if symbol in LITERAL:
         return _literal(args, expr, ctx)
+    if symbol in union_types.ANNOTATED:
+        found = union_types.discriminator_of(args, ctx.index, ctx.module)
+        if found is not None:  # Annotated[A | B, Field(discriminator="kind")]
+            return _discriminated(found[0], found[1], ctx)
+        return constraints_static.annotated(args, expr, ctx, convert)  # Annotated[int, Gt(0)], ...
+    if symbol in dspy_types.CODE:
+        return _code(args, expr, ctx)
     if symbol in OPTIONAL:
         if len(args) != 1:
             _error(ctx, expr, Code.BAD_TYPE_ARGS, "Optional takes exactly one type")
@@ -195,6 +231,8 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             _error(ctx, args[0], Code.DICT_KEY, f"dict keys of type `{text(args[0])}` are not supported")
             return None
         return None if key is None or value is None else t.DictOf(key, value)
+    if symbol is not None and ctx.instantiate is not None and ctx.index.class_of(symbol) is not None:
+        return ctx.instantiate(symbol, expr, args, ctx)  # a generic model: `Page[Item]`
     if symbol is None:
         if not (isinstance(expr.value, cst.Name) and _variable(expr.value, expr.value.value, ctx.module, ctx)):
             _error(ctx, expr.value, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr.value)}`")
@@ -217,6 +255,15 @@ def _tuple(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) 
     return t.TupleOf(tuple(i for i in items if i is not None), variadic)
 
 
+def _code(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
+    """`dspy.Code["python"]`: DSPy builds a subclass whose `language` is the string given."""
+    language = string_value(args[0]) if len(args) == 1 else None
+    if language is None or not dspy_types.LANGUAGE.fullmatch(language):
+        _error(ctx, expr, Code.BAD_TYPE_ARGS, f"`{text(expr)}` takes one language name", dspy_types.LANGUAGE_HINT)
+        return None
+    return t.DspyType("Code", language)
+
+
 TUPLE_HINT = "use tuple[A, B] (one type per position) or tuple[T, ...]"
 
 
@@ -230,15 +277,21 @@ def _union(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) 
     if any(c is None for c in converted):
         return None
     rest = [c for c in converted if c is not None]
-    if len(rest) == 1:
-        return _optional(rest[0]) if len(types) < len(args) else rest[0]
-    _error(
-        ctx,
-        expr,
-        Code.UNSUPPORTED_TYPE,
-        f"the union `{text(expr)}` is not supported; only `T | None` is",
-    )
-    return None
+    if not rest:
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the union `{text(expr)}` holds nothing but None")
+        return None
+    return union_types.union_of(rest, len(types) < len(args))
+
+
+def _discriminated(expr: cst.BaseExpression, name: str, ctx: TypeContext) -> t.Type | None:
+    inner = convert(expr, ctx)
+    if inner is None:
+        return None
+    found = union_types.discriminate(inner, name)
+    if found is None:
+        hint = "a discriminator picks one arm of a union: use it on `A | B`"
+        _error(ctx, expr, Code.BAD_DISCRIMINATOR, f"`discriminator=` on `{text(expr)}`, which is not a union", hint)
+    return found
 
 
 def _flatten_or(expr: cst.BaseExpression) -> list[cst.BaseExpression]:

@@ -39,6 +39,7 @@ class _Finder(cst.CSTVisitor):
         self.classes: list[str] = []
         self.targets: list[str | None] = []
         self.found: list[tuple[cst.Call, str | None, tuple[str, ...]]] = []
+        self.receivers: set[cst.BaseExpression] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
@@ -59,6 +60,12 @@ class _Finder(cst.CSTVisitor):
         self.targets.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value in rules.SIGNATURE_METHODS:
+            # `dspy.Signature("a -> b").append(...)`: the string only feeds a transform (transforms.py).
+            self.receivers.add(func.value)
+        if node in self.receivers:
+            return
         if self.index.symbol(self.module, node.func) in rules.STRING_SIGNATURE_CALLS:
             target = self.targets[-1] if self.targets else None
             self.found.append((node, target, tuple(self.classes)))
@@ -145,6 +152,21 @@ def _instructions_arg(module: SourceModule, index: Index, call: cst.Call, sink: 
                 return False, None
             return True, value
     return True, None
+
+
+def build_string_signature(
+    module: SourceModule,
+    index: Index,
+    reader: ClassReader,
+    sink: Sink,
+    call: cst.Call,
+    arg: cst.BaseExpression,
+    name: str,
+) -> nodes.Signature | None:
+    """The signature a builder call with the literal string `arg` makes (a transform's receiver)."""
+    text = string_value(arg)
+    assert text is not None
+    return _build(module, index, reader, sink, call, arg, text, name, module.span(call))
 
 
 def _build(

@@ -12,7 +12,9 @@ from typing import Literal, TypeAlias
 from dspygen.diagnostics import Span
 from dspygen.ir.types import Type
 
-SCHEMA_VERSION = 1
+# 2: unions, constraints, aliases / extras / computed fields, generic and root models, mapped and
+# DSPy types, derived signatures.
+SCHEMA_VERSION = 2
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
@@ -35,6 +37,11 @@ class ModelField:
     description: str | None
     alias: str | None
     span: Span
+    # The keys pydantic reads the field from besides (or instead of) its name: `validation_alias`
+    # (a str, or the strings of `AliasChoices` in order; `alias` when only that is given), and
+    # the key `by_alias` writes (`serialization_alias`, else `alias`), alias generators applied.
+    validation_alias: tuple[str, ...] = ()
+    serialization_alias: str | None = None
 
 
 BytesMode: TypeAlias = Literal["utf8", "base64", "hex"]
@@ -50,6 +57,26 @@ class JsonConfig:
 
 
 @dataclass(frozen=True)
+class ComputedField:
+    """An `@computed_field` property: pydantic writes its value after the fields (and extras)."""
+
+    name: str
+    type: Type  # the property's return annotation
+    description: str | None
+    alias: str | None  # the key `by_alias` writes
+    span: Span
+
+
+@dataclass(frozen=True)
+class NameConfig:
+    """The `model_config` keys that decide which keys pydantic reads and writes for fields."""
+
+    validate_by_name: bool = False  # also True with `populate_by_name=True`
+    validate_by_alias: bool = True
+    serialize_by_alias: bool = False
+
+
+@dataclass(frozen=True)
 class Model:
     """A pydantic BaseModel subclass; `fields` are in pydantic's order (bases first)."""
 
@@ -59,9 +86,18 @@ class Model:
     qualname: str
     doc: str | None
     fields: tuple[ModelField, ...]
-    extra: Literal["ignore", "forbid"]
+    extra: Literal["ignore", "forbid", "allow"]
     span: Span
     json: JsonConfig = JsonConfig()
+    # A `RootModel[T]`: its one field is `root`, and its JSON is the bare value.
+    root: bool = False
+    # One instantiation of a generic model (`Page[Item]`): the generic class's qualname in
+    # `module`, and its type arguments. `name` / `qualname` are the ones pydantic gives the
+    # parametrised class; `fields` have the arguments substituted.
+    generic_origin: str = ""
+    type_args: tuple[Type, ...] = ()
+    names: NameConfig = NameConfig()
+    computed: tuple[ComputedField, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,12 +139,13 @@ class CustomType:
 
 @dataclass(frozen=True)
 class Signature:
-    """A DSPy signature: a class, or a string given to Signature/Predict/ChainOfThought."""
+    """A DSPy signature: a class, a string given to Signature/Predict/ChainOfThought, or one
+    derived from others by DSPy's signature algebra and bound to a module-level name."""
 
     id: str
     name: str
     module: str
-    form: Literal["class", "string"]
+    form: Literal["class", "string", "derived"]
     qualname: str
     text: str
     instructions: str

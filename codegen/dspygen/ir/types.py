@@ -102,22 +102,71 @@ class LiteralOf:
     values: tuple[LiteralValue, ...]
 
 
-@dataclass(frozen=True)
-class Bounded:
-    """`inner` with the bounds of `Field(ge=, gt=, le=, lt=)`, as Python gives them (None: no bound)."""
+# A bound or multiple_of as Python gives it: an int, a float, or a Decimal as `str(Decimal)` writes it.
+Bound: TypeAlias = int | float | str
+# Every constraint a Constrained node may hold, in the order pydantic-core checks them.
+CONSTRAINT_KEYS = (
+    "strict",
+    "allow_inf_nan",
+    "strip_whitespace",
+    "min_length",
+    "max_length",
+    "pattern",
+    "to_lower",
+    "to_upper",
+    "multiple_of",
+    "ge",
+    "gt",
+    "le",
+    "lt",
+    "max_digits",
+    "decimal_places",
+)
 
-    kind: ClassVar[str] = "bounded"
+
+@dataclass(frozen=True)
+class Constrained:
+    """`inner` with pydantic constraints (`Field(gt=0)`, `Annotated[str, StringConstraints(...)]`,
+    `conint(...)`, annotated_types `Gt(0)`, ...), as Python gives them; None: not set.
+
+    One node for every constraint, so a type is constrained in one place whatever spelled it.
+    Bounds of an int field are ints (they also choose its Rust width: lower/scalars.py int_choice).
+    """
+
+    kind: ClassVar[str] = "constrained"
     inner: Type
-    ge: int | None = None
-    gt: int | None = None
-    le: int | None = None
-    lt: int | None = None
+    ge: Bound | None = None
+    gt: Bound | None = None
+    le: Bound | None = None
+    lt: Bound | None = None
+    multiple_of: Bound | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    max_digits: int | None = None
+    decimal_places: int | None = None
+    allow_inf_nan: bool | None = None
+    strict: bool | None = None
+    strip_whitespace: bool | None = None
+    to_lower: bool | None = None
+    to_upper: bool | None = None
 
     def interval(self) -> tuple[int | None, int | None]:
-        """The inclusive (lowest, highest) values allowed; None where unbounded."""
-        lows = [v for v in (self.ge, None if self.gt is None else self.gt + 1) if v is not None]
-        highs = [v for v in (self.le, None if self.lt is None else self.lt - 1) if v is not None]
+        """The inclusive (lowest, highest) ints allowed by int bounds; None where unbounded."""
+        ge, gt, le, lt = (v if isinstance(v, int) and not isinstance(v, bool) else None for v in self.bounds())
+        lows = [v for v in (ge, None if gt is None else gt + 1) if v is not None]
+        highs = [v for v in (le, None if lt is None else lt - 1) if v is not None]
         return (max(lows) if lows else None, min(highs) if highs else None)
+
+    def bounds(self) -> tuple[Bound | None, Bound | None, Bound | None, Bound | None]:
+        return (self.ge, self.gt, self.le, self.lt)
+
+    def given(self) -> dict[str, object]:
+        """The constraints that are set, by name."""
+        return {k: getattr(self, k) for k in CONSTRAINT_KEYS if getattr(self, k) is not None}
+
+
+Bounded = Constrained  # the earlier name, when only int bounds existed
 
 
 @dataclass(frozen=True)
@@ -128,7 +177,73 @@ class Named:
     ref: str
 
 
-Type: TypeAlias = Primitive | ListOf | TupleOf | SetOf | DictOf | OptionalOf | LiteralOf | Bounded | Named
+# DSPy's own types, by their qualified name inside the `dspy` package (`dspy.ToolCalls.ToolCall`).
+DspyTypeName = Literal[
+    "Image",
+    "Audio",
+    "File",
+    "History",
+    "Code",
+    "Reasoning",
+    "ToolCalls",
+    "ToolCalls.ToolCall",
+    "ToolCallResults",
+    "ToolCallResults.ToolCallResult",
+]
+
+
+@dataclass(frozen=True)
+class DspyType:
+    """One of DSPy's own pydantic types (`dspy.Image`, `dspy.Code["python"]`, ...).
+
+    A node of its own rather than a synthesised `Model` with module "dspy": these classes are
+    not plain models. Their serializers are custom (`Image.model_dump_json()` is a prompt
+    fragment no validator reads back, `Code` dumps to a bare string), their constructors
+    normalise input, and `dspy.Code["python"]` builds a new class on every subscript, which
+    no `module:qualname` names. So the IR records only which DSPy class is meant (and the
+    language of a `Code[...]`); the Rust side of each is written once, by hand, against the
+    fields of the installed dspy (lower/dspy_types.py, templates/src/dspy_types.rs.j2).
+    """
+
+    kind: ClassVar[str] = "dspy"
+    name: DspyTypeName
+    language: str | None = None  # `dspy.Code["python"]` -> "python"; None for the bare class
+
+
+@dataclass(frozen=True)
+class UnionOf:
+    """`A | B`, `Union[A, B]`: two or more arms in declared order, None never among them
+    (`A | B | None` is `OptionalOf(UnionOf((A, B)))`). `discriminator` is the field named by
+    `Field(discriminator=...)`, whose Literal value in each arm (a model) picks the arm."""
+
+    kind: ClassVar[str] = "union"
+    arms: tuple[Type, ...]
+    discriminator: str | None = None
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A class the configuration maps to a Rust type of the user's (`types` in [tool.dspygen]),
+    by its qualified Python name (`shop.money.Money`): what the class is, dspygen does not read."""
+
+    kind: ClassVar[str] = "mapped"
+    name: str
+
+
+Type: TypeAlias = (
+    Primitive
+    | ListOf
+    | TupleOf
+    | SetOf
+    | DictOf
+    | OptionalOf
+    | LiteralOf
+    | Constrained
+    | Named
+    | DspyType
+    | UnionOf
+    | Mapped
+)
 
 STR = Primitive("str")
 
@@ -139,11 +254,20 @@ def children(t: Type) -> tuple[Type, ...]:
         return (t.item,)
     if isinstance(t, TupleOf):
         return t.items
+    if isinstance(t, UnionOf):
+        return t.arms
     if isinstance(t, DictOf):
         return (t.key, t.value)
     if isinstance(t, OptionalOf | Bounded):
         return (t.inner,)
     return ()
+
+
+def mapped_names(t: Type) -> list[str]:
+    """Every Mapped class inside `t`, in order."""
+    if isinstance(t, Mapped):
+        return [t.name]
+    return [n for c in children(t) for n in mapped_names(c)]
 
 
 def refs(t: Type) -> list[str]:
@@ -172,6 +296,12 @@ def python_text(t: Type, names: dict[str, str]) -> str:
         return f"{python_text(t.inner, names)} | None"
     if isinstance(t, LiteralOf):
         return "Literal[" + ", ".join(repr(v) for v in t.values) + "]"
+    if isinstance(t, DspyType):
+        return f"dspy.{t.name}" if t.language is None else f"dspy.{t.name}[{t.language!r}]"
+    if isinstance(t, UnionOf):  # the discriminator is an argument of Field(...), not of the type
+        return " | ".join(python_text(a, names) for a in t.arms)
+    if isinstance(t, Mapped):
+        return t.name.rpartition(".")[2]
     return names[t.ref]
 
 

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming, scalars, uses
+from dspygen.lower import config, dspy_types, generics, naming, scalars, uses
+from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
 from dspygen.lower.literals import doc_attrs, py_str, rust_str
 from dspygen.lower.rust_types import TypeNames
 from dspygen.lower.samples import SampleMaker
+from dspygen.lower.unions import UnionLowering
 from dspygen.lower.view import (
     ClassEntry,
     CrateView,
@@ -37,6 +39,8 @@ class CrateOptions:
     crate_name: str
     out_dir: str  # the output directory, relative to the project base
     module_name: str
+    types: dict[str, str] = dataclasses.field(default_factory=dict)  # mapped Python class -> the user's Rust type
+    cargo: tuple[str, ...] = ()  # Cargo.toml dependency lines those types need
 
 
 def lower(schema: nodes.Schema, options: CrateOptions, sink: Sink) -> CrateView:
@@ -71,6 +75,26 @@ def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
         for f in dataclasses.fields(value):
             if f.name != "span":
                 _check_scalar_values(getattr(value, f.name), inner if isinstance(inner, Span) else span, sink)
+
+
+def _with_cargo(deps: scalars.Dependencies, cargo: tuple[str, ...]) -> scalars.Dependencies:
+    """Add the dependencies the user's mapped types need (config `types`)."""
+    return dataclasses.replace(deps, extra=(*deps.extra, *cargo))
+
+
+def _check_mapped(schema: nodes.Schema, types: dict[str, str], sink: Sink) -> None:
+    """A mapped class in the IR needs its Rust type (`dspygen build FILES` reads no configuration)."""
+    fields: list[nodes.ModelField | nodes.SignatureField] = [f for m in schema.models for f in m.fields]
+    fields += [f for s in schema.signatures for f in s.fields]
+    for field in fields:
+        for name in t.mapped_names(field.type):
+            if name not in types:
+                sink.error(
+                    Code.UNSUPPORTED_TYPE,
+                    f"`{name}` is mapped to a Rust type, but this run has no mapping for it",
+                    field.span,
+                    hint="build the target from pyproject.toml, whose `types` table maps it",
+                )
 
 
 def _recursion_limit(schema: nodes.Schema) -> str:
@@ -122,14 +146,23 @@ class _Lowering:
         self.collided: set[str] = set()  # names claimed twice, already reported
         declarations: dict[str, str] = {}
         decls: list[nodes.Enum | nodes.Model] = [*schema.enums, *schema.models]
+        self.instances = generics.Instances(schema)
         for decl in decls:
-            declarations[decl.id] = self.claim(naming.qualified_type_name(decl.qualname), decl.qualname, decl.span)
+            name, derived = self.instances.rust_name(decl), self.instances.is_instance(decl)
+            declarations[decl.id] = self.claim(name, decl.qualname, decl.span, derived=derived)
         self.sig_names = {
             s.id: self.claim(naming.qualified_type_name(s.qualname), s.qualname, s.span) for s in schema.signatures
         }
-        self.names = TypeNames(declarations, frozenset(e.id for e in schema.enums))
+        self.unions = UnionLowering(schema, sink)
+        union_names = self.unions.name_all(declarations, set(self.taken))
+        for found in self.unions.found:
+            self.claim(union_names[found.union], t.shown(found.union), found.span, derived=True)
+        self.unions.check()
+        self.names = TypeNames(declarations, frozenset(e.id for e in schema.enums), union_names, options.types)
+        _check_mapped(schema, options.types, sink)
         self.fields = FieldLowering(self.names, sink, {e.id: e for e in schema.enums})
         self.boxed = graph.cyclic_edges(schema)
+        self.constraints = ConstraintLowering(sink)
 
     def claim(self, ident: str, what: str, span: Span, *, derived: bool = False) -> str:
         """Reserve a type name; a second claim is a collision diagnostic."""
@@ -167,6 +200,9 @@ class _Lowering:
             ClassEntry(rust_str(m.module), rust_str(m.qualname), self.names.declarations[m.id])
             for m in self.schema.models
         ]
+        dspy_entries, dspy_classes = dspy_types.entries(self.fields.needs)  # DSPy's own types, when used
+        types += dspy_entries
+        classes += dspy_classes
         opts = self.options
         # A file name may hold a newline (ending the header comment: code injection), quotes or bidi controls.
         sources = ", ".join(printable(s.path) for s in self.schema.sources)
@@ -193,13 +229,24 @@ class _Lowering:
             python_imports=tuple(imports),
             lib_uses=uses.lib_uses(models, enums, signatures),
             models_uses=uses.models_uses(models, enums),
-            signatures_uses=uses.signatures_uses(signatures, {e.ident for e in enums} | {m.ident for m in models}),
-            bindings_uses=uses.bindings_uses(models, enums, signatures),
-            has_models=bool(models),
-            has_signatures=bool(signatures),
+            signatures_uses=uses.signatures_uses(
+                signatures, {e.ident for e in enums} | {m.ident for m in models} | set(self.names.unions.values())
+            ),
+            bindings_uses=uses.bindings_uses(models, enums, signatures, dspy=bool(dspy_classes)),
+            has_model_samples=any(s.is_model for s in samples),
+            has_signature_samples=any(not s.is_model for s in samples),
             recursion_limit=_recursion_limit(self.schema),
             pytypes=scalars.pytypes_view(self.fields.needs),
-            dependencies=scalars.dependencies(self.fields.needs),
+            dependencies=_with_cargo(
+                self.constraints.with_dependencies(scalars.dependencies(self.fields.needs)), self.options.cargo
+            ),
+            constraints=self.constraints.view(),
+            key_priority=any(m.reader.startswith("crate::runtime::KeyPriority") for m in models),
+            dspy=dspy_types.view(self.fields.needs),
+            # a view assumes a union that passed its checks (nothing is written after an error)
+            unions=()
+            if self.sink.has_errors
+            else tuple(self.unions.view(u, name, self.names) for u, name in self.names.unions.items()),
         )
 
     def enum(self, enum: nodes.Enum) -> EnumView:
@@ -289,12 +336,23 @@ class _Lowering:
                 boxed=(model.id, f.name) in self.boxed,
                 doc=f.description,
                 default=f.default,
-                alias=f.alias,
                 json=model.json,
+                wire=config.wire(model, f),
             )
             for f in model.fields
         ]
-        self.check_fields(model.qualname, [(f.name, f.span) for f in model.fields], [v.ident for v in fields])
+        declared = tuple(fields)
+        extras = [config.extra_field(self.names, self.fields.needs)] if model.extra == "allow" else []
+        computed = [
+            config.computed_field(
+                model, c, self.names, self.fields.needs, self.fields.literal_for(ident, c.name, c.type, c.span)
+            )
+            for c in model.computed
+        ]
+        fields += extras + computed
+        places = [(f.name, f.span) for f in model.fields]
+        places += [("(extras)", model.span)] * len(extras) + [(c.name, c.span) for c in model.computed]
+        self.check_fields(model.qualname, places, [v.ident for v in fields])
         serde = ("#[serde(deny_unknown_fields)]",) if model.extra == "forbid" else ()
         return StructView(
             ident,
@@ -304,6 +362,13 @@ class _Lowering:
             rust_str(model.module),
             rust_str(model.qualname),
             True,
+            py_fields=declared,
+            extra_to_py=config.extra_to_py() if extras else "",
+            reader=config.reader(model, [config.wire(model, f) for f in model.fields]),
+            root=model.root,
+            python_class=self.instances.python_class(model),
+            checks=self.constraints.model_checks(model, [v.ident for v in declared]),
+            py_checks=self.constraints.model_checks(model, [v.ident for v in declared], after=True),
         )
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
@@ -330,6 +395,7 @@ class _Lowering:
                 for f in fields
             ]
             self.check_fields(sig.qualname, [(f.name, f.span) for f in fields], [v.ident for v in views])
+            self.constraints.refuse_on_signature([(f.name, f.type, f.span) for f in fields])
             doc = f"The {role}s of the DSPy signature `{sig.qualname}`."
             sides.append(StructView(side_ident, self.type_attrs(side_ident, doc), (), tuple(views), '""', '""', False))
         decls: list[nodes.Enum | nodes.Model] = [*self.schema.enums, *self.schema.models]
@@ -344,7 +410,7 @@ class _Lowering:
             )
             for f in sig.fields
         )
-        if sig.form == "class":
+        if sig.form != "string":  # a class, or a derived signature's module-level name: imported
             python = f"PythonSignature::Class {{ module: {rust_str(sig.module)}, qualname: {rust_str(sig.qualname)} }}"
         else:
             customs = ", ".join(
@@ -399,6 +465,8 @@ class _Lowering:
             is_model=model is not None,
             python_module=model.module if model else "",
             python_qualname=model.qualname if model else "",
+            python_class=self.instances.python_expr(model) if model else "None",
+            root=bool(model and model.root),
         )
 
 

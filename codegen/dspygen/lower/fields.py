@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming, scalars
+from dspygen.lower import dspy_types, naming, scalars
+from dspygen.lower.config import Wire, serde_keys
 from dspygen.lower.literals import doc_attrs, rust_float, rust_str
 from dspygen.lower.rust_types import RustType, TypeNames, from_py, rust_type, to_py
+from dspygen.lower.unions import union_default_arms, union_variant
 from dspygen.lower.view import DefaultFn, FieldView, VariantView
 
 
@@ -77,6 +79,7 @@ class FieldLowering:
         default: nodes.Default | None = None,
         alias: str | None = None,
         json: nodes.JsonConfig = scalars.DEFAULT_JSON,
+        wire: Wire | None = None,
     ) -> FieldView:
         name = naming.field_name(python_name)
         self._check_sets(python_name, ty, span)
@@ -84,11 +87,14 @@ class FieldLowering:
         literal = self.literal_for(owner, python_name, ty, span)
         rt = rust_type(ty, self.names, literal, boxed, json)
         scalars.needs(ty, json, self.needs)
+        dspy_types.needs(ty, self.needs, span, self.sink)
         attrs = list(doc_attrs(doc))
         serde: list[str] = []
-        if name.rename is not None:
+        if wire is not None:  # a model field: the keys pydantic reads and writes (lower/config.py)
+            serde.extend(serde_keys(python_name, name.rename is not None, wire))
+        elif name.rename is not None:
             serde.append(f"rename = {rust_str(name.rename)}")
-        if alias is not None and alias != python_name:
+        if wire is None and alias is not None and alias != python_name:
             serde.append(f"alias = {rust_str(alias)}")
         serde.extend(self._default(owner, name.ident, ty, rt, default, span, literal, json))
         bounds = self._bounds(python_name, ty, span)
@@ -99,8 +105,17 @@ class FieldLowering:
             serde.append('deserialize_with = "crate::runtime::required"')
         if serde:
             attrs.append(f"#[serde({', '.join(serde)})]")
+        into_py = to_py(rt, name.ident)
+        if wire is not None and dspy_types.validated(ty):  # a model: model_validate refuses others' Code[...]
+            into_py = dspy_types.for_validation(into_py)
         return FieldView(
-            name.ident, python_name, rt.text, tuple(attrs), from_py(rt, python_name), to_py(rt, name.ident)
+            name.ident,
+            python_name,
+            rt.text,
+            tuple(attrs),
+            from_py(rt, python_name),
+            into_py,
+            rust_str(wire.py_key if wire is not None else python_name),
         )
 
     def _check_keys(self, python_name: str, ty: t.Type, span: Span) -> None:
@@ -140,7 +155,9 @@ class FieldLowering:
     def _hashable(self, ty: t.Type) -> bool:
         if isinstance(ty, t.Primitive):
             return ty.name in {"str", "int", "bool"}
-        if isinstance(ty, t.Bounded | t.LiteralOf):
+        if isinstance(ty, t.Constrained):
+            return self._hashable(ty.inner)
+        if isinstance(ty, t.LiteralOf):
             return True
         if isinstance(ty, t.Named):
             return ty.ref in self.enums
@@ -154,7 +171,7 @@ class FieldLowering:
         """The serde attribute checking an int's `Field(ge=, le=, ...)` bounds, if it needs one."""
         optional = isinstance(ty, t.OptionalOf)
         inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
-        if not isinstance(inner, t.Bounded):
+        if not isinstance(inner, t.Constrained) or inner.inner != t.Primitive("int"):
             return None
         choice = scalars.int_choice(inner)
         if choice is None:
@@ -186,8 +203,8 @@ class FieldLowering:
             return []
         json_value = isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES
         empty = default.kind == "factory" or (default.kind == "value" and default.value in (None, [], {}))
-        if isinstance(ty, t.LiteralOf) or (isinstance(ty, t.TupleOf) and not ty.variadic):
-            empty = False  # a fixed tuple has no empty value; a Literal may hold None
+        if isinstance(ty, t.LiteralOf | t.UnionOf) or (isinstance(ty, t.TupleOf) and not ty.variadic):
+            empty = False  # a fixed tuple has no empty value; a Literal may hold None; a union, an arm
         # Any / JsonValue: `serde_json::Value::default()` is null, right only for a None default
         some_empty = False  # `Optional[list[T]] = []`: Some(vec![]), where serde's default is None
         if empty and not (json_value and (default.kind == "factory" or default.value is not None)):
@@ -237,7 +254,16 @@ class FieldLowering:
         if isinstance(ty, t.OptionalOf):
             inner = self._default_expr(ty.inner, default, literal, json)
             return None if inner is None else f"Some({inner})"
-        if isinstance(ty, t.Bounded):
+        if isinstance(ty, t.UnionOf):  # the arm of the default's own Python type (pydantic keeps it as given)
+            for i in union_default_arms(ty, default.value):
+                arm = self._default_expr(ty.arms[i], default, literal, json)
+                if arm is not None:
+                    name = self.names.unions[ty]
+                    return f"{name}::{union_variant(ty, i, self.names)}({arm})"
+            return None
+        if isinstance(ty, t.Constrained) and ty.inner != t.Primitive("int"):
+            return self._default_expr(ty.inner, default, literal, json)
+        if isinstance(ty, t.Constrained):
             choice = scalars.int_choice(ty)
             value = default.value
             if choice is None or not isinstance(value, int) or isinstance(value, bool):

@@ -156,3 +156,43 @@ def static_name(ident: str) -> str:
 
 def fn_suffix(ident: str) -> str:
     return snake(ident)
+
+
+# How a primitive type argument reads inside a generic instantiation's name (`Page[int]` -> `PageInt`).
+_PRIMITIVE_WORDS = {"none": "None", "json_value": "JsonValue", "uuid": "Uuid"}
+
+
+def type_words(words: dict[str, str], kind: str, parts: list[str]) -> str:
+    """One type argument as words: `kind` is the IR kind or primitive name, `parts` its arguments' words."""
+    if kind in words:
+        return words[kind] + "".join(parts)
+    return _PRIMITIVE_WORDS.get(kind, pascal(kind)) + "".join(parts)
+
+
+def instance_type_name(origin: str, args: list[str]) -> str:
+    """`Page[Item]` -> `PageItem`, `Page[list[str]]` -> `PageListStr`: the generic's type name,
+    then each argument's words (`args`, from `type_words`)."""
+    return qualified_type_name(origin) + "".join(args)
+
+
+def union_type_name(arm_words: list[str], discriminator: str | None, taken: set[str]) -> str:
+    """A union's enum: its arms joined by `Or` (`CatOrDog`), `By<Tag>` when discriminated (the
+    same arms with and without a tag are two types); `2`, `3`, ... after a name already taken."""
+    base = "Or".join(arm_words) + (f"By{pascal(discriminator) or 'Tag'}" if discriminator else "")
+    name, n = base, 1
+    while name in taken or name in RESERVED_TYPES or name in KEYWORDS:
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+def union_variants(arm_words: list[str]) -> list[str]:
+    """A union's variants, one per arm (`Cat`, `ListInt`); a repeated word numbered (`Int`, `Int2`)."""
+    out: list[str] = []
+    for word in arm_words:
+        name, n = word, 1
+        while name in out or name in KEYWORDS:
+            n += 1
+            name = f"{word}{n}"
+        out.append(name)
+    return out

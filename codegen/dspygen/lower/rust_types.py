@@ -7,11 +7,12 @@ extract directly.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import scalars
+from dspygen.lower import dspy_types, scalars
 
 PRIMITIVES = {"str": "String", "int": "i64", "float": "f64", "bool": "bool"}
 COPY_PRIMITIVES = {"int", "float", "bool"}
@@ -23,6 +24,8 @@ class TypeNames:
 
     declarations: dict[str, str]  # IR ref -> Rust type name
     enums: frozenset[str]  # IR refs that are (Copy) enums
+    unions: dict[t.UnionOf, str] = dataclasses.field(default_factory=dict)  # lower/unions.py names them
+    mapped: dict[str, str] = dataclasses.field(default_factory=dict)  # config `types`: class -> the user's Rust type
 
 
 @dataclass(frozen=True)
@@ -47,13 +50,23 @@ def rust_type(
         if special is not None:
             return RustType(special[0], special[1], False, special[0], ty.name in scalars.JSON_VALUES)
         return RustType(PRIMITIVES[ty.name], ty.name in COPY_PRIMITIVES, False, PRIMITIVES[ty.name])
-    if isinstance(ty, t.Bounded):
+    if isinstance(ty, t.Mapped):  # the user's own type (config `types`): their serde and PyO3 impls
+        text = names.mapped.get(ty.name, "()")  # unmapped: reported by lower/crate.py
+        return RustType(text, False, False, text)
+    if isinstance(ty, t.DspyType):  # written by hand in the crate's dspy_types module
+        text = dspy_types.rust_text(ty)
+        return RustType(text, False, False, text)
+    if isinstance(ty, t.Constrained) and ty.inner != t.Primitive("int"):
+        return rust_type(ty.inner, names, literal_name, boxed, json)  # checked by lower/constraints.py
+    if isinstance(ty, t.Constrained):  # an int's bounds choose its width
         choice = scalars.int_choice(ty)
         text = "i64" if choice is None else choice.rust  # too wide: reported by the field lowering
         return RustType(text, True, False, text)
     if isinstance(ty, t.LiteralOf):
         assert literal_name is not None
         return RustType(literal_name, True, False, literal_name)
+    if isinstance(ty, t.UnionOf):  # its enum boxes the arms that may recurse
+        return RustType(names.unions[ty], False, False, names.unions[ty])
     if isinstance(ty, t.Named):
         name = names.declarations[ty.ref]
         if boxed:

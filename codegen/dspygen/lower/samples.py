@@ -10,10 +10,12 @@ so a wrong sample fails loudly rather than proving nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dspygen.ir import nodes
 from dspygen.ir import types as t
+from dspygen.lower import config, constraint_samples, dspy_types, unions
 
 DEFAULT_JSON = nodes.JsonConfig()
 
@@ -27,7 +29,7 @@ CYCLE = _Cycle()
 
 @dataclass(frozen=True)
 class Obj:
-    """A model value: (field name, validation key, value) triples, in field order."""
+    """A model value: (key written, key read, value) triples, in field order (lower/config.py)."""
 
     items: tuple[tuple[str, str, object], ...]
 
@@ -112,6 +114,11 @@ FILL_DEPTH = 2
 MODEL_BUDGET = 2000
 
 
+def _unions(ty: t.Type) -> list[t.UnionOf]:
+    found = [ty] if isinstance(ty, t.UnionOf) else []
+    return found + [u for child in t.children(ty) for u in _unions(child)]
+
+
 def as_typed(value: object, ty: t.Type) -> object:
     """A default as pydantic writes it: an int default of a float field is written `1.0`."""
     if isinstance(ty, t.Primitive) and ty.name == "float" and isinstance(value, int) and not isinstance(value, bool):
@@ -130,12 +137,17 @@ class SampleMaker:
         self.models = {m.id: m for m in schema.models}
         self.enums = {e.id: e for e in schema.enums}
         self._budget = MODEL_BUDGET
+        self._pydantic_json = False  # samples of a model: pydantic writes and reads them back
+        self.arm_pick = 0  # which arm of each union a sample takes
 
     def full(
         self, ty: t.Type, hint: str, stack: tuple[str, ...], json: nodes.JsonConfig = DEFAULT_JSON, depth: int = 0
     ) -> object:
         if depth > MAX_SAMPLE_DEPTH:
             return CYCLE  # a chain of 500 models, or list[list[...]] 100 deep: cut short
+        if isinstance(ty, t.DspyType):  # pydantic cannot read back its JSON of some (lower/dspy_types.py)
+            found = dspy_types.sample(ty, pydantic_json=self._pydantic_json)
+            return CYCLE if found is None else Io(*found)
         if isinstance(ty, t.Primitive):
             if ty.name == "bytes":
                 given, expected = BYTES[json.val_json_bytes], BYTES[json.ser_json_bytes]
@@ -155,11 +167,33 @@ class SampleMaker:
                 **SCALAR_SAMPLES,
             }
             return scalars.get(ty.name)
-        if isinstance(ty, t.Bounded):
-            low, high = ty.interval()
-            return high if high is not None else (low if low is not None else 7 * len(hint) + 1)
+        if isinstance(ty, t.Constrained):  # a value inside the constraints (lower/constraint_samples.py)
+            base = self.full(ty.inner, hint, stack, json, depth + 1)
+            if base == [] and ty.min_length and isinstance(ty.inner, t.ListOf | t.SetOf | t.TupleOf):
+                base = [self.full(t.children(ty.inner)[0], hint, stack, json, depth + 1)]  # deep, yet not empty
+            if base is CYCLE or CYCLE in (base if isinstance(base, list) else []):
+                return CYCLE
+            found = constraint_samples.sample(
+                ty, *((base.given, base.expected) if isinstance(base, Io) else (base, base)), hint
+            )
+            if found is None:
+                return CYCLE
+            return found[0] if found[0] is found[1] else Io(*found)
         if isinstance(ty, t.LiteralOf):
             return ty.values[-1]
+        if isinstance(ty, t.Mapped):  # the user's type: dspygen knows no JSON for it
+            return CYCLE
+        if isinstance(ty, t.UnionOf):  # the arm `arm_pick` chooses (each arm gets a sample of its own)
+            k = min(self.arm_pick, len(ty.arms) - 1)
+            if not unions.sample_reads_back(ty, k, self.models, self.enums):
+                k = 0  # pydantic would read this arm's sample as another arm: the first arm's instead
+            # an arm that recurses (`left: Node | Leaf`) gives way to one that ends
+            reads_back = [unions.sample_reads_back(ty, j, self.models, self.enums) for j in range(len(ty.arms))]
+            for j in [k, *(j for j, ok in enumerate(reads_back) if ok and j != k)]:
+                value = self.full(ty.arms[j], hint, stack, json, depth + 1)
+                if value is not CYCLE:
+                    return value
+            return CYCLE
         # Optional, list and dict are filled only near the top: filling every one of them
         # in a chain of models that nest each other twice grows the sample exponentially.
         shallow = len(stack) < FILL_DEPTH
@@ -187,12 +221,17 @@ class SampleMaker:
             return CYCLE
         self._budget -= 1
         model = self.models[ty.ref]
+        if model.computed:  # pydantic writes values only it can compute: no sample
+            return CYCLE
+        if model.root:  # a RootModel's JSON is its bare value
+            return self.full(model.fields[0].type, hint, (*stack, ty.ref), model.json, depth + 1)
         items = []
         for f in model.fields:
             value = self.full(f.type, f.name, (*stack, ty.ref), model.json, depth + 1)
             if value is CYCLE:
                 return CYCLE
-            items.append((f.name, f.alias or f.name, value))
+            keys = config.wire(model, f)
+            items.append((keys.output, keys.inputs[0], value))
         return Obj(tuple(items))
 
     def minimal(
@@ -211,18 +250,24 @@ class SampleMaker:
             if ty.ref in stack or self._budget <= 0:
                 return CYCLE, CYCLE
             self._budget -= 1
+            if self.models[ty.ref].root:
+                root = self.models[ty.ref]
+                return self.minimal(root.fields[0].type, (*stack, ty.ref), root.json, depth + 1)
             given: list[tuple[str, str, object]] = []
             expected: list[tuple[str, str, object]] = []
+            if self.models[ty.ref].computed:  # pydantic writes values only it can compute: no sample
+                return CYCLE, CYCLE
             for f in self.models[ty.ref].fields:
-                key = f.alias or f.name
+                keys = config.wire(self.models[ty.ref], f)
+                name, key = keys.output, keys.inputs[0]
                 if f.default is not None:
-                    expected.append((f.name, key, as_typed(self.default_json(f.default), f.type)))
+                    expected.append((name, key, as_typed(self.default_json(f.default), f.type)))
                     continue
                 value, out = self.minimal(f.type, (*stack, ty.ref), self.models[ty.ref].json, depth + 1)
                 if value is CYCLE:
                     return CYCLE, CYCLE
-                given.append((f.name, key, value))
-                expected.append((f.name, key, out))
+                given.append((name, key, value))
+                expected.append((name, key, out))
             return Obj(tuple(given)), Obj(tuple(expected))
         value = self.full(ty, "min", stack, json, depth)
         if isinstance(value, Io):
@@ -252,8 +297,27 @@ class SampleMaker:
         return out
 
     def for_model(self, model: nodes.Model) -> list[Sample]:
+        self._pydantic_json = True
         full = self._fresh().full(t.Named(model.id), model.name, ())
-        return self._samples(full, self._fresh().minimal(t.Named(model.id), ()))
+        out = self._samples(full, self._fresh().minimal(t.Named(model.id), ()))
+        return out + self._arm_samples(lambda: self.full(t.Named(model.id), model.name, ()), model)
+
+    def _arm_samples(
+        self, build: Callable[[], object], where: nodes.Model | list[nodes.SignatureField]
+    ) -> list[Sample]:
+        """`full` samples taking the 2nd, 3rd, ... arm of every union, so each arm is read once."""
+        fields = where.fields if isinstance(where, nodes.Model) else where
+        widest = max((len(u.arms) for f in fields for u in _unions(f.type)), default=0)
+        out = []
+        for k in range(1, widest):
+            self._fresh()
+            self.arm_pick = k
+            value = build()
+            self.arm_pick = 0
+            if value is not CYCLE:
+                given, expected = dumps(plain(value, by_alias=True)), dumps(plain(value, by_alias=False))
+                out.append(Sample(f"full_arm{k + 1}", given, expected))
+        return out
 
     def for_fields(self, fields: list[nodes.SignatureField]) -> list[Sample]:
         full_items = []
@@ -261,6 +325,7 @@ class SampleMaker:
         expected: list[tuple[str, str, object]] = []
         cyclic = False
         self._fresh()
+        self._pydantic_json = False
         for f in fields:
             value = self.full(f.type, f.name, ())
             full_items.append((f.name, f.name, value))
@@ -270,4 +335,10 @@ class SampleMaker:
             expected.append((f.name, f.name, e))
         full: object = CYCLE if any(v is CYCLE for _, _, v in full_items) else Obj(tuple(full_items))
         minimal: tuple[object, object] = (CYCLE, CYCLE) if cyclic else (Obj(tuple(given)), Obj(tuple(expected)))
-        return self._samples(full, minimal)
+        out = self._samples(full, minimal)
+
+        def build() -> object:
+            items = [(f.name, f.name, self.full(f.type, f.name, ())) for f in fields]
+            return CYCLE if any(v is CYCLE for _, _, v in items) else Obj(tuple(items))
+
+        return out + self._arm_samples(build, fields)

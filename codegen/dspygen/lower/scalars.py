@@ -31,6 +31,7 @@ FLOATS = {"strings": "pytypes::InfNanStrings", "constants": "pytypes::InfNanCons
 # The integer types a bounded int may take, narrowest first, with their ranges.
 INTS = (("i64", -(2**63), 2**63 - 1), ("u64", 0, 2**64 - 1), ("i128", -(2**127), 2**127 - 1))
 DEFAULT_JSON = nodes.JsonConfig()
+INT = t.Primitive("int")
 
 
 def bytes_ident(json: nodes.JsonConfig) -> str:
@@ -94,18 +95,20 @@ def needs(ty: t.Type, json: nodes.JsonConfig, out: set[str]) -> None:
         elif ty.name in SCALARS:
             out.add(ty.name)
         return
-    if isinstance(ty, t.OptionalOf) and isinstance(ty.inner, t.Bounded):
+    if isinstance(ty, t.OptionalOf) and isinstance(ty.inner, t.Constrained) and ty.inner.inner == INT:
         choice = int_choice(ty.inner)
         if choice is not None and choice.checked:
             out.add("opt_int_within")
         return
-    if isinstance(ty, t.Bounded):
+    if isinstance(ty, t.Constrained) and ty.inner == INT:
         choice = int_choice(ty)
         if choice is not None and choice.checked:
             out.add("int_within")
         return
     if isinstance(ty, t.SetOf):
         out.add("set")
+    if isinstance(ty, t.UnionOf):
+        out.add("union")  # reads the JSON text of the value first (serde_json's RawValue)
     if isinstance(ty, t.DictOf) and ty.key == t.Primitive("int"):
         out.add("int_key")
     for child in t.children(ty):
@@ -166,9 +169,9 @@ def pytypes_view(used: set[str]) -> PyTypesView:
         for s, v in modes
     )
     sers, vals = {b.ser for b in bytes_views}, {b.val for b in bytes_views}
-    conversions = (used - {"int_within", "opt_int_within", "uuid"}) != set()
+    conversions = (used - {"int_within", "opt_int_within", "uuid", "union"}) != set()
     return PyTypesView(
-        needed=bool(used - {"uuid"}),
+        needed=bool(used - {"uuid", "union"}),
         uses=("use pyo3::prelude::*;",) if conversions else (),
         temporal=temporal,
         datetime_parse=bool(dt) or "date" in used,
@@ -225,7 +228,7 @@ def dependencies(used: set[str]) -> Dependencies:
         extra.append('hex = "0.4"')
     if "json" in used:
         serde_json.append("preserve_order")
-    if "float:constants" in used:
+    if "float:constants" in used or "union" in used:
         serde_json.append("raw_value")
     return Dependencies(
         ", ".join(f'"{f}"' for f in sorted(pyo3)),

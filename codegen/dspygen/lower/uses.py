@@ -34,11 +34,18 @@ def models_uses(models: list[StructView], enums: list[EnumView]) -> tuple[str, .
         lines.append("use indexmap::IndexMap;")
     if models or enums:
         lines.append("use serde::{Deserialize, Serialize};")
-    if models:
+    # a RootModel is `#[serde(transparent)]`; a model with several keys per field reads through KeyPriority
+    if any(not m.root and m.reader.startswith("MapOnly") for m in models):
         lines += ["", "use crate::runtime::MapOnly;"]
+    if _mentions_dspy(models):
+        lines.append("use crate::dspy_types;")
     if _mentions_pytypes(models):
         lines.append("use crate::pytypes;")
     return tuple(lines)
+
+
+def _mentions_dspy(structs: list[StructView]) -> bool:
+    return any("dspy_types::" in f.rust_type for s in structs for f in s.fields)
 
 
 def _mentions_pytypes(structs: list[StructView]) -> bool:
@@ -63,6 +70,8 @@ def signatures_uses(signatures: list[SignatureView], user_types: set[str]) -> tu
     words = {w for side in sides for f in side.fields for w in _words(f.rust_type)}
     if words & user_types:
         lines.append("use crate::models::*;")
+    if _mentions_dspy(sides):
+        lines.append("use crate::dspy_types;")
     if _mentions_pytypes(sides):
         lines.append("use crate::pytypes;")
     return tuple(lines)
@@ -74,17 +83,20 @@ def _words(rust_type: str) -> set[str]:
     return set(rust_type.split())
 
 
-def bindings_uses(models: list[StructView], enums: list[EnumView], signatures: list[SignatureView]) -> tuple[str, ...]:
+def bindings_uses(
+    models: list[StructView], enums: list[EnumView], signatures: list[SignatureView], dspy: bool = False
+) -> tuple[str, ...]:
+    """`dspy`: roundtrip() / roundtrip_json() also take DSPy's own types (lower/dspy_types.py)."""
     classes = bool(models) or any(e.python_backed for e in enums)
     # enum conversions and roundtrip()'s class match read strings; a signatures-only crate has neither
-    types = ["PyString"] if models or enums else []
+    types = ["PyString"] if models or enums or dspy else []
     if models or signatures:
         types.append("PyDict")
     if classes:
         types.append("PyType")
-    runtime = ["json_roundtrip"] if models or signatures else []
-    if classes:
-        runtime.insert(0, "import_class")
+    runtime = ["json_roundtrip"] if models or signatures or dspy else []
+    if any(e.python_backed for e in enums) or any("import_class" in m.python_class for m in models):
+        runtime.insert(0, "import_class")  # not for generic instantiations alone: those are built
     if signatures:
         runtime += ["SignatureInput", "SignatureOutput"]
     lines = [

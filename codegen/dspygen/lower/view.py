@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from dspygen.lower.constraints import NO_CONSTRAINTS, ConstraintsView
 from dspygen.lower.scalars import Dependencies, PyTypesView
 
 
@@ -18,6 +19,7 @@ class FieldView:
     attrs: tuple[str, ...]  # doc lines and #[serde(...)] lines
     from_py: str
     to_py: str
+    key: str = ""  # Rust string literal: the key of the dict given to model_validate (lower/config.py)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,19 @@ class StructView:
     python_module: str  # a Rust string literal, "" (empty literal) for signature sides
     python_qualname: str  # a Rust string literal
     is_model: bool
+    # The statements of the model's `validate` (constrained fields: lower/constraints.py); none: no `validate`.
+    checks: tuple[str, ...] = ()
+    py_checks: tuple[str, ...] = ()  # the statements of `check`: what a value pydantic validated still passes
+    # The fields given back to pydantic (not the extras nor computed fields), and the statement
+    # adding the extras (lower/config.py); models only.
+    py_fields: tuple[FieldView, ...] = ()
+    extra_to_py: str = ""
+    # The deserializer a model reads through: `MapOnly`, or `KeyPriority` for fields with several keys.
+    reader: str = "MapOnly(deserializer)"
+    # A RootModel: `#[serde(transparent)]` over its one field `root`, built back by `model_validate(root)`.
+    root: bool = False
+    # Rust expression (with `py` and a `CLASS` cell in scope) giving the pydantic class: `Page[Item]` is built.
+    python_class: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,45 @@ class SampleView:
     is_model: bool
     python_module: str  # plain module / class of a model sample, "" otherwise
     python_qualname: str
+    python_class: str = "None"  # Python expression for the class (`_class(module, "Page")[...]`)
+    root: bool = False  # a RootModel: its JSON is a bare value
+
+
+@dataclass(frozen=True)
+class LanguageView:
+    """A language of `dspy.Code[...]`: its marker type in the crate's `dspy_types::lang`."""
+
+    ident: str
+    python: str  # the language as a Python literal (for docs)
+    rust: str  # ... and as a Rust literal
+
+
+@dataclass(frozen=True)
+class DspyView:
+    """The crate's `dspy_types` module (lower/dspy_types.py)."""
+
+    needed: bool = False  # render src/dspy_types.rs
+    version: str = ""
+    languages: tuple[LanguageView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ArmView:
+    """One arm of a union enum."""
+
+    ident: str  # the variant
+    rust_type: str
+    to_py: str  # the Python object for the variant's value `v` (a reference), given `py`
+
+
+@dataclass(frozen=True)
+class UnionView:
+    ident: str
+    attrs: tuple[str, ...]
+    arms: tuple[ArmView, ...]
+    from_json: tuple[str, ...]  # the statements of `fn from_json(text: &str) -> Result<Self, String>`
+    from_py: tuple[str, ...]  # the statements of `FromPyObject::extract`, given `obj` and `py`
+    uses_classes: bool  # from_py imports a model class
 
 
 @dataclass(frozen=True)
@@ -138,8 +192,12 @@ class CrateView:
     models_uses: tuple[str, ...]
     signatures_uses: tuple[str, ...]
     bindings_uses: tuple[str, ...]
-    has_models: bool
-    has_signatures: bool
+    has_model_samples: bool  # else the generated pytest has no model sample tests (never an empty parametrize)
+    has_signature_samples: bool
     recursion_limit: str  # "" or rustc's #![recursion_limit] when the deepest type needs more than 128
     pytypes: PyTypesView  # which parts of src/pytypes.rs the crate needs
     dependencies: Dependencies  # what Cargo.toml adds for them
+    dspy: DspyView = DspyView()  # DSPy's own types (src/dspy_types.rs), when used
+    unions: tuple[UnionView, ...] = ()  # one enum per distinct union (lower/unions.py)
+    constraints: ConstraintsView = NO_CONSTRAINTS  # src/constraints.rs (lower/constraints.py)
+    key_priority: bool = False  # a model reads through runtime::KeyPriority (lower/config.py)

@@ -109,6 +109,32 @@ where
     T::deserialize(deserializer)
 }
 
+/// Reads a `@computed_field` key of a model with `extra="ignore"`: pydantic ignores whatever
+/// the input holds there and computes the value again, so any JSON value is accepted, and
+/// kept only when it is a value of the field's type (Rust cannot run the property).
+pub fn computed<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).ok())
+}
+
+/// `computed` for a `float` computed field: pydantic writes an infinite or NaN result as
+/// `null` (ser_json_inf_nan="null"), so reading its own output back keeps a non-finite value,
+/// which writes `null` again.
+pub fn computed_float<'de, D>(deserializer: D) -> Result<Option<f64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+    Ok(match value {
+        serde_json::Value::Null => Some(f64::NAN),
+        other => serde_json::from_value(other).ok(),
+    })
+}
+
 /// A deserializer that reads structs from maps only. serde_json would also read a struct
 /// from an array of its fields in order (`["Ann", 1]`, or `[]` when every field has a
 /// default), which pydantic rejects; each generated struct's `Deserialize` goes through this.
@@ -162,6 +188,28 @@ pub fn import_class<'py>(
             .unbind())
     })?;
     Ok(class.bind(py).clone())
+}
+
+/// Builds a class once per process: a generic model's parametrisation (`Page[Item]`), which
+/// pydantic creates on subscription and caches, so this is the class Python code uses.
+pub fn build_class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyType>>,
+    build: impl FnOnce(Python<'py>) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyType>> {
+    let class = cell.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+        Ok(build(py)?.cast_into::<PyType>()?.unbind())
+    })?;
+    Ok(class.bind(py).clone())
+}
+
+/// The object `qualname` names in `module` (a class, `typing.Optional`, ...).
+pub fn python_path<'py>(
+    py: Python<'py>,
+    module: &str,
+    qualname: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    import_path(py, module, qualname)
 }
 
 fn import_path<'py>(py: Python<'py>, module: &str, qualname: &str) -> PyResult<Bound<'py, PyAny>> {

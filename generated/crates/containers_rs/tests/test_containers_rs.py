@@ -4,7 +4,9 @@
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -19,118 +21,118 @@ for root in [
 
 import containers_rs as native  # noqa: E402
 
-# (type name, module, class, given JSON, JSON pydantic writes back)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
 MODEL_SAMPLES = [
     pytest.param(
         "Point",
-        "containers.models",
-        "Point",
+        lambda: _class("containers.models", "Point"),
         '{"x":0.25,"y":0.25}',
         '{"x":0.25,"y":0.25}',
+        False,
         id="point_full",
     ),
     pytest.param(
         "Point",
-        "containers.models",
-        "Point",
+        lambda: _class("containers.models", "Point"),
         '{"x":0.75,"y":0.75}',
         '{"x":0.75,"y":0.75}',
+        False,
         id="point_minimal",
     ),
     pytest.param(
         "Route",
-        "containers.models",
-        "Route",
+        lambda: _class("containers.models", "Route"),
         '{"name":"name \\"\u00e9\\"\\n","start":[1.25,1.25],"span":[29,"span \\"\u00e9\\"\\n",true],"waypoints":[{"x":0.25,"y":0.25}],"legs":[[{"x":0.25,"y":0.25},{"x":0.25,"y":0.25}]],"window":["2132-04-23","2132-04-23"],"tags":["tags \\"\u00e9\\"\\n"],"single":[43],"grade":["hard",36]}',
         '{"name":"name \\"\u00e9\\"\\n","start":[1.25,1.25],"span":[29,"span \\"\u00e9\\"\\n",true],"waypoints":[{"x":0.25,"y":0.25}],"legs":[[{"x":0.25,"y":0.25},{"x":0.25,"y":0.25}]],"window":["2132-04-23","2132-04-23"],"tags":["tags \\"\u00e9\\"\\n"],"single":[43],"grade":["hard",36]}',
+        False,
         id="route_full",
     ),
     pytest.param(
         "Route",
-        "containers.models",
-        "Route",
+        lambda: _class("containers.models", "Route"),
         '{"name":"min \\"\u00e9\\"\\n","start":[0.75,0.75],"span":[22,"min \\"\u00e9\\"\\n",true],"waypoints":[],"legs":[]}',
         '{"name":"min \\"\u00e9\\"\\n","start":[0.75,0.75],"span":[22,"min \\"\u00e9\\"\\n",true],"waypoints":[],"legs":[],"window":null,"tags":[],"single":[1],"grade":["easy",1]}',
+        False,
         id="route_minimal",
     ),
     pytest.param(
         "Tree",
-        "containers.models",
-        "Tree",
+        lambda: _class("containers.models", "Tree"),
         '{"label":"label \\"\u00e9\\"\\n","children":[],"pair":null}',
         '{"label":"label \\"\u00e9\\"\\n","children":[],"pair":null}',
+        False,
         id="tree_full",
     ),
     pytest.param(
         "Tree",
-        "containers.models",
-        "Tree",
+        lambda: _class("containers.models", "Tree"),
         '{"label":"min \\"\u00e9\\"\\n"}',
         '{"label":"min \\"\u00e9\\"\\n","children":[],"pair":null}',
+        False,
         id="tree_minimal",
     ),
     pytest.param(
         "Setting",
-        "containers.models",
-        "Setting",
+        lambda: _class("containers.models", "Setting"),
         '{"level":3,"offset":1,"flag":true,"mixed":-5,"maybe":"x","none_default":10,"levels":[3]}',
         '{"level":3,"offset":1,"flag":true,"mixed":-5,"maybe":"x","none_default":10,"levels":[3]}',
+        False,
         id="setting_full",
     ),
     pytest.param(
         "Setting",
-        "containers.models",
-        "Setting",
+        lambda: _class("containers.models", "Setting"),
         '{"level":3,"flag":true,"mixed":-5}',
         '{"level":3,"offset":0,"flag":true,"mixed":-5,"maybe":null,"none_default":null,"levels":[]}',
+        False,
         id="setting_minimal",
     ),
     pytest.param(
         "Ticket",
-        "containers.models",
-        "Ticket",
+        lambda: _class("containers.models", "Ticket"),
         '{"priority":-3,"level":2,"maybe":2,"history":[-3],"pair":[2,-3]}',
         '{"priority":-3,"level":2,"maybe":2,"history":[-3],"pair":[2,-3]}',
+        False,
         id="ticket_full",
     ),
     pytest.param(
         "Ticket",
-        "containers.models",
-        "Ticket",
+        lambda: _class("containers.models", "Ticket"),
         '{"priority":-3}',
         '{"priority":-3,"level":2,"maybe":null,"history":[],"pair":null}',
+        False,
         id="ticket_minimal",
     ),
     pytest.param(
         "Catalog",
-        "containers.models",
-        "Catalog",
+        lambda: _class("containers.models", "Catalog"),
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"levels":[2],"grades":[3],"pairs":[[36,"pairs \\"\u00e9\\"\\n"]],"groups":[["groups \\"\u00e9\\"\\n"]]}',
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"levels":[2],"grades":[3],"pairs":[[36,"pairs \\"\u00e9\\"\\n"]],"groups":[["groups \\"\u00e9\\"\\n"]]}',
+        False,
         id="catalog_full",
     ),
     pytest.param(
         "Catalog",
-        "containers.models",
-        "Catalog",
+        lambda: _class("containers.models", "Catalog"),
         '{"tags":[],"ids":[],"levels":[],"pairs":[]}',
         '{"tags":[],"ids":[],"levels":[],"grades":null,"pairs":[],"groups":[]}',
+        False,
         id="catalog_minimal",
     ),
     pytest.param(
         "Index",
-        "containers.models",
-        "Index",
+        lambda: _class("containers.models", "Index"),
         '{"by_id":{"36":"by_id \\"\u00e9\\"\\n"},"by_color":{"green":57},"by_kind":{"b":1.75},"nested":{"43":{"green":[43]}}}',
         '{"by_id":{"36":"by_id \\"\u00e9\\"\\n"},"by_color":{"green":57},"by_kind":{"b":1.75},"nested":{"43":{"green":[43]}}}',
+        False,
         id="index_full",
     ),
     pytest.param(
         "Index",
-        "containers.models",
-        "Index",
+        lambda: _class("containers.models", "Index"),
         '{"by_id":{}}',
         '{"by_id":{},"by_color":{},"by_kind":{},"nested":{}}',
+        False,
         id="index_minimal",
     ),
 ]
@@ -174,7 +176,7 @@ TYPE_NAMES = [
 ]
 
 
-def _class(module: str, qualname: str) -> type:
+def _class(module: str, qualname: str) -> Any:
     obj = importlib.import_module(module)
     for part in qualname.split("."):
         obj = getattr(obj, part)
@@ -189,32 +191,39 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_sample(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     instance = cls.model_validate_json(given)
     dumped = instance.model_dump_json()
     assert dumped == expected, "the sample is not what pydantic writes"
     assert native.roundtrip_json(type_name, given) == dumped
-    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes)
-    again = cls.model_validate_json(dumped, by_name=True).model_dump_json()
-    assert native.roundtrip_json(type_name, dumped) == again
+    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes;
+    # and a field written under its name but read under its alias is then missing, or an extra)
+    try:
+        again = cls.model_validate_json(dumped).model_dump_json()
+    except ValidationError:
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, dumped)
+    else:
+        assert native.roundtrip_json(type_name, dumped) == again
     back = native.roundtrip(instance)
     assert type(back) is cls
     assert back == instance
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
-    positional = json.dumps(list(json.loads(expected).values()))
-    for bad in ("{", "[]", "null", '"text"', positional):
+    positional = "[]" if root else json.dumps(list(json.loads(expected).values()))
+    # A RootModel's bare value may be an array, null or a string: only broken JSON is bad for every one.
+    for bad in ("{",) if root else ("{", "[]", "null", '"text"', positional):
         with pytest.raises(ValidationError):
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):

@@ -600,7 +600,7 @@ impl<'py> IntoPyObject<'py> for &Keywords {
         data.set_item(intern!(py, "super"), &self.super_)?;
         data.set_item(intern!(py, "fn"), self.r#fn)?;
         data.set_item(intern!(py, "mod"), self.r#mod)?;
-        data.set_item(intern!(py, "async_"), &self.r#async)?;
+        data.set_item(intern!(py, "async"), &self.r#async)?;
         data.set_item(intern!(py, "r"), &self.r)?;
         data.set_item(intern!(py, "kind"), self.kind)?;
         data.set_item(intern!(py, "kinds"), &self.kinds)?;
@@ -720,7 +720,7 @@ impl<'py> IntoPyObject<'py> for &Described {
         data.set_item(intern!(py, "long"), &self.long)?;
         data.set_item(intern!(py, "trailing_backslash"), &self.trailing_backslash)?;
         data.set_item(intern!(py, "concatenated"), &self.concatenated)?;
-        data.set_item(intern!(py, "aliased"), &self.aliased)?;
+        data.set_item(intern!(py, "@type \"quoted\" é😀"), &self.aliased)?;
         data.set_item(intern!(py, "literal"), self.literal)?;
         data.set_item(intern!(py, "refdef"), &self.refdef)?;
         data.set_item(intern!(py, "blank"), &self.blank)?;

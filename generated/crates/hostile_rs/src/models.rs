@@ -609,7 +609,10 @@ pub struct Keywords {
     pub r#fn: f64,
     #[serde(default = "default_keywords_mod")]
     pub r#mod: KeywordsMod,
-    #[serde(rename = "async_", alias = "async", default = "default_keywords_async")]
+    #[serde(
+        rename(serialize = "async_", deserialize = "async"),
+        default = "default_keywords_async"
+    )]
     pub r#async: String,
     #[serde(default = "default_keywords_r")]
     pub r: String,
@@ -729,7 +732,10 @@ pub struct Described {
     #[serde(default = "default_described_concatenated")]
     pub concatenated: String,
     /// alias with quotes
-    #[serde(alias = "@type \"quoted\" é😀", default = "default_described_aliased")]
+    #[serde(
+        rename(serialize = "aliased", deserialize = "@type \"quoted\" é😀"),
+        default = "default_described_aliased"
+    )]
     pub aliased: String,
     #[serde(default = "default_described_literal")]
     pub literal: DescribedLiteral,

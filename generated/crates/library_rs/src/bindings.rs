@@ -238,7 +238,7 @@ impl<'py> IntoPyObject<'py> for &Book {
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let data = PyDict::new(py);
         data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "isbn"), &self.isbn)?;
+        data.set_item(intern!(py, "ISBN"), &self.isbn)?;
         data.set_item(intern!(py, "authors"), &self.authors)?;
         data.set_item(intern!(py, "genre"), self.genre)?;
         data.set_item(intern!(py, "rating"), self.rating)?;

@@ -143,7 +143,7 @@ impl<'de> Deserialize<'de> for Author {
 #[serde(deny_unknown_fields)]
 pub struct Book {
     pub title: String,
-    #[serde(alias = "ISBN")]
+    #[serde(rename(serialize = "isbn", deserialize = "ISBN"))]
     pub isbn: String,
     pub authors: Vec<Author>,
     #[serde(default = "default_book_genre")]

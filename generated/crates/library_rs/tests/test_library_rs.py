@@ -4,7 +4,9 @@
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -19,70 +21,70 @@ for root in [
 
 import library_rs as native  # noqa: E402
 
-# (type name, module, class, given JSON, JSON pydantic writes back)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
 MODEL_SAMPLES = [
     pytest.param(
         "Person",
-        "library.models",
-        "Person",
+        lambda: _class("library.models", "Person"),
         '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true}',
         '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true}',
+        False,
         id="person_full",
     ),
     pytest.param(
         "Person",
-        "library.models",
-        "Person",
+        lambda: _class("library.models", "Person"),
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n","born":null,"alive":true}',
+        False,
         id="person_minimal",
     ),
     pytest.param(
         "Author",
-        "library.models",
-        "Author",
+        lambda: _class("library.models", "Author"),
         '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}',
         '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}',
+        False,
         id="author_full",
     ),
     pytest.param(
         "Author",
-        "library.models",
-        "Author",
+        lambda: _class("library.models", "Author"),
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}',
+        False,
         id="author_minimal",
     ),
     pytest.param(
         "Book",
-        "library.models",
-        "Book",
+        lambda: _class("library.models", "Book"),
         '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
         '{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        False,
         id="book_full",
     ),
     pytest.param(
         "Book",
-        "library.models",
-        "Book",
+        lambda: _class("library.models", "Book"),
         '{"title":"min \\"\u00e9\\"\\n","ISBN":"min \\"\u00e9\\"\\n","authors":[],"rating":null}',
         '{"title":"min \\"\u00e9\\"\\n","isbn":"min \\"\u00e9\\"\\n","authors":[],"genre":"fiction","rating":null,"tags":{},"type":"paperback","pageCount":0,"sequel":null,"shelf":null}',
+        False,
         id="book_minimal",
     ),
     pytest.param(
         "Shelf",
-        "library.models",
-        "Shelf",
+        lambda: _class("library.models", "Shelf"),
         '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
         '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","isbn":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
+        False,
         id="shelf_full",
     ),
     pytest.param(
         "Shelf",
-        "library.models",
-        "Shelf",
+        lambda: _class("library.models", "Shelf"),
         '{"label":"min \\"\u00e9\\"\\n"}',
         '{"label":"min \\"\u00e9\\"\\n","books":[],"nested":{},"self":"me","match":null}',
+        False,
         id="shelf_minimal",
     ),
 ]
@@ -96,7 +98,7 @@ TYPE_NAMES = [
 ]
 
 
-def _class(module: str, qualname: str) -> type:
+def _class(module: str, qualname: str) -> Any:
     obj = importlib.import_module(module)
     for part in qualname.split("."):
         obj = getattr(obj, part)
@@ -111,32 +113,39 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_sample(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     instance = cls.model_validate_json(given)
     dumped = instance.model_dump_json()
     assert dumped == expected, "the sample is not what pydantic writes"
     assert native.roundtrip_json(type_name, given) == dumped
-    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes)
-    again = cls.model_validate_json(dumped, by_name=True).model_dump_json()
-    assert native.roundtrip_json(type_name, dumped) == again
+    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes;
+    # and a field written under its name but read under its alias is then missing, or an extra)
+    try:
+        again = cls.model_validate_json(dumped).model_dump_json()
+    except ValidationError:
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, dumped)
+    else:
+        assert native.roundtrip_json(type_name, dumped) == again
     back = native.roundtrip(instance)
     assert type(back) is cls
     assert back == instance
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
-    positional = json.dumps(list(json.loads(expected).values()))
-    for bad in ("{", "[]", "null", '"text"', positional):
+    positional = "[]" if root else json.dumps(list(json.loads(expected).values()))
+    # A RootModel's bare value may be an array, null or a string: only broken JSON is bad for every one.
+    for bad in ("{",) if root else ("{", "[]", "null", '"text"', positional):
         with pytest.raises(ValidationError):
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):

@@ -4,7 +4,9 @@
 import importlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import TypeAdapter, ValidationError
@@ -19,38 +21,38 @@ for root in [
 
 import rag_rs as native  # noqa: E402
 
-# (type name, module, class, given JSON, JSON pydantic writes back)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
 MODEL_SAMPLES = [
     pytest.param(
         "Passage",
-        "rag_models",
-        "Passage",
+        lambda: _class("rag_models", "Passage"),
         '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
         '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
+        False,
         id="passage_full",
     ),
     pytest.param(
         "Passage",
-        "rag_models",
-        "Passage",
+        lambda: _class("rag_models", "Passage"),
         '{"title":"min \\"\u00e9\\"\\n","text":"min \\"\u00e9\\"\\n"}',
         '{"title":"min \\"\u00e9\\"\\n","text":"min \\"\u00e9\\"\\n","score":null}',
+        False,
         id="passage_minimal",
     ),
     pytest.param(
         "SearchResult",
-        "rag_models",
-        "SearchResult",
+        lambda: _class("rag_models", "SearchResult"),
         '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
         '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
+        False,
         id="search_result_full",
     ),
     pytest.param(
         "SearchResult",
-        "rag_models",
-        "SearchResult",
+        lambda: _class("rag_models", "SearchResult"),
         '{"query":"min \\"\u00e9\\"\\n","passages":[]}',
         '{"query":"min \\"\u00e9\\"\\n","passages":[],"next_page":null}',
+        False,
         id="search_result_minimal",
     ),
 ]
@@ -239,7 +241,7 @@ TYPE_NAMES = [
 ]
 
 
-def _class(module: str, qualname: str) -> type:
+def _class(module: str, qualname: str) -> Any:
     obj = importlib.import_module(module)
     for part in qualname.split("."):
         obj = getattr(obj, part)
@@ -254,32 +256,39 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_sample(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     instance = cls.model_validate_json(given)
     dumped = instance.model_dump_json()
     assert dumped == expected, "the sample is not what pydantic writes"
     assert native.roundtrip_json(type_name, given) == dumped
-    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes)
-    again = cls.model_validate_json(dumped, by_name=True).model_dump_json()
-    assert native.roundtrip_json(type_name, dumped) == again
+    # pydantic's own output, read again (not always `dumped`: ser_json_bytes without val_json_bytes;
+    # and a field written under its name but read under its alias is then missing, or an extra)
+    try:
+        again = cls.model_validate_json(dumped).model_dump_json()
+    except ValidationError:
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, dumped)
+    else:
+        assert native.roundtrip_json(type_name, dumped) == again
     back = native.roundtrip(instance)
     assert type(back) is cls
     assert back == instance
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "module", "qualname", "given", "expected"), MODEL_SAMPLES)
+@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, module: str, qualname: str, given: str, expected: str
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
 ) -> None:
-    cls = _class(module, qualname)
+    cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
-    positional = json.dumps(list(json.loads(expected).values()))
-    for bad in ("{", "[]", "null", '"text"', positional):
+    positional = "[]" if root else json.dumps(list(json.loads(expected).values()))
+    # A RootModel's bare value may be an array, null or a string: only broken JSON is bad for every one.
+    for bad in ("{",) if root else ("{", "[]", "null", '"text"', positional):
         with pytest.raises(ValidationError):
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):

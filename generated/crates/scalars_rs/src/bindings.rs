@@ -120,7 +120,8 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Invoice {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        Ok(Self {
+        // An instance pydantic validated passes; one built with `model_construct` may not.
+        let value = Self {
             number: obj.getattr(intern!(py, "number"))?.extract()?,
             total: obj.getattr(intern!(py, "total"))?.extract()?,
             lines: obj.getattr(intern!(py, "lines"))?.extract()?,
@@ -133,7 +134,11 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Invoice {
             metadata: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "metadata"))?)?,
             extra: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "extra"))?)?,
             payload: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "payload"))?)?,
-        })
+        };
+        value
+            .check()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        Ok(value)
     }
 }
 

@@ -15,6 +15,7 @@
 #![allow(clippy::type_complexity)]
 
 pub mod bindings;
+pub mod constraints;
 pub mod models;
 pub mod modules;
 pub mod pytypes;

@@ -104,7 +104,106 @@ impl Serialize for Invoice {
 
 impl<'de> Deserialize<'de> for Invoice {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::deserialize(MapOnly(deserializer))
+        let mut value = Self::deserialize(MapOnly(deserializer))?;
+        value.validate().map_err(serde::de::Error::custom)?;
+        Ok(value)
+    }
+}
+
+impl Invoice {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> Result<(), String> {
+        {
+            let v0 = &self.number;
+            crate::constraints::ge("number", *v0, 1, "1")?;
+        }
+        {
+            let v0 = &self.checksum;
+            crate::constraints::ge(
+                "checksum",
+                *v0,
+                -1267650600228229401496703205376,
+                "-1267650600228229401496703205376",
+            )?;
+            crate::constraints::le(
+                "checksum",
+                *v0,
+                1267650600228229401496703205376,
+                "1267650600228229401496703205376",
+            )?;
+        }
+        {
+            let v0 = &self.balance_cents;
+            if let Some(v1) = v0 {
+                crate::constraints::gt(
+                    "balance_cents",
+                    *v1,
+                    -1208925819614629174706176,
+                    "-1208925819614629174706176",
+                )?;
+                crate::constraints::lt(
+                    "balance_cents",
+                    *v1,
+                    1208925819614629174706176,
+                    "1208925819614629174706176",
+                )?;
+            }
+        }
+        {
+            let v0 = &self.quantity;
+            crate::constraints::ge("quantity", *v0, 1, "1")?;
+            crate::constraints::le("quantity", *v0, 1000, "1000")?;
+        }
+        Ok(())
+    }
+
+    /// The constraints a value pydantic has validated still meets (a value read from Python):
+    /// `validate` without the string transforms, nor the checks made before `to_lower` / `to_upper`.
+    pub fn check(&self) -> Result<(), String> {
+        {
+            let v0 = &self.number;
+            crate::constraints::ge("number", *v0, 1, "1")?;
+        }
+        {
+            let v0 = &self.checksum;
+            crate::constraints::ge(
+                "checksum",
+                *v0,
+                -1267650600228229401496703205376,
+                "-1267650600228229401496703205376",
+            )?;
+            crate::constraints::le(
+                "checksum",
+                *v0,
+                1267650600228229401496703205376,
+                "1267650600228229401496703205376",
+            )?;
+        }
+        {
+            let v0 = &self.balance_cents;
+            if let Some(v1) = v0 {
+                crate::constraints::gt(
+                    "balance_cents",
+                    *v1,
+                    -1208925819614629174706176,
+                    "-1208925819614629174706176",
+                )?;
+                crate::constraints::lt(
+                    "balance_cents",
+                    *v1,
+                    1208925819614629174706176,
+                    "1208925819614629174706176",
+                )?;
+            }
+        }
+        {
+            let v0 = &self.quantity;
+            crate::constraints::ge("quantity", *v0, 1, "1")?;
+            crate::constraints::le("quantity", *v0, 1000, "1000")?;
+        }
+        Ok(())
     }
 }
 

@@ -395,6 +395,8 @@ impl<S: Signature> Deref for Prediction<S> {
 
 /// A chain-of-thought prediction: `S`'s outputs and the reasoning that led to them.
 pub struct Reasoned<S: Signature> {
+    /// A `str` in DSPy 3.x: `dspy.ChainOfThought` prepends `reasoning` with its default
+    /// `rationale_field_type=str`, not `dspy.Reasoning` (checked in tests/unit/test_dspy_types.py).
     pub reasoning: String,
     pub prediction: Prediction<S>,
 }
