@@ -32,6 +32,7 @@ SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
 WARNING_ONLY = {
     "deprecated_format_argument",
     "signature_built_in_a_loop",
+    "signature_transform_unbound",
     "signature_without_outputs",
     "string_signature_dropped_fields",
 }

@@ -71,14 +71,53 @@ def find_derived(modules: list[SourceModule], index: Index, reader: ClassReader,
         evaluator.bindings[module.module] = bindings
     out = []
     for module in modules:
+        bound: set[cst.CSTNode] = set()
         for small, in_loop in statements[module.module]:
             found = _assignment(small)
             if found is None or not isinstance(found[1], cst.Call):
                 continue
+            if _is_transform(module, evaluator.index, found[1]):
+                bound.add(found[1])
             signature = _derived(module, evaluator, sink, found[0], found[1], in_loop)
             if signature is not None:
                 out.append(signature)
+        module.tree.visit(_Unbound(module, evaluator, bound, sink))
     return out
+
+
+class _Unbound(cst.CSTVisitor):
+    """Warns about a transform of a signature that no module-level name holds
+    (`dspy.Predict(QA.with_instructions("..."))`, or one inside a method): neither frontend can
+    name it, and the Rust side would otherwise silently run the untransformed signature."""
+
+    def __init__(self, module: SourceModule, evaluator: Evaluator, bound: set[cst.CSTNode], sink: Sink) -> None:
+        self.module, self.evaluator, self.bound, self.sink = module, evaluator, bound, sink
+
+    def visit_Call(self, node: cst.Call) -> bool:
+        if node in self.bound:
+            return False  # read by find_derived, with the calls inside it
+        if not (isinstance(node.func, cst.Attribute) and node.func.attr.value in rules.SIGNATURE_METHODS):
+            return True
+        receiver = node.func.value
+        while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute):
+            if receiver.func.attr.value not in rules.SIGNATURE_METHODS:
+                break
+            receiver = receiver.func.value  # the start of a chain: `QA.append(...).delete(...)`
+        index = self.evaluator.index
+        symbol = index.symbol(self.module, receiver.func if isinstance(receiver, cst.Call) else receiver)
+        if isinstance(receiver, cst.Call):
+            signature = symbol in rules.SIGNATURE_BUILDERS
+        else:
+            signature = symbol is not None and self.evaluator.reader.kind_of(symbol) == "signature"
+        if signature:
+            self.sink.warning(
+                Code.DYNAMIC_SIGNATURE,
+                f"dspygen leaves out this `.{node.func.attr.value}(...)` signature: no module-level name holds it",
+                self.module.span(node),
+                "bind it to a module-level name (`Terse = QA.with_instructions(...)`) and use that name",
+            )
+            return False
+        return True
 
 
 def _derived(

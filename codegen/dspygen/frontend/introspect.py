@@ -371,7 +371,9 @@ class Introspector:
             line = self.assignment_line(module, attr)
             pragma = self.pragma(module, line)
             span = Span(self.span_of(module).path, line, 1)
-            form = assigned_form(module, attr) if found is value else "string"
+            form = assigned_form(module, attr)
+            if found is not value and form != "string":
+                return  # a module given a class (read where it is declared) or an unbound transform
             if form == "derived":
                 # Derived by DSPy's signature algebra or built by running code: the generated
                 # code imports it by this name, as the static frontend names it (derived.py).
