@@ -8,15 +8,18 @@ CANONICAL; the README lists the same ones (tests/unit/test_readme_types.py check
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import warnings
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, settings
 from pydantic import BaseModel, TypeAdapter
 
 from dspygen import pipeline
@@ -25,6 +28,7 @@ from dspygen.diagnostics import Sink, render
 from dspygen.ir import nodes
 
 ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures"
 
 # Where Rust's JSON is compared with pydantic's other than byte for byte, and why; the README's
 # "Compared canonically" list names the same (tests/unit/test_readme_types.py checks).
@@ -58,6 +62,54 @@ def rust_json(native: Any, type_name: str, data: str) -> str | None:
         return str(native.roundtrip_json(type_name, data))
     except ValueError:
         return None
+
+
+def fixtures_on_path() -> None:
+    """Put fixtures/ first on sys.path, for the per-family tests' `import <family>_rs` and
+    `from <family> import models`."""
+    sys.path.insert(0, str(FIXTURES))
+
+
+def family_settings(env: str, default: int) -> settings:
+    """The hypothesis settings of a per-family test: `default` examples, or $`env` of them."""
+    examples = int(os.environ.get(env, str(default)))
+    return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+Column = tuple[Counter[str], str]
+
+
+def family_lines(runs: Counter[str], columns: list[Column], optional: list[Column] | None = None) -> list[str]:
+    """One line per family run: `family: N cases, n1 label1, n2 label2, ...`, then each optional
+    column only where its count is not zero."""
+    out = []
+    for family in sorted(runs):
+        line = f"{family}: {runs[family]} cases" + "".join(f", {c[family]} {label}" for c, label in columns)
+        line += "".join(f", {c[family]} {label}" for c, label in optional or [] if c[family])
+        out.append(line)
+    return out
+
+
+def report_fixture(runs: Counter[str], columns: list[Column], optional: list[Column] | None = None) -> Any:
+    """A module-scoped autouse fixture printing `family_lines` at the end of the module (with -s);
+    assign it to a module-level name (`report = support.report_fixture(...)`)."""
+
+    @pytest.fixture(scope="module", autouse=True)
+    def report() -> Iterator[None]:
+        yield
+        for line in family_lines(runs, columns, optional):
+            print(line)
+
+    return report
+
+
+def rust_side(native: Any) -> Callable[[str, str], str | None]:
+    """`rust_json` bound to the generated module `native`: `(type_name, data) -> JSON | None`."""
+
+    def rust(type_name: str, data: str) -> str | None:
+        return rust_json(native, type_name, data)
+
+    return rust
 
 
 @dataclass

@@ -21,26 +21,21 @@ from __future__ import annotations
 import contextlib
 import json
 import math
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import AliasChoices, BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import config_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from config import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("CONFIG_EXAMPLES", "300"))  # more: CONFIG_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("CONFIG_EXAMPLES", 300)  # more: CONFIG_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
 KNOWN: Counter[str] = Counter()  # one field spelled twice: the documented gap
@@ -146,19 +141,8 @@ def strategy_for(cls: type[BaseModel], name: str) -> st.SearchStrategy[Any]:
     return VALUES["list[str]"] if "list" in str(annotation) else VALUES["Optional[str]"]
 
 
-def _pydantic(cls: type[BaseModel], data: str, strict: bool = False, **kwargs: Any) -> str | None:
-    try:
-        return cls.model_validate_json(data, strict=strict).model_dump_json(**kwargs)
-    except Exception:
-        return None
-
-
-def _rust(cls: type[BaseModel], data: str) -> str | None:
-    try:
-        type_name: Any = cls.__name__  # one of native.type_names()
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def twice(cls: type[BaseModel], keys: list[str]) -> bool:
@@ -194,7 +178,7 @@ def differential(family: str, cls: type[BaseModel], data: dict[str, Any] | str) 
     parsed = json.loads(text)
     RUNS[family] += 1
     full = _pydantic(cls, text)
-    got = _rust(cls, text)
+    got = _rust(cls.__name__, text)
     state = computed_state(cls, parsed) if isinstance(parsed, dict) else "none"
     allow = cls.model_config.get("extra") == "allow"
     if (full is None) != (got is None) and allow and isinstance(parsed, dict) and twice(cls, list(parsed)):
@@ -221,21 +205,22 @@ def differential(family: str, cls: type[BaseModel], data: dict[str, Any] | str) 
     EXACT[family] += state == "exact"
     expected = full if state == "exact" or not cls.model_computed_fields else None
     if expected is None:  # no computed key given: Rust cannot compute the values
-        expected = _pydantic(cls, text, exclude_computed_fields=True)
+        expected = _pydantic(cls, text, computed=False)
     if got != expected:
         MISMATCHES[family] += 1
     assert got == expected, f"{family}: {text}"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(
-            f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches, "
-            f"{KNOWN[family]} one-field-twice (known gap), {STALE[family]} stale computed (acceptance only), "
-            f"{LAX[family]} lax-only" + (f", {EXACT[family]} with exact computed values" if EXACT[family] else "")
-        )
+report = support.report_fixture(
+    RUNS,
+    [
+        (MISMATCHES, "mismatches"),
+        (KNOWN, "one-field-twice (known gap)"),
+        (STALE, "stale computed (acceptance only)"),
+        (LAX, "lax-only"),
+    ],
+    optional=[(EXACT, "with exact computed values")],
+)
 
 
 # -- hypothesis: every model, keys spelled every way, extras, computed keys ------------------------

@@ -12,27 +12,22 @@ Python and must come back equal; an instance that breaks a constraint (built wit
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+import support
+from hypothesis import example, given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import constraints_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from constraints import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("CONSTRAINTS_EXAMPLES", "300"))  # more: CONSTRAINTS_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("CONSTRAINTS_EXAMPLES", 300)  # more: CONSTRAINTS_EXAMPLES=5000
 # How many values each family ran, how many pydantic accepted, and how many disagreed.
 RUNS: Counter[str] = Counter()
 ACCEPTED: Counter[str] = Counter()
@@ -75,18 +70,8 @@ COLLECTIONS: dict[str, Any] = {
 }
 
 
-def _pydantic(cls: type[BaseModel], data: str) -> str | None:
-    try:
-        return cls.model_validate_json(data).model_dump_json()
-    except Exception:  # ValidationError, and the errors some huge values raise inside pydantic
-        return None
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, value: Any) -> None:
@@ -133,14 +118,9 @@ def refused(family: str, cls: type[BaseModel], base: dict[str, Any], field: str,
         native.roundtrip(broken)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(
-            f"{family}: {RUNS[family]} cases, {ACCEPTED[family]} accepted, {MISMATCHES[family]} mismatches"
-            + (f", {NOT_IDEMPOTENT[family]} pydantic refuses again" if NOT_IDEMPOTENT[family] else "")
-        )
+report = support.report_fixture(
+    RUNS, [(ACCEPTED, "accepted"), (MISMATCHES, "mismatches")], optional=[(NOT_IDEMPOTENT, "pydantic refuses again")]
+)
 
 
 def near(*points: float) -> st.SearchStrategy[float]:

@@ -12,26 +12,22 @@ takes (`0.0` into an int) are counted apart, as the README documents.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import containers_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from containers import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("CONTAINERS_EXAMPLES", "300"))  # more: CONTAINERS_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("CONTAINERS_EXAMPLES", 300)  # more: CONTAINERS_EXAMPLES=5000
 # How many values each family ran, and how many disagreed (printed at the end with -s).
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
@@ -41,18 +37,8 @@ ROUTE: dict[str, Any] = {"name": "r", "start": [1.5, 2], "span": [1, "a", True],
 TREE: dict[str, Any] = {"label": "root"}
 
 
-def _pydantic(cls: type[BaseModel], data: str, strict: bool = False) -> str | None:
-    try:
-        return cls.model_validate_json(data, strict=strict).model_dump_json()
-    except Exception:  # ValidationError, and the errors some huge values raise inside pydantic
-        return None
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, value: Any) -> None:
@@ -82,11 +68,7 @@ def python_roundtrip(family: str, instance: BaseModel) -> None:
     assert _rust(type(instance).__name__, dumped) == _pydantic(type(instance), dumped)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches, {LAX[family]} lax-only")
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches"), (LAX, "lax-only")])
 
 
 # JSON scalars that the item types accept, and ones they reject (no strings that look like
@@ -409,7 +391,7 @@ def test_unhashable_set_items_are_a_diagnostic(tmp_path: Path) -> None:
     source = tmp_path / "m.py"
     source.write_text("from pydantic import BaseModel\n\n\nclass M(BaseModel):\n    xs: set[float]\n")
     done = subprocess.run(
-        [str(ROOT / ".venv/bin/dspygen"), "check", str(source), "--out", str(tmp_path / "out")],
+        [str(support.ROOT / ".venv/bin/dspygen"), "check", str(source), "--out", str(tmp_path / "out")],
         capture_output=True,
         text=True,
         check=False,

@@ -17,45 +17,30 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import dspy
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import dspy_types_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from dspy_types import signatures as sigs  # noqa: E402
 
-EXAMPLES = int(os.environ.get("DSPY_TYPES_EXAMPLES", "200"))  # more: DSPY_TYPES_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("DSPY_TYPES_EXAMPLES", 200)  # more: DSPY_TYPES_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
 CodePython = dspy.Code["python"]
 CodeRust = dspy.Code["rust"]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches")
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def _pydantic(cls: type[BaseModel], data: str) -> BaseModel | None:

@@ -11,26 +11,20 @@ rejected by Rust too. Values only pydantic's lax mode takes are counted apart.
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Optional
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import generics_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from generics import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("GENERICS_EXAMPLES", "300"))  # more: GENERICS_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("GENERICS_EXAMPLES", 300)  # more: GENERICS_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
 LAX: Counter[str] = Counter()  # values only pydantic's lax mode takes, which Rust rejects
@@ -51,25 +45,11 @@ CLASSES: dict[str, Any] = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches, {LAX[family]} lax-only")
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches"), (LAX, "lax-only")])
 
 
-def _pydantic(cls: type[BaseModel], data: str, strict: bool = False) -> str | None:
-    try:
-        return cls.model_validate_json(data, strict=strict).model_dump_json()
-    except Exception:  # ValidationError, and the errors some huge values raise inside pydantic
-        return None
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def differential(family: str, type_name: str, value: Any) -> None:

@@ -9,26 +9,21 @@ must give equal instances holding real `Money` objects, and what pydantic reject
 from __future__ import annotations
 
 import json
-import os
-import sys
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import mapped_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from mapped.models import Invoice  # noqa: E402
 from mapped.money import Money  # noqa: E402
 
-EXAMPLES = int(os.environ.get("MAPPED_EXAMPLES", "300"))
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("MAPPED_EXAMPLES", 300)
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
 
@@ -36,11 +31,7 @@ cents = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 garbage = st.none() | st.booleans() | st.floats(allow_nan=False) | st.text(max_size=4) | st.lists(cents, max_size=2)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches")
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
 
 
 def differential(family: str, value: dict[str, Any]) -> None:
@@ -50,10 +41,7 @@ def differential(family: str, value: dict[str, Any]) -> None:
         expected: str | None = Invoice.model_validate_json(data).model_dump_json()
     except ValueError:
         expected = None
-    try:
-        got: str | None = native.roundtrip_json("Invoice", data)
-    except ValueError:
-        got = None
+    got = support.rust_json(native, "Invoice", data)
     if got != expected:
         MISMATCHES[family] += 1
     assert got == expected, data

@@ -13,30 +13,25 @@ from __future__ import annotations
 import base64
 import json
 import math
-import os
 import string
-import sys
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import scalars_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from scalars import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("SCALARS_EXAMPLES", "400"))  # more: SCALARS_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("SCALARS_EXAMPLES", 400)  # more: SCALARS_EXAMPLES=5000
 # How many values each family ran, and how many disagreed (printed at the end with -s).
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
@@ -53,18 +48,8 @@ INVOICE = {"number": 1, "total": "1", "lines": [], "ledger_id": 0, "checksum": 0
 SHIFT = {"starts": "10:00:00", "ends": "11:00:00", "break_length": "PT0S"}
 
 
-def _pydantic(cls: type[BaseModel], data: str) -> str | None:
-    try:
-        return cls.model_validate_json(data).model_dump_json()
-    except Exception:  # ValidationError, and the OverflowError some huge values raise inside pydantic
-        return None
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, raw_value: str) -> None:
@@ -100,11 +85,7 @@ def _nan_equal(a: BaseModel, b: BaseModel) -> bool:
     return a.model_dump_json() == b.model_dump_json()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def report() -> Iterator[None]:
-    yield
-    for family in sorted(RUNS):
-        print(f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches")
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
 
 
 # -- datetimes -------------------------------------------------------------------------

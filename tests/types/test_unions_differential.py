@@ -13,28 +13,24 @@ the README documents; so are the two documented limits (ints beyond i128, floats
 from __future__ import annotations
 
 import json
-import os
-import sys
 import uuid
 from collections import Counter
 from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import support
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "fixtures"))
+support.fixtures_on_path()
 
 import unions_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
 from unions import models as m  # noqa: E402
 
-EXAMPLES = int(os.environ.get("UNIONS_EXAMPLES", "300"))  # more: UNIONS_EXAMPLES=5000
-SETTINGS = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = support.family_settings("UNIONS_EXAMPLES", 300)  # more: UNIONS_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
 LAX: Counter[str] = Counter()  # values only pydantic's lax mode takes, which Rust rejects
@@ -57,18 +53,8 @@ SMART: dict[str, Any] = {
 SMART_FIELDS = (*SMART, "maybe", "when", "id_or_text", "amount", "color", "items", "table")
 
 
-def _pydantic(cls: type[BaseModel], data: str, strict: bool = False) -> str | None:
-    try:
-        return cls.model_validate_json(data, strict=strict).model_dump_json()
-    except Exception:  # ValidationError, and the errors some huge values raise inside pydantic
-        return None
-
-
-def _rust(type_name: str, data: str) -> str | None:
-    try:
-        return str(native.roundtrip_json(type_name, data))
-    except ValueError:
-        return None
+_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
 def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, value: Any) -> None:
@@ -120,11 +106,8 @@ def _arm(value: Any) -> str:
 @pytest.fixture(scope="module", autouse=True)
 def report() -> Iterator[None]:
     yield
-    for family in sorted(RUNS):
-        print(
-            f"{family}: {RUNS[family]} cases, {MISMATCHES[family]} mismatches, {LAX[family]} lax-only, "
-            f"{REFUSED[family]} refused"
-        )
+    for line in support.family_lines(RUNS, [(MISMATCHES, "mismatches"), (LAX, "lax-only"), (REFUSED, "refused")]):
+        print(line)
     print("arms picked:", dict(sorted(ARMS.items())))
 
 
