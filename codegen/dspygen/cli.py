@@ -128,12 +128,14 @@ def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
-def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Changes]]]:
+def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Changes | None]]]:
+    """Each target with the changes its output needs; None when the fingerprint record says
+    it is up to date (same inputs, untouched outputs), which then needs no new record."""
     base, targets = _base_and_targets(args, sink)
-    planned = []
+    planned: list[tuple[Target, Changes | None]] = []
     for target in targets:
         if up_to_date(target, base):
-            planned.append((target, Changes()))  # same inputs, untouched outputs: nothing to do
+            planned.append((target, None))
             continue
         from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
 
@@ -155,7 +157,10 @@ def build(verbose: bool, **options: Any) -> None:
     if sink.has_errors:
         sys.exit(1)
     written = unchanged = removed = 0
-    for target, changes in planned:  # written only once every target rendered cleanly
+    for target, maybe in planned:  # written only once every target rendered cleanly
+        if maybe is None:
+            continue
+        changes = maybe
         apply(target.out, changes)
         record(target, base)
         written += len(changes.write)
@@ -180,7 +185,7 @@ def check(diff: bool, **options: Any) -> None:
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    stale = [(target, changes) for target, changes in planned if changes.stale]
+    stale = [(target, changes) for target, changes in planned if changes is not None and changes.stale]
     for target, changes in stale:
         if diff:
             for text in changes.diffs:
@@ -192,8 +197,9 @@ def check(diff: bool, **options: Any) -> None:
         )
     if stale:
         sys.exit(1)
-    for target, _ in planned:
-        record(target, base)
+    for target, maybe in planned:
+        if maybe is not None:
+            record(target, base)
     click.echo(f"dspygen: {len(planned)} target(s) up to date")
 
 

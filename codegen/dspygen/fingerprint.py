@@ -13,6 +13,8 @@ This module must stay light: it is imported before libcst and Jinja.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import hashlib
 import os
 import shutil
@@ -59,29 +61,43 @@ def _tool_identity(name: str) -> str:
     return "|".join(parts)
 
 
-def inputs_hash(target: Target, base: Path) -> str:
-    digest = hashlib.sha256()
+class _Digest:
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
 
-    def add(label: str, data: bytes) -> None:
-        digest.update(f"{label}\0{len(data)}\0".encode())
-        digest.update(data)
+    def add(self, label: str, data: bytes) -> None:
+        self.sha.update(f"{label}\0{len(data)}\0".encode())
+        self.sha.update(data)
 
+
+@functools.cache
+def _shared_hash(templates: Path | None) -> str:
+    """What every target with these templates shares (dspygen's code, the templates, the
+    formatters), hashed once per process: a project has many targets."""
+    digest = _Digest()
     for path in _files(PACKAGE, "*.py"):
-        add(f"pkg:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
-    for folder in (_shipped_templates(), target.templates):
+        digest.add(f"pkg:{path.relative_to(PACKAGE).as_posix()}", path.read_bytes())
+    for folder in (_shipped_templates(), templates):
         if folder is not None and folder.is_dir():
             for path in _files(folder, "*"):
-                add(f"tpl:{folder}:{path.relative_to(folder).as_posix()}", path.read_bytes())
+                digest.add(f"tpl:{folder}:{path.relative_to(folder).as_posix()}", path.read_bytes())
+    digest.add("tools", "\0".join(_tool_identity(t) for t in ("rustfmt", "ruff")).encode())
+    return digest.sha.hexdigest()
+
+
+def inputs_hash(target: Target, base: Path) -> str:
+    digest = _Digest()
+    digest.add("shared", _shared_hash(target.templates).encode())
     for source in sorted(target.sources):
         try:
             data = source.read_bytes()
         except OSError:
             data = b"\0missing"
-        add(f"src:{source.resolve()}", data)
-    options = [str(target.out.resolve()), target.crate_name, target.module_name, target.frontend, str(base)]
-    add("options", "\0".join(options).encode())
-    add("tools", "\0".join(_tool_identity(t) for t in ("rustfmt", "ruff")).encode())
-    return digest.hexdigest()
+        digest.add(f"src:{source.resolve()}", data)
+    # every option of the target (its type mappings too), so that no config change is missed
+    options = dataclasses.replace(target, sources=(), out=target.out.resolve())
+    digest.add("options", f"{options!r}\0{base}".encode())
+    return digest.sha.hexdigest()
 
 
 def _outputs(target: Target) -> list[str] | None:

@@ -81,3 +81,13 @@ def test_missing_record_falls_back_to_the_full_check(project: tuple[Path, dict[s
         record.unlink()
     assert probe(root, env) == "exit 0 True True"
     assert probe(root, env) == "exit 0 False False"  # the full check recorded a fresh fingerprint
+
+
+def test_changed_target_option_runs_the_pipeline(project: tuple[Path, dict[str, str]]) -> None:
+    """Every option of the target is part of the record, its type mappings too (they decide
+    the output as much as the sources do)."""
+    root, env = project
+    config = root / "pyproject.toml"
+    config.write_text(config.read_text() + 'types = { "app.Money" = "money::Money" }\n')
+    assert probe(root, env) == "exit 0 True True"
+    assert probe(root, env) == "exit 0 False False"

@@ -72,16 +72,23 @@ def find_derived(modules: list[SourceModule], index: Index, reader: ClassReader,
     out = []
     for module in modules:
         bound: set[cst.CSTNode] = set()
+        bound_calls: list[cst.Call] = []
         for small, in_loop in statements[module.module]:
             found = _assignment(small)
             if found is None or not isinstance(found[1], cst.Call):
                 continue
+            bound_calls.append(found[1])
             if _is_transform(module, evaluator.index, found[1]):
                 bound.add(found[1])
             signature = _derived(module, evaluator, sink, found[0], found[1], in_loop)
             if signature is not None:
                 out.append(signature)
-        module.tree.visit(_Unbound(module, evaluator, bound, sink))
+        builders = {
+            c.func.value
+            for c in bound_calls
+            if isinstance(c.func, cst.Name) and _signature_function(module, evaluator.index, c) is not None
+        }
+        module.tree.visit(_Unbound(module, evaluator, bound, builders, sink))
     return out
 
 
@@ -90,8 +97,14 @@ class _Unbound(cst.CSTVisitor):
     (`dspy.Predict(QA.with_instructions("..."))`, or one inside a method): neither frontend can
     name it, and the Rust side would otherwise silently run the untransformed signature."""
 
-    def __init__(self, module: SourceModule, evaluator: Evaluator, bound: set[cst.CSTNode], sink: Sink) -> None:
+    def __init__(
+        self, module: SourceModule, evaluator: Evaluator, bound: set[cst.CSTNode], builders: set[str], sink: Sink
+    ) -> None:
         self.module, self.evaluator, self.bound, self.sink = module, evaluator, bound, sink
+        self.builders = builders  # functions a module-level name is assigned from: warned about there
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+        return node.name.value not in self.builders
 
     def visit_Call(self, node: cst.Call) -> bool:
         if node in self.bound:
