@@ -45,10 +45,12 @@ CANONICAL = {
 
 
 def pydantic_json(
-    cls: type[BaseModel], data: str, *, strict: bool = False, by_name: bool = False, computed: bool = True
+    cls: type[BaseModel], data: str, *, strict: bool | None = None, by_name: bool = False, computed: bool = True
 ) -> str | None:
     """model_dump_json() of `data` validated by `cls`, or None when pydantic rejects it.
-    `computed=False`: without `@computed_field`s, which Rust cannot compute from JSON (README)."""
+    `strict=None` keeps the model's own settings: an explicit False would override a field's
+    `strict=True`. `computed=False`: without `@computed_field`s, which Rust cannot compute from
+    JSON (README)."""
     try:
         instance = cls.model_validate_json(data, strict=strict, by_name=by_name or None)
         return instance.model_dump_json(exclude_computed_fields=not computed)

@@ -141,7 +141,7 @@ def strategy_for(cls: type[BaseModel], name: str) -> st.SearchStrategy[Any]:
     return VALUES["list[str]"] if "list" in str(annotation) else VALUES["Optional[str]"]
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 

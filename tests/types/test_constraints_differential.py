@@ -70,7 +70,7 @@ COLLECTIONS: dict[str, Any] = {
 }
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 
@@ -348,3 +348,24 @@ def test_error_names_field_and_constraint() -> None:
 @example(-3216705459795027, 0.0).via("far from zero, where floats step by 1/16")
 def test_float_multiple_of_far_from_zero(k: int, eps: float) -> None:
     differential("float multiple_of", m.Numbers, NUMBERS, "tenth", k * 0.1 + eps)
+
+
+STRICT_BASE: dict[str, Any] = {"count": 1, "bounded": 0, "ratio": 0.5, "name": "n"}
+STRICT_EDGES: list[tuple[str, Any]] = [
+    *[("count", v) for v in (1, -1, 1.0, True, "1", None, 2**63 - 1)],  # beyond i64: the README's range rule
+    *[("bounded", v) for v in (0, -1, 1.0, "0", False)],
+    *[("ratio", v) for v in (1, 1.5, -0.0, "1.5", True, None)],
+    *[("name", v) for v in ("x", "", 5, True, None, ["x"])],
+    *[("counts", v) for v in ([1, 2], [0], ["1"], [1.0], [True], [])],
+]
+
+
+@pytest.mark.parametrize(("field", "value"), STRICT_EDGES)
+def test_strict_fields_accept_what_strict_pydantic_accepts(field: str, value: Any) -> None:
+    """`strict=True` fields: no lax excuse here, Rust must decide exactly as pydantic does."""
+    data = json.dumps({**STRICT_BASE, field: value})
+    expected, got = _pydantic(m.StrictValues, data), _rust("StrictValues", data)
+    assert got == expected, data
+    if expected is not None:
+        instance = m.StrictValues.model_validate_json(data)
+        assert native.roundtrip(instance) == instance

@@ -37,7 +37,7 @@ ROUTE: dict[str, Any] = {"name": "r", "start": [1.5, 2], "span": [1, "a", True],
 TREE: dict[str, Any] = {"label": "root"}
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 

@@ -48,7 +48,7 @@ CLASSES: dict[str, Any] = {
 report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches"), (LAX, "lax-only")])
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 

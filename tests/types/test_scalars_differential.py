@@ -48,7 +48,7 @@ INVOICE = {"number": 1, "total": "1", "lines": [], "ledger_id": 0, "checksum": 0
 SHIFT = {"starts": "10:00:00", "ends": "11:00:00", "break_length": "PT0S"}
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 

@@ -53,7 +53,7 @@ SMART: dict[str, Any] = {
 SMART_FIELDS = (*SMART, "maybe", "when", "id_or_text", "amount", "color", "items", "table")
 
 
-_pydantic = support.pydantic_json  # (cls, data, strict=False): JSON, or None when pydantic rejects
+_pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
 _rust = support.rust_side(native)  # (type_name, data): JSON, or None when Rust rejects
 
 

@@ -11,6 +11,7 @@ TypeName = Literal[
     "Collections",
     "Numbers",
     "Order",
+    "StrictValues",
     "TakeOrderInput",
     "TakeOrderOutput",
     "Texts",

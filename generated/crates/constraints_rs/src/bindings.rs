@@ -259,6 +259,59 @@ impl<'py> IntoPyObject<'py> for Order {
     }
 }
 
+impl<'a, 'py> FromPyObject<'a, 'py> for StrictValues {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        // An instance pydantic validated passes; one built with `model_construct` may not.
+        let value = Self {
+            count: obj.getattr(intern!(py, "count"))?.extract()?,
+            bounded: obj.getattr(intern!(py, "bounded"))?.extract()?,
+            ratio: obj.getattr(intern!(py, "ratio"))?.extract()?,
+            name: obj.getattr(intern!(py, "name"))?.extract()?,
+            counts: obj.getattr(intern!(py, "counts"))?.extract()?,
+        };
+        value
+            .check()
+            .map_err(pyo3::exceptions::PyValueError::new_err)?;
+        Ok(value)
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &StrictValues {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let data = PyDict::new(py);
+        data.set_item(intern!(py, "count"), self.count)?;
+        data.set_item(intern!(py, "bounded"), self.bounded)?;
+        data.set_item(intern!(py, "ratio"), self.ratio)?;
+        data.set_item(intern!(py, "name"), &self.name)?;
+        data.set_item(intern!(py, "counts"), &self.counts)?;
+        let options = PyDict::new(py);
+        options.set_item(intern!(py, "by_name"), true)?;
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "constraints.models", "StrictValues")?.call_method(
+            intern!(py, "model_validate"),
+            (data,),
+            Some(&options),
+        )
+    }
+}
+
+impl<'py> IntoPyObject<'py> for StrictValues {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&self).into_pyobject(py)
+    }
+}
+
 impl SignatureInput for TakeOrderInput {
     fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let kwargs = PyDict::new(py);
@@ -300,6 +353,7 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         ("constraints.models", "Texts") => obj.extract::<Texts>()?.into_pyobject(py),
         ("constraints.models", "Collections") => obj.extract::<Collections>()?.into_pyobject(py),
         ("constraints.models", "Order") => obj.extract::<Order>()?.into_pyobject(py),
+        ("constraints.models", "StrictValues") => obj.extract::<StrictValues>()?.into_pyobject(py),
         (module, qualname) => Err(PyTypeError::new_err(format!(
             "{module}.{qualname} is not a type these bindings cover"
         ))),
@@ -313,6 +367,7 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
         "Collections" => json_roundtrip::<Collections>(data),
         "Numbers" => json_roundtrip::<Numbers>(data),
         "Order" => json_roundtrip::<Order>(data),
+        "StrictValues" => json_roundtrip::<StrictValues>(data),
         "TakeOrderInput" => json_roundtrip::<TakeOrderInput>(data),
         "TakeOrderOutput" => json_roundtrip::<TakeOrderOutput>(data),
         "Texts" => json_roundtrip::<Texts>(data),
@@ -329,6 +384,7 @@ pub fn type_names() -> Vec<&'static str> {
         "Collections",
         "Numbers",
         "Order",
+        "StrictValues",
         "TakeOrderInput",
         "TakeOrderOutput",
         "Texts",

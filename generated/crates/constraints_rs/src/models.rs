@@ -587,6 +587,76 @@ impl Order {
     }
 }
 
+/// strict=True where pydantic's strict JSON mode reads what serde reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct StrictValues {
+    pub count: i64,
+    #[serde(deserialize_with = "crate::pytypes::int_within::<_, i64, 0, 9223372036854775807>")]
+    pub bounded: i64,
+    pub ratio: f64,
+    pub name: String,
+    #[serde(default)]
+    pub counts: Vec<i64>,
+}
+
+impl Serialize for StrictValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for StrictValues {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut value = Self::deserialize(MapOnly(deserializer))?;
+        value.validate().map_err(serde::de::Error::custom)?;
+        Ok(value)
+    }
+}
+
+impl StrictValues {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> Result<(), String> {
+        {
+            let v0 = &self.bounded;
+            crate::constraints::ge("bounded", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.name;
+            crate::constraints::min_length("name", v0.chars().count(), 1, "String", "characters")?;
+        }
+        {
+            let v0 = &self.counts;
+            for v1 in v0.iter() {
+                crate::constraints::gt("counts", *v1, 0, "0")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The constraints a value pydantic has validated still meets (a value read from Python):
+    /// `validate` without the string transforms, nor the checks made before `to_lower` / `to_upper`.
+    pub fn check(&self) -> Result<(), String> {
+        {
+            let v0 = &self.bounded;
+            crate::constraints::ge("bounded", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.name;
+            crate::constraints::min_length("name", v0.chars().count(), 1, "String", "characters")?;
+        }
+        {
+            let v0 = &self.counts;
+            for v1 in v0.iter() {
+                crate::constraints::gt("counts", *v1, 0, "0")?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn default_collections_point() -> (i64, String) {
     (0, "".to_owned())
 }

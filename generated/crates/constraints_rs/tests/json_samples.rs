@@ -84,6 +84,24 @@ fn order_minimal() {
 }
 
 #[test]
+fn strict_values_full() {
+    assert_eq!(
+        roundtrip::<StrictValues>("{\"count\":36,\"bounded\":0,\"ratio\":1.25,\"name\":\"name \\\"é\\\"\\n\",\"counts\":[1]}"),
+        "{\"count\":36,\"bounded\":0,\"ratio\":1.25,\"name\":\"name \\\"é\\\"\\n\",\"counts\":[1]}"
+    );
+}
+
+#[test]
+fn strict_values_minimal() {
+    assert_eq!(
+        roundtrip::<StrictValues>(
+            "{\"count\":22,\"bounded\":0,\"ratio\":0.75,\"name\":\"min \\\"é\\\"\\n\"}"
+        ),
+        "{\"count\":22,\"bounded\":0,\"ratio\":0.75,\"name\":\"min \\\"é\\\"\\n\",\"counts\":[]}"
+    );
+}
+
+#[test]
 fn take_order_input_full() {
     assert_eq!(
         roundtrip::<TakeOrderInput>("{\"message\":\"message \\\"é\\\"\\n\"}"),

@@ -87,6 +87,22 @@ MODEL_SAMPLES = [
         False,
         id="order_minimal",
     ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        False,
+        id="strict_values_full",
+    ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":22,"bounded":0,"ratio":0.75,"name":"min \\"\u00e9\\"\\n"}',
+        '{"count":22,"bounded":0,"ratio":0.75,"name":"min \\"\u00e9\\"\\n","counts":[]}',
+        False,
+        id="strict_values_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -119,6 +135,7 @@ TYPE_NAMES = [
     "Collections",
     "Numbers",
     "Order",
+    "StrictValues",
     "TakeOrderInput",
     "TakeOrderOutput",
     "Texts",
