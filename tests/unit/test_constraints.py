@@ -73,7 +73,7 @@ def test_every_spelling_gives_one_node(tmp_path: Path, annotation: str, expected
         ("x: int = Field(pattern='a')", "does not apply to `int`"),
         ("x: bool = Field(gt=0)", "does not apply to `bool`"),
         ("x: int = Field(gt=0.5)", "give an integer"),
-        ("x: int = Field(strict=True)", "strict=True"),
+        ("x: Decimal = Field(strict=True)", "strict=True"),
         ('x: str = Field(pattern=r"(?<=a)b")', "look-around"),
         (r'x: str = Field(pattern=r"(a)\1")', "back-reference"),
         ("x: str = Field(min_length=3, max_length=2)", "no value fits"),
