@@ -19,7 +19,7 @@ class Greet(dspy.Signature):
     greeting: str = dspy.OutputField()
 """
 
-# Runs `dspygen check` in-process and reports whether the heavy stages were loaded.
+# Runs `dspygen check` in-process and reports whether the heavy stages (libcst; Jinja and the IR) were loaded.
 PROBE = """
 import sys
 from dspygen.cli import main
@@ -27,7 +27,7 @@ try:
     main(["check"])
 except SystemExit as exit:
     code = exit.code
-print("exit", code, "libcst" in sys.modules, "jinja2" in sys.modules)
+print("exit", code, "libcst" in sys.modules, "jinja2" in sys.modules or "dspygen.ir" in sys.modules)
 """
 
 
