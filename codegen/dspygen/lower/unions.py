@@ -392,18 +392,20 @@ class UnionLowering:
             if len(models) > 1
             else ["obj.is_instance(&class)?"]
         )
+        for i in models:  # each class imported once (cached per process), for both tests
+            arm = union.arms[i]
+            assert isinstance(arm, t.Named)
+            model = self.models[arm.ref]
+            classes = True
+            lines.append(
+                f"static CLASS_{i}: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new(); "
+                f"let class_{i} = crate::runtime::import_class(py, &CLASS_{i}, {rust_str(model.module)}, "
+                f"{rust_str(model.qualname)})?.into_any();"
+            )
         for test in tests:
             for i in models:
-                arm = union.arms[i]
-                assert isinstance(arm, t.Named)
-                model = self.models[arm.ref]
-                classes = True
-                lines.append(
-                    "{ static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new(); "
-                    f"let class = crate::runtime::import_class(py, &CLASS, {rust_str(model.module)}, "
-                    f"{rust_str(model.qualname)})?.into_any(); "
-                    f"if {test} {{ return Ok(Self::{variants[i]}(Box::new(obj.extract()?))); }} }}"
-                )
+                check = test.replace("&class", f"&class_{i}")
+                lines.append(f"if {check} {{ return Ok(Self::{variants[i]}(Box::new(obj.extract()?))); }}")
         for i, kind in enumerate(kinds):
             if kind not in PY_EXACT and kind != "model":
                 lines.append(

@@ -159,41 +159,25 @@ impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDogByPetType {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_0 =
+            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_1 =
+            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+        if obj.get_type().is(&class_0) {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_1) {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_0)? {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_1)? {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{} is not a value of `{}`",
@@ -232,59 +216,35 @@ impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDogOrLizardByPetType
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_0 =
+            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_1 =
+            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+        static CLASS_2: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_2 =
+            crate::runtime::import_class(py, &CLASS_2, "unions.models", "Lizard")?.into_any();
+        if obj.get_type().is(&class_0) {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_1) {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Lizard")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Lizard(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_2) {
+            return Ok(Self::Lizard(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_0)? {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_1)? {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Lizard")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Lizard(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_2)? {
+            return Ok(Self::Lizard(Box::new(obj.extract()?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{} is not a value of `{}`",
@@ -534,41 +494,25 @@ impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::PointOrPoint2 {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Point(Box::new(obj.extract()?)));
-            }
+        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_0 =
+            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Point")?.into_any();
+        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_1 =
+            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Point2")?.into_any();
+        if obj.get_type().is(&class_0) {
+            return Ok(Self::Point(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point2")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Point2(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_1) {
+            return Ok(Self::Point2(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Point(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_0)? {
+            return Ok(Self::Point(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point2")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Point2(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_1)? {
+            return Ok(Self::Point2(Box::new(obj.extract()?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{} is not a value of `{}`",
@@ -607,41 +551,25 @@ impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::Point2OrPoint {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point2")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Point2(Box::new(obj.extract()?)));
-            }
+        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_0 =
+            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Point2")?.into_any();
+        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_1 =
+            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Point")?.into_any();
+        if obj.get_type().is(&class_0) {
+            return Ok(Self::Point2(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Point(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_1) {
+            return Ok(Self::Point(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point2")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Point2(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_0)? {
+            return Ok(Self::Point2(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Point")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Point(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_1)? {
+            return Ok(Self::Point(Box::new(obj.extract()?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{} is not a value of `{}`",
@@ -932,41 +860,25 @@ impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDog {
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         let py = obj.py();
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_0 =
+            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+            pyo3::sync::PyOnceLock::new();
+        let class_1 =
+            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+        if obj.get_type().is(&class_0) {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.get_type().is(&class) {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.get_type().is(&class_1) {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Cat")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Cat(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_0)? {
+            return Ok(Self::Cat(Box::new(obj.extract()?)));
         }
-        {
-            static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                pyo3::sync::PyOnceLock::new();
-            let class =
-                crate::runtime::import_class(py, &CLASS, "unions.models", "Dog")?.into_any();
-            if obj.is_instance(&class)? {
-                return Ok(Self::Dog(Box::new(obj.extract()?)));
-            }
+        if obj.is_instance(&class_1)? {
+            return Ok(Self::Dog(Box::new(obj.extract()?)));
         }
         Err(pyo3::exceptions::PyTypeError::new_err(format!(
             "{} is not a value of `{}`",
