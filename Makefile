@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
 CRATES := $(wildcard generated/crates/*)
 
-# One target directory for the generated workspace, the demo and maturin.
+# One target directory for the generated workspace and the demo (two Cargo workspaces, whose
+# dependency features differ): safe because the generated crates are plain rlibs, whose files
+# carry a hash per build configuration. maturin gets its own (see `develop`).
 export CARGO_TARGET_DIR := $(CURDIR)/generated/target
 export PYO3_PYTHON := $(BIN)/python
 export VIRTUAL_ENV := $(CURDIR)/$(VENV)
@@ -31,8 +33,9 @@ check: venv
 	$(BIN)/dspygen check
 
 # Build and install every generated extension module into the virtualenv. maturin builds pyo3 as
-# an extension module (different build-script output, same artifact names): sharing cargo's target
-# directory left stale rlibs that made `cargo test` see two pyo3 crates, so it gets its own.
+# an extension module (PYO3_BUILD_EXTENSION_MODULE changes its build script's output), and asks
+# for each crate's cdylib, whose file name carries no hash: in cargo's target directory the two
+# would rebuild each other's pyo3 on every switch, so maturin gets its own.
 develop: venv
 	for crate in $(CRATES); do \
 		(cd $$crate && CARGO_TARGET_DIR=$(CURDIR)/generated/target/maturin $(BIN)/maturin develop --quiet) || exit 1; \
