@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
+from dspygen import trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Sink, render
 from dspygen.fingerprint import record, up_to_date
@@ -79,7 +80,10 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
         return base, [target] if target is not None else []
     if pyproject is None:
         raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
-    targets = load_targets(pyproject, _display(pyproject), sink)
+    # The command line is the user's own choice; a frontend from configuration that runs
+    # code needs the repository trusted on this machine (trust.py).
+    may_run_code = args.frontend is not None or trust.is_trusted(pyproject.parent)
+    targets = load_targets(pyproject, _display(pyproject), sink, may_run_code)
     if not targets and not sink.has_errors:
         raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
     if args.frontend is not None:
@@ -249,3 +253,30 @@ def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit:
         config = pyproject.parent / ".pre-commit-config.yaml"
         done = "added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"
         click.echo(f"{config}: {done}")
+
+
+@main.command(name="trust")
+@click.argument("folder", required=False, type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--revoke", is_flag=True, help="Take the trust back.")
+@click.option("--list", "listing", is_flag=True, help="List the trusted repositories.")
+def trust_command(folder: Path | None, revoke: bool, listing: bool) -> None:
+    """Let this repository's [tool.dspygen] run its code (frontend = "import") on this machine.
+
+    FOLDER: the repository (default: the folder of the nearest pyproject.toml). The list is
+    kept outside every repository, so a repository cannot trust itself.
+    """
+    if listing:
+        for entry in trust.trusted():
+            click.echo(entry)
+        return
+    if folder is None:
+        pyproject = find_pyproject(Path.cwd())
+        if pyproject is None:
+            raise click.UsageError("no pyproject.toml here or above; give the repository's folder")
+        folder = pyproject.parent
+    root = folder.resolve()
+    if revoke:
+        done = "no longer trusted" if trust.revoke(root) else "was not trusted"
+    else:
+        done = "trusted: its [tool.dspygen] may run its code" if trust.trust(root) else "already trusted"
+    click.echo(f"{root}: {done} (list: {trust.store()})")

@@ -164,8 +164,12 @@ class _Lines:
         return self.fallback
 
 
-def load_targets(pyproject: Path, display: str, sink: Sink) -> list[Target]:
-    """The targets declared in `pyproject`; an absent table means none."""
+def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool = False) -> list[Target]:
+    """The targets declared in `pyproject`; an absent table means none.
+
+    `may_run_code`: whether settings that make dspygen run the repository's code (the
+    import frontend) may come from this file: the user trusted the repository (trust.py)
+    or chose the frontend on the command line. Otherwise such a setting is an error."""
     text = pyproject.read_text(encoding="utf-8")
     try:
         doc = tomlkit.parse(text).unwrap()
@@ -195,7 +199,7 @@ def load_targets(pyproject: Path, display: str, sink: Sink) -> list[Target]:
     outs: dict[Path, int] = {}
     for i, entry in enumerate(entries):
         lines = _Lines(text, array, i)
-        target = _target(entry, base, lines, display, sink)
+        target = _target(entry, base, lines, display, sink, may_run_code)
         if target is None:
             continue
         # Two targets writing one folder would prune each other's files on every build.
@@ -225,7 +229,7 @@ def _glob(base: Path, pattern: str) -> list[Path]:
     return sorted(p for p in found if p.suffix == ".py" and p.is_file())
 
 
-def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> Target | None:
+def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may_run_code: bool) -> Target | None:
     def at(line: int) -> Span:
         return Span(display, line, 1)
 
@@ -254,6 +258,16 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> 
     frontend = entry.get("frontend", "static")
     if frontend not in FRONTENDS:
         sink.error(Code.CONFIG, f"`frontend` must be one of {', '.join(FRONTENDS)}", at(lines.key("frontend")))
+        return None
+    if frontend == "import" and not may_run_code:
+        sink.error(
+            Code.UNTRUSTED,
+            '`frontend = "import"` would import this repository\'s modules, which runs their code, '
+            "and this repository is not trusted on this machine",
+            at(lines.key("frontend")),
+            hint=f"if you trust its code, run `dspygen trust` in {base}; or choose on the command line: "
+            "`--frontend import` (runs the code) or `--frontend static` (reads it)",
+        )
         return None
     crate_key = "crate-name" if "crate-name" in entry else "out"  # the default comes from `out`
     errors = len(sink.items)

@@ -82,6 +82,15 @@ class Code(enum.Enum):
     NOTHING_FOUND = ("DSG043", "give dspygen the files that declare the signatures and models")
     IMPORT_FAILED = ("DSG044", "make the module importable (python -c 'import it'), or use the static frontend")
     CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
+    UNTRUSTED = (
+        "DSG051",
+        "run `dspygen trust` in the repository to let its configuration run its code on this machine, "
+        "or give `--frontend import` on the command line",
+    )
+    TEMPLATE = (
+        "DSG055",
+        "fix the template: it may use the view's values, Jinja's tags and filters, and templates of its own folder",
+    )
     TOOL_MISSING = ("DSG060", "install the tool (make demo sets up everything)")
     TOOL_FAILED = ("DSG061", "this is a dspygen bug: please report it with the input")
     OUTPUT_PATH = ("DSG070", "choose an output directory inside the project")

@@ -35,20 +35,27 @@ def _rustfmt() -> str | None:
     return found
 
 
-def _run(argv: list[str], what: str, sink: Sink) -> bool:
+def _run(argv: list[str], what: str, sink: Sink, scratch: Path, templates: Path | None) -> bool:
     try:
         done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", check=False)
     except OSError as exc:
         sink.error(Code.TOOL_MISSING, f"cannot run {argv[0]} to format {what}: {exc}", None)
         return False
     if done.returncode != 0:
-        detail = (done.stderr or done.stdout).strip().splitlines()[:5]
-        sink.error(Code.TOOL_FAILED, f"{Path(argv[0]).name} failed on {what}: {' | '.join(detail)}", None)
+        # The scratch folder's name means nothing to the user; the output's paths do.
+        detail = (done.stderr or done.stdout).replace(f"{scratch}/", "").strip().splitlines()[:5]
+        message = f"{Path(argv[0]).name} failed on {what}: {' | '.join(detail)}"
+        if templates is None:
+            sink.error(Code.TOOL_FAILED, message, None)
+        else:  # the user's templates wrote what the formatter cannot parse
+            sink.error(Code.TEMPLATE, message, None, hint=f"fix the templates in {templates}: they wrote invalid code")
         return False
     return True
 
 
-def _format_batch(files: dict[str, str], argv: list[str], tool: str, sink: Sink) -> dict[str, str] | None:
+def _format_batch(
+    files: dict[str, str], argv: list[str], tool: str, sink: Sink, templates: Path | None
+) -> dict[str, str] | None:
     """Write `files` to a scratch folder, run `argv + paths` once, read them back."""
     if not files:
         return {}
@@ -57,13 +64,15 @@ def _format_batch(files: dict[str, str], argv: list[str], tool: str, sink: Sink)
         for rel, text in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8", newline="\n")
-        if not _run([*argv, *(str(root / rel) for rel in sorted(files))], f"{len(files)} {tool} file(s)", sink):
+        paths = [str(root / rel) for rel in sorted(files)]
+        if not _run([*argv, *paths], f"{len(files)} {tool} file(s)", sink, root, templates):
             return None
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
 
 
-def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
-    """Formatted texts; on any failure the sink holds an error and the result is partial."""
+def format_files(files: dict[str, str], sink: Sink, templates: Path | None = None) -> dict[str, str]:
+    """Formatted texts; on any failure the sink holds an error and the result is partial.
+    `templates`: the user's folder of templates, which a formatter failure is blamed on."""
     rust = {p: t for p, t in files.items() if p.endswith(RUST)}
     python = {p: t for p, t in files.items() if p.endswith(PYTHON)}
     out = {p: t for p, t in files.items() if p not in rust and p not in python}
@@ -74,12 +83,14 @@ def format_files(files: dict[str, str], sink: Sink) -> dict[str, str]:
     if python and ruff is None:
         sink.error(Code.TOOL_MISSING, "ruff is not installed", None)
         return out
-    formatted_rust = _format_batch(rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink)
+    formatted_rust = _format_batch(
+        rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink, templates
+    )
     if formatted_rust is None:
         return out
     # --no-cache: ruff would otherwise leave a .ruff_cache folder in the user's working directory.
     argv = [ruff or "ruff", "format", "--isolated", "--no-cache", "--quiet", "--line-length", "100"]
-    formatted_python = _format_batch(python, argv, "Python", sink)
+    formatted_python = _format_batch(python, argv, "Python", sink, templates)
     if formatted_python is None:
         return out
     return {**out, **formatted_rust, **formatted_python}

@@ -45,7 +45,10 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name, types, cargo), sink)
     if sink.has_errors:
         return None
-    files = format_files(render(view, environment(target.templates)), sink)
+    rendered = render(view, environment(target.templates), sink)
+    if rendered is None:
+        return None
+    files = format_files(rendered, sink, target.templates)
     return None if sink.has_errors else files
 
 

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class Case:
     spanless: frozenset[str] = field(default_factory=frozenset)  # codes allowed without a span here
     missing_ok: bool = False  # the case names a file that does not exist
     known_bug: str = ""  # a problem in dspygen outside the frontend, reported to the lead
+    located: tuple[str, ...] = ()  # files besides the args a diagnostic may point into (templates)
+    config_out: str = "bad_config/bindings"  # a config case's output, under fixtures/errors
 
 
 def _file_cases() -> list[Case]:
@@ -73,11 +76,25 @@ CASES = [
         out=False,
     ),
     Case("bad_type_mapping", ("--config", "fixtures/errors/bad_type_mapping/pyproject.toml"), out=False),
+    # A repository's configuration cannot make dspygen run its code (issue 11).
+    Case(
+        "untrusted_import_frontend",
+        ("--config", "fixtures/errors/untrusted_import/pyproject.toml"),
+        out=False,
+        config_out="untrusted_import/bindings",
+    ),
+    Case(
+        "template_reaching_python_internals",
+        ("fixtures/qa/models.py", "--templates", "fixtures/errors/bad_templates"),
+        located=("fixtures/errors/bad_templates/src/models.rs.j2",),
+    ),
 ]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1"}
+    # No repository is trusted to run its code (`dspygen trust`): the list is looked for in an empty folder.
+    no_trust = Path(tempfile.gettempdir()) / f"dspygen-no-trust-{os.getpid()}"
+    env = {**os.environ, "COLUMNS": "80", "NO_COLOR": "1", "XDG_CONFIG_HOME": str(no_trust)}
     return subprocess.run(
         [DSPYGEN, *args], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env, check=False
     )
@@ -102,7 +119,7 @@ def problems(stderr: str, case: Case) -> list[str]:
             elif bare["code"] not in SPANLESS_CODES | case.spanless:
                 found.append(f"no location in {head!r}")
             continue
-        if match["path"] not in case.args:
+        if match["path"] not in case.args + case.located:
             found.append(f"{head!r} names a file that was not given")
             continue
         path = ROOT / match["path"]
@@ -123,7 +140,7 @@ def _out_args(case: Case, out: Path) -> list[str]:
 
 def _outputs(case: Case, out: Path) -> list[Path]:
     """Every output directory the case could write to."""
-    return [out] if case.out else [ERRORS / "bad_config" / "bindings"]
+    return [out] if case.out else [ERRORS / case.config_out]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -2,7 +2,9 @@
 
 StrictUndefined, so a template that names a missing value fails instead of writing
 an empty string; no autoescape (we emit Rust and TOML, escaped by lowering). A user
-directory given with `--templates` overrides the shipped templates file by file.
+directory given with `--templates` overrides the shipped templates file by file. Every
+template renders in the sandbox (render/sandbox.py): a folder of templates may come
+from a repository's configuration.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
-import jinja2
+from dspygen.render.sandbox import TemplateSandbox
 
 
 def shipped_templates() -> Path:
@@ -22,15 +24,7 @@ def shipped_templates() -> Path:
 
 
 @functools.cache
-def environment(override: Path | None = None) -> jinja2.Environment:
+def environment(override: Path | None = None) -> TemplateSandbox:
     """One environment per template folder, so each template compiles once per run."""
-    search = [str(override)] if override is not None else []
-    search.append(str(shipped_templates()))
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(search),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    folders = [override] if override is not None else []
+    return TemplateSandbox([*folders, shipped_templates()])

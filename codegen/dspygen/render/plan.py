@@ -3,11 +3,16 @@ generated crate's layout."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
+from dspygen.diagnostics import Code, Sink, Span
 from dspygen.lower.view import CrateView
+from dspygen.render.sandbox import RenderTimeout, TemplateSandbox, template_location, time_limit
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,35 @@ def plan(view: CrateView) -> list[Planned]:
     ]
 
 
-def render(view: CrateView, env: jinja2.Environment) -> dict[str, str]:
-    """Every planned file's text, before formatting."""
-    return {p.path: env.get_template(p.template).render(view=view) for p in plan(view)}
+def render(view: CrateView, env: TemplateSandbox, sink: Sink) -> dict[str, str] | None:
+    """Every planned file's text, before formatting; None (and a diagnostic per failing
+    template) when a template cannot be loaded, compiled or rendered."""
+    files: dict[str, str] = {}
+    for planned in plan(view):
+        try:
+            with time_limit(env):
+                files[planned.path] = env.get_template(planned.template).render(view=view)
+        except Exception as exc:  # anything a template raises is the template's error, not ours
+            _report(exc, planned.template, env, sink)
+    return None if len(files) < len(plan(view)) else files
+
+
+def _report(exc: Exception, template: str, env: TemplateSandbox, sink: Sink) -> None:
+    where = template_location(exc, env.folders)
+    path, line = where if where is not None else (template, 1)
+    if isinstance(exc, RenderTimeout):
+        message = f"rendering {template} took longer than the time limit"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        message = f"template {exc.name!r} is not in the templates folder"
+    elif isinstance(exc, SecurityError):
+        message = f"the template does something templates may not do: {exc}"
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    sink.error(Code.TEMPLATE, f"{template}: {message}", Span(_shown(path), line, 1))
+
+
+def _shown(path: str) -> str:
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:
+        return path
