@@ -21,6 +21,7 @@ PLACED = {
     "init": "config",  # `dspygen init` writes [tool.dspygen]
     "fingerprint": "config",  # the fast path of `check`, keyed by a target
     "mapping": "config",  # `types` in a target: user type mappings
+    "trust": "config",  # which repositories' config may run their code (`dspygen trust`)
     "__init__": "diagnostics",  # the package marker imports nothing
     "__main__": "cli",
 }
