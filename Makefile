@@ -42,7 +42,7 @@ develop: venv
 	done
 
 demo: venv generate develop
-	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
+	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$(CURDIR)/fixtures/imports:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
 		cargo run --quiet --bin qa_demo
 
 lint: venv
@@ -67,7 +67,7 @@ bindings: develop
 e2e: develop
 	cd demo && cargo fmt --check
 	cd demo && cargo clippy --all-targets --quiet -- -D warnings
-	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
+	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$(CURDIR)/fixtures/imports:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
 		cargo test --quiet
 
 test: lint typecheck check pytest rust bindings e2e

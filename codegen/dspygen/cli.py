@@ -36,7 +36,7 @@ def _report(sink: Sink) -> None:
         if colour:
             head, _, rest = text.partition("\n")
             word = diagnostic.level.value
-            styled = click.style(word, fg="red" if word == "error" else "yellow", bold=True)
+            styled = click.style(word, fg={"error": "red", "warning": "yellow"}.get(word, "cyan"), bold=True)
             text = head.replace(f" {word}[", f" {styled}[", 1) + "\n" + click.style(rest, dim=True)
         click.echo(text, err=True, color=colour)
 
@@ -131,20 +131,26 @@ def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
-def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Changes | None]]]:
+@dataclass(frozen=True)
+class _Work:
+    changes: Changes
+    read: tuple[Path, ...]  # the source files read, for the fingerprint
+
+
+def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, _Work | None]]]:
     """Each target with the changes its output needs; None when the fingerprint record says
     it is up to date (same inputs, untouched outputs), which then needs no new record."""
     base, targets = _base_and_targets(args, sink)
-    planned: list[tuple[Target, Changes | None]] = []
+    planned: list[tuple[Target, _Work | None]] = []
     for target in targets:
         if up_to_date(target, base):
             planned.append((target, None))
             continue
         from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
 
-        changes = pipeline.changes(target, base, sink)
-        if changes is not None:
-            planned.append((target, changes))
+        done = pipeline.changes(target, base, sink)
+        if done is not None:
+            planned.append((target, _Work(done.changes, done.read)))
     return base, planned
 
 
@@ -163,9 +169,9 @@ def build(verbose: bool, **options: Any) -> None:
     for target, maybe in planned:  # written only once every target rendered cleanly
         if maybe is None:
             continue
-        changes = maybe
+        changes = maybe.changes
         apply(target.out, changes)
-        record(target, base)
+        record(target, base, maybe.read)
         written += len(changes.write)
         unchanged += len(changes.unchanged)
         removed += len(changes.remove)
@@ -188,7 +194,7 @@ def check(diff: bool, **options: Any) -> None:
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    stale = [(target, changes) for target, changes in planned if changes is not None and changes.stale]
+    stale = [(target, work.changes) for target, work in planned if work is not None and work.changes.stale]
     for target, changes in stale:
         if diff:
             for text in changes.diffs:
@@ -202,7 +208,7 @@ def check(diff: bool, **options: Any) -> None:
         sys.exit(1)
     for target, maybe in planned:
         if maybe is not None:
-            record(target, base)
+            record(target, base, maybe.read)
     click.echo(f"dspygen: {len(planned)} target(s) up to date")
 
 

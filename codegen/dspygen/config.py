@@ -23,7 +23,7 @@ from dspygen.diagnostics import Code, Sink, Span
 from dspygen.mapping import TypeMapping, read_types
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types"}
+KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types", "import-names", "exclude"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,11 @@ class Target:
     templates: Path | None
     frontend: str = "static"  # "static" (libcst, the default) or "import" (introspection)
     types: tuple[TypeMapping, ...] = ()  # Python classes mapped to the user's Rust types (`types = {...}`)
+    # The module name a source is imported by, for files Python cannot import by their own name
+    # (`import-names = { "v1.2.py" = "models_v1" }`).
+    import_names: tuple[tuple[Path, str], ...] = ()
+    # Declarations left out on purpose, as `module.Name` (`exclude = ["app.models.Legacy"]`).
+    exclude: tuple[str, ...] = ()
 
 
 FRONTENDS = ("static", "import")
@@ -285,4 +290,28 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
         module_span=at(lines.key("module-name" if "module-name" in entry else crate_key)),
         frontend=frontend,
     )
-    return None if target is None else dataclasses.replace(target, types=types)
+    import_names = _import_names(entry.get("import-names", {}), base, lines, display, sink)
+    exclude = entry.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(e, str) and e for e in exclude):
+        sink.error(Code.CONFIG, "`exclude` must be a list of `module.Name` strings", at(lines.key("exclude")))
+        return None
+    if target is None or import_names is None:
+        return None
+    return dataclasses.replace(target, types=types, import_names=import_names, exclude=tuple(exclude))
+
+
+def _import_names(
+    table: Any, base: Path, lines: _Lines, display: str, sink: Sink
+) -> tuple[tuple[Path, str], ...] | None:
+    """`import-names = { "path/file.py" = "dotted.name" }`: each a file and a dotted identifier."""
+    where = Span(display, lines.key("import-names"), 1)
+    if not isinstance(table, dict):
+        sink.error(Code.CONFIG, "`import-names` must be a table of file = module name", where)
+        return None
+    out = []
+    for path, name in sorted(table.items()):
+        if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
+            sink.error(Code.CONFIG, f"the import name of `{path}` must be a dotted Python name", where)
+            return None
+        out.append((base / path, name))
+    return tuple(out)

@@ -25,6 +25,7 @@ class Span:
 class Level(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # something left out on purpose, said so that nothing is left out silently
 
 
 class Code(enum.Enum):
@@ -52,6 +53,10 @@ class Code(enum.Enum):
     RESERVED_FIELD = ("DSG025", "rename the field: DSPy and pydantic reserve this name")
     EMPTY_SIGNATURE = ("DSG026", "a signature needs at least one output field")
     DYNAMIC_SIGNATURE = ("DSG027", "read it with `--frontend import`, which imports the module and sees the real class")
+    LEFT_OUT = (
+        "DSG029",
+        "remove `# dspygen: skip` (or the `exclude` entry) to generate it again",
+    )
     SIGNATURE_TRANSFORM = ("DSG028", "fix the call: DSPy raises here when the module is imported")
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
@@ -81,6 +86,10 @@ class Code(enum.Enum):
     UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
     NOTHING_FOUND = ("DSG043", "give dspygen the files that declare the signatures and models")
     IMPORT_FAILED = ("DSG044", "make the module importable (python -c 'import it'), or use the static frontend")
+    NOT_IMPORTABLE = (
+        "DSG045",
+        'rename the file, or give the name it is imported by in the target: import-names = { "FILE" = "module" }',
+    )
     CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
     UNTRUSTED = (
         "DSG051",
@@ -128,6 +137,9 @@ class Sink:
 
     def warning(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
         self.items.append(Diagnostic(Level.WARNING, code, message, span, hint or code.hint))
+
+    def note(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(Level.NOTE, code, message, span, hint or code.hint))
 
     @property
     def has_errors(self) -> bool:

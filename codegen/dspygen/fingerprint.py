@@ -85,10 +85,11 @@ def _shared_hash(templates: Path | None) -> str:
     return digest.sha.hexdigest()
 
 
-def inputs_hash(target: Target, base: Path) -> str:
+def inputs_hash(target: Target, base: Path, read: Iterable[Path] = ()) -> str:
+    """`read`: every source file the build read besides the target's own (import following)."""
     digest = _Digest()
     digest.add("shared", _shared_hash(target.templates).encode())
-    for source in sorted(target.sources):
+    for source in sorted({*target.sources, *read}):
         try:
             data = source.read_bytes()
         except OSError:
@@ -121,21 +122,29 @@ def up_to_date(target: Target, base: Path) -> bool:
         recorded = _record_path(target).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return False
-    if not recorded or recorded[0] != f"inputs {inputs_hash(target, base)}":
+    read = [Path(line[len(READ) :]) for line in recorded if line.startswith(READ)]
+    rest = [line for line in recorded if not line.startswith(READ)]
+    if not rest or rest[0] != f"inputs {inputs_hash(target, base, read)}":
         return False
-    return recorded[1:] == _outputs(target)
+    return rest[1:] == _outputs(target)
 
 
-def record(target: Target, base: Path) -> None:
-    """Remember that the output directory is up to date for the current inputs."""
+READ = "read "  # a record line naming a source file the build read (import following)
+
+
+def record(target: Target, base: Path, read: Iterable[Path] = ()) -> None:
+    """Remember that the output directory is up to date for the current inputs; `read`: the
+    source files the build read, whose edits must make the next check run the pipeline."""
     outputs = _outputs(target)
     if outputs is None:
         return
     path = _record_path(target)
+    read = sorted(set(read))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("\n".join([f"inputs {inputs_hash(target, base)}", *outputs]) + "\n", encoding="utf-8")
+        lines = [f"inputs {inputs_hash(target, base, read)}", *(f"{READ}{p}" for p in read), *outputs]
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache only makes the next check slower

@@ -7,6 +7,7 @@ nothing is written from a partly understood input.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from dspygen.config import Target
@@ -22,17 +23,42 @@ from dspygen.writer import Changes, apply, plan_changes
 
 
 def read(
-    sources: list[Path], base: Path, sink: Sink, frontend: str = "static", mapped: frozenset[str] = frozenset()
+    sources: list[Path],
+    base: Path,
+    sink: Sink,
+    frontend: str = "static",
+    mapped: frozenset[str] = frozenset(),
+    import_names: dict[Path, str] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Schema:
     if frontend == "import":
         return importing.read(sources, base, sink, mapped=mapped)
-    return static.read(sources, base, sink, mapped)
+    return static.read(sources, base, sink, mapped, import_names, exclude)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What bringing one target's output up to date would do, and every source file read for
+    it: the files given and the ones import following reached (the fingerprint covers both)."""
+
+    changes: Changes
+    read: tuple[Path, ...]
 
 
 def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     """The formatted files of one target, or None when the input has errors."""
-    schema = read(list(target.sources), base, sink, target.frontend, frozenset(m.python for m in target.types))
-    if sink.has_errors:
+    generated = _generate(target, base, sink)
+    return None if generated is None else generated[0]
+
+
+def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], tuple[Path, ...]] | None:
+    mapped = frozenset(m.python for m in target.types)
+    schema = read(
+        list(target.sources), base, sink, target.frontend, mapped, dict(target.import_names), frozenset(target.exclude)
+    )
+    # A declaration with an error was left out of the schema (skipping.py): the rest is still
+    # lowered, so that every error of the run shows at once. Nothing is written after an error.
+    if sink.has_errors and not (schema.models or schema.signatures or schema.enums):
         return None
     if not (schema.models or schema.signatures or schema.enums):
         where = Span(schema.sources[0].path, 1, 1) if schema.sources else None
@@ -49,19 +75,20 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     if rendered is None:
         return None
     files = format_files(rendered, sink, target.templates)
-    return None if sink.has_errors else files
+    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
+    return None if sink.has_errors else (files, read_paths)
 
 
-def changes(target: Target, base: Path, sink: Sink) -> Changes | None:
-    files = generate(target, base, sink)
-    if files is None:
+def changes(target: Target, base: Path, sink: Sink) -> Planned | None:
+    generated = _generate(target, base, sink)
+    if generated is None:
         return None
-    planned = plan_changes(target.out, files, sink)
-    return None if sink.has_errors else planned
+    planned = plan_changes(target.out, generated[0], sink)
+    return None if sink.has_errors else Planned(planned, generated[1])
 
 
 def build(target: Target, base: Path, sink: Sink) -> Changes | None:
     planned = changes(target, base, sink)
     if planned is not None:
-        apply(target.out, planned)
-    return planned
+        apply(target.out, planned.changes)
+    return None if planned is None else planned.changes

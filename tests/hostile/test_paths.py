@@ -125,7 +125,8 @@ def test_a_glob_skips_folders_and_other_files(project: Path) -> None:
 
 
 def test_source_files_whose_module_name_is_not_an_identifier(project: Path) -> None:
-    for name in ("my-models.py", "we\nird.py", 'quote".py', "bidi\u202e.py"):
+    # `my-models.py` is importable by importlib (and PyO3), if by no `import` statement: read.
+    for name in ("my models.py", "we\nird.py", 'quote".py', "bidi\u202e.py"):
         path = project / "src" / name
         shutil.copy(MODELS, path)
         before = files_under(project)

@@ -464,6 +464,27 @@ def _failing_line(exc: BaseException, path: Path) -> int:
     return (lines[-1] or 1) if lines else 1
 
 
+def _followed(base: Path, given: set[str], intro: Introspector) -> list[nodes.Source]:
+    """The project's files the given modules imported (import following, as Python did it):
+    modules loaded from files under `base`, outside any installed environment."""
+    environments = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path) if "-packages" in p}
+    environments |= {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    out = []
+    for name, module in sorted(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or not file.endswith(".py") or name == "__main__":
+            continue
+        path = Path(file).resolve()
+        if not path.is_relative_to(base) or any(path.is_relative_to(env) for env in environments):
+            continue
+        display = intro.display(str(path))
+        if display in given or name.startswith("dspygen"):
+            continue
+        root = path.parents[name.count(".") + (path.name == "__init__.py")]  # the folder the top package is in
+        out.append(nodes.Source(display, name, intro.display(str(root)) or ".", followed=True))
+    return out
+
+
 def main(argv: list[str]) -> int:
     base, files = Path(argv[0]).resolve(), [Path(a) for a in argv[1:]]
     intro = Introspector(base, files)
@@ -477,6 +498,7 @@ def main(argv: list[str]) -> int:
     if intro.problems:
         json.dump({"problems": intro.problems}, sys.stdout)
         return 3
+    sources += _followed(base, {s.path for s in sources}, intro)
     schema = nodes.Schema(
         nodes.SCHEMA_VERSION,
         tuple(sorted(sources, key=lambda s: s.path)),

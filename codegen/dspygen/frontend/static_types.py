@@ -137,8 +137,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
             ctx,
             expr,
             Code.UNSUPPORTED_TYPE,
-            f"`{text(expr)}` comes from `{home}`, which is not among the files given to dspygen",
-            "if it is your model, give dspygen that file too; otherwise " + mapping_hint(symbol),
+            f"`{text(expr)}` comes from `{home}`, which is not a file of this project (an installed package?)",
+            f"if `{home}` is yours, make it importable from the files given (dspygen follows imports through "
+            "their packages, a src/ folder and the folder of pyproject.toml); otherwise " + mapping_hint(symbol),
         )
         return None
     message = f"the type `{text(expr)}` ({symbol}) is not supported"

@@ -159,6 +159,9 @@ class Source:
     path: str
     module: str
     root: str
+    # Not given but read because a file given imports from it (import following): only what
+    # the files given reach was read from it.
+    followed: bool = False
 
 
 @dataclass(frozen=True)
