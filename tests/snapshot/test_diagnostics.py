@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[2]
 ERRORS = ROOT / "fixtures" / "errors"
 DSPYGEN = str(Path(sys.executable).parent / "dspygen")
 
-HEAD = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|note)\[(?P<code>DSG\d{3})\]: .+")
-SPANLESS = re.compile(r"^(?P<level>error|warning|note)\[(?P<code>DSG\d{3})\]: .+")
+HEAD = re.compile(
+    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|note)\[(?P<code>DSG\d{3})\]: .+"
+)
+SPANLESS = re.compile(r"^" + LEVEL)
 # Problems of the tool or its configuration, which have no place in a source file.
 SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
 # Inputs DSPy and pydantic accept but dspygen warns about (or notes what it leaves out): the build succeeds.
