@@ -25,9 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ERRORS = ROOT / "fixtures" / "errors"
 DSPYGEN = str(Path(sys.executable).parent / "dspygen")
 
-HEAD = re.compile(
-    r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<level>error|warning|note)\[(?P<code>DSG\d{3})\]: .+"
-)
+LEVEL = r"(?P<level>error|warning|note)\[(?P<code>DSG\d{3})\]: .+"
+HEAD = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): " + LEVEL)
 SPANLESS = re.compile(r"^" + LEVEL)
 # Problems of the tool or its configuration, which have no place in a source file.
 SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
