@@ -59,6 +59,11 @@ class Code(enum.Enum):
     )
     SIGNATURE_TRANSFORM = ("DSG028", "fix the call: DSPy raises here when the module is imported")
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
+    VALIDATOR = (
+        "DSG034",
+        "nothing to change if the field's type says what the JSON holds; remove the validator if Rust must "
+        "agree on every value",
+    )
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
     DSPY_TOOL = (
         "DSG032",

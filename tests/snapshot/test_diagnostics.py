@@ -32,8 +32,10 @@ SPANLESS = re.compile(r"^" + LEVEL)
 SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
 # Inputs DSPy and pydantic accept but dspygen warns about (or notes what it leaves out): the build succeeds.
 WARNING_ONLY = {
+    "model_config_class_v1_keys",
     "models.v2",
     "skip_marked_class",
+    "validator_decorator",
     "deprecated_format_argument",
     "signature_built_in_a_loop",
     "signature_transform_unbound",

@@ -53,6 +53,7 @@ class ClassReader:
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
         self.extra: dict[str, Extra] = {}
+        self.strings: dict[str, dict[str, object]] = {}  # model id -> its `str_*` settings (inherited)
         self._kinds: dict[str, Kind | None] = {}
         self.busy: set[str] = set()  # ids being read: guards cycles through bases and instantiations
         self.names: dict[str, aliases.NameSettings] = {}  # model id -> its key settings (inherited)

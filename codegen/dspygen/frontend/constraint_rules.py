@@ -30,6 +30,15 @@ APPLIES: dict[str, frozenset[str]] = {
     "bytes": frozenset({*LENGTHS, "strict"}),
     "collection": frozenset(LENGTHS),  # list, set, frozenset, dict, tuple[T, ...]
 }
+# A model's `str_*` settings: constraints on every `str` its fields hold (pydantic builds each
+# string validator of the model with them), by the constraint each stands for.
+STRING_SETTINGS = {
+    "str_strip_whitespace": "strip_whitespace",
+    "str_to_lower": "to_lower",
+    "str_to_upper": "to_upper",
+    "str_min_length": "min_length",
+    "str_max_length": "max_length",
+}
 # Look-around, back-references, atomic groups and conditionals: the `regex` crate (which
 # pydantic-core compiles patterns with) has none of them, so pydantic refuses the model.
 RUST_REGEX_LACKS = re.compile(r"\(\?<?[=!]|\(\?>|\(\?\(|\\[1-9]|\\g<|[*+?}]\+|\(\?P=")
@@ -148,3 +157,21 @@ def _empty(c: t.Constrained) -> str | None:
         if low is not None and high is not None and low > high:
             return f"the bounds leave no value (from {low} to {high})"
     return None
+
+
+def with_strings(ty: t.Type, strings: dict[str, object]) -> t.Type | str:
+    """`ty` with the `str_*` settings on every `str` in it (not inside other models, which have
+    their own configuration); a constraint the field gives itself wins. A string: why not."""
+    if not strings:
+        return ty
+    if ty == t.STR:
+        return constrain(ty, strings)
+    if isinstance(ty, t.Constrained) and ty.inner == t.STR:
+        return constrain(t.STR, {**strings, **ty.given()})
+    children = []
+    for child in t.children(ty):
+        new = with_strings(child, strings)
+        if isinstance(new, str):
+            return new
+        children.append(new)
+    return t.with_children(ty, tuple(children))

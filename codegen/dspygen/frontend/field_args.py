@@ -17,8 +17,28 @@ from dspygen.frontend import aliases, constraint_rules, constraints_static
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import nodes
 
-# Arguments that only feed JSON schema or docs: they change no JSON and no validation.
-SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra"})
+# Arguments that only feed JSON schema, docs, `repr` or the dataclass-style `__init__`: they
+# change no JSON and no validation.
+SCHEMA_ONLY = frozenset(
+    {
+        "title",
+        "examples",
+        "json_schema_extra",
+        "field_title_generator",
+        "deprecated",
+        "repr",
+        "init",
+        "init_var",
+        "kw_only",
+        "validate_default",
+        "fail_fast",
+    }
+)
+# Arguments pydantic v2 still reads under their v1 names (with a deprecation warning).
+V1_RENAMED = {"min_items": "min_length", "max_items": "max_length"}
+# Field's own parameters that change the JSON or which values are valid, and are not mirrored
+# yet; any other keyword pydantic keeps as JSON-schema extra (`example=`), with no effect.
+NOT_MIRRORED = frozenset({"exclude_if", "coerce_numbers_to_str", "union_mode", "alias_priority"})
 DEPRECATED_DSPY = frozenset({"format", "parser"})
 
 
@@ -69,6 +89,14 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             out.failed = True
         elif key in SCHEMA_ONLY:
             continue
+        elif model_field and key == "regex":
+            sink.error(
+                Code.FIELD_ARGUMENT,
+                "pydantic v2 refuses `regex=` (it raises when the class is created)",
+                module.span(arg),
+                hint="write pattern=..., as pydantic v2 asks",
+            )
+            out.failed = True
         elif model_field and key == "default":
             out.default = read_default(index, module, arg.value, sink)
             out.failed |= out.default is None
@@ -100,7 +128,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.failed = True
             else:
                 setattr(out, key, text)
-        elif model_field and key in constraint_rules.KNOWN:
+        elif model_field and (key in constraint_rules.KNOWN or key in V1_RENAMED):
+            key = V1_RENAMED.get(key, key)
             found = constraints_static.value(index, module, arg.value)
             if found is constraints_static.MISSING:
                 sink.error(
@@ -114,6 +143,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.bounds[key] = (found, module.span(arg))
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
+        elif model_field and key not in NOT_MIRRORED and key not in {"default", "default_factory", "exclude"}:
+            continue  # an extra keyword: pydantic keeps it in the JSON schema (deprecated), nothing else
         else:
             known = (
                 "default, default_factory, alias, validation_alias, serialization_alias, frozen, description "

@@ -42,6 +42,8 @@ class SourceModule:
     variables: dict[str, cst.BaseExpression] = field(default_factory=dict)
     # Names assigned more than once: which value a class saw depends on the order of execution.
     rebound: set[str] = field(default_factory=set)
+    # Names bound by a `type X = ...` statement (PEP 695): type aliases that may refer to themselves.
+    type_statements: set[str] = field(default_factory=set)
     # Read because an entry file imports from it (import following), not given: only what is
     # reached from the entry files is read from it.
     followed: bool = False
@@ -266,6 +268,7 @@ def _index_small(module: SourceModule, small: cst.BaseSmallStatement) -> None:
             module.constants[small.target.value] = value
     elif isinstance(small, cst.TypeAlias):
         _bind(module, small.name.value, small.value)
+        module.type_statements.add(small.name.value)
 
 
 def _bind(module: SourceModule, name: str, value: cst.BaseExpression) -> None:

@@ -98,6 +98,9 @@ class Model:
     type_args: tuple[Type, ...] = ()
     names: NameConfig = NameConfig()
     computed: tuple[ComputedField, ...] = ()
+    # What pydantic's validators check or change, which Rust does not run: the names of the
+    # fields a field validator names, "" for a model validator (the whole model).
+    validated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -128,7 +128,12 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Level {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj.getattr(intern!(obj.py(), "value"))?)?;
+        // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+        let value = match obj.getattr_opt(intern!(obj.py(), "value"))? {
+            Some(value) => value,
+            None => obj.to_owned(),
+        };
+        let atom = crate::runtime::Atom::from_py(&value)?;
         Self::from_atom(&atom).ok_or_else(|| {
             pyo3::exceptions::PyValueError::new_err(format!("{atom:?} is not a value of Level"))
         })
@@ -164,7 +169,12 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Priority {
     type Error = PyErr;
 
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj.getattr(intern!(obj.py(), "value"))?)?;
+        // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+        let value = match obj.getattr_opt(intern!(obj.py(), "value"))? {
+            Some(value) => value,
+            None => obj.to_owned(),
+        };
+        let atom = crate::runtime::Atom::from_py(&value)?;
         Self::from_atom(&atom).ok_or_else(|| {
             pyo3::exceptions::PyValueError::new_err(format!("{atom:?} is not a value of Priority"))
         })
