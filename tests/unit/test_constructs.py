@@ -68,10 +68,8 @@ def test_auto_values_are_python_s(tmp_path: Path) -> None:
     schema, sink = read(tmp_path, ENUMS)
     assert not sink.items
     ours = {e.name: [m.value for m in e.members] for e in schema.enums}
-    theirs = python(
-        tmp_path,
-        "print(json.dumps({c: [m.value for m in getattr(mod, c)] for c in ('Plain', 'Mixin', 'Named', 'Ints', 'Written')}))",
-    )
+    names = ("Plain", "Mixin", "Named", "Ints", "Written")
+    theirs = python(tmp_path, f"print(json.dumps({{c: [m.value for m in getattr(mod, c)] for c in {names!r}}}))")
     assert ours == theirs
 
 
