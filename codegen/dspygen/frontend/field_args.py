@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Literal
 
 import libcst as cst
 
@@ -189,17 +190,42 @@ def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tup
     return f"`{what}` must be a static string", module.span(node), None
 
 
+# Factories whose value is an empty container, by the JSON it is: the field's type decides the
+# container (`set` for a set, `tuple` for a variadic tuple).
+EMPTY_FACTORIES: dict[str, Literal["list", "dict"]] = {
+    "builtins.list": "list",
+    "builtins.set": "list",
+    "builtins.frozenset": "list",
+    "builtins.tuple": "list",
+    "builtins.dict": "dict",
+}
+
+
 def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
     symbol = index.symbol(module, node)
-    if symbol in {"builtins.list", "builtins.dict"}:
-        return nodes.Default("factory", factory="list" if symbol == "builtins.list" else "dict")
+    if symbol in EMPTY_FACTORIES:
+        return nodes.Default("factory", factory=EMPTY_FACTORIES[symbol])
+    if isinstance(node, cst.Lambda) and not node.params.params:
+        ok, value = literal_value(node.body)  # `lambda: "x"` is the default "x"
+        if not ok and isinstance(node.body, cst.Call):
+            ok, value = _empty_call(index, module, node.body)
+        if ok:
+            return nodes.Default("value", value=value)
     sink.error(
         Code.NON_STATIC,
-        "only `list` and `dict` are supported as default_factory",
+        "this default_factory is not mirrored yet: only empty containers and `lambda: <literal>` are",
         module.span(node),
-        hint="use default_factory=list or dict, or give a literal default",
+        hint="use default_factory=list / dict / set / tuple, a lambda returning a literal, or a literal default",
     )
     return None
+
+
+def _empty_call(index: Index, module: SourceModule, node: cst.Call) -> tuple[bool, nodes.JsonValue]:
+    """`set()`, `frozenset()`, `list()`, `tuple()`, `dict()`: an empty container, as JSON."""
+    kind = EMPTY_FACTORIES.get(index.symbol(module, node.func) or "")
+    if kind is None or node.args:
+        return False, None
+    return True, [] if kind == "list" else {}
 
 
 def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
@@ -211,9 +237,10 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             assert found is not None
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
     ok, value = literal_value(node)
-    constant = index.constant(module, node) if not ok else None
-    if constant is not None:  # a module-level string constant, as descriptions allow
-        ok, value = True, constant
+    if not ok and isinstance(node, cst.Call):
+        ok, value = _empty_call(index, module, node)  # set(), frozenset(), tuple()
+    if not ok:
+        ok, value = _constant(index, module, node)  # a module-level constant (here or imported)
     if ok and not _finite(value):
         sink.error(
             Code.NON_STATIC,
@@ -231,6 +258,26 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
         hint="use a literal (string, number, True/False/None, list) or an Enum member; dspygen does not run code",
     )
     return None
+
+
+def _constant(index: Index, module: SourceModule, node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
+    """The literal value of a module-level constant named by `node`, defined here or imported
+    from a project file; a name assigned more than once has no single value."""
+    text = index.constant(module, node)
+    if text is not None:
+        return True, text
+    if not isinstance(node, cst.Name) or node.value in module.rebound:
+        return False, None
+    owner, name = module, node.value
+    if name not in module.variables and name in module.imports:
+        found = index.locate(index.canonical(module, module.imports[name]), module)
+        if found is None or not found[1] or "." in found[1]:
+            return False, None
+        owner, name = found
+    value = owner.variables.get(name)
+    if value is None or name in owner.rebound:
+        return False, None
+    return literal_value(value)
 
 
 def _finite(value: nodes.JsonValue) -> bool:

@@ -177,14 +177,19 @@ class Introspector:
         from pydantic_core import PydanticUndefined
 
         if info.default_factory is not None:
-            if info.default_factory is list:
+            if info.default_factory in (list, set, frozenset, tuple):  # the field's type decides the container
                 return nodes.Default("factory", factory="list")
             if info.default_factory is dict:
                 return nodes.Default("factory", factory="dict")
-            raise Unsupported("a default_factory other than list or dict")
-        value = info.default
+            if getattr(info.default_factory, "__name__", "") != "<lambda>":
+                raise Unsupported("a default_factory other than an empty container or a lambda returning a literal")
+            value = info.default_factory()  # `lambda: "x"`: the default "x" (a lambda computing more is not read)
+        else:
+            value = info.default
         if value is PydanticUndefined:
             return None
+        if isinstance(value, set | frozenset) and not value:
+            value = []  # set(): an empty container, as the static frontend reads it
         if isinstance(value, enum.Enum):
             return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
         json.dumps(value)  # raises TypeError for anything that is not a JSON literal

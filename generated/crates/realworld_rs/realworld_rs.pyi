@@ -9,6 +9,7 @@ _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
     "Cat",
+    "Defaults",
     "Dog",
     "LegacyConfig",
     "Lowered",

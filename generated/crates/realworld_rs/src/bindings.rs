@@ -266,6 +266,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Owner {
             more: obj.getattr(intern!(py, "more"))?.extract()?,
             scores: obj.getattr(intern!(py, "scores"))?.extract()?,
             payload: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "payload"))?)?,
+            defaults: obj.getattr(intern!(py, "defaults"))?.extract()?,
         })
     }
 }
@@ -287,6 +288,7 @@ impl<'py> IntoPyObject<'py> for &Owner {
             intern!(py, "payload"),
             crate::pytypes::to_json_py(py, &self.payload)?,
         )?;
+        data.set_item(intern!(py, "defaults"), &self.defaults)?;
         let options = PyDict::new(py);
         options.set_item(intern!(py, "by_name"), true)?;
         static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -383,6 +385,58 @@ impl<'py> IntoPyObject<'py> for &Dog {
 }
 
 impl<'py> IntoPyObject<'py> for Dog {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        (&self).into_pyobject(py)
+    }
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Defaults {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        Ok(Self {
+            seen: obj.getattr(intern!(py, "seen"))?.extract()?,
+            order: obj.getattr(intern!(py, "order"))?.extract()?,
+            frozen: obj.getattr(intern!(py, "frozen"))?.extract()?,
+            model: obj.getattr(intern!(py, "model"))?.extract()?,
+            turns: obj.getattr(intern!(py, "turns"))?.extract()?,
+            stops: obj.getattr(intern!(py, "stops"))?.extract()?,
+            note: obj.getattr(intern!(py, "note"))?.extract()?,
+        })
+    }
+}
+
+impl<'py> IntoPyObject<'py> for &Defaults {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let data = PyDict::new(py);
+        data.set_item(intern!(py, "seen"), &self.seen)?;
+        data.set_item(intern!(py, "order"), &self.order)?;
+        data.set_item(intern!(py, "frozen"), &self.frozen)?;
+        data.set_item(intern!(py, "model"), &self.model)?;
+        data.set_item(intern!(py, "turns"), self.turns)?;
+        data.set_item(intern!(py, "stops"), &self.stops)?;
+        data.set_item(intern!(py, "note"), &self.note)?;
+        let options = PyDict::new(py);
+        options.set_item(intern!(py, "by_name"), true)?;
+        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+        import_class(py, &CLASS, "realworld.models", "Defaults")?.call_method(
+            intern!(py, "model_validate"),
+            (data,),
+            Some(&options),
+        )
+    }
+}
+
+impl<'py> IntoPyObject<'py> for Defaults {
     type Target = PyAny;
     type Output = Bound<'py, PyAny>;
     type Error = PyErr;
@@ -601,6 +655,7 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         ("realworld.models", "Owner") => obj.extract::<Owner>()?.into_pyobject(py),
         ("realworld.aliases", "Cat") => obj.extract::<Cat>()?.into_pyobject(py),
         ("realworld.aliases", "Dog") => obj.extract::<Dog>()?.into_pyobject(py),
+        ("realworld.models", "Defaults") => obj.extract::<Defaults>()?.into_pyobject(py),
         ("realworld.models", "Ticket") => obj.extract::<Ticket>()?.into_pyobject(py),
         ("realworld.models", "LegacyConfig") => obj.extract::<LegacyConfig>()?.into_pyobject(py),
         ("realworld.models", "Lowered") => obj.extract::<Lowered>()?.into_pyobject(py),
@@ -615,6 +670,7 @@ pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
     match type_name {
         "Cat" => json_roundtrip::<Cat>(data),
+        "Defaults" => json_roundtrip::<Defaults>(data),
         "Dog" => json_roundtrip::<Dog>(data),
         "LegacyConfig" => json_roundtrip::<LegacyConfig>(data),
         "Lowered" => json_roundtrip::<Lowered>(data),
@@ -635,6 +691,7 @@ pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
 pub fn type_names() -> Vec<&'static str> {
     vec![
         "Cat",
+        "Defaults",
         "Dog",
         "LegacyConfig",
         "Lowered",

@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::pytypes;
 use crate::runtime::MapOnly;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -171,6 +172,8 @@ pub struct Owner {
     pub scores: IndexMap<String, f64>,
     #[serde(default)]
     pub payload: serde_json::Value,
+    #[serde(default)]
+    pub defaults: Option<Defaults>,
 }
 
 impl Serialize for Owner {
@@ -218,6 +221,38 @@ impl Serialize for Dog {
 }
 
 impl<'de> Deserialize<'de> for Dog {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::deserialize(MapOnly(deserializer))
+    }
+}
+
+/// Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(remote = "Self")]
+pub struct Defaults {
+    #[serde(default)]
+    pub seen: pytypes::Set<String>,
+    #[serde(default)]
+    pub order: Vec<i64>,
+    #[serde(default)]
+    pub frozen: pytypes::FrozenSet<i64>,
+    #[serde(default = "default_defaults_model")]
+    pub model: String,
+    #[serde(default = "default_defaults_turns")]
+    pub turns: i64,
+    #[serde(default = "default_defaults_stops")]
+    pub stops: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl Serialize for Defaults {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        Self::serialize(self, serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Defaults {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::deserialize(MapOnly(deserializer))
     }
@@ -492,6 +527,18 @@ mod union_support {
             .cloned()
             .ok_or_else(|| format!("the tag `{name}` is missing (union_tag_not_found)"))
     }
+}
+
+fn default_defaults_model() -> String {
+    "gpt-4o-mini".to_owned()
+}
+
+fn default_defaults_turns() -> i64 {
+    8
+}
+
+fn default_defaults_stops() -> Vec<String> {
+    vec!["\n\n".to_owned()]
 }
 
 fn default_ticket_stage() -> Stage {

@@ -22,8 +22,8 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn owner_full() {
     assert_eq!(
-        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"),
-        "{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"
+        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
+        "{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"
     );
 }
 
@@ -31,15 +31,15 @@ fn owner_full() {
 fn owner_minimal() {
     assert_eq!(
         roundtrip::<Owner>("{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]}"),
-        "{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null}"
+        "{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null,\"defaults\":null}"
     );
 }
 
 #[test]
 fn owner_full_arm2() {
     assert_eq!(
-        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"),
-        "{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"
+        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
+        "{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"
     );
 }
 
@@ -72,6 +72,22 @@ fn dog_minimal() {
     assert_eq!(
         roundtrip::<Dog>("{\"kind\":\"dog\",\"barks\":0.75}"),
         "{\"kind\":\"dog\",\"barks\":0.75}"
+    );
+}
+
+#[test]
+fn defaults_full() {
+    assert_eq!(
+        roundtrip::<Defaults>("{\"seen\":[\"seen \\\"é\\\"\\n\"],\"order\":[36],\"frozen\":[43],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[\"stops \\\"é\\\"\\n\"],\"note\":\"note \\\"é\\\"\\n\"}"),
+        "{\"seen\":[\"seen \\\"é\\\"\\n\"],\"order\":[36],\"frozen\":[43],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[\"stops \\\"é\\\"\\n\"],\"note\":\"note \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn defaults_minimal() {
+    assert_eq!(
+        roundtrip::<Defaults>("{}"),
+        "{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"gpt-4o-mini\",\"turns\":8,\"stops\":[\"\\n\\n\"],\"note\":null}"
     );
 }
 
@@ -126,8 +142,8 @@ fn lowered_minimal() {
 #[test]
 fn triage_input_full() {
     assert_eq!(
-        roundtrip::<TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
-        "{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"
+        roundtrip::<TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
+        "{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"
     );
 }
 
@@ -135,7 +151,7 @@ fn triage_input_full() {
 fn triage_input_minimal() {
     assert_eq!(
         roundtrip::<TriageInput>("{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\"}}"),
-        "{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\",\"stage\":\"1\",\"level\":1,\"labels\":[],\"extra\":{},\"items\":[]}}"
+        "{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null,\"defaults\":null},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\",\"stage\":\"1\",\"level\":1,\"labels\":[],\"extra\":{},\"items\":[]}}"
     );
 }
 

@@ -26,8 +26,8 @@ MODEL_SAMPLES = [
     pytest.param(
         "Owner",
         lambda: _class("realworld.models", "Owner"),
-        '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
-        '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
+        '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
+        '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         False,
         id="owner_full",
     ),
@@ -35,15 +35,15 @@ MODEL_SAMPLES = [
         "Owner",
         lambda: _class("realworld.models", "Owner"),
         '{"id":22,"pet":{"kind":"cat","meows":36},"tags":[]}',
-        '{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null}',
+        '{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null,"defaults":null}',
         False,
         id="owner_minimal",
     ),
     pytest.param(
         "Owner",
         lambda: _class("realworld.models", "Owner"),
-        '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
-        '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
+        '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
+        '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         False,
         id="owner_full_arm2",
     ),
@@ -78,6 +78,22 @@ MODEL_SAMPLES = [
         '{"kind":"dog","barks":0.75}',
         False,
         id="dog_minimal",
+    ),
+    pytest.param(
+        "Defaults",
+        lambda: _class("realworld.models", "Defaults"),
+        '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
+        '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
+        False,
+        id="defaults_full",
+    ),
+    pytest.param(
+        "Defaults",
+        lambda: _class("realworld.models", "Defaults"),
+        "{}",
+        '{"seen":[],"order":[],"frozen":[],"model":"gpt-4o-mini","turns":8,"stops":["\\n\\n"],"note":null}',
+        False,
+        id="defaults_minimal",
     ),
     pytest.param(
         "Ticket",
@@ -132,14 +148,14 @@ MODEL_SAMPLES = [
 SIGNATURE_SAMPLES = [
     pytest.param(
         "TriageInput",
-        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]},"ticket":{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}}',
-        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16]},"ticket":{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}}',
+        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}},"ticket":{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}}',
+        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}},"ticket":{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}}',
         id="triage_input_full",
     ),
     pytest.param(
         "TriageInput",
         '{"owner":{"id":22,"pet":{"kind":"cat","meows":36},"tags":[]},"ticket":{"title":"min \\"\u00e9\\"\\n"}}',
-        '{"owner":{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null},"ticket":{"title":"min \\"\u00e9\\"\\n","stage":"1","level":1,"labels":[],"extra":{},"items":[]}}',
+        '{"owner":{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null,"defaults":null},"ticket":{"title":"min \\"\u00e9\\"\\n","stage":"1","level":1,"labels":[],"extra":{},"items":[]}}',
         id="triage_input_minimal",
     ),
     pytest.param(
@@ -181,6 +197,7 @@ SIGNATURE_SAMPLES = [
 ]
 TYPE_NAMES = [
     "Cat",
+    "Defaults",
     "Dog",
     "LegacyConfig",
     "Lowered",
