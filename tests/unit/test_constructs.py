@@ -258,3 +258,33 @@ def test_validators_warn_and_keep_the_fields(decorator: str, tmp_path: Path) -> 
     assert "does not run it" in warning.message and "goes through pydantic" in warning.message
     assert [f.name for f in schema.models[0].fields] == ["x"]
     assert schema.models[0].validated == (("",) if name == "model_validator" else ("x",))
+
+
+def test_dspy_fields_given_in_annotated_metadata(tmp_path: Path) -> None:
+    """`text: Annotated[str, dspy.InputField(desc=...)]`: pydantic takes the field from the
+    metadata, and DSPy reads it as any other input."""
+    schema, sink = read(
+        tmp_path,
+        """\
+        import dspy
+        from typing_extensions import Annotated
+        from pydantic import Field
+
+
+        class Extract(dspy.Signature):
+            \"\"\"Extract.\"\"\"
+
+            text: Annotated[str, dspy.InputField(desc="the text")]
+            n: Annotated[int, Field(ge=0), dspy.InputField(desc="a count")]
+            entities: Annotated[list[str], dspy.OutputField(desc="found")]
+        """,
+    )
+    assert not sink.items, sink.items
+    ours = [(f.name, f.role, f.desc) for f in schema.signatures[0].fields]
+    theirs = python(
+        tmp_path,
+        "print(json.dumps([[n, f.json_schema_extra['__dspy_field_type'], f.json_schema_extra['desc']]"
+        " for n, f in mod.Extract.fields.items()]))",
+    )
+    assert [list(x) for x in ours] == theirs
+    assert schema.signatures[0].fields[1].type == t.Constrained(t.Primitive("int"), ge=0)
