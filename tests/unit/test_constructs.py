@@ -288,3 +288,43 @@ def test_dspy_fields_given_in_annotated_metadata(tmp_path: Path) -> None:
     )
     assert [list(x) for x in ours] == theirs
     assert schema.signatures[0].fields[1].type == t.Constrained(t.Primitive("int"), ge=0)
+
+
+def test_classes_under_module_level_branches_are_read(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        import sys
+        from pydantic import BaseModel
+        try:
+            from typing import Self
+        except ImportError:
+            pass
+        if sys.version_info >= (3, 8):
+            class A(BaseModel):
+                x: int
+        else:
+            class A(BaseModel):
+                x: str
+        """,
+    )
+    assert not sink.items
+    assert [(m.name, m.fields[0].type) for m in schema.models] == [("A", t.Primitive("int"))]
+
+
+def test_classes_defined_in_functions_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        from pydantic import BaseModel
+        def make():
+            class Local(BaseModel):
+                x: int
+            return Local
+        class Top(BaseModel):
+            y: int
+        """,
+    )
+    assert [m.name for m in schema.models] == ["Top"]
+    [warning] = sink.items
+    assert warning.level is Level.WARNING and "`Local`" in warning.message and "`make`" in warning.message

@@ -81,14 +81,14 @@ class ClassReader:
         self._kinds[symbol] = None  # guards inheritance cycles
         module, qualname = found
         kind = None
-        for base in self._base_symbols(module, module.classes[qualname]):
+        for base in self.base_symbols(module, module.classes[qualname]):
             kind = self.kind_of(base)
             if kind is not None:
                 break
         self._kinds[symbol] = kind
         return kind
 
-    def _base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
+    def base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
         out = []
         for arg in node.bases:
             # `Generic[T]`, `Page[int]`: the subscripted class is the base.
@@ -109,7 +109,7 @@ class ClassReader:
                 if found is None
                 else [
                     b
-                    for b in self._base_symbols(found[0], found[0].classes[found[1]])
+                    for b in self.base_symbols(found[0], found[0].classes[found[1]])
                     if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
                 ]
             )
@@ -186,7 +186,7 @@ class ClassReader:
         if symbol in self.excluded:
             self.excluded_met.add(symbol)
             return "`exclude` in the target"
-        for base in self._base_symbols(module, node):
+        for base in self.base_symbols(module, node):
             found = self.index.class_of(base)
             if found is not None and self.kind_of(base) is not None:
                 self.read_class(*found)
@@ -226,7 +226,7 @@ class ClassReader:
     def base_decls(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
         """Ids of the bases defined in the set, read first so their fields are known."""
         out = []
-        for symbol in self._base_symbols(module, node):
+        for symbol in self.base_symbols(module, node):
             found = self.index.class_of(symbol)
             if found is not None and self.kind_of(symbol) is not None:
                 self.read_class(*found)

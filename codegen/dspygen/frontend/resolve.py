@@ -12,7 +12,7 @@ import builtins
 import contextlib
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,26 +207,33 @@ def _display(path: Path, base: Path) -> str:
 
 
 def _index(module: SourceModule) -> None:
-    """Record top-level imports, classes (with nested ones) and string constants."""
-    for stmt in module.tree.body:
+    """Record top-level imports, classes (with nested ones) and string constants, also those
+    under a module-level `if` / `try` / `with` (`if TYPE_CHECKING:`, `try: import x`), which
+    Python runs at import; of two definitions in alternative branches, the first is read."""
+    for stmt in _module_level(module.tree.body):
         if isinstance(stmt, cst.ClassDef):
-            _index_class(module, stmt, "")
+            if stmt.name.value not in module.classes:
+                _index_class(module, stmt, "")
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 _index_small(module, small)
-        elif isinstance(stmt, cst.If | cst.Try):
-            # `if TYPE_CHECKING:` and `try: import x` bind names too.
-            for inner in _nested_statements(stmt):
-                for small in inner.body:
-                    _index_small(module, small)
 
 
-def _nested_statements(stmt: cst.If | cst.Try) -> list[cst.SimpleStatementLine]:
-    out: list[cst.SimpleStatementLine] = []
-    for node in (stmt.body, getattr(stmt, "orelse", None)):
-        if isinstance(node, cst.IndentedBlock):
-            out.extend(s for s in node.body if isinstance(s, cst.SimpleStatementLine))
-    return out
+def _module_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    """The statements Python runs at import, through if / elif / else / try / except / with."""
+    for stmt in body:
+        if isinstance(stmt, cst.If | cst.Try | cst.With):
+            blocks: list[cst.CSTNode | None] = [stmt.body, getattr(stmt, "orelse", None)]
+            blocks += [getattr(stmt, "finalbody", None), *(h.body for h in getattr(stmt, "handlers", ()))]
+            for block in blocks:
+                if isinstance(block, cst.Else | cst.Finally):
+                    block = block.body
+                if isinstance(block, cst.If):  # elif
+                    yield from _module_level([block])
+                elif isinstance(block, cst.IndentedBlock):
+                    yield from _module_level(list(block.body))
+        else:
+            yield stmt
 
 
 def _index_class(module: SourceModule, node: cst.ClassDef, prefix: str) -> None:

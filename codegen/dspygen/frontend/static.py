@@ -19,7 +19,7 @@ from dspygen.frontend import dspy_rules, skipping
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.derived import find_derived
 from dspygen.frontend.project import Project
-from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, load, recursion_limit
+from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, SourceModule, load, recursion_limit
 from dspygen.frontend.string_signatures import find_string_signatures
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
@@ -63,6 +63,8 @@ def _read(
             reader.read_class(module, qualname)
     ordered = sorted(modules, key=lambda m: (m.module, m.display))
     imported = [ident for module in ordered for ident in reader.read_imported(module)]
+    for module in ordered:
+        _report_local_classes(module, reader, sink)
     reader.report_empty_signatures()
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
@@ -91,6 +93,41 @@ def _read(
     _check_required_cycles(schema, sink)
     _check_type_depth(schema, sink)
     return schema
+
+
+class _LocalClasses(cst.CSTVisitor):
+    """Classes defined inside a function: created only when the function runs."""
+
+    def __init__(self) -> None:
+        self.functions: list[str] = []
+        self.found: list[tuple[cst.ClassDef, str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.functions:
+            self.found.append((node, self.functions[-1]))
+
+
+def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
+    """A signature, model or Enum defined inside a function is left out, and said so."""
+    finder = _LocalClasses()
+    module.tree.visit(finder)
+    for node, function in finder.found:
+        kinds = [reader.kind_of(s) for s in reader.base_symbols(module, node)]
+        kind = next((k for k in kinds if k is not None), None)
+        if kind is not None:
+            sink.warning(
+                Code.DYNAMIC_SIGNATURE if kind == "signature" else Code.UNSUPPORTED_MODEL,
+                f"dspygen leaves out the {kind} `{node.name.value}`, which the function `{function}` defines "
+                "when it runs: nothing outside the function can import it",
+                module.span(node),
+                hint="define it at module level (or in a class) to generate its Rust type",
+            )
 
 
 def _reached(schema: nodes.Schema, entries: set[str], imported: set[str]) -> nodes.Schema:
