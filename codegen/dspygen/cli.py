@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import click
 
-from dspygen import trust
+from dspygen import sources, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
-from dspygen.diagnostics import Sink, render
-from dspygen.fingerprint import record, up_to_date
+from dspygen.diagnostics import Sink, render, shown_path
+from dspygen.fingerprint import owned_files, record, up_to_date
 from dspygen.init import init as init_project
 from dspygen.writer import Changes, apply
 
@@ -31,7 +31,8 @@ def _colour() -> bool:
 
 def _report(sink: Sink) -> None:
     colour = _colour()
-    for diagnostic in sink.sorted():
+    shown = sink.sorted()
+    for diagnostic in shown:
         text = render(diagnostic)
         if colour:
             head, _, rest = text.partition("\n")
@@ -39,14 +40,10 @@ def _report(sink: Sink) -> None:
             styled = click.style(word, fg={"error": "red", "warning": "yellow"}.get(word, "cyan"), bold=True)
             text = head.replace(f" {word}[", f" {styled}[", 1) + "\n" + click.style(rest, dim=True)
         click.echo(text, err=True, color=colour)
-
-
-def _display(path: Path) -> str:
-    """A path as the user would type it from here."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    counts = [(sum(d.level.value == level for d in shown), level) for level in ("error", "warning", "note")]
+    said = [f"{n} {level}{'s' if n != 1 else ''}" for n, level in counts if n]
+    if said:
+        click.echo(f"dspygen: {', '.join(said)}", err=True)
 
 
 @dataclass(frozen=True)
@@ -66,11 +63,13 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
     pyproject = args.config or find_pyproject(Path.cwd())
     base = pyproject.parent.resolve() if pyproject is not None else Path.cwd().resolve()
     if args.files:
-        if args.out is None:
-            raise click.UsageError("--out is required when files are given")
+        files, empty = sources.expand(args.files)
+        if empty:
+            raise click.UsageError(f"{', '.join(empty)}: no Python file there")
+        out = args.out or sources.default_out(files, base)
         target = make_target(
-            list(args.files),
-            args.out,
+            files,
+            out,
             args.crate_name,
             args.module_name,
             args.templates,
@@ -79,21 +78,26 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
         )
         return base, [target] if target is not None else []
     if pyproject is None:
-        raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
+        raise click.UsageError("give FILES, or run where pyproject.toml has [tool.dspygen]")
     # The command line is the user's own choice; a frontend from configuration that runs
     # code needs the repository trusted on this machine (trust.py).
     may_run_code = args.frontend is not None or trust.is_trusted(pyproject.parent)
-    targets = load_targets(pyproject, _display(pyproject), sink, may_run_code)
+    targets = load_targets(pyproject, shown_path(pyproject), sink, may_run_code)
     if not targets and not sink.has_errors:
-        raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
+        raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES (or run `dspygen init`)")
     if args.frontend is not None:
         targets = [dataclasses.replace(t, frontend=args.frontend) for t in targets]
     return base, targets
 
 
 _target_options = [
-    click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
-    click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), help="Output crate directory."),
+    click.argument("files", nargs=-1, type=click.Path(path_type=Path)),
+    click.option(
+        "--out",
+        "-o",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Output crate directory (default with FILES: <package>_rs beside the project).",
+    ),
     click.option("--crate-name", help="Cargo and Python package name (default: the output folder's name)."),
     click.option("--module-name", help="Python module to import (default: the crate name)."),
     click.option(
@@ -126,7 +130,7 @@ def target_options(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="dspygen-rs", prog_name="dspygen")
+@click.version_option(None, "-V", "--version", package_name="dspygen-rs", prog_name="dspygen")
 def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
@@ -167,7 +171,8 @@ def build(verbose: bool, **options: Any) -> None:
         sys.exit(1)
     written = unchanged = removed = 0
     for target, maybe in planned:  # written only once every target rendered cleanly
-        if maybe is None:
+        if maybe is None:  # up to date by the fingerprint: every owned file unchanged
+            unchanged += owned_files(target)
             continue
         changes = maybe.changes
         apply(target.out, changes)
@@ -181,7 +186,8 @@ def build(verbose: bool, **options: Any) -> None:
             for rel in changes.remove:
                 click.echo(f"removed {target.out / rel}")
     elapsed = time.perf_counter() - started
-    click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s")
+    where = f" (the crate `{planned[0][0].crate_name}` in {shown_path(planned[0][0].out)})" if len(planned) == 1 else ""
+    click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s{where}")
 
 
 @main.command()
@@ -213,25 +219,42 @@ def check(diff: bool, **options: Any) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--frontend",
     type=click.Choice(["static", "import"]),
-    default="static",
-    show_default=True,
-    help="static: read the source; import: introspect the real classes in a subprocess.",
+    default=None,
+    help="static: read the source (default); import: introspect the real classes in a subprocess.",
 )
-def schema(files: tuple[Path, ...], frontend: str) -> None:
-    """Print the intermediate schema of FILES as sorted JSON."""
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="pyproject.toml to read [tool.dspygen] from (default: the nearest one).",
+)
+def schema(files: tuple[Path, ...], frontend: str | None, config: Path | None) -> None:
+    """Print the intermediate schema of FILES, or of the [tool.dspygen] targets, as sorted JSON.
+
+    Without FILES, each target is read under its options (exclude, import-names, types, ...);
+    several targets print one object, keyed by crate name."""
+    import json
+
     from dspygen import pipeline
     from dspygen.ir.dump import to_json  # the IR stays off the pre-commit path
 
     sink = Sink()
-    result = pipeline.read(list(files), Path.cwd().resolve(), sink, frontend)
+    # With FILES no crate is written: the output options only need to be valid.
+    args = TargetArgs(files, Path("."), "schema" if files else None, None, None, frontend, config)
+    base, targets = _base_and_targets(args, sink)
+    base = Path.cwd().resolve() if files else base  # paths shown as given
+    schemas = {t.crate_name: pipeline.read_target(t, base, sink) for t in targets}
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    click.echo(to_json(result), nl=False)
+    if files or len(schemas) == 1:
+        click.echo(to_json(next(iter(schemas.values()))), nl=False)
+    else:
+        plain = {name: json.loads(to_json(s)) for name, s in schemas.items()}
+        click.echo(json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @main.command()

@@ -19,7 +19,8 @@ from typing import Any
 import tomlkit
 import tomlkit.exceptions
 
-from dspygen.diagnostics import Code, Sink, Span
+from dspygen import sources as sources_of
+from dspygen.diagnostics import Code, Sink, Span, did_you_mean
 from dspygen.mapping import TypeMapping, read_types
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -242,7 +243,11 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
         sink.error(Code.CONFIG, "[tool.dspygen] targets must be tables", at(lines.fallback))
         return None
     for unknown in sorted(set(entry) - KEYS):
-        sink.error(Code.CONFIG, f"unknown key `{unknown}` in [tool.dspygen]", at(lines.key(unknown)))
+        sink.error(
+            Code.CONFIG,
+            f"unknown key `{unknown}` in [tool.dspygen].{did_you_mean(unknown, KEYS)}",
+            at(lines.key(unknown)),
+        )
     sources, out = entry.get("sources"), entry.get("out")
     if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
         sink.error(Code.CONFIG, "`sources` must be a non-empty list of paths or globs", at(lines.key("sources")))
@@ -252,7 +257,12 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
         return None
     paths: list[Path] = []
     for pattern in sources:
-        matched = _glob(base, pattern) if any(c in pattern for c in "*?[") else [base / pattern]
+        if any(c in pattern for c in "*?["):
+            matched = _glob(base, pattern)
+        elif (base / pattern).is_dir():  # a folder: the Python files below it
+            matched = sources_of.expand((base / pattern,))[0]
+        else:
+            matched = [base / pattern]
         # `**/*.py` would also match the generated tests, and each build would read the last one's.
         generated = (base / out).resolve()
         matched = [p for p in matched if generated not in p.resolve().parents]

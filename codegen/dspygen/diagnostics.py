@@ -6,8 +6,11 @@ module raises for user input; a raise anywhere else in dspygen is an internal bu
 
 from __future__ import annotations
 
+import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -153,6 +156,21 @@ class Sink:
     def sorted(self) -> list[Diagnostic]:
         unique = {(d.sort_key(), d.level.value, d.hint): d for d in self.items}
         return [unique[k] for k in sorted(unique)]
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as the user would type it from here: relative below the working directory."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """` Did you mean `x`?` for the closest candidate to a misspelt `word`, else ""."""
+    by_lower = {c.lower(): c for c in sorted(set(candidates), reverse=True)}
+    close = difflib.get_close_matches(word.lower(), sorted(by_lower), n=1, cutoff=0.7)
+    return f" Did you mean `{by_lower[close[0]]}`?" if close and by_lower[close[0]] != word else ""
 
 
 def printable(text: str) -> str:

@@ -116,6 +116,12 @@ def _outputs(target: Target) -> list[str] | None:
     return lines
 
 
+def owned_files(target: Target) -> int:
+    """How many files the target's manifest lists, with the manifest itself."""
+    outputs = _outputs(target)
+    return 0 if outputs is None else len(outputs)
+
+
 def up_to_date(target: Target, base: Path) -> bool:
     """True when the last recorded build had these inputs and its outputs are untouched."""
     try:

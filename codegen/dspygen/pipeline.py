@@ -51,11 +51,16 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     return None if generated is None else generated[0]
 
 
-def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], tuple[Path, ...]] | None:
+def read_target(target: Target, base: Path, sink: Sink) -> Schema:
+    """The schema of one target's sources, under its options."""
     mapped = frozenset(m.python for m in target.types)
-    schema = read(
+    return read(
         list(target.sources), base, sink, target.frontend, mapped, dict(target.import_names), frozenset(target.exclude)
     )
+
+
+def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], tuple[Path, ...]] | None:
+    schema = read_target(target, base, sink)
     # A declaration with an error was left out of the schema (skipping.py): the rest is still
     # lowered, so that every error of the run shows at once. Nothing is written after an error.
     if sink.has_errors and not (schema.models or schema.signatures or schema.enums):

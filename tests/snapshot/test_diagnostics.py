@@ -112,6 +112,13 @@ def problems(stderr: str, case: Case) -> list[str]:
     lines = stderr.splitlines()
     if not lines:
         return ["no diagnostic at all"]
+    # The run closes with the count of what it reported: `dspygen: 2 errors, 1 warning`.
+    *lines, closing = lines
+    levels = [m["level"] for m in map(HEAD.match, lines[::2]) if m is not None]
+    levels += [m["level"] for m in map(SPANLESS.match, lines[::2]) if m is not None]
+    said = [f"{levels.count(w)} {w}{'s' if levels.count(w) != 1 else ''}" for w in ("error", "warning", "note")]
+    if closing != "dspygen: " + ", ".join(x for x in said if not x.startswith("0 ")):
+        found.append(f"the closing count {closing!r} does not match the diagnostics")
     if len(lines) % 2:
         found.append("diagnostics and hint lines do not pair up")
     for head, hint in zip(lines[::2], lines[1::2], strict=False):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from dspygen.diagnostics import Code, Sink, Span
+from dspygen.diagnostics import Code, Sink, Span, did_you_mean
 from dspygen.frontend import constraints_static, dspy_types, type_aliases, union_types
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import types as t
@@ -49,6 +49,8 @@ UNION = {"typing.Union", "typing_extensions.Union"}
 LITERAL = {"typing.Literal", "typing_extensions.Literal"}
 # Where a type is a library's, not a model in a file the user forgot to pass.
 ANY = t.Primitive("any")
+# Type names Python knows without an import, for a "did you mean".
+PYTHON_TYPE_NAMES = ("str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple", "None")
 KNOWN_PACKAGES = frozenset(
     {*sys.stdlib_module_names, "builtins", "pydantic", "pydantic_core", "dspy", "typing_extensions", "annotated_types"}
 )
@@ -100,7 +102,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return _alias(ctx.module, expr.value, expr, ctx)
     if symbol is None:
         if not (isinstance(expr, cst.Name) and _variable(expr, expr.value, ctx.module, ctx)):
-            _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
+            known = [*ctx.module.classes, *ctx.module.imports, *ctx.module.variables, *PYTHON_TYPE_NAMES]
+            guess = did_you_mean(text(expr), known) if isinstance(expr, cst.Name) else ""
+            _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`.{guess}".rstrip("."))
         return None
     if symbol in ctx.mapped:  # before everything: a mapping may also replace a supported type
         return t.Mapped(symbol)
