@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import decimal
 import math
-import re
 from typing import Any
 
+from dspygen.frontend import regex_rules
 from dspygen.ir import types as t
 
 BOUNDS = ("ge", "gt", "le", "lt")
@@ -39,9 +39,6 @@ STRING_SETTINGS = {
     "str_min_length": "min_length",
     "str_max_length": "max_length",
 }
-# Look-around, back-references, atomic groups and conditionals: the `regex` crate (which
-# pydantic-core compiles patterns with) has none of them, so pydantic refuses the model.
-RUST_REGEX_LACKS = re.compile(r"\(\?<?[=!]|\(\?>|\(\?\(|\\[1-9]|\\g<|[*+?}]\+|\(\?P=")
 
 
 def family(ty: t.Type) -> str | None:
@@ -135,17 +132,8 @@ def _check(key: str, value: Any, kind: str | None, shown: str) -> str | None:
 
 
 def pattern_problem(pattern: str) -> str | None:
-    """Why the `regex` crate (pydantic's engine) would not compile `pattern`, if it would not."""
-    if RUST_REGEX_LACKS.search(pattern.replace("\\\\", "")):
-        return (
-            f"the pattern {pattern!r} uses look-around, a back-reference or an atomic group, which pydantic's "
-            "regex engine (the Rust `regex` crate) lacks"
-        )
-    try:
-        re.compile(pattern)
-    except re.error as e:
-        return f"the pattern {pattern!r} is not a regular expression dspygen can check ({e})"
-    return None
+    """Why pydantic (its Rust `regex` crate) would not compile `pattern`, if it would not."""
+    return regex_rules.problem(pattern)
 
 
 def _empty(c: t.Constrained) -> str | None:

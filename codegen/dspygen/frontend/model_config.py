@@ -181,6 +181,15 @@ def read(
                 )
             else:
                 config.strings[STRING_SETTINGS[key]] = setting
+        elif key == "regex_engine" and string(value) != "rust-regex":
+            sink.error(
+                Code.UNSUPPORTED_MODEL,
+                f"`regex_engine={text(value)}`: Rust checks patterns with the `regex` crate, pydantic's default engine",
+                module.span(where),
+                hint='leave regex_engine at "rust-regex" (the default), so both sides use the same engine',
+            )
+        elif key == "regex_engine":
+            continue
         elif v1 and key in V1_KEYS:
             sink.warning(
                 Code.UNSUPPORTED_MODEL,
