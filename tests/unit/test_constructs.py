@@ -328,3 +328,18 @@ def test_classes_defined_in_functions_are_left_out_with_a_warning(tmp_path: Path
     assert [m.name for m in schema.models] == ["Top"]
     [warning] = sink.items
     assert warning.level is Level.WARNING and "`Local`" in warning.message and "`make`" in warning.message
+
+
+def test_identifiers_are_nfkc_normalised_as_python_does(tmp_path: Path) -> None:
+    """`ﬁeld` is the attribute `field` to Python, and the key pydantic writes; aliases, defaults
+    and descriptions stay as written (issue 17)."""
+    schema, sink = read(
+        tmp_path,
+        "from pydantic import BaseModel, Field\n\n\nclass M(BaseModel):\n    \ufb01eld: int\n"
+        '    \uff57ide: str = Field(alias="\ufb01x", description="\ufb01")\n    note: str = "\ufb01"\n',
+    )
+    assert not sink.items
+    ours = [(f.name, f.alias, f.description) for f in schema.models[0].fields]
+    theirs = python(tmp_path, "print(json.dumps([[n, f.alias, f.description] for n, f in mod.M.model_fields.items()]))")
+    assert [list(x) for x in ours] == theirs
+    assert schema.models[0].fields[2].default is not None and schema.models[0].fields[2].default.value == "\ufb01"

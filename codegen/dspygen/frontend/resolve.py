@@ -10,7 +10,10 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import io
 import sys
+import tokenize
+import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -115,6 +118,8 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
         where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
         sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
         return None
+    if not text.isascii():
+        text = nfkc_identifiers(text)
     too_deep = _too_deep_for_python(text, display)
     if too_deep is not None:
         sink.error(
@@ -141,6 +146,24 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
     module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
     _index(module)
     return module
+
+
+def nfkc_identifiers(text: str) -> str:
+    """`text` with every identifier NFKC-normalised, as Python's parser normalises them (`ﬁeld`
+    is the attribute `field`, the key pydantic writes); strings and comments stay as written.
+    Text Python cannot tokenize is left for the parser to report."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    lines = text.splitlines(keepends=True)
+    for token in reversed(tokens):  # from the end, so that earlier columns stay right
+        if token.type == tokenize.NAME and not token.string.isascii():
+            normal = unicodedata.normalize("NFKC", token.string)
+            if normal != token.string and token.start[0] == token.end[0]:
+                row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
+                lines[row] = lines[row][:start] + normal + lines[row][end:]
+    return "".join(lines)
 
 
 # libcst's visitors take a dozen Python frames per level of nesting: with the default limit
