@@ -262,26 +262,53 @@ def schema(files: tuple[Path, ...], frontend: str | None, config: Path | None) -
     "--sources",
     "-s",
     multiple=True,
-    default=("signatures.py",),
-    show_default=True,
-    help="Source files or globs, relative to pyproject.toml (repeatable).",
+    help="Entry files or globs, relative to pyproject.toml (repeatable; default: the files declaring signatures).",
 )
 @click.option("--out", "-o", default="bindings", show_default=True, help="Output crate directory.")
 @click.option("--crate-name", default=None, help="Crate and module name (default: the output folder's name).")
 @click.option("--pre-commit/--no-pre-commit", default=True, help="Also add the hook to .pre-commit-config.yaml.")
-def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing [tool.dspygen] table.")
+def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit: bool, force: bool) -> None:
     """Add [tool.dspygen] to pyproject.toml and the hook to .pre-commit-config.yaml."""
+    import glob
+
+    from dspygen.init import has_tool_table, install_spec, likely_sources
+
     pyproject = find_pyproject(Path.cwd())
     if pyproject is None:
         raise click.UsageError("no pyproject.toml here or above; create one first")
+    root = pyproject.parent
+    try:
+        configured = has_tool_table(pyproject) and not force
+    except (ValueError, OSError) as exc:  # an unreadable or malformed pyproject.toml
+        raise click.ClickException(f"{shown_path(pyproject)}: {exc}") from exc
+    chosen = list(sources) or ([] if configured else likely_sources(root))
+    if not chosen and not configured:
+        raise click.UsageError("found no file declaring a DSPy signature here; name the entry files with --sources")
+    for source in chosen:
+        if not glob.glob(str(root / source), recursive=True):
+            click.echo(f"dspygen: warning: `{source}` matches no file under {shown_path(root)}", err=True)
     crate = crate_name or default_crate_name(Path(out))
-    result = init_project(pyproject.parent, list(sources), out, crate, pre_commit)
-    done = "added [tool.dspygen]" if result.pyproject_changed else "already has [tool.dspygen]"
-    click.echo(f"{pyproject}: {done}")
+    try:
+        result = init_project(root, chosen, out, crate, pre_commit, force)
+    except (ValueError, OSError) as exc:  # an unreadable or malformed pyproject.toml / hook file
+        raise click.ClickException(f"{shown_path(pyproject)}: {exc}") from exc
+    done = (
+        f"added [tool.dspygen] with sources {', '.join(chosen)}"
+        if result.pyproject_changed
+        else "already has [tool.dspygen] (--force replaces it)"
+    )
+    click.echo(f"{shown_path(pyproject)}: {done}")
     if pre_commit:
-        config = pyproject.parent / ".pre-commit-config.yaml"
+        config = root / ".pre-commit-config.yaml"
         done = "added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"
-        click.echo(f"{config}: {done}")
+        click.echo(f"{shown_path(config)}: {done}")
+        if result.precommit_changed and install_spec() is None:
+            click.echo(
+                "dspygen: the hook runs the `dspygen` on PATH (`language: system`): this dspygen was installed "
+                "from a package index or in a way pip did not record, so the hook cannot install it itself",
+                err=True,
+            )
 
 
 @main.command(name="trust")

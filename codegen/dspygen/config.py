@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import tomlkit
 import tomlkit.exceptions
@@ -176,14 +176,30 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
     `may_run_code`: whether settings that make dspygen run the repository's code (the
     import frontend) may come from this file: the user trusted the repository (trust.py)
     or chose the frontend on the command line. Otherwise such a setting is an error."""
-    text = pyproject.read_text(encoding="utf-8")
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        sink.error(Code.CONFIG, f"pyproject.toml is not UTF-8 text: {exc.reason}", Span(display, 1, 1))
+        return []
+    except OSError as exc:
+        sink.error(Code.CONFIG, f"cannot read pyproject.toml: {exc.strerror or exc}", Span(display, 1, 1))
+        return []
     try:
         doc = tomlkit.parse(text).unwrap()
     except tomlkit.exceptions.ParseError as exc:
         sink.error(Code.CONFIG, f"pyproject.toml is not valid TOML: {exc}", Span(display, exc.line, exc.col))
         return []
-    table = doc.get("tool", {}).get("dspygen")
+    tool = doc.get("tool", {})
+    if not isinstance(tool, dict):
+        sink.error(Code.CONFIG, "`tool` in pyproject.toml must be a table", Span(display, _line_of(text, "tool"), 1))
+        return []
+    table = tool.get("dspygen")
     if table is None:
+        return []
+    if not isinstance(table, dict):
+        where = Span(display, _line_of(text, "dspygen"), 1)
+        hint = "write [tool.dspygen] with sources and out"
+        sink.error(Code.CONFIG, "[tool.dspygen] must be a table", where, hint=hint)
         return []
     base = pyproject.parent
     array = isinstance(table, dict) and "targets" in table
@@ -223,16 +239,21 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
     return out
 
 
+def _path_text(value: Any) -> TypeGuard[str]:
+    """A non-empty string that can name a file: no NUL, which no file system takes."""
+    return isinstance(value, str) and bool(value) and "\0" not in value
+
+
 def _glob(base: Path, pattern: str) -> list[Path]:
     """The Python files `pattern` matches: `app/*` also matches `app/__pycache__` and
-    `app/README.md`, which are not sources. Absolute patterns too (pathlib refuses them)."""
-    anchor = Path(pattern).anchor
-    root, rest = (Path(anchor), pattern[len(anchor) :]) if anchor else (base, pattern)
+    `app/README.md`, which are not sources. Only inside the project (the caller refuses an
+    absolute pattern or one going up): `/**/*.py` would walk the whole disk."""
     try:
-        found = list(root.glob(rest))
+        found = list(base.glob(pattern))
     except (ValueError, NotImplementedError, OSError):
         return []
-    return sorted(p for p in found if p.suffix == ".py" and p.is_file())
+    root = base.resolve()
+    return sorted(p for p in found if p.suffix == ".py" and p.is_file() and p.resolve().is_relative_to(root))
 
 
 def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may_run_code: bool) -> Target | None:
@@ -245,18 +266,31 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
     for unknown in sorted(set(entry) - KEYS):
         sink.error(
             Code.CONFIG,
-            f"unknown key `{unknown}` in [tool.dspygen].{did_you_mean(unknown, KEYS)}",
+            f"unknown key `{unknown}` in [tool.dspygen]"
+            + (f".{guess}" if (guess := did_you_mean(unknown, KEYS)) else ""),
             at(lines.key(unknown)),
         )
     sources, out = entry.get("sources"), entry.get("out")
-    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+    if not isinstance(sources, list) or not sources or not all(_path_text(s) for s in sources):
         sink.error(Code.CONFIG, "`sources` must be a non-empty list of paths or globs", at(lines.key("sources")))
         return None
-    if not isinstance(out, str):
-        sink.error(Code.CONFIG, "`out` must be the output directory", at(lines.key("out")))
+    if not _path_text(out):
+        sink.error(Code.CONFIG, "`out` must be the output directory's path", at(lines.key("out")))
         return None
+    for key in ("crate-name", "module-name", "templates"):  # an empty name falls back to the default
+        if key in entry and not (_path_text(entry[key]) or (key != "templates" and entry[key] == "")):
+            sink.error(Code.CONFIG, f"`{key}` must be a string", at(lines.key(key)))
+            return None
     paths: list[Path] = []
     for pattern in sources:
+        if any(c in pattern for c in "*?[") and (Path(pattern).anchor or ".." in Path(pattern).parts):
+            sink.error(
+                Code.CONFIG,
+                f"the glob `{pattern}` reaches outside the project",
+                at(lines.containing(pattern)),
+                hint="write globs relative to pyproject.toml's folder, without `..` (list a file outside by its path)",
+            )
+            continue
         if any(c in pattern for c in "*?["):
             matched = _glob(base, pattern)
         elif (base / pattern).is_dir():  # a folder: the Python files below it

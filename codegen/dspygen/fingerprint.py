@@ -18,10 +18,12 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from dspygen.config import Target
+from dspygen.limits import MAX_SOURCE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST = ".dspygen-manifest"  # owned by writer.py; read here without importing it
@@ -85,15 +87,24 @@ def _shared_hash(templates: Path | None) -> str:
     return digest.sha.hexdigest()
 
 
+def _source_bytes(path: Path) -> bytes:
+    """A source's bytes; a marker for one that is missing, or not a regular file (a pipe would
+    block, a link to /dev/zero never end): the pipeline then runs and reports it."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            return b"\0not a source file"
+        return path.read_bytes()
+    except OSError:
+        return b"\0missing"
+
+
 def inputs_hash(target: Target, base: Path, read: Iterable[Path] = ()) -> str:
     """`read`: every source file the build read besides the target's own (import following)."""
     digest = _Digest()
     digest.add("shared", _shared_hash(target.templates).encode())
     for source in sorted({*target.sources, *read}):
-        try:
-            data = source.read_bytes()
-        except OSError:
-            data = b"\0missing"
+        data = _source_bytes(source)
         digest.add(f"src:{source.resolve()}", data)
     # every option of the target (its type mappings too), so that no config change is missed
     options = dataclasses.replace(target, sources=(), out=target.out.resolve())

@@ -24,6 +24,7 @@ PLACED = {
     "trust": "config",  # which repositories' config may run their code (`dspygen trust`)
     "sources": "config",  # the files a command line names, and the default output
     "__init__": "diagnostics",  # the package marker imports nothing
+    "limits": "diagnostics",  # constants every reading stage shares
     "__main__": "cli",
 }
 FORBIDDEN = {"dspy", "pydantic", "pydantic_core", "litellm"}

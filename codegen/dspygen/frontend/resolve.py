@@ -11,6 +11,8 @@ import ast
 import builtins
 import contextlib
 import io
+import os
+import stat
 import sys
 import tokenize
 import unicodedata
@@ -24,6 +26,7 @@ from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend.project import Project, importable, package_root
+from dspygen.limits import MAX_SOURCE_BYTES
 
 
 @dataclass
@@ -107,9 +110,12 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
     """Parse one file as module `name`; None (and a diagnostic) when it cannot be read."""
     display = _display(path, base)
     try:
-        data = path.read_bytes()
+        data = _read_source(path)
     except OSError as exc:
         sink.error(Code.UNREADABLE, f"cannot read the file: {exc.strerror or exc}", Span(display, 1, 1))
+        return None
+    except ValueError as exc:  # not a regular file, or too large: never opened, or not read whole
+        sink.error(Code.UNREADABLE, str(exc), Span(display, 1, 1))
         return None
     try:
         text = data.decode("utf-8")
@@ -146,6 +152,21 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
     module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
     _index(module)
     return module
+
+
+def _read_source(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_SOURCE_BYTES; a FIFO, a device (a link to
+    /dev/zero) or a socket is refused before it is opened, as reading it would block or never end."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file (a pipe, a device or a socket): dspygen reads only source files")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise ValueError(f"the file is {info.st_size:,} bytes; dspygen reads source files up to {MAX_SOURCE_BYTES:,}")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"the file grew past {MAX_SOURCE_BYTES:,} bytes while being read")
+    return data
 
 
 def nfkc_identifiers(text: str) -> str:
