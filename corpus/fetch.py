@@ -116,9 +116,10 @@ def _members(archive: Path) -> Iterator[tuple[str, IO[bytes] | None, int]]:
     if archive.name.endswith((".whl", ".zip")):
         with zipfile.ZipFile(archive) as z:
             for info in z.infolist()[: MAX_MEMBERS + 1]:
-                mode = info.external_attr >> 16
-                # Mode 0: written by a tool that records no Unix mode (a plain file).
-                if info.is_dir() or not (mode == 0 or stat.S_ISREG(mode)):
+                # No file-type bits: a tool that records no Unix mode, or only permissions (a
+                # plain file); any other type (a symbolic link above all) is not extracted.
+                kind = stat.S_IFMT(info.external_attr >> 16)
+                if info.is_dir() or kind not in (0, stat.S_IFREG):
                     yield info.filename, None, info.file_size
                     continue
                 with z.open(info) as reader:

@@ -53,7 +53,7 @@ class Result:
         return Counter(f"{o.status}: {o.cause}" for o in self.outcomes() if o.status != READ)
 
 
-def measure(package: Package, cache: Path, *, jobs: int, build: bool, taken: set[str], log: Any) -> Result:
+def measure(package: Package, cache: Path, work: Path, *, jobs: int, build: bool, taken: set[str], log: Any) -> Result:
     result = Result(package)
     try:
         extracted = fetch(package, cache)
@@ -69,7 +69,7 @@ def measure(package: Package, cache: Path, *, jobs: int, build: bool, taken: set
             pool.map(lambda item: run_schema(extracted.root, item[0], item[1]), sorted(found.files.items()))
         )
     if build:
-        crates_dir = cache / "crates"
+        crates_dir = work / "crates"
         crates_dir.mkdir(parents=True, exist_ok=True)
         for run in result.runs:
             if run.ok and any(o.status == READ for o in run.outcomes):

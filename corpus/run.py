@@ -80,20 +80,25 @@ def main(argv: list[str] | None = None) -> int:
         print("corpus: --record needs the whole list, built and checked", file=sys.stderr)
         return 2
     cache = cache_dir()
-    cache.mkdir(parents=True, exist_ok=True)
+    # Crates and the summary of a partial run (the test's subset) live apart from the full run's,
+    # which a partial run would otherwise prune; downloads and extractions are shared.
+    work = cache / ("full" if len(packages) == len(load()) else "subset" if args.subset else "partial")
+    work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     info = _info()
     print(f"corpus: {len(packages)} packages; cache {cache}", flush=True)
     taken: set[str] = set()
     results: list[Result] = [
-        measure(p, cache, jobs=args.jobs, build=not args.no_build, taken=taken, log=lambda s: print(s, flush=True))
+        measure(
+            p, cache, work, jobs=args.jobs, build=not args.no_build, taken=taken, log=lambda s: print(s, flush=True)
+        )
         for p in packages
     ]
     all_crates = [c for r in results for c in r.crates]
     checked = not (args.no_build or args.no_cargo)
     problem = ""
     if not args.no_build:
-        crates_dir = cache / "crates"
+        crates_dir = work / "crates"
         crates_dir.mkdir(parents=True, exist_ok=True)
         crates_mod.write_workspace(crates_dir, all_crates)
         if checked:
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"NOT MEASURED {r.error}", file=sys.stderr)
     if problem:
         print(f"cargo: {problem}", file=sys.stderr)
-    out = args.json or cache / "summary.json"
+    out = args.json or work / "summary.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report.summary(results, info), indent=1) + "\n", encoding="utf-8")
     print(f"\ncorpus: summary in {out}")
