@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.measure import Result
+from corpus.themes import theme
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "corpus.md"
@@ -54,6 +55,40 @@ def top_causes(results: list[Result]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: (-g["decided"], -g["reported"], g["code"], g["message"]))
 
 
+def by_theme(results: list[Result]) -> list[dict[str, Any]]:
+    """Each theme: declarations it decided, times reported, and `sole`: declarations of the
+    files whose errors are all of this theme (they would read if it alone were fixed)."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(name: str) -> dict[str, Any]:
+        return rows.setdefault(name, {"theme": name, "decided": 0, "reported": 0, "sole": 0, "example": ""})
+
+    for r in results:
+        for run in r.runs:
+            for o in run.outcomes:
+                if o.diagnostic is not None:
+                    row(theme(o.diagnostic))["decided"] += 1
+            errors = [d for d in run.diagnostics if d.level == "error"]
+            for d in run.diagnostics:
+                entry = row(theme(d))
+                entry["reported"] += 1
+                entry["example"] = entry["example"] or f"{r.package.name}: {d.path}:{d.line}: {d.message}"
+            themes = {theme(d) for d in errors}
+            if len(themes) == 1:
+                row(themes.pop())["sole"] += len(run.outcomes)
+    return sorted(rows.values(), key=lambda t: (-t["decided"], -t["sole"], -t["reported"], t["theme"]))
+
+
+def theme_table(results: list[Result]) -> str:
+    lines = [
+        "| theme | declarations decided | declarations of files with only this theme | reported | example |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for t in by_theme(results):
+        lines.append(f"| {t['theme']} | {t['decided']} | {t['sole']} | {t['reported']} | {_cell(t['example'])} |")
+    return "\n".join(lines)
+
+
 def summary(results: list[Result], info: dict[str, str]) -> dict[str, Any]:
     by_cause: Counter[str] = Counter()
     for r in results:
@@ -62,6 +97,7 @@ def summary(results: list[Result], info: dict[str, str]) -> dict[str, Any]:
         "run": info,
         "totals": totals(results),
         "by_cause": dict(by_cause.most_common()),
+        "themes": by_theme(results),
         "top_causes": top_causes(results),
         "packages": [
             {
@@ -202,7 +238,11 @@ def render(results: list[Result], info: dict[str, str], checked: bool) -> str:
         "",
         cause_table(results),
         "",
-        "Top diagnostics (all errors and warnings of all runs, grouped by code and message):",
+        "By theme (what a fix in dspygen would be about; all errors and warnings of all runs):",
+        "",
+        theme_table(results),
+        "",
+        "Top diagnostics (grouped by code and message, names masked):",
         "",
         causes_table(results),
         "",
