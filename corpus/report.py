@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from corpus.measure import Result
-from corpus.themes import theme
+from corpus.themes import detail, theme
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "corpus.md"
@@ -61,7 +61,9 @@ def by_theme(results: list[Result]) -> list[dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
 
     def row(name: str) -> dict[str, Any]:
-        return rows.setdefault(name, {"theme": name, "decided": 0, "reported": 0, "sole": 0, "example": ""})
+        return rows.setdefault(
+            name, {"theme": name, "types": [], "decided": 0, "reported": 0, "sole": 0, "example": ""}
+        )
 
     for r in results:
         for run in r.runs:
@@ -72,6 +74,8 @@ def by_theme(results: list[Result]) -> list[dict[str, Any]]:
             for d in run.diagnostics:
                 entry = row(theme(d))
                 entry["reported"] += 1
+                if (name := detail(d)) and name not in entry["types"]:
+                    entry["types"].append(name)
                 entry["example"] = entry["example"] or f"{r.package.name}: {d.path}:{d.line}: {d.message}"
             themes = {theme(d) for d in errors}
             if len(themes) == 1:
@@ -85,7 +89,8 @@ def theme_table(results: list[Result]) -> str:
         "|---|---:|---:|---:|---|",
     ]
     for t in by_theme(results):
-        lines.append(f"| {t['theme']} | {t['decided']} | {t['sole']} | {t['reported']} | {_cell(t['example'])} |")
+        name = f"{t['theme']}: {', '.join(sorted(t['types']))}" if t["types"] else t["theme"]
+        lines.append(f"| {_cell(name)} | {t['decided']} | {t['sole']} | {t['reported']} | {_cell(t['example'])} |")
     return "\n".join(lines)
 
 

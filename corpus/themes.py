@@ -41,6 +41,11 @@ def theme(d: Diagnostic) -> str:
         if re.search(pattern, d.message):
             return name
     if m := UNSUPPORTED_TYPE.search(d.message):
-        module = m["qualname"].rsplit(".", 1)[0]
-        return f"unsupported type from {module} ({m['qualname'].rsplit('.', 1)[-1]}, ...)"
+        return f"unsupported {m['qualname'].rsplit('.', 1)[0]} types"
     return f"other {d.code}"
+
+
+def detail(d: Diagnostic) -> str:
+    """The type an unsupported-type theme is about (`EmailStr`), to list beside the theme."""
+    m = UNSUPPORTED_TYPE.search(d.message)
+    return m["qualname"].rsplit(".", 1)[-1] if m else ""
