@@ -171,4 +171,6 @@ def _why_absent(decl: Declaration) -> str:
         return "its base class is in another file"
     if decl.scope == "class":
         return "nested in a class"
+    if decl.scope == "block":
+        return "under a module-level if/try/with block"
     return "at module level"

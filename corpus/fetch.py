@@ -182,9 +182,10 @@ def extract(archive: Path, dest: Path) -> Extracted:
             result.files += 1
         marker_text = json.dumps({"files": result.files, "skipped": result.skipped})
         (tmp / ".complete").write_text(marker_text, encoding="utf-8")
-        if dest.exists():
-            shutil.rmtree(dest)
-        os.replace(tmp, dest)
+        if not marker.is_file():  # else another run finished the same extraction first: keep it
+            if dest.exists():
+                shutil.rmtree(dest)
+            os.replace(tmp, dest)
     except (OSError, zipfile.BadZipFile, tarfile.TarError, EOFError, ValueError) as err:
         raise FetchError(f"cannot extract {archive.name}: {err}") from err
     finally:

@@ -121,6 +121,10 @@ def summary(results: list[Result], info: dict[str, str]) -> dict[str, Any]:
                         "exit_code": run.exit_code,
                         "seconds": round(run.seconds, 3),
                         "crash": run.crash,
+                        "diagnostics": [
+                            {"level": d.level, "code": d.code, "path": d.path, "line": d.line, "message": d.message}
+                            for d in run.diagnostics
+                        ],
                         "declarations": [
                             {
                                 "kind": o.declaration.kind,

@@ -40,8 +40,8 @@ class Declaration:
     name: str
     line: int  # first line (a decorator's, for a class)
     end: int  # last line
-    scope: str = "module"  # "module", "class" (nested in a class body) or "function"
-    base_elsewhere: bool = False  # a class whose bases are all classes of another file of the package
+    scope: str = "module"  # "module", "block" (under a module-level if/try/...), "class" or "function"
+    base_elsewhere: bool = False  # a class that reaches its root only through a class of another file
 
     def contains(self, line: int) -> bool:
         return self.line <= line <= self.end
@@ -121,15 +121,29 @@ def scan(root: Path) -> Scan:
                     changed = True
     files: dict[str, list[Declaration]] = {}
     for rel, tree in trees.items():
-        local = {cls.name for cls in _classes(tree)}
-        found = _declarations(tree, "module", signatures, models, local)
+        found = _declarations(tree, "module", signatures, models, _grounded(tree))
         if found:
             files[rel] = sorted(found, key=lambda d: (d.line, d.end, d.kind, d.name))
     return Scan(files, len(paths), unparsable)
 
 
+def _grounded(tree: ast.Module) -> set[str]:
+    """The classes of one file that reach Signature, BaseModel or RootModel through classes of
+    this file alone; a declaration that does not depends on another file for its base."""
+    grounded = set(SIGNATURE_ROOTS | MODEL_ROOTS)
+    classes = _classes(tree)
+    changed = True
+    while changed:
+        changed = False
+        for cls in classes:
+            if cls.name not in grounded and {_base_name(b) for b in cls.bases} & grounded:
+                grounded.add(cls.name)
+                changed = True
+    return grounded
+
+
 def _declarations(
-    node: ast.AST, scope: str, signatures: set[str], models: set[str], local: set[str]
+    node: ast.AST, scope: str, signatures: set[str], models: set[str], grounded: set[str]
 ) -> list[Declaration]:
     """The declarations under NODE, each with the kind of scope it stands in."""
     found: list[Declaration] = []
@@ -140,14 +154,14 @@ def _declarations(
             kind = SIGNATURE if bases & signatures else MODEL if bases & models else None
             if kind is not None:
                 first = min([child.lineno] + [d.lineno for d in child.decorator_list])
-                roots = SIGNATURE_ROOTS | MODEL_ROOTS
-                deciding = bases & (signatures | models)
-                elsewhere = not any(b in roots or b in local for b in deciding)
+                elsewhere = not bases & grounded
                 found.append(Declaration(kind, child.name, first, child.end_lineno or child.lineno, scope, elsewhere))
             inner = "class" if scope == "module" else scope
         elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
             inner = "function"
+        elif isinstance(child, (ast.If, ast.Try, ast.With, ast.For, ast.While)) and scope == "module":
+            inner = "block"  # `if dspy is not None:`, `try: ... except ImportError:`
         elif isinstance(child, ast.Call) and (text := _string_signature(child)) is not None:
             found.append(Declaration(STRING_SIGNATURE, text, child.lineno, child.end_lineno or child.lineno, scope))
-        found += _declarations(child, inner, signatures, models, local)
+        found += _declarations(child, inner, signatures, models, grounded)
     return found

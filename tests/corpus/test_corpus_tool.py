@@ -159,6 +159,14 @@ def test_scan_finds_declarations_directly_and_through_the_package(tmp_path: Path
                         a: str = dspy.OutputField()
                     return dspy.ChainOfThought("question -> answer")
 
+                class Urgent(Ticket):  # its root is reached only through app/base.py
+                    level: int
+
+                if dspy is not None:
+                    class Guarded(dspy.Signature):
+                        q: str = dspy.InputField()
+                        a: str = dspy.OutputField()
+
                 summarize = dspy.Predict("document -> summary")
                 plain = dspy.Predict(QA)
                 not_a_signature = dspy.Predict("no arrow here")
@@ -175,10 +183,14 @@ def test_scan_finds_declarations_directly_and_through_the_package(tmp_path: Path
         "QA": SIGNATURE,
         "Terse": SIGNATURE,
         "Local": SIGNATURE,
+        "Urgent": MODEL,
+        "Guarded": SIGNATURE,
         "question -> answer": STRING_SIGNATURE,
         "document -> summary": STRING_SIGNATURE,
     }
-    assert by_name["Ticket"].base_elsewhere and not by_name["Terse"].base_elsewhere
+    assert by_name["Ticket"].base_elsewhere and by_name["Urgent"].base_elsewhere
+    assert not by_name["Terse"].base_elsewhere and not by_name["Page"].base_elsewhere
+    assert by_name["Guarded"].scope == "block"
     assert by_name["Page"].line == 8  # its decorator's line
     assert by_name["Local"].scope == by_name["question -> answer"].scope == "function"
     assert [d.name for d in found.files["app/base.py"]] == ["Base"]
