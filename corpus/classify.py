@@ -81,8 +81,10 @@ def cause_of(d: Diagnostic) -> str:
         return "outside type: from a project file not given"
     if d.code in ("DSG010", "DSG011") and re.search(r"comes from|not defined|cannot be resolved|unresolved", d.message):
         return f"outside type: {d.code}"
-    if d.level != "error" and re.search(r"\bskip|left out on purpose|excluded", d.message):
+    if d.level == "note":  # dspygen notes only what is left out on purpose (skip, exclude)
         return "skipped"
+    if d.level == "warning":
+        return f"left out with a warning ({d.code})"
     return f"unsupported construct ({d.code})"
 
 

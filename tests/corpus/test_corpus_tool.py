@@ -233,7 +233,7 @@ def test_each_declaration_gets_its_outcome_from_dspygen(tmp_path: Path) -> None:
     assert outcomes["Fine"].status == REFUSED and outcomes["Fine"].cause == "blocked by another error in the file"
 
 
-def test_a_declaration_passed_over_in_silence_is_left_out(tmp_path: Path) -> None:
+def test_a_declaration_the_run_succeeds_without_is_left_out(tmp_path: Path) -> None:
     root = _project(
         tmp_path,
         {
@@ -245,10 +245,21 @@ def test_a_declaration_passed_over_in_silence_is_left_out(tmp_path: Path) -> Non
                         q: str = dspy.InputField()
                         a: str = dspy.OutputField()
                     return Local
-            """
+            """,
+            # Not DSPy's Signature: the scan counts it, dspygen rightly passes it over.
+            "other.py": """\
+                from inspect import Signature
+
+                class Call(Signature):
+                    pass
+            """,
         },
     )
-    run = run_schema(root, "inner.py", scan(root).files["inner.py"])
-    [outcome] = run.outcomes
-    assert outcome.status == LEFT_OUT
-    assert outcome.cause == "absent without a diagnostic (defined inside a function)"
+    [local] = run_schema(root, "inner.py", scan(root).files["inner.py"]).outcomes
+    assert local.status == LEFT_OUT
+    assert local.cause in (
+        "left out with a warning (DSG027)",
+        "absent without a diagnostic (defined inside a function)",
+    )
+    [call] = run_schema(root, "other.py", scan(root).files["other.py"]).outcomes
+    assert (call.status, call.cause) == (LEFT_OUT, "absent without a diagnostic (at module level)")
