@@ -18,6 +18,8 @@ RULES: list[tuple[str, str]] = [
     (r"is a variable \(a type alias\?\)", "type alias (`X = ...`, `type X = ...`)"),
     (r"default_factory", "default_factory other than list/dict"),
     (r"^bare `", "bare dict / list / tuple without item types"),
+    (r"defines when it runs", "defined inside a function (left out with a warning)"),
+    (r"dict keys of type", "dict key types"),
     (r"validator|@model_serializer|@field_serializer", "validators and serializers"),
     (r"\bauto\(\)|\bauto\b", "Enum auto()"),
     (r"Url\b|Url`|\bURL", "URL types (HttpUrl, AnyUrl, ...)"),
