@@ -13,9 +13,10 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 import tarfile
 import tempfile
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -53,36 +54,39 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download(package: Package, cache: Path) -> Path:
-    """The pinned file, from the cache when its hash matches, else downloaded and checked."""
+def download(package: Package, cache: Path, find_links: Path | None = None) -> Path:
+    """The pinned file, from the cache when its hash matches, else fetched by pip (by name and
+    version, the ordinary client) and checked against the pinned sha256. `find_links`: a
+    folder to take the file from instead of the index (the offline tests)."""
     target = cache / "files" / package.sha256 / package.filename
     if target.is_file():
         if _sha256(target) == package.sha256:
             return target
         target.unlink()  # a corrupted cache entry is fetched again, never used
     target.parent.mkdir(parents=True, exist_ok=True)
-    digest = hashlib.sha256()
-    size = 0
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(package.url, timeout=120) as response:
-            while block := response.read(2**16):
-                size += len(block)
-                if size > MAX_DOWNLOAD:
-                    raise FetchError(f"{package.name}: {package.url} is larger than {MAX_DOWNLOAD} bytes")
-                digest.update(block)
-                out.write(block)
-        if digest.hexdigest() != package.sha256:
+    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".part-") as folder:
+        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        argv += ["--no-index", "--find-links", str(find_links)] if find_links is not None else []
+        done = subprocess.run(
+            [*argv, "-d", folder, f"{package.name}=={package.version}"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        got = Path(folder) / package.filename
+        if done.returncode != 0 or not got.is_file():
+            detail = (done.stderr.strip().splitlines() or ["no such file"])[-1]
+            raise FetchError(f"{package.name}: pip did not download {package.filename}: {detail}")
+        if got.stat().st_size > MAX_DOWNLOAD:
+            raise FetchError(f"{package.name}: {package.filename} is larger than {MAX_DOWNLOAD} bytes")
+        digest = _sha256(got)
+        if digest != package.sha256:
             raise FetchError(
-                f"{package.name}: sha256 of {package.url} is {digest.hexdigest()}, "
+                f"{package.name}: sha256 of {package.filename} is {digest}, "
                 f"not the pinned {package.sha256}; refusing to use it"
             )
-        os.replace(tmp, target)
-    except OSError as err:  # urllib's URLError and HTTPError are OSErrors
-        raise FetchError(f"{package.name}: cannot download {package.url}: {err}") from err
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        os.replace(got, target)
     return target
 
 

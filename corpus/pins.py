@@ -1,11 +1,18 @@
-"""The pinned package list (corpus/packages.toml) and the helper that writes new entries."""
+"""The pinned package list (corpus/packages.toml) and the helper that writes new entries.
+
+A pin names a package, its version, the exact file (a pure-Python wheel, which holds the
+sources) and that file's sha256. The file is fetched by pip, the ordinary client, by name and
+version; the hash is checked by corpus/fetch.py, never trusted to the index.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-import urllib.parse
-import urllib.request
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,13 +31,9 @@ class Package:
     name: str
     version: str
     category: str
-    url: str
+    filename: str  # the pinned file: `name-version-py3-none-any.whl`
     sha256: str
     subset: bool = False
-
-    @property
-    def filename(self) -> str:
-        return urllib.parse.urlsplit(self.url).path.rsplit("/", 1)[-1]
 
     @property
     def slug(self) -> str:
@@ -48,18 +51,15 @@ def load(path: Path = PINS) -> list[Package]:
                 name=str(entry["name"]),
                 version=str(entry["version"]),
                 category=str(entry["category"]),
-                url=str(entry["url"]),
+                filename=str(entry["file"]),
                 sha256=str(entry["sha256"]).lower(),
                 subset=bool(entry.get("subset", False)),
             )
         except KeyError as missing:
             raise PinError(f"{where}: missing key {missing}") from None
-        # Only https downloads, and a file name that is a plain wheel or sdist name: the name
-        # becomes a path in the cache.
-        if urllib.parse.urlsplit(package.url).scheme != "https":
-            raise PinError(f"{where}: {package.url!r} is not an https URL")
-        if not re.fullmatch(r"[A-Za-z0-9_.+-]+\.(whl|tar\.gz|zip)", package.filename):
-            raise PinError(f"{where}: {package.filename!r} is not a wheel or sdist file name")
+        # A file name that is a plain wheel name: it becomes a path in the cache.
+        if not re.fullmatch(r"[A-Za-z0-9_.+-]+\.whl", package.filename):
+            raise PinError(f"{where}: {package.filename!r} is not a wheel file name")
         if not SHA256.fullmatch(package.sha256):
             raise PinError(f"{where}: sha256 must be 64 hex digits")
         packages.append(package)
@@ -70,27 +70,20 @@ def load(path: Path = PINS) -> list[Package]:
 
 
 def pin(name: str, version: str | None, category: str) -> str:
-    """A packages.toml entry for NAME (its latest version, or VERSION) from PyPI's JSON API:
-    the pure-Python wheel when there is one (it holds the sources), else the sdist."""
-    path = f"{urllib.parse.quote(name)}/{urllib.parse.quote(version)}" if version else urllib.parse.quote(name)
-    api = f"https://pypi.org/pypi/{path}/json"
-    with urllib.request.urlopen(api, timeout=60) as response:
-        meta = json.load(response)
-    files = meta["urls"]
-    wheels = [f for f in files if f["packagetype"] == "bdist_wheel" and f["filename"].endswith("-none-any.whl")]
-    sdists = [f for f in files if f["packagetype"] == "sdist"]
-    if not wheels and not sdists:
-        raise PinError(f"{name}: no pure-Python wheel nor sdist")
-    chosen = (wheels or sdists)[0]
-    url = urllib.parse.urljoin(api, chosen["url"])
-    # Some API answers give the file as a path relative to the API; the file host is canonical.
-    if urllib.parse.urlsplit(url).netloc == "pypi.org" and "/packages/packages/" in url:
-        url = "https://files.pythonhosted.org/packages/" + url.split("/packages/packages/", 1)[1]
+    """A packages.toml entry for NAME (its latest version, or VERSION): the pure-Python wheel
+    pip downloads for it, with the sha256 of the file it got."""
+    spec = f"{name}=={version}" if version else name
+    with tempfile.TemporaryDirectory() as folder:
+        argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        subprocess.run([*argv, "-d", folder, spec], check=True)
+        [wheel] = [p for p in Path(folder).iterdir() if p.name.endswith("-none-any.whl")]
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+    found_version = wheel.name.split("-")[1]
     return (
         "[[package]]\n"
-        f"name = {json.dumps(meta['info']['name'])}\n"
-        f"version = {json.dumps(meta['info']['version'])}\n"
+        f"name = {json.dumps(name)}\n"
+        f"version = {json.dumps(found_version)}\n"
         f"category = {json.dumps(category)}\n"
-        f"url = {json.dumps(url)}\n"
-        f"sha256 = {json.dumps(chosen['digests']['sha256'])}\n"
+        f"file = {json.dumps(wheel.name)}\n"
+        f"sha256 = {json.dumps(digest)}\n"
     )

@@ -19,28 +19,40 @@ from corpus.pins import Package
 from corpus.scan import MODEL, SIGNATURE, STRING_SIGNATURE, scan
 
 
-def _package(url: str, sha256: str) -> Package:
-    return Package(name="p", version="1", category="tools", url=url, sha256=sha256)
+def _wheel(folder: Path, payload: str) -> Path:
+    """A minimal valid wheel of the package `p` 1, which pip can download from a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    wheel = folder / "p-1-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        archive.writestr("p/__init__.py", payload)
+        archive.writestr("p-1.dist-info/METADATA", "Metadata-Version: 2.1\nName: p\nVersion: 1\n")
+        archive.writestr(
+            "p-1.dist-info/WHEEL", "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        )
+        archive.writestr("p-1.dist-info/RECORD", "")
+    return wheel
+
+
+def _package(sha256: str) -> Package:
+    return Package(name="p", version="1", category="tools", filename="p-1-py3-none-any.whl", sha256=sha256)
 
 
 def test_a_hash_mismatch_is_an_error_and_nothing_is_kept(tmp_path: Path) -> None:
-    wheel = tmp_path / "p-1-py3-none-any.whl"
-    wheel.write_bytes(b"not what was pinned")
+    wheel = _wheel(tmp_path / "index", "X = 1\n")
     cache = tmp_path / "cache"
     with pytest.raises(FetchError, match="refusing to use it"):
-        download(_package(wheel.as_uri(), "0" * 64), cache)
+        download(_package("0" * 64), cache, find_links=wheel.parent)
     assert not any(p.is_file() for p in cache.rglob("*"))
     good = hashlib.sha256(wheel.read_bytes()).hexdigest()
-    assert download(_package(wheel.as_uri(), good), cache).read_bytes() == wheel.read_bytes()
+    assert download(_package(good), cache, find_links=wheel.parent).read_bytes() == wheel.read_bytes()
 
 
 def test_a_corrupted_cache_entry_is_fetched_again(tmp_path: Path) -> None:
-    wheel = tmp_path / "p-1-py3-none-any.whl"
-    wheel.write_bytes(b"the real bytes")
-    package = _package(wheel.as_uri(), hashlib.sha256(b"the real bytes").hexdigest())
-    cached = download(package, tmp_path / "cache")
+    wheel = _wheel(tmp_path / "index", "the real code = 1\n")
+    package = _package(hashlib.sha256(wheel.read_bytes()).hexdigest())
+    cached = download(package, tmp_path / "cache", find_links=wheel.parent)
     cached.write_bytes(b"tampered")
-    assert download(package, tmp_path / "cache").read_bytes() == b"the real bytes"
+    assert download(package, tmp_path / "cache", find_links=wheel.parent).read_bytes() == wheel.read_bytes()
 
 
 @pytest.mark.parametrize(
