@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dspygen import trust
+from dspygen import runtime_crate, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Sink, render
 from dspygen.fingerprint import record, up_to_date
@@ -60,6 +60,7 @@ class TargetArgs:
     templates: Path | None
     frontend: str | None
     config: Path | None
+    runtime: Path | None
 
 
 def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]:
@@ -77,6 +78,8 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
             sink,
             frontend=args.frontend or "static",
         )
+        if target is not None and args.runtime is not None:
+            target = dataclasses.replace(target, runtime=args.runtime)
         return base, [target] if target is not None else []
     if pyproject is None:
         raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
@@ -88,6 +91,8 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
         raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
     if args.frontend is not None:
         targets = [dataclasses.replace(t, frontend=args.frontend) for t in targets]
+    if args.runtime is not None:
+        targets = [dataclasses.replace(t, runtime=args.runtime.resolve()) for t in targets]
     return base, targets
 
 
@@ -112,6 +117,11 @@ _target_options = [
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
         help="pyproject.toml to read [tool.dspygen] from (default: the nearest one).",
     ),
+    click.option(
+        "--runtime",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the runtime crate the crates depend on, written there (default: OUT/dspygen-runtime).",
+    ),
 ]
 
 
@@ -131,10 +141,23 @@ def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
-def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Changes | None]]]:
-    """Each target with the changes its output needs; None when the fingerprint record says
-    it is up to date (same inputs, untouched outputs), which then needs no new record."""
+@dataclass(frozen=True)
+class Plan:
+    base: Path
+    targets: list[tuple[Target, Changes | None]]
+    runtimes: list[tuple[Path, Changes]]  # shared runtime folders (runtime_crate.py)
+
+
+def _plan(args: TargetArgs, sink: Sink) -> Plan:
+    """Each target with the changes its output needs (None when the fingerprint record says
+    it is up to date: same inputs, untouched outputs, which then needs no new record), and
+    each runtime folder the targets share."""
     base, targets = _base_and_targets(args, sink)
+    runtimes: list[tuple[Path, Changes]] = []
+    for folder in runtime_crate.shared(targets):  # a few files to compare: no fast path needed
+        changes = runtime_crate.changes(folder, sink)
+        if changes is not None:
+            runtimes.append((folder, changes))
     planned: list[tuple[Target, Changes | None]] = []
     for target in targets:
         if up_to_date(target, base):
@@ -145,7 +168,7 @@ def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, Change
         changes = pipeline.changes(target, base, sink)
         if changes is not None:
             planned.append((target, changes))
-    return base, planned
+    return Plan(base, planned, runtimes)
 
 
 @main.command()
@@ -155,25 +178,26 @@ def build(verbose: bool, **options: Any) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
     sink = Sink()
-    base, planned = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
     written = unchanged = removed = 0
-    for target, maybe in planned:  # written only once every target rendered cleanly
-        if maybe is None:
-            continue
-        changes = maybe
-        apply(target.out, changes)
-        record(target, base)
+    # written only once every target rendered cleanly; the shared runtimes first, which the crates need
+    outputs = [*plan.runtimes, *((t.out, c) for t, c in plan.targets if c is not None)]
+    for out, changes in outputs:
+        apply(out, changes)
         written += len(changes.write)
         unchanged += len(changes.unchanged)
         removed += len(changes.remove)
         if verbose:
             for rel in changes.write:
-                click.echo(f"wrote {target.out / rel}")
+                click.echo(f"wrote {out / rel}")
             for rel in changes.remove:
-                click.echo(f"removed {target.out / rel}")
+                click.echo(f"removed {out / rel}")
+    for target, maybe in plan.targets:
+        if maybe is not None:
+            record(target, plan.base)
     elapsed = time.perf_counter() - started
     click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s")
 
@@ -184,26 +208,27 @@ def build(verbose: bool, **options: Any) -> None:
 def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
-    base, planned = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink)
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    stale = [(target, changes) for target, changes in planned if changes is not None and changes.stale]
-    for target, changes in stale:
+    outputs = [*plan.runtimes, *((t.out, c) for t, c in plan.targets if c is not None)]
+    stale = [(out, changes) for out, changes in outputs if changes.stale]
+    for out, changes in stale:
         if diff:
             for text in changes.diffs:
                 click.echo(text, nl=False)
         click.echo(
-            f"dspygen: {target.out} is stale ({len(changes.write)} to write, "
+            f"dspygen: {out} is stale ({len(changes.write)} to write, "
             f"{len(changes.remove)} to remove); run `dspygen build`",
             err=True,
         )
     if stale:
         sys.exit(1)
-    for target, maybe in planned:
+    for target, maybe in plan.targets:
         if maybe is not None:
-            record(target, base)
-    click.echo(f"dspygen: {len(planned)} target(s) up to date")
+            record(target, plan.base)
+    click.echo(f"dspygen: {len(plan.targets)} target(s) up to date")
 
 
 @main.command()

@@ -36,6 +36,7 @@ mod de;
 pub mod dspy_types;
 mod key_priority;
 mod macros;
+pub mod methods;
 mod modules;
 mod python;
 pub mod pytypes;

@@ -81,7 +81,7 @@ macro_rules! into_py_by_value {
             type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
             type Error = $crate::pyo3::PyErr;
 
-            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<Self::Output> {
+            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
                 <$ty as $crate::pyo3::IntoPyObject<'py>>::into_pyobject(*self, py)
             }
         }
@@ -97,9 +97,63 @@ macro_rules! into_py_by_ref {
             type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
             type Error = $crate::pyo3::PyErr;
 
-            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<Self::Output> {
+            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
                 <&$ty as $crate::pyo3::IntoPyObject<'py>>::into_pyobject(&self, py)
             }
         }
     )*};
+}
+
+/// `FromPyObject` for a generated type: `from_py!(T, |obj| { .. })`, the block reading `obj`
+/// (a `Borrowed<PyAny>`) into a `PyResult<T>`.
+#[macro_export]
+macro_rules! from_py {
+    ($ty:ty, |$obj:ident| $body:block) => {
+        impl<'a, 'py> $crate::pyo3::FromPyObject<'a, 'py> for $ty {
+            type Error = $crate::pyo3::PyErr;
+
+            fn extract(
+                $obj: $crate::pyo3::Borrowed<'a, 'py, $crate::pyo3::PyAny>,
+            ) -> $crate::pyo3::PyResult<Self> {
+                $body
+            }
+        }
+    };
+}
+
+/// `IntoPyObject` for a generated type (or a reference to one): `into_py!(&T, |value, py| { .. })`,
+/// the block turning `value` into a `PyResult<Bound<PyAny>>` given `py`.
+#[macro_export]
+macro_rules! into_py {
+    ($ty:ty, |$value:ident, $py:ident| $body:block) => {
+        impl<'py> $crate::pyo3::IntoPyObject<'py> for $ty {
+            type Target = $crate::pyo3::PyAny;
+            type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
+            type Error = $crate::pyo3::PyErr;
+
+            fn into_pyobject(
+                self,
+                $py: $crate::pyo3::Python<'py>,
+            ) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
+                let $value = self;
+                $body
+            }
+        }
+    };
+}
+
+/// `Signature::python_class` for a generated signature, inside its `impl Signature`: the
+/// class is imported (or built from the text) once per process, from `Self::PYTHON`.
+#[macro_export]
+macro_rules! signature_class {
+    () => {
+        fn python_class(
+            py: $crate::pyo3::Python<'_>,
+        ) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'_, $crate::pyo3::types::PyType>> {
+            static CLASS: $crate::pyo3::sync::PyOnceLock<
+                $crate::pyo3::Py<$crate::pyo3::types::PyType>,
+            > = $crate::pyo3::sync::PyOnceLock::new();
+            $crate::load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+        }
+    };
 }

@@ -206,7 +206,7 @@ def test_python_class_expressions(tmp_path: Path) -> None:
     tuple_text = '_class("builtins", "tuple")[_class("builtins", "int"), ...]'
     assert text == f'_class("gm", "Page")[_class("typing", "Optional")[{tuple_text}]]'
     rust = instances.python_class(model)
-    assert rust.startswith("crate::runtime::build_class(py, &CLASS, |py| ")
+    assert rust.startswith("::dspygen_runtime::build_class(py, &CLASS, |py| ")
     assert "py.Ellipsis()" in rust
 
 

@@ -22,6 +22,7 @@ PLACED = {
     "fingerprint": "config",  # the fast path of `check`, keyed by a target
     "mapping": "config",  # `types` in a target: user type mappings
     "trust": "config",  # which repositories' config may run their code (`dspygen trust`)
+    "runtime_crate": "config",  # the runtime crate's copy beside the generated crates, keyed by targets
     "__init__": "diagnostics",  # the package marker imports nothing
     "__main__": "cli",
 }

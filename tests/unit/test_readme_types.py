@@ -209,7 +209,7 @@ CHECKS = [
         "`dspy.Code`",
         "dspy:Code",
         annotation='dspy.Code["python"]',
-        expected="dspy_types::Code<dspy_types::lang::Python>",
+        expected="dspy_types::Code<lang::Python>",
     ),
     _c("`dspy.Reasoning`", "dspy:Reasoning"),
     _c("`dspy.ToolCalls`", "dspy:ToolCalls"),
@@ -300,7 +300,7 @@ def lowered(check: Check, annotation: str, tmp: Path) -> Lowered:
     f = next((f for f in model.fields if f.python_name == "f"), None)
     if f is None:
         return Lowered("", (), errors)
-    return Lowered(f.rust_type, (*model.serde_attrs, *f.attrs), errors)
+    return Lowered(f.shown_type, (*model.serde_attrs, *f.attrs), errors)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[f"{c.row}->{','.join(sorted(c.covers))}" for c in CHECKS])

@@ -2,968 +2,869 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Aliased, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        plain: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain"))?
+            .extract()?,
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        full_name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "full_name"))?
+            .extract()?,
+        score: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
+            .extract()?,
+        label: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
+            .extract()?,
+        both: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "both"))?
+            .extract()?,
+        mixed: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "mixed"))?
+            .extract()?,
+        locked: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "locked"))?
+            .extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "plain"), value.plain)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "userId"),
+        value.user_id,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "fullName"),
+        &value.full_name,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "bothAlias"),
+        value.both,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "m1"), &value.mixed)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "locked"), value.locked)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Aliased")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Aliased {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Aliased);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+::dspygen_runtime::from_py!(crate::models::ByName, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        tags: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::ByName, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "userId"),
+        value.user_id,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "labels"), &value.tags)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByName")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::ByName);
+
+::dspygen_runtime::from_py!(crate::models::NameOnly, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        note: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "note"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::NameOnly, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "user_id"),
+        value.user_id,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "note"), &value.note)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "NameOnly")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::NameOnly);
+
+::dspygen_runtime::from_py!(crate::models::AliasOff, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        score: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::AliasOff, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "user_id"),
+        value.user_id,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "AliasOff")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::AliasOff);
+
+::dspygen_runtime::from_py!(crate::models::Populated, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Populated, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "userId"),
+        value.user_id,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Populated")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Populated);
+
+::dspygen_runtime::from_py!(crate::models::ByAlias, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        label: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
+            .extract()?,
+        read_only: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "read_only"))?
+            .extract()?,
+        plain: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::ByAlias, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "userId"),
+        value.user_id,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ro"), value.read_only)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "plain"), value.plain)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByAlias")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::ByAlias);
+
+::dspygen_runtime::from_py!(crate::models::Camel, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        invoice_number: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "invoice_number"))?
+            .extract()?,
+        total_amount_2_x: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "total_amount_2x"))?
+            .extract()?,
+        custom: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "custom"))?
+            .extract()?,
+        vv_ww: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "vv_ww"))?
+            .extract()?,
+        ss_tt: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "ss_tt"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Camel, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "invoiceNumber"),
+        &value.invoice_number,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "totalAmount2X"),
+        value.total_amount_2_x,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "CUSTOM"), value.custom)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "VW"), value.vv_ww)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ssTt"), value.ss_tt)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Camel")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Camel);
+
+::dspygen_runtime::from_py!(crate::models::CamelOut, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        first_name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "first_name"))?
+            .extract()?,
+        http_code_2: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "http_code_2"))?
+            .extract()?,
+        greeting_text: ::std::option::Option::Some(
+            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "greeting_text"))?
+                .extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::CamelOut, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "FirstName"),
+        &value.first_name,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "HttpCode2"),
+        value.http_code_2,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "CamelOut")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::CamelOut);
+
+::dspygen_runtime::from_py!(crate::models::Snake, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        first_name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "firstName"))?
+            .extract()?,
+        http_status: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "HTTPStatus"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Snake, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "first_name"),
+        &value.first_name,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "http_status"),
+        value.http_status,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Snake")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Snake);
+
+::dspygen_runtime::from_py!(crate::models::Open, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
+            .extract()?,
+        size: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "size"))?
+            .extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
+        )?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Open, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "Size"), value.size)?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Open);
+
+::dspygen_runtime::from_py!(crate::models::OpenByName, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        user_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
+            .extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
+        )?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::OpenByName, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "userId"),
+        value.user_id,
+    )?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::OpenByName);
+
+::dspygen_runtime::from_py!(crate::models::Closed, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
+            .extract()?,
+        size: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "size"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Closed, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "size"), value.size)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Closed")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Closed);
+
+::dspygen_runtime::from_py!(crate::models::Rectangle, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        width: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "width"))?
+            .extract()?,
+        height: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "height"))?
+            .extract()?,
+        area: ::std::option::Option::Some(
+            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "area"))?
+                .extract()?,
+        ),
+        kind: ::std::option::Option::Some(
+            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "kind"))?
+                .extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Rectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "width"), value.width)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "height"), value.height)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Rectangle")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Rectangle);
+
+::dspygen_runtime::from_py!(crate::models::StrictRectangle, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        width: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "width"))?
+            .extract()?,
+        height: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "height"))?
+            .extract()?,
+        area: ::std::option::Option::Some(
+            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "area"))?
+                .extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::StrictRectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "width"), value.width)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "height"), value.height)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "StrictRectangle")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::StrictRectangle);
+
+::dspygen_runtime::from_py!(crate::models::OpenRectangle, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        side: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "side"))?
+            .extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
+        )?,
+        perimeter: ::std::option::Option::Some(
+            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "perimeter"))?
+                .extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::OpenRectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "s"), value.side)?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::OpenRectangle);
+
+::dspygen_runtime::from_py!(crate::models::Base, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        a: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "a"))?
+            .extract()?,
+        b: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "b"))?
+            .extract()?,
+        c: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "c"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Base, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "a"), value.a)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "b"), &value.b)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "c"), value.c)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Base")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Base);
+
+::dspygen_runtime::from_py!(crate::models::Child, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        a: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "a"))?
+            .extract()?,
+        b: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "b"))?
+            .extract()?,
+        c: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "c"))?
+            .extract()?,
+        d: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "d"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Child, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "a"), value.a)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "B"), &value.b)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "c"), value.c)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "d"), value.d)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Child")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Child);
+
+::dspygen_runtime::from_py!(crate::models::Frozen, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
+            .extract()?,
+        count: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "count"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Frozen, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "n"), value.count)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Frozen")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Frozen);
+
+::dspygen_runtime::from_py!(crate::models::Holder, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        aliased: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "aliased"))?
+            .extract()?,
+        open: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "open"))?
+            .extract()?,
+        rects: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "rects"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Holder, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "aliased"),
+        &value.aliased,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "open"), &value.open)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "rects"), &value.rects)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Holder")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Holder);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::ExtractInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::ExtractOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
         let py = obj.py();
-        Ok(Self {
-            plain: obj.getattr(intern!(py, "plain"))?.extract()?,
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            full_name: obj.getattr(intern!(py, "full_name"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            both: obj.getattr(intern!(py, "both"))?.extract()?,
-            mixed: obj.getattr(intern!(py, "mixed"))?.extract()?,
-            locked: obj.getattr(intern!(py, "locked"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Aliased {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "plain"), self.plain)?;
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "fullName"), &self.full_name)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "bothAlias"), self.both)?;
-        data.set_item(intern!(py, "m1"), &self.mixed)?;
-        data.set_item(intern!(py, "locked"), self.locked)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Aliased")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Aliased {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for ByName {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &ByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "labels"), &self.tags)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "ByName")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for ByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for NameOnly {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            note: obj.getattr(intern!(py, "note"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &NameOnly {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "user_id"), self.user_id)?;
-        data.set_item(intern!(py, "note"), &self.note)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "NameOnly")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for NameOnly {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for AliasOff {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &AliasOff {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "user_id"), self.user_id)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "AliasOff")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for AliasOff {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Populated {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Populated {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Populated")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Populated {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for ByAlias {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            read_only: obj.getattr(intern!(py, "read_only"))?.extract()?,
-            plain: obj.getattr(intern!(py, "plain"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &ByAlias {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "ro"), self.read_only)?;
-        data.set_item(intern!(py, "plain"), self.plain)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "ByAlias")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for ByAlias {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Camel {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            invoice_number: obj.getattr(intern!(py, "invoice_number"))?.extract()?,
-            total_amount_2_x: obj.getattr(intern!(py, "total_amount_2x"))?.extract()?,
-            custom: obj.getattr(intern!(py, "custom"))?.extract()?,
-            vv_ww: obj.getattr(intern!(py, "vv_ww"))?.extract()?,
-            ss_tt: obj.getattr(intern!(py, "ss_tt"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Camel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "invoiceNumber"), &self.invoice_number)?;
-        data.set_item(intern!(py, "totalAmount2X"), self.total_amount_2_x)?;
-        data.set_item(intern!(py, "CUSTOM"), self.custom)?;
-        data.set_item(intern!(py, "VW"), self.vv_ww)?;
-        data.set_item(intern!(py, "ssTt"), self.ss_tt)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Camel")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Camel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for CamelOut {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            first_name: obj.getattr(intern!(py, "first_name"))?.extract()?,
-            http_code_2: obj.getattr(intern!(py, "http_code_2"))?.extract()?,
-            greeting_text: Some(obj.getattr(intern!(py, "greeting_text"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &CamelOut {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "FirstName"), &self.first_name)?;
-        data.set_item(intern!(py, "HttpCode2"), self.http_code_2)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "CamelOut")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for CamelOut {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Snake {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            first_name: obj.getattr(intern!(py, "firstName"))?.extract()?,
-            http_status: obj.getattr(intern!(py, "HTTPStatus"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Snake {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "first_name"), &self.first_name)?;
-        data.set_item(intern!(py, "http_status"), self.http_status)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Snake")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Snake {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Open {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            size: obj.getattr(intern!(py, "size"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Open {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "Size"), self.size)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Open")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Open {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for OpenByName {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &OpenByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "OpenByName")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for OpenByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Closed {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            size: obj.getattr(intern!(py, "size"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Closed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "size"), self.size)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Closed")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Closed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Rectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            width: obj.getattr(intern!(py, "width"))?.extract()?,
-            height: obj.getattr(intern!(py, "height"))?.extract()?,
-            area: Some(obj.getattr(intern!(py, "area"))?.extract()?),
-            kind: Some(obj.getattr(intern!(py, "kind"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Rectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "width"), self.width)?;
-        data.set_item(intern!(py, "height"), self.height)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Rectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Rectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for StrictRectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            width: obj.getattr(intern!(py, "width"))?.extract()?,
-            height: obj.getattr(intern!(py, "height"))?.extract()?,
-            area: Some(obj.getattr(intern!(py, "area"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &StrictRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "width"), self.width)?;
-        data.set_item(intern!(py, "height"), self.height)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "StrictRectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for StrictRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for OpenRectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            side: obj.getattr(intern!(py, "side"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-            perimeter: Some(obj.getattr(intern!(py, "perimeter"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &OpenRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "s"), self.side)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "OpenRectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for OpenRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Base {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            a: obj.getattr(intern!(py, "a"))?.extract()?,
-            b: obj.getattr(intern!(py, "b"))?.extract()?,
-            c: obj.getattr(intern!(py, "c"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Base {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "a"), self.a)?;
-        data.set_item(intern!(py, "b"), &self.b)?;
-        data.set_item(intern!(py, "c"), self.c)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Base")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Base {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Child {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            a: obj.getattr(intern!(py, "a"))?.extract()?,
-            b: obj.getattr(intern!(py, "b"))?.extract()?,
-            c: obj.getattr(intern!(py, "c"))?.extract()?,
-            d: obj.getattr(intern!(py, "d"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Child {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "a"), self.a)?;
-        data.set_item(intern!(py, "B"), &self.b)?;
-        data.set_item(intern!(py, "c"), self.c)?;
-        data.set_item(intern!(py, "d"), self.d)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Child")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Child {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Frozen {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            count: obj.getattr(intern!(py, "count"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Frozen {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "n"), self.count)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Frozen")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Frozen {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Holder {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            aliased: obj.getattr(intern!(py, "aliased"))?.extract()?,
-            open: obj.getattr(intern!(py, "open"))?.extract()?,
-            rects: obj.getattr(intern!(py, "rects"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Holder {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "aliased"), &self.aliased)?;
-        data.set_item(intern!(py, "open"), &self.open)?;
-        data.set_item(intern!(py, "rects"), &self.rects)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Holder")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Holder {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for ExtractInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for ExtractOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            record: obj.getattr(intern!(py, "record"))?.extract()?,
-            invoice: obj.getattr(intern!(py, "invoice"))?.extract()?,
+        ::std::result::Result::Ok(Self {
+            record: obj
+                .getattr(::dspygen_runtime::pyo3::intern!(py, "record"))?
+                .extract()?,
+            invoice: obj
+                .getattr(::dspygen_runtime::pyo3::intern!(py, "invoice"))?
+                .extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "record"), &self.record)?;
-        kwargs.set_item(intern!(py, "invoice"), &self.invoice)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "record"), &self.record)?;
+        kwargs.set_item(
+            ::dspygen_runtime::pyo3::intern!(py, "invoice"),
+            &self.invoice,
+        )?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("config.models", "Aliased") => obj.extract::<Aliased>()?.into_pyobject(py),
-        ("config.models", "ByName") => obj.extract::<ByName>()?.into_pyobject(py),
-        ("config.models", "NameOnly") => obj.extract::<NameOnly>()?.into_pyobject(py),
-        ("config.models", "AliasOff") => obj.extract::<AliasOff>()?.into_pyobject(py),
-        ("config.models", "Populated") => obj.extract::<Populated>()?.into_pyobject(py),
-        ("config.models", "ByAlias") => obj.extract::<ByAlias>()?.into_pyobject(py),
-        ("config.models", "Camel") => obj.extract::<Camel>()?.into_pyobject(py),
-        ("config.models", "CamelOut") => obj.extract::<CamelOut>()?.into_pyobject(py),
-        ("config.models", "Snake") => obj.extract::<Snake>()?.into_pyobject(py),
-        ("config.models", "Open") => obj.extract::<Open>()?.into_pyobject(py),
-        ("config.models", "OpenByName") => obj.extract::<OpenByName>()?.into_pyobject(py),
-        ("config.models", "Closed") => obj.extract::<Closed>()?.into_pyobject(py),
-        ("config.models", "Rectangle") => obj.extract::<Rectangle>()?.into_pyobject(py),
-        ("config.models", "StrictRectangle") => obj.extract::<StrictRectangle>()?.into_pyobject(py),
-        ("config.models", "OpenRectangle") => obj.extract::<OpenRectangle>()?.into_pyobject(py),
-        ("config.models", "Base") => obj.extract::<Base>()?.into_pyobject(py),
-        ("config.models", "Child") => obj.extract::<Child>()?.into_pyobject(py),
-        ("config.models", "Frozen") => obj.extract::<Frozen>()?.into_pyobject(py),
-        ("config.models", "Holder") => obj.extract::<Holder>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
+    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("config.models", "Aliased") => obj.extract::<crate::models::Aliased>()?.into_pyobject(py),
+        ("config.models", "ByName") => obj.extract::<crate::models::ByName>()?.into_pyobject(py),
+        ("config.models", "NameOnly") => {
+            obj.extract::<crate::models::NameOnly>()?.into_pyobject(py)
+        }
+        ("config.models", "AliasOff") => {
+            obj.extract::<crate::models::AliasOff>()?.into_pyobject(py)
+        }
+        ("config.models", "Populated") => {
+            obj.extract::<crate::models::Populated>()?.into_pyobject(py)
+        }
+        ("config.models", "ByAlias") => obj.extract::<crate::models::ByAlias>()?.into_pyobject(py),
+        ("config.models", "Camel") => obj.extract::<crate::models::Camel>()?.into_pyobject(py),
+        ("config.models", "CamelOut") => {
+            obj.extract::<crate::models::CamelOut>()?.into_pyobject(py)
+        }
+        ("config.models", "Snake") => obj.extract::<crate::models::Snake>()?.into_pyobject(py),
+        ("config.models", "Open") => obj.extract::<crate::models::Open>()?.into_pyobject(py),
+        ("config.models", "OpenByName") => obj
+            .extract::<crate::models::OpenByName>()?
+            .into_pyobject(py),
+        ("config.models", "Closed") => obj.extract::<crate::models::Closed>()?.into_pyobject(py),
+        ("config.models", "Rectangle") => {
+            obj.extract::<crate::models::Rectangle>()?.into_pyobject(py)
+        }
+        ("config.models", "StrictRectangle") => obj
+            .extract::<crate::models::StrictRectangle>()?
+            .into_pyobject(py),
+        ("config.models", "OpenRectangle") => obj
+            .extract::<crate::models::OpenRectangle>()?
+            .into_pyobject(py),
+        ("config.models", "Base") => obj.extract::<crate::models::Base>()?.into_pyobject(py),
+        ("config.models", "Child") => obj.extract::<crate::models::Child>()?.into_pyobject(py),
+        ("config.models", "Frozen") => obj.extract::<crate::models::Frozen>()?.into_pyobject(py),
+        ("config.models", "Holder") => obj.extract::<crate::models::Holder>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "AliasOff" => json_roundtrip::<AliasOff>(data),
-        "Aliased" => json_roundtrip::<Aliased>(data),
-        "Base" => json_roundtrip::<Base>(data),
-        "ByAlias" => json_roundtrip::<ByAlias>(data),
-        "ByName" => json_roundtrip::<ByName>(data),
-        "Camel" => json_roundtrip::<Camel>(data),
-        "CamelOut" => json_roundtrip::<CamelOut>(data),
-        "Child" => json_roundtrip::<Child>(data),
-        "Closed" => json_roundtrip::<Closed>(data),
-        "ExtractInput" => json_roundtrip::<ExtractInput>(data),
-        "ExtractOutput" => json_roundtrip::<ExtractOutput>(data),
-        "Frozen" => json_roundtrip::<Frozen>(data),
-        "Holder" => json_roundtrip::<Holder>(data),
-        "NameOnly" => json_roundtrip::<NameOnly>(data),
-        "Open" => json_roundtrip::<Open>(data),
-        "OpenByName" => json_roundtrip::<OpenByName>(data),
-        "OpenRectangle" => json_roundtrip::<OpenRectangle>(data),
-        "Populated" => json_roundtrip::<Populated>(data),
-        "Rectangle" => json_roundtrip::<Rectangle>(data),
-        "Snake" => json_roundtrip::<Snake>(data),
-        "StrictRectangle" => json_roundtrip::<StrictRectangle>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "AliasOff" => ::dspygen_runtime::json_roundtrip::<crate::models::AliasOff>(data),
+        "Aliased" => ::dspygen_runtime::json_roundtrip::<crate::models::Aliased>(data),
+        "Base" => ::dspygen_runtime::json_roundtrip::<crate::models::Base>(data),
+        "ByAlias" => ::dspygen_runtime::json_roundtrip::<crate::models::ByAlias>(data),
+        "ByName" => ::dspygen_runtime::json_roundtrip::<crate::models::ByName>(data),
+        "Camel" => ::dspygen_runtime::json_roundtrip::<crate::models::Camel>(data),
+        "CamelOut" => ::dspygen_runtime::json_roundtrip::<crate::models::CamelOut>(data),
+        "Child" => ::dspygen_runtime::json_roundtrip::<crate::models::Child>(data),
+        "Closed" => ::dspygen_runtime::json_roundtrip::<crate::models::Closed>(data),
+        "ExtractInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ExtractInput>(data)
+        }
+        "ExtractOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ExtractOutput>(data)
+        }
+        "Frozen" => ::dspygen_runtime::json_roundtrip::<crate::models::Frozen>(data),
+        "Holder" => ::dspygen_runtime::json_roundtrip::<crate::models::Holder>(data),
+        "NameOnly" => ::dspygen_runtime::json_roundtrip::<crate::models::NameOnly>(data),
+        "Open" => ::dspygen_runtime::json_roundtrip::<crate::models::Open>(data),
+        "OpenByName" => ::dspygen_runtime::json_roundtrip::<crate::models::OpenByName>(data),
+        "OpenRectangle" => ::dspygen_runtime::json_roundtrip::<crate::models::OpenRectangle>(data),
+        "Populated" => ::dspygen_runtime::json_roundtrip::<crate::models::Populated>(data),
+        "Rectangle" => ::dspygen_runtime::json_roundtrip::<crate::models::Rectangle>(data),
+        "Snake" => ::dspygen_runtime::json_roundtrip::<crate::models::Snake>(data),
+        "StrictRectangle" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::StrictRectangle>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "AliasOff",
         "Aliased",
         "Base",

@@ -2,569 +2,578 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Shift, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        starts: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "starts"))?
+            .extract()?,
+        ends: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "ends"))?
+            .extract()?,
+        break_length: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "break_length"))?
+            .extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Shift, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "starts"), value.starts)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ends"), value.ends)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "break_length"),
+        value.break_length,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Shift {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Shift);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            starts: obj.getattr(intern!(py, "starts"))?.extract()?,
-            ends: obj.getattr(intern!(py, "ends"))?.extract()?,
-            break_length: obj.getattr(intern!(py, "break_length"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Event, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "id"))?
+            .extract()?,
+        title: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
+            .extract()?,
+        starts_at: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "starts_at"))?
+            .extract()?,
+        created_at: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "created_at"))?
+            .extract()?,
+        local_reminder: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "local_reminder"))?
+            .extract()?,
+        day: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "day"))?
+            .extract()?,
+        duration: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "duration"))?
+            .extract()?,
+        shifts: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "shifts"))?
+            .extract()?,
+        attendees: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "attendees"))?
+            .extract()?,
+        history: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "history"))?
+            .extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for &Shift {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "id"), value.id)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "starts_at"),
+        value.starts_at,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "created_at"),
+        value.created_at,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "local_reminder"),
+        value.local_reminder,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "day"), value.day)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "duration"),
+        value.duration,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "shifts"),
+        &value.shifts,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "attendees"),
+        &value.attendees,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "history"),
+        &value.history,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "starts"), self.starts)?;
-        data.set_item(intern!(py, "ends"), self.ends)?;
-        data.set_item(intern!(py, "break_length"), self.break_length)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Shift")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Event);
 
-impl<'py> IntoPyObject<'py> for Shift {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::Invoice, |obj| {
+    let py = obj.py();
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        number: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "number"))?
+            .extract()?,
+        total: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
+            .extract()?,
+        lines: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "lines"))?
+            .extract()?,
+        tax_rate: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "tax_rate"))?
+            .extract()?,
+        ledger_id: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "ledger_id"))?
+            .extract()?,
+        checksum: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "checksum"))?
+            .extract()?,
+        balance_cents: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "balance_cents"))?
+            .extract()?,
+        quantity: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "quantity"))?
+            .extract()?,
+        weight: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "weight"))?
+            .extract()?,
+        metadata: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "metadata"))?,
+        )?,
+        extra: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "extra"))?,
+        )?,
+        payload: ::dspygen_runtime::pytypes::from_json_py(
+            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "payload"))?,
+        )?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "number"), value.number)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), &value.total)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "lines"), &value.lines)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "tax_rate"),
+        &value.tax_rate,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "ledger_id"),
+        value.ledger_id,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "checksum"),
+        value.checksum,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "balance_cents"),
+        value.balance_cents,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "quantity"),
+        value.quantity,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "weight"), value.weight)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "metadata"),
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "extra"),
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "payload"),
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Event {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Invoice);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            id: obj.getattr(intern!(py, "id"))?.extract()?,
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            starts_at: obj.getattr(intern!(py, "starts_at"))?.extract()?,
-            created_at: obj.getattr(intern!(py, "created_at"))?.extract()?,
-            local_reminder: obj.getattr(intern!(py, "local_reminder"))?.extract()?,
-            day: obj.getattr(intern!(py, "day"))?.extract()?,
-            duration: obj.getattr(intern!(py, "duration"))?.extract()?,
-            shifts: obj.getattr(intern!(py, "shifts"))?.extract()?,
-            attendees: obj.getattr(intern!(py, "attendees"))?.extract()?,
-            history: obj.getattr(intern!(py, "history"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Attachment, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        name: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
+            .extract()?,
+        content: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "content"))?
+            .extract()?,
+        thumbnail: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "thumbnail"))?
+            .extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for &Event {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "content"),
+        &value.content,
+    )?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "thumbnail"),
+        &value.thumbnail,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "id"), self.id)?;
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "starts_at"), self.starts_at)?;
-        data.set_item(intern!(py, "created_at"), self.created_at)?;
-        data.set_item(intern!(py, "local_reminder"), self.local_reminder)?;
-        data.set_item(intern!(py, "day"), self.day)?;
-        data.set_item(intern!(py, "duration"), self.duration)?;
-        data.set_item(intern!(py, "shifts"), &self.shifts)?;
-        data.set_item(intern!(py, "attendees"), &self.attendees)?;
-        data.set_item(intern!(py, "history"), &self.history)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Event")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Attachment);
 
-impl<'py> IntoPyObject<'py> for Event {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::Blob, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        data: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "data"))?
+            .extract()?,
+        parts: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "parts"))?
+            .extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(&crate::models::Blob, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "data"), &value.data)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "parts"), &value.parts)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Invoice {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Blob);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            number: obj.getattr(intern!(py, "number"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            lines: obj.getattr(intern!(py, "lines"))?.extract()?,
-            tax_rate: obj.getattr(intern!(py, "tax_rate"))?.extract()?,
-            ledger_id: obj.getattr(intern!(py, "ledger_id"))?.extract()?,
-            checksum: obj.getattr(intern!(py, "checksum"))?.extract()?,
-            balance_cents: obj.getattr(intern!(py, "balance_cents"))?.extract()?,
-            quantity: obj.getattr(intern!(py, "quantity"))?.extract()?,
-            weight: obj.getattr(intern!(py, "weight"))?.extract()?,
-            metadata: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "metadata"))?)?,
-            extra: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "extra"))?)?,
-            payload: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "payload"))?)?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Digest, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        sha_256: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "sha256"))?
+            .extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for &Invoice {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Digest, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "sha256"),
+        &value.sha_256,
+    )?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "number"), self.number)?;
-        data.set_item(intern!(py, "total"), &self.total)?;
-        data.set_item(intern!(py, "lines"), &self.lines)?;
-        data.set_item(intern!(py, "tax_rate"), &self.tax_rate)?;
-        data.set_item(intern!(py, "ledger_id"), self.ledger_id)?;
-        data.set_item(intern!(py, "checksum"), self.checksum)?;
-        data.set_item(intern!(py, "balance_cents"), self.balance_cents)?;
-        data.set_item(intern!(py, "quantity"), self.quantity)?;
-        data.set_item(intern!(py, "weight"), self.weight)?;
-        data.set_item(
-            intern!(py, "metadata"),
-            crate::pytypes::to_json_py(py, &self.metadata)?,
+::dspygen_runtime::into_py_by_ref!(crate::models::Digest);
+
+::dspygen_runtime::from_py!(crate::models::LegacyBlob, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        data: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "data"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::LegacyBlob, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "data"), &value.data)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::LegacyBlob);
+
+::dspygen_runtime::from_py!(crate::models::Measurement, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        value: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
+            .extract()?,
+        samples: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "samples"))?
+            .extract()?,
+        error: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "error"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Measurement, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
+    data.set_item(
+        ::dspygen_runtime::pyo3::intern!(py, "samples"),
+        &value.samples,
+    )?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "error"), value.error)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Measurement")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Measurement);
+
+::dspygen_runtime::from_py!(crate::models::RawMeasurement, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        value: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::RawMeasurement, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "RawMeasurement")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::RawMeasurement);
+
+::dspygen_runtime::from_py!(crate::models::Reading, |obj| {
+    let py = obj.py();
+    ::std::result::Result::Ok(Self {
+        value: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
+            .extract()?,
+        at: obj
+            .getattr(::dspygen_runtime::pyo3::intern!(py, "at"))?
+            .extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Reading, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
+    data.set_item(::dspygen_runtime::pyo3::intern!(py, "at"), value.at)?;
+    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
+    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
+        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
+    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?.call_method(
+        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
+        (data,),
+        ::std::option::Option::Some(&options),
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Reading);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        kwargs.set_item(
+            ::dspygen_runtime::pyo3::intern!(py, "invoice"),
+            &self.invoice,
         )?;
-        data.set_item(
-            intern!(py, "extra"),
-            crate::pytypes::to_json_py(py, &self.extra)?,
+        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "today"), self.today)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::ScheduleFollowUpOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        let py = obj.py();
+        ::std::result::Result::Ok(Self {
+            follow_up_at: obj
+                .getattr(::dspygen_runtime::pyo3::intern!(py, "follow_up_at"))?
+                .extract()?,
+            grace: obj
+                .getattr(::dspygen_runtime::pyo3::intern!(py, "grace"))?
+                .extract()?,
+            amount_due: obj
+                .getattr(::dspygen_runtime::pyo3::intern!(py, "amount_due"))?
+                .extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        kwargs.set_item(
+            ::dspygen_runtime::pyo3::intern!(py, "follow_up_at"),
+            self.follow_up_at,
         )?;
-        data.set_item(
-            intern!(py, "payload"),
-            crate::pytypes::to_json_py(py, &self.payload)?,
+        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "grace"), self.grace)?;
+        kwargs.set_item(
+            ::dspygen_runtime::pyo3::intern!(py, "amount_due"),
+            &self.amount_due,
         )?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Invoice")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Invoice {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Attachment {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            content: obj.getattr(intern!(py, "content"))?.extract()?,
-            thumbnail: obj.getattr(intern!(py, "thumbnail"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "content"), &self.content)?;
-        data.set_item(intern!(py, "thumbnail"), &self.thumbnail)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Attachment")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Blob {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            data: obj.getattr(intern!(py, "data"))?.extract()?,
-            parts: obj.getattr(intern!(py, "parts"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Blob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "data"), &self.data)?;
-        data.set_item(intern!(py, "parts"), &self.parts)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Blob")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Blob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Digest {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            sha_256: obj.getattr(intern!(py, "sha256"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Digest {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "sha256"), &self.sha_256)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Digest")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Digest {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for LegacyBlob {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            data: obj.getattr(intern!(py, "data"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &LegacyBlob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "data"), &self.data)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "LegacyBlob")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for LegacyBlob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Measurement {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-            samples: obj.getattr(intern!(py, "samples"))?.extract()?,
-            error: obj.getattr(intern!(py, "error"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Measurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        data.set_item(intern!(py, "samples"), &self.samples)?;
-        data.set_item(intern!(py, "error"), self.error)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Measurement")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Measurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for RawMeasurement {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &RawMeasurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "RawMeasurement")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for RawMeasurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Reading {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-            at: obj.getattr(intern!(py, "at"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Reading {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        data.set_item(intern!(py, "at"), self.at)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Reading")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Reading {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for ScheduleFollowUpInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "invoice"), &self.invoice)?;
-        kwargs.set_item(intern!(py, "today"), self.today)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for ScheduleFollowUpOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            follow_up_at: obj.getattr(intern!(py, "follow_up_at"))?.extract()?,
-            grace: obj.getattr(intern!(py, "grace"))?.extract()?,
-            amount_due: obj.getattr(intern!(py, "amount_due"))?.extract()?,
-        })
-    }
-
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "follow_up_at"), self.follow_up_at)?;
-        kwargs.set_item(intern!(py, "grace"), self.grace)?;
-        kwargs.set_item(intern!(py, "amount_due"), &self.amount_due)?;
-        Ok(kwargs)
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("scalars.models", "Shift") => obj.extract::<Shift>()?.into_pyobject(py),
-        ("scalars.models", "Event") => obj.extract::<Event>()?.into_pyobject(py),
-        ("scalars.models", "Invoice") => obj.extract::<Invoice>()?.into_pyobject(py),
-        ("scalars.models", "Attachment") => obj.extract::<Attachment>()?.into_pyobject(py),
-        ("scalars.models", "Blob") => obj.extract::<Blob>()?.into_pyobject(py),
-        ("scalars.models", "Digest") => obj.extract::<Digest>()?.into_pyobject(py),
-        ("scalars.models", "LegacyBlob") => obj.extract::<LegacyBlob>()?.into_pyobject(py),
-        ("scalars.models", "Measurement") => obj.extract::<Measurement>()?.into_pyobject(py),
-        ("scalars.models", "RawMeasurement") => obj.extract::<RawMeasurement>()?.into_pyobject(py),
-        ("scalars.models", "Reading") => obj.extract::<Reading>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
+    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("scalars.models", "Shift") => obj.extract::<crate::models::Shift>()?.into_pyobject(py),
+        ("scalars.models", "Event") => obj.extract::<crate::models::Event>()?.into_pyobject(py),
+        ("scalars.models", "Invoice") => obj.extract::<crate::models::Invoice>()?.into_pyobject(py),
+        ("scalars.models", "Attachment") => obj
+            .extract::<crate::models::Attachment>()?
+            .into_pyobject(py),
+        ("scalars.models", "Blob") => obj.extract::<crate::models::Blob>()?.into_pyobject(py),
+        ("scalars.models", "Digest") => obj.extract::<crate::models::Digest>()?.into_pyobject(py),
+        ("scalars.models", "LegacyBlob") => obj
+            .extract::<crate::models::LegacyBlob>()?
+            .into_pyobject(py),
+        ("scalars.models", "Measurement") => obj
+            .extract::<crate::models::Measurement>()?
+            .into_pyobject(py),
+        ("scalars.models", "RawMeasurement") => obj
+            .extract::<crate::models::RawMeasurement>()?
+            .into_pyobject(py),
+        ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Attachment" => json_roundtrip::<Attachment>(data),
-        "Blob" => json_roundtrip::<Blob>(data),
-        "Digest" => json_roundtrip::<Digest>(data),
-        "Event" => json_roundtrip::<Event>(data),
-        "Invoice" => json_roundtrip::<Invoice>(data),
-        "LegacyBlob" => json_roundtrip::<LegacyBlob>(data),
-        "Measurement" => json_roundtrip::<Measurement>(data),
-        "RawMeasurement" => json_roundtrip::<RawMeasurement>(data),
-        "Reading" => json_roundtrip::<Reading>(data),
-        "ScheduleFollowUpInput" => json_roundtrip::<ScheduleFollowUpInput>(data),
-        "ScheduleFollowUpOutput" => json_roundtrip::<ScheduleFollowUpOutput>(data),
-        "Shift" => json_roundtrip::<Shift>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
+        "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
+        "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
+        "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
+        "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
+        "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
+        "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
+        "RawMeasurement" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::RawMeasurement>(data)
+        }
+        "Reading" => ::dspygen_runtime::json_roundtrip::<crate::models::Reading>(data),
+        "ScheduleFollowUpInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpInput>(data)
+        }
+        "ScheduleFollowUpOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpOutput>(data)
+        }
+        "Shift" => ::dspygen_runtime::json_roundtrip::<crate::models::Shift>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Attachment",
         "Blob",
         "Digest",
