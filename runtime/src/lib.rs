@@ -50,7 +50,9 @@ pub use modules::{
     Acted, BestOfN, ChainOfThought, Example, Module, Predict, PredictError, Prediction, ReAct,
     Reasoned, Step,
 };
-pub use python::{build_class, import_class, json_roundtrip, python_path};
+pub use python::{
+    build_class, import_class, json_roundtrip, model_validate, python_path, ClassCell,
+};
 pub use signature::{
     load_signature, FieldKind, FieldMeta, PythonSignature, Signature, SignatureInput,
     SignatureOutput,

@@ -157,3 +157,25 @@ macro_rules! signature_class {
         }
     };
 }
+
+/// `obj.getattr(name)`, the name interned once per call site: how the generated conversions
+/// read a pydantic instance's field. A `PyResult<Bound<PyAny>>`.
+#[macro_export]
+macro_rules! getattr {
+    ($obj:expr, $name:literal) => {{
+        use $crate::pyo3::types::PyAnyMethods as _;
+        let obj = &$obj;
+        obj.getattr($crate::pyo3::intern!(obj.py(), $name))
+    }};
+}
+
+/// `dict.set_item(key, value)`, the key interned once per call site: how the generated
+/// conversions build the keyword arguments of a model or a signature. A `PyResult<()>`.
+#[macro_export]
+macro_rules! set_item {
+    ($dict:expr, $key:literal, $value:expr) => {{
+        use $crate::pyo3::types::PyDictMethods as _;
+        let dict = &$dict;
+        dict.set_item($crate::pyo3::intern!(dict.py(), $key), $value)
+    }};
+}

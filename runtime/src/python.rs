@@ -1,7 +1,22 @@
 //! Finding Python classes from Rust, and the JSON round trip the generated modules expose.
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyType};
+
+/// The cell a generated conversion keeps its Python class in: imported once per process.
+pub type ClassCell = PyOnceLock<Py<PyType>>;
+
+/// `class.model_validate(data, by_name=True)`: a pydantic instance from the fields Rust holds,
+/// keyed by field name (aliased fields too), validated by pydantic itself.
+pub fn model_validate<'py, D>(class: &Bound<'py, PyType>, data: D) -> PyResult<Bound<'py, PyAny>>
+where
+    D: IntoPyObject<'py>,
+{
+    let py = class.py();
+    let options = PyDict::new(py);
+    options.set_item(pyo3::intern!(py, "by_name"), true)?;
+    class.call_method(pyo3::intern!(py, "model_validate"), (data,), Some(&options))
+}
 
 /// JSON -> `T` -> JSON, the path a generated module's `roundtrip_json` exposes to Python.
 pub fn json_roundtrip<T>(data: &str) -> PyResult<String>

@@ -158,7 +158,7 @@ def test_json_values_cross_into_python_as_json() -> None:
     assert rt.ty.render() == (
         "::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::dspygen_runtime::serde_json::Value>"
     )
-    get = 'obj.getattr(::dspygen_runtime::pyo3::intern!(py, "meta"))?'
+    get = '::dspygen_runtime::getattr!(obj, "meta")?'
     assert from_py(rt, "meta") == f"::dspygen_runtime::pytypes::from_json_py(&{get})?"
     assert to_py(rt, "meta") == "::dspygen_runtime::pytypes::to_json_py(py, &self.meta)?"
 

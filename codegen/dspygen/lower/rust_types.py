@@ -103,8 +103,8 @@ def rust_type(
 
 
 def getattr_expr(python_name: str, source: str = "obj") -> str:
-    """The attribute `python_name` of `source` (a `Bound`), interned."""
-    return f'{source}.getattr({symbols.INTERN}(py, "{python_name}"))?'
+    """The attribute `python_name` of `source` (a `Bound`), by its interned name."""
+    return f'{symbols.GETATTR}({source}, "{python_name}")?'
 
 
 def from_py(rt: Lowered, python_name: str, source: str = "obj") -> str:

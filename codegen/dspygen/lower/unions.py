@@ -392,8 +392,7 @@ class UnionLowering:
             model = self.models[arm.ref]
             classes = True
             lines.append(
-                f"static CLASS_{i}: {symbols.PY_ONCE_LOCK}<{symbols.PYO3}::Py<{symbols.PY_TYPE}>> = "
-                f"{symbols.PY_ONCE_LOCK}::new(); "
+                f"static CLASS_{i}: {symbols.CLASS_CELL} = {symbols.CLASS_CELL}::new(); "
                 f"let class_{i} = {symbols.IMPORT_CLASS}(py, &CLASS_{i}, {rust_str(model.module)}, "
                 f"{rust_str(model.qualname)})?.into_any();"
             )

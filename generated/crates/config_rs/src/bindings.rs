@@ -5,713 +5,443 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Aliased, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        plain: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain"))?
-            .extract()?,
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        full_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "full_name"))?
-            .extract()?,
-        score: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-            .extract()?,
-        label: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-            .extract()?,
-        both: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "both"))?
-            .extract()?,
-        mixed: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "mixed"))?
-            .extract()?,
-        locked: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "locked"))?
-            .extract()?,
+        plain: ::dspygen_runtime::getattr!(obj, "plain")?.extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        full_name: ::dspygen_runtime::getattr!(obj, "full_name")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        both: ::dspygen_runtime::getattr!(obj, "both")?.extract()?,
+        mixed: ::dspygen_runtime::getattr!(obj, "mixed")?.extract()?,
+        locked: ::dspygen_runtime::getattr!(obj, "locked")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "plain"), value.plain)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "userId"),
-        value.user_id,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "fullName"),
-        &value.full_name,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "bothAlias"),
-        value.both,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "m1"), &value.mixed)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "locked"), value.locked)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Aliased")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "fullName", &value.full_name)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "bothAlias", value.both)?;
+    ::dspygen_runtime::set_item!(data, "m1", &value.mixed)?;
+    ::dspygen_runtime::set_item!(data, "locked", value.locked)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Aliased")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Aliased);
 
 ::dspygen_runtime::from_py!(crate::models::ByName, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ByName, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "userId"),
-        value.user_id,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "labels"), &value.tags)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByName")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "labels", &value.tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByName")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ByName);
 
 ::dspygen_runtime::from_py!(crate::models::NameOnly, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        note: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "note"))?
-            .extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::NameOnly, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "user_id"),
-        value.user_id,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "note"), &value.note)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "NameOnly")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "NameOnly")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::NameOnly);
 
 ::dspygen_runtime::from_py!(crate::models::AliasOff, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        score: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-            .extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::AliasOff, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "user_id"),
-        value.user_id,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "AliasOff")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "AliasOff")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::AliasOff);
 
 ::dspygen_runtime::from_py!(crate::models::Populated, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Populated, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "userId"),
-        value.user_id,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Populated")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Populated")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Populated);
 
 ::dspygen_runtime::from_py!(crate::models::ByAlias, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        label: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-            .extract()?,
-        read_only: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "read_only"))?
-            .extract()?,
-        plain: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain"))?
-            .extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        read_only: ::dspygen_runtime::getattr!(obj, "read_only")?.extract()?,
+        plain: ::dspygen_runtime::getattr!(obj, "plain")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ByAlias, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "userId"),
-        value.user_id,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ro"), value.read_only)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "plain"), value.plain)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByAlias")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "ro", value.read_only)?;
+    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByAlias")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ByAlias);
 
 ::dspygen_runtime::from_py!(crate::models::Camel, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        invoice_number: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "invoice_number"))?
-            .extract()?,
-        total_amount_2_x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total_amount_2x"))?
-            .extract()?,
-        custom: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "custom"))?
-            .extract()?,
-        vv_ww: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "vv_ww"))?
-            .extract()?,
-        ss_tt: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ss_tt"))?
-            .extract()?,
+        invoice_number: ::dspygen_runtime::getattr!(obj, "invoice_number")?.extract()?,
+        total_amount_2_x: ::dspygen_runtime::getattr!(obj, "total_amount_2x")?.extract()?,
+        custom: ::dspygen_runtime::getattr!(obj, "custom")?.extract()?,
+        vv_ww: ::dspygen_runtime::getattr!(obj, "vv_ww")?.extract()?,
+        ss_tt: ::dspygen_runtime::getattr!(obj, "ss_tt")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Camel, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "invoiceNumber"),
-        &value.invoice_number,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "totalAmount2X"),
-        value.total_amount_2_x,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "CUSTOM"), value.custom)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "VW"), value.vv_ww)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ssTt"), value.ss_tt)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Camel")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "invoiceNumber", &value.invoice_number)?;
+    ::dspygen_runtime::set_item!(data, "totalAmount2X", value.total_amount_2_x)?;
+    ::dspygen_runtime::set_item!(data, "CUSTOM", value.custom)?;
+    ::dspygen_runtime::set_item!(data, "VW", value.vv_ww)?;
+    ::dspygen_runtime::set_item!(data, "ssTt", value.ss_tt)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Camel")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Camel);
 
 ::dspygen_runtime::from_py!(crate::models::CamelOut, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        first_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first_name"))?
-            .extract()?,
-        http_code_2: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "http_code_2"))?
-            .extract()?,
+        first_name: ::dspygen_runtime::getattr!(obj, "first_name")?.extract()?,
+        http_code_2: ::dspygen_runtime::getattr!(obj, "http_code_2")?.extract()?,
         greeting_text: ::std::option::Option::Some(
-            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "greeting_text"))?
-                .extract()?,
+            ::dspygen_runtime::getattr!(obj, "greeting_text")?.extract()?,
         ),
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CamelOut, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "FirstName"),
-        &value.first_name,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "HttpCode2"),
-        value.http_code_2,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "CamelOut")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "FirstName", &value.first_name)?;
+    ::dspygen_runtime::set_item!(data, "HttpCode2", value.http_code_2)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "CamelOut")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::CamelOut);
 
 ::dspygen_runtime::from_py!(crate::models::Snake, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        first_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "firstName"))?
-            .extract()?,
-        http_status: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "HTTPStatus"))?
-            .extract()?,
+        first_name: ::dspygen_runtime::getattr!(obj, "firstName")?.extract()?,
+        http_status: ::dspygen_runtime::getattr!(obj, "HTTPStatus")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Snake, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "first_name"),
-        &value.first_name,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "http_status"),
-        value.http_status,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Snake")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "first_name", &value.first_name)?;
+    ::dspygen_runtime::set_item!(data, "http_status", value.http_status)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Snake")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Snake);
 
 ::dspygen_runtime::from_py!(crate::models::Open, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        size: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "size"))?
-            .extract()?,
-        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
-        )?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        size: ::dspygen_runtime::getattr!(obj, "size")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Open, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "Size"), value.size)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "Size", value.size)?;
     for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
         .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
         .iter()
     {
         data.set_item(key, item)?;
     }
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Open);
 
 ::dspygen_runtime::from_py!(crate::models::OpenByName, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        user_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "user_id"))?
-            .extract()?,
-        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
-        )?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::OpenByName, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "userId"),
-        value.user_id,
-    )?;
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
     for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
         .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
         .iter()
     {
         data.set_item(key, item)?;
     }
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::OpenByName);
 
 ::dspygen_runtime::from_py!(crate::models::Closed, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        size: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "size"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        size: ::dspygen_runtime::getattr!(obj, "size")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Closed, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "size"), value.size)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Closed")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "size", value.size)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Closed")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Closed);
 
 ::dspygen_runtime::from_py!(crate::models::Rectangle, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        width: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "width"))?
-            .extract()?,
-        height: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "height"))?
-            .extract()?,
-        area: ::std::option::Option::Some(
-            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "area"))?
-                .extract()?,
-        ),
-        kind: ::std::option::Option::Some(
-            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "kind"))?
-                .extract()?,
-        ),
+        width: ::dspygen_runtime::getattr!(obj, "width")?.extract()?,
+        height: ::dspygen_runtime::getattr!(obj, "height")?.extract()?,
+        area: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "area")?.extract()?),
+        kind: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "kind")?.extract()?),
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Rectangle, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "width"), value.width)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "height"), value.height)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Rectangle")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "width", value.width)?;
+    ::dspygen_runtime::set_item!(data, "height", value.height)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Rectangle")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Rectangle);
 
 ::dspygen_runtime::from_py!(crate::models::StrictRectangle, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        width: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "width"))?
-            .extract()?,
-        height: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "height"))?
-            .extract()?,
-        area: ::std::option::Option::Some(
-            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "area"))?
-                .extract()?,
-        ),
+        width: ::dspygen_runtime::getattr!(obj, "width")?.extract()?,
+        height: ::dspygen_runtime::getattr!(obj, "height")?.extract()?,
+        area: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "area")?.extract()?),
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::StrictRectangle, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "width"), value.width)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "height"), value.height)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "StrictRectangle")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "width", value.width)?;
+    ::dspygen_runtime::set_item!(data, "height", value.height)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "StrictRectangle")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::StrictRectangle);
 
 ::dspygen_runtime::from_py!(crate::models::OpenRectangle, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        side: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "side"))?
-            .extract()?,
-        extra_fields: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "__pydantic_extra__"))?,
-        )?,
+        side: ::dspygen_runtime::getattr!(obj, "side")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
         perimeter: ::std::option::Option::Some(
-            obj.getattr(::dspygen_runtime::pyo3::intern!(py, "perimeter"))?
-                .extract()?,
+            ::dspygen_runtime::getattr!(obj, "perimeter")?.extract()?,
         ),
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::OpenRectangle, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "s"), value.side)?;
+    ::dspygen_runtime::set_item!(data, "s", value.side)?;
     for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
         .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
         .iter()
     {
         data.set_item(key, item)?;
     }
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::OpenRectangle);
 
 ::dspygen_runtime::from_py!(crate::models::Base, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        a: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "a"))?
-            .extract()?,
-        b: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "b"))?
-            .extract()?,
-        c: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "c"))?
-            .extract()?,
+        a: ::dspygen_runtime::getattr!(obj, "a")?.extract()?,
+        b: ::dspygen_runtime::getattr!(obj, "b")?.extract()?,
+        c: ::dspygen_runtime::getattr!(obj, "c")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Base, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "a"), value.a)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "b"), &value.b)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "c"), value.c)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Base")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "a", value.a)?;
+    ::dspygen_runtime::set_item!(data, "b", &value.b)?;
+    ::dspygen_runtime::set_item!(data, "c", value.c)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Base")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Base);
 
 ::dspygen_runtime::from_py!(crate::models::Child, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        a: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "a"))?
-            .extract()?,
-        b: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "b"))?
-            .extract()?,
-        c: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "c"))?
-            .extract()?,
-        d: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "d"))?
-            .extract()?,
+        a: ::dspygen_runtime::getattr!(obj, "a")?.extract()?,
+        b: ::dspygen_runtime::getattr!(obj, "b")?.extract()?,
+        c: ::dspygen_runtime::getattr!(obj, "c")?.extract()?,
+        d: ::dspygen_runtime::getattr!(obj, "d")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Child, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "a"), value.a)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "B"), &value.b)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "c"), value.c)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "d"), value.d)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Child")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "a", value.a)?;
+    ::dspygen_runtime::set_item!(data, "B", &value.b)?;
+    ::dspygen_runtime::set_item!(data, "c", value.c)?;
+    ::dspygen_runtime::set_item!(data, "d", value.d)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Child")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Child);
 
 ::dspygen_runtime::from_py!(crate::models::Frozen, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        count: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "count"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Frozen, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "n"), value.count)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Frozen")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "n", value.count)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Frozen")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Frozen);
 
 ::dspygen_runtime::from_py!(crate::models::Holder, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        aliased: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "aliased"))?
-            .extract()?,
-        open: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "open"))?
-            .extract()?,
-        rects: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "rects"))?
-            .extract()?,
+        aliased: ::dspygen_runtime::getattr!(obj, "aliased")?.extract()?,
+        open: ::dspygen_runtime::getattr!(obj, "open")?.extract()?,
+        rects: ::dspygen_runtime::getattr!(obj, "rects")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Holder, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "aliased"),
-        &value.aliased,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "open"), &value.open)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "rects"), &value.rects)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "config.models", "Holder")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
+    ::dspygen_runtime::set_item!(data, "open", &value.open)?;
+    ::dspygen_runtime::set_item!(data, "rects", &value.rects)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Holder")?,
+        data,
     )
 });
 
@@ -725,7 +455,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::ExtractInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -734,14 +464,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ExtractOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            record: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "record"))?
-                .extract()?,
-            invoice: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "invoice"))?
-                .extract()?,
+            record: ::dspygen_runtime::getattr!(obj, "record")?.extract()?,
+            invoice: ::dspygen_runtime::getattr!(obj, "invoice")?.extract()?,
         })
     }
 
@@ -752,11 +477,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ExtractOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "record"), &self.record)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "invoice"),
-            &self.invoice,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "record", &self.record)?;
+        ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -771,8 +493,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

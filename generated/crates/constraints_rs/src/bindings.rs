@@ -5,51 +5,22 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Numbers, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        positive: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "positive"))?
-            .extract()?,
-        percent: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "percent"))?
-            .extract()?,
-        even: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "even"))?
-            .extract()?,
-        step: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "step"))?
-            .extract()?,
-        big: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "big"))?
-            .extract()?,
-        ratio: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ratio"))?
-            .extract()?,
-        scale: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "scale"))?
-            .extract()?,
-        tenth: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tenth"))?
-            .extract()?,
-        finite: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "finite"))?
-            .extract()?,
-        price: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "price"))?
-            .extract()?,
-        rate: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "rate"))?
-            .extract()?,
-        count: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "count"))?
-            .extract()?,
-        weight: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "weight"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
+        positive: ::dspygen_runtime::getattr!(obj, "positive")?.extract()?,
+        percent: ::dspygen_runtime::getattr!(obj, "percent")?.extract()?,
+        even: ::dspygen_runtime::getattr!(obj, "even")?.extract()?,
+        step: ::dspygen_runtime::getattr!(obj, "step")?.extract()?,
+        big: ::dspygen_runtime::getattr!(obj, "big")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        scale: ::dspygen_runtime::getattr!(obj, "scale")?.extract()?,
+        tenth: ::dspygen_runtime::getattr!(obj, "tenth")?.extract()?,
+        finite: ::dspygen_runtime::getattr!(obj, "finite")?.extract()?,
+        price: ::dspygen_runtime::getattr!(obj, "price")?.extract()?,
+        rate: ::dspygen_runtime::getattr!(obj, "rate")?.extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
     };
     value
         .check()
@@ -59,68 +30,40 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Numbers, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "positive"),
-        value.positive,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "percent"),
-        value.percent,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "even"), value.even)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "step"), value.step)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "big"), value.big)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ratio"), value.ratio)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "scale"), value.scale)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tenth"), value.tenth)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "finite"), value.finite)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "price"), &value.price)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "rate"), &value.rate)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "count"), value.count)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "weight"), value.weight)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), value.maybe)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Numbers")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
+    ::dspygen_runtime::set_item!(data, "percent", value.percent)?;
+    ::dspygen_runtime::set_item!(data, "even", value.even)?;
+    ::dspygen_runtime::set_item!(data, "step", value.step)?;
+    ::dspygen_runtime::set_item!(data, "big", value.big)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "scale", value.scale)?;
+    ::dspygen_runtime::set_item!(data, "tenth", value.tenth)?;
+    ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
+    ::dspygen_runtime::set_item!(data, "price", &value.price)?;
+    ::dspygen_runtime::set_item!(data, "rate", &value.rate)?;
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Numbers")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Numbers);
 
 ::dspygen_runtime::from_py!(crate::models::Texts, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        code: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "code"))?
-            .extract()?,
-        slug: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "slug"))?
-            .extract()?,
-        shout: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "shout"))?
-            .extract()?,
-        word: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "word"))?
-            .extract()?,
-        short: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "short"))?
-            .extract()?,
-        blob: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "blob"))?
-            .extract()?,
-        note: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "note"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        code: ::dspygen_runtime::getattr!(obj, "code")?.extract()?,
+        slug: ::dspygen_runtime::getattr!(obj, "slug")?.extract()?,
+        shout: ::dspygen_runtime::getattr!(obj, "shout")?.extract()?,
+        word: ::dspygen_runtime::getattr!(obj, "word")?.extract()?,
+        short: ::dspygen_runtime::getattr!(obj, "short")?.extract()?,
+        blob: ::dspygen_runtime::getattr!(obj, "blob")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
     };
     value
         .check()
@@ -130,65 +73,37 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Texts, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "code"), &value.code)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "slug"), &value.slug)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "shout"), &value.shout)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "word"), &value.word)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "short"), &value.short)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "blob"), &value.blob)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "note"), &value.note)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Texts")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "code", &value.code)?;
+    ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
+    ::dspygen_runtime::set_item!(data, "shout", &value.shout)?;
+    ::dspygen_runtime::set_item!(data, "word", &value.word)?;
+    ::dspygen_runtime::set_item!(data, "short", &value.short)?;
+    ::dspygen_runtime::set_item!(data, "blob", &value.blob)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Texts")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Texts);
 
 ::dspygen_runtime::from_py!(crate::models::Collections, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
-        ids: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ids"))?
-            .extract()?,
-        scores: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "scores"))?
-            .extract()?,
-        pair: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pair"))?
-            .extract()?,
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        positives: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "positives"))?
-            .extract()?,
-        counts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "counts"))?
-            .extract()?,
-        names: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "names"))?
-            .extract()?,
-        lowered: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "lowered"))?
-            .extract()?,
-        point: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "point"))?
-            .extract()?,
-        maybe_tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe_tags"))?
-            .extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        ids: ::dspygen_runtime::getattr!(obj, "ids")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        positives: ::dspygen_runtime::getattr!(obj, "positives")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
+        names: ::dspygen_runtime::getattr!(obj, "names")?.extract()?,
+        lowered: ::dspygen_runtime::getattr!(obj, "lowered")?.extract()?,
+        point: ::dspygen_runtime::getattr!(obj, "point")?.extract()?,
+        maybe_tags: ::dspygen_runtime::getattr!(obj, "maybe_tags")?.extract()?,
     };
     value
         .check()
@@ -198,62 +113,33 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Collections, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &value.tags)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ids"), &value.ids)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "scores"),
-        &value.scores,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pair"), &value.pair)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "positives"),
-        &value.positives,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "counts"),
-        &value.counts,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "names"), &value.names)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "lowered"),
-        &value.lowered,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "point"), &value.point)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "maybe_tags"),
-        &value.maybe_tags,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "positives", &value.positives)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    ::dspygen_runtime::set_item!(data, "names", &value.names)?;
+    ::dspygen_runtime::set_item!(data, "lowered", &value.lowered)?;
+    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+    ::dspygen_runtime::set_item!(data, "maybe_tags", &value.maybe_tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Collections);
 
 ::dspygen_runtime::from_py!(crate::models::Order, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        numbers: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "numbers"))?
-            .extract()?,
-        texts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "texts"))?
-            .extract()?,
-        collections: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "collections"))?
-            .extract()?,
-        quantity: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "quantity"))?
-            .extract()?,
+        numbers: ::dspygen_runtime::getattr!(obj, "numbers")?.extract()?,
+        texts: ::dspygen_runtime::getattr!(obj, "texts")?.extract()?,
+        collections: ::dspygen_runtime::getattr!(obj, "collections")?.extract()?,
+        quantity: ::dspygen_runtime::getattr!(obj, "quantity")?.extract()?,
     };
     value
         .check()
@@ -263,52 +149,27 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Order, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "numbers"),
-        &value.numbers,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "texts"), &value.texts)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "collections"),
-        &value.collections,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "quantity"),
-        value.quantity,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Order")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "numbers", &value.numbers)?;
+    ::dspygen_runtime::set_item!(data, "texts", &value.texts)?;
+    ::dspygen_runtime::set_item!(data, "collections", &value.collections)?;
+    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Order")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Order);
 
 ::dspygen_runtime::from_py!(crate::models::StrictValues, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        count: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "count"))?
-            .extract()?,
-        bounded: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "bounded"))?
-            .extract()?,
-        ratio: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ratio"))?
-            .extract()?,
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        counts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "counts"))?
-            .extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        bounded: ::dspygen_runtime::getattr!(obj, "bounded")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
     };
     value
         .check()
@@ -318,26 +179,15 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::StrictValues, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "count"), value.count)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "bounded"),
-        value.bounded,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ratio"), value.ratio)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "counts"),
-        &value.counts,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "StrictValues")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "StrictValues")?,
+        data,
     )
 });
 
@@ -351,10 +201,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::TakeOrderInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "message"),
-            &self.message,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "message", &self.message)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -363,14 +210,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TakeOrderOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            order: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "order"))?
-                .extract()?,
-            summary: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "summary"))?
-                .extract()?,
+            order: ::dspygen_runtime::getattr!(obj, "order")?.extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
@@ -381,11 +223,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TakeOrderOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "order"), &self.order)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "summary"),
-            &self.summary,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "order", &self.order)?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -400,8 +239,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

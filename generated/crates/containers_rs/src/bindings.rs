@@ -30,7 +30,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -43,9 +43,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Color")?
         .call1((value.value(),))
 });
@@ -71,9 +69,7 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::IndexByKind);
 
 ::dspygen_runtime::from_py!(crate::models::Level, |obj| {
-    let atom = ::dspygen_runtime::Atom::from_py(
-        &obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?,
-    )?;
+    let atom = ::dspygen_runtime::Atom::from_py(&::dspygen_runtime::getattr!(obj, "value")?)?;
     Self::from_atom(&atom).ok_or_else(|| {
         ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
             "{atom:?} is not a value of Level"
@@ -86,18 +82,14 @@ use ::dspygen_runtime::methods::*;
         Self::Off => ::dspygen_runtime::pyo3::types::PyInt::new(py, 0i64).into_any(),
         Self::On => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
     };
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Level")?.call1((value,))
 });
 
 ::dspygen_runtime::into_py_by_value!(crate::models::Level);
 
 ::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
-    let atom = ::dspygen_runtime::Atom::from_py(
-        &obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?,
-    )?;
+    let atom = ::dspygen_runtime::Atom::from_py(&::dspygen_runtime::getattr!(obj, "value")?)?;
     Self::from_atom(&atom).ok_or_else(|| {
         ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
             "{atom:?} is not a value of Priority"
@@ -111,9 +103,7 @@ use ::dspygen_runtime::methods::*;
         Self::High => ::dspygen_runtime::pyo3::types::PyInt::new(py, 10i64).into_any(),
         Self::Negative => ::dspygen_runtime::pyo3::types::PyInt::new(py, -3i64).into_any(),
     };
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Priority")?.call1((value,))
 });
 
@@ -282,107 +272,64 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::SettingOffset);
 
 ::dspygen_runtime::from_py!(crate::models::Point, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-            .extract()?,
-        y: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "y"))?
-            .extract()?,
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+        y: ::dspygen_runtime::getattr!(obj, "y")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), value.x)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "y"), value.y)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Point")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    ::dspygen_runtime::set_item!(data, "y", value.y)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Point")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Point);
 
 ::dspygen_runtime::from_py!(crate::models::Route, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        start: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "start"))?
-            .extract()?,
-        span: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "span"))?
-            .extract()?,
-        waypoints: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "waypoints"))?
-            .extract()?,
-        legs: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "legs"))?
-            .extract()?,
-        window: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "window"))?
-            .extract()?,
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
-        single: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "single"))?
-            .extract()?,
-        grade: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "grade"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        start: ::dspygen_runtime::getattr!(obj, "start")?.extract()?,
+        span: ::dspygen_runtime::getattr!(obj, "span")?.extract()?,
+        waypoints: ::dspygen_runtime::getattr!(obj, "waypoints")?.extract()?,
+        legs: ::dspygen_runtime::getattr!(obj, "legs")?.extract()?,
+        window: ::dspygen_runtime::getattr!(obj, "window")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        single: ::dspygen_runtime::getattr!(obj, "single")?.extract()?,
+        grade: ::dspygen_runtime::getattr!(obj, "grade")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Route, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "start"), value.start)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "span"), &value.span)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "waypoints"),
-        &value.waypoints,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "legs"), &value.legs)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "window"), value.window)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &value.tags)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "single"), value.single)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "grade"), value.grade)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Route")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "start", value.start)?;
+    ::dspygen_runtime::set_item!(data, "span", &value.span)?;
+    ::dspygen_runtime::set_item!(data, "waypoints", &value.waypoints)?;
+    ::dspygen_runtime::set_item!(data, "legs", &value.legs)?;
+    ::dspygen_runtime::set_item!(data, "window", value.window)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "single", value.single)?;
+    ::dspygen_runtime::set_item!(data, "grade", value.grade)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Route")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Route);
 
 ::dspygen_runtime::from_py!(crate::models::Tree, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        label: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-            .extract()?,
-        children: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "children"))?
-            .extract()?,
-        pair: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pair"))?
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        children: ::dspygen_runtime::getattr!(obj, "children")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?
             .extract::<::std::option::Option<(i64, crate::models::Tree)>>()?
             .map(::std::boxed::Box::new),
     })
@@ -390,230 +337,121 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Tree, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "children"),
-        &value.children,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pair"),
-        value.pair.as_deref(),
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Tree")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "children", &value.children)?;
+    ::dspygen_runtime::set_item!(data, "pair", value.pair.as_deref())?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Tree")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Tree);
 
 ::dspygen_runtime::from_py!(crate::models::Setting, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        level: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "level"))?
-            .extract()?,
-        offset: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "offset"))?
-            .extract()?,
-        flag: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "flag"))?
-            .extract()?,
-        mixed: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "mixed"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
-        none_default: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "none_default"))?
-            .extract()?,
-        levels: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "levels"))?
-            .extract()?,
+        level: ::dspygen_runtime::getattr!(obj, "level")?.extract()?,
+        offset: ::dspygen_runtime::getattr!(obj, "offset")?.extract()?,
+        flag: ::dspygen_runtime::getattr!(obj, "flag")?.extract()?,
+        mixed: ::dspygen_runtime::getattr!(obj, "mixed")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        none_default: ::dspygen_runtime::getattr!(obj, "none_default")?.extract()?,
+        levels: ::dspygen_runtime::getattr!(obj, "levels")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Setting, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "level"), value.level)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "offset"), value.offset)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "flag"), value.flag)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "mixed"), value.mixed)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), value.maybe)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "none_default"),
-        value.none_default,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "levels"),
-        &value.levels,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Setting")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "level", value.level)?;
+    ::dspygen_runtime::set_item!(data, "offset", value.offset)?;
+    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+    ::dspygen_runtime::set_item!(data, "mixed", value.mixed)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "none_default", value.none_default)?;
+    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Setting")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Setting);
 
 ::dspygen_runtime::from_py!(crate::models::Ticket, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        priority: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "priority"))?
-            .extract()?,
-        level: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "level"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
-        history: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "history"))?
-            .extract()?,
-        pair: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pair"))?
-            .extract()?,
+        priority: ::dspygen_runtime::getattr!(obj, "priority")?.extract()?,
+        level: ::dspygen_runtime::getattr!(obj, "level")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        history: ::dspygen_runtime::getattr!(obj, "history")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "priority"),
-        value.priority,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "level"), value.level)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), value.maybe)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "history"),
-        &value.history,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pair"), value.pair)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Ticket")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+    ::dspygen_runtime::set_item!(data, "level", value.level)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+    ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Ticket")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Ticket);
 
 ::dspygen_runtime::from_py!(crate::models::Catalog, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
-        ids: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ids"))?
-            .extract()?,
-        levels: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "levels"))?
-            .extract()?,
-        grades: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "grades"))?
-            .extract()?,
-        pairs: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pairs"))?
-            .extract()?,
-        groups: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "groups"))?
-            .extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        ids: ::dspygen_runtime::getattr!(obj, "ids")?.extract()?,
+        levels: ::dspygen_runtime::getattr!(obj, "levels")?.extract()?,
+        grades: ::dspygen_runtime::getattr!(obj, "grades")?.extract()?,
+        pairs: ::dspygen_runtime::getattr!(obj, "pairs")?.extract()?,
+        groups: ::dspygen_runtime::getattr!(obj, "groups")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &value.tags)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ids"), &value.ids)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "levels"),
-        &value.levels,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "grades"),
-        &value.grades,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pairs"), &value.pairs)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "groups"),
-        &value.groups,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Catalog")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+    ::dspygen_runtime::set_item!(data, "grades", &value.grades)?;
+    ::dspygen_runtime::set_item!(data, "pairs", &value.pairs)?;
+    ::dspygen_runtime::set_item!(data, "groups", &value.groups)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Catalog")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Catalog);
 
 ::dspygen_runtime::from_py!(crate::models::Index, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        by_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "by_id"))?
-            .extract()?,
-        by_color: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "by_color"))?
-            .extract()?,
-        by_kind: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "by_kind"))?
-            .extract()?,
-        nested: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "nested"))?
-            .extract()?,
+        by_id: ::dspygen_runtime::getattr!(obj, "by_id")?.extract()?,
+        by_color: ::dspygen_runtime::getattr!(obj, "by_color")?.extract()?,
+        by_kind: ::dspygen_runtime::getattr!(obj, "by_kind")?.extract()?,
+        nested: ::dspygen_runtime::getattr!(obj, "nested")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Index, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "by_id"), &value.by_id)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "by_color"),
-        &value.by_color,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "by_kind"),
-        &value.by_kind,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "nested"),
-        &value.nested,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Index")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "by_id", &value.by_id)?;
+    ::dspygen_runtime::set_item!(data, "by_color", &value.by_color)?;
+    ::dspygen_runtime::set_item!(data, "by_kind", &value.by_kind)?;
+    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Index")?,
+        data,
     )
 });
 
@@ -627,7 +465,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PlanRouteInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ends"), &self.ends)?;
+        ::dspygen_runtime::set_item!(kwargs, "ends", &self.ends)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -636,14 +474,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanRouteOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            stops: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "stops"))?
-                .extract()?,
-            distance: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "distance"))?
-                .extract()?,
+            stops: ::dspygen_runtime::getattr!(obj, "stops")?.extract()?,
+            distance: ::dspygen_runtime::getattr!(obj, "distance")?.extract()?,
         })
     }
 
@@ -654,11 +487,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanRouteOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "stops"), &self.stops)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "distance"),
-            &self.distance,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "stops", &self.stops)?;
+        ::dspygen_runtime::set_item!(kwargs, "distance", &self.distance)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -673,8 +503,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -5,59 +5,34 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Attachment, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        images: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "images"))?
-            .extract()?,
-        audio: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "audio"))?
-            .extract()?,
-        file: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "file"))?
-            .extract()?,
-        snippet: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "snippet"))?
-            .extract()?,
-        calls: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "calls"))?
-            .extract()?,
-        results: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "results"))?
-            .extract()?,
-        notes: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "notes"))?
-            .extract()?,
+        images: ::dspygen_runtime::getattr!(obj, "images")?.extract()?,
+        audio: ::dspygen_runtime::getattr!(obj, "audio")?.extract()?,
+        file: ::dspygen_runtime::getattr!(obj, "file")?.extract()?,
+        snippet: ::dspygen_runtime::getattr!(obj, "snippet")?.extract()?,
+        calls: ::dspygen_runtime::getattr!(obj, "calls")?.extract()?,
+        results: ::dspygen_runtime::getattr!(obj, "results")?.extract()?,
+        notes: ::dspygen_runtime::getattr!(obj, "notes")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "images"),
-        &value.images,
+    ::dspygen_runtime::set_item!(data, "images", &value.images)?;
+    ::dspygen_runtime::set_item!(data, "audio", &value.audio)?;
+    ::dspygen_runtime::set_item!(data, "file", &value.file)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "snippet",
+        ::dspygen_runtime::dspy_types::for_validation(py, &value.snippet)?
     )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "audio"), &value.audio)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "file"), &value.file)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "snippet"),
-        ::dspygen_runtime::dspy_types::for_validation(py, &value.snippet)?,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "calls"), &value.calls)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "results"),
-        &value.results,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "notes"), &value.notes)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "dspy_types.signatures", "Attachment")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "calls", &value.calls)?;
+    ::dspygen_runtime::set_item!(data, "results", &value.results)?;
+    ::dspygen_runtime::set_item!(data, "notes", &value.notes)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "dspy_types.signatures", "Attachment")?,
+        data,
     )
 });
 
@@ -71,12 +46,9 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::WriteCodeInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "task"), &self.task)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "history"),
-            &self.history,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "image"), &self.image)?;
+        ::dspygen_runtime::set_item!(kwargs, "task", &self.task)?;
+        ::dspygen_runtime::set_item!(kwargs, "history", &self.history)?;
+        ::dspygen_runtime::set_item!(kwargs, "image", &self.image)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -85,14 +57,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WriteCodeOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            code: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "code"))?
-                .extract()?,
-            summary: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "summary"))?
-                .extract()?,
+            code: ::dspygen_runtime::getattr!(obj, "code")?.extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
@@ -103,11 +70,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WriteCodeOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "code"), &self.code)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "summary"),
-            &self.summary,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "code", &self.code)?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -120,19 +84,10 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PlanToolsInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "attachments"),
-            &self.attachments,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "files"), &self.files)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "previous"),
-            &self.previous,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "attachments", &self.attachments)?;
+        ::dspygen_runtime::set_item!(kwargs, "files", &self.files)?;
+        ::dspygen_runtime::set_item!(kwargs, "previous", &self.previous)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -141,14 +96,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanToolsOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            calls: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "calls"))?
-                .extract()?,
-            port: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "port"))?
-                .extract()?,
+            calls: ::dspygen_runtime::getattr!(obj, "calls")?.extract()?,
+            port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
         })
     }
 
@@ -159,8 +109,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanToolsOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "calls"), &self.calls)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "port"), &self.port)?;
+        ::dspygen_runtime::set_item!(kwargs, "calls", &self.calls)?;
+        ::dspygen_runtime::set_item!(kwargs, "port", &self.port)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -173,10 +123,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::TranscribeInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "recording"),
-            &self.recording,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "recording", &self.recording)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -185,20 +132,11 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TranscribeOutput 
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            thoughts: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "thoughts"))?
-                .extract()?,
-            text: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-                .extract()?,
-            call: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "call"))?
-                .extract()?,
-            script: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "script"))?
-                .extract()?,
+            thoughts: ::dspygen_runtime::getattr!(obj, "thoughts")?.extract()?,
+            text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+            call: ::dspygen_runtime::getattr!(obj, "call")?.extract()?,
+            script: ::dspygen_runtime::getattr!(obj, "script")?.extract()?,
         })
     }
 
@@ -209,13 +147,10 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TranscribeOutput 
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "thoughts"),
-            &self.thoughts,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "call"), &self.call)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "script"), &self.script)?;
+        ::dspygen_runtime::set_item!(kwargs, "thoughts", &self.thoughts)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "call", &self.call)?;
+        ::dspygen_runtime::set_item!(kwargs, "script", &self.script)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -228,11 +163,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::DescribeInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "image"), &self.image)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "image", &self.image)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -241,11 +173,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DescribeOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -256,7 +185,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DescribeOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -271,8 +200,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -5,541 +5,355 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Item, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        title: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
-            .extract()?,
-        score: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-            .extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Item, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Item")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Item")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Item);
 
 ::dspygen_runtime::from_py!(crate::models::Tags, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        root: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "root"))?
-            .extract()?,
+        root: ::dspygen_runtime::getattr!(obj, "root")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Tags, |value, py| {
     let data = &value.root; // a RootModel validates its bare value
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Tags")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Tags")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Tags);
 
 ::dspygen_runtime::from_py!(crate::models::Scores, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        root: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "root"))?
-            .extract()?,
+        root: ::dspygen_runtime::getattr!(obj, "root")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Scores, |value, py| {
     let data = &value.root; // a RootModel validates its bare value
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Scores")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Scores")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Scores);
 
 ::dspygen_runtime::from_py!(crate::models::Catalog, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        counts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "counts"))?
-            .extract()?,
-        words: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "words"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
-        pair: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pair"))?
-            .extract()?,
-        envelope: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "envelope"))?
-            .extract()?,
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
-        scores: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "scores"))?
-            .extract()?,
-        raw: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "raw"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
+        words: ::dspygen_runtime::getattr!(obj, "words")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
+        envelope: ::dspygen_runtime::getattr!(obj, "envelope")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+        raw: ::dspygen_runtime::getattr!(obj, "raw")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "counts"),
-        &value.counts,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "words"), &value.words)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), &value.maybe)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pair"), &value.pair)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "envelope"),
-        &value.envelope,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &value.tags)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "scores"),
-        &value.scores,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "raw"), &value.raw)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Catalog")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    ::dspygen_runtime::set_item!(data, "words", &value.words)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+    ::dspygen_runtime::set_item!(data, "envelope", &value.envelope)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Catalog")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Catalog);
 
 ::dspygen_runtime::from_py!(crate::models::PageItem, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageItem, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), &value.first)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
-            ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+            )
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PageItem);
 
 ::dspygen_runtime::from_py!(crate::models::PageInt, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageInt, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), value.first)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Page")?
-            .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?
+                .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PageInt);
 
 ::dspygen_runtime::from_py!(crate::models::PageListStr, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageListStr, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), &value.first)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
-            ::dspygen_runtime::python_path(py, "builtins", "list")?
-                .get_item(::dspygen_runtime::python_path(py, "builtins", "str")?)?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "builtins", "list")?
+                    .get_item(::dspygen_runtime::python_path(py, "builtins", "str")?)?,
+            )
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PageListStr);
 
 ::dspygen_runtime::from_py!(crate::models::PageOptionInt, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageOptionInt, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), value.first)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
-            ::dspygen_runtime::python_path(py, "typing", "Optional")?
-                .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "typing", "Optional")?
+                    .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)?,
+            )
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PageOptionInt);
 
 ::dspygen_runtime::from_py!(crate::models::PairStrItem, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        left: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "left"))?
-            .extract()?,
-        right: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "right"))?
-            .extract()?,
-        index: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "index"))?
-            .extract()?,
+        left: ::dspygen_runtime::getattr!(obj, "left")?.extract()?,
+        right: ::dspygen_runtime::getattr!(obj, "right")?.extract()?,
+        index: ::dspygen_runtime::getattr!(obj, "index")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PairStrItem, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "left"), &value.left)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "right"), &value.right)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "index"), &value.index)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Pair")?.get_item(
-            ::dspygen_runtime::pyo3::types::PyTuple::new(
-                py,
-                [
-                    ::dspygen_runtime::python_path(py, "builtins", "str")?,
-                    ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
-                ],
-            )?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "left", &value.left)?;
+    ::dspygen_runtime::set_item!(data, "right", &value.right)?;
+    ::dspygen_runtime::set_item!(data, "index", &value.index)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Pair")?.get_item(
+                ::dspygen_runtime::pyo3::types::PyTuple::new(
+                    py,
+                    [
+                        ::dspygen_runtime::python_path(py, "builtins", "str")?,
+                        ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+                    ],
+                )?,
+            )
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PairStrItem);
 
 ::dspygen_runtime::from_py!(crate::models::EnvelopeItem, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        page: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "page"))?
-            .extract()?,
-        note: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "note"))?
-            .extract()?,
+        page: ::dspygen_runtime::getattr!(obj, "page")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::EnvelopeItem, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "page"), &value.page)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "note"), &value.note)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Envelope")?.get_item(
-            ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Envelope")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+            )
+        })?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::EnvelopeItem);
 
 ::dspygen_runtime::from_py!(crate::models::Page, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?,
-        )?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?,
-        )?,
+        items: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "items"
+        )?)?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "first"
+        )?)?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Page, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "items"),
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?,
+    ::dspygen_runtime::set_item!(
+        data,
+        "items",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
     )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "first"),
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.first)?,
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "first",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.first)?
     )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Page")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Page")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Page);
 
 ::dspygen_runtime::from_py!(crate::models::IntPage, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
-        cursor: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "cursor"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+        cursor: ::dspygen_runtime::getattr!(obj, "cursor")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntPage, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), value.first)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "cursor"),
-        &value.cursor,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "IntPage")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    ::dspygen_runtime::set_item!(data, "cursor", &value.cursor)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "IntPage")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntPage);
 
 ::dspygen_runtime::from_py!(crate::models::Results, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        pages: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pages"))?
-            .extract()?,
-        ranked: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ranked"))?
-            .extract()?,
+        pages: ::dspygen_runtime::getattr!(obj, "pages")?.extract()?,
+        ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Results, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pages"), &value.pages)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "ranked"),
-        &value.ranked,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Results")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "pages", &value.pages)?;
+    ::dspygen_runtime::set_item!(data, "ranked", &value.ranked)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Results")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Results);
 
 ::dspygen_runtime::from_py!(crate::models::RankedItem, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        first: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "first"))?
-            .extract()?,
-        rank: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "rank"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+        rank: ::dspygen_runtime::getattr!(obj, "rank")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::RankedItem, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "first"), &value.first)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "rank"), value.rank)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::build_class(py, &CLASS, |py| {
-        ::dspygen_runtime::python_path(py, "generics.models", "Ranked")?.get_item(
-            ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
-        )
-    })?
-    .call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Ranked")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+            )
+        })?,
+        data,
     )
 });
 
@@ -553,8 +367,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::SearchInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &self.tags)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "tags", &self.tags)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -563,11 +377,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SearchOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            results: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "results"))?
-                .extract()?,
+            results: ::dspygen_runtime::getattr!(obj, "results")?.extract()?,
         })
     }
 
@@ -578,10 +389,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SearchOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "results"),
-            &self.results,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "results", &self.results)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -596,8 +404,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -154,7 +154,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -167,9 +167,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Keyword, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Keyword")?
         .call1((value.value(),))
 });
@@ -236,7 +234,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -249,9 +247,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Mode, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Mode")?.call1((value.value(),))
 });
 
@@ -312,376 +308,194 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::TagKind);
 
 ::dspygen_runtime::from_py!(crate::models::Keywords, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        r#type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "type"))?
-            .extract()?,
-        r#match: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "match"))?
-            .extract()?,
-        r#ref: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ref"))?
-            .extract()?,
-        self_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
-            .extract()?,
-        crate_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "crate"))?
-            .extract()?,
-        super_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "super"))?
-            .extract()?,
-        r#fn: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "fn"))?
-            .extract()?,
-        r#mod: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "mod"))?
-            .extract()?,
-        r#async: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "async_"))?
-            .extract()?,
-        r: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "r"))?
-            .extract()?,
-        kind: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "kind"))?
-            .extract()?,
-        kinds: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "kinds"))?
-            .extract()?,
-        r#impl: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "impl"))?
-            .extract()?,
-        r#where: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "where"))?
-            .extract()?,
-        r#loop: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "loop"))?
-            .extract()?,
-        r#dyn: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "dyn"))?
-            .extract()?,
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        r#match: ::dspygen_runtime::getattr!(obj, "match")?.extract()?,
+        r#ref: ::dspygen_runtime::getattr!(obj, "ref")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+        crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
+        super_: ::dspygen_runtime::getattr!(obj, "super")?.extract()?,
+        r#fn: ::dspygen_runtime::getattr!(obj, "fn")?.extract()?,
+        r#mod: ::dspygen_runtime::getattr!(obj, "mod")?.extract()?,
+        r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+        r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+        kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
+        kinds: ::dspygen_runtime::getattr!(obj, "kinds")?.extract()?,
+        r#impl: ::dspygen_runtime::getattr!(obj, "impl")?.extract()?,
+        r#where: ::dspygen_runtime::getattr!(obj, "where")?.extract()?,
+        r#loop: ::dspygen_runtime::getattr!(obj, "loop")?.extract()?,
+        r#dyn: ::dspygen_runtime::getattr!(obj, "dyn")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Keywords, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), &value.r#type)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "match"), value.r#match)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ref"), &value.r#ref)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "self"), value.self_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "crate"), &value.crate_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "super"), &value.super_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "fn"), value.r#fn)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "mod"), value.r#mod)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "async"),
-        &value.r#async,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "r"), &value.r)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "kind"), value.kind)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "kinds"), &value.kinds)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "impl"), value.r#impl)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "where"), value.r#where)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "loop"), value.r#loop)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "dyn"), &value.r#dyn)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Keywords")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "type", &value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+    ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
+    ::dspygen_runtime::set_item!(data, "self", value.self_)?;
+    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+    ::dspygen_runtime::set_item!(data, "fn", value.r#fn)?;
+    ::dspygen_runtime::set_item!(data, "mod", value.r#mod)?;
+    ::dspygen_runtime::set_item!(data, "async", &value.r#async)?;
+    ::dspygen_runtime::set_item!(data, "r", &value.r)?;
+    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+    ::dspygen_runtime::set_item!(data, "kinds", &value.kinds)?;
+    ::dspygen_runtime::set_item!(data, "impl", value.r#impl)?;
+    ::dspygen_runtime::set_item!(data, "where", value.r#where)?;
+    ::dspygen_runtime::set_item!(data, "loop", value.r#loop)?;
+    ::dspygen_runtime::set_item!(data, "dyn", &value.r#dyn)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Keywords")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Keywords);
 
 ::dspygen_runtime::from_py!(crate::models::SelfType, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        self_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "Self"))?
-            .extract()?,
-        r#type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "Type"))?
-            .extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "Self")?.extract()?,
+        r#type: ::dspygen_runtime::getattr!(obj, "Type")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SelfType, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "Self"), &value.self_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "Type"), value.r#type)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "SelfType")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "Self", &value.self_)?;
+    ::dspygen_runtime::set_item!(data, "Type", value.r#type)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "SelfType")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::SelfType);
 
 ::dspygen_runtime::from_py!(crate::models::Described, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        quotes: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "quotes"))?
-            .extract()?,
-        backslash: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "backslash"))?
-            .extract()?,
-        raw_closer: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "raw_closer"))?
-            .extract()?,
-        comment: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "comment"))?
-            .extract()?,
-        jinja: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "jinja"))?
-            .extract()?,
-        shell: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "shell"))?
-            .extract()?,
-        controls: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "controls"))?
-            .extract()?,
-        lines: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "lines"))?
-            .extract()?,
-        bidi: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "bidi"))?
-            .extract()?,
-        emoji: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "emoji"))?
-            .extract()?,
-        non_ascii: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "non_ascii"))?
-            .extract()?,
-        long: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "long"))?
-            .extract()?,
-        trailing_backslash: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "trailing_backslash"))?
-            .extract()?,
-        concatenated: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "concatenated"))?
-            .extract()?,
-        aliased: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "aliased"))?
-            .extract()?,
-        literal: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "literal"))?
-            .extract()?,
-        refdef: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "refdef"))?
-            .extract()?,
-        blank: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "blank"))?
-            .extract()?,
+        quotes: ::dspygen_runtime::getattr!(obj, "quotes")?.extract()?,
+        backslash: ::dspygen_runtime::getattr!(obj, "backslash")?.extract()?,
+        raw_closer: ::dspygen_runtime::getattr!(obj, "raw_closer")?.extract()?,
+        comment: ::dspygen_runtime::getattr!(obj, "comment")?.extract()?,
+        jinja: ::dspygen_runtime::getattr!(obj, "jinja")?.extract()?,
+        shell: ::dspygen_runtime::getattr!(obj, "shell")?.extract()?,
+        controls: ::dspygen_runtime::getattr!(obj, "controls")?.extract()?,
+        lines: ::dspygen_runtime::getattr!(obj, "lines")?.extract()?,
+        bidi: ::dspygen_runtime::getattr!(obj, "bidi")?.extract()?,
+        emoji: ::dspygen_runtime::getattr!(obj, "emoji")?.extract()?,
+        non_ascii: ::dspygen_runtime::getattr!(obj, "non_ascii")?.extract()?,
+        long: ::dspygen_runtime::getattr!(obj, "long")?.extract()?,
+        trailing_backslash: ::dspygen_runtime::getattr!(obj, "trailing_backslash")?.extract()?,
+        concatenated: ::dspygen_runtime::getattr!(obj, "concatenated")?.extract()?,
+        aliased: ::dspygen_runtime::getattr!(obj, "aliased")?.extract()?,
+        literal: ::dspygen_runtime::getattr!(obj, "literal")?.extract()?,
+        refdef: ::dspygen_runtime::getattr!(obj, "refdef")?.extract()?,
+        blank: ::dspygen_runtime::getattr!(obj, "blank")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Described, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "quotes"),
-        &value.quotes,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "backslash"),
-        &value.backslash,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "raw_closer"),
-        &value.raw_closer,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "comment"),
-        &value.comment,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "jinja"), &value.jinja)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "shell"), &value.shell)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "controls"),
-        &value.controls,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "lines"), &value.lines)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "bidi"), &value.bidi)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "emoji"), &value.emoji)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "non_ascii"),
-        &value.non_ascii,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "long"), &value.long)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "trailing_backslash"),
-        &value.trailing_backslash,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "concatenated"),
-        &value.concatenated,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "@type \"quoted\" é😀"),
-        &value.aliased,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "literal"),
-        value.literal,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "refdef"),
-        &value.refdef,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "blank"), &value.blank)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Described")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "quotes", &value.quotes)?;
+    ::dspygen_runtime::set_item!(data, "backslash", &value.backslash)?;
+    ::dspygen_runtime::set_item!(data, "raw_closer", &value.raw_closer)?;
+    ::dspygen_runtime::set_item!(data, "comment", &value.comment)?;
+    ::dspygen_runtime::set_item!(data, "jinja", &value.jinja)?;
+    ::dspygen_runtime::set_item!(data, "shell", &value.shell)?;
+    ::dspygen_runtime::set_item!(data, "controls", &value.controls)?;
+    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+    ::dspygen_runtime::set_item!(data, "bidi", &value.bidi)?;
+    ::dspygen_runtime::set_item!(data, "emoji", &value.emoji)?;
+    ::dspygen_runtime::set_item!(data, "non_ascii", &value.non_ascii)?;
+    ::dspygen_runtime::set_item!(data, "long", &value.long)?;
+    ::dspygen_runtime::set_item!(data, "trailing_backslash", &value.trailing_backslash)?;
+    ::dspygen_runtime::set_item!(data, "concatenated", &value.concatenated)?;
+    ::dspygen_runtime::set_item!(data, "@type \"quoted\" é😀", &value.aliased)?;
+    ::dspygen_runtime::set_item!(data, "literal", value.literal)?;
+    ::dspygen_runtime::set_item!(data, "refdef", &value.refdef)?;
+    ::dspygen_runtime::set_item!(data, "blank", &value.blank)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Described")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Described);
 
 ::dspygen_runtime::from_py!(crate::models::HTTPServer, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        host_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "hostName"))?
-            .extract()?,
-        port: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "port"))?
-            .extract()?,
-        mode: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "mode"))?
-            .extract()?,
-        http_code: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "HTTPCode"))?
-            .extract()?,
+        host_name: ::dspygen_runtime::getattr!(obj, "hostName")?.extract()?,
+        port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "mode")?.extract()?,
+        http_code: ::dspygen_runtime::getattr!(obj, "HTTPCode")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::HTTPServer, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "hostName"),
-        &value.host_name,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "port"), value.port)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "mode"), value.mode)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "HTTPCode"),
-        value.http_code,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HTTPServer")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "hostName", &value.host_name)?;
+    ::dspygen_runtime::set_item!(data, "port", value.port)?;
+    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+    ::dspygen_runtime::set_item!(data, "HTTPCode", value.http_code)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HTTPServer")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::HTTPServer);
 
 ::dspygen_runtime::from_py!(crate::models::HttpServer, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        host_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "host_name"))?
-            .extract()?,
-        port: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "port"))?
-            .extract()?,
-        mode: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "Mode"))?
-            .extract()?,
-        http_code: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "http_code"))?
-            .extract()?,
+        host_name: ::dspygen_runtime::getattr!(obj, "host_name")?.extract()?,
+        port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "Mode")?.extract()?,
+        http_code: ::dspygen_runtime::getattr!(obj, "http_code")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::HttpServer, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "host_name"),
-        &value.host_name,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "port"), value.port)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "Mode"), value.mode)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "http_code"),
-        value.http_code,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HttpServer")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "host_name", &value.host_name)?;
+    ::dspygen_runtime::set_item!(data, "port", value.port)?;
+    ::dspygen_runtime::set_item!(data, "Mode", value.mode)?;
+    ::dspygen_runtime::set_item!(data, "http_code", value.http_code)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HttpServer")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::HttpServer);
 
 ::dspygen_runtime::from_py!(crate::models::Node, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        r#type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "type"))?
-            .extract()?,
-        self_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?
             .extract::<::std::option::Option<crate::models::Node>>()?
             .map(::std::boxed::Box::new),
-        super_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "super"))?
-            .extract()?,
-        crate_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "crate"))?
-            .extract()?,
+        super_: ::dspygen_runtime::getattr!(obj, "super")?.extract()?,
+        crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Node, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), value.r#type)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "self"),
-        value.self_.as_deref(),
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "super"), &value.super_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "crate"), &value.crate_)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Node")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "self", value.self_.as_deref())?;
+    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Node")?,
+        data,
     )
 });
 
@@ -694,133 +508,70 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Nothing, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Nothing")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Nothing")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Nothing);
 
 ::dspygen_runtime::from_py!(crate::models::Defaults, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        ratio: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ratio"))?
-            .extract()?,
-        tiny: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tiny"))?
-            .extract()?,
-        small: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "small"))?
-            .extract()?,
-        big: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "big"))?
-            .extract()?,
-        negative_zero: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "negative_zero"))?
-            .extract()?,
-        ints: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ints"))?
-            .extract()?,
-        opt_list: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "opt_list"))?
-            .extract()?,
-        opt_dict: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "opt_dict"))?
-            .extract()?,
-        plain_value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain_value"))?
-            .extract()?,
-        plain_values: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "plain_values"))?
-            .extract()?,
-        signs: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "signs"))?
-            .extract()?,
-        optional_sign: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "optional_sign"))?
-            .extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        tiny: ::dspygen_runtime::getattr!(obj, "tiny")?.extract()?,
+        small: ::dspygen_runtime::getattr!(obj, "small")?.extract()?,
+        big: ::dspygen_runtime::getattr!(obj, "big")?.extract()?,
+        negative_zero: ::dspygen_runtime::getattr!(obj, "negative_zero")?.extract()?,
+        ints: ::dspygen_runtime::getattr!(obj, "ints")?.extract()?,
+        opt_list: ::dspygen_runtime::getattr!(obj, "opt_list")?.extract()?,
+        opt_dict: ::dspygen_runtime::getattr!(obj, "opt_dict")?.extract()?,
+        plain_value: ::dspygen_runtime::getattr!(obj, "plain_value")?.extract()?,
+        plain_values: ::dspygen_runtime::getattr!(obj, "plain_values")?.extract()?,
+        signs: ::dspygen_runtime::getattr!(obj, "signs")?.extract()?,
+        optional_sign: ::dspygen_runtime::getattr!(obj, "optional_sign")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Defaults, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ratio"), value.ratio)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tiny"), value.tiny)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "small"), value.small)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "big"), value.big)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "negative_zero"),
-        value.negative_zero,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ints"), &value.ints)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "opt_list"),
-        &value.opt_list,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "opt_dict"),
-        &value.opt_dict,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "plain_value"),
-        value.plain_value,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "plain_values"),
-        &value.plain_values,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "signs"), &value.signs)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "optional_sign"),
-        value.optional_sign,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Defaults")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "tiny", value.tiny)?;
+    ::dspygen_runtime::set_item!(data, "small", value.small)?;
+    ::dspygen_runtime::set_item!(data, "big", value.big)?;
+    ::dspygen_runtime::set_item!(data, "negative_zero", value.negative_zero)?;
+    ::dspygen_runtime::set_item!(data, "ints", &value.ints)?;
+    ::dspygen_runtime::set_item!(data, "opt_list", &value.opt_list)?;
+    ::dspygen_runtime::set_item!(data, "opt_dict", &value.opt_dict)?;
+    ::dspygen_runtime::set_item!(data, "plain_value", value.plain_value)?;
+    ::dspygen_runtime::set_item!(data, "plain_values", &value.plain_values)?;
+    ::dspygen_runtime::set_item!(data, "signs", &value.signs)?;
+    ::dspygen_runtime::set_item!(data, "optional_sign", value.optional_sign)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Defaults")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Defaults);
 
 ::dspygen_runtime::from_py!(crate::models::Share, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        path: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "path"))?
-            .extract()?,
-        mode: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "mode"))?
-            .extract()?,
+        path: ::dspygen_runtime::getattr!(obj, "path")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "mode")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Share, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "path"), &value.path)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "mode"), value.mode)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Share")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Share")?,
+        data,
     )
 });
 
@@ -834,13 +585,13 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::HostileInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ref"), &self.r#ref)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "crate"), &self.crate_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "super"), &self.super_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "fn"), self.r#fn)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "mod"), &self.r#mod)?;
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", &self.crate_)?;
+        ::dspygen_runtime::set_item!(kwargs, "super", &self.super_)?;
+        ::dspygen_runtime::set_item!(kwargs, "fn", self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -849,23 +600,12 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            self_: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
-                .extract()?,
-            server: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "server"))?
-                .extract()?,
-            r: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "r"))?
-                .extract()?,
-            r#async: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "async_"))?
-                .extract()?,
-            this: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "this"))?
-                .extract()?,
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            server: ::dspygen_runtime::getattr!(obj, "server")?.extract()?,
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+            r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+            this: ::dspygen_runtime::getattr!(obj, "this")?.extract()?,
         })
     }
 
@@ -876,11 +616,11 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "server"), &self.server)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "r"), &self.r)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "async_"), self.r#async)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "this"), &self.this)?;
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "server", &self.server)?;
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
+        ::dspygen_runtime::set_item!(kwargs, "async_", self.r#async)?;
+        ::dspygen_runtime::set_item!(kwargs, "this", &self.this)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -893,23 +633,11 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::CaseConventionsInp
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "userName"),
-            &self.user_name,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "HTTPResponseCode"),
-            self.http_response_code,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "v2Beta"),
-            self.v_2_beta,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "ABCdef"),
-            &self.ab_cdef,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "a__b"), &self.a_b)?;
+        ::dspygen_runtime::set_item!(kwargs, "userName", &self.user_name)?;
+        ::dspygen_runtime::set_item!(kwargs, "HTTPResponseCode", self.http_response_code)?;
+        ::dspygen_runtime::set_item!(kwargs, "v2Beta", self.v_2_beta)?;
+        ::dspygen_runtime::set_item!(kwargs, "ABCdef", &self.ab_cdef)?;
+        ::dspygen_runtime::set_item!(kwargs, "a__b", &self.a_b)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -918,14 +646,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CaseConventionsOu
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            x: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "x_"))?
-                .extract()?,
-            loop_count_9_x: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "loopCount_9x"))?
-                .extract()?,
+            x: ::dspygen_runtime::getattr!(obj, "x_")?.extract()?,
+            loop_count_9_x: ::dspygen_runtime::getattr!(obj, "loopCount_9x")?.extract()?,
         })
     }
 
@@ -936,11 +659,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CaseConventionsOu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "x_"), &self.x)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "loopCount_9x"),
-            self.loop_count_9_x,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "x_", &self.x)?;
+        ::dspygen_runtime::set_item!(kwargs, "loopCount_9x", self.loop_count_9_x)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -953,14 +673,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::SnakeConventionsIn
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "user_name"),
-            &self.user_name,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "http_response_code"),
-            self.http_response_code,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "user_name", &self.user_name)?;
+        ::dspygen_runtime::set_item!(kwargs, "http_response_code", self.http_response_code)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -969,17 +683,10 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SnakeConventionsO
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            a_b: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "A_B_"))?
-                .extract()?,
-            x: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-                .extract()?,
-            self_: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "Self"))?
-                .extract()?,
+            a_b: ::dspygen_runtime::getattr!(obj, "A_B_")?.extract()?,
+            x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+            self_: ::dspygen_runtime::getattr!(obj, "Self")?.extract()?,
         })
     }
 
@@ -990,9 +697,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SnakeConventionsO
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "A_B_"), &self.a_b)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), &self.x)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "Self"), self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "A_B_", &self.a_b)?;
+        ::dspygen_runtime::set_item!(kwargs, "x", &self.x)?;
+        ::dspygen_runtime::set_item!(kwargs, "Self", self.self_)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1005,7 +712,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::EmptyInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "where"), &self.r#where)?;
+        ::dspygen_runtime::set_item!(kwargs, "where", &self.r#where)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1014,11 +721,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::EmptyOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            r#loop: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "loop"))?
-                .extract()?,
+            r#loop: ::dspygen_runtime::getattr!(obj, "loop")?.extract()?,
         })
     }
 
@@ -1029,7 +733,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::EmptyOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "loop"), &self.r#loop)?;
+        ::dspygen_runtime::set_item!(kwargs, "loop", &self.r#loop)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1042,7 +746,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::BlankInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "impl"), &self.r#impl)?;
+        ::dspygen_runtime::set_item!(kwargs, "impl", &self.r#impl)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1051,11 +755,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            r#dyn: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "dyn"))?
-                .extract()?,
+            r#dyn: ::dspygen_runtime::getattr!(obj, "dyn")?.extract()?,
         })
     }
 
@@ -1066,7 +767,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "dyn"), &self.r#dyn)?;
+        ::dspygen_runtime::set_item!(kwargs, "dyn", &self.r#dyn)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1079,7 +780,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::TagInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1088,11 +789,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TagOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            kind: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "kind"))?
-                .extract()?,
+            kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
         })
     }
 
@@ -1103,7 +801,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TagOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "kind"), self.kind)?;
+        ::dspygen_runtime::set_item!(kwargs, "kind", self.kind)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1116,13 +814,13 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::DerivedInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ref"), &self.r#ref)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "crate"), &self.crate_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "super"), &self.super_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "fn"), self.r#fn)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "mod"), &self.r#mod)?;
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", &self.crate_)?;
+        ::dspygen_runtime::set_item!(kwargs, "super", &self.super_)?;
+        ::dspygen_runtime::set_item!(kwargs, "fn", self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1131,26 +829,13 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DerivedOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            self_: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
-                .extract()?,
-            server: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "server"))?
-                .extract()?,
-            r: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "r"))?
-                .extract()?,
-            r#async: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "async_"))?
-                .extract()?,
-            this: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "this"))?
-                .extract()?,
-            extra: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "extra"))?
-                .extract()?,
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            server: ::dspygen_runtime::getattr!(obj, "server")?.extract()?,
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+            r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+            this: ::dspygen_runtime::getattr!(obj, "this")?.extract()?,
+            extra: ::dspygen_runtime::getattr!(obj, "extra")?.extract()?,
         })
     }
 
@@ -1161,12 +846,12 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DerivedOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "server"), &self.server)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "r"), &self.r)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "async_"), self.r#async)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "this"), &self.this)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "extra"), &self.extra)?;
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "server", &self.server)?;
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
+        ::dspygen_runtime::set_item!(kwargs, "async_", self.r#async)?;
+        ::dspygen_runtime::set_item!(kwargs, "this", &self.this)?;
+        ::dspygen_runtime::set_item!(kwargs, "extra", &self.extra)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1179,9 +864,9 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::HostileStringInput
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ref"), &self.r#ref)?;
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1190,14 +875,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileStringOutp
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            self_: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
-                .extract()?,
-            crate_: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "crate"))?
-                .extract()?,
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
         })
     }
 
@@ -1208,8 +888,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileStringOutp
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "crate"), self.crate_)?;
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", self.crate_)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1222,8 +902,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::KeywordStringInput
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "fn"), &self.r#fn)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "mod"), &self.r#mod)?;
+        ::dspygen_runtime::set_item!(kwargs, "fn", &self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1232,11 +912,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordStringOutp
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            r: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "r"))?
-                .extract()?,
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
         })
     }
 
@@ -1247,7 +924,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordStringOutp
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "r"), &self.r)?;
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1260,10 +937,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::BlankInstructionsI
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1272,11 +946,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankInstructions
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -1287,7 +958,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankInstructions
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1300,10 +971,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::IndentedInstructio
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1312,11 +980,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::IndentedInstructi
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -1327,7 +992,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::IndentedInstructi
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1342,8 +1007,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

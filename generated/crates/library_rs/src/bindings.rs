@@ -28,7 +28,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -41,9 +41,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Genre, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Genre")?.call1((value.value(),))
 });
 
@@ -68,192 +66,110 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::ShelfMatch);
 
 ::dspygen_runtime::from_py!(crate::models::Person, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        born: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "born"))?
-            .extract()?,
-        alive: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "alive"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        born: ::dspygen_runtime::getattr!(obj, "born")?.extract()?,
+        alive: ::dspygen_runtime::getattr!(obj, "alive")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Person, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "born"), value.born)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "alive"), value.alive)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Person")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "born", value.born)?;
+    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Person")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Person);
 
 ::dspygen_runtime::from_py!(crate::models::Author, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        born: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "born"))?
-            .extract()?,
-        alive: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "alive"))?
-            .extract()?,
-        pen_names: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pen_names"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        born: ::dspygen_runtime::getattr!(obj, "born")?.extract()?,
+        alive: ::dspygen_runtime::getattr!(obj, "alive")?.extract()?,
+        pen_names: ::dspygen_runtime::getattr!(obj, "pen_names")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Author, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "born"), value.born)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "alive"), value.alive)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pen_names"),
-        &value.pen_names,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Author")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "born", value.born)?;
+    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+    ::dspygen_runtime::set_item!(data, "pen_names", &value.pen_names)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Author")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Author);
 
 ::dspygen_runtime::from_py!(crate::models::Book, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        title: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
-            .extract()?,
-        isbn: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "isbn"))?
-            .extract()?,
-        authors: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "authors"))?
-            .extract()?,
-        genre: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "genre"))?
-            .extract()?,
-        rating: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "rating"))?
-            .extract()?,
-        tags: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tags"))?
-            .extract()?,
-        r#type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "type"))?
-            .extract()?,
-        page_count: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pageCount"))?
-            .extract()?,
-        sequel: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "sequel"))?
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        isbn: ::dspygen_runtime::getattr!(obj, "isbn")?.extract()?,
+        authors: ::dspygen_runtime::getattr!(obj, "authors")?.extract()?,
+        genre: ::dspygen_runtime::getattr!(obj, "genre")?.extract()?,
+        rating: ::dspygen_runtime::getattr!(obj, "rating")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        page_count: ::dspygen_runtime::getattr!(obj, "pageCount")?.extract()?,
+        sequel: ::dspygen_runtime::getattr!(obj, "sequel")?
             .extract::<::std::option::Option<crate::models::Book>>()?
             .map(::std::boxed::Box::new),
-        shelf: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "shelf"))?
-            .extract()?,
+        shelf: ::dspygen_runtime::getattr!(obj, "shelf")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Book, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ISBN"), &value.isbn)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "authors"),
-        &value.authors,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "genre"), value.genre)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "rating"), value.rating)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tags"), &value.tags)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "type"), value.r#type)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pageCount"),
-        value.page_count,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "sequel"),
-        value.sequel.as_deref(),
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "shelf"), &value.shelf)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Book")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "ISBN", &value.isbn)?;
+    ::dspygen_runtime::set_item!(data, "authors", &value.authors)?;
+    ::dspygen_runtime::set_item!(data, "genre", value.genre)?;
+    ::dspygen_runtime::set_item!(data, "rating", value.rating)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "pageCount", value.page_count)?;
+    ::dspygen_runtime::set_item!(data, "sequel", value.sequel.as_deref())?;
+    ::dspygen_runtime::set_item!(data, "shelf", &value.shelf)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Book")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Book);
 
 ::dspygen_runtime::from_py!(crate::models::Shelf, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        label: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-            .extract()?,
-        books: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "books"))?
-            .extract()?,
-        nested: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "nested"))?
-            .extract()?,
-        self_: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "self"))?
-            .extract()?,
-        r#match: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "match"))?
-            .extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        books: ::dspygen_runtime::getattr!(obj, "books")?.extract()?,
+        nested: ::dspygen_runtime::getattr!(obj, "nested")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+        r#match: ::dspygen_runtime::getattr!(obj, "match")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shelf, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "books"), &value.books)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "nested"),
-        &value.nested,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "self"), &value.self_)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "match"), value.r#match)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Shelf")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "books", &value.books)?;
+    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+    ::dspygen_runtime::set_item!(data, "self", &value.self_)?;
+    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Shelf")?,
+        data,
     )
 });
 
@@ -269,8 +185,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -5,41 +5,24 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Invoice, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        number: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "number"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        lines: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "lines"))?
-            .extract()?,
-        tip: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tip"))?
-            .extract()?,
+        number: ::dspygen_runtime::getattr!(obj, "number")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        lines: ::dspygen_runtime::getattr!(obj, "lines")?.extract()?,
+        tip: ::dspygen_runtime::getattr!(obj, "tip")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "number"),
-        &value.number,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), &value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "lines"), &value.lines)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "tip"), &value.tip)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "mapped.models", "Invoice")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "number", &value.number)?;
+    ::dspygen_runtime::set_item!(data, "total", &value.total)?;
+    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+    ::dspygen_runtime::set_item!(data, "tip", &value.tip)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "mapped.models", "Invoice")?,
+        data,
     )
 });
 
@@ -55,8 +38,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -28,7 +28,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -41,100 +41,55 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Confidence, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Confidence")?.call1((value.value(),))
 });
 
 ::dspygen_runtime::into_py_by_value!(crate::models::Confidence);
 
 ::dspygen_runtime::from_py!(crate::models::Citation, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        source_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "source_id"))?
-            .extract()?,
-        quote: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "quote"))?
-            .extract()?,
-        url: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "url"))?
-            .extract()?,
+        source_id: ::dspygen_runtime::getattr!(obj, "source_id")?.extract()?,
+        quote: ::dspygen_runtime::getattr!(obj, "quote")?.extract()?,
+        url: ::dspygen_runtime::getattr!(obj, "url")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Citation, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "source_id"),
-        value.source_id,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "quote"), &value.quote)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "url"), &value.url)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Citation")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "source_id", value.source_id)?;
+    ::dspygen_runtime::set_item!(data, "quote", &value.quote)?;
+    ::dspygen_runtime::set_item!(data, "url", &value.url)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Citation")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Citation);
 
 ::dspygen_runtime::from_py!(crate::models::Answer, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
-        confidence: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "confidence"))?
-            .extract()?,
-        citations: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "citations"))?
-            .extract()?,
-        verdict: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-            .extract()?,
-        scores: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "scores"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+        confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
+        citations: ::dspygen_runtime::getattr!(obj, "citations")?.extract()?,
+        verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Answer, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "confidence"),
-        value.confidence,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "citations"),
-        &value.citations,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-        value.verdict,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "scores"),
-        &value.scores,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Answer")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    ::dspygen_runtime::set_item!(data, "confidence", value.confidence)?;
+    ::dspygen_runtime::set_item!(data, "citations", &value.citations)?;
+    ::dspygen_runtime::set_item!(data, "verdict", value.verdict)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Answer")?,
+        data,
     )
 });
 
@@ -148,14 +103,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::QAInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "context"),
-            &self.context,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -164,11 +113,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -179,7 +125,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -192,10 +138,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::SummarizeInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "document"),
-            &self.document,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "document", &self.document)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -204,14 +147,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SummarizeOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            summary: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "summary"))?
-                .extract()?,
-            key_points: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "key_points"))?
-                .extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
+            key_points: ::dspygen_runtime::getattr!(obj, "key_points")?.extract()?,
         })
     }
 
@@ -222,14 +160,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::SummarizeOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "summary"),
-            &self.summary,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "key_points"),
-            &self.key_points,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::dspygen_runtime::set_item!(kwargs, "key_points", &self.key_points)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -242,14 +174,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::FollowUpInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "context"),
-            &self.context,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -258,14 +184,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FollowUpOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
-            follow_up: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "follow_up"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            follow_up: ::dspygen_runtime::getattr!(obj, "follow_up")?.extract()?,
         })
     }
 
@@ -276,11 +197,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FollowUpOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "follow_up"),
-            &self.follow_up,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "follow_up", &self.follow_up)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -293,7 +211,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::CheckCitationsInpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -302,14 +220,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CheckCitationsOut
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            valid: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "valid"))?
-                .extract()?,
-            is_grounded: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "is_grounded"))?
-                .extract()?,
+            valid: ::dspygen_runtime::getattr!(obj, "valid")?.extract()?,
+            is_grounded: ::dspygen_runtime::getattr!(obj, "is_grounded")?.extract()?,
         })
     }
 
@@ -320,11 +233,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CheckCitationsOut
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "valid"), &self.valid)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "is_grounded"),
-            self.is_grounded,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "valid", &self.valid)?;
+        ::dspygen_runtime::set_item!(kwargs, "is_grounded", self.is_grounded)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -339,8 +249,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

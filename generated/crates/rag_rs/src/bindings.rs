@@ -23,50 +23,32 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::ClassifyLabel);
 
 ::dspygen_runtime::from_py!(crate::models::Passage, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        title: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
-            .extract()?,
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
-        score: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-            .extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), value.score)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "rag_models", "Passage")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "rag_models", "Passage")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Passage);
 
 ::dspygen_runtime::from_py!(crate::models::SearchResult, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        query: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "query"))?
-            .extract()?,
-        passages: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "passages"))?
-            .extract()?,
-        next_page: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "next_page"))?
+        query: ::dspygen_runtime::getattr!(obj, "query")?.extract()?,
+        passages: ::dspygen_runtime::getattr!(obj, "passages")?.extract()?,
+        next_page: ::dspygen_runtime::getattr!(obj, "next_page")?
             .extract::<::std::option::Option<crate::models::SearchResult>>()?
             .map(::std::boxed::Box::new),
     })
@@ -74,24 +56,13 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::SearchResult, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &value.query)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "passages"),
-        &value.passages,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "next_page"),
-        value.next_page.as_deref(),
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "rag_models", "SearchResult")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "query", &value.query)?;
+    ::dspygen_runtime::set_item!(data, "passages", &value.passages)?;
+    ::dspygen_runtime::set_item!(data, "next_page", value.next_page.as_deref())?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "rag_models", "SearchResult")?,
+        data,
     )
 });
 
@@ -105,7 +76,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::ClassifyInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -114,11 +85,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ClassifyOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            label: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-                .extract()?,
+            label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
         })
     }
 
@@ -129,7 +97,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ClassifyOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), self.label)?;
+        ::dspygen_runtime::set_item!(kwargs, "label", self.label)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -142,14 +110,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RewriteInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "history"),
-            &self.history,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "history", &self.history)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -158,11 +120,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RewriteOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            query: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "query"))?
-                .extract()?,
+            query: ::dspygen_runtime::getattr!(obj, "query")?.extract()?,
         })
     }
 
@@ -173,7 +132,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RewriteOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -186,14 +145,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RAGGenerateAnswerI
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "context"),
-            &self.context,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -202,11 +155,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGGenerateAnswer
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -217,7 +167,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGGenerateAnswer
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -230,14 +180,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RAGRankInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "passages"),
-            &self.passages,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -246,14 +190,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGRankOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            best: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "best"))?
-                .extract()?,
-            score: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-                .extract()?,
+            best: ::dspygen_runtime::getattr!(obj, "best")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
@@ -264,8 +203,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGRankOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "best"), &self.best)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), self.score)?;
+        ::dspygen_runtime::set_item!(kwargs, "best", &self.best)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", self.score)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -278,7 +217,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageTicketInput 
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ticket"), &self.ticket)?;
+        ::dspygen_runtime::set_item!(kwargs, "ticket", &self.ticket)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -287,11 +226,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TriageTicketOutpu
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            result: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "result"))?
-                .extract()?,
+            result: ::dspygen_runtime::getattr!(obj, "result")?.extract()?,
         })
     }
 
@@ -302,7 +238,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TriageTicketOutpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "result"), &self.result)?;
+        ::dspygen_runtime::set_item!(kwargs, "result", &self.result)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -315,11 +251,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::VerifyInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "claim"), &self.claim)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "evidence"),
-            &self.evidence,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "claim", &self.claim)?;
+        ::dspygen_runtime::set_item!(kwargs, "evidence", &self.evidence)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -328,14 +261,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::VerifyOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            verdict: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-                .extract()?,
-            confidence: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "confidence"))?
-                .extract()?,
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
         })
     }
 
@@ -346,14 +274,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::VerifyOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-            self.verdict,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "confidence"),
-            self.confidence,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "confidence", self.confidence)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -366,10 +288,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::AgentInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -378,11 +297,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AgentOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -393,7 +309,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AgentOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -408,8 +324,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

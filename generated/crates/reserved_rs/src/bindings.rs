@@ -10,7 +10,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -23,9 +23,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Default, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Default")?
         .call1((value.value(),))
 });
@@ -38,7 +36,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -51,9 +49,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::FieldKind, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "FieldKind")?
         .call1((value.value(),))
 });
@@ -66,7 +62,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -79,9 +75,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Result, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Result")?
         .call1((value.value(),))
 });
@@ -89,857 +83,570 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::Result);
 
 ::dspygen_runtime::from_py!(crate::models::Option, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        label: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-            .extract()?,
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Option, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), &value.label)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), &value.value)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Option")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "value", &value.value)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Option")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Option);
 
 ::dspygen_runtime::from_py!(crate::models::Poll, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        question: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "question"))?
-            .extract()?,
-        options: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "options"))?
-            .extract()?,
+        question: ::dspygen_runtime::getattr!(obj, "question")?.extract()?,
+        options: ::dspygen_runtime::getattr!(obj, "options")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Poll, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "question"),
-        &value.question,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "options"),
-        &value.options,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Poll")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "question", &value.question)?;
+    ::dspygen_runtime::set_item!(data, "options", &value.options)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Poll")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Poll);
 
 ::dspygen_runtime::from_py!(crate::models::Some, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-            .extract()?,
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Some, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), value.x)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Some")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Some")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Some);
 
 ::dspygen_runtime::from_py!(crate::models::Ok, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-            .extract()?,
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Ok, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), value.x)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Ok")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Ok")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Ok);
 
 ::dspygen_runtime::from_py!(crate::models::Err, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        message: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "message"))?
-            .extract()?,
+        message: ::dspygen_runtime::getattr!(obj, "message")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Err, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "message"),
-        &value.message,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Err")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "message", &value.message)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Err")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Err);
 
 ::dspygen_runtime::from_py!(crate::models::Box, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        inner: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "inner"))?
-            .extract()?,
+        inner: ::dspygen_runtime::getattr!(obj, "inner")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Box, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "inner"), &value.inner)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Box")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "inner", &value.inner)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Box")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Box);
 
 ::dspygen_runtime::from_py!(crate::models::String, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::String, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "String")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "String")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::String);
 
 ::dspygen_runtime::from_py!(crate::models::Vec, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Vec, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Vec")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Vec")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Vec);
 
 ::dspygen_runtime::from_py!(crate::models::Iterator, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        position: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "position"))?
-            .extract()?,
+        position: ::dspygen_runtime::getattr!(obj, "position")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Iterator, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "position"),
-        value.position,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Iterator")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "position", value.position)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Iterator")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Iterator);
 
 ::dspygen_runtime::from_py!(crate::models::ToString, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ToString, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "ToString")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "ToString")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ToString);
 
 ::dspygen_runtime::from_py!(crate::models::ToOwned, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ToOwned, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "ToOwned")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "ToOwned")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ToOwned);
 
 ::dspygen_runtime::from_py!(crate::models::Clone, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        of: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "of"))?
-            .extract()?,
+        of: ::dspygen_runtime::getattr!(obj, "of")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Clone, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "of"), &value.of)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Clone")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "of", &value.of)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Clone")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Clone);
 
 ::dspygen_runtime::from_py!(crate::models::Signature, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Signature, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Signature")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Signature")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Signature);
 
 ::dspygen_runtime::from_py!(crate::models::Prediction, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
-        default: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "default"))?
-            .extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        default: ::dspygen_runtime::getattr!(obj, "default")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Prediction, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "default"),
-        value.default,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Prediction")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "default", value.default)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Prediction")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Prediction);
 
 ::dspygen_runtime::from_py!(crate::models::Example, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        given: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "given"))?
-            .extract()?,
+        given: ::dspygen_runtime::getattr!(obj, "given")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Example, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "given"), &value.given)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Example")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "given", &value.given)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Example")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Example);
 
 ::dspygen_runtime::from_py!(crate::models::FieldMeta, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::FieldMeta, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "FieldMeta")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "FieldMeta")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::FieldMeta);
 
 ::dspygen_runtime::from_py!(crate::models::Serialize, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        ok: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ok"))?
-            .extract()?,
-        err: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "err"))?
-            .extract()?,
+        ok: ::dspygen_runtime::getattr!(obj, "ok")?.extract()?,
+        err: ::dspygen_runtime::getattr!(obj, "err")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Serialize, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ok"), &value.ok)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "err"), &value.err)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Serialize")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "ok", &value.ok)?;
+    ::dspygen_runtime::set_item!(data, "err", &value.err)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Serialize")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Serialize);
 
 ::dspygen_runtime::from_py!(crate::models::Deserialize, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        result: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "result"))?
-            .extract()?,
+        result: ::dspygen_runtime::getattr!(obj, "result")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Deserialize, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "result"), value.result)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Deserialize")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "result", value.result)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Deserialize")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Deserialize);
 
 ::dspygen_runtime::from_py!(crate::models::IndexMap, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        entries: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "entries"))?
-            .extract()?,
+        entries: ::dspygen_runtime::getattr!(obj, "entries")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IndexMap, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "entries"),
-        &value.entries,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "IndexMap")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "entries", &value.entries)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "IndexMap")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IndexMap);
 
 ::dspygen_runtime::from_py!(crate::models::Python, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        version: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "version"))?
-            .extract()?,
+        version: ::dspygen_runtime::getattr!(obj, "version")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Python, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "version"),
-        &value.version,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Python")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "version", &value.version)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Python")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Python);
 
 ::dspygen_runtime::from_py!(crate::models::Bound, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        low: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "low"))?
-            .extract()?,
-        high: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "high"))?
-            .extract()?,
+        low: ::dspygen_runtime::getattr!(obj, "low")?.extract()?,
+        high: ::dspygen_runtime::getattr!(obj, "high")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Bound, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "low"), value.low)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "high"), value.high)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Bound")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "low", value.low)?;
+    ::dspygen_runtime::set_item!(data, "high", value.high)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Bound")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Bound);
 
 ::dspygen_runtime::from_py!(crate::models::Py, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        some: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "some"))?
-            .extract()?,
+        some: ::dspygen_runtime::getattr!(obj, "some")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Py, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "some"), &value.some)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Py")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "some", &value.some)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Py")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Py);
 
 ::dspygen_runtime::from_py!(crate::models::PyAny, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        anything: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "anything"))?
-            .extract()?,
+        anything: ::dspygen_runtime::getattr!(obj, "anything")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PyAny, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "anything"),
-        &value.anything,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyAny")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "anything", &value.anything)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyAny")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PyAny);
 
 ::dspygen_runtime::from_py!(crate::models::PyErr, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        message: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "message"))?
-            .extract()?,
+        message: ::dspygen_runtime::getattr!(obj, "message")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PyErr, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "message"),
-        &value.message,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyErr")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "message", &value.message)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyErr")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PyErr);
 
 ::dspygen_runtime::from_py!(crate::models::SignatureInput, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SignatureInput, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "SignatureInput")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "SignatureInput")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::SignatureInput);
 
 ::dspygen_runtime::from_py!(crate::models::SignatureOutput, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SignatureOutput, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "SignatureOutput")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "SignatureOutput")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::SignatureOutput);
 
 ::dspygen_runtime::from_py!(crate::models::PythonSignature, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
-        kinds: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "kinds"))?
-            .extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+        kinds: ::dspygen_runtime::getattr!(obj, "kinds")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PythonSignature, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "kinds"), &value.kinds)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PythonSignature")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    ::dspygen_runtime::set_item!(data, "kinds", &value.kinds)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PythonSignature")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PythonSignature);
 
 ::dspygen_runtime::from_py!(crate::models::PyResult, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        ok: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ok"))?
-            .extract()?,
+        ok: ::dspygen_runtime::getattr!(obj, "ok")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PyResult, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ok"), value.ok)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyResult")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "ok", value.ok)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyResult")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PyResult);
 
 ::dspygen_runtime::from_py!(crate::models::PyDict, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PyDict, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyDict")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyDict")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PyDict);
 
 ::dspygen_runtime::from_py!(crate::models::PyType, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PyType, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyType")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "PyType")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PyType);
 
 ::dspygen_runtime::from_py!(crate::models::Borrowed, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        bound: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "bound"))?
-            .extract()?,
+        bound: ::dspygen_runtime::getattr!(obj, "bound")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Borrowed, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "bound"), &value.bound)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Borrowed")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "bound", &value.bound)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "reserved.models", "Borrowed")?,
+        data,
     )
 });
 
@@ -953,7 +660,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PromptInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "poll"), &self.poll)?;
+        ::dspygen_runtime::set_item!(kwargs, "poll", &self.poll)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -962,11 +669,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PromptOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            result: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "result"))?
-                .extract()?,
+            result: ::dspygen_runtime::getattr!(obj, "result")?.extract()?,
         })
     }
 
@@ -977,7 +681,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PromptOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "result"), self.result)?;
+        ::dspygen_runtime::set_item!(kwargs, "result", self.result)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -990,11 +694,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PredictInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "poll"), &self.poll)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "poll", &self.poll)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1003,11 +704,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PredictOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -1018,7 +716,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PredictOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1031,10 +729,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::ChainOfThoughtInpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1043,11 +738,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ChainOfThoughtOut
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -1058,7 +750,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ChainOfThoughtOut
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -1073,8 +765,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -5,165 +5,84 @@
 use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Shift, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        starts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "starts"))?
-            .extract()?,
-        ends: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ends"))?
-            .extract()?,
-        break_length: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "break_length"))?
-            .extract()?,
+        starts: ::dspygen_runtime::getattr!(obj, "starts")?.extract()?,
+        ends: ::dspygen_runtime::getattr!(obj, "ends")?.extract()?,
+        break_length: ::dspygen_runtime::getattr!(obj, "break_length")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shift, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "starts"), value.starts)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "ends"), value.ends)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "break_length"),
-        value.break_length,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "starts", value.starts)?;
+    ::dspygen_runtime::set_item!(data, "ends", value.ends)?;
+    ::dspygen_runtime::set_item!(data, "break_length", value.break_length)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Shift);
 
 ::dspygen_runtime::from_py!(crate::models::Event, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "id"))?
-            .extract()?,
-        title: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
-            .extract()?,
-        starts_at: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "starts_at"))?
-            .extract()?,
-        created_at: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "created_at"))?
-            .extract()?,
-        local_reminder: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "local_reminder"))?
-            .extract()?,
-        day: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "day"))?
-            .extract()?,
-        duration: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "duration"))?
-            .extract()?,
-        shifts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "shifts"))?
-            .extract()?,
-        attendees: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "attendees"))?
-            .extract()?,
-        history: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "history"))?
-            .extract()?,
+        id: ::dspygen_runtime::getattr!(obj, "id")?.extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        starts_at: ::dspygen_runtime::getattr!(obj, "starts_at")?.extract()?,
+        created_at: ::dspygen_runtime::getattr!(obj, "created_at")?.extract()?,
+        local_reminder: ::dspygen_runtime::getattr!(obj, "local_reminder")?.extract()?,
+        day: ::dspygen_runtime::getattr!(obj, "day")?.extract()?,
+        duration: ::dspygen_runtime::getattr!(obj, "duration")?.extract()?,
+        shifts: ::dspygen_runtime::getattr!(obj, "shifts")?.extract()?,
+        attendees: ::dspygen_runtime::getattr!(obj, "attendees")?.extract()?,
+        history: ::dspygen_runtime::getattr!(obj, "history")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "id"), value.id)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "starts_at"),
-        value.starts_at,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "created_at"),
-        value.created_at,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "local_reminder"),
-        value.local_reminder,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "day"), value.day)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "duration"),
-        value.duration,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "shifts"),
-        &value.shifts,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "attendees"),
-        &value.attendees,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "history"),
-        &value.history,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "id", value.id)?;
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "starts_at", value.starts_at)?;
+    ::dspygen_runtime::set_item!(data, "created_at", value.created_at)?;
+    ::dspygen_runtime::set_item!(data, "local_reminder", value.local_reminder)?;
+    ::dspygen_runtime::set_item!(data, "day", value.day)?;
+    ::dspygen_runtime::set_item!(data, "duration", value.duration)?;
+    ::dspygen_runtime::set_item!(data, "shifts", &value.shifts)?;
+    ::dspygen_runtime::set_item!(data, "attendees", &value.attendees)?;
+    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Event);
 
 ::dspygen_runtime::from_py!(crate::models::Invoice, |obj| {
-    let py = obj.py();
     // An instance pydantic validated passes; one built with `model_construct` may not.
     let value = Self {
-        number: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "number"))?
-            .extract()?,
-        total: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "total"))?
-            .extract()?,
-        lines: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "lines"))?
-            .extract()?,
-        tax_rate: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "tax_rate"))?
-            .extract()?,
-        ledger_id: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "ledger_id"))?
-            .extract()?,
-        checksum: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "checksum"))?
-            .extract()?,
-        balance_cents: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "balance_cents"))?
-            .extract()?,
-        quantity: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "quantity"))?
-            .extract()?,
-        weight: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "weight"))?
-            .extract()?,
-        metadata: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "metadata"))?,
-        )?,
-        extra: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "extra"))?,
-        )?,
-        payload: ::dspygen_runtime::pytypes::from_json_py(
-            &obj.getattr(::dspygen_runtime::pyo3::intern!(py, "payload"))?,
-        )?,
+        number: ::dspygen_runtime::getattr!(obj, "number")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        lines: ::dspygen_runtime::getattr!(obj, "lines")?.extract()?,
+        tax_rate: ::dspygen_runtime::getattr!(obj, "tax_rate")?.extract()?,
+        ledger_id: ::dspygen_runtime::getattr!(obj, "ledger_id")?.extract()?,
+        checksum: ::dspygen_runtime::getattr!(obj, "checksum")?.extract()?,
+        balance_cents: ::dspygen_runtime::getattr!(obj, "balance_cents")?.extract()?,
+        quantity: ::dspygen_runtime::getattr!(obj, "quantity")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+        metadata: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "metadata"
+        )?)?,
+        extra: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "extra"
+        )?)?,
+        payload: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "payload"
+        )?)?,
     };
     value
         .check()
@@ -173,269 +92,172 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "number"), value.number)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "total"), &value.total)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "lines"), &value.lines)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "tax_rate"),
-        &value.tax_rate,
+    ::dspygen_runtime::set_item!(data, "number", value.number)?;
+    ::dspygen_runtime::set_item!(data, "total", &value.total)?;
+    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+    ::dspygen_runtime::set_item!(data, "tax_rate", &value.tax_rate)?;
+    ::dspygen_runtime::set_item!(data, "ledger_id", value.ledger_id)?;
+    ::dspygen_runtime::set_item!(data, "checksum", value.checksum)?;
+    ::dspygen_runtime::set_item!(data, "balance_cents", value.balance_cents)?;
+    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "metadata",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?
     )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "ledger_id"),
-        value.ledger_id,
+    ::dspygen_runtime::set_item!(
+        data,
+        "extra",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
     )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "checksum"),
-        value.checksum,
+    ::dspygen_runtime::set_item!(
+        data,
+        "payload",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
     )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "balance_cents"),
-        value.balance_cents,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "quantity"),
-        value.quantity,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "weight"), value.weight)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "metadata"),
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "extra"),
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "payload"),
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Invoice);
 
 ::dspygen_runtime::from_py!(crate::models::Attachment, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        content: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "content"))?
-            .extract()?,
-        thumbnail: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "thumbnail"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        content: ::dspygen_runtime::getattr!(obj, "content")?.extract()?,
+        thumbnail: ::dspygen_runtime::getattr!(obj, "thumbnail")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "content"),
-        &value.content,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "thumbnail"),
-        &value.thumbnail,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "content", &value.content)?;
+    ::dspygen_runtime::set_item!(data, "thumbnail", &value.thumbnail)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Attachment);
 
 ::dspygen_runtime::from_py!(crate::models::Blob, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        data: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "data"))?
-            .extract()?,
-        parts: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "parts"))?
-            .extract()?,
+        data: ::dspygen_runtime::getattr!(obj, "data")?.extract()?,
+        parts: ::dspygen_runtime::getattr!(obj, "parts")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Blob, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "data"), &value.data)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "parts"), &value.parts)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+    ::dspygen_runtime::set_item!(data, "parts", &value.parts)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Blob);
 
 ::dspygen_runtime::from_py!(crate::models::Digest, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        sha_256: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "sha256"))?
-            .extract()?,
+        sha_256: ::dspygen_runtime::getattr!(obj, "sha256")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Digest, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "sha256"),
-        &value.sha_256,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "sha256", &value.sha_256)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Digest);
 
 ::dspygen_runtime::from_py!(crate::models::LegacyBlob, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        data: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "data"))?
-            .extract()?,
+        data: ::dspygen_runtime::getattr!(obj, "data")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LegacyBlob, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "data"), &value.data)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::LegacyBlob);
 
 ::dspygen_runtime::from_py!(crate::models::Measurement, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
-        samples: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "samples"))?
-            .extract()?,
-        error: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "error"))?
-            .extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        samples: ::dspygen_runtime::getattr!(obj, "samples")?.extract()?,
+        error: ::dspygen_runtime::getattr!(obj, "error")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Measurement, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "samples"),
-        &value.samples,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "error"), value.error)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Measurement")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "samples", &value.samples)?;
+    ::dspygen_runtime::set_item!(data, "error", value.error)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Measurement")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Measurement);
 
 ::dspygen_runtime::from_py!(crate::models::RawMeasurement, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::RawMeasurement, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "RawMeasurement")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "RawMeasurement")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::RawMeasurement);
 
 ::dspygen_runtime::from_py!(crate::models::Reading, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
-        at: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "at"))?
-            .extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        at: ::dspygen_runtime::getattr!(obj, "at")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Reading, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "at"), value.at)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "at", value.at)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?,
+        data,
     )
 });
 
@@ -449,11 +271,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpIn
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "invoice"),
-            &self.invoice,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "today"), self.today)?;
+        ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
+        ::dspygen_runtime::set_item!(kwargs, "today", self.today)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -462,17 +281,10 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ScheduleFollowUpO
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            follow_up_at: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "follow_up_at"))?
-                .extract()?,
-            grace: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "grace"))?
-                .extract()?,
-            amount_due: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "amount_due"))?
-                .extract()?,
+            follow_up_at: ::dspygen_runtime::getattr!(obj, "follow_up_at")?.extract()?,
+            grace: ::dspygen_runtime::getattr!(obj, "grace")?.extract()?,
+            amount_due: ::dspygen_runtime::getattr!(obj, "amount_due")?.extract()?,
         })
     }
 
@@ -483,15 +295,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::ScheduleFollowUpO
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "follow_up_at"),
-            self.follow_up_at,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "grace"), self.grace)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "amount_due"),
-            &self.amount_due,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "follow_up_at", self.follow_up_at)?;
+        ::dspygen_runtime::set_item!(kwargs, "grace", self.grace)?;
+        ::dspygen_runtime::set_item!(kwargs, "amount_due", &self.amount_due)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -506,8 +312,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -10,7 +10,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -23,9 +23,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Verdict, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Verdict")?
         .call1((value.value(),))
 });
@@ -33,63 +31,40 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::Verdict);
 
 ::dspygen_runtime::from_py!(crate::models::Passage, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        title: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "title"))?
-            .extract()?,
-        text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "text"))?
-            .extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "title"), &value.title)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &value.text)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Passage")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Passage")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Passage);
 
 ::dspygen_runtime::from_py!(crate::models::Score, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        value: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "value"))?
-            .extract()?,
-        rationale: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "rationale"))?
-            .extract()?,
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        rationale: ::dspygen_runtime::getattr!(obj, "rationale")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Score, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "value"), value.value)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "rationale"),
-        &value.rationale,
-    )?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Score")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "rationale", &value.rationale)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Score")?,
+        data,
     )
 });
 
@@ -103,10 +78,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::BaseInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "document"),
-            &self.document,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "document", &self.document)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -115,11 +87,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BaseOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            summary: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "summary"))?
-                .extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
@@ -130,10 +99,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BaseOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "summary"),
-            &self.summary,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -146,10 +112,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::QAInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -158,11 +121,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -173,7 +133,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -186,7 +146,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::UntypedInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -195,11 +155,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::UntypedOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            reply: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "reply"))?
-                .extract()?,
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
@@ -210,7 +167,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::UntypedOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "reply"), &self.reply)?;
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -223,7 +180,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RankerInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -232,11 +189,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            ranked: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "ranked"))?
-                .extract()?,
+            ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
         })
     }
 
@@ -247,7 +201,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ranked"), &self.ranked)?;
+        ::dspygen_runtime::set_item!(kwargs, "ranked", &self.ranked)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -260,10 +214,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::TerseInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -272,11 +223,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TerseOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -287,7 +235,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::TerseOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -300,10 +248,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::CarefulInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -312,11 +257,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CarefulOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -327,7 +269,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::CarefulOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -340,7 +282,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::DefaultedInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -349,11 +291,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DefaultedOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            reply: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "reply"))?
-                .extract()?,
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
@@ -364,7 +303,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::DefaultedOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "reply"), &self.reply)?;
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -377,14 +316,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::WithPassagesInput 
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "passages"),
-            &self.passages,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -393,11 +326,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithPassagesOutpu
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -408,7 +338,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithPassagesOutpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -421,10 +351,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::WithScoreInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -433,14 +360,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithScoreOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
-            score: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
@@ -451,8 +373,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithScoreOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), &self.score)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -465,10 +387,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::WithVerdictInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -477,14 +396,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithVerdictOutput
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            verdict: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-                .extract()?,
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -495,11 +409,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithVerdictOutput
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-            self.verdict,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -512,14 +423,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::WithContextInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "context"),
-            &self.context,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -528,11 +433,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithContextOutput
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -543,7 +445,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithContextOutput
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -556,10 +458,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::KeywordsInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -568,14 +467,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordsOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
-            keywords: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "keywords"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            keywords: ::dspygen_runtime::getattr!(obj, "keywords")?.extract()?,
         })
     }
 
@@ -586,11 +480,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordsOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "keywords"),
-            &self.keywords,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "keywords", &self.keywords)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -611,11 +502,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AnswerOnlyOutput 
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -626,7 +514,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AnswerOnlyOutput 
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -639,10 +527,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RetypedInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -651,11 +536,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RetypedOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            answer: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "answer"))?
-                .extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
@@ -666,7 +548,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RetypedOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "answer"), &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -679,7 +561,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RedescribedInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -688,11 +570,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RedescribedOutput
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            reply: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "reply"))?
-                .extract()?,
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
@@ -703,7 +582,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RedescribedOutput
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "reply"), &self.reply)?;
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -716,14 +595,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PipelineInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "passages"),
-            &self.passages,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -732,11 +605,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            verdict: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-                .extract()?,
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
         })
     }
 
@@ -747,10 +617,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-            self.verdict,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -763,14 +630,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::PipelineScoredInpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "passages"),
-            &self.passages,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "question"),
-            &self.question,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -779,14 +640,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineScoredOut
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            verdict: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-                .extract()?,
-            score: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-                .extract()?,
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
@@ -797,11 +653,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineScoredOut
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-            self.verdict,
-        )?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), &self.score)?;
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -814,11 +667,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::StringAppendedInpu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "claim"), &self.claim)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "evidence"),
-            &self.evidence,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "claim", &self.claim)?;
+        ::dspygen_runtime::set_item!(kwargs, "evidence", &self.evidence)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -827,14 +677,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::StringAppendedOut
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            verdict: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "verdict"))?
-                .extract()?,
-            confidence: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "confidence"))?
-                .extract()?,
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
         })
     }
 
@@ -845,14 +690,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::StringAppendedOut
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "verdict"),
-            self.verdict,
-        )?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "confidence"),
-            self.confidence,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "confidence", self.confidence)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -865,7 +704,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::RankerExplainedInp
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "query"), &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -874,14 +713,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerExplainedOu
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            ranked: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "ranked"))?
-                .extract()?,
-            why: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "why"))?
-                .extract()?,
+            ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
+            why: ::dspygen_runtime::getattr!(obj, "why")?.extract()?,
         })
     }
 
@@ -892,8 +726,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerExplainedOu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "ranked"), &self.ranked)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "why"), &self.why)?;
+        ::dspygen_runtime::set_item!(kwargs, "ranked", &self.ranked)?;
+        ::dspygen_runtime::set_item!(kwargs, "why", &self.why)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -906,8 +740,8 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::FromDictInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "topic"), &self.topic)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "length"), self.length)?;
+        ::dspygen_runtime::set_item!(kwargs, "topic", &self.topic)?;
+        ::dspygen_runtime::set_item!(kwargs, "length", self.length)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -916,14 +750,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            draft: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "draft"))?
-                .extract()?,
-            sources: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "sources"))?
-                .extract()?,
+            draft: ::dspygen_runtime::getattr!(obj, "draft")?.extract()?,
+            sources: ::dspygen_runtime::getattr!(obj, "sources")?.extract()?,
         })
     }
 
@@ -934,11 +763,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "draft"), &self.draft)?;
-        kwargs.set_item(
-            ::dspygen_runtime::pyo3::intern!(py, "sources"),
-            &self.sources,
-        )?;
+        ::dspygen_runtime::set_item!(kwargs, "draft", &self.draft)?;
+        ::dspygen_runtime::set_item!(kwargs, "sources", &self.sources)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -951,7 +777,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::FromDictDefaultInp
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "text"), &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -960,11 +786,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictDefaultOu
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            label: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "label"))?
-                .extract()?,
+            label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
         })
     }
 
@@ -975,7 +798,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictDefaultOu
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "label"), self.label)?;
+        ::dspygen_runtime::set_item!(kwargs, "label", self.label)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -990,8 +813,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {

@@ -28,7 +28,7 @@ use ::dspygen_runtime::methods::*;
     let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
         obj.to_owned()
     } else {
-        obj.getattr(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))?
+        ::dspygen_runtime::getattr!(obj, "value")?
     };
     let text = value
         .cast::<::dspygen_runtime::pyo3::types::PyString>()?
@@ -41,9 +41,7 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Color")?.call1((value.value(),))
 });
 
@@ -87,13 +85,9 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::CatOrDogByPetType, |obj| {
     let py = obj.py();
-    static CLASS_0: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-    static CLASS_1: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
     if obj.get_type().is(&class_0) {
         return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
@@ -127,17 +121,11 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::CatOrDogOrLizardByPetType, |obj| {
     let py = obj.py();
-    static CLASS_0: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-    static CLASS_1: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
-    static CLASS_2: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_2: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_2 =
         ::dspygen_runtime::import_class(py, &CLASS_2, "unions.models", "Lizard")?.into_any();
     if obj.get_type().is(&class_0) {
@@ -304,14 +292,10 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::PointOrPoint2, |obj| {
     let py = obj.py();
-    static CLASS_0: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_0 =
         ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Point")?.into_any();
-    static CLASS_1: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_1 =
         ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Point2")?.into_any();
     if obj.get_type().is(&class_0) {
@@ -346,14 +330,10 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::Point2OrPoint, |obj| {
     let py = obj.py();
-    static CLASS_0: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_0 =
         ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Point2")?.into_any();
-    static CLASS_1: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_1 =
         ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Point")?.into_any();
     if obj.get_type().is(&class_0) {
@@ -538,13 +518,9 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::from_py!(crate::models::CatOrDog, |obj| {
     let py = obj.py();
-    static CLASS_0: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-    static CLASS_1: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
     if obj.get_type().is(&class_0) {
         return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
@@ -577,320 +553,174 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDog);
 
 ::dspygen_runtime::from_py!(crate::models::Cat, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        pet_type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pet_type"))?
-            .extract()?,
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        meows: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "meows"))?
-            .extract()?,
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        meows: ::dspygen_runtime::getattr!(obj, "meows")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Cat, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pet_type"),
-        value.pet_type,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "meows"), value.meows)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Cat")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Cat")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Cat);
 
 ::dspygen_runtime::from_py!(crate::models::Dog, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "name"))?
-            .extract()?,
-        pet_type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pet_type"))?
-            .extract()?,
-        barks: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "barks"))?
-            .extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        barks: ::dspygen_runtime::getattr!(obj, "barks")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Dog, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "name"), &value.name)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pet_type"),
-        value.pet_type,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "barks"), value.barks)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Dog")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Dog")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Dog);
 
 ::dspygen_runtime::from_py!(crate::models::Lizard, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        pet_type: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pet_type"))?
-            .extract()?,
-        scales: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "scales"))?
-            .extract()?,
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        scales: ::dspygen_runtime::getattr!(obj, "scales")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Lizard, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "pet_type"),
-        value.pet_type,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "scales"), value.scales)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Lizard")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "scales", value.scales)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Lizard")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Lizard);
 
 ::dspygen_runtime::from_py!(crate::models::Owner, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        pet: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pet"))?
-            .extract()?,
-        pets: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "pets"))?
-            .extract()?,
-        by_name: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "by_name"))?
-            .extract()?,
-        favourite: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "favourite"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
+        pet: ::dspygen_runtime::getattr!(obj, "pet")?.extract()?,
+        pets: ::dspygen_runtime::getattr!(obj, "pets")?.extract()?,
+        by_name: ::dspygen_runtime::getattr!(obj, "by_name")?.extract()?,
+        favourite: ::dspygen_runtime::getattr!(obj, "favourite")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Owner, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pet"), &value.pet)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "pets"), &value.pets)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "by_name"),
-        &value.by_name,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "favourite"),
-        &value.favourite,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), &value.maybe)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Owner")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
+    ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
+    ::dspygen_runtime::set_item!(data, "by_name", &value.by_name)?;
+    ::dspygen_runtime::set_item!(data, "favourite", &value.favourite)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Owner")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Owner);
 
 ::dspygen_runtime::from_py!(crate::models::Point, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-            .extract()?,
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), value.x)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Point);
 
 ::dspygen_runtime::from_py!(crate::models::Point2, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        x: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "x"))?
-            .extract()?,
-        y: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "y"))?
-            .extract()?,
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+        y: ::dspygen_runtime::getattr!(obj, "y")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point2, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "x"), value.x)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "y"), value.y)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point2")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    ::dspygen_runtime::set_item!(data, "y", value.y)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point2")?,
+        data,
     )
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Point2);
 
 ::dspygen_runtime::from_py!(crate::models::Smart, |obj| {
-    let py = obj.py();
     ::std::result::Result::Ok(Self {
-        int_or_float: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "int_or_float"))?
-            .extract()?,
-        float_or_int: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "float_or_int"))?
-            .extract()?,
-        int_or_str: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "int_or_str"))?
-            .extract()?,
-        str_or_int: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "str_or_int"))?
-            .extract()?,
-        bool_or_int: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "bool_or_int"))?
-            .extract()?,
-        point: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "point"))?
-            .extract()?,
-        point_first_wide: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "point_first_wide"))?
-            .extract()?,
-        list_or_str: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "list_or_str"))?
-            .extract()?,
-        maybe: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "maybe"))?
-            .extract()?,
-        when: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "when"))?
-            .extract()?,
-        id_or_text: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "id_or_text"))?
-            .extract()?,
-        amount: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "amount"))?
-            .extract()?,
-        color: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "color"))?
-            .extract()?,
-        items: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "items"))?
-            .extract()?,
-        table: obj
-            .getattr(::dspygen_runtime::pyo3::intern!(py, "table"))?
-            .extract()?,
+        int_or_float: ::dspygen_runtime::getattr!(obj, "int_or_float")?.extract()?,
+        float_or_int: ::dspygen_runtime::getattr!(obj, "float_or_int")?.extract()?,
+        int_or_str: ::dspygen_runtime::getattr!(obj, "int_or_str")?.extract()?,
+        str_or_int: ::dspygen_runtime::getattr!(obj, "str_or_int")?.extract()?,
+        bool_or_int: ::dspygen_runtime::getattr!(obj, "bool_or_int")?.extract()?,
+        point: ::dspygen_runtime::getattr!(obj, "point")?.extract()?,
+        point_first_wide: ::dspygen_runtime::getattr!(obj, "point_first_wide")?.extract()?,
+        list_or_str: ::dspygen_runtime::getattr!(obj, "list_or_str")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        when: ::dspygen_runtime::getattr!(obj, "when")?.extract()?,
+        id_or_text: ::dspygen_runtime::getattr!(obj, "id_or_text")?.extract()?,
+        amount: ::dspygen_runtime::getattr!(obj, "amount")?.extract()?,
+        color: ::dspygen_runtime::getattr!(obj, "color")?.extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        table: ::dspygen_runtime::getattr!(obj, "table")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Smart, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "int_or_float"),
-        &value.int_or_float,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "float_or_int"),
-        &value.float_or_int,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "int_or_str"),
-        &value.int_or_str,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "str_or_int"),
-        &value.str_or_int,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "bool_or_int"),
-        &value.bool_or_int,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "point"), &value.point)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "point_first_wide"),
-        &value.point_first_wide,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "list_or_str"),
-        &value.list_or_str,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "maybe"), &value.maybe)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "when"), &value.when)?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "id_or_text"),
-        &value.id_or_text,
-    )?;
-    data.set_item(
-        ::dspygen_runtime::pyo3::intern!(py, "amount"),
-        &value.amount,
-    )?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "color"), &value.color)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "items"), &value.items)?;
-    data.set_item(::dspygen_runtime::pyo3::intern!(py, "table"), &value.table)?;
-    let options = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    options.set_item(::dspygen_runtime::pyo3::intern!(py, "by_name"), true)?;
-    static CLASS: ::dspygen_runtime::pyo3::sync::PyOnceLock<
-        ::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::types::PyType>,
-    > = ::dspygen_runtime::pyo3::sync::PyOnceLock::new();
-    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Smart")?.call_method(
-        ::dspygen_runtime::pyo3::intern!(py, "model_validate"),
-        (data,),
-        ::std::option::Option::Some(&options),
+    ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
+    ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
+    ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
+    ::dspygen_runtime::set_item!(data, "str_or_int", &value.str_or_int)?;
+    ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
+    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+    ::dspygen_runtime::set_item!(data, "point_first_wide", &value.point_first_wide)?;
+    ::dspygen_runtime::set_item!(data, "list_or_str", &value.list_or_str)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "when", &value.when)?;
+    ::dspygen_runtime::set_item!(data, "id_or_text", &value.id_or_text)?;
+    ::dspygen_runtime::set_item!(data, "amount", &value.amount)?;
+    ::dspygen_runtime::set_item!(data, "color", &value.color)?;
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "table", &value.table)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Smart")?,
+        data,
     )
 });
 
@@ -904,7 +734,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::AdoptInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "wish"), &self.wish)?;
+        ::dspygen_runtime::set_item!(kwargs, "wish", &self.wish)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -913,14 +743,9 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AdoptOutput {
     fn from_prediction(
         obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
-        let py = obj.py();
         ::std::result::Result::Ok(Self {
-            pet: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "pet"))?
-                .extract()?,
-            score: obj
-                .getattr(::dspygen_runtime::pyo3::intern!(py, "score"))?
-                .extract()?,
+            pet: ::dspygen_runtime::getattr!(obj, "pet")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
@@ -931,8 +756,8 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::AdoptOutput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "pet"), &self.pet)?;
-        kwargs.set_item(::dspygen_runtime::pyo3::intern!(py, "score"), &self.score)?;
+        ::dspygen_runtime::set_item!(kwargs, "pet", &self.pet)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -947,8 +772,8 @@ pub fn roundtrip<'py>(
 > {
     let py = obj.py();
     let class = obj.get_type();
-    let module = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__module__"))?;
-    let qualname = class.getattr(::dspygen_runtime::pyo3::intern!(py, "__qualname__"))?;
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {
