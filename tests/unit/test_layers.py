@@ -23,6 +23,7 @@ PLACED = {
     "mapping": "config",  # `types` in a target: user type mappings
     "trust": "config",  # which repositories' config may run their code (`dspygen trust`)
     "runtime_crate": "config",  # the runtime crate's copy beside the generated crates, keyed by targets
+    "registry": "ir",  # the registry of scalar types: facts every stage reads, importing nothing
     "__init__": "diagnostics",  # the package marker imports nothing
     "__main__": "cli",
 }

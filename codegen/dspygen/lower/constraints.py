@@ -24,16 +24,19 @@ from dspygen.ir import types as t
 from dspygen.lower import scalars, symbols
 from dspygen.lower.literals import rust_float, rust_str
 from dspygen.lower.view import PatternView
+from dspygen.registry import scalars as registry
 
 BOUND_CHECKS = (("gt", "gt"), ("ge", "ge"), ("lt", "lt"), ("le", "le"))
-# (what pydantic calls the value, its unit) for length messages, by IR kind
+# (what pydantic calls the value, its unit) for length messages, by IR kind: a scalar's is in
+# its registry entry.
 LENGTH_WORDS = {
-    "str": ("String", "characters"),
-    "bytes": ("Data", "bytes"),
-    "list": ("List", "items"),
-    "tuple": ("Tuple", "items"),
-    "set": ("Set", "items"),
-    "dict": ("Dictionary", "items"),
+    **{s.name: s.constraints.length for s in registry.SCALARS if s.constraints.length is not None},
+    **{
+        "list": ("List", "items"),
+        "tuple": ("Tuple", "items"),
+        "set": ("Set", "items"),
+        "dict": ("Dictionary", "items"),
+    },
 }
 
 
@@ -168,7 +171,7 @@ class ConstraintLowering:
             out += self._int(field_name, place, c)
         elif kind == "float":
             self.used.add("float")
-            value = f"{place}.0" if json.ser_json_inf_nan in scalars.FLOATS else f"*{place}"
+            value = f"{place}.0" if scalars.float_newtype(json) is not None else f"*{place}"
             if c.allow_inf_nan is False:
                 out.append(f"{call}finite({field_name}, {value})?;")
             if c.multiple_of is not None:

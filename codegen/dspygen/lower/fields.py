@@ -18,6 +18,7 @@ from dspygen.lower.literals import doc_attrs, rust_float, rust_str
 from dspygen.lower.rust_types import MODEL_VALUE, Lowered, TypeNames, from_py, rust_type, to_py
 from dspygen.lower.unions import union_default_arms, union_variant
 from dspygen.lower.view import DefaultFn, FieldView, VariantView
+from dspygen.registry import scalars as registry
 
 
 @dataclass
@@ -123,7 +124,7 @@ class FieldLowering:
         """Dict keys Rust writes as pydantic does: str, int, and Enums and Literals of strings."""
         if isinstance(ty, t.DictOf):
             key = ty.key
-            ok = key in (t.STR, t.Primitive("int"))
+            ok = isinstance(key, t.Primitive) and registry.scalar(key.name).containers.dict_key is not None
             ok |= isinstance(key, t.LiteralOf) and all(isinstance(v, str) for v in key.values)
             enum = self.enums.get(key.ref) if isinstance(key, t.Named) else None
             ok |= enum is not None and all(isinstance(m.value, str) for m in enum.members)
@@ -155,7 +156,7 @@ class FieldLowering:
 
     def _hashable(self, ty: t.Type) -> bool:
         if isinstance(ty, t.Primitive):
-            return ty.name in {"str", "int", "bool"}
+            return registry.scalar(ty.name).containers.set_item
         if isinstance(ty, t.Constrained):
             return self._hashable(ty.inner)
         if isinstance(ty, t.LiteralOf):
@@ -272,9 +273,10 @@ class FieldLowering:
             return str(value) if any(r == choice.rust and lo <= value <= hi for r, lo, hi in scalars.INTS) else None
         if isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES:
             return self._json_default(default)
-        if isinstance(ty, t.Primitive) and ty.name == "float" and json.ser_json_inf_nan in scalars.FLOATS:
+        newtype = scalars.float_newtype(json)
+        if isinstance(ty, t.Primitive) and ty.name == "float" and newtype is not None:
             plain = self._default_expr(ty, default, literal)
-            return None if plain is None else f"{scalars.FLOATS[json.ser_json_inf_nan]}({plain})"
+            return None if plain is None else f"{newtype}({plain})"
         if default.kind == "enum_member":
             enum = self.enums.get(str(default.value))
             if not isinstance(ty, t.Named) or ty.ref != default.value or enum is None:

@@ -12,29 +12,11 @@ from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.lower import naming, symbols
 from dspygen.lower.literals import py_str, rust_str
+from dspygen.registry import scalars as registry
 
 # IR kinds as words in a Rust name.
 WORDS = {"list": "List", "set": "Set", "frozenset": "FrozenSet", "tuple": "Tuple", "dict": "Dict"}
 WORDS |= {"optional": "Option", "literal": "Literal", "union": "Or"}
-# Where each primitive's Python class lives.
-PY_CLASSES: dict[str, tuple[str, str]] = {
-    "str": ("builtins", "str"),
-    "int": ("builtins", "int"),
-    "float": ("builtins", "float"),
-    "bool": ("builtins", "bool"),
-    "bytes": ("builtins", "bytes"),
-    "none": ("types", "NoneType"),
-    "datetime": ("datetime", "datetime"),
-    "date": ("datetime", "date"),
-    "time": ("datetime", "time"),
-    "timedelta": ("datetime", "timedelta"),
-    "uuid": ("uuid", "UUID"),
-    "decimal": ("decimal", "Decimal"),
-    "any": ("typing", "Any"),
-    "aware_datetime": ("pydantic", "AwareDatetime"),
-    "naive_datetime": ("pydantic", "NaiveDatetime"),
-    "json_value": ("pydantic", "JsonValue"),
-}
 
 
 class Instances:
@@ -60,7 +42,7 @@ class Instances:
 
     def _words(self, ty: t.Type) -> str:
         if isinstance(ty, t.Primitive):
-            return naming.type_words(WORDS, ty.name, [])
+            return registry.scalar(ty.name).rust.word
         if isinstance(ty, t.Named):
             return self.rust_name(self.decls[ty.ref])
         if isinstance(ty, t.Mapped):
@@ -82,7 +64,7 @@ class Instances:
 
     def _py_text(self, ty: t.Type) -> str:
         if isinstance(ty, t.Primitive):
-            return _text_path(*PY_CLASSES[ty.name])
+            return _text_path(*registry.scalar(ty.name).python.where)
         if isinstance(ty, t.Named):
             decl = self.decls[ty.ref]
             if isinstance(decl, nodes.Model) and decl.generic_origin:
@@ -106,7 +88,7 @@ class Instances:
     def _py_type(self, ty: t.Type) -> str:
         """A Rust expression giving the Python object for the type `ty` (a `PyResult<Bound<PyAny>>`)."""
         if isinstance(ty, t.Primitive):
-            return _path(*PY_CLASSES[ty.name])
+            return _path(*registry.scalar(ty.name).python.where)
         if isinstance(ty, t.Named):
             decl = self.decls[ty.ref]
             if isinstance(decl, nodes.Model) and decl.generic_origin:

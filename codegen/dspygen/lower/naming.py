@@ -142,15 +142,9 @@ def fn_suffix(ident: str) -> str:
     return snake(ident)
 
 
-# How a primitive type argument reads inside a generic instantiation's name (`Page[int]` -> `PageInt`).
-_PRIMITIVE_WORDS = {"none": "None", "json_value": "JsonValue", "uuid": "Uuid"}
-
-
 def type_words(words: dict[str, str], kind: str, parts: list[str]) -> str:
-    """One type argument as words: `kind` is the IR kind or primitive name, `parts` its arguments' words."""
-    if kind in words:
-        return words[kind] + "".join(parts)
-    return _PRIMITIVE_WORDS.get(kind, pascal(kind)) + "".join(parts)
+    """One type argument as words: `kind` is the IR kind, `parts` its arguments' words."""
+    return words.get(kind, pascal(kind)) + "".join(parts)
 
 
 def instance_type_name(origin: str, args: list[str]) -> str:

@@ -14,6 +14,7 @@ from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.lower import dspy_types, scalars, symbols
 from dspygen.lower.rust import RustType, bare, of, tuple_of
+from dspygen.registry import scalars as registry
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,10 @@ def rust_type(
             return Lowered(of(symbols.BOX, tup), False, True, via_json)
         return Lowered(tup, all(i.copy for i in items), False, via_json)
     assert isinstance(ty, t.DictOf)
-    # str, int, a str Enum or Literal (checked in lower/fields.py); an int key reads as pydantic's
-    key = of(symbols.INT_KEY) if ty.key == t.Primitive("int") else rust_type(ty.key, names, literal_name).ty
+    # str, int, a str Enum or Literal (checked in lower/fields.py); a scalar key is the registry's
+    # (an int key reads as pydantic reads an int from a string: `pytypes::IntKey`)
+    scalar_key = registry.scalar(ty.key.name).containers.dict_key if isinstance(ty.key, t.Primitive) else None
+    key = of(scalars.rust_path(scalar_key)) if scalar_key else rust_type(ty.key, names, literal_name).ty
     value = rust_type(ty.value, names, literal_name, json=json)
     return Lowered(of(symbols.INDEXMAP, key, value.ty), False, False, value.via_json)
 

@@ -1,4 +1,4 @@
-"""Lowering stage: the Python scalars with JSON formats of their own, and what they need.
+"""Lowering stage: the Rust side of the registered scalars (registry/scalars.py), and what they need.
 
 Decides the Rust type of each (`pytypes::Datetime`, `uuid::Uuid`, `serde_json::Value`,
 `u64` for an int whose bounds pass i64, ...) and which features of the runtime crate a
@@ -12,46 +12,35 @@ from dataclasses import dataclass
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.lower import symbols
-from dspygen.lower.rust import RustType, bare, of
+from dspygen.lower.rust import Path, RustType, of
+from dspygen.registry import scalars as registry
 
-# IR primitive -> (Rust type, Copy)
-SCALARS: dict[str, tuple[RustType, bool]] = {
-    "str": (of(symbols.STRING), False),
-    "int": (bare("i64"), True),
-    "float": (bare("f64"), True),
-    "bool": (bare("bool"), True),
-    "datetime": (of(symbols.PYTYPES.child("Datetime")), True),
-    "aware_datetime": (of(symbols.PYTYPES.child("AwareDatetime")), True),
-    "naive_datetime": (of(symbols.PYTYPES.child("NaiveDatetime")), True),
-    "date": (of(symbols.PYTYPES.child("Date")), True),
-    "time": (of(symbols.PYTYPES.child("Time")), True),
-    "timedelta": (of(symbols.PYTYPES.child("Timedelta")), True),
-    "uuid": (of(symbols.UUID), True),
-    "decimal": (of(symbols.DECIMAL), False),
-    "any": (of(symbols.JSON_VALUE), False),
-    "json_value": (of(symbols.JSON_VALUE), False),
-}
-JSON_VALUES = frozenset({"any", "json_value"})
-FLOATS = {"strings": symbols.PYTYPES.child("InfNanStrings"), "constants": symbols.PYTYPES.child("InfNanConstants")}
+# The scalars that cross between Python and Rust as JSON (Any, JsonValue).
+JSON_VALUES = frozenset(s.name for s in registry.SCALARS if s.pyo3.conversion == "json")
 # The integer types a bounded int may take, narrowest first, with their ranges.
 INTS = (("i64", -(2**63), 2**63 - 1), ("u64", 0, 2**64 - 1), ("i128", -(2**127), 2**127 - 1))
 DEFAULT_JSON = nodes.JsonConfig()
 INT = t.Primitive("int")
 
 
-def bytes_ident(json: nodes.JsonConfig) -> str:
-    ser, val = json.ser_json_bytes, json.val_json_bytes
-    name = {"utf8": "Utf8", "base64": "Base64", "hex": "Hex"}
-    return f"{name[ser]}Bytes" if ser == val else f"{name[ser]}Read{name[val]}Bytes"
+def rust_path(path: str) -> Path:
+    """A registry's Rust path as generated code names it: std's and Rust's primitives as they
+    are, the runtime's (`pytypes::Date`, `uuid::Uuid`) through `::dspygen_runtime`."""
+    if path.startswith("::"):
+        return Path(path, path.rpartition("::")[2])
+    return symbols.runtime_item(path) if "::" in path else Path(path, path)
 
 
 def scalar(name: str, json: nodes.JsonConfig) -> tuple[RustType, bool]:
-    """(Rust type, Copy) of a primitive in a model with `json` config."""
-    if name == "bytes":
-        return of(symbols.PYTYPES.child(bytes_ident(json))), False
-    if name == "float" and json.ser_json_inf_nan in FLOATS:
-        return of(FLOATS[json.ser_json_inf_nan]), True
-    return SCALARS[name]
+    """(Rust type, Copy) of a scalar in a model with `json` config."""
+    found = registry.scalar(name).rust.type(json)
+    return of(rust_path(found.path)), found.copy
+
+
+def float_newtype(json: nodes.JsonConfig) -> Path | None:
+    """The runtime's float newtype of a model that writes inf and NaN its own way, if any."""
+    found = registry.scalar("float").rust.type(json)
+    return None if found.path == "f64" else rust_path(found.path)
 
 
 @dataclass(frozen=True)
@@ -89,51 +78,23 @@ def via_json(ty: t.Type) -> bool:
 
 
 def needs(ty: t.Type, json: nodes.JsonConfig, out: set[str]) -> None:
-    """Add to `out` what values of `ty` need from the runtime and the dependencies."""
+    """Add to `out` the runtime features values of `ty` need (a scalar's, in its registry entry)."""
     if isinstance(ty, t.Primitive):
-        if ty.name == "bytes":
-            out.add(f"bytes:{json.ser_json_bytes}:{json.val_json_bytes}")
-        elif ty.name == "float" and json.ser_json_inf_nan in FLOATS:
-            out.add(f"float:{json.ser_json_inf_nan}")
-        elif ty.name in JSON_VALUES:
-            out.add("json")
-        elif ty.name in SCALARS:
-            out.add(ty.name)
+        feature = registry.scalar(ty.name).rust.type(json).feature
+        if feature is not None:
+            out.add(feature)
         return
-    if isinstance(ty, t.OptionalOf) and isinstance(ty.inner, t.Constrained) and ty.inner.inner == INT:
-        choice = int_choice(ty.inner)
-        if choice is not None and choice.checked:
-            out.add("opt_int_within")
-        return
-    if isinstance(ty, t.Constrained) and ty.inner == INT:
-        choice = int_choice(ty)
-        if choice is not None and choice.checked:
-            out.add("int_within")
-        return
-    if isinstance(ty, t.SetOf):
-        out.add("set")
     if isinstance(ty, t.UnionOf):
-        out.add("union")  # reads the JSON text of the value first (serde_json's RawValue)
-    if isinstance(ty, t.DictOf) and ty.key == t.Primitive("int"):
-        out.add("int_key")
+        out.add("unions")  # reads the JSON text of the value first (serde_json's RawValue)
     for child in t.children(ty):
         needs(child, json, out)
 
 
-# The runtime feature each need (lower/fields.py collects the needs) turns on; needs not
-# listed (sets, int keys, bounded ints) use what every build of the runtime has.
-FEATURES = {
-    **{name: "datetime" for name in ("datetime", "aware_datetime", "naive_datetime", "date", "time", "timedelta")},
-    **{"uuid": "uuid", "decimal": "decimal", "json": "json", "union": "unions"},
-}
-
-
 def features(used: set[str]) -> set[str]:
-    """The runtime features the needs `used` turn on."""
-    out = {FEATURES[n] for n in used if n in FEATURES}
-    prefixes = {"bytes:": "bytes", "float:": "floats", "dspy:": "dspy-types", "dspy-language:": "dspy-types"}
-    out |= {feature for n in used for prefix, feature in prefixes.items() if n.startswith(prefix)}
-    return out
+    """The runtime features the needs `used` turn on: the features themselves, and `dspy-types`
+    for DSPy's own types (lower/dspy_types.py records which, as `dspy:<name>`)."""
+    out = {n for n in used if ":" not in n}
+    return out | ({"dspy-types"} if any(n.startswith(("dspy:", "dspy-language:")) for n in used) else set())
 
 
 @dataclass(frozen=True)

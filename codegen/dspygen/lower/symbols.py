@@ -66,7 +66,6 @@ STRUCT_SERDE = f"{RUNTIME}::struct_serde!"
 PYTYPES = _runtime("pytypes")
 SET = PYTYPES.child("Set")
 FROZEN_SET = PYTYPES.child("FrozenSet")
-INT_KEY = PYTYPES.child("IntKey")
 INT_WITHIN = PYTYPES.child("int_within")
 OPT_INT_WITHIN = PYTYPES.child("opt_int_within")
 FROM_JSON_PY = PYTYPES.child("from_json_py")
@@ -87,6 +86,11 @@ EXPORTS = (
     *("Acted", "BestOfN", "ChainOfThought", "Example", "FieldKind", "FieldMeta", "Module", "Predict"),
     *("PredictError", "Prediction", "ReAct", "Reasoned", "Signature", "Step"),
 )
+
+
+def runtime_item(path: str) -> Path:
+    """An item by its path inside the runtime crate (`pytypes::Date`)."""
+    return _runtime(path)
 
 
 def model(ident: str) -> Path:

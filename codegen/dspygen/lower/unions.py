@@ -37,20 +37,16 @@ from dspygen.lower.literals import rust_str
 from dspygen.lower.rust import bare, of
 from dspygen.lower.rust_types import Lowered, TypeNames, rust_type
 from dspygen.lower.view import ArmView, UnionView
+from dspygen.registry import scalars as registry
+from dspygen.registry.facets import LAX, STRICT
 
-EXACT, STRICT, LAX = 3, 2, 1
 TOKENS = ("Str", "Int", "Float", "Bool", "Array", "Object")
-TEMPORAL = frozenset({"datetime", "aware_datetime", "naive_datetime", "date", "time", "timedelta"})
+# A scalar arm ranks as its registry entry says (its `union` facet: one row per group, which
+# tests/unit/test_registry.py checks the group's scalars share); the other kinds of arm here.
+_SCALARS = {s.union.group: s for s in registry.SCALARS if s.union.exactness}
 # How exactly pydantic (JSON mode) matches each kind of arm per kind of JSON token (see above).
 EXACTNESS: dict[str, dict[str, int]] = {
-    "str": {"Str": STRICT},
-    "int": {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX},
-    "float": {"Float": EXACT, "Int": STRICT, "Str": LAX, "Bool": LAX},
-    "bool": {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX},
-    "temporal": {"Str": STRICT, "Int": LAX, "Float": LAX},
-    "uuid": {"Str": EXACT},
-    "decimal": {"Str": STRICT, "Int": STRICT, "Float": STRICT},
-    "bytes": {"Str": STRICT},
+    **{group: {token: rank for token, rank in s.union.exactness.items()} for group, s in _SCALARS.items()},
     "str_enum": {"Str": LAX},
     "model": {"Object": STRICT},
     "dict": {"Object": STRICT},
@@ -58,14 +54,7 @@ EXACTNESS: dict[str, dict[str, int]] = {
 }
 # The tokens the Rust type of each kind of arm reads (serde is strict: no "1" into i128).
 RUST_READS: dict[str, frozenset[str]] = {
-    "str": frozenset({"Str"}),
-    "int": frozenset({"Int"}),
-    "float": frozenset({"Int", "Float"}),
-    "bool": frozenset({"Bool"}),
-    "temporal": frozenset({"Str", "Int", "Float"}),  # pytypes reads Unix timestamps, as pydantic
-    "uuid": frozenset({"Str"}),
-    "decimal": frozenset({"Str", "Int", "Float"}),
-    "bytes": frozenset({"Str"}),
+    **{group: frozenset(s.readers.strict) for group, s in _SCALARS.items()},
     "str_enum": frozenset({"Str"}),
     "model": frozenset({"Object"}),
     "dict": frozenset({"Object"}),
@@ -73,9 +62,9 @@ RUST_READS: dict[str, frozenset[str]] = {
 }
 # (arm kind, token) where pydantic never fails: when Rust fails there (an int beyond i128, a float
 # beyond f64), no later arm may take the value, since pydantic would not have tried one.
-NEVER_FAILS = frozenset({("int", "Int"), ("float", "Int"), ("float", "Float"), ("str", "Str")})
+NEVER_FAILS = frozenset((group, token) for group, s in _SCALARS.items() for token in s.union.never_fails)
 # Python types told apart exactly (a str Enum member is a str, a bool an int: not these arms).
-PY_EXACT = {"str": "PyString", "int": "PyInt", "float": "PyFloat", "bool": "PyBool"}
+PY_EXACT = {group: s.pyo3.exact for group, s in _SCALARS.items() if s.pyo3.exact is not None}
 
 
 @dataclass(frozen=True)
@@ -109,9 +98,8 @@ def collect(schema: nodes.Schema) -> list[Found]:
 def arm_kind(arm: t.Type, enums: dict[str, nodes.Enum], models: dict[str, nodes.Model]) -> str | None:
     """The row of EXACTNESS for `arm`; None when dspygen cannot rank it yet."""
     if isinstance(arm, t.Primitive):
-        if arm.name in {"str", "int", "float", "bool", "uuid", "decimal", "bytes"}:
-            return arm.name
-        return "temporal" if arm.name in TEMPORAL else None
+        ranked = registry.scalar(arm.name).union
+        return ranked.group if ranked.exactness else None
     if isinstance(arm, t.Named):
         if arm.ref in models:
             return "model"
@@ -131,7 +119,7 @@ def arm_word(arm: t.Type, names: dict[t.UnionOf, str], declarations: dict[str, s
     if isinstance(arm, t.UnionOf):
         return names.get(arm, "Union")
     if isinstance(arm, t.Primitive):
-        return naming.pascal(arm.name) or "None"
+        return registry.scalar(arm.name).rust.word
     if isinstance(arm, t.TupleOf):
         return "Tuple" + "".join(arm_word(i, names, declarations) for i in arm.items)
     if isinstance(arm, t.SetOf):
@@ -179,13 +167,10 @@ class UnionLowering:
             self._unsupported(f, "has two list/tuple/set arms: pydantic ranks them by the items read")
         elif kinds.count("dict") > 1 or ("dict" in kinds and "model" in kinds):
             self._unsupported(f, "has a dict arm beside another dict or model arm: pydantic ranks them by the keys")
-        elif sum(k in {"temporal"} for k in kinds) > 1 and {"date"} & self._primitives(f.union):
+        elif kinds.count("temporal") > 1 and any(_bare_date(a) == "only" for a in f.union.arms):
             self._unsupported(f, "mixes `date` with another date or time type: pydantic ranks them by the text")
         else:
             self._check_lax(f, [k for k in kinds if k is not None])
-
-    def _primitives(self, union: t.UnionOf) -> set[str]:
-        return {a.name for a in union.arms if isinstance(a, t.Primitive)}
 
     def _check_lax(self, f: Found, kinds: list[str]) -> None:
         """A lax route pydantic prefers, which Rust lacks, would make the two pick different arms."""
@@ -420,11 +405,16 @@ def _ranks(arm: t.Type, kind: str, token: str) -> list[tuple[int, str]]:
     and a datetime text into a date only in lax mode (at midnight)."""
     rank = EXACTNESS[kind][token]
     bare_date = f"{symbols.UNIONS}::bare_date(text)"
-    if token == "Str" and isinstance(arm, t.Primitive) and arm.name in {"datetime", "aware_datetime", "naive_datetime"}:
+    if token == "Str" and _bare_date(arm) == "lax":
         return [(rank, f"!{bare_date}"), (LAX, bare_date)]
-    if token == "Str" and arm == t.Primitive("date"):
+    if token == "Str" and _bare_date(arm) == "only":
         return [(rank, bare_date), (LAX, f"!{bare_date}")]
     return [(rank, "")]
+
+
+def _bare_date(arm: t.Type) -> str | None:
+    """How a scalar arm reads a bare date (registry: `union.bare_date`)."""
+    return registry.scalar(arm.name).union.bare_date if isinstance(arm, t.Primitive) else None
 
 
 def _json_literal(value: t.LiteralValue) -> str:
@@ -439,10 +429,10 @@ def _json_literal(value: t.LiteralValue) -> str:
 
 # The JSON token of each kind of arm's sample (lower/samples.py writes formatted scalars as strings).
 SAMPLE_TOKEN = {
-    **{k: "Str" for k in ("str", "temporal", "uuid", "decimal", "bytes", "str_enum")},
-    **{"int": "Int", "float": "Float", "bool": "Bool", "model": "Object", "dict": "Object", "array": "Array"},
+    **{group: s.union.sample_token for group, s in _SCALARS.items()},
+    **{"str_enum": "Str", "model": "Object", "dict": "Object", "array": "Array"},
 }
-FORMATTED = frozenset({"temporal", "uuid", "decimal"})
+FORMATTED = frozenset(group for group, s in _SCALARS.items() if s.union.formatted)
 
 
 def sample_reads_back(union: t.UnionOf, k: int, models: dict[str, nodes.Model], enums: dict[str, nodes.Enum]) -> bool:
