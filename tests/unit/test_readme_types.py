@@ -82,6 +82,16 @@ class Page(BaseModel, Generic[P]):
 class Tags(RootModel[list[str]]):
     pass
 """
+# The modules of every registered scalar's spellings, so that each row's own spelling resolves
+# (before the prelude's `from datetime import datetime`, which must win over `import datetime`).
+PRELUDE = PRELUDE.replace(
+    "\n\n",
+    "\n\n"
+    + "".join(
+        f"import {m}\n" for m in sorted({n.rpartition(".")[0] for s in registry.SCALARS for n in s.python.names})
+    ),
+    1,
+)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ PrimitiveName = Literal[
     "uuid",
     "decimal",
     "bytes",
+    "ipv4_address",  # ipaddress.IPv4Address
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]

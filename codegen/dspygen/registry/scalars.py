@@ -284,6 +284,19 @@ SCALARS: tuple[Scalar, ...] = (
         readme=Readme("`bytes` ("),
     ),
     Scalar(
+        name="ipv4_address",
+        python=_python("IPv4Address", "ipaddress"),
+        rust=fixed("pytypes::Ipv4Address", copy=True, word="Ipv4Address", feature="ip"),
+        pyo3=NATIVE,
+        samples=same("192.168.0.1"),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int, and a bool (an int to Python)
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipv4", "type": "string"},
+        readme=Readme("`ipaddress.IPv4Address`"),
+    ),
+    Scalar(
         name="any",
         python=_python("Any", "typing", more=("typing_extensions.Any",)),
         rust=fixed("serde_json::Value", copy=False, word="Any", feature="json"),

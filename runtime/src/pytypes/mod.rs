@@ -9,6 +9,8 @@ mod decimal;
 #[cfg(feature = "floats")]
 mod floats;
 mod ints;
+#[cfg(feature = "ip")]
+mod ip;
 mod json;
 mod sets;
 #[cfg(feature = "datetime")]
@@ -24,6 +26,8 @@ pub use decimal::Decimal;
 #[cfg(feature = "floats")]
 pub use floats::{InfNanConstants, InfNanStrings};
 pub use ints::{int_within, opt_int_within, IntKey};
+#[cfg(feature = "ip")]
+pub use ip::Ipv4Address;
 pub use json::{from_json_py, to_json_py};
 pub use sets::{FrozenSet, Set};
 #[cfg(feature = "datetime")]

@@ -263,6 +263,30 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Reading);
 
+::dspygen_runtime::from_py!(crate::models::Host, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        address: ::dspygen_runtime::getattr!(obj, "address")?.extract()?,
+        gateways: ::dspygen_runtime::getattr!(obj, "gateways")?.extract()?,
+        backup: ::dspygen_runtime::getattr!(obj, "backup")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Host, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "address", value.address)?;
+    ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
+    ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Host);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -335,6 +359,7 @@ pub fn roundtrip<'py>(
             .extract::<crate::models::RawMeasurement>()?
             .into_pyobject(py),
         ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
+        ("scalars.models", "Host") => obj.extract::<crate::models::Host>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -354,6 +379,7 @@ pub fn roundtrip_json(
         "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
         "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
+        "Host" => ::dspygen_runtime::json_roundtrip::<crate::models::Host>(data),
         "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
         "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
         "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
@@ -384,6 +410,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Blob",
         "Digest",
         "Event",
+        "Host",
         "Invoice",
         "LegacyBlob",
         "Measurement",

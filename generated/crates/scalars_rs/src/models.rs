@@ -314,6 +314,26 @@ pub struct Reading {
 
 ::dspygen_runtime::struct_serde!(map_only Reading);
 
+/// A host on the network: IPv4 addresses, written as their dotted text.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Host {
+    pub name: ::std::string::String,
+    pub address: ::dspygen_runtime::pytypes::Ipv4Address,
+    #[serde(default)]
+    pub gateways: ::std::vec::Vec<::dspygen_runtime::pytypes::Ipv4Address>,
+    #[serde(default)]
+    pub backup: ::std::option::Option<::dspygen_runtime::pytypes::Ipv4Address>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Host);
+
 fn default_invoice_quantity() -> i64 {
     1
 }

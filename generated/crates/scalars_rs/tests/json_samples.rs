@@ -193,6 +193,22 @@ fn reading_minimal() {
 }
 
 #[test]
+fn host_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"),
+        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"
+    );
+}
+
+#[test]
+fn host_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\"}"),
+        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),
