@@ -16,7 +16,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export LD_LIBRARY_PATH := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")'):$(LD_LIBRARY_PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: venv generate check develop demo test lint typecheck pytest runtime rust bindings e2e fuzz bench clean
+.PHONY: venv generate check develop demo test lint typecheck pytest runtime rust bindings e2e fuzz bench corpus clean
 
 venv: $(VENV)/.installed
 
@@ -42,12 +42,12 @@ develop: venv
 	done
 
 demo: venv generate develop
-	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
+	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$(CURDIR)/fixtures/imports:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
 		cargo run --quiet --bin qa_demo
 
 lint: venv
-	$(BIN)/ruff check codegen tests
-	$(BIN)/ruff format --check codegen tests
+	$(BIN)/ruff check codegen tests corpus
+	$(BIN)/ruff format --check codegen tests corpus
 
 typecheck: venv
 	$(BIN)/mypy
@@ -75,7 +75,7 @@ bindings: develop
 e2e: develop
 	cd demo && cargo fmt --check
 	cd demo && cargo clippy --all-targets --quiet -- -D warnings
-	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
+	cd demo && PYTHONPATH=$(CURDIR)/fixtures:$(CURDIR)/fixtures/rag:$(CURDIR)/fixtures/imports:$$($(BIN)/python -c 'import site; print(site.getsitepackages()[0])') \
 		cargo test --quiet
 
 test: lint typecheck check pytest rust bindings e2e
@@ -101,6 +101,16 @@ bench: venv
 	cd bench/bindings && $(BIN)/maturin develop --release --quiet
 	cd bench/native && $(BIN)/maturin develop --release --quiet
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+# dspygen on published packages built on dspy and pydantic (not part of `make test`, which runs the
+# small subset in tests/corpus/): the files pinned by sha256 in corpus/packages.toml are downloaded
+# into ~/.cache/dspygen-corpus ($$XDG_CACHE_HOME, or DSPYGEN_CORPUS_CACHE), every file holding a
+# signature or a model goes through `dspygen schema`, a crate is built from each file that reads, and
+# one `cargo check` covers them all. `make corpus CORPUS_ARGS=--record` also writes docs/corpus.md.
+CORPUS_ARGS ?=
+
+corpus: venv
+	$(BIN)/python -m corpus $(CORPUS_ARGS)
 
 clean:
 	rm -rf $(VENV) generated/target runtime/target

@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 import click
 
-from dspygen import runtime_crate, trust
+from dspygen import runtime_crate, sources, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
-from dspygen.diagnostics import Sink, render
-from dspygen.fingerprint import record, up_to_date
+from dspygen.diagnostics import Sink, render, shown_path
+from dspygen.fingerprint import owned_files, record, up_to_date
 from dspygen.init import init as init_project
 from dspygen.writer import Changes, apply
 
@@ -31,22 +31,19 @@ def _colour() -> bool:
 
 def _report(sink: Sink) -> None:
     colour = _colour()
-    for diagnostic in sink.sorted():
+    shown = sink.sorted()
+    for diagnostic in shown:
         text = render(diagnostic)
         if colour:
             head, _, rest = text.partition("\n")
             word = diagnostic.level.value
-            styled = click.style(word, fg="red" if word == "error" else "yellow", bold=True)
+            styled = click.style(word, fg={"error": "red", "warning": "yellow"}.get(word, "cyan"), bold=True)
             text = head.replace(f" {word}[", f" {styled}[", 1) + "\n" + click.style(rest, dim=True)
         click.echo(text, err=True, color=colour)
-
-
-def _display(path: Path) -> str:
-    """A path as the user would type it from here."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    counts = [(sum(d.level.value == level for d in shown), level) for level in ("error", "warning", "note")]
+    said = [f"{n} {level}{'s' if n != 1 else ''}" for n, level in counts if n]
+    if said:
+        click.echo(f"dspygen: {', '.join(said)}", err=True)
 
 
 @dataclass(frozen=True)
@@ -67,11 +64,13 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
     pyproject = args.config or find_pyproject(Path.cwd())
     base = pyproject.parent.resolve() if pyproject is not None else Path.cwd().resolve()
     if args.files:
-        if args.out is None:
-            raise click.UsageError("--out is required when files are given")
+        files, empty = sources.expand(args.files)
+        if empty:
+            raise click.UsageError(f"{', '.join(empty)}: no Python file there")
+        out = args.out or sources.default_out(files, base)
         target = make_target(
-            list(args.files),
-            args.out,
+            files,
+            out,
             args.crate_name,
             args.module_name,
             args.templates,
@@ -82,13 +81,13 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
             target = dataclasses.replace(target, runtime=args.runtime)
         return base, [target] if target is not None else []
     if pyproject is None:
-        raise click.UsageError("give FILES and --out, or run where pyproject.toml has [tool.dspygen]")
+        raise click.UsageError("give FILES, or run where pyproject.toml has [tool.dspygen]")
     # The command line is the user's own choice; a frontend from configuration that runs
     # code needs the repository trusted on this machine (trust.py).
     may_run_code = args.frontend is not None or trust.is_trusted(pyproject.parent)
-    targets = load_targets(pyproject, _display(pyproject), sink, may_run_code)
+    targets = load_targets(pyproject, shown_path(pyproject), sink, may_run_code)
     if not targets and not sink.has_errors:
-        raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES and --out")
+        raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES (or run `dspygen init`)")
     if args.frontend is not None:
         targets = [dataclasses.replace(t, frontend=args.frontend) for t in targets]
     if args.runtime is not None:
@@ -97,8 +96,13 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
 
 
 _target_options = [
-    click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False)),
-    click.option("--out", "-o", type=click.Path(path_type=Path, file_okay=False), help="Output crate directory."),
+    click.argument("files", nargs=-1, type=click.Path(path_type=Path)),
+    click.option(
+        "--out",
+        "-o",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Output crate directory (default with FILES: <package>_rs beside the project).",
+    ),
     click.option("--crate-name", help="Cargo and Python package name (default: the output folder's name)."),
     click.option("--module-name", help="Python module to import (default: the crate name)."),
     click.option(
@@ -136,15 +140,21 @@ def target_options(func: F) -> F:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="dspygen-rs", prog_name="dspygen")
+@click.version_option(None, "-V", "--version", package_name="dspygen-rs", prog_name="dspygen")
 def main() -> None:
     """Typed Rust bindings for DSPy signatures and pydantic v2 models."""
 
 
 @dataclass(frozen=True)
+class _Work:
+    changes: Changes
+    read: tuple[Path, ...]  # the source files read, for the fingerprint
+
+
+@dataclass(frozen=True)
 class Plan:
     base: Path
-    targets: list[tuple[Target, Changes | None]]
+    targets: list[tuple[Target, _Work | None]]
     runtimes: list[tuple[Path, Changes]]  # shared runtime folders (runtime_crate.py)
 
 
@@ -158,16 +168,16 @@ def _plan(args: TargetArgs, sink: Sink) -> Plan:
         changes = runtime_crate.changes(folder, sink)
         if changes is not None:
             runtimes.append((folder, changes))
-    planned: list[tuple[Target, Changes | None]] = []
+    planned: list[tuple[Target, _Work | None]] = []
     for target in targets:
         if up_to_date(target, base):
             planned.append((target, None))
             continue
         from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
 
-        changes = pipeline.changes(target, base, sink)
-        if changes is not None:
-            planned.append((target, changes))
+        done = pipeline.changes(target, base, sink)
+        if done is not None:
+            planned.append((target, _Work(done.changes, done.read)))
     return Plan(base, planned, runtimes)
 
 
@@ -179,12 +189,13 @@ def build(verbose: bool, **options: Any) -> None:
     started = time.perf_counter()
     sink = Sink()
     plan = _plan(TargetArgs(**options), sink)
+    planned = plan.targets
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
     written = unchanged = removed = 0
     # written only once every target rendered cleanly; the shared runtimes first, which the crates need
-    outputs = [*plan.runtimes, *((t.out, c) for t, c in plan.targets if c is not None)]
+    outputs = [*plan.runtimes, *((t.out, w.changes) for t, w in planned if w is not None)]
     for out, changes in outputs:
         apply(out, changes)
         written += len(changes.write)
@@ -195,11 +206,14 @@ def build(verbose: bool, **options: Any) -> None:
                 click.echo(f"wrote {out / rel}")
             for rel in changes.remove:
                 click.echo(f"removed {out / rel}")
-    for target, maybe in plan.targets:
-        if maybe is not None:
-            record(target, plan.base)
+    for target, maybe in planned:
+        if maybe is None:  # up to date by the fingerprint: every owned file unchanged
+            unchanged += owned_files(target)
+        else:
+            record(target, plan.base, maybe.read)
     elapsed = time.perf_counter() - started
-    click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s")
+    where = f" (the crate `{planned[0][0].crate_name}` in {shown_path(planned[0][0].out)})" if len(planned) == 1 else ""
+    click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s{where}")
 
 
 @main.command()
@@ -209,10 +223,11 @@ def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
     plan = _plan(TargetArgs(**options), sink)
+    planned = plan.targets
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    outputs = [*plan.runtimes, *((t.out, c) for t, c in plan.targets if c is not None)]
+    outputs = [*plan.runtimes, *((t.out, w.changes) for t, w in planned if w is not None)]
     stale = [(out, changes) for out, changes in outputs if changes.stale]
     for out, changes in stale:
         if diff:
@@ -225,32 +240,49 @@ def check(diff: bool, **options: Any) -> None:
         )
     if stale:
         sys.exit(1)
-    for target, maybe in plan.targets:
+    for target, maybe in planned:
         if maybe is not None:
-            record(target, plan.base)
-    click.echo(f"dspygen: {len(plan.targets)} target(s) up to date")
+            record(target, plan.base, maybe.read)
+    click.echo(f"dspygen: {len(planned)} target(s) up to date")
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--frontend",
     type=click.Choice(["static", "import"]),
-    default="static",
-    show_default=True,
-    help="static: read the source; import: introspect the real classes in a subprocess.",
+    default=None,
+    help="static: read the source (default); import: introspect the real classes in a subprocess.",
 )
-def schema(files: tuple[Path, ...], frontend: str) -> None:
-    """Print the intermediate schema of FILES as sorted JSON."""
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="pyproject.toml to read [tool.dspygen] from (default: the nearest one).",
+)
+def schema(files: tuple[Path, ...], frontend: str | None, config: Path | None) -> None:
+    """Print the intermediate schema of FILES, or of the [tool.dspygen] targets, as sorted JSON.
+
+    Without FILES, each target is read under its options (exclude, import-names, types, ...);
+    several targets print one object, keyed by crate name."""
+    import json
+
     from dspygen import pipeline
     from dspygen.ir.dump import to_json  # the IR stays off the pre-commit path
 
     sink = Sink()
-    result = pipeline.read(list(files), Path.cwd().resolve(), sink, frontend)
+    # With FILES no crate is written: the output options only need to be valid.
+    args = TargetArgs(files, Path("."), "schema" if files else None, None, None, frontend, config, None)
+    base, targets = _base_and_targets(args, sink)
+    base = Path.cwd().resolve() if files else base  # paths shown as given
+    schemas = {t.crate_name: pipeline.read_target(t, base, sink) for t in targets}
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    click.echo(to_json(result), nl=False)
+    if files or len(schemas) == 1:
+        click.echo(to_json(next(iter(schemas.values()))), nl=False)
+    else:
+        plain = {name: json.loads(to_json(s)) for name, s in schemas.items()}
+        click.echo(json.dumps(plain, indent=2, sort_keys=True, ensure_ascii=False))
 
 
 @main.command()
@@ -258,26 +290,53 @@ def schema(files: tuple[Path, ...], frontend: str) -> None:
     "--sources",
     "-s",
     multiple=True,
-    default=("signatures.py",),
-    show_default=True,
-    help="Source files or globs, relative to pyproject.toml (repeatable).",
+    help="Entry files or globs, relative to pyproject.toml (repeatable; default: the files declaring signatures).",
 )
 @click.option("--out", "-o", default="bindings", show_default=True, help="Output crate directory.")
 @click.option("--crate-name", default=None, help="Crate and module name (default: the output folder's name).")
 @click.option("--pre-commit/--no-pre-commit", default=True, help="Also add the hook to .pre-commit-config.yaml.")
-def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing [tool.dspygen] table.")
+def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit: bool, force: bool) -> None:
     """Add [tool.dspygen] to pyproject.toml and the hook to .pre-commit-config.yaml."""
+    import glob
+
+    from dspygen.init import has_tool_table, install_spec, likely_sources
+
     pyproject = find_pyproject(Path.cwd())
     if pyproject is None:
         raise click.UsageError("no pyproject.toml here or above; create one first")
+    root = pyproject.parent
+    try:
+        configured = has_tool_table(pyproject) and not force
+    except (ValueError, OSError) as exc:  # an unreadable or malformed pyproject.toml
+        raise click.ClickException(f"{shown_path(pyproject)}: {exc}") from exc
+    chosen = list(sources) or ([] if configured else likely_sources(root))
+    if not chosen and not configured:
+        raise click.UsageError("found no file declaring a DSPy signature here; name the entry files with --sources")
+    for source in chosen:
+        if not glob.glob(str(root / source), recursive=True):
+            click.echo(f"dspygen: warning: `{source}` matches no file under {shown_path(root)}", err=True)
     crate = crate_name or default_crate_name(Path(out))
-    result = init_project(pyproject.parent, list(sources), out, crate, pre_commit)
-    done = "added [tool.dspygen]" if result.pyproject_changed else "already has [tool.dspygen]"
-    click.echo(f"{pyproject}: {done}")
+    try:
+        result = init_project(root, chosen, out, crate, pre_commit, force)
+    except (ValueError, OSError) as exc:  # an unreadable or malformed pyproject.toml / hook file
+        raise click.ClickException(f"{shown_path(pyproject)}: {exc}") from exc
+    done = (
+        f"added [tool.dspygen] with sources {', '.join(chosen)}"
+        if result.pyproject_changed
+        else "already has [tool.dspygen] (--force replaces it)"
+    )
+    click.echo(f"{shown_path(pyproject)}: {done}")
     if pre_commit:
-        config = pyproject.parent / ".pre-commit-config.yaml"
+        config = root / ".pre-commit-config.yaml"
         done = "added the dspygen hook" if result.precommit_changed else "already has the dspygen hook"
-        click.echo(f"{config}: {done}")
+        click.echo(f"{shown_path(config)}: {done}")
+        if result.precommit_changed and install_spec() is None:
+            click.echo(
+                "dspygen: the hook runs the `dspygen` on PATH (`language: system`): this dspygen was installed "
+                "from a package index or in a way pip did not record, so the hook cannot install it itself",
+                err=True,
+            )
 
 
 @main.command(name="trust")

@@ -14,16 +14,18 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import tomlkit
 import tomlkit.exceptions
 
-from dspygen.diagnostics import Code, Sink, Span
+from dspygen import sources as sources_of
+from dspygen.diagnostics import Code, Sink, Span, did_you_mean
 from dspygen.mapping import TypeMapping, read_types
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types", "runtime"}
+KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types", "import-names", "exclude"}
+KEYS |= {"runtime"}
 RUNTIME_FOLDER = "dspygen-runtime"  # where a target's own copy of the runtime crate goes, under `out`
 
 
@@ -36,6 +38,11 @@ class Target:
     templates: Path | None
     frontend: str = "static"  # "static" (libcst, the default) or "import" (introspection)
     types: tuple[TypeMapping, ...] = ()  # Python classes mapped to the user's Rust types (`types = {...}`)
+    # The module name a source is imported by, for files Python cannot import by their own name
+    # (`import-names = { "v1.2.py" = "models_v1" }`).
+    import_names: tuple[tuple[Path, str], ...] = ()
+    # Declarations left out on purpose, as `module.Name` (`exclude = ["app.models.Legacy"]`).
+    exclude: tuple[str, ...] = ()
     # The folder of the runtime crate the generated crate depends on (runtime_crate.py); None: its
     # own copy, `<out>/dspygen-runtime`. Several targets of one Cargo workspace share one folder.
     runtime: Path | None = None
@@ -181,14 +188,30 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
     `may_run_code`: whether settings that make dspygen run the repository's code (the
     import frontend) may come from this file: the user trusted the repository (trust.py)
     or chose the frontend on the command line. Otherwise such a setting is an error."""
-    text = pyproject.read_text(encoding="utf-8")
+    try:
+        text = pyproject.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        sink.error(Code.CONFIG, f"pyproject.toml is not UTF-8 text: {exc.reason}", Span(display, 1, 1))
+        return []
+    except OSError as exc:
+        sink.error(Code.CONFIG, f"cannot read pyproject.toml: {exc.strerror or exc}", Span(display, 1, 1))
+        return []
     try:
         doc = tomlkit.parse(text).unwrap()
     except tomlkit.exceptions.ParseError as exc:
         sink.error(Code.CONFIG, f"pyproject.toml is not valid TOML: {exc}", Span(display, exc.line, exc.col))
         return []
-    table = doc.get("tool", {}).get("dspygen")
+    tool = doc.get("tool", {})
+    if not isinstance(tool, dict):
+        sink.error(Code.CONFIG, "`tool` in pyproject.toml must be a table", Span(display, _line_of(text, "tool"), 1))
+        return []
+    table = tool.get("dspygen")
     if table is None:
+        return []
+    if not isinstance(table, dict):
+        where = Span(display, _line_of(text, "dspygen"), 1)
+        hint = "write [tool.dspygen] with sources and out"
+        sink.error(Code.CONFIG, "[tool.dspygen] must be a table", where, hint=hint)
         return []
     base = pyproject.parent
     array = isinstance(table, dict) and "targets" in table
@@ -236,7 +259,7 @@ def _runtime(value: Any, base: Path, lines: _Lines, display: str, sink: Sink) ->
     """The runtime folder a `runtime = "..."` key names (relative to pyproject.toml)."""
     if value is None:
         return None
-    if not isinstance(value, str) or not value:
+    if not _path_text(value):
         sink.error(
             Code.CONFIG, "`runtime` must be the folder of the runtime crate", Span(display, lines.key("runtime"), 1)
         )
@@ -244,16 +267,21 @@ def _runtime(value: Any, base: Path, lines: _Lines, display: str, sink: Sink) ->
     return base / value
 
 
+def _path_text(value: Any) -> TypeGuard[str]:
+    """A non-empty string that can name a file: no NUL, which no file system takes."""
+    return isinstance(value, str) and bool(value) and "\0" not in value
+
+
 def _glob(base: Path, pattern: str) -> list[Path]:
     """The Python files `pattern` matches: `app/*` also matches `app/__pycache__` and
-    `app/README.md`, which are not sources. Absolute patterns too (pathlib refuses them)."""
-    anchor = Path(pattern).anchor
-    root, rest = (Path(anchor), pattern[len(anchor) :]) if anchor else (base, pattern)
+    `app/README.md`, which are not sources. Only inside the project (the caller refuses an
+    absolute pattern or one going up): `/**/*.py` would walk the whole disk."""
     try:
-        found = list(root.glob(rest))
+        found = list(base.glob(pattern))
     except (ValueError, NotImplementedError, OSError):
         return []
-    return sorted(p for p in found if p.suffix == ".py" and p.is_file())
+    root = base.resolve()
+    return sorted(p for p in found if p.suffix == ".py" and p.is_file() and p.resolve().is_relative_to(root))
 
 
 def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may_run_code: bool) -> Target | None:
@@ -264,17 +292,39 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
         sink.error(Code.CONFIG, "[tool.dspygen] targets must be tables", at(lines.fallback))
         return None
     for unknown in sorted(set(entry) - KEYS):
-        sink.error(Code.CONFIG, f"unknown key `{unknown}` in [tool.dspygen]", at(lines.key(unknown)))
+        sink.error(
+            Code.CONFIG,
+            f"unknown key `{unknown}` in [tool.dspygen]"
+            + (f".{guess}" if (guess := did_you_mean(unknown, KEYS)) else ""),
+            at(lines.key(unknown)),
+        )
     sources, out = entry.get("sources"), entry.get("out")
-    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+    if not isinstance(sources, list) or not sources or not all(_path_text(s) for s in sources):
         sink.error(Code.CONFIG, "`sources` must be a non-empty list of paths or globs", at(lines.key("sources")))
         return None
-    if not isinstance(out, str):
-        sink.error(Code.CONFIG, "`out` must be the output directory", at(lines.key("out")))
+    if not _path_text(out):
+        sink.error(Code.CONFIG, "`out` must be the output directory's path", at(lines.key("out")))
         return None
+    for key in ("crate-name", "module-name", "templates"):  # an empty name falls back to the default
+        if key in entry and not (_path_text(entry[key]) or (key != "templates" and entry[key] == "")):
+            sink.error(Code.CONFIG, f"`{key}` must be a string", at(lines.key(key)))
+            return None
     paths: list[Path] = []
     for pattern in sources:
-        matched = _glob(base, pattern) if any(c in pattern for c in "*?[") else [base / pattern]
+        if any(c in pattern for c in "*?[") and (Path(pattern).anchor or ".." in Path(pattern).parts):
+            sink.error(
+                Code.CONFIG,
+                f"the glob `{pattern}` reaches outside the project",
+                at(lines.containing(pattern)),
+                hint="write globs relative to pyproject.toml's folder, without `..` (list a file outside by its path)",
+            )
+            continue
+        if any(c in pattern for c in "*?["):
+            matched = _glob(base, pattern)
+        elif (base / pattern).is_dir():  # a folder: the Python files below it
+            matched = sources_of.expand((base / pattern,))[0]
+        else:
+            matched = [base / pattern]
         # `**/*.py` would also match the generated tests, and each build would read the last one's.
         generated = (base / out).resolve()
         matched = [p for p in matched if generated not in p.resolve().parents]
@@ -312,5 +362,29 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
         module_span=at(lines.key("module-name" if "module-name" in entry else crate_key)),
         frontend=frontend,
     )
+    import_names = _import_names(entry.get("import-names", {}), base, lines, display, sink)
+    exclude = entry.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(e, str) and e for e in exclude):
+        sink.error(Code.CONFIG, "`exclude` must be a list of `module.Name` strings", at(lines.key("exclude")))
+        return None
     runtime = _runtime(entry.get("runtime"), base, lines, display, sink)
-    return None if target is None else dataclasses.replace(target, types=types, runtime=runtime)
+    if target is None or import_names is None:
+        return None
+    return dataclasses.replace(target, types=types, import_names=import_names, exclude=tuple(exclude), runtime=runtime)
+
+
+def _import_names(
+    table: Any, base: Path, lines: _Lines, display: str, sink: Sink
+) -> tuple[tuple[Path, str], ...] | None:
+    """`import-names = { "path/file.py" = "dotted.name" }`: each a file and a dotted identifier."""
+    where = Span(display, lines.key("import-names"), 1)
+    if not isinstance(table, dict):
+        sink.error(Code.CONFIG, "`import-names` must be a table of file = module name", where)
+        return None
+    out = []
+    for path, name in sorted(table.items()):
+        if not isinstance(name, str) or not all(part.isidentifier() for part in name.split(".")):
+            sink.error(Code.CONFIG, f"the import name of `{path}` must be a dotted Python name", where)
+            return None
+        out.append((base / path, name))
+    return tuple(out)

@@ -6,8 +6,11 @@ module raises for user input; a raise anywhere else in dspygen is an internal bu
 
 from __future__ import annotations
 
+import difflib
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -25,6 +28,7 @@ class Span:
 class Level(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # something left out on purpose, said so that nothing is left out silently
 
 
 class Code(enum.Enum):
@@ -52,8 +56,17 @@ class Code(enum.Enum):
     RESERVED_FIELD = ("DSG025", "rename the field: DSPy and pydantic reserve this name")
     EMPTY_SIGNATURE = ("DSG026", "a signature needs at least one output field")
     DYNAMIC_SIGNATURE = ("DSG027", "read it with `--frontend import`, which imports the module and sees the real class")
+    LEFT_OUT = (
+        "DSG029",
+        "remove `# dspygen: skip` (or the `exclude` entry) to generate it again",
+    )
     SIGNATURE_TRANSFORM = ("DSG028", "fix the call: DSPy raises here when the module is imported")
     UNSUPPORTED_MODEL = ("DSG030", "remove the construct or map the type by hand; dspygen cannot mirror it in Rust")
+    VALIDATOR = (
+        "DSG034",
+        "nothing to change if the field's type says what the JSON holds; remove the validator if Rust must "
+        "agree on every value",
+    )
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
     DSPY_TOOL = (
         "DSG032",
@@ -81,6 +94,10 @@ class Code(enum.Enum):
     UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
     NOTHING_FOUND = ("DSG043", "give dspygen the files that declare the signatures and models")
     IMPORT_FAILED = ("DSG044", "make the module importable (python -c 'import it'), or use the static frontend")
+    NOT_IMPORTABLE = (
+        "DSG045",
+        'rename the file, or give the name it is imported by in the target: import-names = { "FILE" = "module" }',
+    )
     CONFIG = ("DSG050", "fix the [tool.dspygen] table in pyproject.toml")
     UNTRUSTED = (
         "DSG051",
@@ -130,6 +147,9 @@ class Sink:
     def warning(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
         self.items.append(Diagnostic(Level.WARNING, code, message, span, hint or code.hint))
 
+    def note(self, code: Code, message: str, span: Span | None, hint: str | None = None) -> None:
+        self.items.append(Diagnostic(Level.NOTE, code, message, span, hint or code.hint))
+
     @property
     def has_errors(self) -> bool:
         return any(d.level is Level.ERROR for d in self.items)
@@ -137,6 +157,21 @@ class Sink:
     def sorted(self) -> list[Diagnostic]:
         unique = {(d.sort_key(), d.level.value, d.hint): d for d in self.items}
         return [unique[k] for k in sorted(unique)]
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as the user would type it from here: relative below the working directory."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """` Did you mean `x`?` for the closest candidate to a misspelt `word`, else ""."""
+    by_lower = {c.lower(): c for c in sorted(set(candidates), reverse=True)}
+    close = difflib.get_close_matches(word.lower(), sorted(by_lower), n=1, cutoff=0.7)
+    return f" Did you mean `{by_lower[close[0]]}`?" if close and by_lower[close[0]] != word else ""
 
 
 def printable(text: str) -> str:

@@ -18,10 +18,12 @@ import functools
 import hashlib
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from dspygen.config import Target
+from dspygen.limits import MAX_SOURCE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST = ".dspygen-manifest"  # owned by writer.py; read here without importing it
@@ -85,14 +87,24 @@ def _shared_hash(templates: Path | None) -> str:
     return digest.sha.hexdigest()
 
 
-def inputs_hash(target: Target, base: Path) -> str:
+def _source_bytes(path: Path) -> bytes:
+    """A source's bytes; a marker for one that is missing, or not a regular file (a pipe would
+    block, a link to /dev/zero never end): the pipeline then runs and reports it."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SOURCE_BYTES:
+            return b"\0not a source file"
+        return path.read_bytes()
+    except OSError:
+        return b"\0missing"
+
+
+def inputs_hash(target: Target, base: Path, read: Iterable[Path] = ()) -> str:
+    """`read`: every source file the build read besides the target's own (import following)."""
     digest = _Digest()
     digest.add("shared", _shared_hash(target.templates).encode())
-    for source in sorted(target.sources):
-        try:
-            data = source.read_bytes()
-        except OSError:
-            data = b"\0missing"
+    for source in sorted({*target.sources, *read}):
+        data = _source_bytes(source)
         digest.add(f"src:{source.resolve()}", data)
     # every option of the target (its type mappings too), so that no config change is missed
     options = dataclasses.replace(target, sources=(), out=target.out.resolve())
@@ -115,27 +127,41 @@ def _outputs(target: Target) -> list[str] | None:
     return lines
 
 
+def owned_files(target: Target) -> int:
+    """How many files the target's manifest lists, with the manifest itself."""
+    outputs = _outputs(target)
+    return 0 if outputs is None else len(outputs)
+
+
 def up_to_date(target: Target, base: Path) -> bool:
     """True when the last recorded build had these inputs and its outputs are untouched."""
     try:
         recorded = _record_path(target).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return False
-    if not recorded or recorded[0] != f"inputs {inputs_hash(target, base)}":
+    read = [Path(line[len(READ) :]) for line in recorded if line.startswith(READ)]
+    rest = [line for line in recorded if not line.startswith(READ)]
+    if not rest or rest[0] != f"inputs {inputs_hash(target, base, read)}":
         return False
-    return recorded[1:] == _outputs(target)
+    return rest[1:] == _outputs(target)
 
 
-def record(target: Target, base: Path) -> None:
-    """Remember that the output directory is up to date for the current inputs."""
+READ = "read "  # a record line naming a source file the build read (import following)
+
+
+def record(target: Target, base: Path, read: Iterable[Path] = ()) -> None:
+    """Remember that the output directory is up to date for the current inputs; `read`: the
+    source files the build read, whose edits must make the next check run the pipeline."""
     outputs = _outputs(target)
     if outputs is None:
         return
     path = _record_path(target)
+    read = sorted(set(read))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text("\n".join([f"inputs {inputs_hash(target, base)}", *outputs]) + "\n", encoding="utf-8")
+        lines = [f"inputs {inputs_hash(target, base, read)}", *(f"{READ}{p}" for p in read), *outputs]
+        tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only cache only makes the next check slower

@@ -33,6 +33,8 @@ ENTRY_KEYS = {"rust", "dependencies"}
 OWN_CRATES = frozenset(
     {"pyo3", "serde", "serde_json", "indexmap", "chrono", "speedate", "uuid", "base64", "hex", "num-bigint"}
 )
+# A Cargo package name (cargo's own rule): ASCII letters, digits, `-` and `_`, at most 64.
+CARGO_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
 HINT = 'write `types = { "module.Class" = "my_crate::Type" }` (or a table with `rust` and `dependencies`)'
 
 
@@ -82,6 +84,14 @@ def _dependencies(python: str, deps: Any, base: Path, at: Any, sink: Sink) -> tu
         return None
     out = []
     for name, value in sorted(deps.items()):
+        if not CARGO_NAME.match(name):
+            sink.error(
+                Code.CONFIG,
+                f"`{name}` in the `dependencies` of `{python}` is not a Cargo package name",
+                at(name),
+                hint="a crate's name: ASCII letters, digits, `-` and `_` (cargo refuses others)",
+            )
+            return None
         if name in OWN_CRATES:
             sink.error(
                 Code.CONFIG,
@@ -93,10 +103,36 @@ def _dependencies(python: str, deps: Any, base: Path, at: Any, sink: Sink) -> tu
         if not isinstance(value, str | dict):
             sink.error(Code.CONFIG, f"the dependency `{name}` must be a version or a table", at(name))
             return None
+        problem = _value_problem(value)
+        if problem is not None:
+            sink.error(Code.CONFIG, f"the dependency `{name}` of `{python}`: {problem}", at(name))
+            return None
         if isinstance(value, dict) and isinstance(value.get("path"), str):
             value = {**value, "path": (base / value["path"]).as_posix()}
         out.append((name, json.dumps(value, sort_keys=True)))
     return tuple(out)
+
+
+# Keys of a Cargo dependency table whose values are strings, and those that are lists of strings.
+DEPENDENCY_STRINGS = frozenset({"version", "path", "git", "branch", "tag", "rev", "package", "registry"})
+DEPENDENCY_LISTS = frozenset({"features"})
+DEPENDENCY_FLAGS = frozenset({"optional", "default-features", "default_features", "workspace"})
+
+
+def _value_problem(value: str | dict[str, Any]) -> str | None:
+    """Why a dependency value would not be a valid Cargo dependency, or None."""
+    if isinstance(value, str):
+        return None if "\0" not in value else "a NUL character"
+    for key, item in value.items():
+        if key in DEPENDENCY_STRINGS and not (isinstance(item, str) and "\0" not in item):
+            return f"`{key}` must be a string"
+        if key in DEPENDENCY_LISTS and not (isinstance(item, list) and all(isinstance(f, str) for f in item)):
+            return f"`{key}` must be a list of strings"
+        if key in DEPENDENCY_FLAGS and not isinstance(item, bool):
+            return f"`{key}` must be true or false"
+        if key not in DEPENDENCY_STRINGS | DEPENDENCY_LISTS | DEPENDENCY_FLAGS:
+            return f"`{key}` is not a key of a Cargo dependency"
+    return None
 
 
 def cargo_lines(mappings: tuple[TypeMapping, ...], base: Path, out_dir: Path) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ nothing is written from a partly understood input.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from dspygen import runtime_crate
@@ -23,17 +24,47 @@ from dspygen.writer import Changes, apply, plan_changes
 
 
 def read(
-    sources: list[Path], base: Path, sink: Sink, frontend: str = "static", mapped: frozenset[str] = frozenset()
+    sources: list[Path],
+    base: Path,
+    sink: Sink,
+    frontend: str = "static",
+    mapped: frozenset[str] = frozenset(),
+    import_names: dict[Path, str] | None = None,
+    exclude: frozenset[str] = frozenset(),
 ) -> Schema:
     if frontend == "import":
         return importing.read(sources, base, sink, mapped=mapped)
-    return static.read(sources, base, sink, mapped)
+    return static.read(sources, base, sink, mapped, import_names, exclude)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """What bringing one target's output up to date would do, and every source file read for
+    it: the files given and the ones import following reached (the fingerprint covers both)."""
+
+    changes: Changes
+    read: tuple[Path, ...]
 
 
 def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     """The formatted files of one target, or None when the input has errors."""
-    schema = read(list(target.sources), base, sink, target.frontend, frozenset(m.python for m in target.types))
-    if sink.has_errors:
+    generated = _generate(target, base, sink)
+    return None if generated is None else generated[0]
+
+
+def read_target(target: Target, base: Path, sink: Sink) -> Schema:
+    """The schema of one target's sources, under its options."""
+    mapped = frozenset(m.python for m in target.types)
+    return read(
+        list(target.sources), base, sink, target.frontend, mapped, dict(target.import_names), frozenset(target.exclude)
+    )
+
+
+def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], tuple[Path, ...]] | None:
+    schema = read_target(target, base, sink)
+    # A declaration with an error was left out of the schema (skipping.py): the rest is still
+    # lowered, so that every error of the run shows at once. Nothing is written after an error.
+    if sink.has_errors and not (schema.models or schema.signatures or schema.enums):
         return None
     if not (schema.models or schema.signatures or schema.enums):
         where = Span(schema.sources[0].path, 1, 1) if schema.sources else None
@@ -52,7 +83,8 @@ def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     if rendered is None:
         return None
     files = format_files(rendered, sink, target.templates)
-    return None if sink.has_errors else {**files, **_own_runtime(target, sink)}
+    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
+    return None if sink.has_errors else ({**files, **_own_runtime(target, sink)}, read_paths)
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -62,7 +94,7 @@ def _relative(path: Path, start: Path) -> str:
 
 def _own_runtime(target: Target, sink: Sink) -> dict[str, str]:
     """The copy of the runtime a target writes inside its own output folder (its default), as
-    more files of that folder; a shared runtime folder is written once (`shared_runtimes`)."""
+    more files of that folder; a shared runtime folder is written once (cli.py, runtime_crate.shared)."""
     folder = target.runtime_folder
     if runtime_crate.is_source(folder) or not runtime_crate.inside(folder, target.out):
         return {}
@@ -72,16 +104,16 @@ def _own_runtime(target: Target, sink: Sink) -> dict[str, str]:
     return {f"{prefix}/{rel}": text for rel, text in runtime_crate.files().items()}
 
 
-def changes(target: Target, base: Path, sink: Sink) -> Changes | None:
-    files = generate(target, base, sink)
-    if files is None:
+def changes(target: Target, base: Path, sink: Sink) -> Planned | None:
+    generated = _generate(target, base, sink)
+    if generated is None:
         return None
-    planned = plan_changes(target.out, files, sink)
-    return None if sink.has_errors else planned
+    planned = plan_changes(target.out, generated[0], sink)
+    return None if sink.has_errors else Planned(planned, generated[1])
 
 
 def build(target: Target, base: Path, sink: Sink) -> Changes | None:
     planned = changes(target, base, sink)
     if planned is not None:
-        apply(target.out, planned)
-    return planned
+        apply(target.out, planned.changes)
+    return None if planned is None else planned.changes

@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from dspygen.diagnostics import Code, Sink, Span
+from dspygen.diagnostics import Code, Sink, Span, shown_path
 from dspygen.merge import MERGED_FILES, merge_toml, same_toml
 
 MANIFEST = ".dspygen-manifest"
@@ -106,8 +106,8 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink, merged: froze
         diff = difflib.unified_diff(
             (old or "").splitlines(keepends=True),
             files[rel].splitlines(keepends=True),
-            fromfile=f"{target} (on disk)" if old is not None else "/dev/null",
-            tofile=f"{target} (generated)",
+            fromfile=f"{shown_path(target)} (on disk)" if old is not None else "/dev/null",
+            tofile=f"{shown_path(target)} (generated)",
         )
         changes.diffs.append("".join(diff))
     for rel in sorted(owned_now - set(files)):
@@ -115,7 +115,7 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink, merged: froze
             continue
         if (out_dir / rel).is_file():
             changes.remove.append(rel)
-            changes.diffs.append(f"--- {out_dir / rel} (on disk)\n+++ /dev/null (no longer generated)\n")
+            changes.diffs.append(f"--- {shown_path(out_dir / rel)} (on disk)\n+++ /dev/null (no longer generated)\n")
     return changes
 
 

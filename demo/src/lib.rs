@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 /// The `sys.path` roots of the fixtures the generated crates were built from.
-pub const FIXTURE_ROOTS: &[&str] = &["fixtures", "fixtures/rag"];
+pub const FIXTURE_ROOTS: &[&str] = &["fixtures", "fixtures/rag", "fixtures/imports"];
 
 /// One scripted LM reply: output field name -> the text the LM "answers" for it.
 /// Pydantic-typed outputs are answered with JSON text, as a real LM would write them.

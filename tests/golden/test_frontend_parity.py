@@ -1,7 +1,8 @@
 """The importing frontend (real classes, introspected) and the static one (source, read)
 agree: equal IR wherever both apply, over every [tool.dspygen] target of this repository.
 
-Where they legitimately differ: spans (the importing frontend knows lines, not columns),
+Where they legitimately differ: the files reached through imports (Python imports every module
+on the way, the static frontend parses only what it needs), spans (the importing frontend knows lines, not columns),
 the text of a string signature (rebuilt from its fields), string signatures that only
 exist when code runs (inside functions and methods) which the importing frontend does not see,
 and the signatures in STATIC_UNSUPPORTED, which only running code builds.
@@ -54,8 +55,14 @@ def test_static_and_importing_frontends_agree(target: Target) -> None:
     by_static = _plain(json.loads(to_json(static.read(files, ROOT, sink_static, mapped))))
     by_import = _plain(json.loads(to_json(importing.read(files, ROOT, sink_import, mapped=mapped))))
     assert [render(d) for d in sink_import.items] == []
-    for key in ("schema_version", "sources", "models", "enums"):
+    for key in ("schema_version", "models", "enums"):
         assert by_import[key] == by_static[key], key
+    # The files given agree; of the files reached through imports, the static frontend parses
+    # only what it needs, Python imports every module on the way.
+    entries = [[s for s in frontend["sources"] if not s["followed"]] for frontend in (by_import, by_static)]
+    assert entries[0] == entries[1]
+    followed = [{s["path"] for s in frontend["sources"] if s["followed"]} for frontend in (by_import, by_static)]
+    assert followed[1] <= followed[0]
     static_signatures = {s["id"]: s for s in by_static["signatures"]}
     if static_signatures:
         assert by_import["signatures"], "the importing frontend found no signature"

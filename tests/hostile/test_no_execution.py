@@ -179,8 +179,9 @@ def test_imported_module_with_side_effects_is_read_not_run(tmp_path: Path) -> No
     assert after == before
 
 
-def test_an_import_of_a_file_not_given_is_a_diagnostic_not_an_import(tmp_path: Path) -> None:
-    """`from evil import Answer` where evil.py is not given: reported, never imported."""
+def test_an_import_of_a_file_not_given_is_followed_by_reading_not_importing(tmp_path: Path) -> None:
+    """`from evil import Answer` where evil.py is not given: import following parses evil.py
+    (which defines no class Answer: reported), and never imports it."""
     marker = tmp_path / "MARKER"
     (tmp_path / "evil.py").write_text(f"open({str(marker)!r}, 'w').write('ran')\n", encoding="utf-8")
     source = tmp_path / "signatures.py"
@@ -200,5 +201,6 @@ def test_an_import_of_a_file_not_given_is_a_diagnostic_not_an_import(tmp_path: P
     )
     done = dspygen("build", str(source), "--out", str(tmp_path / "out"), "--crate-name", "safe_rs", cwd=tmp_path)
     assert not marker.exists()
-    assert_clean_failure(done, "DSG010")
+    assert_clean_failure(done, "DSG011")
+    assert "evil.py defines no class `Answer`" in done.stderr
     assert not (tmp_path / "out").exists()

@@ -101,13 +101,18 @@ def test_output_directory_that_is_a_file(project: Path) -> None:
 
 
 def test_source_path_that_is_a_directory(project: Path) -> None:
+    """A folder names the Python files below it (issue 16); one holding none is a usage error."""
+    (project / "empty").mkdir()
     before = files_under(project)
-    assert_clean_failure(dspygen("build", "src", "--out", "out", cwd=project), "", exit_code=2)
-    assert_clean_failure(dspygen("schema", "src", cwd=project), "", exit_code=2)
-    (project / "pyproject.toml").write_text('[tool.dspygen]\nsources = ["src"]\nout = "out"\n', encoding="utf-8")
-    before = files_under(project)
-    assert_clean_failure(dspygen("build", cwd=project), "DSG002")
+    assert_clean_failure(dspygen("build", "empty", "--out", "out", cwd=project), "", exit_code=2)
+    assert_clean_failure(dspygen("schema", "empty", cwd=project), "", exit_code=2)
     assert files_under(project) == before
+    built = dspygen("build", "src", "--out", "out", cwd=project)
+    assert built.returncode == 0, built.stderr
+    assert (project / "out" / "src" / "models.rs").is_file()
+    (project / "pyproject.toml").write_text('[tool.dspygen]\nsources = ["src"]\nout = "out2"\n', encoding="utf-8")
+    assert dspygen("build", cwd=project).returncode == 0
+    assert (project / "out2" / "src" / "models.rs").is_file()
 
 
 def test_a_glob_skips_folders_and_other_files(project: Path) -> None:
@@ -125,7 +130,8 @@ def test_a_glob_skips_folders_and_other_files(project: Path) -> None:
 
 
 def test_source_files_whose_module_name_is_not_an_identifier(project: Path) -> None:
-    for name in ("my-models.py", "we\nird.py", 'quote".py', "bidi\u202e.py"):
+    # `my-models.py` is importable by importlib (and PyO3), if by no `import` statement: read.
+    for name in ("my models.py", "we\nird.py", 'quote".py', "bidi\u202e.py"):
         path = project / "src" / name
         shutil.copy(MODELS, path)
         before = files_under(project)

@@ -105,7 +105,9 @@ def test_unknown_key_points_at_its_line(project: Path) -> None:
     spans = {d.message: d.span for d in diags}
     assert all(d.code is Code.CONFIG for d in diags)
     assert spans == {
-        "unknown key `crate_name` in [tool.dspygen]": Span("pyproject.toml", line_of(toml, "crate_name ="), 1),
+        "unknown key `crate_name` in [tool.dspygen]. Did you mean `crate-name`?": Span(
+            "pyproject.toml", line_of(toml, "crate_name ="), 1
+        ),
         "unknown key `name` in [tool.dspygen]": Span("pyproject.toml", line_of(toml, 'name = "x"'), 1),
     }
 
@@ -117,7 +119,10 @@ def test_unknown_key_in_the_second_target(project: Path) -> None:
     )
     _, diags = load(project, toml)
     assert [(d.message, d.span) for d in diags] == [
-        ("unknown key `source` in [tool.dspygen]", Span("pyproject.toml", line_of(toml, "source ="), 1))
+        (
+            "unknown key `source` in [tool.dspygen]. Did you mean `sources`?",
+            Span("pyproject.toml", line_of(toml, "source ="), 1),
+        )
     ]
 
 

@@ -86,3 +86,53 @@ def test_init_command_end_to_end(tmp_path: Path) -> None:
     assert table["crate-name"] == "bindings"
     again = subprocess.run([str(BIN / "dspygen"), "init"], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert "already has" in again.stdout
+
+
+def _init(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "dspygen"), "init", *args], cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_init_finds_the_files_declaring_signatures(tmp_path: Path) -> None:
+    """Without --sources, the entry points are the files that declare signatures (issue 16)."""
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "models.py").write_text("from pydantic import BaseModel\nclass A(BaseModel):\n    x: int\n")
+    (tmp_path / "app" / "flows.py").write_text(
+        "import dspy\nclass S(dspy.Signature):\n    a: str = dspy.InputField()\n    b: str = dspy.OutputField()\n"
+    )
+    (tmp_path / ".venv" / "lib").mkdir(parents=True)
+    (tmp_path / ".venv" / "lib" / "x.py").write_text("import dspy\nx = dspy.InputField()\n")
+    done = _init("--no-pre-commit", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    table = tomlkit.parse((tmp_path / "pyproject.toml").read_text())["tool"]["dspygen"]  # type: ignore[index]
+    assert table["sources"] == ["app/flows.py"]
+
+
+def test_init_warns_on_a_missing_source_and_force_replaces(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT)
+    first = _init("-s", "signatures.py", "--no-pre-commit", cwd=tmp_path)
+    assert "`signatures.py` matches no file" in first.stderr
+    again = _init("-s", "app/*.py", "-o", "out", "--no-pre-commit", cwd=tmp_path)
+    assert "already has [tool.dspygen]" in again.stdout and "--force" in again.stdout
+    forced = _init("-s", "app/*.py", "-o", "out", "--no-pre-commit", "--force", cwd=tmp_path)
+    assert forced.returncode == 0, forced.stderr
+    table = tomlkit.parse((tmp_path / "pyproject.toml").read_text())["tool"]["dspygen"]  # type: ignore[index]
+    assert table["sources"] == ["app/*.py"] and table["out"] == "out"
+    assert (tmp_path / "pyproject.toml").read_text().startswith(PYPROJECT)  # the rest kept
+
+
+def test_the_hook_installs_dspygen_from_where_it_came_from() -> None:
+    """pre-commit installs the spec into the hook's own environment: no `dspygen` on PATH needed."""
+    hook = yaml.safe_load(add_hook(None, "dspygen-rs @ git+https://example.org/dspygen@abc123") or "")
+    spec = hook["repos"][0]["hooks"][0]
+    assert spec["language"] == "python"
+    assert spec["additional_dependencies"] == ["dspygen-rs @ git+https://example.org/dspygen@abc123"]
+    without = yaml.safe_load(add_hook(None) or "")["repos"][0]["hooks"][0]
+    assert without["language"] == "system" and "additional_dependencies" not in without
+
+
+def test_a_malformed_pyproject_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("tool = 5\n")
+    done = _init("-s", "x.py", cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "not a table" in done.stderr

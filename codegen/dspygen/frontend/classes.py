@@ -22,6 +22,7 @@ from dspygen.frontend.generic_models import GenericModels
 from dspygen.frontend.model_classes import PYDANTIC_FIELD, Extra, ModelClasses, placeholder
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.signature_classes import SignatureClasses
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.static_types import TypeContext, convert, mapping_hint, text
 from dspygen.frontend.type_params import type_params
 from dspygen.ir import nodes
@@ -52,11 +53,16 @@ class ClassReader:
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
         self.extra: dict[str, Extra] = {}
+        self.strings: dict[str, dict[str, object]] = {}  # model id -> its `str_*` settings (inherited)
         self._kinds: dict[str, Kind | None] = {}
         self.busy: set[str] = set()  # ids being read: guards cycles through bases and instantiations
         self.names: dict[str, aliases.NameSettings] = {}  # model id -> its key settings (inherited)
         self.raw_names: dict[str, dict[str, aliases.RawNames]] = {}  # model id -> field -> aliases as written
         self.mapped: frozenset[str] = frozenset()  # classes mapped to the user's Rust types (config `types`)
+        self.excluded: frozenset[str] = frozenset()  # `module.Name`s the target's `exclude` leaves out
+        self.excluded_met: set[str] = set()  # the ones met: an entry never met is a typo, said so
+        self.left_out: dict[str, LeftOut] = {}  # id -> why it is left out on purpose (skipping.py)
+        self.failed: set[str] = set()  # ids whose reading reported an error
         self.enum_classes = EnumClasses(self)
         self.model_classes = ModelClasses(self)
         self.generic_models = GenericModels(self)
@@ -75,14 +81,14 @@ class ClassReader:
         self._kinds[symbol] = None  # guards inheritance cycles
         module, qualname = found
         kind = None
-        for base in self._base_symbols(module, module.classes[qualname]):
+        for base in self.base_symbols(module, module.classes[qualname]):
             kind = self.kind_of(base)
             if kind is not None:
                 break
         self._kinds[symbol] = kind
         return kind
 
-    def _base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
+    def base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
         out = []
         for arg in node.bases:
             # `Generic[T]`, `Page[int]`: the subscripted class is the base.
@@ -103,16 +109,18 @@ class ClassReader:
                 if found is None
                 else [
                     b
-                    for b in self._base_symbols(found[0], found[0].classes[found[1]])
+                    for b in self.base_symbols(found[0], found[0].classes[found[1]])
                     if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
                 ]
             )
             if outside:
                 self.sink.error(
                     Code.UNSUPPORTED_TYPE,
-                    f"`{text(expr)}` derives from `{outside[0]}`, which is not in the files given to dspygen",
+                    f"`{text(expr)}` derives from `{outside[0]}`, which is not a file of this project",
                     span,
-                    hint=f"give dspygen the file that defines `{outside[0].rpartition('.')[2]}` too",
+                    hint=f"make the module defining `{outside[0].rpartition('.')[2]}` importable from the files "
+                    "given (dspygen follows imports through their packages, a src/ folder and the folder of "
+                    "pyproject.toml), or map the class to a Rust type: " + mapping_hint(symbol),
                 )
             else:
                 self.sink.error(
@@ -133,6 +141,8 @@ class ClassReader:
         params = type_params(self.index, found[0], found[0].classes[found[1]]) if kind == "model" else None
         if params is not None:  # a generic model without arguments: pydantic reads each parameter as Any
             return self.generic_models.bare_generic(found[0], found[1], params, span)
+        if found[0].followed:
+            self.read_class(*found)  # a followed file's class is read where it is reached
         return t.Named(decl_id(*found))
 
     def type_of(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type | None:
@@ -145,16 +155,47 @@ class ClassReader:
     # -- reading ----------------------------------------------------------------------
 
     def read_class(self, module: SourceModule, qualname: str) -> None:
-        kind = self.kind_of(f"{module.module}.{qualname}")
+        symbol = f"{module.module}.{qualname}"
+        kind = self.kind_of(symbol)
         ident = decl_id(module, qualname)
-        if kind is None or ident in self.busy or self._done(ident):
+        if kind is None or ident in self.busy or self._done(ident) or ident in self.left_out:
             return
         if kind == "model" and type_params(self.index, module, module.classes[qualname]) is not None:
             return  # a generic model becomes one model per use (`Page[Item]`), read where it is used
-        if f"{module.module}.{qualname}" in self.mapped:
+        if symbol in self.mapped:
             return  # the user maps it to a Rust type of theirs (config `types`): not read
-        self.busy.add(ident)
         node = module.classes[qualname]
+        why = self._skipped(module, symbol, node)
+        if why is not None:
+            self.left_out[ident] = LeftOut(qualname, module.span(node), why)
+            return
+        self.busy.add(ident)
+        start = len(self.sink.items)
+        self._read_kind(kind, module, qualname, node)
+        self.busy.discard(ident)
+        if any(d.level.value == "error" for d in self.sink.items[start:]):
+            self.failed.add(ident)
+            explain_errors(self.sink, start, qualname, symbol)
+
+    def _skipped(self, module: SourceModule, symbol: str, node: cst.ClassDef) -> str | None:
+        """Why the class is left out on purpose, or None: marked, excluded, or deriving from
+        a class left out (whose fields it would need)."""
+        name_line = module.span(node.name).line
+        if marked(module.lines, module.span(node).line, name_line):
+            return "`# dspygen: skip`"
+        if symbol in self.excluded:
+            self.excluded_met.add(symbol)
+            return "`exclude` in the target"
+        for base in self.base_symbols(module, node):
+            found = self.index.class_of(base)
+            if found is not None and self.kind_of(base) is not None:
+                self.read_class(*found)
+                if decl_id(*found) in self.left_out:
+                    return f"it derives from `{found[1]}`, which is left out"
+        return None
+
+    def _read_kind(self, kind: Kind, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
+        ident = decl_id(module, qualname)
         if kind == "enum":
             self.enum_classes.read_enum(module, qualname, node)
         elif kind == "model":
@@ -163,7 +204,17 @@ class ClassReader:
             self.model_classes.read_model(module, qualname, node)
         else:
             self.signature_classes.read_signature(module, qualname, node)
-        self.busy.discard(ident)
+
+    def read_imported(self, module: SourceModule) -> list[str]:
+        """The classes an entry file imports from other files of the project (followed files),
+        which the entry file's program uses (`from app.models import Ticket`): their ids."""
+        out = []
+        for dotted in module.imports.values():
+            found = self.index.class_of(self.index.canonical(module, dotted))
+            if found is not None and found[0].followed and self.kind_of(f"{found[0].module}.{found[1]}"):
+                self.read_class(*found)
+                out.append(decl_id(*found))
+        return out
 
     def report_empty_signatures(self) -> None:
         """Warn about class signatures with no output field that no other signature extends."""
@@ -175,7 +226,7 @@ class ClassReader:
     def base_decls(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
         """Ids of the bases defined in the set, read first so their fields are known."""
         out = []
-        for symbol in self._base_symbols(module, node):
+        for symbol in self.base_symbols(module, node):
             found = self.index.class_of(symbol)
             if found is not None and self.kind_of(symbol) is not None:
                 self.read_class(*found)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import decimal
 import math
-import re
 from typing import Any
 
+from dspygen.frontend import regex_rules
 from dspygen.ir import types as t
 from dspygen.registry import scalars
 
@@ -27,9 +27,15 @@ APPLIES: dict[str, frozenset[str]] = {
     **{s.name: s.constraints.applies for s in scalars.SCALARS if s.constraints.applies},
     "collection": frozenset(LENGTHS),  # list, set, frozenset, dict, tuple[T, ...]
 }
-# Look-around, back-references, atomic groups and conditionals: the `regex` crate (which
-# pydantic-core compiles patterns with) has none of them, so pydantic refuses the model.
-RUST_REGEX_LACKS = re.compile(r"\(\?<?[=!]|\(\?>|\(\?\(|\\[1-9]|\\g<|[*+?}]\+|\(\?P=")
+# A model's `str_*` settings: constraints on every `str` its fields hold (pydantic builds each
+# string validator of the model with them), by the constraint each stands for.
+STRING_SETTINGS = {
+    "str_strip_whitespace": "strip_whitespace",
+    "str_to_lower": "to_lower",
+    "str_to_upper": "to_upper",
+    "str_min_length": "min_length",
+    "str_max_length": "max_length",
+}
 
 
 def family(ty: t.Type) -> str | None:
@@ -121,17 +127,8 @@ def _check(key: str, value: Any, kind: str | None, shown: str) -> str | None:
 
 
 def pattern_problem(pattern: str) -> str | None:
-    """Why the `regex` crate (pydantic's engine) would not compile `pattern`, if it would not."""
-    if RUST_REGEX_LACKS.search(pattern.replace("\\\\", "")):
-        return (
-            f"the pattern {pattern!r} uses look-around, a back-reference or an atomic group, which pydantic's "
-            "regex engine (the Rust `regex` crate) lacks"
-        )
-    try:
-        re.compile(pattern)
-    except re.error as e:
-        return f"the pattern {pattern!r} is not a regular expression dspygen can check ({e})"
-    return None
+    """Why pydantic (its Rust `regex` crate) would not compile `pattern`, if it would not."""
+    return regex_rules.problem(pattern)
 
 
 def _empty(c: t.Constrained) -> str | None:
@@ -143,3 +140,21 @@ def _empty(c: t.Constrained) -> str | None:
         if low is not None and high is not None and low > high:
             return f"the bounds leave no value (from {low} to {high})"
     return None
+
+
+def with_strings(ty: t.Type, strings: dict[str, object]) -> t.Type | str:
+    """`ty` with the `str_*` settings on every `str` in it (not inside other models, which have
+    their own configuration); a constraint the field gives itself wins. A string: why not."""
+    if not strings:
+        return ty
+    if ty == t.STR:
+        return constrain(ty, strings)
+    if isinstance(ty, t.Constrained) and ty.inner == t.STR:
+        return constrain(t.STR, {**strings, **ty.given()})
+    children = []
+    for child in t.children(ty):
+        new = with_strings(child, strings)
+        if isinstance(new, str):
+            return new
+        children.append(new)
+    return t.with_children(ty, tuple(children))

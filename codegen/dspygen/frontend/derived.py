@@ -23,7 +23,8 @@ import libcst as cst
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.resolve import Index, SourceModule, string_value
-from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, ordered
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
+from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, LeftOutBase, ordered
 from dspygen.ir import nodes
 
 if TYPE_CHECKING:
@@ -134,6 +135,26 @@ class _Unbound(cst.CSTVisitor):
 
 
 def _derived(
+    module: SourceModule, evaluator: Evaluator, sink: Sink, name: str, call: cst.Call, in_loop: bool
+) -> nodes.Signature | None:
+    span = module.span(call)
+    reader, ident, symbol = evaluator.reader, f"{module.module}:{name}", f"{module.module}.{name}"
+    if marked(module.lines, span.line, span.line) or symbol in reader.excluded:
+        reader.excluded_met.update({symbol} & reader.excluded)
+        why = "`# dspygen: skip`" if symbol not in reader.excluded else "`exclude` in the target"
+        reader.left_out[ident] = LeftOut(name, span, why)
+        return None
+    start = len(sink.items)
+    try:
+        return _derived_signature(module, evaluator, sink, name, call, in_loop)
+    except LeftOutBase as exc:
+        reader.left_out[ident] = LeftOut(name, span, f"it is derived from `{exc.name}`, which is left out")
+        return None
+    finally:
+        explain_errors(sink, start, name, symbol)
+
+
+def _derived_signature(
     module: SourceModule, evaluator: Evaluator, sink: Sink, name: str, call: cst.Call, in_loop: bool
 ) -> nodes.Signature | None:
     span = module.span(call)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from typing import Literal
 
 import libcst as cst
 
@@ -17,8 +18,28 @@ from dspygen.frontend import aliases, constraint_rules, constraints_static
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import nodes
 
-# Arguments that only feed JSON schema or docs: they change no JSON and no validation.
-SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra"})
+# Arguments that only feed JSON schema, docs, `repr` or the dataclass-style `__init__`: they
+# change no JSON and no validation.
+SCHEMA_ONLY = frozenset(
+    {
+        "title",
+        "examples",
+        "json_schema_extra",
+        "field_title_generator",
+        "deprecated",
+        "repr",
+        "init",
+        "init_var",
+        "kw_only",
+        "validate_default",
+        "fail_fast",
+    }
+)
+# Arguments pydantic v2 still reads under their v1 names (with a deprecation warning).
+V1_RENAMED = {"min_items": "min_length", "max_items": "max_length"}
+# Field's own parameters that change the JSON or which values are valid, and are not mirrored
+# yet; any other keyword pydantic keeps as JSON-schema extra (`example=`), with no effect.
+NOT_MIRRORED = frozenset({"exclude_if", "coerce_numbers_to_str", "union_mode", "alias_priority"})
 DEPRECATED_DSPY = frozenset({"format", "parser"})
 
 
@@ -69,6 +90,14 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             out.failed = True
         elif key in SCHEMA_ONLY:
             continue
+        elif model_field and key == "regex":
+            sink.error(
+                Code.FIELD_ARGUMENT,
+                "pydantic v2 refuses `regex=` (it raises when the class is created)",
+                module.span(arg),
+                hint="write pattern=..., as pydantic v2 asks",
+            )
+            out.failed = True
         elif model_field and key == "default":
             out.default = read_default(index, module, arg.value, sink)
             out.failed |= out.default is None
@@ -100,7 +129,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.failed = True
             else:
                 setattr(out, key, text)
-        elif model_field and key in constraint_rules.KNOWN:
+        elif model_field and (key in constraint_rules.KNOWN or key in V1_RENAMED):
+            key = V1_RENAMED.get(key, key)
             found = constraints_static.value(index, module, arg.value)
             if found is constraints_static.MISSING:
                 sink.error(
@@ -114,6 +144,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.bounds[key] = (found, module.span(arg))
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
+        elif model_field and key not in NOT_MIRRORED and key not in {"default", "default_factory", "exclude"}:
+            continue  # an extra keyword: pydantic keeps it in the JSON schema (deprecated), nothing else
         else:
             known = (
                 "default, default_factory, alias, validation_alias, serialization_alias, frozen, description "
@@ -158,17 +190,42 @@ def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tup
     return f"`{what}` must be a static string", module.span(node), None
 
 
+# Factories whose value is an empty container, by the JSON it is: the field's type decides the
+# container (`set` for a set, `tuple` for a variadic tuple).
+EMPTY_FACTORIES: dict[str, Literal["list", "dict"]] = {
+    "builtins.list": "list",
+    "builtins.set": "list",
+    "builtins.frozenset": "list",
+    "builtins.tuple": "list",
+    "builtins.dict": "dict",
+}
+
+
 def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
     symbol = index.symbol(module, node)
-    if symbol in {"builtins.list", "builtins.dict"}:
-        return nodes.Default("factory", factory="list" if symbol == "builtins.list" else "dict")
+    if symbol in EMPTY_FACTORIES:
+        return nodes.Default("factory", factory=EMPTY_FACTORIES[symbol])
+    if isinstance(node, cst.Lambda) and not node.params.params:
+        ok, value = literal_value(node.body)  # `lambda: "x"` is the default "x"
+        if not ok and isinstance(node.body, cst.Call):
+            ok, value = _empty_call(index, module, node.body)
+        if ok:
+            return nodes.Default("value", value=value)
     sink.error(
         Code.NON_STATIC,
-        "only `list` and `dict` are supported as default_factory",
+        "this default_factory is not mirrored yet: only empty containers and `lambda: <literal>` are",
         module.span(node),
-        hint="use default_factory=list or dict, or give a literal default",
+        hint="use default_factory=list / dict / set / tuple, a lambda returning a literal, or a literal default",
     )
     return None
+
+
+def _empty_call(index: Index, module: SourceModule, node: cst.Call) -> tuple[bool, nodes.JsonValue]:
+    """`set()`, `frozenset()`, `list()`, `tuple()`, `dict()`: an empty container, as JSON."""
+    kind = EMPTY_FACTORIES.get(index.symbol(module, node.func) or "")
+    if kind is None or node.args:
+        return False, None
+    return True, [] if kind == "list" else {}
 
 
 def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
@@ -180,9 +237,10 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             assert found is not None
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
     ok, value = literal_value(node)
-    constant = index.constant(module, node) if not ok else None
-    if constant is not None:  # a module-level string constant, as descriptions allow
-        ok, value = True, constant
+    if not ok and isinstance(node, cst.Call):
+        ok, value = _empty_call(index, module, node)  # set(), frozenset(), tuple()
+    if not ok:
+        ok, value = _constant(index, module, node)  # a module-level constant (here or imported)
     if ok and not _finite(value):
         sink.error(
             Code.NON_STATIC,
@@ -200,6 +258,26 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
         hint="use a literal (string, number, True/False/None, list) or an Enum member; dspygen does not run code",
     )
     return None
+
+
+def _constant(index: Index, module: SourceModule, node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
+    """The literal value of a module-level constant named by `node`, defined here or imported
+    from a project file; a name assigned more than once has no single value."""
+    text = index.constant(module, node)
+    if text is not None:
+        return True, text
+    if not isinstance(node, cst.Name) or node.value in module.rebound:
+        return False, None
+    owner, name = module, node.value
+    if name not in module.variables and name in module.imports:
+        found = index.locate(index.canonical(module, module.imports[name]), module)
+        if found is None or not found[1] or "." in found[1]:
+            return False, None
+        owner, name = found
+    value = owner.variables.get(name)
+    if value is None or name in owner.rebound:
+        return False, None
+    return literal_value(value)
 
 
 def _finite(value: nodes.JsonValue) -> bool:

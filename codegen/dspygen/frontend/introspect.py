@@ -9,6 +9,8 @@ diagnostics JSON instead. Run as `python -m dspygen.frontend.introspect ROOT FIL
 from __future__ import annotations
 
 import ast
+import collections.abc
+import dataclasses
 import enum
 import functools
 import importlib
@@ -111,6 +113,14 @@ class Introspector:
         scalar = next((name for known, name in self.scalars if tp is known), None)
         if scalar is not None:
             return t.Primitive(scalar)
+        if tp in BARE:  # pydantic reads a bare container's items (and keys) as Any
+            return BARE[tp]
+        if hasattr(tp, "__supertype__"):  # NewType("UserId", int): its base type
+            return self.convert(tp.__supertype__)
+        if _json_alias(tp):  # the recursive JSON alias: pydantic's JsonValue
+            return t.Primitive("json_value")
+        if type(tp).__name__ == "TypeAliasType":  # `type Tags = list[str]`
+            return self.convert(_alias_value(tp))
         origin, args = typing.get_origin(tp), typing.get_args(tp)
         if origin is list:
             return t.ListOf(self.convert(args[0]))
@@ -159,14 +169,19 @@ class Introspector:
         from pydantic_core import PydanticUndefined
 
         if info.default_factory is not None:
-            if info.default_factory is list:
+            if info.default_factory in (list, set, frozenset, tuple):  # the field's type decides the container
                 return nodes.Default("factory", factory="list")
             if info.default_factory is dict:
                 return nodes.Default("factory", factory="dict")
-            raise Unsupported("a default_factory other than list or dict")
-        value = info.default
+            if getattr(info.default_factory, "__name__", "") != "<lambda>":
+                raise Unsupported("a default_factory other than an empty container or a lambda returning a literal")
+            value = info.default_factory()  # `lambda: "x"`: the default "x" (a lambda computing more is not read)
+        else:
+            value = info.default
         if value is PydanticUndefined:
             return None
+        if isinstance(value, set | frozenset) and not value:
+            value = []  # set(): an empty container, as the static frontend reads it
         if isinstance(value, enum.Enum):
             return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
         json.dumps(value)  # raises TypeError for anything that is not a JSON literal
@@ -213,6 +228,9 @@ class Introspector:
                 )
             )
         extra = config_reader.extra(cls.model_config)
+        strings = {c: cls.model_config[s] for s, c in constraint_rules.STRING_SETTINGS.items() if s in cls.model_config}
+        strings = {k: v for k, v in strings.items() if v not in (None, False)}
+        fields = [self.with_strings(f, strings) for f in fields]
         generic = cls.__pydantic_generic_metadata__
         origin = generic["origin"] or cls  # `Page[Item]` keeps its docstring on `Page`
         doc = inspect.cleandoc(origin.__doc__) if origin.__dict__.get("__doc__") else None
@@ -237,7 +255,16 @@ class Introspector:
             type_args=tuple(self.convert(a) for a in generic["args"]) if generic["origin"] else (),
             names=config_reader.names(config),
             computed=self.config_part(config_reader.computed, cls, self.convert, self.field_span),
+            validated=_validated(cls),
         )
+
+    @staticmethod
+    def with_strings(field: nodes.ModelField, strings: dict[str, object]) -> nodes.ModelField:
+        """The field with the model's `str_*` settings on its strings (as the static frontend)."""
+        ftype = constraint_rules.with_strings(field.type, strings)
+        if isinstance(ftype, str):
+            raise Unsupported(f"the field {field.name} under the model's str_* settings: {ftype}")
+        return dataclasses.replace(field, type=ftype)
 
     @staticmethod
     def config_part(read: Any, *args: Any) -> Any:
@@ -456,6 +483,85 @@ def _failing_line(exc: BaseException, path: Path) -> int:
     return (lines[-1] or 1) if lines else 1
 
 
+def _validated(cls: Any) -> tuple[str, ...]:
+    """The fields the class's validators apply to ("" for a model validator), sorted."""
+    decorators = cls.__pydantic_decorators__
+    out: set[str] = set()
+    for group in (decorators.field_validators, decorators.validators):
+        for decorator in group.values():
+            fields = decorator.info.fields
+            out |= {""} if "*" in fields else set(fields)
+    if decorators.model_validators or decorators.root_validators:
+        out.add("")
+    return tuple(sorted(out))
+
+
+def _json_alias(tp: Any) -> bool:
+    """The recursive JSON alias (`JSON = dict[str, "JSON"] | list["JSON"] | str | ... | None`, or
+    the same as `type JSON = ...`): a union of JSON scalars and dicts / lists of itself."""
+    if type(tp).__name__ != "TypeAliasType":
+        return False  # pydantic cannot build a model on a plain recursive assignment
+    value = _alias_value(tp)
+    if typing.get_origin(value) not in (typing.Union, types.UnionType):
+        return False
+    recursive = leaves = False
+    for arm in typing.get_args(value):
+        origin, args = typing.get_origin(arm), typing.get_args(arm)
+        if arm in (str, int, float, bool, type(None)):
+            leaves = True
+            continue
+        mapping = origin in (dict, collections.abc.Mapping) and len(args) == 2 and args[0] is str
+        sequence = origin in (list, collections.abc.Sequence) and len(args) == 1
+        itself = args[-1] is tp if (mapping or sequence) else False
+        itself |= isinstance(args[-1], typing.ForwardRef) and args[-1].__forward_arg__ == tp.__name__
+        if not (mapping or sequence) or not itself:
+            return False
+        recursive = True
+    return recursive and leaves
+
+
+def _alias_value(tp: Any) -> Any:
+    """A TypeAliasType's value; one given as a string is evaluated in the alias's module (this
+    frontend runs the user's code anyway, as pydantic does to read it)."""
+    value = tp.__value__
+    if isinstance(value, str):
+        value = eval(value, vars(sys.modules[tp.__module__]))
+    return value
+
+
+ANY = t.Primitive("any")
+# Bare containers as pydantic reads them: items Any; a JSON object's keys are strings.
+BARE: dict[Any, t.Type] = {
+    list: t.ListOf(ANY),
+    typing.List: t.ListOf(ANY),  # noqa: UP006 (the bare typing alias is what user code writes)
+    dict: t.DictOf(t.STR, ANY),
+    typing.Dict: t.DictOf(t.STR, ANY),  # noqa: UP006
+    tuple: t.TupleOf((ANY,), variadic=True),
+    typing.Tuple: t.TupleOf((ANY,), variadic=True),  # noqa: UP006
+}
+
+
+def _followed(base: Path, given: set[str], intro: Introspector) -> list[nodes.Source]:
+    """The project's files the given modules imported (import following, as Python did it):
+    modules loaded from files under `base`, outside any installed environment."""
+    environments = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, *sys.path) if "-packages" in p}
+    environments |= {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()}
+    out = []
+    for name, module in sorted(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or not file.endswith(".py") or name == "__main__":
+            continue
+        path = Path(file).resolve()
+        if not path.is_relative_to(base) or any(path.is_relative_to(env) for env in environments):
+            continue
+        display = intro.display(str(path))
+        if display in given or name.startswith("dspygen"):
+            continue
+        root = path.parents[name.count(".") + (path.name == "__init__.py")]  # the folder the top package is in
+        out.append(nodes.Source(display, name, intro.display(str(root)) or ".", followed=True))
+    return out
+
+
 def main(argv: list[str]) -> int:
     base, files = Path(argv[0]).resolve(), [Path(a) for a in argv[1:]]
     intro = Introspector(base, files)
@@ -469,6 +575,7 @@ def main(argv: list[str]) -> int:
     if intro.problems:
         json.dump({"problems": intro.problems}, sys.stdout)
         return 3
+    sources += _followed(base, {s.path for s in sources}, intro)
     schema = nodes.Schema(
         nodes.SCHEMA_VERSION,
         tuple(sorted(sources, key=lambda s: s.path)),

@@ -7,12 +7,12 @@ models (one IR model per instantiation) are frontend/generic_models.py.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Span
-from dspygen.frontend import aliases, constraint_rules, union_types
+from dspygen.frontend import aliases, constraint_rules, model_config, union_types
 from dspygen.frontend import computed as aliases_computed
 from dspygen.frontend.class_syntax import assignments, body, decl_id, string, target_name
 from dspygen.frontend.field_args import FieldArgs, call_symbol, read_call_args, read_default
@@ -24,34 +24,14 @@ from dspygen.ir import types as t
 if TYPE_CHECKING:
     from dspygen.frontend.classes import ClassReader
 
-Extra = Literal["ignore", "forbid", "allow"]
-# Model config keys that change neither the JSON nor which values are valid.
-HARMLESS_CONFIG = frozenset(
-    {"frozen", "title", "json_schema_extra", "protected_namespaces", "use_attribute_docstrings"}
-)
+Extra = model_config.Extra
 PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
 ROOT_MODEL = frozenset({"pydantic.RootModel", "pydantic.root_model.RootModel"})
-EXTRA_VALUES = frozenset({"ignore", "forbid", "allow"})
-# Config keys that change the JSON of scalars: the values dspygen mirrors (the first is pydantic's default).
-# Keys that are not fields of nodes.JsonConfig are accepted only at their default.
-JSON_CONFIG: dict[str, tuple[str, ...]] = {
-    "ser_json_bytes": ("utf8", "base64", "hex"),
-    "val_json_bytes": ("utf8", "base64", "hex"),
-    "ser_json_inf_nan": ("null", "constants", "strings"),
-    "ser_json_timedelta": ("iso8601",),
-    "ser_json_temporal": ("iso8601",),
-    "val_temporal_unit": ("infer",),
-}
-UNSUPPORTED_DECORATORS = frozenset(
-    {
-        "field_validator",
-        "model_validator",
-        "field_serializer",
-        "model_serializer",
-        "validator",
-        "root_validator",
-    }
-)
+# Serializers change the JSON pydantic writes, which Rust could not match: refused.
+UNSUPPORTED_DECORATORS = frozenset({"field_serializer", "model_serializer"})
+# Validators run Python code on values; the shape of the data stays what the types say, so
+# Rust mirrors the types and says what it does instead (a warning, not a wall).
+VALIDATORS = frozenset({"field_validator", "model_validator", "validator", "root_validator"})
 
 
 class ModelClasses:
@@ -65,16 +45,18 @@ class ModelClasses:
     def read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef, instance: str = "") -> None:
         """Read a model, or with `instance` (`Page[Item]`) one instantiation of a generic model."""
         fields: dict[str, nodes.ModelField] = {}
-        extra: Extra = "ignore"
-        json = nodes.JsonConfig()
+        config = model_config.ConfigRead()
         root = False
         names, raw = aliases.NameSettings(), dict[str, aliases.RawNames]()
         computed: dict[str, nodes.ComputedField] = {}
+        validated: list[str] = []
         for base in self.reader.base_decls(module, node):
             if base in self.reader.models:
+                validated += self.reader.models[base].validated
                 fields.update((f.name, f) for f in self.reader.models[base].fields)
-                extra = self.reader.extra.get(base, extra)
-                json = self.reader.models[base].json
+                config.extra = self.reader.extra.get(base, config.extra)
+                config.json = self.reader.models[base].json
+                config.strings.update(self.reader.strings.get(base, {}))
                 names = self.reader.names.get(base, names).copy()
                 raw.update(self.reader.raw_names.get(base, {}))
                 computed.update((c.name, c) for c in self.reader.models[base].computed)
@@ -82,22 +64,26 @@ class ModelClasses:
         root_field = self.root_field(module, node)
         if root_field is not None:
             fields, root = {"root": root_field}, True
-        self.check_body(module, node)
+        validated += self.check_body(module, node)
         computed.update(
             (c.name, c) for c in aliases_computed.read(self.index, module, node, self.reader.type_of, self.sink)
         )
         inherited = self.reader.generic_models.generic_base(module, node, qualname)
         if isinstance(inherited, nodes.Model):
             fields.update((f.name, f) for f in inherited.fields)
-            extra, json = self.reader.extra.get(inherited.id, extra), inherited.json
+            config.extra, config.json = self.reader.extra.get(inherited.id, config.extra), inherited.json
         generic = inherited is False
+        for stmt in [] if generic else body(node):
+            if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":  # pydantic v1's spelling
+                entries = model_config.class_entries(stmt)
+                model_config.read(self.index, module, entries, config, names, self.sink, v1=True)
         for small in [] if generic else assignments(node):
             if isinstance(small, cst.Assign) and target_name(small) == "model_config":
-                extra, json = self.read_config(module, small.value, extra, json, names)
+                self.read_config(module, small.value, config, names)
             elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
                 if small.target.value == "model_config":
                     if small.value is not None:
-                        extra, json = self.read_config(module, small.value, extra, json, names)
+                        self.read_config(module, small.value, config, names)
                     continue
                 field = self.model_field(module, small)
                 if field is not None:
@@ -108,8 +94,10 @@ class ModelClasses:
             elif isinstance(small, cst.Assign):
                 self.reader.unannotated(module, qualname, small, "annotate it (`name: str = ...`) or mark it ClassVar")
         ident = decl_id(module, instance or qualname)
-        self.reader.extra[ident] = extra
+        self.reader.extra[ident] = config.extra
+        self.reader.strings[ident] = config.strings
         self.reader.names[ident], self.reader.raw_names[ident] = names, raw
+        fields = self.with_strings(fields, config.strings, module, node)
         aliases.check_settings(names, module, node.name, self.sink)
         self.reader.models[ident] = nodes.Model(
             ident,
@@ -118,15 +106,16 @@ class ModelClasses:
             instance or qualname,
             node.get_docstring(),
             aliases.apply(fields, raw, names.generator),
-            extra,
+            config.extra,
             module.span(node),
-            json,
+            config.json,
             root=root,
             names=names.config,
             computed=tuple(
                 dataclasses.replace(c, alias=aliases.computed_alias(c.name, c.alias, names.generator))
                 for c in computed.values()
             ),
+            validated=tuple(sorted(set(validated))),
         )
 
     def root_field(self, module: SourceModule, node: cst.ClassDef) -> nodes.ModelField | None:
@@ -146,20 +135,24 @@ class ModelClasses:
             return None if ftype is None else nodes.ModelField("root", ftype, None, None, None, module.span(arg))
         return None
 
-    def check_body(self, module: SourceModule, node: cst.ClassDef) -> None:
+    def check_body(self, module: SourceModule, node: cst.ClassDef) -> tuple[str, ...]:
+        """Report decorators dspygen cannot mirror; the fields validators apply to ("" for the model)."""
+        validated: list[str] = []
         for stmt in body(node):
-            if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":
-                self.sink.error(
-                    Code.UNSUPPORTED_MODEL,
-                    f"the pydantic v1 `class Config` in `{node.name.value}` is not read",
-                    module.span(stmt),
-                    hint="use model_config = ConfigDict(...) instead, as pydantic v2 does",
-                )
             if not isinstance(stmt, cst.FunctionDef):
                 continue
             for deco in stmt.decorators:
                 expr = deco.decorator.func if isinstance(deco.decorator, cst.Call) else deco.decorator
                 symbol = self.index.symbol(module, expr) or ""
+                if symbol.rpartition(".")[2] in VALIDATORS and symbol.startswith("pydantic"):
+                    validated += _validated_fields(deco.decorator, symbol)
+                    self.sink.warning(
+                        Code.VALIDATOR,
+                        f"`@{symbol.rpartition('.')[2]}` on `{stmt.name.value}` in `{node.name.value}` is Python "
+                        "code: Rust reads and writes the fields as their types say and does not run it; a value "
+                        "Rust hands to Python goes through pydantic, which does",
+                        module.span(deco),
+                    )
                 if symbol.rpartition(".")[2] in UNSUPPORTED_DECORATORS and symbol.startswith("pydantic"):
                     self.sink.error(
                         Code.UNSUPPORTED_MODEL,
@@ -167,53 +160,33 @@ class ModelClasses:
                         module.span(deco),
                         hint=f"remove it, or {mapping_hint(f'{module.module}.{node.name.value}')}",
                     )
+        return tuple(dict.fromkeys(validated))
 
     def read_config(
         self,
         module: SourceModule,
         value: cst.BaseExpression,
-        extra: Extra,
-        json: nodes.JsonConfig,
+        config: model_config.ConfigRead,
         names: aliases.NameSettings | None = None,
-    ) -> tuple[Extra, nodes.JsonConfig]:
-        if not isinstance(value, cst.Call) or self.index.symbol(module, value.func) not in {
-            "pydantic.ConfigDict",
-            "pydantic.config.ConfigDict",
-        }:
-            self.sink.error(Code.UNSUPPORTED_MODEL, "model_config must be a ConfigDict(...) call", module.span(value))
-            return extra, json
-        for arg in value.args:
-            key = arg.keyword.value if arg.keyword is not None else ""
-            if key in JSON_CONFIG:
-                choice = string(arg.value)
-                if choice in JSON_CONFIG[key]:
-                    if key in {f.name for f in dataclasses.fields(nodes.JsonConfig)}:
-                        json = dataclasses.replace(json, **{key: choice})  # type: ignore[arg-type]
-                else:
-                    allowed = ", ".join(repr(v) for v in JSON_CONFIG[key])
-                    self.sink.error(
-                        Code.UNSUPPORTED_MODEL,
-                        f"`{key}={text(arg.value)}` is not supported; dspygen mirrors {allowed}",
-                        module.span(arg),
-                    )
-            elif key == "extra" and string(arg.value) in EXTRA_VALUES:
-                extra = cast(Extra, string(arg.value))
-            elif key == "extra":
+    ) -> None:
+        entries = model_config.entries(self.index, module, value, self.sink)
+        if entries is not None:
+            model_config.read(self.index, module, entries, config, names, self.sink)
+
+    def with_strings(
+        self, fields: dict[str, nodes.ModelField], strings: dict[str, object], module: SourceModule, node: cst.ClassDef
+    ) -> dict[str, nodes.ModelField]:
+        """The fields with the model's `str_*` settings on their strings."""
+        out = {}
+        for name, field in fields.items():
+            ftype = constraint_rules.with_strings(field.type, strings)
+            if isinstance(ftype, str):
                 self.sink.error(
-                    Code.UNSUPPORTED_MODEL,
-                    f"`extra={text(arg.value)}` is not supported",
-                    module.span(arg),
-                    hint='use extra="ignore" (the default), "forbid" or "allow", as a string literal',
+                    Code.CONSTRAINT, f"the field `{name}` under the model's `str_*` settings: {ftype}", field.span
                 )
-            elif names is not None and (key in aliases.NAME_KEYS or key == "alias_generator"):
-                aliases.read_setting(self.index, module, key, arg.value, names, self.sink)
-            elif key not in HARMLESS_CONFIG:
-                self.sink.error(
-                    Code.UNSUPPORTED_MODEL,
-                    f"the model setting `{key or '**'}` is not supported yet",
-                    module.span(arg),
-                )
-        return extra, json
+                ftype = field.type
+            out[name] = dataclasses.replace(field, type=ftype)
+        return out
 
     def model_field(self, module: SourceModule, node: cst.AnnAssign) -> nodes.ModelField | None:
         assert isinstance(node.target, cst.Name)
@@ -304,3 +277,12 @@ class ModelClasses:
 def placeholder(ident: str, qualname: str, module: SourceModule, node: cst.ClassDef) -> nodes.Model:
     """A model's slot, reserved in reading order until its fields are read."""
     return nodes.Model(ident, qualname, module.module, qualname, None, (), "ignore", module.span(node))
+
+
+def _validated_fields(decorator: cst.BaseExpression, symbol: str) -> list[str]:
+    """The fields `@field_validator("a", "b")` / `@validator("a")` names; "" for a model
+    validator (or a field validator over `"*"`, every field)."""
+    if symbol.endswith(("model_validator", "root_validator")) or not isinstance(decorator, cst.Call):
+        return [""]
+    names = [string(a.value) for a in decorator.args if a.keyword is None]
+    return [""] if not names or None in names or "*" in names else [n for n in names if n is not None]

@@ -10,9 +10,14 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
+import io
+import os
+import stat
 import sys
+import tokenize
+import unicodedata
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +25,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend.project import Project, importable, package_root
+from dspygen.limits import MAX_SOURCE_BYTES
 
 
 @dataclass
@@ -41,6 +48,11 @@ class SourceModule:
     variables: dict[str, cst.BaseExpression] = field(default_factory=dict)
     # Names assigned more than once: which value a class saw depends on the order of execution.
     rebound: set[str] = field(default_factory=set)
+    # Names bound by a `type X = ...` statement (PEP 695): type aliases that may refer to themselves.
+    type_statements: set[str] = field(default_factory=set)
+    # Read because an entry file imports from it (import following), not given: only what is
+    # reached from the entry files is read from it.
+    followed: bool = False
 
     def span(self, node: cst.CSTNode) -> Span:
         pos = self.positions.get(node)
@@ -55,69 +67,124 @@ class SourceModule:
 
 def module_path(path: Path) -> tuple[str, Path, bool]:
     """The dotted module name and sys.path root of `path`, walking up through packages."""
-    is_package = path.name == "__init__.py"
-    parts = [] if is_package else [path.stem]
-    folder = path.parent
-    while (folder / "__init__.py").is_file() and folder.parent != folder:
-        parts.insert(0, folder.name)
-        folder = folder.parent
-    return ".".join(parts), folder, is_package
+    return package_root(path)
 
 
-def load(paths: list[Path], base: Path, sink: Sink) -> list[SourceModule]:
-    """Parse every file; unreadable or unparsable files become diagnostics."""
+def load(
+    paths: list[Path], base: Path, sink: Sink, import_names: Mapping[Path, str] | None = None
+) -> list[SourceModule]:
+    """Parse every entry file; unreadable or unparsable files become diagnostics.
+
+    A file is named as Python names it through its packages; `import_names` overrides that
+    for files whose name Python cannot import (`v1.2.py`), which are read all the same."""
+    given = {p.resolve(): name for p, name in (import_names or {}).items()}
     modules = []
     for path in sorted({p.resolve() for p in paths}):
-        display = _display(path, base)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            sink.error(Code.UNREADABLE, f"cannot read the file: {exc.strerror or exc}", Span(display, 1, 1))
-            continue
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            before = data[: exc.start]
-            where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
-            sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
-            continue
-        too_deep = _too_deep_for_python(text, display)
-        if too_deep is not None:
-            sink.error(
-                Code.SYNTAX,
-                *too_deep,
-                hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
-            )
-            continue
-        try:
-            with recursion_limit(PARSE_RECURSION_LIMIT):
-                wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-                positions = dict(wrapper.resolve(PositionProvider))
-        except cst.ParserSyntaxError as exc:
-            sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
-            continue
-        except RecursionError:
-            sink.error(
-                Code.SYNTAX,
-                "the file nests too deeply for dspygen's parser",
-                Span(display, 1, 1),
-                hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
-            )
-            continue
-        name, root, is_package = module_path(path)
-        if not all(part.isidentifier() for part in name.split(".") if name):
+        name, root, is_package = package_root(path)
+        if path in given:
+            name = given[path]
+            root = path.parents[name.count(".") + is_package]
+        elif not all(ch.isalnum() or ch in "_-." for ch in name):
             # The bindings import the module by this name, and it lands in generated source.
             sink.error(
                 Code.INVALID_NAME,
-                f"the module name {name!r} of this file is not a Python identifier",
-                Span(display, 1, 1),
-                hint="rename the file (and its packages) to letters, digits and underscores, as `import` needs",
+                f"the module name {name!r} of this file is not one Python can import",
+                Span(_display(path, base), 1, 1),
+                hint="rename the file (and its packages) to letters, digits, `_` and `-`",
             )
             continue
-        module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
-        _index(module)
-        modules.append(module)
+        elif not importable(path):
+            sink.warning(
+                Code.NOT_IMPORTABLE,
+                f"Python cannot import this file by its name {name!r}: the generated code can read and write "
+                "its models' JSON, but cannot load its signatures nor hand values back to pydantic",
+                Span(_display(path, base), 1, 1),
+            )
+        module = load_file(path, base, sink, name, root, is_package)
+        if module is not None:
+            modules.append(module)
     return modules
+
+
+def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_package: bool) -> SourceModule | None:
+    """Parse one file as module `name`; None (and a diagnostic) when it cannot be read."""
+    display = _display(path, base)
+    try:
+        data = _read_source(path)
+    except OSError as exc:
+        sink.error(Code.UNREADABLE, f"cannot read the file: {exc.strerror or exc}", Span(display, 1, 1))
+        return None
+    except ValueError as exc:  # not a regular file, or too large: never opened, or not read whole
+        sink.error(Code.UNREADABLE, str(exc), Span(display, 1, 1))
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+        sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
+        return None
+    if not text.isascii():
+        text = nfkc_identifiers(text)
+    too_deep = _too_deep_for_python(text, display)
+    if too_deep is not None:
+        sink.error(
+            Code.SYNTAX,
+            *too_deep,
+            hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
+        )
+        return None
+    try:
+        with recursion_limit(PARSE_RECURSION_LIMIT):
+            wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
+            positions = dict(wrapper.resolve(PositionProvider))
+    except cst.ParserSyntaxError as exc:
+        sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
+        return None
+    except RecursionError:
+        sink.error(
+            Code.SYNTAX,
+            "the file nests too deeply for dspygen's parser",
+            Span(display, 1, 1),
+            hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
+        )
+        return None
+    module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
+    _index(module)
+    return module
+
+
+def _read_source(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_SOURCE_BYTES; a FIFO, a device (a link to
+    /dev/zero) or a socket is refused before it is opened, as reading it would block or never end."""
+    info = os.stat(path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ValueError("not a regular file (a pipe, a device or a socket): dspygen reads only source files")
+    if info.st_size > MAX_SOURCE_BYTES:
+        raise ValueError(f"the file is {info.st_size:,} bytes; dspygen reads source files up to {MAX_SOURCE_BYTES:,}")
+    with open(path, "rb") as handle:
+        data = handle.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise ValueError(f"the file grew past {MAX_SOURCE_BYTES:,} bytes while being read")
+    return data
+
+
+def nfkc_identifiers(text: str) -> str:
+    """`text` with every identifier NFKC-normalised, as Python's parser normalises them (`ﬁeld`
+    is the attribute `field`, the key pydantic writes); strings and comments stay as written.
+    Text Python cannot tokenize is left for the parser to report."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return text
+    lines = text.splitlines(keepends=True)
+    for token in reversed(tokens):  # from the end, so that earlier columns stay right
+        if token.type == tokenize.NAME and not token.string.isascii():
+            normal = unicodedata.normalize("NFKC", token.string)
+            if normal != token.string and token.start[0] == token.end[0]:
+                row, (start, end) = token.start[0] - 1, (token.start[1], token.end[1])
+                lines[row] = lines[row][:start] + normal + lines[row][end:]
+    return "".join(lines)
 
 
 # libcst's visitors take a dozen Python frames per level of nesting: with the default limit
@@ -184,26 +251,33 @@ def _display(path: Path, base: Path) -> str:
 
 
 def _index(module: SourceModule) -> None:
-    """Record top-level imports, classes (with nested ones) and string constants."""
-    for stmt in module.tree.body:
+    """Record top-level imports, classes (with nested ones) and string constants, also those
+    under a module-level `if` / `try` / `with` (`if TYPE_CHECKING:`, `try: import x`), which
+    Python runs at import; of two definitions in alternative branches, the first is read."""
+    for stmt in _module_level(module.tree.body):
         if isinstance(stmt, cst.ClassDef):
-            _index_class(module, stmt, "")
+            if stmt.name.value not in module.classes:
+                _index_class(module, stmt, "")
         elif isinstance(stmt, cst.SimpleStatementLine):
             for small in stmt.body:
                 _index_small(module, small)
-        elif isinstance(stmt, cst.If | cst.Try):
-            # `if TYPE_CHECKING:` and `try: import x` bind names too.
-            for inner in _nested_statements(stmt):
-                for small in inner.body:
-                    _index_small(module, small)
 
 
-def _nested_statements(stmt: cst.If | cst.Try) -> list[cst.SimpleStatementLine]:
-    out: list[cst.SimpleStatementLine] = []
-    for node in (stmt.body, getattr(stmt, "orelse", None)):
-        if isinstance(node, cst.IndentedBlock):
-            out.extend(s for s in node.body if isinstance(s, cst.SimpleStatementLine))
-    return out
+def _module_level(body: Sequence[cst.BaseStatement]) -> Iterator[cst.BaseStatement]:
+    """The statements Python runs at import, through if / elif / else / try / except / with."""
+    for stmt in body:
+        if isinstance(stmt, cst.If | cst.Try | cst.With):
+            blocks: list[cst.CSTNode | None] = [stmt.body, getattr(stmt, "orelse", None)]
+            blocks += [getattr(stmt, "finalbody", None), *(h.body for h in getattr(stmt, "handlers", ()))]
+            for block in blocks:
+                if isinstance(block, cst.Else | cst.Finally):
+                    block = block.body
+                if isinstance(block, cst.If):  # elif
+                    yield from _module_level([block])
+                elif isinstance(block, cst.IndentedBlock):
+                    yield from _module_level(list(block.body))
+        else:
+            yield stmt
 
 
 def _index_class(module: SourceModule, node: cst.ClassDef, prefix: str) -> None:
@@ -245,6 +319,7 @@ def _index_small(module: SourceModule, small: cst.BaseSmallStatement) -> None:
             module.constants[small.target.value] = value
     elif isinstance(small, cst.TypeAlias):
         _bind(module, small.name.value, small.value)
+        module.type_statements.add(small.name.value)
 
 
 def _bind(module: SourceModule, name: str, value: cst.BaseExpression) -> None:
@@ -286,10 +361,63 @@ def string_value(node: cst.BaseExpression | None) -> str | None:
 
 
 class Index:
-    """Resolves names used in one module to dotted symbols, following the set's files."""
+    """Resolves names used in one module to dotted symbols, following the project's files.
 
-    def __init__(self, modules: list[SourceModule]) -> None:
+    The modules given are entry points. A module they (or the modules they reach) import is
+    found in the project (project.py) and parsed on first use: import following is lazy, so
+    only what a name reaches is read, and a file is parsed at most once, whatever names it
+    is imported under.
+    """
+
+    def __init__(
+        self,
+        modules: list[SourceModule],
+        project: Project | None = None,
+        base: Path | None = None,
+        sink: Sink | None = None,
+    ) -> None:
         self.by_name = {m.module: m for m in modules}
+        self.by_path = {m.path: m for m in modules}
+        self.project = project
+        self.base = base or Path.cwd()
+        self.sink = sink or Sink()
+        self.followed: list[SourceModule] = []
+        self._missing: set[str] = set()
+
+    def module(self, dotted: str) -> SourceModule | None:
+        """The module named `dotted`: one of the set, else one found in the project and loaded."""
+        found = self.by_name.get(dotted)
+        if found is not None or self.project is None or dotted in self._missing:
+            return found
+        where = self.project.find(dotted)
+        if where is None:
+            self._missing.add(dotted)
+            return None
+        path, root = where
+        found = self.by_path.get(path)
+        if found is None:
+            found = self._follow(dotted, path, root)
+            if found is None:
+                self._missing.add(dotted)
+                return None
+        self.by_name[dotted] = found  # the same module under this name too: one module per file
+        return found
+
+    def _follow(self, dotted: str, path: Path, root: Path) -> SourceModule | None:
+        # A module is named as it is imported; but `from models import X` next to a package's
+        # `app/models.py` (a script's sibling import) is the package's `app.models`, which
+        # the entry files are named by too.
+        name, package_top, is_package = package_root(path)
+        if not (name == dotted or name.endswith(f".{dotted}")):
+            name, package_top, is_package = dotted, root, path.name == "__init__.py"
+        module = load_file(path, self.base, self.sink, name, package_top, is_package)
+        if module is None:
+            return None
+        module.followed = True
+        self.by_path[path] = module
+        self.by_name.setdefault(name, module)
+        self.followed.append(module)
+        return module
 
     def symbol(self, module: SourceModule, expr: cst.BaseExpression) -> str | None:
         """`dspy.Signature` -> "dspy.Signature"; `Answer` -> "pkg.models.Answer"."""
@@ -327,11 +455,11 @@ class Index:
         """The set module a dotted name starts with, and the rest of the name."""
         parts = dotted.split(".")
         for cut in range(len(parts), 0, -1):
-            module = self.by_name.get(".".join(parts[:cut]))
+            module = self.module(".".join(parts[:cut]))
             if module is not None:
                 return module, ".".join(parts[cut:])
         sibling = f"{importer.package}.{parts[0]}" if importer.package else ""
-        if sibling in self.by_name:
+        if sibling and self.module(sibling) is not None:
             # `from models import X` next to models.py: Python finds it when the
             # importing file's folder is on sys.path, as when run as a script.
             return self.locate(f"{importer.package}.{dotted}", importer)
@@ -354,7 +482,12 @@ class Index:
         return found[0].constants.get(found[1])
 
     def class_of(self, symbol: str) -> tuple[SourceModule, str] | None:
-        """The set module and qualname of a class symbol, if the set defines it."""
+        """The module and qualname of a class symbol, if the project defines it."""
+        parts = symbol.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            found = self.module(".".join(parts[:cut]))
+            if found is not None and ".".join(parts[cut:]) in found.classes:
+                return found, ".".join(parts[cut:])
         for name, module in self.by_name.items():
             prefix = f"{name}." if name else ""
             if symbol.startswith(prefix):

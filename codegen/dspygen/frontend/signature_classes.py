@@ -15,6 +15,7 @@ from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.class_syntax import assignments, decl_id
 from dspygen.frontend.field_args import call_symbol, read_call_args
 from dspygen.frontend.resolve import SourceModule
+from dspygen.frontend.union_types import ANNOTATED
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 
@@ -78,6 +79,9 @@ class SignatureClasses:
         else:
             return None
         name = target.value
+        if value is None and annotation is not None:
+            # `text: Annotated[str, dspy.InputField(desc=...)]`: pydantic takes the field from the metadata.
+            annotation, value = self.annotated_field(module, annotation)
         role = self.field_role(module, value)
         if role is None:
             if annotation is None:
@@ -109,6 +113,23 @@ class SignatureClasses:
             module.span(target),
         )
 
+    def annotated_field(
+        self, module: SourceModule, annotation: cst.BaseExpression
+    ) -> tuple[cst.BaseExpression, cst.BaseExpression | None]:
+        """`Annotated[T, ..., dspy.InputField(...)]`: the type without the field, and the field."""
+        if not isinstance(annotation, cst.Subscript) or self.index.symbol(module, annotation.value) not in ANNOTATED:
+            return annotation, None
+        elements = list(annotation.slice)
+        for i, element in enumerate(elements[1:], start=1):
+            value = element.slice.value if isinstance(element.slice, cst.Index) else None
+            if value is not None and self.field_role(module, value) is not None:
+                rest = elements[:i] + elements[i + 1 :]
+                if len(rest) == 1 and isinstance(rest[0].slice, cst.Index):
+                    return rest[0].slice.value, value
+                last = rest[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+                return annotation.with_changes(slice=[*rest[:-1], last]), value
+        return annotation, None
+
     def report_empty_signatures(self) -> None:
         """Warn about class signatures with no output field that no other signature extends."""
         for ident, sig in self.reader.signatures.items():
@@ -123,6 +144,8 @@ class SignatureClasses:
         """Whether the class body declares an output field (one that failed is reported already)."""
         for small in assignments(module.classes[qualname]):
             value = small.value if isinstance(small, cst.Assign | cst.AnnAssign) else None
+            if value is None and isinstance(small, cst.AnnAssign):
+                value = self.annotated_field(module, small.annotation.annotation)[1]
             if self.field_role(module, value) == "output":
                 return True
         return False

@@ -8,16 +8,18 @@ recognised by what their bases resolve to (`dspy.Signature`, `pydantic.BaseModel
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import dspy_rules
+from dspygen.frontend import dspy_rules, skipping
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.derived import find_derived
-from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, load, recursion_limit
+from dspygen.frontend.project import Project
+from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, SourceModule, load, recursion_limit
 from dspygen.frontend.string_signatures import find_string_signatures
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
@@ -25,27 +27,53 @@ from dspygen.ir import types as t
 Kind = Literal["signature", "model", "enum"]
 
 
-def read(paths: list[Path], base: Path, sink: Sink, mapped: frozenset[str] = frozenset()) -> nodes.Schema:
-    """Read the files at `paths` (displayed relative to `base`) into a Schema."""
+def read(
+    paths: list[Path],
+    base: Path,
+    sink: Sink,
+    mapped: frozenset[str] = frozenset(),
+    import_names: Mapping[Path, str] | None = None,
+    exclude: frozenset[str] = frozenset(),
+) -> nodes.Schema:
+    """Read the files at `paths` (displayed relative to `base`) into a Schema. `mapped`: the
+    classes mapped to the user's Rust types; `import_names`: module names for files Python
+    cannot import by name; `exclude`: the `module.Name`s to leave out (skipping.py)."""
     # libcst's visitors (and the type conversion) recurse once per level of nesting.
     with recursion_limit(PARSE_RECURSION_LIMIT):
-        return _read(paths, base, sink, mapped)
+        return _read(paths, base, sink, mapped, import_names, exclude)
 
 
-def _read(paths: list[Path], base: Path, sink: Sink, mapped: frozenset[str]) -> nodes.Schema:
-    modules = load(paths, base, sink)
-    index = Index(modules)
+def _read(
+    paths: list[Path],
+    base: Path,
+    sink: Sink,
+    mapped: frozenset[str],
+    import_names: Mapping[Path, str] | None,
+    exclude: frozenset[str],
+) -> nodes.Schema:
+    modules = load(paths, base, sink, import_names)
+    # The files given are entry points: everything in them is read, and from the project's
+    # other files (found as Python would find them, project.py) only what they reach.
+    index = Index(modules, Project.around([m.path for m in modules], base), base.resolve(), sink)
     reader = ClassReader(index, sink)
     reader.mapped = mapped
+    reader.excluded = exclude
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         for qualname in module.classes:
             reader.read_class(module, qualname)
+    ordered = sorted(modules, key=lambda m: (m.module, m.display))
+    imported = [ident for module in ordered for ident in reader.read_imported(module)]
+    for module in ordered:
+        _report_local_classes(module, reader, sink)
     reader.report_empty_signatures()
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
         signatures.extend(find_string_signatures(module, index, reader, sink))
     signatures.extend(find_derived(sorted(modules, key=lambda m: (m.module, m.display)), index, reader, sink))
-    sources = tuple(nodes.Source(m.display, m.module, _rel_root(m.root, base)) for m in modules)
+    sources = tuple(
+        nodes.Source(m.display, m.module, _rel_root(m.root, base), followed=m.followed)
+        for m in [*modules, *index.followed]
+    )
     schema = nodes.Schema(
         schema_version=nodes.SCHEMA_VERSION,
         sources=tuple(sorted(sources, key=lambda s: s.path)),
@@ -53,9 +81,67 @@ def _read(paths: list[Path], base: Path, sink: Sink, mapped: frozenset[str]) -> 
         enums=tuple(reader.enums.values()),
         signatures=tuple(signatures),
     )
+    schema = _reached(schema, {m.module for m in modules}, set(imported))
+    schema = skipping.prune(schema, reader.left_out, reader.failed, sink)
+    for name in sorted(exclude - reader.excluded_met):
+        sink.warning(
+            Code.CONFIG,
+            f"`exclude` names `{name}`, which dspygen did not meet in the files read: nothing was left out for it",
+            None,
+            hint="write it as `module.Name`: the module as Python imports it, then the class or variable name",
+        )
     _check_required_cycles(schema, sink)
     _check_type_depth(schema, sink)
     return schema
+
+
+class _LocalClasses(cst.CSTVisitor):
+    """Classes defined inside a function: created only when the function runs."""
+
+    def __init__(self) -> None:
+        self.functions: list[str] = []
+        self.found: list[tuple[cst.ClassDef, str]] = []
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.functions.pop()
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        if self.functions:
+            self.found.append((node, self.functions[-1]))
+
+
+def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
+    """A signature, model or Enum defined inside a function is left out, and said so."""
+    finder = _LocalClasses()
+    module.tree.visit(finder)
+    for node, function in finder.found:
+        kinds = [reader.kind_of(s) for s in reader.base_symbols(module, node)]
+        kind = next((k for k in kinds if k is not None), None)
+        if kind is not None:
+            sink.warning(
+                Code.DYNAMIC_SIGNATURE if kind == "signature" else Code.UNSUPPORTED_MODEL,
+                f"dspygen leaves out the {kind} `{node.name.value}`, which the function `{function}` defines "
+                "when it runs: nothing outside the function can import it",
+                module.span(node),
+                hint="define it at module level (or in a class) to generate its Rust type",
+            )
+
+
+def _reached(schema: nodes.Schema, entries: set[str], imported: set[str]) -> nodes.Schema:
+    """The schema without the declarations of followed files that nothing given uses: a base
+    class is read for its fields, but only the types the entry files reach are emitted."""
+    decls: list[nodes.Model | nodes.Enum | nodes.Signature] = [*schema.models, *schema.enums, *schema.signatures]
+    roots = {d.id for d in decls if d.module in entries} | imported
+    keep = graph.reachable(schema, roots)
+    return dataclasses.replace(
+        schema,
+        models=tuple(m for m in schema.models if m.id in keep),
+        enums=tuple(e for e in schema.enums if e.id in keep),
+        signatures=tuple(s for s in schema.signatures if s.id in keep),
+    )
 
 
 # pydantic itself overflows Python's stack on `Optional[dict[str, ...]]` 100 deep (200

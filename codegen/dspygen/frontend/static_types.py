@@ -15,8 +15,8 @@ from typing import cast
 
 import libcst as cst
 
-from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import constraints_static, dspy_types, union_types
+from dspygen.diagnostics import Code, Sink, Span, did_you_mean
+from dspygen.frontend import constraints_static, dspy_types, type_aliases, union_types
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import types as t
 from dspygen.registry import scalars
@@ -36,6 +36,9 @@ OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
 UNION = {"typing.Union", "typing_extensions.Union"}
 LITERAL = {"typing.Literal", "typing_extensions.Literal"}
 # Where a type is a library's, not a model in a file the user forgot to pass.
+ANY = t.Primitive("any")
+# Type names Python knows without an import, for a "did you mean".
+PYTHON_TYPE_NAMES = ("str", "int", "float", "bool", "bytes", "list", "dict", "set", "frozenset", "tuple", "None")
 KNOWN_PACKAGES = frozenset(
     {*sys.stdlib_module_names, "builtins", "pydantic", "pydantic_core", "dspy", "typing_extensions", "annotated_types"}
 )
@@ -61,6 +64,8 @@ class TypeContext:
     instantiate: Callable[[str, cst.Subscript, list[cst.BaseExpression], TypeContext], t.Type | None] | None = None
     # Qualified names of the classes the configuration maps to the user's Rust types.
     mapped: frozenset[str] = frozenset()
+    # The type aliases being followed (`module.Name`), innermost last: one met again is recursive.
+    aliases: tuple[str, ...] = ()
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.module.span(self.anchor or node)
@@ -81,9 +86,13 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
     if isinstance(expr, cst.Name) and ctx.typevars and expr.value in ctx.typevars:
         return ctx.typevars[expr.value]
     symbol = _symbol(expr, ctx)
+    if symbol is None and isinstance(expr, cst.Name) and type_aliases.target(ctx.index, ctx.module, expr.value):
+        return _alias(ctx.module, expr.value, expr, ctx)
     if symbol is None:
         if not (isinstance(expr, cst.Name) and _variable(expr, expr.value, ctx.module, ctx)):
-            _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`")
+            known = [*ctx.module.classes, *ctx.module.imports, *ctx.module.variables, *PYTHON_TYPE_NAMES]
+            guess = did_you_mean(text(expr), known) if isinstance(expr, cst.Name) else ""
+            _error(ctx, expr, Code.UNRESOLVED_NAME, f"cannot resolve the type `{text(expr)}`.{guess}".rstrip("."))
         return None
     if symbol in ctx.mapped:  # before everything: a mapping may also replace a supported type
         return t.Mapped(symbol)
@@ -98,11 +107,16 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         hint = "use Optional[T] or T | None for a value that may be missing"
         _error(ctx, expr, Code.UNSUPPORTED_TYPE, "`None` is not a type on its own, only in `T | None`", hint)
         return None
-    if symbol in LIST or symbol in DICT or symbol in TUPLE or symbol in SET or symbol in FROZENSET:
-        containers = [(LIST, "list[str]"), (DICT, "dict[str, int]"), (TUPLE, "tuple[int, str]"), (SET, "set[str]")]
-        example = next((e for names, e in containers if symbol in names), "frozenset[str]")
-        hint = f"say what it holds, e.g. {example}"
-        _error(ctx, expr, Code.BAD_TYPE_ARGS, f"bare `{text(expr)}` has no item type", hint)
+    if symbol in LIST:  # pydantic reads a bare container's items (and keys) as Any
+        return t.ListOf(ANY)
+    if symbol in DICT:
+        return t.DictOf(t.STR, ANY)  # a JSON object's keys are strings
+    if symbol in TUPLE:
+        return t.TupleOf((ANY,), variadic=True)
+    if symbol in SET or symbol in FROZENSET:
+        hint = f"say what it holds, e.g. {'set[str]' if symbol in SET else 'frozenset[str]'}"
+        message = f"bare `{text(expr)}` holds Any, which Rust cannot hash into a set"
+        _error(ctx, expr, Code.BAD_TYPE_ARGS, message, hint)
         return None
     if symbol in OPTIONAL or symbol in UNION or symbol in LITERAL:
         examples = {"Optional": "Optional[str]", "Union": "Union[str, None]", "Literal": 'Literal["a", "b"]'}
@@ -112,6 +126,8 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
     if ctx.index.class_of(symbol) is not None:
         return ctx.named(symbol, expr, ctx)
     found = ctx.index.locate(symbol, ctx.module)
+    if found is not None and found[1] and type_aliases.target(ctx.index, found[0], found[1]) is not None:
+        return _alias(found[0], found[1], expr, ctx)  # an alias imported from another module
     if found is not None and found[1]:
         # Imported from a file of the set that binds no class by that name.
         module, rest = found
@@ -125,8 +141,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
             ctx,
             expr,
             Code.UNSUPPORTED_TYPE,
-            f"`{text(expr)}` comes from `{home}`, which is not among the files given to dspygen",
-            "if it is your model, give dspygen that file too; otherwise " + mapping_hint(symbol),
+            f"`{text(expr)}` comes from `{home}`, which is not a file of this project (an installed package?)",
+            f"if `{home}` is yours, make it importable from the files given (dspygen follows imports through "
+            "their packages, a src/ folder and the folder of pyproject.toml); otherwise " + mapping_hint(symbol),
         )
         return None
     message = f"the type `{text(expr)}` ({symbol}) is not supported"
@@ -140,6 +157,39 @@ def mapping_hint(symbol: str) -> str:
         f'map it to a Rust type of yours in pyproject.toml: types = {{ "{symbol}" = "my_crate::Type" }} '
         "in [tool.dspygen] (README: user type mappings)"
     )
+
+
+def _alias(module: SourceModule, name: str, expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
+    """The type the alias `name` of `module` names, converted where the alias is written."""
+    value = type_aliases.target(ctx.index, module, name)
+    assert value is not None
+    key = f"{module.module}.{name}"
+    if name in module.rebound:
+        message = f"the type alias `{name}` is assigned more than once: which one a class sees depends on the run"
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, message, "assign the alias once")
+        return None
+    json = type_aliases.is_json(ctx.index, module, name, value)
+    if json and type_aliases.may_recurse(ctx.index, module, name):
+        return t.Primitive("json_value")  # pydantic's JsonValue is this very alias
+    if json or key in ctx.aliases:
+        plain = not type_aliases.may_recurse(ctx.index, module, name)
+        message = (
+            f"the type alias `{name}` refers to itself in a plain assignment, which pydantic cannot build a model with"
+            if plain
+            else f"the type alias `{name}` refers to itself, and is not a JSON value"
+        )
+        hint = (
+            f"declare it as `type {name} = ...` or with TypeAliasType"
+            if plain
+            else "name the recursive part with a model"
+        )
+        _error(ctx, expr, Code.UNSUPPORTED_TYPE, message, hint)
+        return None
+    # Names inside the alias resolve in its own module, and its errors point there.
+    inner = dataclasses.replace(
+        ctx, module=module, anchor=None, implicit=None, typevars=None, aliases=(*ctx.aliases, key)
+    )
+    return convert(value, inner)
 
 
 def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: TypeContext) -> bool:
@@ -160,8 +210,8 @@ def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: Ty
             ctx,
             expr,
             Code.UNSUPPORTED_TYPE,
-            f"`{name}` is a variable (a type alias?), not a class",
-            "dspygen does not follow type aliases yet: write the type out where it is used",
+            f"`{name}` is a variable, not a class nor a type alias",
+            "use a class or a type alias (`Name = list[str]`) here",
         )
     return True
 

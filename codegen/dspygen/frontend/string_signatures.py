@@ -3,8 +3,11 @@
 Finds `dspy.Signature("...")`, `dspy.Predict("...")` and `dspy.ChainOfThought("...")`,
 parses the string with DSPy's grammar, resolves custom types from the enclosing module
 (inside generics too, which DSPy itself cannot), and names each signature after where
-it stands: the assigned variable, prefixed by enclosing classes (`RAG.generate`), or an
-explicit `# dspygen: name=Name` comment on the call's line or the line above.
+it stands: the assigned variable, prefixed by enclosing classes (`RAG.generate`); where
+nothing is assigned (a call inside a function, in a list, as an argument), the enclosing
+classes and functions (`RAG.forward`), else the module's name; or an explicit
+`# dspygen: name=Name` comment on the call's line or the line above. Two that would share a
+name get distinct ones (`answer`, `answer2`, in order), with a warning saying how to name them.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.static_types import TypeContext, convert
 from dspygen.frontend.static_types import text as text_of
 from dspygen.ir import nodes
@@ -37,15 +41,32 @@ class _Finder(cst.CSTVisitor):
         self.module = module
         self.index = index
         self.classes: list[str] = []
+        self.scopes: list[str] = []  # enclosing classes and functions
         self.targets: list[str | None] = []
-        self.found: list[tuple[cst.Call, str | None, tuple[str, ...]]] = []
+        self.found: list[tuple[cst.Call, str | None, tuple[str, ...], tuple[str, ...]]] = []
         self.receivers: set[cst.BaseExpression] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
+        self.scopes.append(node.name.value)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self.classes.pop()
+        self.scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(node.name.value)
+        self.targets.append(None)  # an assignment around the `def` does not name what is inside it
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+        self.targets.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.targets.append(None)
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.targets.pop()
 
     def visit_Assign(self, node: cst.Assign) -> None:
         self.targets.append(_target(node.targets[0].target) if len(node.targets) == 1 else None)
@@ -68,7 +89,7 @@ class _Finder(cst.CSTVisitor):
             return
         if self.index.symbol(self.module, node.func) in rules.STRING_SIGNATURE_CALLS:
             target = self.targets[-1] if self.targets else None
-            self.found.append((node, target, tuple(self.classes)))
+            self.found.append((node, target, tuple(self.classes), tuple(self.scopes)))
 
 
 def _target(node: cst.BaseExpression) -> str | None:
@@ -86,7 +107,7 @@ def find_string_signatures(
     module.tree.visit(finder)
     out = []
     named: dict[str, Span] = {}
-    for call, target, classes in finder.found:
+    for call, target, classes, scopes in finder.found:
         arg = _signature_arg(call)
         if arg is None:
             continue  # a class or variable given: not a string signature
@@ -95,29 +116,40 @@ def find_string_signatures(
         if text is None:
             sink.error(Code.NON_STATIC, "the signature string must be a literal", module.span(arg))
             continue
-        name = _explicit_name(module, span) or (".".join([*classes, target]) if target else None)
-        if name is None:
-            sink.error(
-                Code.STRING_SIGNATURE,
-                "cannot name this string signature from where it stands",
-                span,
-                hint="assign it to a variable or add `# dspygen: name=MyName` on its line",
-            )
-            continue
-        if name in named or name in module.classes:
-            other = named.get(name) or module.span(module.classes[name])
-            sink.error(
+        explicit = _explicit_name(module, span)
+        wanted = explicit or ".".join([*classes, target] if target else scopes or [module.module.rpartition(".")[2]])
+        name = _free_name(wanted, named, module)
+        if name != wanted:
+            other = named.get(wanted) or module.span(module.classes[wanted])
+            sink.warning(
                 Code.NAME_COLLISION,
-                f"this string signature is named `{name}`, like the one at {other.render()}",
+                f"this string signature would be named `{wanted}`, like the one at {other.render()}; "
+                f"it is named `{name}`",
                 span,
                 hint="give each its own name with `# dspygen: name=MyName` on its line",
             )
-            continue
         named[name] = span
+        symbol = f"{module.module}.{name}"
+        if marked(module.lines, span.line, span.line) or symbol in reader.excluded:
+            reader.excluded_met.update({symbol} & reader.excluded)
+            why = "`# dspygen: skip`" if symbol not in reader.excluded else "`exclude` in the target"
+            reader.left_out[f"{module.module}:{name}"] = LeftOut(name, span, why)
+            continue
+        start = len(sink.items)
         signature = _build(module, index, reader, sink, call, arg, text, name, span)
+        explain_errors(sink, start, name, symbol)
         if signature is not None:
             out.append(signature)
     return out
+
+
+def _free_name(wanted: str, named: dict[str, Span], module: SourceModule) -> str:
+    """`wanted`, else `wanted2`, `wanted3`, ...: the first not taken in the module."""
+    name, number = wanted, 1
+    while name in named or name in module.classes:
+        number += 1
+        name = f"{wanted}{number}"
+    return name
 
 
 def _signature_arg(call: cst.Call) -> cst.BaseExpression | None:

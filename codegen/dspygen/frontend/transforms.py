@@ -46,6 +46,14 @@ class Failed(Exception):
     """DSPy would raise here; already reported."""
 
 
+class LeftOutBase(Exception):
+    """The signature it starts from is left out on purpose (skipping.py), so it goes too."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
 @dataclass(frozen=True)
 class Value:
     """A signature class as DSPy holds it: fields in `model_fields` order, and its instructions."""
@@ -122,7 +130,10 @@ class Evaluator:
             if found is None:
                 return None
             self.reader.read_class(*found)
-            sig = self.reader.signatures.get(f"{found[0].module}:{found[1]}")
+            ident = f"{found[0].module}:{found[1]}"
+            if ident in self.reader.left_out:
+                raise LeftOutBase(found[1])
+            sig = self.reader.signatures.get(ident)
             if sig is None:
                 raise Failed
             return Value(sig.fields, sig.instructions)

@@ -8,7 +8,7 @@ in languages whose values have a fixed size. Deterministic: nodes visited in ord
 from __future__ import annotations
 
 from dspygen.ir import types as t
-from dspygen.ir.nodes import Schema
+from dspygen.ir.nodes import Model, Schema, Signature
 
 
 def direct_refs(ty: t.Type) -> list[str]:
@@ -79,3 +79,27 @@ def _strongly_connected(graph: dict[str, list[tuple[str, str]]]) -> list[list[st
                 parent = work[-1][0]
                 low[parent] = min(low[parent], low[node])
     return out
+
+
+def declaration_refs(decl: Model | Signature) -> list[str]:
+    """Every declaration a model or signature names in its types (fields, computed fields,
+    type arguments, a string signature's custom types)."""
+    if isinstance(decl, Signature):
+        types_ = [f.type for f in decl.fields]
+        return [r for ty in types_ for r in t.refs(ty)] + [c.ref for c in decl.custom_types]
+    types_ = [f.type for f in decl.fields] + [c.type for c in decl.computed] + list(decl.type_args)
+    return [r for ty in types_ for r in t.refs(ty)]
+
+
+def reachable(schema: Schema, roots: set[str]) -> set[str]:
+    """The ids of the declarations `roots` reach through the types they use (roots included)."""
+    decls: dict[str, Model | Signature] = {m.id: m for m in schema.models}
+    decls.update({s.id: s for s in schema.signatures})
+    seen, stack = set(roots), sorted(roots)
+    while stack:
+        decl = decls.get(stack.pop())
+        for ref in declaration_refs(decl) if decl is not None else []:
+            if ref not in seen:
+                seen.add(ref)
+                stack.append(ref)
+    return seen

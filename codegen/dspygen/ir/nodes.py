@@ -98,6 +98,9 @@ class Model:
     type_args: tuple[Type, ...] = ()
     names: NameConfig = NameConfig()
     computed: tuple[ComputedField, ...] = ()
+    # What pydantic's validators check or change, which Rust does not run: the names of the
+    # fields a field validator names, "" for a model validator (the whole model).
+    validated: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +162,9 @@ class Source:
     path: str
     module: str
     root: str
+    # Not given but read because a file given imports from it (import following): only what
+    # the files given reach was read from it.
+    followed: bool = False
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ frozen and hashable, and `kind` names it in the JSON dump.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeAlias
 
@@ -253,6 +254,21 @@ def children(t: Type) -> tuple[Type, ...]:
     if isinstance(t, OptionalOf | Bounded):
         return (t.inner,)
     return ()
+
+
+def with_children(t: Type, new: tuple[Type, ...]) -> Type:
+    """`t` with its direct type arguments (as `children` lists them) replaced by `new`."""
+    if isinstance(t, ListOf | SetOf):
+        return dataclasses.replace(t, item=new[0])
+    if isinstance(t, TupleOf):
+        return dataclasses.replace(t, items=new)
+    if isinstance(t, UnionOf):
+        return dataclasses.replace(t, arms=new)
+    if isinstance(t, DictOf):
+        return dataclasses.replace(t, key=new[0], value=new[1])
+    if isinstance(t, OptionalOf | Bounded):
+        return dataclasses.replace(t, inner=new[0])
+    return t
 
 
 def mapped_names(t: Type) -> list[str]:

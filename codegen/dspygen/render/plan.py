@@ -3,14 +3,12 @@ generated crate's layout."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 import jinja2
 from jinja2.exceptions import SecurityError
 
-from dspygen.diagnostics import Code, Sink, Span
+from dspygen.diagnostics import Code, Sink, Span, shown_path
 from dspygen.lower.view import CrateView
 from dspygen.render.sandbox import RenderTimeout, TemplateSandbox, template_location, time_limit
 
@@ -61,11 +59,4 @@ def _report(exc: Exception, template: str, env: TemplateSandbox, sink: Sink) -> 
         message = f"the template does something templates may not do: {exc}"
     else:
         message = f"{type(exc).__name__}: {exc}"
-    sink.error(Code.TEMPLATE, f"{template}: {message}", Span(_shown(path), line, 1))
-
-
-def _shown(path: str) -> str:
-    try:
-        return Path(os.path.relpath(path)).as_posix()
-    except ValueError:
-        return path
+    sink.error(Code.TEMPLATE, f"{template}: {message}", Span(shown_path(path), line, 1))

@@ -69,7 +69,12 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::IndexByKind);
 
 ::dspygen_runtime::from_py!(crate::models::Level, |obj| {
-    let atom = ::dspygen_runtime::Atom::from_py(&::dspygen_runtime::getattr!(obj, "value")?)?;
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
     Self::from_atom(&atom).ok_or_else(|| {
         ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
             "{atom:?} is not a value of Level"
@@ -89,7 +94,12 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::into_py_by_value!(crate::models::Level);
 
 ::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
-    let atom = ::dspygen_runtime::Atom::from_py(&::dspygen_runtime::getattr!(obj, "value")?)?;
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
     Self::from_atom(&atom).ok_or_else(|| {
         ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
             "{atom:?} is not a value of Priority"

@@ -1,0 +1,345 @@
+"""The constructs real code writes (issue 14), read statically and compared with what Python
+and pydantic build from the same source: auto() values, type aliases, configuration spellings,
+bare containers, validators (warnings) and v1 field arguments."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dspygen.diagnostics import Code, Level, Sink
+from dspygen.frontend import static
+from dspygen.ir import nodes
+from dspygen.ir import types as t
+
+
+def read(tmp_path: Path, text: str, name: str = "mod") -> tuple[nodes.Schema, Sink]:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    sink = Sink()
+    return static.read([path], tmp_path, sink), sink
+
+
+def python(tmp_path: Path, code: str) -> Any:
+    """What Python itself says about the module `mod` in tmp_path (run in a subprocess)."""
+    probe = "import json, sys, warnings; warnings.simplefilter('ignore'); sys.path.insert(0, '.'); import mod\n" + code
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+ENUMS = """\
+    from enum import Enum, IntEnum, StrEnum, auto
+
+
+    class Plain(Enum):
+        A = auto()
+        B = 5
+        C = auto()
+
+
+    class Mixin(str, Enum):
+        A = auto()
+        B = auto()
+
+
+    class Named(StrEnum):
+        FooBar = auto()
+        BAZ = auto()
+
+
+    class Ints(IntEnum):
+        X = 3
+        Y = auto()
+
+
+    class Written(str, Enum):
+        A = "a"
+        B = auto()
+"""
+
+
+def test_auto_values_are_python_s(tmp_path: Path) -> None:
+    schema, sink = read(tmp_path, ENUMS)
+    assert not sink.items
+    ours = {e.name: [m.value for m in e.members] for e in schema.enums}
+    names = ("Plain", "Mixin", "Named", "Ints", "Written")
+    theirs = python(tmp_path, f"print(json.dumps({{c: [m.value for m in getattr(mod, c)] for c in {names!r}}}))")
+    assert ours == theirs
+
+
+ALIASES = """\
+    from typing import Annotated, Dict, List, Literal, NewType, Optional, Union
+
+    from pydantic import BaseModel, Field
+    from typing_extensions import TypeAlias, TypeAliasType
+
+
+    class Cat(BaseModel):
+        kind: Literal["cat"]
+
+
+    class Dog(BaseModel):
+        kind: Literal["dog"]
+
+
+    Pet = Annotated[Union[Cat, Dog], Field(discriminator="kind")]
+    Tags: TypeAlias = list[str]
+    Maybe = Optional[Tags]
+    Scores = TypeAliasType("Scores", Dict[str, float])
+    UserId = NewType("UserId", int)
+    JSON = TypeAliasType("JSON", Union[Dict[str, "JSON"], List["JSON"], str, int, float, bool, None])
+
+
+    class Owner(BaseModel):
+        id: UserId
+        pet: Pet
+        tags: Tags
+        maybe: Maybe = None
+        scores: Scores
+        data: JSON
+"""
+
+
+def test_type_aliases_in_every_spelling(tmp_path: Path) -> None:
+    schema, sink = read(tmp_path, ALIASES)
+    assert not sink.items
+    owner = next(m for m in schema.models if m.name == "Owner")
+    types = {f.name: f.type for f in owner.fields}
+    assert types["id"] == t.Primitive("int")
+    assert isinstance(types["pet"], t.UnionOf) and types["pet"].discriminator == "kind"
+    assert types["tags"] == t.ListOf(t.STR)
+    assert types["maybe"] == t.OptionalOf(t.ListOf(t.STR))
+    assert types["scores"] == t.DictOf(t.STR, t.Primitive("float"))
+    assert types["data"] == t.Primitive("json_value")
+    # pydantic reads the same: the discriminated union, and the JSON alias as a JSON value.
+    owner_doc = '{"id": 1, "pet": {"kind": "dog"}, "tags": [], "scores": {}, "data": {"a": [1, 2.5, null]}}'
+    dumped = python(tmp_path, f"print(json.dumps(mod.Owner.model_validate_json({owner_doc!r}).model_dump_json()))")
+    assert json.loads(dumped) == json.loads(owner_doc) | {"maybe": None}
+
+
+def test_an_alias_from_another_module_resolves_there(tmp_path: Path) -> None:
+    (tmp_path / "shared.py").write_text("from typing import Optional\nfrom pkg_types import Name\nTags = list[Name]\n")
+    (tmp_path / "pkg_types.py").write_text("Name = str\n")
+    schema, sink = read(
+        tmp_path, "from pydantic import BaseModel\nfrom shared import Tags\n\nclass A(BaseModel):\n    t: Tags\n"
+    )
+    assert not sink.items, sink.items
+    assert schema.models[0].fields[0].type == t.ListOf(t.STR)
+
+
+def test_a_recursive_alias_that_is_not_json_is_refused(tmp_path: Path) -> None:
+    _, sink = read(
+        tmp_path,
+        """\
+        from pydantic import BaseModel
+        from typing_extensions import TypeAliasType
+        Tree = TypeAliasType("Tree", list["Tree"])
+        class A(BaseModel):
+            t: Tree
+        """,
+    )
+    assert [d.code for d in sink.items] == [Code.UNSUPPORTED_TYPE]
+
+
+CONFIG = """\
+    from pydantic import BaseModel, ConfigDict, Field
+
+
+    class Dict_(BaseModel):
+        model_config = {"extra": "forbid", "str_strip_whitespace": True, "validate_assignment": True}
+        name: str
+        names: list[str] = []
+
+
+    class V1(BaseModel):
+        class Config:
+            extra = "forbid"
+            use_enum_values = True
+
+        x: int
+
+
+    class Lowered(BaseModel):
+        model_config = ConfigDict(str_to_lower=True, str_max_length=5)
+        handle: str
+
+
+    class Items(BaseModel):
+        tags: list[int] = Field(default=[], min_items=1, max_items=3, title="t", example=[1], repr=False)
+"""
+
+
+def test_configuration_spellings(tmp_path: Path) -> None:
+    schema, sink = read(tmp_path, CONFIG)
+    assert not sink.items, sink.items
+    models = {m.name: m for m in schema.models}
+    assert models["Dict_"].extra == "forbid" and models["V1"].extra == "forbid"
+    name = models["Dict_"].fields[0].type
+    assert isinstance(name, t.Constrained) and name.strip_whitespace
+    names = models["Dict_"].fields[1].type
+    assert isinstance(names, t.ListOf) and isinstance(names.item, t.Constrained) and names.item.strip_whitespace
+    handle = models["Lowered"].fields[0].type
+    assert isinstance(handle, t.Constrained) and handle.to_lower and handle.max_length == 5
+    tags = models["Items"].fields[0].type
+    assert isinstance(tags, t.Constrained) and (tags.min_length, tags.max_length) == (1, 3)
+    # pydantic does the same with these settings.
+    out = python(
+        tmp_path,
+        "print(json.dumps([mod.Dict_(name=' a ', names=[' b ']).model_dump(), mod.Lowered(handle='ABC').handle]))",
+    )
+    assert out == [{"name": "a", "names": ["b"]}, "abc"]
+
+
+def test_v1_keys_pydantic_ignores_are_said_and_ignored(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        "from pydantic import BaseModel\nclass A(BaseModel):\n    class Config:\n        orm_mode = True\n    x: str\n",
+    )
+    [warning] = sink.items
+    assert warning.level is Level.WARNING and "orm_mode" in warning.message
+    assert schema.models[0].fields[0].type == t.STR
+
+
+def test_regex_is_refused_as_pydantic_refuses_it(tmp_path: Path) -> None:
+    _, sink = read(
+        tmp_path, "from pydantic import BaseModel, Field\nclass A(BaseModel):\n    s: str = Field(regex='^a')\n"
+    )
+    assert [d.code for d in sink.items] == [Code.FIELD_ARGUMENT]
+    assert "pattern=" in sink.items[0].hint
+
+
+def test_bare_containers_hold_any(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        from typing import Dict, List
+        from pydantic import BaseModel
+        class A(BaseModel):
+            a: list
+            b: dict
+            c: List
+            d: Dict
+            e: tuple
+        """,
+    )
+    assert not sink.items
+    any_ = t.Primitive("any")
+    assert [f.type for f in schema.models[0].fields] == [
+        t.ListOf(any_),
+        t.DictOf(t.STR, any_),
+        t.ListOf(any_),
+        t.DictOf(t.STR, any_),
+        t.TupleOf((any_,), variadic=True),
+    ]
+
+
+@pytest.mark.parametrize("decorator", ["field_validator('x')", "model_validator(mode='after')", "validator('x')"])
+def test_validators_warn_and_keep_the_fields(decorator: str, tmp_path: Path) -> None:
+    name = decorator.partition("(")[0]
+    schema, sink = read(
+        tmp_path,
+        f"""\
+        from pydantic import BaseModel, {name}
+        class A(BaseModel):
+            x: int
+            @{decorator}
+            def check(cls, value):
+                return value
+        """,
+    )
+    [warning] = sink.items
+    assert warning.level is Level.WARNING and warning.code is Code.VALIDATOR
+    assert "does not run it" in warning.message and "goes through pydantic" in warning.message
+    assert [f.name for f in schema.models[0].fields] == ["x"]
+    assert schema.models[0].validated == (("",) if name == "model_validator" else ("x",))
+
+
+def test_dspy_fields_given_in_annotated_metadata(tmp_path: Path) -> None:
+    """`text: Annotated[str, dspy.InputField(desc=...)]`: pydantic takes the field from the
+    metadata, and DSPy reads it as any other input."""
+    schema, sink = read(
+        tmp_path,
+        """\
+        import dspy
+        from typing_extensions import Annotated
+        from pydantic import Field
+
+
+        class Extract(dspy.Signature):
+            \"\"\"Extract.\"\"\"
+
+            text: Annotated[str, dspy.InputField(desc="the text")]
+            n: Annotated[int, Field(ge=0), dspy.InputField(desc="a count")]
+            entities: Annotated[list[str], dspy.OutputField(desc="found")]
+        """,
+    )
+    assert not sink.items, sink.items
+    ours = [(f.name, f.role, f.desc) for f in schema.signatures[0].fields]
+    theirs = python(
+        tmp_path,
+        "print(json.dumps([[n, f.json_schema_extra['__dspy_field_type'], f.json_schema_extra['desc']]"
+        " for n, f in mod.Extract.fields.items()]))",
+    )
+    assert [list(x) for x in ours] == theirs
+    assert schema.signatures[0].fields[1].type == t.Constrained(t.Primitive("int"), ge=0)
+
+
+def test_classes_under_module_level_branches_are_read(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        import sys
+        from pydantic import BaseModel
+        try:
+            from typing import Self
+        except ImportError:
+            pass
+        if sys.version_info >= (3, 8):
+            class A(BaseModel):
+                x: int
+        else:
+            class A(BaseModel):
+                x: str
+        """,
+    )
+    assert not sink.items
+    assert [(m.name, m.fields[0].type) for m in schema.models] == [("A", t.Primitive("int"))]
+
+
+def test_classes_defined_in_functions_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        from pydantic import BaseModel
+        def make():
+            class Local(BaseModel):
+                x: int
+            return Local
+        class Top(BaseModel):
+            y: int
+        """,
+    )
+    assert [m.name for m in schema.models] == ["Top"]
+    [warning] = sink.items
+    assert warning.level is Level.WARNING and "`Local`" in warning.message and "`make`" in warning.message
+
+
+def test_identifiers_are_nfkc_normalised_as_python_does(tmp_path: Path) -> None:
+    """`ﬁeld` is the attribute `field` to Python, and the key pydantic writes; aliases, defaults
+    and descriptions stay as written (issue 17)."""
+    schema, sink = read(
+        tmp_path,
+        "from pydantic import BaseModel, Field\n\n\nclass M(BaseModel):\n    \ufb01eld: int\n"
+        '    \uff57ide: str = Field(alias="\ufb01x", description="\ufb01")\n    note: str = "\ufb01"\n',
+    )
+    assert not sink.items
+    ours = [(f.name, f.alias, f.description) for f in schema.models[0].fields]
+    theirs = python(tmp_path, "print(json.dumps([[n, f.alias, f.description] for n, f in mod.M.model_fields.items()]))")
+    assert [list(x) for x in ours] == theirs
+    assert schema.models[0].fields[2].default is not None and schema.models[0].fields[2].default.value == "\ufb01"
