@@ -511,10 +511,10 @@ pub fn roundtrip<'py>(
 ) -> ::dspygen_runtime::pyo3::PyResult<
     ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
 > {
-    let py = obj.py();
     let class = obj.get_type();
     let module = ::dspygen_runtime::getattr!(class, "__module__")?;
     let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
     let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     match (module.to_str()?, qualname.to_str()?) {
