@@ -16,7 +16,7 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 export LD_LIBRARY_PATH := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")'):$(LD_LIBRARY_PATH)
 export CARGO_TERM_COLOR := never
 
-.PHONY: venv generate check develop demo test lint typecheck pytest rust bindings e2e fuzz bench corpus clean
+.PHONY: venv generate check develop demo test lint typecheck pytest runtime rust bindings e2e fuzz bench corpus clean
 
 venv: $(VENV)/.installed
 
@@ -56,7 +56,15 @@ typecheck: venv
 pytest: venv
 	$(BIN)/python -m pytest -q tests --ignore=tests/types
 
-rust: venv
+# The runtime every generated crate depends on: with every feature, and with none (each
+# family's `cfg` must stand alone).
+runtime: venv
+	cd runtime && cargo fmt --check
+	cd runtime && cargo clippy --all-targets --all-features --quiet -- -D warnings
+	cd runtime && cargo clippy --all-targets --quiet -- -D warnings
+	cd runtime && cargo test --all-features --quiet
+
+rust: venv runtime
 	cd generated && cargo fmt --all --check
 	cd generated && cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cd generated && cargo test --workspace --quiet
@@ -105,4 +113,4 @@ corpus: venv
 	$(BIN)/python -m corpus $(CORPUS_ARGS)
 
 clean:
-	rm -rf $(VENV) generated/target
+	rm -rf $(VENV) generated/target runtime/target

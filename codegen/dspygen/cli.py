@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import click
 
-from dspygen import sources, trust
+from dspygen import runtime_crate, sources, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Sink, render, shown_path
 from dspygen.fingerprint import owned_files, record, up_to_date
@@ -57,6 +57,7 @@ class TargetArgs:
     templates: Path | None
     frontend: str | None
     config: Path | None
+    runtime: Path | None
 
 
 def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]:
@@ -76,6 +77,8 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
             sink,
             frontend=args.frontend or "static",
         )
+        if target is not None and args.runtime is not None:
+            target = dataclasses.replace(target, runtime=args.runtime)
         return base, [target] if target is not None else []
     if pyproject is None:
         raise click.UsageError("give FILES, or run where pyproject.toml has [tool.dspygen]")
@@ -87,6 +90,8 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
         raise click.UsageError(f"{pyproject} has no [tool.dspygen] table; give FILES (or run `dspygen init`)")
     if args.frontend is not None:
         targets = [dataclasses.replace(t, frontend=args.frontend) for t in targets]
+    if args.runtime is not None:
+        targets = [dataclasses.replace(t, runtime=args.runtime.resolve()) for t in targets]
     return base, targets
 
 
@@ -116,6 +121,11 @@ _target_options = [
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
         help="pyproject.toml to read [tool.dspygen] from (default: the nearest one).",
     ),
+    click.option(
+        "--runtime",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder of the runtime crate the crates depend on, written there (default: OUT/dspygen-runtime).",
+    ),
 ]
 
 
@@ -141,10 +151,23 @@ class _Work:
     read: tuple[Path, ...]  # the source files read, for the fingerprint
 
 
-def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, _Work | None]]]:
-    """Each target with the changes its output needs; None when the fingerprint record says
-    it is up to date (same inputs, untouched outputs), which then needs no new record."""
+@dataclass(frozen=True)
+class Plan:
+    base: Path
+    targets: list[tuple[Target, _Work | None]]
+    runtimes: list[tuple[Path, Changes]]  # shared runtime folders (runtime_crate.py)
+
+
+def _plan(args: TargetArgs, sink: Sink) -> Plan:
+    """Each target with the changes its output needs (None when the fingerprint record says
+    it is up to date: same inputs, untouched outputs, which then needs no new record), and
+    each runtime folder the targets share."""
     base, targets = _base_and_targets(args, sink)
+    runtimes: list[tuple[Path, Changes]] = []
+    for folder in runtime_crate.shared(targets):  # a few files to compare: no fast path needed
+        changes = runtime_crate.changes(folder, sink)
+        if changes is not None:
+            runtimes.append((folder, changes))
     planned: list[tuple[Target, _Work | None]] = []
     for target in targets:
         if up_to_date(target, base):
@@ -155,7 +178,7 @@ def _plan(args: TargetArgs, sink: Sink) -> tuple[Path, list[tuple[Target, _Work 
         done = pipeline.changes(target, base, sink)
         if done is not None:
             planned.append((target, _Work(done.changes, done.read)))
-    return base, planned
+    return Plan(base, planned, runtimes)
 
 
 @main.command()
@@ -165,26 +188,29 @@ def build(verbose: bool, **options: Any) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
     sink = Sink()
-    base, planned = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink)
+    planned = plan.targets
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
     written = unchanged = removed = 0
-    for target, maybe in planned:  # written only once every target rendered cleanly
-        if maybe is None:  # up to date by the fingerprint: every owned file unchanged
-            unchanged += owned_files(target)
-            continue
-        changes = maybe.changes
-        apply(target.out, changes)
-        record(target, base, maybe.read)
+    # written only once every target rendered cleanly; the shared runtimes first, which the crates need
+    outputs = [*plan.runtimes, *((t.out, w.changes) for t, w in planned if w is not None)]
+    for out, changes in outputs:
+        apply(out, changes)
         written += len(changes.write)
         unchanged += len(changes.unchanged)
         removed += len(changes.remove)
         if verbose:
             for rel in changes.write:
-                click.echo(f"wrote {target.out / rel}")
+                click.echo(f"wrote {out / rel}")
             for rel in changes.remove:
-                click.echo(f"removed {target.out / rel}")
+                click.echo(f"removed {out / rel}")
+    for target, maybe in planned:
+        if maybe is None:  # up to date by the fingerprint: every owned file unchanged
+            unchanged += owned_files(target)
+        else:
+            record(target, plan.base, maybe.read)
     elapsed = time.perf_counter() - started
     where = f" (the crate `{planned[0][0].crate_name}` in {shown_path(planned[0][0].out)})" if len(planned) == 1 else ""
     click.echo(f"dspygen: {written} written, {unchanged} unchanged, {removed} removed in {elapsed:.2f}s{where}")
@@ -196,17 +222,19 @@ def build(verbose: bool, **options: Any) -> None:
 def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
-    base, planned = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink)
+    planned = plan.targets
     _report(sink)
     if sink.has_errors:
         sys.exit(1)
-    stale = [(target, work.changes) for target, work in planned if work is not None and work.changes.stale]
-    for target, changes in stale:
+    outputs = [*plan.runtimes, *((t.out, w.changes) for t, w in planned if w is not None)]
+    stale = [(out, changes) for out, changes in outputs if changes.stale]
+    for out, changes in stale:
         if diff:
             for text in changes.diffs:
                 click.echo(text, nl=False)
         click.echo(
-            f"dspygen: {target.out} is stale ({len(changes.write)} to write, "
+            f"dspygen: {out} is stale ({len(changes.write)} to write, "
             f"{len(changes.remove)} to remove); run `dspygen build`",
             err=True,
         )
@@ -214,7 +242,7 @@ def check(diff: bool, **options: Any) -> None:
         sys.exit(1)
     for target, maybe in planned:
         if maybe is not None:
-            record(target, base, maybe.read)
+            record(target, plan.base, maybe.read)
     click.echo(f"dspygen: {len(planned)} target(s) up to date")
 
 
@@ -243,7 +271,7 @@ def schema(files: tuple[Path, ...], frontend: str | None, config: Path | None) -
 
     sink = Sink()
     # With FILES no crate is written: the output options only need to be valid.
-    args = TargetArgs(files, Path("."), "schema" if files else None, None, None, frontend, config)
+    args = TargetArgs(files, Path("."), "schema" if files else None, None, None, frontend, config, None)
     base, targets = _base_and_targets(args, sink)
     base = Path.cwd().resolve() if files else base  # paths shown as given
     schemas = {t.crate_name: pipeline.read_target(t, base, sink) for t in targets}

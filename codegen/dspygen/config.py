@@ -25,6 +25,8 @@ from dspygen.mapping import TypeMapping, read_types
 
 CRATE_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 KEYS = {"sources", "out", "crate-name", "module-name", "templates", "frontend", "types", "import-names", "exclude"}
+KEYS |= {"runtime"}
+RUNTIME_FOLDER = "dspygen-runtime"  # where a target's own copy of the runtime crate goes, under `out`
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,13 @@ class Target:
     import_names: tuple[tuple[Path, str], ...] = ()
     # Declarations left out on purpose, as `module.Name` (`exclude = ["app.models.Legacy"]`).
     exclude: tuple[str, ...] = ()
+    # The folder of the runtime crate the generated crate depends on (runtime_crate.py); None: its
+    # own copy, `<out>/dspygen-runtime`. Several targets of one Cargo workspace share one folder.
+    runtime: Path | None = None
+
+    @property
+    def runtime_folder(self) -> Path:
+        return self.runtime if self.runtime is not None else self.out / RUNTIME_FOLDER
 
 
 FRONTENDS = ("static", "import")
@@ -85,7 +94,10 @@ def check_name(name: str, what: str, sink: Sink, span: Span | None) -> bool:
 # Python distribution named like an installed package replaces it on `pip install`.
 RESERVED_CRATES = {
     **{name: "a crate of Rust's standard library" for name in ("std", "core", "alloc", "proc_macro", "test")},
-    **{name: "a crate the generated code depends on" for name in ("pyo3", "serde", "serde_json", "indexmap")},
+    **{
+        name: "a crate the generated code depends on"
+        for name in ("dspygen_runtime", "pyo3", "serde", "serde_json", "indexmap")
+    },
     **{name: "a Python package the generated code needs" for name in ("pydantic", "pydantic_core", "dspy", "maturin")},
 }
 # An extension module named like one of these would be shadowed by it, or shadow it.
@@ -207,7 +219,7 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
     if array:
         # Keys beside [[tool.dspygen.targets]] were silently ignored; say so.
         top = _Lines(text, False, 0)
-        for key in sorted(set(table) - {"targets"}):
+        for key in sorted(set(table) - {"targets", "runtime"}):
             sink.error(
                 Code.CONFIG,
                 f"`{key}` in [tool.dspygen] is ignored when [[tool.dspygen.targets]] is used",
@@ -217,11 +229,15 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
         if not isinstance(entries, list):
             sink.error(Code.CONFIG, "`targets` must be an array of tables", Span(display, top.key("targets"), 1))
             return []
+    # One runtime folder for every target (`runtime` beside [[tool.dspygen.targets]]).
+    shared = _runtime(table.get("runtime") if array else None, base, _Lines(text, False, 0), display, sink)
     out: list[Target] = []
     outs: dict[Path, int] = {}
     for i, entry in enumerate(entries):
         lines = _Lines(text, array, i)
         target = _target(entry, base, lines, display, sink, may_run_code)
+        if target is not None and target.runtime is None and shared is not None:
+            target = dataclasses.replace(target, runtime=shared)
         if target is None:
             continue
         # Two targets writing one folder would prune each other's files on every build.
@@ -237,6 +253,18 @@ def load_targets(pyproject: Path, display: str, sink: Sink, may_run_code: bool =
         outs[folder] = i
         out.append(target)
     return out
+
+
+def _runtime(value: Any, base: Path, lines: _Lines, display: str, sink: Sink) -> Path | None:
+    """The runtime folder a `runtime = "..."` key names (relative to pyproject.toml)."""
+    if value is None:
+        return None
+    if not _path_text(value):
+        sink.error(
+            Code.CONFIG, "`runtime` must be the folder of the runtime crate", Span(display, lines.key("runtime"), 1)
+        )
+        return None
+    return base / value
 
 
 def _path_text(value: Any) -> TypeGuard[str]:
@@ -339,9 +367,10 @@ def _target(entry: Any, base: Path, lines: _Lines, display: str, sink: Sink, may
     if not isinstance(exclude, list) or not all(isinstance(e, str) and e for e in exclude):
         sink.error(Code.CONFIG, "`exclude` must be a list of `module.Name` strings", at(lines.key("exclude")))
         return None
+    runtime = _runtime(entry.get("runtime"), base, lines, display, sink)
     if target is None or import_names is None:
         return None
-    return dataclasses.replace(target, types=types, import_names=import_names, exclude=tuple(exclude))
+    return dataclasses.replace(target, types=types, import_names=import_names, exclude=tuple(exclude), runtime=runtime)
 
 
 def _import_names(

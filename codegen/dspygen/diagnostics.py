@@ -89,7 +89,7 @@ class Code(enum.Enum):
     NAME_COLLISION = ("DSG040", "rename one of the declarations so their Rust names differ")
     INVALID_NAME = (
         "DSG041",
-        "rename it: ASCII letters, digits and underscores, not a Rust keyword nor a type the generated code uses",
+        "rename it: ASCII letters, digits and underscores, and not a Rust keyword",
     )
     UNSUPPORTED_CYCLE = ("DSG042", "make one edge of the cycle Optional or a list")
     NOTHING_FOUND = ("DSG043", "give dspygen the files that declare the signatures and models")
@@ -111,6 +111,7 @@ class Code(enum.Enum):
     TOOL_MISSING = ("DSG060", "install the tool (make demo sets up everything)")
     TOOL_FAILED = ("DSG061", "this is a dspygen bug: please report it with the input")
     OUTPUT_PATH = ("DSG070", "choose an output directory inside the project")
+    RUNTIME_FOLDER = ("DSG071", "point `runtime` at a folder dspygen writes, or remove the folder")
 
     @property
     def id(self) -> str:

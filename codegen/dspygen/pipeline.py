@@ -10,12 +10,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from dspygen import runtime_crate
 from dspygen.config import Target
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.format import format_files
 from dspygen.frontend import importing, static
 from dspygen.ir.nodes import Schema
-from dspygen.lower.crate import CrateOptions, lower
+from dspygen.lower.crate import CrateOptions, RuntimeDependency, lower
 from dspygen.mapping import cargo_lines
 from dspygen.render.env import environment
 from dspygen.render.plan import render
@@ -73,7 +74,9 @@ def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], t
     out_rel = os.path.relpath(target.out, base)
     types = {m.python: m.rust for m in target.types}
     cargo = cargo_lines(target.types, base, Path(out_rel))
-    view = lower(schema, CrateOptions(target.crate_name, out_rel, target.module_name, types, cargo), sink)
+    runtime = RuntimeDependency(runtime_crate.version(), _relative(target.runtime_folder, target.out))
+    options = CrateOptions(target.crate_name, out_rel, target.module_name, types, cargo, runtime)
+    view = lower(schema, options, sink)
     if sink.has_errors:
         return None
     rendered = render(view, environment(target.templates), sink)
@@ -81,7 +84,24 @@ def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], t
         return None
     files = format_files(rendered, sink, target.templates)
     read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
-    return None if sink.has_errors else (files, read_paths)
+    return None if sink.has_errors else ({**files, **_own_runtime(target, sink)}, read_paths)
+
+
+def _relative(path: Path, start: Path) -> str:
+    """`path` relative to `start`, with `/` (a Cargo.toml path)."""
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
+
+
+def _own_runtime(target: Target, sink: Sink) -> dict[str, str]:
+    """The copy of the runtime a target writes inside its own output folder (its default), as
+    more files of that folder; a shared runtime folder is written once (cli.py, runtime_crate.shared)."""
+    folder = target.runtime_folder
+    if runtime_crate.is_source(folder) or not runtime_crate.inside(folder, target.out):
+        return {}
+    if not runtime_crate.check_folder(folder, sink, owner=target.out):
+        return {}
+    prefix = _relative(folder, target.out)
+    return {f"{prefix}/{rel}": text for rel, text in runtime_crate.files().items()}
 
 
 def changes(target: Target, base: Path, sink: Sink) -> Planned | None:

@@ -34,7 +34,8 @@ class Changes:
         return bool(self.write or self.remove)
 
 
-def _owned(out_dir: Path) -> set[str]:
+def owned(out_dir: Path) -> set[str]:
+    """The files the manifest in `out_dir` lists (dspygen wrote them)."""
     try:
         text = (out_dir / MANIFEST).read_text(encoding="utf-8")
     except OSError:
@@ -58,10 +59,11 @@ def manifest_text(paths: list[str]) -> str:
     return MANIFEST_HEADER + "".join(f"{p}\n" for p in sorted(paths))
 
 
-def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
-    """Compare rendered files (with the manifest) against the directory."""
+def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink, merged: frozenset[str] = MERGED_FILES) -> Changes:
+    """Compare rendered files (with the manifest) against the directory; `merged` files keep
+    the keys a user added (merge.py)."""
     files = {**files, MANIFEST: manifest_text(list(files))}
-    owned = _owned(out_dir)
+    owned_now = owned(out_dir)
     changes = Changes()
     blocked: set[Path] = set()
     for rel in sorted(files):
@@ -72,7 +74,7 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
             continue
         target = out_dir / rel
         old = _read(target)
-        if old is not None and rel in MERGED_FILES and rel in owned:
+        if old is not None and rel in merged and rel in owned_now:
             files[rel] = merge_toml(old, files[rel])  # the user's extra keys survive
             if same_toml(old, files[rel]):
                 files[rel] = old  # up to date; keep the user's layout of their keys
@@ -92,7 +94,7 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
                     hint="move it away, or choose another output directory",
                 )
             continue
-        if target.exists() and rel not in owned and rel != MANIFEST:
+        if target.exists() and rel not in owned_now and rel != MANIFEST:
             sink.error(
                 Code.OUTPUT_PATH,
                 f"{target} exists and was not written by dspygen; it would be overwritten",
@@ -108,7 +110,7 @@ def plan_changes(out_dir: Path, files: dict[str, str], sink: Sink) -> Changes:
             tofile=f"{shown_path(target)} (generated)",
         )
         changes.diffs.append("".join(diff))
-    for rel in sorted(owned - set(files)):
+    for rel in sorted(owned_now - set(files)):
         if _escapes(out_dir, rel, sink, "remove"):
             continue
         if (out_dir / rel).is_file():

@@ -101,7 +101,7 @@ pub fn diff(name: &str, reference: &str, rust: &Meta, python: &Meta) -> Vec<Stri
 pub fn generated_signatures(krate: &str, source: &str) -> Vec<String> {
     source
         .lines()
-        .filter_map(|line| line.strip_prefix("impl Signature for "))
+        .filter_map(|line| line.strip_prefix("impl ::dspygen_runtime::Signature for "))
         .map(|rest| format!("{krate}::{}", rest.trim_end_matches(" {")))
         .collect()
 }

@@ -1,7 +1,7 @@
 //! DSPy's own types through the generated typed API (`dspy_types_rs`, fixtures/dspy_types),
 //! with `DummyLM` as the LM: `dspy.History` and `dspy.Image` inputs reach the prompt, and
 //! `dspy.Code["python"]`, `dspy.ToolCalls`, `dspy.Reasoning` outputs come back typed.
-use dspy_types_rs::dspy_types::{
+use dspy_types_rs::runtime::dspy_types::{
     Audio, Code, File, History, Image, ToolCall, ToolCallResult, ToolCallResults,
 };
 use dspy_types_rs::{

@@ -4,8 +4,8 @@
 //! Tests run in parallel threads of one process: each uses `dspy.context` (thread-local)
 //! rather than `dspy.configure` (process-wide, owned by one thread).
 //!
-//! Each generated crate carries its own runtime, so a `rag_rs` signature goes through
-//! `rag_rs::Predict` and a `qa_rs` one through `qa_rs::Predict`.
+//! Every generated crate depends on the one runtime crate, so one crate's `Predict` runs
+//! another crate's signature (`cross_crate_predict_runs_another_crates_signature`).
 use pyo3::prelude::*;
 use qa_demo::{init, last_prompt, lm_calls, with_dummy_lm};
 use qa_rs::runtime::SignatureInput;
@@ -265,6 +265,44 @@ fn classify_string_signature_with_literal_output() -> PyResult<()> {
                 ]
             );
             assert_eq!(lm_calls(lm)?, 3);
+            Ok(())
+        })
+    })
+}
+
+/// `qa_rs::Predict` over a `rag_rs` signature, and `rag_rs::ChainOfThought` over a `qa_rs` one:
+/// both crates implement the runtime's one `Signature` trait, so in one Rust program the
+/// modules of either crate take the signatures of both.
+#[test]
+fn cross_crate_predict_runs_another_crates_signature() -> PyResult<()> {
+    init()?;
+    Python::attach(|py| {
+        let replies: &[&[(&str, &str)]] = &[
+            &[("label", "positive")],
+            &[
+                ("reasoning", "Short."),
+                ("summary", "A."),
+                ("key_points", r#"["a"]"#),
+            ],
+        ];
+        with_dummy_lm(py, replies, |lm| {
+            let classify = qa_rs::Predict::<Classify>::new(py)?;
+            let input = ClassifyInput {
+                text: "great".into(),
+            };
+            let prediction: qa_rs::Prediction<Classify> = classify.call(py, &input)?;
+            assert_eq!(prediction.label, ClassifyLabel::Positive);
+            let summarize = rag_rs::ChainOfThought::<Summarize>::new(py)?;
+            let input = SummarizeInput {
+                document: "A long text.".into(),
+            };
+            let reasoned = summarize.call(py, &input)?;
+            assert_eq!(
+                (reasoned.summary.as_str(), reasoned.reasoning.as_str()),
+                ("A.", "Short.")
+            );
+            assert_eq!(reasoned.key_points, ["a"]);
+            assert_eq!(lm_calls(lm)?, 2);
             Ok(())
         })
     })

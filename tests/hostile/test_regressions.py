@@ -49,10 +49,13 @@ class Ask(dspy.Signature):
 def test_crates_without_models_fields_or_outputs_pass_clippy(tmp_path: Path) -> None:
     """An Enum-only source gave `Literal[]` in the .pyi (a ruff failure blamed on dspygen) and an
     unused import in Rust; a model without fields and a signature without outputs left `py`
-    unused. Both crates, one cargo workspace, one clippy -D warnings."""
+    unused. Both crates, one cargo workspace, one clippy -D warnings; both depend on this
+    repository's runtime crate (one runtime per workspace: two copies would be two packages of
+    one name)."""
     for name, source in (("enum_only", ENUM_ONLY), ("no_outputs", NO_OUTPUTS)):
         (tmp_path / f"{name}.py").write_text(source, encoding="utf-8")
-        done = dspygen("build", f"{name}.py", "--out", f"crates/{name}_rs", cwd=tmp_path)
+        runtime = str(ROOT / "runtime")
+        done = dspygen("build", f"{name}.py", "--out", f"crates/{name}_rs", "--runtime", runtime, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
     (tmp_path / "Cargo.toml").write_text('[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n', encoding="utf-8")
     env = {**os.environ, "CARGO_TERM_COLOR": "never"}

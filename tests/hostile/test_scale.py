@@ -116,7 +116,9 @@ def test_ten_thousand_line_file_builds(tmp_path: Path, capsys: pytest.CaptureFix
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted([*files, MANIFEST])
     models_rs = (out / "src" / "models.rs").read_text(encoding="utf-8")
     assert models_rs.count("pub struct Item") == models
-    assert (out / "src" / "signatures.rs").read_text(encoding="utf-8").count("impl Signature for ") == signatures
+    assert (out / "src" / "signatures.rs").read_text(encoding="utf-8").count(
+        "impl ::dspygen_runtime::Signature for "
+    ) == signatures
 
     checked = dspygen("check", str(source), "--out", str(out), "--crate-name", "big_rs", cwd=tmp_path, timeout=300)
     assert checked.returncode == 0, checked.stdout + checked.stderr

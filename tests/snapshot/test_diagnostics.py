@@ -202,6 +202,27 @@ def test_foreign_file_in_output_directory_is_never_overwritten(tmp_path: Path, s
     assert done.stderr.replace(str(tmp_path), "<tmp>") == snapshot
 
 
+def test_a_runtime_folder_dspygen_did_not_write_is_never_overwritten(
+    tmp_path: Path, snapshot: SnapshotAssertion
+) -> None:
+    """A runtime folder holding a crate of someone else's (here: another dspygen's runtime,
+    copied by hand) is a diagnostic; neither it nor the output is touched."""
+    runtime = tmp_path / "rt"
+    (runtime / "src").mkdir(parents=True)
+    cargo = b'[package]\nname = "dspygen-runtime"\nversion = "0.0.9"\n'
+    (runtime / "Cargo.toml").write_bytes(cargo)
+    out = tmp_path / "out"
+    for command in ("check", "build"):
+        done = run(command, "fixtures/qa/models.py", "--out", str(out), "--runtime", str(runtime))
+        assert done.returncode == 1, done.stderr
+        assert "Traceback" not in done.stderr
+        assert "error[DSG071]" in done.stderr
+        assert (runtime / "Cargo.toml").read_bytes() == cargo
+        assert sorted(p.relative_to(runtime).as_posix() for p in runtime.rglob("*")) == ["Cargo.toml", "src"]
+        assert not out.exists()
+    assert done.stderr.replace(str(tmp_path), "<tmp>") == snapshot
+
+
 def test_every_code_user_input_can_trigger_has_a_case() -> None:
     """The corpus covers the catalogue; the codes left out need a missing or failing rustfmt/ruff."""
     from dspygen.diagnostics import Code

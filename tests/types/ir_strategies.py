@@ -154,6 +154,7 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "uuid": lambda _: st.uuids().map(str),
     "decimal": lambda _: st.decimals(allow_nan=False, allow_infinity=False).map(str) | ints,
     "bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
+    "ipv4_address": lambda _: st.ip_addresses(v=4).map(str) | st.integers(0, 2**32 - 1),
     "any": lambda _: json_values,
     "json_value": lambda _: json_values,
 }
@@ -170,6 +171,7 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
     **{n: frozenset({"str", "int", "float"}) for n in ("time", "timedelta", "decimal")},
     "uuid": frozenset({"str"}),
     "bytes": frozenset({"str"}),
+    "ipv4_address": frozenset({"str", "int", "bool"}),  # an int within 32 bits, and so a bool
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }

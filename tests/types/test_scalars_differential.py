@@ -487,3 +487,37 @@ def test_decimal_known_differences() -> None:
     assert '"total":"12345678901234568000000"' in str(_rust("Invoice", data))
     data = json.dumps({**INVOICE, "total": "\u0661\u0662"})
     assert '"total":"12"' in str(_pydantic(m.Invoice, data)) and _rust("Invoice", data) is None
+
+
+# -- IPv4 addresses -------------------------------------------------------------------------
+
+HOST = {"name": "h", "address": "127.0.0.1"}
+octets = st.integers(0, 255) | st.integers(-5, 300)
+
+
+@SETTINGS
+@given(st.lists(octets, min_size=3, max_size=5), st.sampled_from(["", "0", " ", "\n"]), st.booleans())
+def test_ipv4_address(parts: list[int], pad: str, padded_first: bool) -> None:
+    """Dotted texts, in range or not, with extra octets, leading zeros or spaces."""
+    text = ".".join(str(p) for p in parts)
+    if padded_first:
+        text = pad + text
+    differential("ipv4_address", m.Host, HOST, "address", json.dumps(text))
+    differential("ipv4_address", m.Host, HOST, "gateways", json.dumps([text, "10.0.0.1"]))
+    differential("ipv4_address", m.Host, HOST, "backup", json.dumps(text))
+
+
+@SETTINGS
+@given(st.integers(-(2**33), 2**33) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans() | st.text())
+def test_ipv4_address_other_json(value: Any) -> None:
+    """An int within 32 bits is an address to pydantic, and a bool too (an int to Python)."""
+    differential("ipv4_address", m.Host, HOST, "address", json.dumps(value))
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 2**32 - 1), max_size=3))
+def test_ipv4_address_from_python(value: int, gateways: list[int]) -> None:
+    import ipaddress
+
+    addresses = [ipaddress.IPv4Address(g) for g in gateways]
+    python_roundtrip("ipv4_address", m.Host(name="h", address=ipaddress.IPv4Address(value), gateways=addresses))

@@ -147,8 +147,10 @@ def test_ir_dump_and_load_keep_them(tmp_path: Path) -> None:
 
 
 def test_lowering_names_and_entries() -> None:
-    assert dspy_types.rust_text(t.DspyType("ToolCalls.ToolCall")) == "dspy_types::ToolCall"
-    assert dspy_types.rust_text(t.DspyType("Code", "python")) == "dspy_types::Code<dspy_types::lang::Python>"
+    assert dspy_types.rust_type(t.DspyType("ToolCalls.ToolCall")).render() == "::dspygen_runtime::dspy_types::ToolCall"
+    code = dspy_types.rust_type(t.DspyType("Code", "python"))
+    assert code.render() == "::dspygen_runtime::dspy_types::Code<crate::lang::Python>"
+    assert code.shown() == "dspy_types::Code<lang::Python>"
     needs: set[str] = set()
     dspy_types.needs(t.ListOf(t.DspyType("Code", "python")), needs, Span("m.py", 1, 1), Sink())
     assert dspy_types.validated(t.ListOf(t.DspyType("Code", "python")))
@@ -159,7 +161,7 @@ def test_lowering_names_and_entries() -> None:
     assert "json" in needs  # serde_json's preserve_order: JSON objects keep Python's key order
 
 
-# The fields the hand-written Rust types have (templates/src/dspy_types.rs.j2).
+# The fields the hand-written Rust types have (runtime/src/dspy_types.rs).
 RUST_FIELDS = {
     "Image": ["url"],
     "Audio": ["data", "audio_format"],
@@ -197,10 +199,10 @@ def test_the_rust_side_has_the_fields_of_the_installed_dspy() -> None:
     for name, fields in RUST_FIELDS.items():
         assert found["classes"][name]["fields"] == fields, name
         assert found["classes"][name]["module"] == modules[name], name
-    template = (ROOT / "templates" / "src" / "dspy_types.rs.j2").read_text(encoding="utf-8")
+    source = (ROOT / "runtime" / "src" / "dspy_types.rs").read_text(encoding="utf-8")
     for fields in RUST_FIELDS.values():
         for field in fields:
-            assert f"pub {field}:" in template, field
-    # ChainOfThought's own `reasoning` is a str (not dspy.Reasoning): modules.rs.j2 reads a String.
+            assert f"pub {field}:" in source, field
+    # ChainOfThought's own `reasoning` is a str (not dspy.Reasoning): runtime/src/modules.rs reads a String.
     assert found["reasoning"] == "<class 'str'>"
     assert found["version"].split(".")[:2] == dspy_types.DSPY_VERSION.split(".")[:2]

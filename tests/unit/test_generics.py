@@ -206,7 +206,7 @@ def test_python_class_expressions(tmp_path: Path) -> None:
     tuple_text = '_class("builtins", "tuple")[_class("builtins", "int"), ...]'
     assert text == f'_class("gm", "Page")[_class("typing", "Optional")[{tuple_text}]]'
     rust = instances.python_class(model)
-    assert rust.startswith("crate::runtime::build_class(py, &CLASS, |py| ")
+    assert rust.startswith("::dspygen_runtime::build_class(py, &CLASS, |py| ")
     assert "py.Ellipsis()" in rust
 
 
@@ -228,18 +228,18 @@ def test_unsupported_type_arguments_are_diagnostics(tmp_path: Path) -> None:
 
 def test_mapped_class_becomes_a_mapped_type(tmp_path: Path) -> None:
     source = """
-        from ipaddress import IPv4Address
+        from ipaddress import IPv6Address
         from pydantic import BaseModel
         class Money:
             pass
         class Invoice(BaseModel):
             total: Money
-            hosts: list[IPv4Address]
+            hosts: list[IPv6Address]
     """
-    schema, sink = read(tmp_path, source, frozenset({"gm.Money", "ipaddress.IPv4Address"}))
+    schema, sink = read(tmp_path, source, frozenset({"gm.Money", "ipaddress.IPv6Address"}))
     assert sink.items == []
     fields = schema.models[0].fields
-    assert fields[0].type == t.Mapped("gm.Money") and fields[1].type == t.ListOf(t.Mapped("ipaddress.IPv4Address"))
+    assert fields[0].type == t.Mapped("gm.Money") and fields[1].type == t.ListOf(t.Mapped("ipaddress.IPv6Address"))
     _, unmapped = read(tmp_path, source)
     assert all("types = {" in d.hint for d in unmapped.items) and len(unmapped.items) == 2
 

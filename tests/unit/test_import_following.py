@@ -301,6 +301,6 @@ def test_editing_only_a_followed_file_makes_check_fail(tmp_path: Path) -> None:
     base.write_text(BASE + "    editor: str = ''\n")
     stale = _cli("check", cwd=tmp_path, cache=cache)
     assert stale.returncode == 1, stale.stdout + stale.stderr
-    assert "+    pub editor: String," in stale.stdout
+    assert "+    pub editor: ::std::string::String," in stale.stdout
     assert _cli("build", cwd=tmp_path, cache=cache).returncode == 0
     assert _cli("check", cwd=tmp_path, cache=cache).returncode == 0

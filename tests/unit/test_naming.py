@@ -209,7 +209,7 @@ def test_variant_name_is_always_a_valid_variant(value: str) -> None:
 
 def test_a_user_type_named_like_a_module_type_keeps_the_crate_root(tmp_path: Path) -> None:
     """A model called `Example` or `Step` is `crate::Example`; the typed DSPy module of that
-    name is then only reached as `crate::modules::Example`, never silently shadowing it."""
+    name is then only reached as `crate::runtime::Example`, never silently shadowing it."""
     from click.testing import CliRunner
 
     from dspygen.cli import main
@@ -224,8 +224,9 @@ def test_a_user_type_named_like_a_module_type_keeps_the_crate_root(tmp_path: Pat
     done = CliRunner().invoke(main, ["build", str(source), "--out", str(out), "--crate-name", "ex_rs"])
     assert done.exit_code == 0, done.output
     lib = (out / "src" / "lib.rs").read_text(encoding="utf-8")
-    exported = lib.split("pub use modules::{", 1)[1].split("}", 1)[0]
+    exported = lib.split("pub use ::dspygen_runtime::{", 1)[1].split("}", 1)[0]
     names = {n.strip() for n in exported.split(",") if n.strip()}
     assert {"Example", "Step"}.isdisjoint(names)
     assert {"Predict", "ChainOfThought", "BestOfN", "ReAct", "Acted"} <= names
     assert "pub use models::*;" in lib
+    assert "pub use ::dspygen_runtime as runtime;" in lib

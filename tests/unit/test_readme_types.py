@@ -28,6 +28,7 @@ from dspygen.diagnostics import Sink
 from dspygen.frontend import static
 from dspygen.ir import types as t
 from dspygen.lower.crate import CrateOptions, lower
+from dspygen.registry import scalars as registry
 
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
@@ -81,6 +82,16 @@ class Page(BaseModel, Generic[P]):
 class Tags(RootModel[list[str]]):
     pass
 """
+# The modules of every registered scalar's spellings, so that each row's own spelling resolves
+# (before the prelude's `from datetime import datetime`, which must win over `import datetime`).
+PRELUDE = PRELUDE.replace(
+    "\n\n",
+    "\n\n"
+    + "".join(
+        f"import {m}\n" for m in sorted({n.rpartition(".")[0] for s in registry.SCALARS for n in s.python.names})
+    ),
+    1,
+)
 
 
 @dataclass(frozen=True)
@@ -103,12 +114,14 @@ def _c(row: str, *covers: str, **kw: typing.Any) -> Check:
     return Check(row, frozenset(covers), **kw)
 
 
+# Each registered scalar's row comes from its registry entry (the `readme` facet).
+SCALAR_CHECKS = [
+    _c(s.readme.row, f"primitive:{s.name}", annotation=s.readme.annotation, expected=s.readme.expected)
+    for s in registry.SCALARS
+]
 CHECKS = [
-    _c("`str`", "primitive:str"),
-    _c("`int`", "primitive:int"),
-    _c("`float`", "primitive:float"),
-    _c("`bool`", "primitive:bool"),
-    _c("`Optional[T]`", "optional", "primitive:none"),
+    *SCALAR_CHECKS,
+    _c("`Optional[T]`", "optional"),
     _c("`Optional[T]`", "optional", annotation="T | None", expected="Option<T>"),
     _c("`A \\| B`, `Union[A, B]` with", "union", annotation='A | B = Field(discriminator="kind")'),
     _c("smart-mode", "union"),
@@ -149,15 +162,6 @@ CHECKS = [
     ),
     _c("`@computed_field`", "computed", why="a property, not an annotation: tests/types/test_config_differential.py"),
     _c("`frozen=True`", "frozen", why="no effect on the Rust type"),
-    _c("`datetime`", "primitive:datetime"),
-    _c("`AwareDatetime`", "primitive:aware_datetime"),
-    _c("`AwareDatetime`", "primitive:naive_datetime", annotation="NaiveDatetime", expected="pytypes::NaiveDatetime"),
-    _c("`date`", "primitive:date"),
-    _c("`time` (", "primitive:time"),
-    _c("`timedelta`", "primitive:timedelta"),
-    _c("`uuid.UUID`", "primitive:uuid"),
-    _c("`Decimal`", "primitive:decimal"),
-    _c("`bytes` (", "primitive:bytes"),
     *(
         _c(
             "`bytes` (",
@@ -197,8 +201,6 @@ CHECKS = [
         config='model_config = ConfigDict(ser_json_inf_nan="constants")',
         expected="pytypes::InfNanConstants",
     ),
-    _c("`typing.Any`", "primitive:any"),
-    _c("`typing.Any`", "primitive:json_value", annotation="JsonValue", expected="serde_json::Value"),
     _c("`model_config`: `ser_json_timedelta", "config", why="the defaults: no Rust type of their own"),
     _c("`dspy.Image`", "dspy:Image"),
     _c("`dspy.Audio`", "dspy:Audio"),
@@ -209,7 +211,7 @@ CHECKS = [
         "`dspy.Code`",
         "dspy:Code",
         annotation='dspy.Code["python"]',
-        expected="dspy_types::Code<dspy_types::lang::Python>",
+        expected="dspy_types::Code<lang::Python>",
     ),
     _c("`dspy.Reasoning`", "dspy:Reasoning"),
     _c("`dspy.ToolCalls`", "dspy:ToolCalls"),
@@ -300,7 +302,7 @@ def lowered(check: Check, annotation: str, tmp: Path) -> Lowered:
     f = next((f for f in model.fields if f.python_name == "f"), None)
     if f is None:
         return Lowered("", (), errors)
-    return Lowered(f.rust_type, (*model.serde_attrs, *f.attrs), errors)
+    return Lowered(f.shown_type, (*model.serde_attrs, *f.attrs), errors)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[f"{c.row}->{','.join(sorted(c.covers))}" for c in CHECKS])

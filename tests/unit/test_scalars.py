@@ -137,31 +137,40 @@ def test_const_args() -> None:
 def test_rust_types_follow_the_model_config() -> None:
     b64 = nodes.JsonConfig("base64", "base64", "strings")
     legacy = nodes.JsonConfig("base64", "utf8", "constants")
-    assert rust_type(t.Primitive("bytes"), NAMES, None).text == "pytypes::Utf8Bytes"
-    assert rust_type(t.Primitive("bytes"), NAMES, None, json=b64).text == "pytypes::Base64Bytes"
-    assert rust_type(t.Primitive("bytes"), NAMES, None, json=legacy).text == "pytypes::Base64ReadUtf8Bytes"
-    assert rust_type(t.Primitive("float"), NAMES, None).text == "f64"
-    assert rust_type(t.Primitive("float"), NAMES, None, json=b64).text == "pytypes::InfNanStrings"
-    assert rust_type(t.ListOf(t.Primitive("float")), NAMES, None, json=legacy).text == "Vec<pytypes::InfNanConstants>"
-    assert rust_type(t.Primitive("uuid"), NAMES, None).text == "uuid::Uuid"
+
+    def shown(ty: t.Type, json: nodes.JsonConfig = scalars.DEFAULT_JSON) -> str:
+        return rust_type(ty, NAMES, None, json=json).ty.shown()
+
+    assert shown(t.Primitive("bytes")) == "pytypes::Utf8Bytes"
+    assert shown(t.Primitive("bytes"), b64) == "pytypes::Base64Bytes"
+    assert shown(t.Primitive("bytes"), legacy) == "pytypes::Base64ReadUtf8Bytes"
+    assert shown(t.Primitive("float")) == "f64"
+    assert shown(t.Primitive("float"), b64) == "pytypes::InfNanStrings"
+    assert shown(t.ListOf(t.Primitive("float")), legacy) == "Vec<pytypes::InfNanConstants>"
+    assert shown(t.Primitive("uuid")) == "uuid::Uuid"
+    # the code names each by its absolute path, through the runtime crate
+    assert rust_type(t.Primitive("uuid"), NAMES, None).ty.render() == "::dspygen_runtime::uuid::Uuid"
 
 
 def test_json_values_cross_into_python_as_json() -> None:
     rt = rust_type(t.DictOf(t.STR, t.Primitive("any")), NAMES, None)
-    assert rt.text == "IndexMap<String, serde_json::Value>" and rt.via_json
-    assert from_py(rt, "meta") == 'crate::pytypes::from_json_py(&obj.getattr(intern!(py, "meta"))?)?'
-    assert to_py(rt, "meta") == "crate::pytypes::to_json_py(py, &self.meta)?"
+    assert rt.ty.shown() == "IndexMap<String, serde_json::Value>" and rt.via_json
+    assert rt.ty.render() == (
+        "::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::dspygen_runtime::serde_json::Value>"
+    )
+    get = '::dspygen_runtime::getattr!(obj, "meta")?'
+    assert from_py(rt, "meta") == f"::dspygen_runtime::pytypes::from_json_py(&{get})?"
+    assert to_py(rt, "meta") == "::dspygen_runtime::pytypes::to_json_py(py, &self.meta)?"
 
 
-def test_a_crate_gets_only_what_it_uses() -> None:
+def test_a_crate_turns_on_only_the_runtime_features_it_uses() -> None:
     used: set[str] = set()
     scalars.needs(t.Primitive("str"), scalars.DEFAULT_JSON, used)
-    assert not scalars.pytypes_view(used).needed
-    assert scalars.dependencies(used).extra == ()
+    assert scalars.features(used) == set()
     scalars.needs(t.Primitive("uuid"), scalars.DEFAULT_JSON, used)
-    assert not scalars.pytypes_view(used).needed  # uuid::Uuid needs no helper, only the crate
-    assert scalars.dependencies(used).pyo3_features == '"indexmap", "uuid"'
+    assert scalars.features(used) == {"uuid"}
     scalars.needs(t.OptionalOf(t.Primitive("date")), scalars.DEFAULT_JSON, used)
-    view = scalars.pytypes_view(used)
-    assert view.needed and view.date and not view.time and not view.datetime
-    assert any(line.startswith("speedate") for line in scalars.dependencies(used).extra)
+    scalars.needs(t.Primitive("bytes"), nodes.JsonConfig("hex", "hex"), used)
+    assert scalars.features(used) == {"uuid", "datetime", "bytes"}
+    scalars.needs(t.SetOf(t.UnionOf((t.STR, t.Primitive("int")))), scalars.DEFAULT_JSON, used)
+    assert scalars.features(used) == {"uuid", "datetime", "bytes", "unions"}  # sets need no feature

@@ -110,7 +110,7 @@ def test_try_order(arms: tuple[t.Type, ...], token: str, order: list[int]) -> No
     names = TypeNames({}, frozenset(), {union: "U"})
     view = lowering.view(union, "U", names)
     body = "\n".join(view.from_json)
-    section = body.split(f"Kind::{token} => {{", 1)[1].split("union_support::Kind::", 1)[0]
+    section = body.split(f"Kind::{token} => {{", 1)[1].split("unions::Kind::", 1)[0]
     variants = naming.union_variants([unions.arm_word(a, {}, {}) for a in arms])
     tried = [
         i

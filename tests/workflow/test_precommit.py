@@ -113,7 +113,7 @@ def test_changed_signature_regenerates_and_stops_the_commit(repo: tuple[Path, di
     elapsed = time.perf_counter() - started
     assert done.returncode != 0, "the commit must stop until the regenerated bindings are staged"
     assert "files were modified by this hook" in done.stdout + done.stderr
-    assert "pub mood: String" in (project / "bindings" / "src" / "signatures.rs").read_text()
+    assert "pub mood: ::std::string::String" in (project / "bindings" / "src" / "signatures.rs").read_text()
     print(f"commit through the hook, regenerating: {elapsed:.2f}s")
     _run(["git", "add", "-A"], project, env)
     again = _run(["git", "commit", "-m", "add mood"], project, env, check=False)
@@ -131,7 +131,7 @@ def test_check_hook_fails_on_stale_bindings_and_writes_nothing(repo: tuple[Path,
         [str(BIN / "pre-commit"), "try-repo", str(ROOT), "dspygen-check", "--all-files"], project, env, check=False
     )
     assert done.returncode != 0
-    assert "+    pub tone: String," in done.stdout
+    assert "+    pub tone: ::std::string::String," in done.stdout
     assert (project / "bindings" / "src" / "signatures.rs").read_text() == before
     _run(["git", "checkout", "--", "app/signatures.py"], project, env)
 

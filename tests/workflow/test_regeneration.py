@@ -72,16 +72,16 @@ def test_user_keys_in_generated_toml_survive(project: Path) -> None:
     assert merged["dependencies"]["itoa"] == "1"  # type: ignore[index]
     assert merged["features"]["fast"] == []  # type: ignore[index]
     assert merged["package"]["metadata"]["team"]["owner"] == "search"  # type: ignore[index]
-    assert merged["dependencies"]["pyo3"]["version"] == "0.29"  # type: ignore[index]
+    assert merged["dependencies"]["dspygen-runtime"]["version"] == "=0.1.0"  # type: ignore[index]
     assert "# added by the user" in cargo.read_text()
     assert tomlkit.parse(pyproject.read_text())["tool"]["maturin"]["extra"]["profile"] == "release"  # type: ignore[index]
-    assert "pub mood: String" in (project / "bindings" / "src" / "signatures.rs").read_text()
+    assert "pub mood: ::std::string::String" in (project / "bindings" / "src" / "signatures.rs").read_text()
     assert dspygen("check", cwd=project).returncode == 0
 
     # A key dspygen owns is put back.
-    cargo.write_text(cargo.read_text().replace('version = "0.29"', 'version = "0.20"'))
+    cargo.write_text(cargo.read_text().replace('version = "=0.1.0"', 'version = "=0.0.9"'))
     stale = dspygen("check", cwd=project)
-    assert stale.returncode == 1 and '+pyo3 = { version = "0.29"' in stale.stdout
+    assert stale.returncode == 1 and '+dspygen-runtime = { version = "=0.1.0"' in stale.stdout
 
 
 def test_merged_crate_still_builds(project: Path) -> None:

@@ -15,19 +15,16 @@ from typing import Any
 
 from dspygen.frontend import regex_rules
 from dspygen.ir import types as t
+from dspygen.registry import scalars
 
 BOUNDS = ("ge", "gt", "le", "lt")
 LENGTHS = ("min_length", "max_length")
 STRING = ("pattern", "strip_whitespace", "to_lower", "to_upper")
 # Every argument name the frontends read as a constraint (Field, StringConstraints, con*()).
 KNOWN = frozenset(t.CONSTRAINT_KEYS) | {"ascii_only"}
-# What each kind of value takes.
+# What each kind of value takes: a scalar's constraints are in its registry entry.
 APPLIES: dict[str, frozenset[str]] = {
-    "int": frozenset({*BOUNDS, "multiple_of", "strict"}),
-    "float": frozenset({*BOUNDS, "multiple_of", "allow_inf_nan", "strict"}),
-    "decimal": frozenset({*BOUNDS, "multiple_of", "max_digits", "decimal_places", "allow_inf_nan", "strict"}),
-    "str": frozenset({*LENGTHS, *STRING, "strict"}),
-    "bytes": frozenset({*LENGTHS, "strict"}),
+    **{s.name: s.constraints.applies for s in scalars.SCALARS if s.constraints.applies},
     "collection": frozenset(LENGTHS),  # list, set, frozenset, dict, tuple[T, ...]
 }
 # A model's `str_*` settings: constraints on every `str` its fields hold (pydantic builds each
@@ -42,7 +39,7 @@ STRING_SETTINGS = {
 
 
 def family(ty: t.Type) -> str | None:
-    if isinstance(ty, t.Primitive) and ty.name in {"int", "float", "decimal", "str", "bytes"}:
+    if isinstance(ty, t.Primitive) and ty.name in APPLIES:
         return ty.name
     if isinstance(ty, t.ListOf | t.SetOf | t.DictOf) or (isinstance(ty, t.TupleOf) and ty.variadic):
         return "collection"
@@ -90,11 +87,9 @@ def constrain(ty: t.Type, given: dict[str, Any]) -> t.Type | str:
     return empty if empty is not None else out
 
 
-# Where pydantic's strict JSON mode reads what serde reads anyway (measured: an int refuses
-# 1.0, true and "1"; a float takes 1 but refuses "1.5" and true; a str refuses numbers), so
-# `strict=True` needs no check of its own. Decimal and bytes differ in Python mode (Rust hands
-# pydantic a str for them, which strict refuses).
-STRICT_AS_SERDE = frozenset({"int", "float", "str"})
+# Where pydantic's strict JSON mode reads what serde reads anyway, `strict=True` needs no check
+# of its own (the registry's `strict_as_serde`, measured per scalar).
+STRICT_AS_SERDE = frozenset(s.name for s in scalars.SCALARS if s.constraints.strict_as_serde)
 
 
 def _check(key: str, value: Any, kind: str | None, shown: str) -> str | None:

@@ -12,6 +12,7 @@ import ast
 import collections.abc
 import dataclasses
 import enum
+import functools
 import importlib
 import inspect
 import json
@@ -23,7 +24,7 @@ import traceback
 import types
 import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from dspygen.diagnostics import Span
 from dspygen.frontend import constraint_rules, dspy_types, union_types
@@ -33,11 +34,11 @@ from dspygen.frontend.resolve import module_path
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.ir.dump import to_json
+from dspygen.registry import scalars as registry
 
 PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
 # The callables a string signature is given to, by their last name (`dspy.Signature` -> "Signature").
 STRING_CALL_NAMES = frozenset(c.rpartition(".")[2] for c in STRING_SIGNATURE_CALLS)
-PRIMITIVES: dict[Any, t.PrimitiveName] = {str: "str", int: "int", float: "float", bool: "bool", type(None): "none"}
 
 
 class Unsupported(Exception):
@@ -93,32 +94,23 @@ class Introspector:
 
     # -- types ---------------------------------------------------------------------
 
-    def scalars(self) -> dict[Any, t.PrimitiveName]:
-        import datetime
-        import decimal
-        import uuid
-
-        return {
-            bytes: "bytes",
-            datetime.datetime: "datetime",
-            datetime.date: "date",
-            datetime.time: "time",
-            datetime.timedelta: "timedelta",
-            uuid.UUID: "uuid",
-            decimal.Decimal: "decimal",
-            typing.Any: "any",
-            self.pydantic.AwareDatetime: "aware_datetime",
-            self.pydantic.NaiveDatetime: "naive_datetime",
-            self.pydantic.JsonValue: "json_value",
-        }
+    @functools.cached_property
+    def scalars(self) -> list[tuple[Any, t.PrimitiveName]]:
+        """Each registered scalar's class (or typing form), found where the registry says."""
+        out = []
+        for scalar in registry.SCALARS:
+            module, qualname = scalar.python.where
+            found: Any = importlib.import_module(module)
+            for part in qualname.split("."):
+                found = getattr(found, part)
+            out.append((found, cast(t.PrimitiveName, scalar.name)))
+        return out
 
     def convert(self, tp: Any) -> t.Type:
         name = f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', '')}"
         if isinstance(tp, type) and name in self.mapped:  # config `types`: the user's Rust type
             return t.Mapped(name)
-        if tp in PRIMITIVES:
-            return t.Primitive(PRIMITIVES[tp])
-        scalar = next((name for known, name in self.scalars().items() if tp is known), None)
+        scalar = next((name for known, name in self.scalars if tp is known), None)
         if scalar is not None:
             return t.Primitive(scalar)
         if tp in BARE:  # pydantic reads a bare container's items (and keys) as Any

@@ -11,6 +11,7 @@ import dataclasses
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -18,24 +19,11 @@ from dspygen.diagnostics import Code, Sink, Span, did_you_mean
 from dspygen.frontend import constraints_static, dspy_types, type_aliases, union_types
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import types as t
+from dspygen.registry import scalars
 
+# Every spelling of each registered scalar (`datetime.datetime`, `pydantic.types.AwareDatetime`).
 PRIMITIVES: dict[str, t.PrimitiveName] = {
-    "builtins.str": "str",
-    "builtins.int": "int",
-    "builtins.float": "float",
-    "builtins.bool": "bool",
-    "builtins.bytes": "bytes",
-    "datetime.datetime": "datetime",
-    "datetime.date": "date",
-    "datetime.time": "time",
-    "datetime.timedelta": "timedelta",
-    "uuid.UUID": "uuid",
-    "decimal.Decimal": "decimal",
-    "typing.Any": "any",
-    "typing_extensions.Any": "any",
-    **{f"pydantic{m}.AwareDatetime": "aware_datetime" for m in ("", ".types")},
-    **{f"pydantic{m}.NaiveDatetime": "naive_datetime" for m in ("", ".types")},
-    **{f"pydantic{m}.JsonValue": "json_value" for m in ("", ".types")},
+    name: cast(t.PrimitiveName, scalar.name) for scalar in scalars.SCALARS for name in scalar.python.names
 }
 NONE = "builtins.None"
 TYPING = ("typing.", "typing_extensions.")

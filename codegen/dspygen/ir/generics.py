@@ -9,32 +9,13 @@ Python facts only: no Rust here.
 from __future__ import annotations
 
 from dspygen.ir import types as t
-
-# `display_as_type` writes a class by its `__qualname__`.
-QUALNAMES: dict[str, str] = {
-    "str": "str",
-    "int": "int",
-    "float": "float",
-    "bool": "bool",
-    "none": "NoneType",
-    "datetime": "datetime",
-    "aware_datetime": "AwareDatetime",
-    "naive_datetime": "NaiveDatetime",
-    "date": "date",
-    "time": "time",
-    "timedelta": "timedelta",
-    "uuid": "UUID",
-    "decimal": "Decimal",
-    "bytes": "bytes",
-    "any": "Any",
-    "json_value": "JsonValue",
-}
+from dspygen.registry import scalars
 
 
 def display(ty: t.Type, names: dict[str, str]) -> str:
     """`ty` as pydantic's `display_as_type` writes it; `names` gives each ref's `__qualname__`."""
-    if isinstance(ty, t.Primitive):
-        return QUALNAMES[ty.name]
+    if isinstance(ty, t.Primitive):  # `display_as_type` writes a class by its `__qualname__`
+        return scalars.scalar(ty.name).python.qualname
     if isinstance(ty, t.UnionOf):
         return f"Union[{', '.join(display(a, names) for a in ty.arms)}]"
     if isinstance(ty, t.OptionalOf):

@@ -10,6 +10,9 @@ import dataclasses
 from dataclasses import dataclass
 from typing import ClassVar, Literal, TypeAlias
 
+from dspygen.registry import scalars
+
+# The scalars dspygen supports, each registered with all its facts in registry/scalars.py.
 PrimitiveName = Literal[
     "str",
     "int",
@@ -26,6 +29,7 @@ PrimitiveName = Literal[
     "uuid",
     "decimal",
     "bytes",
+    "ipv4_address",  # ipaddress.IPv4Address
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]
@@ -40,18 +44,6 @@ def literal_key(value: LiteralValue) -> tuple[str, LiteralValue]:
 def unique_literals(values: list[LiteralValue]) -> tuple[LiteralValue, ...]:
     """`values` without repeats, in order; `1` and `True` both stay."""
     return tuple({literal_key(v): v for v in values}.values())
-
-
-# How Python spells each primitive in an annotation (for docs and DSPy metadata).
-PYTHON_NAMES: dict[str, str] = {
-    "none": "None",
-    "aware_datetime": "AwareDatetime",
-    "naive_datetime": "NaiveDatetime",
-    "uuid": "UUID",
-    "decimal": "Decimal",
-    "any": "Any",
-    "json_value": "JsonValue",
-}
 
 
 @dataclass(frozen=True)
@@ -296,7 +288,7 @@ def refs(t: Type) -> list[str]:
 def python_text(t: Type, names: dict[str, str]) -> str:
     """The type as Python source, with `names` giving the class name of each ref."""
     if isinstance(t, Primitive):
-        return PYTHON_NAMES.get(t.name, t.name)
+        return scalars.scalar(t.name).python.spelled
     if isinstance(t, Bounded):
         return python_text(t.inner, names)
     if isinstance(t, ListOf):

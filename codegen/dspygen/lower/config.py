@@ -29,9 +29,10 @@ from dataclasses import dataclass
 
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming, scalars
+from dspygen.lower import naming, scalars, symbols
 from dspygen.lower.literals import doc_attrs, rust_str
-from dspygen.lower.rust_types import TypeNames, from_py, rust_type
+from dspygen.lower.rust import bare, of
+from dspygen.lower.rust_types import MODEL_VALUE, TypeNames, from_py, getattr_expr, rust_type
 from dspygen.lower.view import FieldView
 
 EXTRA_IDENT = "extra_fields"
@@ -74,16 +75,18 @@ def serde_keys(python_name: str, renamed: bool, keys: Wire) -> list[str]:
     return out
 
 
-def reader(model: nodes.Model, wires: list[Wire]) -> str:
-    """How a model's struct is read: through `runtime::KeyPriority` when a field has several keys
-    (one field given twice wins by pydantic's preference; serde alone rejects a duplicate field).
-    Not under `extra="allow"`, where the losing key must become an extra: a known gap."""
+def serde_impl(ident: str, model: nodes.Model, wires: list[Wire], *, validated: bool) -> str:
+    """The runtime macro writing a model's serde impls: read through `KeyPriority` when a field
+    has several keys (one field given twice wins by pydantic's preference; serde alone rejects a
+    duplicate field), else `MapOnly`; then `validate`d when it has constrained fields. Not
+    `KeyPriority` under `extra="allow"`, where the losing key must become an extra: a known gap."""
+    validate = ", validate" if validated else ""
     groups = [w.inputs for w in wires if len(w.inputs) > 1]
     if not groups or model.extra == "allow":
-        return "MapOnly(deserializer)"
+        return f"{symbols.STRUCT_SERDE}(map_only {ident}{validate});"
     listed = ", ".join("&[" + ", ".join(rust_str(k) for k in keys) + "]" for keys in groups)
     forbid = "true" if model.extra == "forbid" else "false"
-    return f"crate::runtime::KeyPriority {{ inner: deserializer, groups: &[{listed}], forbid: {forbid} }}"
+    return f"{symbols.STRUCT_SERDE}(key_priority {ident}, groups = &[{listed}], forbid = {forbid}{validate});"
 
 
 def extra_field(names: TypeNames, needs: set[str]) -> FieldView:
@@ -95,15 +98,23 @@ def extra_field(names: TypeNames, needs: set[str]) -> FieldView:
         "/// written after the fields.",
         "#[serde(flatten)]",
     )
-    get = 'obj.getattr(intern!(py, "__pydantic_extra__"))?'
-    return FieldView(EXTRA_IDENT, "__pydantic_extra__", rt.text, attrs, f"crate::pytypes::from_json_py(&{get})?", "")
+    get = getattr_expr("__pydantic_extra__")
+    return FieldView(
+        EXTRA_IDENT,
+        "__pydantic_extra__",
+        rt.ty.render(),
+        attrs,
+        f"{symbols.FROM_JSON_PY}(&{get})?",
+        "",
+        shown_type=rt.ty.shown(),
+    )
 
 
 def extra_to_py() -> str:
     """The statement adding the extras to the dict given to `model_validate`, after the fields."""
     return (
-        f"for (key, value) in crate::pytypes::to_json_py(py, &self.{EXTRA_IDENT})?.cast::<PyDict>()?.iter() "
-        "{ data.set_item(key, value)?; }"
+        f"for (key, item) in {symbols.TO_JSON_PY}(py, &{MODEL_VALUE}.{EXTRA_IDENT})?"
+        f".cast::<{symbols.PY_TYPES}::PyDict>()?.iter() {{ data.set_item(key, item)?; }}"
     )
 
 
@@ -118,8 +129,8 @@ def computed_field(
     serde = [f"rename = {rust_str(output)}", 'skip_serializing_if = "Option::is_none"']
     if model.extra == "ignore":
         # a float computed as inf/NaN is written `null` (under the default ser_json_inf_nan): read it back
-        plain_float = rt.text == "f64" and model.json.ser_json_inf_nan == "null"
-        reader = "crate::runtime::computed_float" if plain_float else "crate::runtime::computed"
+        plain_float = rt.ty == bare("f64") and model.json.ser_json_inf_nan == "null"
+        reader = symbols.COMPUTED_FLOAT if plain_float else symbols.COMPUTED
         serde += ["default", f'deserialize_with = "{reader}"']
     else:
         serde.append("skip_deserializing")
@@ -129,4 +140,7 @@ def computed_field(
         f"#[serde({', '.join(serde)})]",
     )
     expr = from_py(rt, field.name)
-    return FieldView(name.ident, field.name, f"Option<{rt.text}>", attrs, f"Some({expr})", "")
+    optional = of(symbols.OPTION, rt.ty)
+    return FieldView(
+        name.ident, field.name, optional.render(), attrs, f"{symbols.SOME}({expr})", "", shown_type=optional.shown()
+    )

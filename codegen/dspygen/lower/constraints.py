@@ -10,50 +10,34 @@ refuses one that breaks a constraint.
 
 This module decides which checks a field needs, in pydantic-core's order (strip, lengths,
 pattern, then to_lower / to_upper; bounds; decimal digits), and writes each as a call of
-a helper in templates/src/constraints.rs.j2; the template only loops over the lines.
+a helper of the runtime's `constraints` module; the template only loops over the lines.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import decimal
 from dataclasses import dataclass, field
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import scalars
+from dspygen.lower import scalars, symbols
 from dspygen.lower.literals import rust_float, rust_str
+from dspygen.lower.view import PatternView
+from dspygen.registry import scalars as registry
 
 BOUND_CHECKS = (("gt", "gt"), ("ge", "ge"), ("lt", "lt"), ("le", "le"))
-# (what pydantic calls the value, its unit) for length messages, by IR kind
+# (what pydantic calls the value, its unit) for length messages, by IR kind: a scalar's is in
+# its registry entry.
 LENGTH_WORDS = {
-    "str": ("String", "characters"),
-    "bytes": ("Data", "bytes"),
-    "list": ("List", "items"),
-    "tuple": ("Tuple", "items"),
-    "set": ("Set", "items"),
-    "dict": ("Dictionary", "items"),
+    **{s.name: s.constraints.length for s in registry.SCALARS if s.constraints.length is not None},
+    **{
+        "list": ("List", "items"),
+        "tuple": ("Tuple", "items"),
+        "set": ("Set", "items"),
+        "dict": ("Dictionary", "items"),
+    },
 }
-
-
-@dataclass(frozen=True)
-class PatternView:
-    ident: str  # the static holding the compiled regex
-    literal: str  # the pattern as a Rust string literal
-
-
-@dataclass(frozen=True)
-class ConstraintsView:
-    """What `src/constraints.rs` holds; the module is left out when no field is constrained."""
-
-    needed: bool = False
-    patterns: tuple[PatternView, ...] = ()
-    decimal: bool = False  # the decimal comparison and digit helpers
-    floats: bool = False
-
-
-NO_CONSTRAINTS = ConstraintsView()
 
 
 @dataclass
@@ -63,18 +47,14 @@ class ConstraintLowering:
     patterns: dict[str, str] = field(default_factory=dict)  # pattern -> static ident
     used: set[str] = field(default_factory=set)
 
-    def view(self) -> ConstraintsView:
-        return ConstraintsView(
-            bool(self.used),
-            tuple(PatternView(ident, rust_str(p)) for p, ident in self.patterns.items()),
-            "decimal" in self.used,
-            "float" in self.used,
-        )
+    def pattern_views(self) -> tuple[PatternView, ...]:
+        """The crate's patterns, one static each (models.rs)."""
+        return tuple(PatternView(ident, rust_str(p)) for p, ident in self.patterns.items())
 
-    def with_dependencies(self, deps: scalars.Dependencies) -> scalars.Dependencies:
-        """`deps` and the `regex` crate, which pydantic-core matches patterns with, when a pattern is used."""
-        extra = ('regex = "1.11"',) if self.patterns else ()
-        return dataclasses.replace(deps, extra=deps.extra + extra)
+    def features(self) -> set[str]:
+        """The runtime features the checks need: `regex` (what pydantic-core matches patterns
+        with) when a pattern is used."""
+        return ({"constraints"} if self.used else set()) | ({"regex"} if self.patterns else set())
 
     def model_checks(self, model: nodes.Model, idents: list[str], *, after: bool = False) -> tuple[str, ...]:
         """The statements of `model`'s `validate` (or, `after`, of `check`), one block per constrained field."""
@@ -165,7 +145,7 @@ class ConstraintLowering:
         base = c.inner
         kind = base.name if isinstance(base, t.Primitive) else base.kind
         out: list[str] = []
-        call = "crate::constraints::"
+        call = f"{symbols.CONSTRAINTS}::"
         if c.strip_whitespace and not self.after:
             out.append(f"{call}strip({place});")
         cased = bool(c.to_lower or c.to_upper) and self.after  # measured before the case changed
@@ -182,7 +162,7 @@ class ConstraintLowering:
                     out.append(f'{call}{key}({field_name}, {length}, {limit}, "{what}", "{unit}")?;')
         if c.pattern is not None and not cased:
             ident = self.patterns.setdefault(c.pattern, f"PATTERN_{len(self.patterns)}")
-            out.append(f"{call}pattern({field_name}, {place}, &{call}{ident}, {rust_str(c.pattern)})?;")
+            out.append(f"{call}pattern({field_name}, {place}, &{ident})?;")
         if c.to_lower and not self.after:
             out.append(f"{call}lower({place});")
         if c.to_upper and not self.after:
@@ -191,7 +171,7 @@ class ConstraintLowering:
             out += self._int(field_name, place, c)
         elif kind == "float":
             self.used.add("float")
-            value = f"{place}.0" if json.ser_json_inf_nan in scalars.FLOATS else f"*{place}"
+            value = f"{place}.0" if scalars.float_newtype(json) is not None else f"*{place}"
             if c.allow_inf_nan is False:
                 out.append(f"{call}finite({field_name}, {value})?;")
             if c.multiple_of is not None:
@@ -210,8 +190,8 @@ class ConstraintLowering:
                     exact = rust_str(str(decimal.Decimal(bound)))  # a float bound compares exactly, as in Python
                     out.append(f"{call}decimal_{fn}({field_name}, {place}.as_str(), {exact}, {_shown(bound)})?;")
             if c.max_digits is not None or c.decimal_places is not None:
-                digits = "None" if c.max_digits is None else f"Some({c.max_digits})"
-                places = "None" if c.decimal_places is None else f"Some({c.decimal_places})"
+                digits = symbols.NONE if c.max_digits is None else f"{symbols.SOME}({c.max_digits})"
+                places = symbols.NONE if c.decimal_places is None else f"{symbols.SOME}({c.decimal_places})"
                 out.append(f"{call}decimal_digits({field_name}, {place}.as_str(), {digits}, {places})?;")
         return out
 
@@ -222,7 +202,7 @@ class ConstraintLowering:
             return []  # reported by the field lowering: beyond 128 bits
         lo, hi = next((lo, hi) for rust, lo, hi in scalars.INTS if rust == choice.rust)
         out = []
-        call = "crate::constraints::"
+        call = f"{symbols.CONSTRAINTS}::"
         if c.multiple_of is not None:
             out.append(f"{call}int_multiple_of({field_name}, *{place}, {c.multiple_of}, {_shown(c.multiple_of)})?;")
         for key, fn in BOUND_CHECKS:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import config, dspy_types, generics, naming, scalars, uses
+from dspygen.lower import config, dspy_types, generics, naming, scalars, symbols
 from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
 from dspygen.lower.literals import doc_attrs, py_str, rust_str
@@ -35,12 +35,22 @@ from dspygen.lower.view import (
 
 
 @dataclass(frozen=True)
+class RuntimeDependency:
+    """The runtime crate a generated crate depends on: by version and, until it is published,
+    by path (relative to the crate, POSIX separators)."""
+
+    version: str = "0.1.0"
+    path: str = symbols.RUNTIME_CRATE
+
+
+@dataclass(frozen=True)
 class CrateOptions:
     crate_name: str
     out_dir: str  # the output directory, relative to the project base
     module_name: str
     types: dict[str, str] = dataclasses.field(default_factory=dict)  # mapped Python class -> the user's Rust type
     cargo: tuple[str, ...] = ()  # Cargo.toml dependency lines those types need
+    runtime: RuntimeDependency = RuntimeDependency()
 
 
 def lower(schema: nodes.Schema, options: CrateOptions, sink: Sink) -> CrateView:
@@ -77,9 +87,12 @@ def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
                 _check_scalar_values(getattr(value, f.name), inner if isinstance(inner, Span) else span, sink)
 
 
-def _with_cargo(deps: scalars.Dependencies, cargo: tuple[str, ...]) -> scalars.Dependencies:
-    """Add the dependencies the user's mapped types need (config `types`)."""
-    return dataclasses.replace(deps, extra=(*deps.extra, *cargo))
+def _dependencies(runtime: RuntimeDependency, features: set[str], cargo: tuple[str, ...]) -> scalars.Dependencies:
+    """The runtime with the features the crate uses, and what the user's mapped types need (config `types`)."""
+    listed = ", ".join(f'"{f}"' for f in sorted(features))
+    version, path = f'version = "={runtime.version}"', f'path = "{runtime.path}"'
+    line = f"{symbols.RUNTIME_CRATE} = {{ {version}, {path}, features = [{listed}] }}"
+    return scalars.Dependencies(line, cargo)
 
 
 def _check_mapped(schema: nodes.Schema, types: dict[str, str], sink: Sink) -> None:
@@ -169,10 +182,8 @@ class _Lowering:
         python_parts = [] if derived else what.split(".")
         if not naming.is_ascii_identifier(ident) or not all(naming.is_ascii_identifier(p) for p in python_parts):
             self.sink.error(Code.INVALID_NAME, f"`{what}` is not an ASCII identifier", span)
-        elif ident in naming.RESERVED_TYPES or ident in naming.KEYWORDS:
-            self.sink.error(
-                Code.INVALID_NAME, f"`{what}` would be named `{ident}`, which the generated Rust reserves", span
-            )
+        elif ident in naming.KEYWORDS:
+            self.sink.error(Code.INVALID_NAME, f"`{what}` would be named `{ident}`, a Rust keyword", span)
         elif ident in self.taken:
             self.collided.add(ident)
             other, other_span = self.taken[ident]
@@ -192,12 +203,15 @@ class _Lowering:
             self.claim(literal.ident, f"Literal{list(literal.values)}", literal.span, derived=True)
             enums.append(self.literal_enum(literal.ident, literal.values, literal.span))
         samples = [] if self.sink.has_errors else self.samples(models, signatures)  # samples assume valid input
-        types = [TypeEntry(rust_str(m.qualname), m.qualname, self.names.declarations[m.id]) for m in self.schema.models]
+        types = [
+            TypeEntry(rust_str(m.qualname), m.qualname, str(symbols.model(self.names.declarations[m.id])))
+            for m in self.schema.models
+        ]
         for sig in signatures:
             for side in (sig.input, sig.output):
-                types.append(TypeEntry(rust_str(side.ident), side.ident, side.ident))
+                types.append(TypeEntry(rust_str(side.ident), side.ident, f"crate::signatures::{side.ident}"))
         classes = [
-            ClassEntry(rust_str(m.module), rust_str(m.qualname), self.names.declarations[m.id])
+            ClassEntry(rust_str(m.module), rust_str(m.qualname), str(symbols.model(self.names.declarations[m.id])))
             for m in self.schema.models
         ]
         dspy_entries, dspy_classes = dspy_types.entries(self.fields.needs)  # DSPy's own types, when used
@@ -227,22 +241,15 @@ class _Lowering:
             samples=tuple(samples),
             python_roots=tuple(py_str(r.replace(os.sep, "/")) for r in roots),
             python_imports=tuple(imports),
-            lib_uses=uses.lib_uses(models, enums, signatures),
-            models_uses=uses.models_uses(models, enums),
-            signatures_uses=uses.signatures_uses(
-                signatures, {e.ident for e in enums} | {m.ident for m in models} | set(self.names.unions.values())
-            ),
-            bindings_uses=uses.bindings_uses(models, enums, signatures, dspy=bool(dspy_classes)),
+            exports=tuple(name for name in symbols.EXPORTS if name not in self.taken),
             has_model_samples=any(s.is_model for s in samples),
             has_signature_samples=any(not s.is_model for s in samples),
             recursion_limit=_recursion_limit(self.schema),
-            pytypes=scalars.pytypes_view(self.fields.needs),
-            dependencies=_with_cargo(
-                self.constraints.with_dependencies(scalars.dependencies(self.fields.needs)), self.options.cargo
+            dependencies=_dependencies(
+                opts.runtime, scalars.features(self.fields.needs) | self.constraints.features(), opts.cargo
             ),
-            constraints=self.constraints.view(),
-            key_priority=any(m.reader.startswith("crate::runtime::KeyPriority") for m in models),
-            dspy=dspy_types.view(self.fields.needs),
+            patterns=self.constraints.pattern_views(),
+            languages=dspy_types.languages(self.fields.needs),
             # a view assumes a union that passed its checks (nothing is written after an error)
             unions=()
             if self.sink.has_errors
@@ -354,6 +361,8 @@ class _Lowering:
         places += [("(extras)", model.span)] * len(extras) + [(c.name, c.span) for c in model.computed]
         self.check_fields(model.qualname, places, [v.ident for v in fields])
         serde = ("#[serde(deny_unknown_fields)]",) if model.extra == "forbid" else ()
+        checks = self.constraints.model_checks(model, [v.ident for v in declared])
+        wires = [config.wire(model, f) for f in model.fields]
         return StructView(
             ident,
             self.type_attrs(ident, model.doc),
@@ -364,10 +373,10 @@ class _Lowering:
             True,
             py_fields=declared,
             extra_to_py=config.extra_to_py() if extras else "",
-            reader=config.reader(model, [config.wire(model, f) for f in model.fields]),
+            serde_impl="" if model.root else config.serde_impl(ident, model, wires, validated=bool(checks)),
             root=model.root,
             python_class=self.instances.python_class(model),
-            checks=self.constraints.model_checks(model, [v.ident for v in declared]),
+            checks=checks,
             py_checks=self.constraints.model_checks(model, [v.ident for v in declared], after=True),
         )
 
@@ -397,7 +406,9 @@ class _Lowering:
             self.check_fields(sig.qualname, [(f.name, f.span) for f in fields], [v.ident for v in views])
             self.constraints.refuse_on_signature([(f.name, f.type, f.span) for f in fields])
             doc = f"The {role}s of the DSPy signature `{sig.qualname}`."
-            sides.append(StructView(side_ident, self.type_attrs(side_ident, doc), (), tuple(views), '""', '""', False))
+            serde_impl = f"{symbols.STRUCT_SERDE}(map_only {side_ident});"
+            attrs = self.type_attrs(side_ident, doc)
+            sides.append(StructView(side_ident, attrs, (), tuple(views), '""', '""', False, serde_impl=serde_impl))
         decls: list[nodes.Enum | nodes.Model] = [*self.schema.enums, *self.schema.models]
         names = {d.id: d.qualname for d in decls}
         meta = tuple(
@@ -411,14 +422,15 @@ class _Lowering:
             for f in sig.fields
         )
         if sig.form != "string":  # a class, or a derived signature's module-level name: imported
-            python = f"PythonSignature::Class {{ module: {rust_str(sig.module)}, qualname: {rust_str(sig.qualname)} }}"
+            module, qualname = rust_str(sig.module), rust_str(sig.qualname)
+            python = f"{symbols.PYTHON_SIGNATURE}::Class {{ module: {module}, qualname: {qualname} }}"
         else:
             customs = ", ".join(
                 f"({rust_str(c.name)}, {rust_str(self.schema.declaration(c.ref).module)}, "
                 f"{rust_str(self.schema.declaration(c.ref).qualname)})"
                 for c in sig.custom_types
             )
-            python = f"PythonSignature::String {{ text: {rust_str(sig.text)}, custom_types: &[{customs}] }}"
+            python = f"{symbols.PYTHON_SIGNATURE}::String {{ text: {rust_str(sig.text)}, custom_types: &[{customs}] }}"
         doc = f"The DSPy signature `{sig.qualname}` (from `{sig.module}`), as a type."
         return SignatureView(
             ident,
@@ -471,25 +483,14 @@ class _Lowering:
 
 
 def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:
-    """How a Literal variant holding `value` serialises, matches a `runtime::Atom` and becomes Python."""
+    """How a Literal variant holding `value` serialises, matches a runtime `Atom` and becomes Python."""
+    py = generics.py_value(value)
     if value is None:
-        return "serializer.serialize_unit()", "crate::runtime::Atom::Null", "py.None().into_bound(py)"
+        return "serializer.serialize_unit()", f"{symbols.ATOM}::Null", py
     if isinstance(value, bool):
         b = "true" if value else "false"
-        return (
-            f"serializer.serialize_bool({b})",
-            f"crate::runtime::Atom::Bool({b})",
-            f"pyo3::types::PyBool::new(py, {b}).to_owned().into_any()",
-        )
+        return f"serializer.serialize_bool({b})", f"{symbols.ATOM}::Bool({b})", py
     if isinstance(value, int):
-        return (
-            f"serializer.serialize_i64({value})",
-            f"crate::runtime::Atom::Int({value})",
-            f"pyo3::types::PyInt::new(py, {value}i64).into_any()",
-        )
+        return f"serializer.serialize_i64({value})", f"{symbols.ATOM}::Int({value})", py
     text = rust_str(value)
-    return (
-        f"serializer.serialize_str({text})",
-        f"crate::runtime::Atom::Str(s) if s == {text}",
-        f"pyo3::types::PyString::new(py, {text}).into_any()",
-    )
+    return f"serializer.serialize_str({text})", f"{symbols.ATOM}::Str(s) if s == {text}", py

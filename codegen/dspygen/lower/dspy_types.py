@@ -1,20 +1,22 @@
 """Lowering stage: DSPy's own types (IR `DspyType`) -> the crate's `dspy_types` module.
 
-The Rust side of each DSPy class is written once, by hand, in templates/src/dspy_types.rs.j2
-(fields as in the installed dspy: tests/unit/test_dspy_types.py compares them); this module
-decides the Rust type text, what the crate needs for them, the sample values the generated
-tests use, and the classes `roundtrip()` / `roundtrip_json()` accept.
+The Rust side of each DSPy class is written once, by hand, in the runtime crate
+(runtime/src/dspy_types.rs; fields as in the installed dspy: tests/unit/test_dspy_types.py
+compares them); this module decides the Rust type, what the crate needs for them (the
+languages of `dspy.Code[...]` it declares), the sample values the generated tests use, and
+the classes `roundtrip()` / `roundtrip_json()` accept.
 """
 
 from __future__ import annotations
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import types as t
-from dspygen.lower import naming
+from dspygen.lower import naming, symbols
 from dspygen.lower.literals import rust_str
-from dspygen.lower.view import ClassEntry, DspyView, LanguageView, TypeEntry
+from dspygen.lower.rust import RustType, of
+from dspygen.lower.view import ClassEntry, LanguageView, TypeEntry
 
-DSPY_VERSION = "3.4.1"  # whose fields the template mirrors
+DSPY_VERSION = "3.4.1"  # whose fields the runtime mirrors
 # The class's `__module__` in dspy (what `roundtrip()` matches an instance's class by).
 MODULES: dict[t.DspyTypeName, str] = {
     "Image": "dspy.adapters.types.image",
@@ -54,11 +56,11 @@ def language_ident(language: str) -> str:
     return naming.type_name(language)
 
 
-def rust_text(ty: t.DspyType) -> str:
-    name = ty.name.rpartition(".")[2]
+def rust_type(ty: t.DspyType) -> RustType:
+    head = symbols.DSPY_TYPES.child(ty.name.rpartition(".")[2])
     if ty.language is None:
-        return f"dspy_types::{name}"
-    return f"dspy_types::Code<dspy_types::lang::{language_ident(ty.language)}>"
+        return of(head)
+    return of(head, of(symbols.LANGUAGES.child(language_ident(ty.language))))
 
 
 def all_dspy(ty: t.Type) -> list[t.DspyType]:
@@ -106,20 +108,18 @@ def used(needs: set[str]) -> list[t.DspyType]:
     return sorted(set(out), key=lambda d: (d.name, d.language or ""))
 
 
-def view(needs: set[str]) -> DspyView:
-    languages = sorted({d.language for d in used(needs) if d.language is not None})
-    out = [LanguageView(language_ident(lang), repr(lang), rust_str(lang)) for lang in languages]
-    return DspyView(bool(used(needs)), DSPY_VERSION, tuple(out))
+def languages(needs: set[str]) -> tuple[LanguageView, ...]:
+    """The languages of `dspy.Code[...]` the crate declares (`code_language!`)."""
+    found = sorted({d.language for d in used(needs) if d.language is not None})
+    return tuple(LanguageView(language_ident(lang), rust_str(lang)) for lang in found)
 
 
 def entries(needs: set[str]) -> tuple[list[TypeEntry], list[ClassEntry]]:
     """The names `roundtrip_json()` and the classes `roundtrip()` accept for the DSPy types used."""
     types, classes = [], []
     for found in used(needs):
-        text = rust_text(found)
+        text = rust_type(found).render()
         plain = t.python_text(found, {})
-        # fully qualified: bindings.rs has no `use` for them
-        text = text.replace("dspy_types::", "crate::dspy_types::")
         types.append(TypeEntry(rust_str(plain), plain, text))
         qualname = found.name if found.language is None else f"Code_{found.language}"
         classes.append(ClassEntry(rust_str(MODULES[found.name]), rust_str(qualname), text))
@@ -128,7 +128,7 @@ def entries(needs: set[str]) -> tuple[list[TypeEntry], list[ClassEntry]]:
 
 def for_validation(expr: str) -> str:
     """The Rust expression giving a model field's value to pydantic's `model_validate`."""
-    return f"crate::dspy_types::for_validation(py, {expr})?"
+    return f"{symbols.FOR_VALIDATION}(py, {expr})?"
 
 
 def sample(ty: t.DspyType, *, pydantic_json: bool) -> tuple[object, object] | None:

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import dspy_types, naming, scalars
+from dspygen.lower import dspy_types, naming, scalars, symbols
 from dspygen.lower.config import Wire, serde_keys
 from dspygen.lower.literals import doc_attrs, rust_float, rust_str
-from dspygen.lower.rust_types import RustType, TypeNames, from_py, rust_type, to_py
+from dspygen.lower.rust_types import MODEL_VALUE, Lowered, TypeNames, from_py, rust_type, to_py
 from dspygen.lower.unions import union_default_arms, union_variant
 from dspygen.lower.view import DefaultFn, FieldView, VariantView
+from dspygen.registry import scalars as registry
 
 
 @dataclass
@@ -102,27 +103,28 @@ class FieldLowering:
             serde.append(bounds)
         elif isinstance(ty, t.OptionalOf) and default is None:
             # pydantic requires an Optional field without a default; serde would not.
-            serde.append('deserialize_with = "crate::runtime::required"')
+            serde.append(f'deserialize_with = "{symbols.REQUIRED}"')
         if serde:
             attrs.append(f"#[serde({', '.join(serde)})]")
-        into_py = to_py(rt, name.ident)
+        into_py = to_py(rt, name.ident, MODEL_VALUE if wire is not None else "self")
         if wire is not None and dspy_types.validated(ty):  # a model: model_validate refuses others' Code[...]
             into_py = dspy_types.for_validation(into_py)
         return FieldView(
             name.ident,
             python_name,
-            rt.text,
+            rt.ty.render(),
             tuple(attrs),
             from_py(rt, python_name),
             into_py,
             rust_str(wire.py_key if wire is not None else python_name),
+            shown_type=rt.ty.shown(),
         )
 
     def _check_keys(self, python_name: str, ty: t.Type, span: Span) -> None:
         """Dict keys Rust writes as pydantic does: str, int, and Enums and Literals of strings."""
         if isinstance(ty, t.DictOf):
             key = ty.key
-            ok = key in (t.STR, t.Primitive("int"))
+            ok = isinstance(key, t.Primitive) and registry.scalar(key.name).containers.dict_key is not None
             ok |= isinstance(key, t.LiteralOf) and all(isinstance(v, str) for v in key.values)
             enum = self.enums.get(key.ref) if isinstance(key, t.Named) else None
             ok |= enum is not None and all(isinstance(m.value, str) for m in enum.members)
@@ -154,7 +156,7 @@ class FieldLowering:
 
     def _hashable(self, ty: t.Type) -> bool:
         if isinstance(ty, t.Primitive):
-            return ty.name in {"str", "int", "bool"}
+            return registry.scalar(ty.name).containers.set_item
         if isinstance(ty, t.Constrained):
             return self._hashable(ty.inner)
         if isinstance(ty, t.LiteralOf):
@@ -184,16 +186,16 @@ class FieldLowering:
             return None
         if not choice.checked:
             return None
-        fn = "opt_int_within" if optional else "int_within"
+        fn = symbols.OPT_INT_WITHIN if optional else symbols.INT_WITHIN
         args = f"_, {choice.rust}, {scalars.const_arg(choice.low)}, {scalars.const_arg(choice.high)}"
-        return f'deserialize_with = "crate::pytypes::{fn}::<{args}>"'
+        return f'deserialize_with = "{fn}::<{args}>"'
 
     def _default(
         self,
         owner: str,
         ident: str,
         ty: t.Type,
-        rt: RustType,
+        rt: Lowered,
         default: nodes.Default | None,
         span: Span,
         literal: str | None,
@@ -219,7 +221,7 @@ class FieldLowering:
             if not isinstance(ty, t.OptionalOf):
                 return ["default"]
             some_empty = True
-        expr = "Some(Default::default())" if some_empty else self._default_expr(ty, default, literal, json)
+        expr = f"{symbols.SOME}({symbols.DEFAULT})" if some_empty else self._default_expr(ty, default, literal, json)
         if expr is None:
             self._mismatch(span, repr(default.value if default.kind == "value" else default.member), ty)
             return []
@@ -231,16 +233,16 @@ class FieldLowering:
             n += 1
             unique = f"{fn}_{n}"
         fn = unique
-        self.default_fns.append(DefaultFn(fn, rt.text, expr))
+        self.default_fns.append(DefaultFn(fn, rt.ty.render(), expr))
         return [f"default = {rust_str(fn)}"]
 
     def _json_default(self, default: nodes.Default) -> str | None:
         if default.kind == "factory":
-            return f"serde_json::json!({'[]' if default.factory == 'list' else '{}'})"
+            return f"{symbols.SERDE_JSON}::json!({'[]' if default.factory == 'list' else '{}'})"
         if default.kind != "value":
             return None
         literal = _json_literal(default.value)
-        return None if literal is None else f"serde_json::json!({literal})"
+        return None if literal is None else f"{symbols.SERDE_JSON}::json!({literal})"
 
     def _mismatch(self, span: Span, value: str, ty: t.Type) -> None:
         shown = t.shown(ty)
@@ -253,12 +255,12 @@ class FieldLowering:
     ) -> str | None:
         if isinstance(ty, t.OptionalOf):
             inner = self._default_expr(ty.inner, default, literal, json)
-            return None if inner is None else f"Some({inner})"
+            return None if inner is None else f"{symbols.SOME}({inner})"
         if isinstance(ty, t.UnionOf):  # the arm of the default's own Python type (pydantic keeps it as given)
             for i in union_default_arms(ty, default.value):
                 arm = self._default_expr(ty.arms[i], default, literal, json)
                 if arm is not None:
-                    name = self.names.unions[ty]
+                    name = symbols.model(self.names.unions[ty])
                     return f"{name}::{union_variant(ty, i, self.names)}({arm})"
             return None
         if isinstance(ty, t.Constrained) and ty.inner != t.Primitive("int"):
@@ -271,9 +273,10 @@ class FieldLowering:
             return str(value) if any(r == choice.rust and lo <= value <= hi for r, lo, hi in scalars.INTS) else None
         if isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES:
             return self._json_default(default)
-        if isinstance(ty, t.Primitive) and ty.name == "float" and json.ser_json_inf_nan in scalars.FLOATS:
+        newtype = scalars.float_newtype(json)
+        if isinstance(ty, t.Primitive) and ty.name == "float" and newtype is not None:
             plain = self._default_expr(ty, default, literal)
-            return None if plain is None else f"{scalars.FLOATS[json.ser_json_inf_nan]}({plain})"
+            return None if plain is None else f"{newtype}({plain})"
         if default.kind == "enum_member":
             enum = self.enums.get(str(default.value))
             if not isinstance(ty, t.Named) or ty.ref != default.value or enum is None:
@@ -281,11 +284,11 @@ class FieldLowering:
             if default.member not in {m.name for m in enum.members}:
                 return None
             variant = naming.variant_of([m.name for m in enum.members], default.member)
-            return f"{self.names.declarations[ty.ref]}::{variant}"
+            return f"{symbols.model(self.names.declarations[ty.ref])}::{variant}"
         value = default.value
         if isinstance(ty, t.ListOf) and isinstance(value, list):
             items = [self._default_expr(ty.item, nodes.Default("value", value=v), literal) for v in value]
-            return None if any(i is None for i in items) else f"vec![{', '.join(str(i) for i in items)}]"
+            return None if any(i is None for i in items) else f"{symbols.VEC_MACRO}[{', '.join(str(i) for i in items)}]"
         if isinstance(ty, t.TupleOf) and isinstance(value, list):
             if ty.variadic:
                 return self._default_expr(t.ListOf(ty.items[0]), default, literal, json)
@@ -300,12 +303,13 @@ class FieldLowering:
             return "(" + ", ".join(str(p) for p in parts) + ("," if len(parts) == 1 else "") + ")"
         keys = [t.literal_key(v) for v in ty.values] if isinstance(ty, t.LiteralOf) else []
         if isinstance(value, str | int | bool | None) and t.literal_key(value) in keys and literal:
-            return f"{literal}::{naming.variant_names(literal_names(keys))[keys.index(t.literal_key(value))]}"
+            variant = naming.variant_names(literal_names(keys))[keys.index(t.literal_key(value))]
+            return f"{symbols.model(literal)}::{variant}"
         if isinstance(ty, t.Named) and ty.ref in self.enums and isinstance(value, str):
             members = {m.value: m.name for m in self.enums[ty.ref].members}
             if value in members:
                 variant = naming.variant_of([m.name for m in self.enums[ty.ref].members], members[value])
-                return f"{self.names.declarations[ty.ref]}::{variant}"
+                return f"{symbols.model(self.names.declarations[ty.ref])}::{variant}"
             return None
         if not isinstance(ty, t.Primitive):
             return None

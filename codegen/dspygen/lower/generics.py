@@ -10,31 +10,13 @@ from __future__ import annotations
 
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming
+from dspygen.lower import naming, symbols
 from dspygen.lower.literals import py_str, rust_str
+from dspygen.registry import scalars as registry
 
 # IR kinds as words in a Rust name.
 WORDS = {"list": "List", "set": "Set", "frozenset": "FrozenSet", "tuple": "Tuple", "dict": "Dict"}
 WORDS |= {"optional": "Option", "literal": "Literal", "union": "Or"}
-# Where each primitive's Python class lives.
-PY_CLASSES: dict[str, tuple[str, str]] = {
-    "str": ("builtins", "str"),
-    "int": ("builtins", "int"),
-    "float": ("builtins", "float"),
-    "bool": ("builtins", "bool"),
-    "bytes": ("builtins", "bytes"),
-    "none": ("types", "NoneType"),
-    "datetime": ("datetime", "datetime"),
-    "date": ("datetime", "date"),
-    "time": ("datetime", "time"),
-    "timedelta": ("datetime", "timedelta"),
-    "uuid": ("uuid", "UUID"),
-    "decimal": ("decimal", "Decimal"),
-    "any": ("typing", "Any"),
-    "aware_datetime": ("pydantic", "AwareDatetime"),
-    "naive_datetime": ("pydantic", "NaiveDatetime"),
-    "json_value": ("pydantic", "JsonValue"),
-}
 
 
 class Instances:
@@ -60,7 +42,7 @@ class Instances:
 
     def _words(self, ty: t.Type) -> str:
         if isinstance(ty, t.Primitive):
-            return naming.type_words(WORDS, ty.name, [])
+            return registry.scalar(ty.name).rust.word
         if isinstance(ty, t.Named):
             return self.rust_name(self.decls[ty.ref])
         if isinstance(ty, t.Mapped):
@@ -73,8 +55,8 @@ class Instances:
     def python_class(self, model: nodes.Model) -> str:
         """A Rust expression (with `py` in scope) giving the model's class as a `Bound<PyType>`."""
         if not model.generic_origin:
-            return f"import_class(py, &CLASS, {rust_str(model.module)}, {rust_str(model.qualname)})"
-        return f"crate::runtime::build_class(py, &CLASS, |py| {self._py_type(t.Named(model.id))})"
+            return f"{symbols.IMPORT_CLASS}(py, &CLASS, {rust_str(model.module)}, {rust_str(model.qualname)})"
+        return f"{symbols.BUILD_CLASS}(py, &CLASS, |py| {self._py_type(t.Named(model.id))})"
 
     def python_expr(self, model: nodes.Model) -> str:
         """A Python expression for the model's class in the generated tests (`_class` imports by path)."""
@@ -82,7 +64,7 @@ class Instances:
 
     def _py_text(self, ty: t.Type) -> str:
         if isinstance(ty, t.Primitive):
-            return _text_path(*PY_CLASSES[ty.name])
+            return _text_path(*registry.scalar(ty.name).python.where)
         if isinstance(ty, t.Named):
             decl = self.decls[ty.ref]
             if isinstance(decl, nodes.Model) and decl.generic_origin:
@@ -106,7 +88,7 @@ class Instances:
     def _py_type(self, ty: t.Type) -> str:
         """A Rust expression giving the Python object for the type `ty` (a `PyResult<Bound<PyAny>>`)."""
         if isinstance(ty, t.Primitive):
-            return _path(*PY_CLASSES[ty.name])
+            return _path(*registry.scalar(ty.name).python.where)
         if isinstance(ty, t.Named):
             decl = self.decls[ty.ref]
             if isinstance(decl, nodes.Model) and decl.generic_origin:
@@ -127,14 +109,14 @@ class Instances:
         if isinstance(ty, t.TupleOf):
             items = [self._py_type(i) for i in ty.items]
             if ty.variadic:
-                items.append("pyo3::PyResult::Ok(py.Ellipsis().into_bound(py))")
+                items.append(f"{symbols.PY_RESULT_OK}(py.Ellipsis().into_bound(py))")
             return _subscript(_path("builtins", "tuple"), items)
         assert isinstance(ty, t.DictOf)
         return _subscript(_path("builtins", "dict"), [self._py_type(ty.key), self._py_type(ty.value)])
 
 
 def _path(module: str, qualname: str) -> str:
-    return f"crate::runtime::python_path(py, {rust_str(module)}, {rust_str(qualname)})"
+    return f"{symbols.PYTHON_PATH}(py, {rust_str(module)}, {rust_str(qualname)})"
 
 
 def _subscript(head: str, args: list[str]) -> str:
@@ -142,17 +124,22 @@ def _subscript(head: str, args: list[str]) -> str:
     if len(args) == 1:
         return f"{head}?.get_item({args[0]}?)"
     items = ", ".join(f"{a}?" for a in args)
-    return f"{head}?.get_item(pyo3::types::PyTuple::new(py, [{items}])?)"
+    return f"{head}?.get_item({symbols.PY_TYPES}::PyTuple::new(py, [{items}])?)"
 
 
 def _literal(value: t.LiteralValue) -> str:
+    return f"{symbols.PY_RESULT_OK}({py_value(value)})"
+
+
+def py_value(value: t.LiteralValue) -> str:
+    """A Rust expression (with `py` in scope) giving the Python object for a Literal value."""
     if value is None:
-        return "pyo3::PyResult::Ok(py.None().into_bound(py))"
+        return "py.None().into_bound(py)"
     if isinstance(value, bool):
-        return f"pyo3::PyResult::Ok(pyo3::types::PyBool::new(py, {'true' if value else 'false'}).to_owned().into_any())"
+        return f"{symbols.PY_TYPES}::PyBool::new(py, {'true' if value else 'false'}).to_owned().into_any()"
     if isinstance(value, int):
-        return f"pyo3::PyResult::Ok(pyo3::types::PyInt::new(py, {value}i64).into_any())"
-    return f"pyo3::PyResult::Ok(pyo3::types::PyString::new(py, {rust_str(value)}).into_any())"
+        return f"{symbols.PY_TYPES}::PyInt::new(py, {value}i64).into_any()"
+    return f"{symbols.PY_TYPES}::PyString::new(py, {rust_str(value)}).into_any()"
 
 
 def _text_path(module: str, qualname: str) -> str:

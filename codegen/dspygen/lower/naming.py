@@ -22,22 +22,6 @@ KEYWORDS = frozenset(
 )
 # Keywords that `r#` cannot escape.
 NOT_RAW = frozenset({"self", "Self", "super", "crate", "_"})
-# Type names the generated code relies on; a user type by these names would shadow them.
-RESERVED_TYPES = frozenset(
-    {
-        *("Option", "Some", "None", "Result", "Ok", "Err", "Box", "String", "Vec", "Self", "IndexMap"),
-        *("Serialize", "Deserialize", "Signature", "SignatureInput", "SignatureOutput", "Predict"),
-        *("Prediction", "FieldMeta", "FieldKind", "PythonSignature", "PyAny", "PyResult", "PyErr", "PyDict"),
-        *("PyType", "Python", "Bound", "Borrowed", "Py"),
-    }
-)
-# The typed DSPy modules (templates/src/modules.rs.j2), re-exported at the crate root unless a
-# user type has the name: a model called `Example` or `Step` stays `crate::Example`, and the
-# module type is then reached as `crate::modules::Example`.
-MODULE_EXPORTS = (
-    *("Acted", "BestOfN", "ChainOfThought", "Example", "Module", "Predict", "PredictError", "Prediction"),
-    *("ReAct", "Reasoned", "Step"),
-)
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -158,15 +142,9 @@ def fn_suffix(ident: str) -> str:
     return snake(ident)
 
 
-# How a primitive type argument reads inside a generic instantiation's name (`Page[int]` -> `PageInt`).
-_PRIMITIVE_WORDS = {"none": "None", "json_value": "JsonValue", "uuid": "Uuid"}
-
-
 def type_words(words: dict[str, str], kind: str, parts: list[str]) -> str:
-    """One type argument as words: `kind` is the IR kind or primitive name, `parts` its arguments' words."""
-    if kind in words:
-        return words[kind] + "".join(parts)
-    return _PRIMITIVE_WORDS.get(kind, pascal(kind)) + "".join(parts)
+    """One type argument as words: `kind` is the IR kind, `parts` its arguments' words."""
+    return words.get(kind, pascal(kind)) + "".join(parts)
 
 
 def instance_type_name(origin: str, args: list[str]) -> str:
@@ -180,7 +158,7 @@ def union_type_name(arm_words: list[str], discriminator: str | None, taken: set[
     same arms with and without a tag are two types); `2`, `3`, ... after a name already taken."""
     base = "Or".join(arm_words) + (f"By{pascal(discriminator) or 'Tag'}" if discriminator else "")
     name, n = base, 1
-    while name in taken or name in RESERVED_TYPES or name in KEYWORDS:
+    while name in taken or name in KEYWORDS:
         n += 1
         name = f"{base}{n}"
     return name

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import dspy_types, scalars
-
-PRIMITIVES = {"str": "String", "int": "i64", "float": "f64", "bool": "bool"}
-COPY_PRIMITIVES = {"int", "float", "bool"}
+from dspygen.lower import dspy_types, scalars, symbols
+from dspygen.lower.rust import RustType, bare, of, tuple_of
+from dspygen.registry import scalars as registry
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,22 @@ class TypeNames:
 
 
 @dataclass(frozen=True)
-class RustType:
-    text: str
-    copy: bool
+class Lowered:
+    """A field's Rust type and what crossing into Python needs to know of it."""
+
+    ty: RustType
+    copy: bool  # passed to PyO3 by value
     boxed: bool  # Box<T> or Option<Box<T>> at the top
-    unboxed_text: str  # the same type without Box, for extraction
     via_json: bool = False  # holds serde_json::Value parts: crosses into Python as JSON
+
+    @property
+    def unboxed(self) -> RustType:
+        """The same type without its Box (`Option<T>` for `Option<Box<T>>`), for extraction."""
+        if not self.boxed:
+            return self.ty
+        if self.ty.is_(symbols.OPTION):
+            return of(symbols.OPTION, self.ty.args[0].args[0])
+        return self.ty.args[0]
 
 
 def rust_type(
@@ -43,81 +52,85 @@ def rust_type(
     literal_name: str | None,
     boxed: bool = False,
     json: nodes.JsonConfig = scalars.DEFAULT_JSON,
-) -> RustType:
+) -> Lowered:
     """The Rust type of `ty` in a model with `json` config; `literal_name` names a Literal inside it."""
     if isinstance(ty, t.Primitive):
-        special = scalars.scalar(ty.name, json)
-        if special is not None:
-            return RustType(special[0], special[1], False, special[0], ty.name in scalars.JSON_VALUES)
-        return RustType(PRIMITIVES[ty.name], ty.name in COPY_PRIMITIVES, False, PRIMITIVES[ty.name])
+        rust, copy = scalars.scalar(ty.name, json)
+        return Lowered(rust, copy, False, ty.name in scalars.JSON_VALUES)
     if isinstance(ty, t.Mapped):  # the user's own type (config `types`): their serde and PyO3 impls
-        text = names.mapped.get(ty.name, "()")  # unmapped: reported by lower/crate.py
-        return RustType(text, False, False, text)
-    if isinstance(ty, t.DspyType):  # written by hand in the crate's dspy_types module
-        text = dspy_types.rust_text(ty)
-        return RustType(text, False, False, text)
+        path = names.mapped.get(ty.name, "()")  # unmapped: reported by lower/crate.py
+        return Lowered(bare(path), False, False)
+    if isinstance(ty, t.DspyType):  # written by hand in the runtime's dspy_types module
+        return Lowered(dspy_types.rust_type(ty), False, False)
     if isinstance(ty, t.Constrained) and ty.inner != t.Primitive("int"):
         return rust_type(ty.inner, names, literal_name, boxed, json)  # checked by lower/constraints.py
     if isinstance(ty, t.Constrained):  # an int's bounds choose its width
         choice = scalars.int_choice(ty)
-        text = "i64" if choice is None else choice.rust  # too wide: reported by the field lowering
-        return RustType(text, True, False, text)
+        return Lowered(bare("i64" if choice is None else choice.rust), True, False)  # too wide: reported
     if isinstance(ty, t.LiteralOf):
         assert literal_name is not None
-        return RustType(literal_name, True, False, literal_name)
+        return Lowered(of(symbols.model(literal_name)), True, False)
     if isinstance(ty, t.UnionOf):  # its enum boxes the arms that may recurse
-        return RustType(names.unions[ty], False, False, names.unions[ty])
+        return Lowered(of(symbols.model(names.unions[ty])), False, False)
     if isinstance(ty, t.Named):
-        name = names.declarations[ty.ref]
+        name = of(symbols.model(names.declarations[ty.ref]))
         if boxed:
-            return RustType(f"Box<{name}>", False, True, name)
-        return RustType(name, ty.ref in names.enums, False, name)
+            return Lowered(of(symbols.BOX, name), False, True)
+        return Lowered(name, ty.ref in names.enums, False)
     if isinstance(ty, t.OptionalOf):
         inner = rust_type(ty.inner, names, literal_name, boxed, json)
-        return RustType(
-            f"Option<{inner.text}>", inner.copy, inner.boxed, f"Option<{inner.unboxed_text}>", inner.via_json
-        )
+        return Lowered(of(symbols.OPTION, inner.ty), inner.copy, inner.boxed, inner.via_json)
     if isinstance(ty, t.ListOf):
         item = rust_type(ty.item, names, literal_name, json=json)
-        return RustType(f"Vec<{item.text}>", False, False, f"Vec<{item.text}>", item.via_json)
+        return Lowered(of(symbols.VEC, item.ty), False, False, item.via_json)
     if isinstance(ty, t.SetOf):  # an IndexSet newtype: the order read is kept (Python's is hash-seeded)
         item = rust_type(ty.item, names, literal_name, json=json)
-        text = f"pytypes::{'FrozenSet' if ty.frozen else 'Set'}<{item.text}>"
-        return RustType(text, False, False, text, item.via_json)
+        return Lowered(of(symbols.FROZEN_SET if ty.frozen else symbols.SET, item.ty), False, False, item.via_json)
     if isinstance(ty, t.TupleOf) and ty.variadic:  # tuple[T, ...]: any length, like a list
         item = rust_type(ty.items[0], names, literal_name, json=json)
-        return RustType(f"Vec<{item.text}>", False, False, f"Vec<{item.text}>", item.via_json)
+        return Lowered(of(symbols.VEC, item.ty), False, False, item.via_json)
     if isinstance(ty, t.TupleOf):  # tuple[A, B]: a Rust tuple, boxed whole when it closes a cycle
         items = [rust_type(i, names, literal_name, json=json) for i in ty.items]
-        text = "(" + ", ".join(i.text for i in items) + ("," if len(items) == 1 else "") + ")"
+        tup = tuple_of([i.ty for i in items])
         via_json = any(i.via_json for i in items)
         if boxed:
-            return RustType(f"Box<{text}>", False, True, text, via_json)
-        return RustType(text, all(i.copy for i in items), False, text, via_json)
+            return Lowered(of(symbols.BOX, tup), False, True, via_json)
+        return Lowered(tup, all(i.copy for i in items), False, via_json)
     assert isinstance(ty, t.DictOf)
-    # str, int, a str Enum or Literal (checked in lower/fields.py); an int key reads as pydantic's
-    key = "pytypes::IntKey" if ty.key == t.Primitive("int") else rust_type(ty.key, names, literal_name).text
+    # str, int, a str Enum or Literal (checked in lower/fields.py); a scalar key is the registry's
+    # (an int key reads as pydantic reads an int from a string: `pytypes::IntKey`)
+    scalar_key = registry.scalar(ty.key.name).containers.dict_key if isinstance(ty.key, t.Primitive) else None
+    key = of(scalars.rust_path(scalar_key)) if scalar_key else rust_type(ty.key, names, literal_name).ty
     value = rust_type(ty.value, names, literal_name, json=json)
-    text = f"IndexMap<{key}, {value.text}>"
-    return RustType(text, False, False, text, value.via_json)
+    return Lowered(of(symbols.INDEXMAP, key, value.ty), False, False, value.via_json)
 
 
-def from_py(rt: RustType, python_name: str, source: str = "obj") -> str:
+def getattr_expr(python_name: str, source: str = "obj") -> str:
+    """The attribute `python_name` of `source` (a `Bound`), by its interned name."""
+    return f'{symbols.GETATTR}({source}, "{python_name}")?'
+
+
+def from_py(rt: Lowered, python_name: str, source: str = "obj") -> str:
     """Expression reading attribute `python_name` of `source` into `rt`."""
-    get = f'{source}.getattr(intern!(py, "{python_name}"))?'
+    get = getattr_expr(python_name, source)
     if rt.via_json:
-        return f"crate::pytypes::from_json_py(&{get})?"
+        return f"{symbols.FROM_JSON_PY}(&{get})?"
     if not rt.boxed:
         return f"{get}.extract()?"
-    if rt.text.startswith("Option<"):
-        return f"{get}.extract::<{rt.unboxed_text}>()?.map(Box::new)"
-    return f"Box::new({get}.extract::<{rt.unboxed_text}>()?)"
+    if rt.ty.is_(symbols.OPTION):
+        return f"{get}.extract::<{rt.unboxed.render()}>()?.map({symbols.BOX}::new)"
+    return f"{symbols.BOX}::new({get}.extract::<{rt.unboxed.render()}>()?)"
 
 
-def to_py(rt: RustType, ident: str) -> str:
-    """Expression giving a PyO3-convertible value for field `ident` of `self`."""
+# The value a model's conversion into Python is written for (the runtime's `into_py!` names it);
+# a signature side's `to_kwargs(&self)` reads `self`.
+MODEL_VALUE = "value"
+
+
+def to_py(rt: Lowered, ident: str, source: str = "self") -> str:
+    """Expression giving a PyO3-convertible value for field `ident` of `source`."""
     if rt.via_json:
-        return f"crate::pytypes::to_json_py(py, &self.{ident})?"
+        return f"{symbols.TO_JSON_PY}(py, &{source}.{ident})?"
     if rt.boxed:
-        return f"self.{ident}.as_deref()" if rt.text.startswith("Option<") else f"&*self.{ident}"
-    return f"self.{ident}" if rt.copy else f"&self.{ident}"
+        return f"{source}.{ident}.as_deref()" if rt.ty.is_(symbols.OPTION) else f"&*{source}.{ident}"
+    return f"{source}.{ident}" if rt.copy else f"&{source}.{ident}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 from dspygen.lower import config, constraint_samples, dspy_types, unions
+from dspygen.registry import scalars as registry
 
 DEFAULT_JSON = nodes.JsonConfig()
 
@@ -40,23 +41,6 @@ class Io:
 
     given: object
     expected: object
-
-
-# Samples of the scalars with formats of their own, as pydantic writes them.
-SCALAR_SAMPLES: dict[str, object] = {
-    "datetime": "2132-04-23T10:20:30.400000+02:00",
-    "aware_datetime": "2132-04-23T10:20:30Z",
-    "naive_datetime": "2132-04-23T10:20:30.000500",
-    "date": "2132-04-23",
-    "time": "10:20:30.000005-05:30",
-    "timedelta": "-P1Y35DT1H2M3.5S",
-    "uuid": "12345678-1234-5678-1234-567812345678",
-    "decimal": "-1.10E-7",
-    "any": {"k": [1, 2.5, "s", None, True, {"n": -0.0}]},
-    "json_value": [{"z": 1, "a": "é"}, 1e16],
-}
-# The same bytes (b"\xff\xfehi") in each ser_json_bytes / val_json_bytes form.
-BYTES = {"utf8": "héllo", "base64": "__5oaQ==", "hex": "fffe6869"}
 
 
 @dataclass(frozen=True)
@@ -148,25 +132,9 @@ class SampleMaker:
         if isinstance(ty, t.DspyType):  # pydantic cannot read back its JSON of some (lower/dspy_types.py)
             found = dspy_types.sample(ty, pydantic_json=self._pydantic_json)
             return CYCLE if found is None else Io(*found)
-        if isinstance(ty, t.Primitive):
-            if ty.name == "bytes":
-                given, expected = BYTES[json.val_json_bytes], BYTES[json.ser_json_bytes]
-                if json.val_json_bytes != "utf8" and json.ser_json_bytes == "utf8":
-                    # b"\xff\xfe..." has no UTF-8 form: b"hi" instead
-                    return Io({"base64": "aGk=", "hex": "6869"}[json.val_json_bytes], "hi")
-                if json.val_json_bytes == "utf8" and json.ser_json_bytes != "utf8":
-                    expected = {"base64": "aMOpbGxv", "hex": "68c3a96c6c6f"}[json.ser_json_bytes]
-                return Io(given, expected)
-            if ty.name == "float" and json.ser_json_inf_nan == "strings":
-                return "-Infinity"
-            scalars: dict[str, object] = {
-                "str": f'{hint} "é"\n',
-                "int": 7 * len(hint) + 1,
-                "float": 0.25 * len(hint),
-                "bool": True,
-                **SCALAR_SAMPLES,
-            }
-            return scalars.get(ty.name)
+        if isinstance(ty, t.Primitive):  # the registry's sample, as pydantic reads and writes it
+            given, expected = registry.scalar(ty.name).samples.make(hint, json)
+            return given if given == expected and type(given) is type(expected) else Io(given, expected)
         if isinstance(ty, t.Constrained):  # a value inside the constraints (lower/constraint_samples.py)
             base = self.full(ty.inner, hint, stack, json, depth + 1)
             if base == [] and ty.min_length and isinstance(ty.inner, t.ListOf | t.SetOf | t.TupleOf):

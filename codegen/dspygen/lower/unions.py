@@ -27,30 +27,26 @@ arms: `Union[list[float], list[int]]` <- [1] is list[int]; a model beside a dict
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-from dspygen.lower import naming
+from dspygen.lower import naming, symbols
 from dspygen.lower.literals import rust_str
-from dspygen.lower.rust_types import RustType, TypeNames, rust_type
+from dspygen.lower.rust import bare, of
+from dspygen.lower.rust_types import Lowered, TypeNames, rust_type
 from dspygen.lower.view import ArmView, UnionView
+from dspygen.registry import scalars as registry
+from dspygen.registry.facets import LAX, STRICT
 
-EXACT, STRICT, LAX = 3, 2, 1
 TOKENS = ("Str", "Int", "Float", "Bool", "Array", "Object")
-TEMPORAL = frozenset({"datetime", "aware_datetime", "naive_datetime", "date", "time", "timedelta"})
+# A scalar arm ranks as its registry entry says (its `union` facet: one row per group, which
+# tests/unit/test_registry.py checks the group's scalars share); the other kinds of arm here.
+_SCALARS = {s.union.group: s for s in registry.SCALARS if s.union.exactness}
 # How exactly pydantic (JSON mode) matches each kind of arm per kind of JSON token (see above).
 EXACTNESS: dict[str, dict[str, int]] = {
-    "str": {"Str": STRICT},
-    "int": {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX},
-    "float": {"Float": EXACT, "Int": STRICT, "Str": LAX, "Bool": LAX},
-    "bool": {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX},
-    "temporal": {"Str": STRICT, "Int": LAX, "Float": LAX},
-    "uuid": {"Str": EXACT},
-    "decimal": {"Str": STRICT, "Int": STRICT, "Float": STRICT},
-    "bytes": {"Str": STRICT},
+    **{group: {token: rank for token, rank in s.union.exactness.items()} for group, s in _SCALARS.items()},
     "str_enum": {"Str": LAX},
     "model": {"Object": STRICT},
     "dict": {"Object": STRICT},
@@ -58,14 +54,7 @@ EXACTNESS: dict[str, dict[str, int]] = {
 }
 # The tokens the Rust type of each kind of arm reads (serde is strict: no "1" into i128).
 RUST_READS: dict[str, frozenset[str]] = {
-    "str": frozenset({"Str"}),
-    "int": frozenset({"Int"}),
-    "float": frozenset({"Int", "Float"}),
-    "bool": frozenset({"Bool"}),
-    "temporal": frozenset({"Str", "Int", "Float"}),  # pytypes reads Unix timestamps, as pydantic
-    "uuid": frozenset({"Str"}),
-    "decimal": frozenset({"Str", "Int", "Float"}),
-    "bytes": frozenset({"Str"}),
+    **{group: frozenset(s.readers.strict) for group, s in _SCALARS.items()},
     "str_enum": frozenset({"Str"}),
     "model": frozenset({"Object"}),
     "dict": frozenset({"Object"}),
@@ -73,9 +62,9 @@ RUST_READS: dict[str, frozenset[str]] = {
 }
 # (arm kind, token) where pydantic never fails: when Rust fails there (an int beyond i128, a float
 # beyond f64), no later arm may take the value, since pydantic would not have tried one.
-NEVER_FAILS = frozenset({("int", "Int"), ("float", "Int"), ("float", "Float"), ("str", "Str")})
+NEVER_FAILS = frozenset((group, token) for group, s in _SCALARS.items() for token in s.union.never_fails)
 # Python types told apart exactly (a str Enum member is a str, a bool an int: not these arms).
-PY_EXACT = {"str": "PyString", "int": "PyInt", "float": "PyFloat", "bool": "PyBool"}
+PY_EXACT = {group: s.pyo3.exact for group, s in _SCALARS.items() if s.pyo3.exact is not None}
 
 
 @dataclass(frozen=True)
@@ -109,9 +98,8 @@ def collect(schema: nodes.Schema) -> list[Found]:
 def arm_kind(arm: t.Type, enums: dict[str, nodes.Enum], models: dict[str, nodes.Model]) -> str | None:
     """The row of EXACTNESS for `arm`; None when dspygen cannot rank it yet."""
     if isinstance(arm, t.Primitive):
-        if arm.name in {"str", "int", "float", "bool", "uuid", "decimal", "bytes"}:
-            return arm.name
-        return "temporal" if arm.name in TEMPORAL else None
+        ranked = registry.scalar(arm.name).union
+        return ranked.group if ranked.exactness else None
     if isinstance(arm, t.Named):
         if arm.ref in models:
             return "model"
@@ -131,7 +119,7 @@ def arm_word(arm: t.Type, names: dict[t.UnionOf, str], declarations: dict[str, s
     if isinstance(arm, t.UnionOf):
         return names.get(arm, "Union")
     if isinstance(arm, t.Primitive):
-        return naming.pascal(arm.name) or "None"
+        return registry.scalar(arm.name).rust.word
     if isinstance(arm, t.TupleOf):
         return "Tuple" + "".join(arm_word(i, names, declarations) for i in arm.items)
     if isinstance(arm, t.SetOf):
@@ -179,13 +167,10 @@ class UnionLowering:
             self._unsupported(f, "has two list/tuple/set arms: pydantic ranks them by the items read")
         elif kinds.count("dict") > 1 or ("dict" in kinds and "model" in kinds):
             self._unsupported(f, "has a dict arm beside another dict or model arm: pydantic ranks them by the keys")
-        elif sum(k in {"temporal"} for k in kinds) > 1 and {"date"} & self._primitives(f.union):
+        elif kinds.count("temporal") > 1 and any(_bare_date(a) == "only" for a in f.union.arms):
             self._unsupported(f, "mixes `date` with another date or time type: pydantic ranks them by the text")
         else:
             self._check_lax(f, [k for k in kinds if k is not None])
-
-    def _primitives(self, union: t.UnionOf) -> set[str]:
-        return {a.name for a in union.arms if isinstance(a, t.Primitive)}
 
     def _check_lax(self, f: Found, kinds: list[str]) -> None:
         """A lax route pydantic prefers, which Rust lacks, would make the two pick different arms."""
@@ -248,7 +233,7 @@ class UnionLowering:
         variants = naming.union_variants(words)
         types = [self._rust(a, names) for a in union.arms]
         arms = tuple(
-            ArmView(v, rt.text, f"({'*v' if rt.copy else '&**v' if rt.boxed else 'v'}).into_bound_py_any(py)")
+            ArmView(v, rt.ty.render(), f"({'*v' if rt.copy else '&**v' if rt.boxed else 'v'}).into_bound_py_any(py)")
             for v, rt in zip(variants, types, strict=True)
         )
         shown = rust_str(t.shown(union))
@@ -263,23 +248,17 @@ class UnionLowering:
         )
         return UnionView(ident, (doc, *allow), arms, tuple(body), tuple(from_py), classes)
 
-    def _rust(self, arm: t.Type, names: TypeNames) -> RustType:
-        rt = self._plain_rust(arm, names)
-        text = _qualified(rt.text)
-        return RustType(text, rt.copy, rt.boxed, _qualified(rt.unboxed_text), rt.via_json)
-
-    def _plain_rust(self, arm: t.Type, names: TypeNames) -> RustType:
+    def _rust(self, arm: t.Type, names: TypeNames) -> Lowered:
         if arm == t.Primitive("int"):  # pydantic keeps any integer an int: i128 keeps 2**70 one too
-            return RustType("i128", True, False, "i128")
+            return Lowered(bare("i128"), True, False)
         if isinstance(arm, t.Named) and arm.ref in self.models:  # boxed: unions may recurse
-            name = names.declarations[arm.ref]
-            return RustType(f"Box<{name}>", False, True, name)
+            return Lowered(of(symbols.BOX, of(symbols.model(names.declarations[arm.ref]))), False, True)
         return rust_type(arm, names, None)
 
-    def _discriminated(self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str) -> list[str]:
+    def _discriminated(self, union: t.UnionOf, variants: list[str], types: list[Lowered], shown: str) -> list[str]:
         tag = union.discriminator
         assert tag is not None
-        lines = [f"let tag = union_support::tag(text, {rust_str(tag)})?;"]
+        lines = [f"let tag = {symbols.UNIONS}::tag(text, {rust_str(tag)})?;"]
         expected = []
         for arm, variant, rt in zip(union.arms, variants, types, strict=True):
             assert isinstance(arm, t.Named)
@@ -288,19 +267,20 @@ class UnionLowering:
             for value in field.type.values:
                 expected.append(json.dumps(value, ensure_ascii=False))
                 lines.append(
-                    f"if tag == serde_json::json!({_json_literal(value)}) {{ "
-                    f"return serde_json::from_str::<{rt.text}>(text).map(Self::{variant})"
+                    f"if tag == {symbols.SERDE_JSON}::json!({_json_literal(value)}) {{ "
+                    f"return {symbols.SERDE_JSON}::from_str::<{rt.ty.render()}>(text).map(Self::{variant})"
                     ".map_err(|e| e.to_string()); }"
                 )
         wanted = rust_str(", ".join(expected))
         lines.append(
-            f'Err(format!("the tag `{{}}` is {{tag}}, not one of {{}} (union_tag_invalid)", {rust_str(tag)}, {wanted}))'
+            f'{symbols.ERR}({symbols.FORMAT}("the tag `{{}}` is {{tag}}, not one of {{}} (union_tag_invalid)", '
+            f"{rust_str(tag)}, {wanted}))"
         )
         return lines
 
-    def _smart(self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str) -> list[str]:
+    def _smart(self, union: t.UnionOf, variants: list[str], types: list[Lowered], shown: str) -> list[str]:
         kinds = [arm_kind(a, self.enums, self.models) or "str" for a in union.arms]
-        lines = ["match union_support::kind(text) {"]
+        lines = [f"match {symbols.UNIONS}::kind(text) {{"]
         for token in TOKENS:
             tries = sorted(
                 (
@@ -313,35 +293,39 @@ class UnionLowering:
             )
             if not tries:
                 continue
-            lines.append(f"union_support::Kind::{token} => {{")
+            lines.append(f"{symbols.UNIONS}::Kind::{token} => {{")
             models = [i for _, i, _ in tries if kinds[i] == "model"]
             if token == "Object" and len(models) > 1:
                 lines.extend(self._most_fields(union, variants, types, models))
                 tries = []
             for _, i, guard in tries:
-                parse = f"serde_json::from_str::<{types[i].text}>(text)"
+                parse = f"{symbols.SERDE_JSON}::from_str::<{types[i].ty.render()}>(text)"
                 if (kinds[i], token) == ("decimal", "Int"):  # the digits as written: serde gives f64 past u64
-                    parse = "crate::pytypes::Decimal::parse(text.trim())"
+                    parse = f"{symbols.DECIMAL}::parse(text.trim())"
                 if (kinds[i], token) in NEVER_FAILS:
                     lines.append(f"return {parse}.map(Self::{variants[i]}).map_err(|e| e.to_string());")
                     break
+                some, ok = symbols.SOME, symbols.OK
+                take = f"{{ return {ok}(Self::{variants[i]}(v)); }}"
                 if guard:
-                    lines.append(
-                        f"if let Some(Ok(v)) = ({guard}).then(|| {parse}) {{ return Ok(Self::{variants[i]}(v)); }}"
-                    )
+                    lines.append(f"if let {some}({ok}(v)) = ({guard}).then(|| {parse}) {take}")
                 else:
-                    lines.append(f"if let Ok(v) = {parse} {{ return Ok(Self::{variants[i]}(v)); }}")
+                    lines.append(f"if let {ok}(v) = {parse} {take}")
             lines.append("}")
-        lines += ["_ => {}", "}", f'Err(format!("{{text:.80}} matches no arm of `{{}}`", {shown}))']
+        lines += ["_ => {}", "}", f'{symbols.ERR}({symbols.FORMAT}("{{text:.80}} matches no arm of `{{}}`", {shown}))']
         return lines
 
-    def _most_fields(self, union: t.UnionOf, variants: list[str], types: list[RustType], order: list[int]) -> list[str]:
+    def _most_fields(self, union: t.UnionOf, variants: list[str], types: list[Lowered], order: list[int]) -> list[str]:
         """pydantic keeps the model arm with the most fields set from the input; the first on a tie.
 
         An arm Rust cannot read, though every field it requires is there, may be one pydantic
         reads in lax mode (`{"x": 0, "y": "0"}` is `Point2` there): when it would have set more
         fields than the arm Rust can read, the input is an error, never the other arm."""
-        lines = ["let keys = union_support::keys(text);", "let mut top: Option<(usize, Option<Self>)> = None;"]
+        some, none, ok, err = symbols.SOME, symbols.NONE, symbols.OK, symbols.ERR
+        lines = [
+            f"let keys = {symbols.UNIONS}::keys(text);",
+            f"let mut top: {symbols.OPTION}<(usize, {symbols.OPTION}<Self>)> = {none};",
+        ]
         for i in order:
             arm = union.arms[i]
             assert isinstance(arm, t.Named)
@@ -354,65 +338,62 @@ class UnionLowering:
                 if field.default is None:
                     required.append(text)
             lines.append(
-                f"let n = union_support::fields_set(&keys, &[{', '.join(fields)}]); "
-                f"let all_required = union_support::fields_set(&keys, &[{', '.join(required)}]) == {len(required)}; "
+                f"let n = {symbols.UNIONS}::fields_set(&keys, &[{', '.join(fields)}]); "
+                f"let all_required = {symbols.UNIONS}::fields_set(&keys, &[{', '.join(required)}]) == {len(required)}; "
                 "if top.as_ref().is_none_or(|(m, _)| n > *m) { "
-                f"match serde_json::from_str::<{types[i].text}>(text) {{ "
-                f"Ok(v) => top = Some((n, Some(Self::{variants[i]}(v)))), "
-                "Err(_) if all_required => top = Some((n, None)), Err(_) => {} } }"
+                f"match {symbols.SERDE_JSON}::from_str::<{types[i].ty.render()}>(text) {{ "
+                f"{ok}(v) => top = {some}((n, {some}(Self::{variants[i]}(v)))), "
+                f"{err}(_) if all_required => top = {some}((n, {none})), {err}(_) => {{}} }} }}"
             )
         lines += [
             "match top {",
-            "Some((_, Some(v))) => return Ok(v),",
-            'Some((_, None)) => return Err(format!("{text:.80}: pydantic may read this object, in lax mode, '
-            'into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),',
-            "None => {}",
+            f"{some}((_, {some}(v))) => return {ok}(v),",
+            f'{some}((_, {none})) => return {err}({symbols.FORMAT}("{{text:.80}}: pydantic may read this object, '
+            'in lax mode, into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),',
+            f"{none} => {{}}",
             "}",
         ]
         return lines
 
     def _from_py(
-        self, union: t.UnionOf, variants: list[str], types: list[RustType], shown: str
+        self, union: t.UnionOf, variants: list[str], types: list[Lowered], shown: str
     ) -> tuple[list[str], bool]:
         """Python -> Rust picks the arm from the object's own type, as pydantic stored it: the
         exact scalar type first (a bool is an int, a str Enum member a str), then the model
         class, then each other arm that extracts, in declared order."""
         kinds = [arm_kind(a, self.enums, self.models) for a in union.arms]
+        ok, err = symbols.OK, symbols.ERR
         lines, classes = [], False
         for i, kind in enumerate(kinds):
             if kind in PY_EXACT:
                 lines.append(
-                    f"if obj.is_exact_instance_of::<pyo3::types::{PY_EXACT[kind]}>() {{ "
-                    f"return Ok(Self::{variants[i]}(obj.extract()?)); }}"
+                    f"if obj.is_exact_instance_of::<{symbols.PY_TYPES}::{PY_EXACT[kind]}>() {{ "
+                    f"return {ok}(Self::{variants[i]}(obj.extract()?)); }}"
                 )
         models = [i for i, kind in enumerate(kinds) if kind == "model"]
-        # the class itself first (a subclass of another arm's class is its own arm), then subclasses
-        tests = (
-            ["obj.get_type().is(&class)", "obj.is_instance(&class)?"]
-            if len(models) > 1
-            else ["obj.is_instance(&class)?"]
-        )
-        for i in models:  # each class imported once (cached per process), for both tests
+        for i in models:  # each class imported once (cached per process), for both tests below
             arm = union.arms[i]
             assert isinstance(arm, t.Named)
             model = self.models[arm.ref]
             classes = True
             lines.append(
-                f"static CLASS_{i}: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> = pyo3::sync::PyOnceLock::new(); "
-                f"let class_{i} = crate::runtime::import_class(py, &CLASS_{i}, {rust_str(model.module)}, "
+                f"static CLASS_{i}: {symbols.CLASS_CELL} = {symbols.CLASS_CELL}::new(); "
+                f"let class_{i} = {symbols.IMPORT_CLASS}(py, &CLASS_{i}, {rust_str(model.module)}, "
                 f"{rust_str(model.qualname)})?.into_any();"
             )
-        for test in tests:
-            for i in models:
-                check = test.replace("&class", f"&class_{i}")
-                lines.append(f"if {check} {{ return Ok(Self::{variants[i]}(Box::new(obj.extract()?))); }}")
+
+        def take(i: int, test: str) -> str:
+            return f"if {test} {{ return {ok}(Self::{variants[i]}({symbols.BOX}::new(obj.extract()?))); }}"
+
+        if len(models) > 1:  # the class itself first: a subclass of another arm's class is its own arm
+            lines.extend(take(i, f"obj.get_type().is(&class_{i})") for i in models)
+        lines.extend(take(i, f"obj.is_instance(&class_{i})?") for i in models)
         for i, kind in enumerate(kinds):
             if kind not in PY_EXACT and kind != "model":
-                lines.append(
-                    f"if let Ok(v) = obj.extract::<{types[i].text}>() {{ return Ok(Self::{variants[i]}(v)); }}"
-                )
+                extract = f"obj.extract::<{types[i].ty.render()}>()"
+                lines.append(f"if let {ok}(v) = {extract} {{ return {ok}(Self::{variants[i]}(v)); }}")
         lines.append(
-            f'Err(pyo3::exceptions::PyTypeError::new_err(format!("{{}} is not a value of `{{}}`", '
+            f'{err}({symbols.PY_TYPE_ERROR}::new_err({symbols.FORMAT}("{{}} is not a value of `{{}}`", '
             f"obj.get_type().name()?, {shown})))"
         )
         return lines, classes
@@ -423,18 +404,17 @@ def _ranks(arm: t.Type, kind: str, token: str) -> list[tuple[int, str]]:
     date ("2020-01-01") into a datetime only in lax mode (`Union[datetime, str]` keeps it a str),
     and a datetime text into a date only in lax mode (at midnight)."""
     rank = EXACTNESS[kind][token]
-    if token == "Str" and isinstance(arm, t.Primitive) and arm.name in {"datetime", "aware_datetime", "naive_datetime"}:
-        return [(rank, "!union_support::bare_date(text)"), (LAX, "union_support::bare_date(text)")]
-    if token == "Str" and arm == t.Primitive("date"):
-        return [(rank, "union_support::bare_date(text)"), (LAX, "!union_support::bare_date(text)")]
+    bare_date = f"{symbols.UNIONS}::bare_date(text)"
+    if token == "Str" and _bare_date(arm) == "lax":
+        return [(rank, f"!{bare_date}"), (LAX, bare_date)]
+    if token == "Str" and _bare_date(arm) == "only":
+        return [(rank, bare_date), (LAX, f"!{bare_date}")]
     return [(rank, "")]
 
 
-def _qualified(text: str) -> str:
-    """A Rust type that names its crates in full: the union code stands outside the `use`
-    lines each module computes for its own fields (lower/uses.py)."""
-    text = re.sub(r"(?<![:\w])pytypes::", "crate::pytypes::", text)
-    return re.sub(r"(?<![:\w])IndexMap<", "indexmap::IndexMap<", text)
+def _bare_date(arm: t.Type) -> str | None:
+    """How a scalar arm reads a bare date (registry: `union.bare_date`)."""
+    return registry.scalar(arm.name).union.bare_date if isinstance(arm, t.Primitive) else None
 
 
 def _json_literal(value: t.LiteralValue) -> str:
@@ -449,10 +429,10 @@ def _json_literal(value: t.LiteralValue) -> str:
 
 # The JSON token of each kind of arm's sample (lower/samples.py writes formatted scalars as strings).
 SAMPLE_TOKEN = {
-    **{k: "Str" for k in ("str", "temporal", "uuid", "decimal", "bytes", "str_enum")},
-    **{"int": "Int", "float": "Float", "bool": "Bool", "model": "Object", "dict": "Object", "array": "Array"},
+    **{group: s.union.sample_token for group, s in _SCALARS.items()},
+    **{"str_enum": "Str", "model": "Object", "dict": "Object", "array": "Array"},
 }
-FORMATTED = frozenset({"temporal", "uuid", "decimal"})
+FORMATTED = frozenset(group for group, s in _SCALARS.items() if s.union.formatted)
 
 
 def sample_reads_back(union: t.UnionOf, k: int, models: dict[str, nodes.Model], enums: dict[str, nodes.Enum]) -> bool:

@@ -7,19 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dspygen.lower.constraints import NO_CONSTRAINTS, ConstraintsView
-from dspygen.lower.scalars import Dependencies, PyTypesView
+from dspygen.lower.scalars import Dependencies
 
 
 @dataclass(frozen=True)
 class FieldView:
     ident: str
     python_name: str  # the attribute / keyword name on the Python side
-    rust_type: str
+    rust_type: str  # as the code writes it: absolute paths
     attrs: tuple[str, ...]  # doc lines and #[serde(...)] lines
     from_py: str
     to_py: str
     key: str = ""  # Rust string literal: the key of the dict given to model_validate (lower/config.py)
+    shown_type: str = ""  # as docs and messages show it (`Vec<pytypes::Date>`)
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,9 @@ class StructView:
     # adding the extras (lower/config.py); models only.
     py_fields: tuple[FieldView, ...] = ()
     extra_to_py: str = ""
-    # The deserializer a model reads through: `MapOnly`, or `KeyPriority` for fields with several keys.
-    reader: str = "MapOnly(deserializer)"
+    # The runtime macro writing its serde impls (read through `MapOnly`, or `KeyPriority` for
+    # fields with several keys, then `validate`d); none for a RootModel (`#[serde(transparent)]`).
+    serde_impl: str = ""
     # A RootModel: `#[serde(transparent)]` over its one field `root`, built back by `model_validate(root)`.
     root: bool = False
     # Rust expression (with `py` and a `CLASS` cell in scope) giving the pydantic class: `Page[Item]` is built.
@@ -60,7 +61,7 @@ class VariantView:
     value: str  # the Python value as a Rust string literal
     # A Literal of ints, bools or None (`EnumView.mixed`): `value` is then the value's JSON text, and
     ser: str = ""  # serialises it through `serializer`
-    atom: str = ""  # the `crate::runtime::Atom` pattern that reads it
+    atom: str = ""  # the `dspygen_runtime::Atom` pattern that reads it
     py: str = ""  # the Python object, given `py`
 
 
@@ -136,20 +137,16 @@ class SampleView:
 
 @dataclass(frozen=True)
 class LanguageView:
-    """A language of `dspy.Code[...]`: its marker type in the crate's `dspy_types::lang`."""
+    """A language of `dspy.Code[...]`: its marker type in the crate's `lang` module."""
 
     ident: str
-    python: str  # the language as a Python literal (for docs)
-    rust: str  # ... and as a Rust literal
+    rust: str  # the language as a Rust literal
 
 
 @dataclass(frozen=True)
-class DspyView:
-    """The crate's `dspy_types` module (lower/dspy_types.py)."""
-
-    needed: bool = False  # render src/dspy_types.rs
-    version: str = ""
-    languages: tuple[LanguageView, ...] = ()
+class PatternView:
+    ident: str  # the static holding the compiled pattern (models.rs)
+    literal: str  # the pattern as a Rust string literal
 
 
 @dataclass(frozen=True)
@@ -188,16 +185,11 @@ class CrateView:
     samples: tuple[SampleView, ...]
     python_roots: tuple[str, ...]  # Python literals, relative to the crate's tests/ folder
     python_imports: tuple[str, ...]  # import lines for the .pyi
-    lib_uses: tuple[str, ...]  # `use` lines of each Rust module
-    models_uses: tuple[str, ...]
-    signatures_uses: tuple[str, ...]
-    bindings_uses: tuple[str, ...]
+    exports: tuple[str, ...]  # the runtime items re-exported at the crate root (none of its own types' names)
     has_model_samples: bool  # else the generated pytest has no model sample tests (never an empty parametrize)
     has_signature_samples: bool
     recursion_limit: str  # "" or rustc's #![recursion_limit] when the deepest type needs more than 128
-    pytypes: PyTypesView  # which parts of src/pytypes.rs the crate needs
-    dependencies: Dependencies  # what Cargo.toml adds for them
-    dspy: DspyView = DspyView()  # DSPy's own types (src/dspy_types.rs), when used
+    dependencies: Dependencies  # the runtime and its features, and what the user's mapped types need
+    languages: tuple[LanguageView, ...] = ()  # of DSPy's `Code[...]` types, when used
     unions: tuple[UnionView, ...] = ()  # one enum per distinct union (lower/unions.py)
-    constraints: ConstraintsView = NO_CONSTRAINTS  # src/constraints.rs (lower/constraints.py)
-    key_priority: bool = False  # a model reads through runtime::KeyPriority (lower/config.py)
+    patterns: tuple[PatternView, ...] = ()  # compiled once each (lower/constraints.py)

@@ -20,20 +20,12 @@ class Planned:
 
 
 def plan(view: CrateView) -> list[Planned]:
-    # src/pytypes.rs only where a type needs its helpers (datetimes, decimals, bytes, ...)
-    pytypes = [Planned("src/pytypes.rs", "src/pytypes.rs.j2")] if view.pytypes.needed else []
-    # src/dspy_types.rs only where a signature or model uses one of DSPy's own types
-    pytypes += [Planned("src/dspy_types.rs", "src/dspy_types.rs.j2")] if view.dspy.needed else []
-    # src/constraints.rs only where a field is constrained (Field(gt=0), StringConstraints, ...)
-    constraints = [Planned("src/constraints.rs", "src/constraints.rs.j2")] if view.constraints.needed else []
+    # What every crate shares (the Signature trait, the modules, pydantic's scalar formats) is
+    # the runtime crate's, not a file of each crate.
     return [
         Planned("Cargo.toml", "Cargo.toml.j2"),
         Planned("pyproject.toml", "pyproject.toml.j2"),
         Planned("src/lib.rs", "src/lib.rs.j2"),
-        Planned("src/runtime.rs", "src/runtime.rs.j2"),
-        Planned("src/modules.rs", "src/modules.rs.j2"),
-        *pytypes,
-        *constraints,
         Planned("src/models.rs", "src/models.rs.j2"),
         Planned("src/signatures.rs", "src/signatures.rs.j2"),
         Planned("src/bindings.rs", "src/bindings.rs.j2"),

@@ -12,6 +12,7 @@ TypeName = Literal[
     "Blob",
     "Digest",
     "Event",
+    "Host",
     "Invoice",
     "LegacyBlob",
     "Measurement",

@@ -2,968 +2,591 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Aliased, |obj| {
+    ::std::result::Result::Ok(Self {
+        plain: ::dspygen_runtime::getattr!(obj, "plain")?.extract()?,
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        full_name: ::dspygen_runtime::getattr!(obj, "full_name")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        both: ::dspygen_runtime::getattr!(obj, "both")?.extract()?,
+        mixed: ::dspygen_runtime::getattr!(obj, "mixed")?.extract()?,
+        locked: ::dspygen_runtime::getattr!(obj, "locked")?.extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "fullName", &value.full_name)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "bothAlias", value.both)?;
+    ::dspygen_runtime::set_item!(data, "m1", &value.mixed)?;
+    ::dspygen_runtime::set_item!(data, "locked", value.locked)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Aliased")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Aliased {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Aliased);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            plain: obj.getattr(intern!(py, "plain"))?.extract()?,
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            full_name: obj.getattr(intern!(py, "full_name"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            both: obj.getattr(intern!(py, "both"))?.extract()?,
-            mixed: obj.getattr(intern!(py, "mixed"))?.extract()?,
-            locked: obj.getattr(intern!(py, "locked"))?.extract()?,
-        })
+::dspygen_runtime::from_py!(crate::models::ByName, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::ByName, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "labels", &value.tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByName")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::ByName);
+
+::dspygen_runtime::from_py!(crate::models::NameOnly, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::NameOnly, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "NameOnly")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::NameOnly);
+
+::dspygen_runtime::from_py!(crate::models::AliasOff, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::AliasOff, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "AliasOff")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::AliasOff);
+
+::dspygen_runtime::from_py!(crate::models::Populated, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Populated, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Populated")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Populated);
+
+::dspygen_runtime::from_py!(crate::models::ByAlias, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        read_only: ::dspygen_runtime::getattr!(obj, "read_only")?.extract()?,
+        plain: ::dspygen_runtime::getattr!(obj, "plain")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::ByAlias, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "ro", value.read_only)?;
+    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "ByAlias")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::ByAlias);
+
+::dspygen_runtime::from_py!(crate::models::Camel, |obj| {
+    ::std::result::Result::Ok(Self {
+        invoice_number: ::dspygen_runtime::getattr!(obj, "invoice_number")?.extract()?,
+        total_amount_2_x: ::dspygen_runtime::getattr!(obj, "total_amount_2x")?.extract()?,
+        custom: ::dspygen_runtime::getattr!(obj, "custom")?.extract()?,
+        vv_ww: ::dspygen_runtime::getattr!(obj, "vv_ww")?.extract()?,
+        ss_tt: ::dspygen_runtime::getattr!(obj, "ss_tt")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Camel, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "invoiceNumber", &value.invoice_number)?;
+    ::dspygen_runtime::set_item!(data, "totalAmount2X", value.total_amount_2_x)?;
+    ::dspygen_runtime::set_item!(data, "CUSTOM", value.custom)?;
+    ::dspygen_runtime::set_item!(data, "VW", value.vv_ww)?;
+    ::dspygen_runtime::set_item!(data, "ssTt", value.ss_tt)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Camel")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Camel);
+
+::dspygen_runtime::from_py!(crate::models::CamelOut, |obj| {
+    ::std::result::Result::Ok(Self {
+        first_name: ::dspygen_runtime::getattr!(obj, "first_name")?.extract()?,
+        http_code_2: ::dspygen_runtime::getattr!(obj, "http_code_2")?.extract()?,
+        greeting_text: ::std::option::Option::Some(
+            ::dspygen_runtime::getattr!(obj, "greeting_text")?.extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::CamelOut, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "FirstName", &value.first_name)?;
+    ::dspygen_runtime::set_item!(data, "HttpCode2", value.http_code_2)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "CamelOut")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::CamelOut);
+
+::dspygen_runtime::from_py!(crate::models::Snake, |obj| {
+    ::std::result::Result::Ok(Self {
+        first_name: ::dspygen_runtime::getattr!(obj, "firstName")?.extract()?,
+        http_status: ::dspygen_runtime::getattr!(obj, "HTTPStatus")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Snake, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "first_name", &value.first_name)?;
+    ::dspygen_runtime::set_item!(data, "http_status", value.http_status)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Snake")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Snake);
+
+::dspygen_runtime::from_py!(crate::models::Open, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        size: ::dspygen_runtime::getattr!(obj, "size")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Open, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "Size", value.size)?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Open);
+
+::dspygen_runtime::from_py!(crate::models::OpenByName, |obj| {
+    ::std::result::Result::Ok(Self {
+        user_id: ::dspygen_runtime::getattr!(obj, "user_id")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::OpenByName, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::OpenByName);
+
+::dspygen_runtime::from_py!(crate::models::Closed, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        size: ::dspygen_runtime::getattr!(obj, "size")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Closed, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "size", value.size)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Closed")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Closed);
+
+::dspygen_runtime::from_py!(crate::models::Rectangle, |obj| {
+    ::std::result::Result::Ok(Self {
+        width: ::dspygen_runtime::getattr!(obj, "width")?.extract()?,
+        height: ::dspygen_runtime::getattr!(obj, "height")?.extract()?,
+        area: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "area")?.extract()?),
+        kind: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "kind")?.extract()?),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Rectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "width", value.width)?;
+    ::dspygen_runtime::set_item!(data, "height", value.height)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Rectangle")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Rectangle);
+
+::dspygen_runtime::from_py!(crate::models::StrictRectangle, |obj| {
+    ::std::result::Result::Ok(Self {
+        width: ::dspygen_runtime::getattr!(obj, "width")?.extract()?,
+        height: ::dspygen_runtime::getattr!(obj, "height")?.extract()?,
+        area: ::std::option::Option::Some(::dspygen_runtime::getattr!(obj, "area")?.extract()?),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::StrictRectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "width", value.width)?;
+    ::dspygen_runtime::set_item!(data, "height", value.height)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "StrictRectangle")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::StrictRectangle);
+
+::dspygen_runtime::from_py!(crate::models::OpenRectangle, |obj| {
+    ::std::result::Result::Ok(Self {
+        side: ::dspygen_runtime::getattr!(obj, "side")?.extract()?,
+        extra_fields: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj,
+            "__pydantic_extra__"
+        )?)?,
+        perimeter: ::std::option::Option::Some(
+            ::dspygen_runtime::getattr!(obj, "perimeter")?.extract()?,
+        ),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::OpenRectangle, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "s", value.side)?;
+    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+        .iter()
+    {
+        data.set_item(key, item)?;
+    }
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::OpenRectangle);
+
+::dspygen_runtime::from_py!(crate::models::Base, |obj| {
+    ::std::result::Result::Ok(Self {
+        a: ::dspygen_runtime::getattr!(obj, "a")?.extract()?,
+        b: ::dspygen_runtime::getattr!(obj, "b")?.extract()?,
+        c: ::dspygen_runtime::getattr!(obj, "c")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Base, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "a", value.a)?;
+    ::dspygen_runtime::set_item!(data, "b", &value.b)?;
+    ::dspygen_runtime::set_item!(data, "c", value.c)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Base")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Base);
+
+::dspygen_runtime::from_py!(crate::models::Child, |obj| {
+    ::std::result::Result::Ok(Self {
+        a: ::dspygen_runtime::getattr!(obj, "a")?.extract()?,
+        b: ::dspygen_runtime::getattr!(obj, "b")?.extract()?,
+        c: ::dspygen_runtime::getattr!(obj, "c")?.extract()?,
+        d: ::dspygen_runtime::getattr!(obj, "d")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Child, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "a", value.a)?;
+    ::dspygen_runtime::set_item!(data, "B", &value.b)?;
+    ::dspygen_runtime::set_item!(data, "c", value.c)?;
+    ::dspygen_runtime::set_item!(data, "d", value.d)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Child")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Child);
+
+::dspygen_runtime::from_py!(crate::models::Frozen, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Frozen, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "n", value.count)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Frozen")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Frozen);
+
+::dspygen_runtime::from_py!(crate::models::Holder, |obj| {
+    ::std::result::Result::Ok(Self {
+        aliased: ::dspygen_runtime::getattr!(obj, "aliased")?.extract()?,
+        open: ::dspygen_runtime::getattr!(obj, "open")?.extract()?,
+        rects: ::dspygen_runtime::getattr!(obj, "rects")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Holder, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
+    ::dspygen_runtime::set_item!(data, "open", &value.open)?;
+    ::dspygen_runtime::set_item!(data, "rects", &value.rects)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Holder")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Holder);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::ExtractInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Aliased {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "plain"), self.plain)?;
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "fullName"), &self.full_name)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "bothAlias"), self.both)?;
-        data.set_item(intern!(py, "m1"), &self.mixed)?;
-        data.set_item(intern!(py, "locked"), self.locked)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Aliased")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Aliased {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for ByName {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &ByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "labels"), &self.tags)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "ByName")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for ByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for NameOnly {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            note: obj.getattr(intern!(py, "note"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &NameOnly {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "user_id"), self.user_id)?;
-        data.set_item(intern!(py, "note"), &self.note)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "NameOnly")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for NameOnly {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for AliasOff {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &AliasOff {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "user_id"), self.user_id)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "AliasOff")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for AliasOff {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Populated {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Populated {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Populated")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Populated {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for ByAlias {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            read_only: obj.getattr(intern!(py, "read_only"))?.extract()?,
-            plain: obj.getattr(intern!(py, "plain"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &ByAlias {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "ro"), self.read_only)?;
-        data.set_item(intern!(py, "plain"), self.plain)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "ByAlias")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for ByAlias {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Camel {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            invoice_number: obj.getattr(intern!(py, "invoice_number"))?.extract()?,
-            total_amount_2_x: obj.getattr(intern!(py, "total_amount_2x"))?.extract()?,
-            custom: obj.getattr(intern!(py, "custom"))?.extract()?,
-            vv_ww: obj.getattr(intern!(py, "vv_ww"))?.extract()?,
-            ss_tt: obj.getattr(intern!(py, "ss_tt"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Camel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "invoiceNumber"), &self.invoice_number)?;
-        data.set_item(intern!(py, "totalAmount2X"), self.total_amount_2_x)?;
-        data.set_item(intern!(py, "CUSTOM"), self.custom)?;
-        data.set_item(intern!(py, "VW"), self.vv_ww)?;
-        data.set_item(intern!(py, "ssTt"), self.ss_tt)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Camel")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Camel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for CamelOut {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            first_name: obj.getattr(intern!(py, "first_name"))?.extract()?,
-            http_code_2: obj.getattr(intern!(py, "http_code_2"))?.extract()?,
-            greeting_text: Some(obj.getattr(intern!(py, "greeting_text"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &CamelOut {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "FirstName"), &self.first_name)?;
-        data.set_item(intern!(py, "HttpCode2"), self.http_code_2)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "CamelOut")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for CamelOut {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Snake {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            first_name: obj.getattr(intern!(py, "firstName"))?.extract()?,
-            http_status: obj.getattr(intern!(py, "HTTPStatus"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Snake {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "first_name"), &self.first_name)?;
-        data.set_item(intern!(py, "http_status"), self.http_status)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Snake")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Snake {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Open {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            size: obj.getattr(intern!(py, "size"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Open {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "Size"), self.size)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Open")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Open {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for OpenByName {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            user_id: obj.getattr(intern!(py, "user_id"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &OpenByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "userId"), self.user_id)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "OpenByName")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for OpenByName {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Closed {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            size: obj.getattr(intern!(py, "size"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Closed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "size"), self.size)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Closed")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Closed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Rectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            width: obj.getattr(intern!(py, "width"))?.extract()?,
-            height: obj.getattr(intern!(py, "height"))?.extract()?,
-            area: Some(obj.getattr(intern!(py, "area"))?.extract()?),
-            kind: Some(obj.getattr(intern!(py, "kind"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Rectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "width"), self.width)?;
-        data.set_item(intern!(py, "height"), self.height)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Rectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Rectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for StrictRectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            width: obj.getattr(intern!(py, "width"))?.extract()?,
-            height: obj.getattr(intern!(py, "height"))?.extract()?,
-            area: Some(obj.getattr(intern!(py, "area"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &StrictRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "width"), self.width)?;
-        data.set_item(intern!(py, "height"), self.height)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "StrictRectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for StrictRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for OpenRectangle {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            side: obj.getattr(intern!(py, "side"))?.extract()?,
-            extra_fields: crate::pytypes::from_json_py(
-                &obj.getattr(intern!(py, "__pydantic_extra__"))?,
-            )?,
-            perimeter: Some(obj.getattr(intern!(py, "perimeter"))?.extract()?),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &OpenRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "s"), self.side)?;
-        for (key, value) in crate::pytypes::to_json_py(py, &self.extra_fields)?
-            .cast::<PyDict>()?
-            .iter()
-        {
-            data.set_item(key, value)?;
-        }
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "OpenRectangle")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for OpenRectangle {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Base {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            a: obj.getattr(intern!(py, "a"))?.extract()?,
-            b: obj.getattr(intern!(py, "b"))?.extract()?,
-            c: obj.getattr(intern!(py, "c"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Base {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "a"), self.a)?;
-        data.set_item(intern!(py, "b"), &self.b)?;
-        data.set_item(intern!(py, "c"), self.c)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Base")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Base {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Child {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            a: obj.getattr(intern!(py, "a"))?.extract()?,
-            b: obj.getattr(intern!(py, "b"))?.extract()?,
-            c: obj.getattr(intern!(py, "c"))?.extract()?,
-            d: obj.getattr(intern!(py, "d"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Child {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "a"), self.a)?;
-        data.set_item(intern!(py, "B"), &self.b)?;
-        data.set_item(intern!(py, "c"), self.c)?;
-        data.set_item(intern!(py, "d"), self.d)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Child")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Child {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Frozen {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            count: obj.getattr(intern!(py, "count"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Frozen {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "n"), self.count)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Frozen")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Frozen {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Holder {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            aliased: obj.getattr(intern!(py, "aliased"))?.extract()?,
-            open: obj.getattr(intern!(py, "open"))?.extract()?,
-            rects: obj.getattr(intern!(py, "rects"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Holder {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "aliased"), &self.aliased)?;
-        data.set_item(intern!(py, "open"), &self.open)?;
-        data.set_item(intern!(py, "rects"), &self.rects)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "config.models", "Holder")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Holder {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for ExtractInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for ExtractOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            record: obj.getattr(intern!(py, "record"))?.extract()?,
-            invoice: obj.getattr(intern!(py, "invoice"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::ExtractOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            record: ::dspygen_runtime::getattr!(obj, "record")?.extract()?,
+            invoice: ::dspygen_runtime::getattr!(obj, "invoice")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "record"), &self.record)?;
-        kwargs.set_item(intern!(py, "invoice"), &self.invoice)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "record", &self.record)?;
+        ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("config.models", "Aliased") => obj.extract::<Aliased>()?.into_pyobject(py),
-        ("config.models", "ByName") => obj.extract::<ByName>()?.into_pyobject(py),
-        ("config.models", "NameOnly") => obj.extract::<NameOnly>()?.into_pyobject(py),
-        ("config.models", "AliasOff") => obj.extract::<AliasOff>()?.into_pyobject(py),
-        ("config.models", "Populated") => obj.extract::<Populated>()?.into_pyobject(py),
-        ("config.models", "ByAlias") => obj.extract::<ByAlias>()?.into_pyobject(py),
-        ("config.models", "Camel") => obj.extract::<Camel>()?.into_pyobject(py),
-        ("config.models", "CamelOut") => obj.extract::<CamelOut>()?.into_pyobject(py),
-        ("config.models", "Snake") => obj.extract::<Snake>()?.into_pyobject(py),
-        ("config.models", "Open") => obj.extract::<Open>()?.into_pyobject(py),
-        ("config.models", "OpenByName") => obj.extract::<OpenByName>()?.into_pyobject(py),
-        ("config.models", "Closed") => obj.extract::<Closed>()?.into_pyobject(py),
-        ("config.models", "Rectangle") => obj.extract::<Rectangle>()?.into_pyobject(py),
-        ("config.models", "StrictRectangle") => obj.extract::<StrictRectangle>()?.into_pyobject(py),
-        ("config.models", "OpenRectangle") => obj.extract::<OpenRectangle>()?.into_pyobject(py),
-        ("config.models", "Base") => obj.extract::<Base>()?.into_pyobject(py),
-        ("config.models", "Child") => obj.extract::<Child>()?.into_pyobject(py),
-        ("config.models", "Frozen") => obj.extract::<Frozen>()?.into_pyobject(py),
-        ("config.models", "Holder") => obj.extract::<Holder>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("config.models", "Aliased") => obj.extract::<crate::models::Aliased>()?.into_pyobject(py),
+        ("config.models", "ByName") => obj.extract::<crate::models::ByName>()?.into_pyobject(py),
+        ("config.models", "NameOnly") => {
+            obj.extract::<crate::models::NameOnly>()?.into_pyobject(py)
+        }
+        ("config.models", "AliasOff") => {
+            obj.extract::<crate::models::AliasOff>()?.into_pyobject(py)
+        }
+        ("config.models", "Populated") => {
+            obj.extract::<crate::models::Populated>()?.into_pyobject(py)
+        }
+        ("config.models", "ByAlias") => obj.extract::<crate::models::ByAlias>()?.into_pyobject(py),
+        ("config.models", "Camel") => obj.extract::<crate::models::Camel>()?.into_pyobject(py),
+        ("config.models", "CamelOut") => {
+            obj.extract::<crate::models::CamelOut>()?.into_pyobject(py)
+        }
+        ("config.models", "Snake") => obj.extract::<crate::models::Snake>()?.into_pyobject(py),
+        ("config.models", "Open") => obj.extract::<crate::models::Open>()?.into_pyobject(py),
+        ("config.models", "OpenByName") => obj
+            .extract::<crate::models::OpenByName>()?
+            .into_pyobject(py),
+        ("config.models", "Closed") => obj.extract::<crate::models::Closed>()?.into_pyobject(py),
+        ("config.models", "Rectangle") => {
+            obj.extract::<crate::models::Rectangle>()?.into_pyobject(py)
+        }
+        ("config.models", "StrictRectangle") => obj
+            .extract::<crate::models::StrictRectangle>()?
+            .into_pyobject(py),
+        ("config.models", "OpenRectangle") => obj
+            .extract::<crate::models::OpenRectangle>()?
+            .into_pyobject(py),
+        ("config.models", "Base") => obj.extract::<crate::models::Base>()?.into_pyobject(py),
+        ("config.models", "Child") => obj.extract::<crate::models::Child>()?.into_pyobject(py),
+        ("config.models", "Frozen") => obj.extract::<crate::models::Frozen>()?.into_pyobject(py),
+        ("config.models", "Holder") => obj.extract::<crate::models::Holder>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "AliasOff" => json_roundtrip::<AliasOff>(data),
-        "Aliased" => json_roundtrip::<Aliased>(data),
-        "Base" => json_roundtrip::<Base>(data),
-        "ByAlias" => json_roundtrip::<ByAlias>(data),
-        "ByName" => json_roundtrip::<ByName>(data),
-        "Camel" => json_roundtrip::<Camel>(data),
-        "CamelOut" => json_roundtrip::<CamelOut>(data),
-        "Child" => json_roundtrip::<Child>(data),
-        "Closed" => json_roundtrip::<Closed>(data),
-        "ExtractInput" => json_roundtrip::<ExtractInput>(data),
-        "ExtractOutput" => json_roundtrip::<ExtractOutput>(data),
-        "Frozen" => json_roundtrip::<Frozen>(data),
-        "Holder" => json_roundtrip::<Holder>(data),
-        "NameOnly" => json_roundtrip::<NameOnly>(data),
-        "Open" => json_roundtrip::<Open>(data),
-        "OpenByName" => json_roundtrip::<OpenByName>(data),
-        "OpenRectangle" => json_roundtrip::<OpenRectangle>(data),
-        "Populated" => json_roundtrip::<Populated>(data),
-        "Rectangle" => json_roundtrip::<Rectangle>(data),
-        "Snake" => json_roundtrip::<Snake>(data),
-        "StrictRectangle" => json_roundtrip::<StrictRectangle>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "AliasOff" => ::dspygen_runtime::json_roundtrip::<crate::models::AliasOff>(data),
+        "Aliased" => ::dspygen_runtime::json_roundtrip::<crate::models::Aliased>(data),
+        "Base" => ::dspygen_runtime::json_roundtrip::<crate::models::Base>(data),
+        "ByAlias" => ::dspygen_runtime::json_roundtrip::<crate::models::ByAlias>(data),
+        "ByName" => ::dspygen_runtime::json_roundtrip::<crate::models::ByName>(data),
+        "Camel" => ::dspygen_runtime::json_roundtrip::<crate::models::Camel>(data),
+        "CamelOut" => ::dspygen_runtime::json_roundtrip::<crate::models::CamelOut>(data),
+        "Child" => ::dspygen_runtime::json_roundtrip::<crate::models::Child>(data),
+        "Closed" => ::dspygen_runtime::json_roundtrip::<crate::models::Closed>(data),
+        "ExtractInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ExtractInput>(data)
+        }
+        "ExtractOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ExtractOutput>(data)
+        }
+        "Frozen" => ::dspygen_runtime::json_roundtrip::<crate::models::Frozen>(data),
+        "Holder" => ::dspygen_runtime::json_roundtrip::<crate::models::Holder>(data),
+        "NameOnly" => ::dspygen_runtime::json_roundtrip::<crate::models::NameOnly>(data),
+        "Open" => ::dspygen_runtime::json_roundtrip::<crate::models::Open>(data),
+        "OpenByName" => ::dspygen_runtime::json_roundtrip::<crate::models::OpenByName>(data),
+        "OpenRectangle" => ::dspygen_runtime::json_roundtrip::<crate::models::OpenRectangle>(data),
+        "Populated" => ::dspygen_runtime::json_roundtrip::<crate::models::Populated>(data),
+        "Rectangle" => ::dspygen_runtime::json_roundtrip::<crate::models::Rectangle>(data),
+        "Snake" => ::dspygen_runtime::json_roundtrip::<crate::models::Snake>(data),
+        "StrictRectangle" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::StrictRectangle>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "AliasOff",
         "Aliased",
         "Base",

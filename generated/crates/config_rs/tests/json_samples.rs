@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use config_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn aliased_full() {
     assert_eq!(
-        roundtrip::<Aliased>("{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":\"mixed \\\"é\\\"\\n\",\"locked\":true}"),
+        roundtrip::<::config_rs::Aliased>("{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":\"mixed \\\"é\\\"\\n\",\"locked\":true}"),
         "{\"plain\":36,\"user_id\":50,\"full_name\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"both\":29,\"mixed\":\"mixed \\\"é\\\"\\n\",\"locked\":true}"
     );
 }
@@ -30,7 +33,7 @@ fn aliased_full() {
 #[test]
 fn aliased_minimal() {
     assert_eq!(
-        roundtrip::<Aliased>("{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75}"),
+        roundtrip::<::config_rs::Aliased>("{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75}"),
         "{\"plain\":22,\"user_id\":22,\"full_name\":\"min \\\"é\\\"\\n\",\"score\":0.75,\"label\":\"x\",\"both\":0,\"mixed\":null,\"locked\":false}"
     );
 }
@@ -38,7 +41,7 @@ fn aliased_minimal() {
 #[test]
 fn by_name_full() {
     assert_eq!(
-        roundtrip::<ByName>("{\"userId\":50,\"labels\":[\"tags \\\"é\\\"\\n\"]}"),
+        roundtrip::<::config_rs::ByName>("{\"userId\":50,\"labels\":[\"tags \\\"é\\\"\\n\"]}"),
         "{\"user_id\":50,\"tags\":[\"tags \\\"é\\\"\\n\"]}"
     );
 }
@@ -46,7 +49,7 @@ fn by_name_full() {
 #[test]
 fn by_name_minimal() {
     assert_eq!(
-        roundtrip::<ByName>("{\"userId\":22}"),
+        roundtrip::<::config_rs::ByName>("{\"userId\":22}"),
         "{\"user_id\":22,\"tags\":[]}"
     );
 }
@@ -54,7 +57,7 @@ fn by_name_minimal() {
 #[test]
 fn name_only_full() {
     assert_eq!(
-        roundtrip::<NameOnly>("{\"user_id\":50,\"note\":\"note \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::NameOnly>("{\"user_id\":50,\"note\":\"note \\\"é\\\"\\n\"}"),
         "{\"user_id\":50,\"note\":\"note \\\"é\\\"\\n\"}"
     );
 }
@@ -62,7 +65,7 @@ fn name_only_full() {
 #[test]
 fn name_only_minimal() {
     assert_eq!(
-        roundtrip::<NameOnly>("{\"user_id\":22}"),
+        roundtrip::<::config_rs::NameOnly>("{\"user_id\":22}"),
         "{\"user_id\":22,\"note\":\"\"}"
     );
 }
@@ -70,7 +73,7 @@ fn name_only_minimal() {
 #[test]
 fn alias_off_full() {
     assert_eq!(
-        roundtrip::<AliasOff>("{\"user_id\":50,\"score\":1.25}"),
+        roundtrip::<::config_rs::AliasOff>("{\"user_id\":50,\"score\":1.25}"),
         "{\"user_id\":50,\"score\":1.25}"
     );
 }
@@ -78,7 +81,7 @@ fn alias_off_full() {
 #[test]
 fn alias_off_minimal() {
     assert_eq!(
-        roundtrip::<AliasOff>("{\"user_id\":22}"),
+        roundtrip::<::config_rs::AliasOff>("{\"user_id\":22}"),
         "{\"user_id\":22,\"score\":0.0}"
     );
 }
@@ -86,7 +89,7 @@ fn alias_off_minimal() {
 #[test]
 fn populated_full() {
     assert_eq!(
-        roundtrip::<Populated>("{\"userId\":50}"),
+        roundtrip::<::config_rs::Populated>("{\"userId\":50}"),
         "{\"user_id\":50}"
     );
 }
@@ -94,7 +97,7 @@ fn populated_full() {
 #[test]
 fn populated_minimal() {
     assert_eq!(
-        roundtrip::<Populated>("{\"userId\":22}"),
+        roundtrip::<::config_rs::Populated>("{\"userId\":22}"),
         "{\"user_id\":22}"
     );
 }
@@ -102,7 +105,7 @@ fn populated_minimal() {
 #[test]
 fn by_alias_full() {
     assert_eq!(
-        roundtrip::<ByAlias>(
+        roundtrip::<::config_rs::ByAlias>(
             "{\"userId\":50,\"label\":\"label \\\"é\\\"\\n\",\"ro\":64,\"plain\":true}"
         ),
         "{\"userId\":50,\"Label\":\"label \\\"é\\\"\\n\",\"read_only\":64,\"plain\":true}"
@@ -112,7 +115,7 @@ fn by_alias_full() {
 #[test]
 fn by_alias_minimal() {
     assert_eq!(
-        roundtrip::<ByAlias>("{\"userId\":22}"),
+        roundtrip::<::config_rs::ByAlias>("{\"userId\":22}"),
         "{\"userId\":22,\"Label\":\"x\",\"read_only\":1,\"plain\":true}"
     );
 }
@@ -120,7 +123,7 @@ fn by_alias_minimal() {
 #[test]
 fn camel_full() {
     assert_eq!(
-        roundtrip::<Camel>("{\"invoiceNumber\":\"invoice_number \\\"é\\\"\\n\",\"totalAmount2X\":3.75,\"CUSTOM\":43,\"VW\":36,\"ssTt\":36}"),
+        roundtrip::<::config_rs::Camel>("{\"invoiceNumber\":\"invoice_number \\\"é\\\"\\n\",\"totalAmount2X\":3.75,\"CUSTOM\":43,\"VW\":36,\"ssTt\":36}"),
         "{\"invoice_number\":\"invoice_number \\\"é\\\"\\n\",\"total_amount_2x\":3.75,\"custom\":43,\"vv_ww\":36,\"ss_tt\":36}"
     );
 }
@@ -128,7 +131,7 @@ fn camel_full() {
 #[test]
 fn camel_minimal() {
     assert_eq!(
-        roundtrip::<Camel>("{\"invoiceNumber\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Camel>("{\"invoiceNumber\":\"min \\\"é\\\"\\n\"}"),
         "{\"invoice_number\":\"min \\\"é\\\"\\n\",\"total_amount_2x\":0.0,\"custom\":1,\"vv_ww\":2,\"ss_tt\":3}"
     );
 }
@@ -136,7 +139,9 @@ fn camel_minimal() {
 #[test]
 fn snake_full() {
     assert_eq!(
-        roundtrip::<Snake>("{\"first_name\":\"firstName \\\"é\\\"\\n\",\"http_status\":71}"),
+        roundtrip::<::config_rs::Snake>(
+            "{\"first_name\":\"firstName \\\"é\\\"\\n\",\"http_status\":71}"
+        ),
         "{\"firstName\":\"firstName \\\"é\\\"\\n\",\"HTTPStatus\":71}"
     );
 }
@@ -144,7 +149,7 @@ fn snake_full() {
 #[test]
 fn snake_minimal() {
     assert_eq!(
-        roundtrip::<Snake>("{\"first_name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Snake>("{\"first_name\":\"min \\\"é\\\"\\n\"}"),
         "{\"firstName\":\"min \\\"é\\\"\\n\",\"HTTPStatus\":0}"
     );
 }
@@ -152,7 +157,7 @@ fn snake_minimal() {
 #[test]
 fn open_full() {
     assert_eq!(
-        roundtrip::<Open>("{\"name\":\"name \\\"é\\\"\\n\",\"Size\":29}"),
+        roundtrip::<::config_rs::Open>("{\"name\":\"name \\\"é\\\"\\n\",\"Size\":29}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"size\":29}"
     );
 }
@@ -160,7 +165,7 @@ fn open_full() {
 #[test]
 fn open_minimal() {
     assert_eq!(
-        roundtrip::<Open>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Open>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"size\":0}"
     );
 }
@@ -168,7 +173,7 @@ fn open_minimal() {
 #[test]
 fn open_by_name_full() {
     assert_eq!(
-        roundtrip::<OpenByName>("{\"userId\":50}"),
+        roundtrip::<::config_rs::OpenByName>("{\"userId\":50}"),
         "{\"user_id\":50}"
     );
 }
@@ -176,7 +181,7 @@ fn open_by_name_full() {
 #[test]
 fn open_by_name_minimal() {
     assert_eq!(
-        roundtrip::<OpenByName>("{\"userId\":22}"),
+        roundtrip::<::config_rs::OpenByName>("{\"userId\":22}"),
         "{\"user_id\":22}"
     );
 }
@@ -184,7 +189,7 @@ fn open_by_name_minimal() {
 #[test]
 fn closed_full() {
     assert_eq!(
-        roundtrip::<Closed>("{\"name\":\"name \\\"é\\\"\\n\",\"size\":29}"),
+        roundtrip::<::config_rs::Closed>("{\"name\":\"name \\\"é\\\"\\n\",\"size\":29}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"size\":29}"
     );
 }
@@ -192,7 +197,7 @@ fn closed_full() {
 #[test]
 fn closed_minimal() {
     assert_eq!(
-        roundtrip::<Closed>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Closed>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"size\":0}"
     );
 }
@@ -200,7 +205,7 @@ fn closed_minimal() {
 #[test]
 fn base_full() {
     assert_eq!(
-        roundtrip::<Base>("{\"a\":8,\"b\":\"b \\\"é\\\"\\n\",\"c\":8}"),
+        roundtrip::<::config_rs::Base>("{\"a\":8,\"b\":\"b \\\"é\\\"\\n\",\"c\":8}"),
         "{\"a\":8,\"b\":\"b \\\"é\\\"\\n\",\"c\":8}"
     );
 }
@@ -208,7 +213,7 @@ fn base_full() {
 #[test]
 fn base_minimal() {
     assert_eq!(
-        roundtrip::<Base>("{\"a\":22,\"b\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Base>("{\"a\":22,\"b\":\"min \\\"é\\\"\\n\"}"),
         "{\"a\":22,\"b\":\"min \\\"é\\\"\\n\",\"c\":0}"
     );
 }
@@ -216,7 +221,7 @@ fn base_minimal() {
 #[test]
 fn child_full() {
     assert_eq!(
-        roundtrip::<Child>("{\"a\":8,\"B\":\"b \\\"é\\\"\\n\",\"c\":8,\"d\":8}"),
+        roundtrip::<::config_rs::Child>("{\"a\":8,\"B\":\"b \\\"é\\\"\\n\",\"c\":8,\"d\":8}"),
         "{\"a\":8,\"b\":\"b \\\"é\\\"\\n\",\"c\":8,\"d\":8}"
     );
 }
@@ -224,7 +229,7 @@ fn child_full() {
 #[test]
 fn child_minimal() {
     assert_eq!(
-        roundtrip::<Child>("{\"a\":22}"),
+        roundtrip::<::config_rs::Child>("{\"a\":22}"),
         "{\"a\":22,\"b\":\"x\",\"c\":0,\"d\":1}"
     );
 }
@@ -232,7 +237,7 @@ fn child_minimal() {
 #[test]
 fn frozen_full() {
     assert_eq!(
-        roundtrip::<Frozen>("{\"name\":\"name \\\"é\\\"\\n\",\"n\":36}"),
+        roundtrip::<::config_rs::Frozen>("{\"name\":\"name \\\"é\\\"\\n\",\"n\":36}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"count\":36}"
     );
 }
@@ -240,7 +245,7 @@ fn frozen_full() {
 #[test]
 fn frozen_minimal() {
     assert_eq!(
-        roundtrip::<Frozen>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::Frozen>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"count\":0}"
     );
 }
@@ -248,7 +253,7 @@ fn frozen_minimal() {
 #[test]
 fn holder_full() {
     assert_eq!(
-        roundtrip::<Holder>("{\"aliased\":{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":null,\"locked\":true},\"open\":{\"name\":\"name \\\"é\\\"\\n\",\"Size\":29},\"rects\":[]}"),
+        roundtrip::<::config_rs::Holder>("{\"aliased\":{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":null,\"locked\":true},\"open\":{\"name\":\"name \\\"é\\\"\\n\",\"Size\":29},\"rects\":[]}"),
         "{\"aliased\":{\"plain\":36,\"user_id\":50,\"full_name\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"both\":29,\"mixed\":null,\"locked\":true},\"open\":{\"name\":\"name \\\"é\\\"\\n\",\"size\":29},\"rects\":[]}"
     );
 }
@@ -256,7 +261,7 @@ fn holder_full() {
 #[test]
 fn holder_minimal() {
     assert_eq!(
-        roundtrip::<Holder>("{\"aliased\":{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75}}"),
+        roundtrip::<::config_rs::Holder>("{\"aliased\":{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75}}"),
         "{\"aliased\":{\"plain\":22,\"user_id\":22,\"full_name\":\"min \\\"é\\\"\\n\",\"score\":0.75,\"label\":\"x\",\"both\":0,\"mixed\":null,\"locked\":false},\"open\":null,\"rects\":[]}"
     );
 }
@@ -264,7 +269,7 @@ fn holder_minimal() {
 #[test]
 fn extract_input_full() {
     assert_eq!(
-        roundtrip::<ExtractInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::ExtractInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
         "{\"text\":\"text \\\"é\\\"\\n\"}"
     );
 }
@@ -272,7 +277,7 @@ fn extract_input_full() {
 #[test]
 fn extract_input_minimal() {
     assert_eq!(
-        roundtrip::<ExtractInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::config_rs::ExtractInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
         "{\"text\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -280,7 +285,7 @@ fn extract_input_minimal() {
 #[test]
 fn extract_output_full() {
     assert_eq!(
-        roundtrip::<ExtractOutput>("{\"record\":{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":\"mixed \\\"é\\\"\\n\",\"locked\":true},\"invoice\":{\"invoiceNumber\":\"invoice_number \\\"é\\\"\\n\",\"totalAmount2X\":3.75,\"CUSTOM\":43,\"VW\":36,\"ssTt\":36}}"),
+        roundtrip::<::config_rs::ExtractOutput>("{\"record\":{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":\"mixed \\\"é\\\"\\n\",\"locked\":true},\"invoice\":{\"invoiceNumber\":\"invoice_number \\\"é\\\"\\n\",\"totalAmount2X\":3.75,\"CUSTOM\":43,\"VW\":36,\"ssTt\":36}}"),
         "{\"record\":{\"plain\":36,\"user_id\":50,\"full_name\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"both\":29,\"mixed\":\"mixed \\\"é\\\"\\n\",\"locked\":true},\"invoice\":{\"invoice_number\":\"invoice_number \\\"é\\\"\\n\",\"total_amount_2x\":3.75,\"custom\":43,\"vv_ww\":36,\"ss_tt\":36}}"
     );
 }
@@ -288,7 +293,7 @@ fn extract_output_full() {
 #[test]
 fn extract_output_minimal() {
     assert_eq!(
-        roundtrip::<ExtractOutput>("{\"record\":{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"invoice\":{\"invoiceNumber\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::config_rs::ExtractOutput>("{\"record\":{\"plain\":22,\"userId\":22,\"fullName\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"invoice\":{\"invoiceNumber\":\"min \\\"é\\\"\\n\"}}"),
         "{\"record\":{\"plain\":22,\"user_id\":22,\"full_name\":\"min \\\"é\\\"\\n\",\"score\":0.75,\"label\":\"x\",\"both\":0,\"mixed\":null,\"locked\":false},\"invoice\":{\"invoice_number\":\"min \\\"é\\\"\\n\",\"total_amount_2x\":0.0,\"custom\":1,\"vv_ww\":2,\"ss_tt\":3}}"
     );
 }

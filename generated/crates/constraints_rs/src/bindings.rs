@@ -2,385 +2,297 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Numbers, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        positive: ::dspygen_runtime::getattr!(obj, "positive")?.extract()?,
+        percent: ::dspygen_runtime::getattr!(obj, "percent")?.extract()?,
+        even: ::dspygen_runtime::getattr!(obj, "even")?.extract()?,
+        step: ::dspygen_runtime::getattr!(obj, "step")?.extract()?,
+        big: ::dspygen_runtime::getattr!(obj, "big")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        scale: ::dspygen_runtime::getattr!(obj, "scale")?.extract()?,
+        tenth: ::dspygen_runtime::getattr!(obj, "tenth")?.extract()?,
+        finite: ::dspygen_runtime::getattr!(obj, "finite")?.extract()?,
+        price: ::dspygen_runtime::getattr!(obj, "price")?.extract()?,
+        rate: ::dspygen_runtime::getattr!(obj, "rate")?.extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Numbers, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
+    ::dspygen_runtime::set_item!(data, "percent", value.percent)?;
+    ::dspygen_runtime::set_item!(data, "even", value.even)?;
+    ::dspygen_runtime::set_item!(data, "step", value.step)?;
+    ::dspygen_runtime::set_item!(data, "big", value.big)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "scale", value.scale)?;
+    ::dspygen_runtime::set_item!(data, "tenth", value.tenth)?;
+    ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
+    ::dspygen_runtime::set_item!(data, "price", &value.price)?;
+    ::dspygen_runtime::set_item!(data, "rate", &value.rate)?;
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Numbers")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Numbers {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Numbers);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            positive: obj.getattr(intern!(py, "positive"))?.extract()?,
-            percent: obj.getattr(intern!(py, "percent"))?.extract()?,
-            even: obj.getattr(intern!(py, "even"))?.extract()?,
-            step: obj.getattr(intern!(py, "step"))?.extract()?,
-            big: obj.getattr(intern!(py, "big"))?.extract()?,
-            ratio: obj.getattr(intern!(py, "ratio"))?.extract()?,
-            scale: obj.getattr(intern!(py, "scale"))?.extract()?,
-            tenth: obj.getattr(intern!(py, "tenth"))?.extract()?,
-            finite: obj.getattr(intern!(py, "finite"))?.extract()?,
-            price: obj.getattr(intern!(py, "price"))?.extract()?,
-            rate: obj.getattr(intern!(py, "rate"))?.extract()?,
-            count: obj.getattr(intern!(py, "count"))?.extract()?,
-            weight: obj.getattr(intern!(py, "weight"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
+::dspygen_runtime::from_py!(crate::models::Texts, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        code: ::dspygen_runtime::getattr!(obj, "code")?.extract()?,
+        slug: ::dspygen_runtime::getattr!(obj, "slug")?.extract()?,
+        shout: ::dspygen_runtime::getattr!(obj, "shout")?.extract()?,
+        word: ::dspygen_runtime::getattr!(obj, "word")?.extract()?,
+        short: ::dspygen_runtime::getattr!(obj, "short")?.extract()?,
+        blob: ::dspygen_runtime::getattr!(obj, "blob")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Texts, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "code", &value.code)?;
+    ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
+    ::dspygen_runtime::set_item!(data, "shout", &value.shout)?;
+    ::dspygen_runtime::set_item!(data, "word", &value.word)?;
+    ::dspygen_runtime::set_item!(data, "short", &value.short)?;
+    ::dspygen_runtime::set_item!(data, "blob", &value.blob)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Texts")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Texts);
+
+::dspygen_runtime::from_py!(crate::models::Collections, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        ids: ::dspygen_runtime::getattr!(obj, "ids")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        positives: ::dspygen_runtime::getattr!(obj, "positives")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
+        names: ::dspygen_runtime::getattr!(obj, "names")?.extract()?,
+        lowered: ::dspygen_runtime::getattr!(obj, "lowered")?.extract()?,
+        point: ::dspygen_runtime::getattr!(obj, "point")?.extract()?,
+        maybe_tags: ::dspygen_runtime::getattr!(obj, "maybe_tags")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Collections, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "positives", &value.positives)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    ::dspygen_runtime::set_item!(data, "names", &value.names)?;
+    ::dspygen_runtime::set_item!(data, "lowered", &value.lowered)?;
+    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+    ::dspygen_runtime::set_item!(data, "maybe_tags", &value.maybe_tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Collections);
+
+::dspygen_runtime::from_py!(crate::models::Order, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        numbers: ::dspygen_runtime::getattr!(obj, "numbers")?.extract()?,
+        texts: ::dspygen_runtime::getattr!(obj, "texts")?.extract()?,
+        collections: ::dspygen_runtime::getattr!(obj, "collections")?.extract()?,
+        quantity: ::dspygen_runtime::getattr!(obj, "quantity")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Order, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "numbers", &value.numbers)?;
+    ::dspygen_runtime::set_item!(data, "texts", &value.texts)?;
+    ::dspygen_runtime::set_item!(data, "collections", &value.collections)?;
+    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Order")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Order);
+
+::dspygen_runtime::from_py!(crate::models::StrictValues, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        bounded: ::dspygen_runtime::getattr!(obj, "bounded")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::StrictValues, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "StrictValues")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::StrictValues);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TakeOrderInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "message", &self.message)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Numbers {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "positive"), self.positive)?;
-        data.set_item(intern!(py, "percent"), self.percent)?;
-        data.set_item(intern!(py, "even"), self.even)?;
-        data.set_item(intern!(py, "step"), self.step)?;
-        data.set_item(intern!(py, "big"), self.big)?;
-        data.set_item(intern!(py, "ratio"), self.ratio)?;
-        data.set_item(intern!(py, "scale"), self.scale)?;
-        data.set_item(intern!(py, "tenth"), self.tenth)?;
-        data.set_item(intern!(py, "finite"), self.finite)?;
-        data.set_item(intern!(py, "price"), &self.price)?;
-        data.set_item(intern!(py, "rate"), &self.rate)?;
-        data.set_item(intern!(py, "count"), self.count)?;
-        data.set_item(intern!(py, "weight"), self.weight)?;
-        data.set_item(intern!(py, "maybe"), self.maybe)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "constraints.models", "Numbers")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Numbers {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Texts {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            code: obj.getattr(intern!(py, "code"))?.extract()?,
-            slug: obj.getattr(intern!(py, "slug"))?.extract()?,
-            shout: obj.getattr(intern!(py, "shout"))?.extract()?,
-            word: obj.getattr(intern!(py, "word"))?.extract()?,
-            short: obj.getattr(intern!(py, "short"))?.extract()?,
-            blob: obj.getattr(intern!(py, "blob"))?.extract()?,
-            note: obj.getattr(intern!(py, "note"))?.extract()?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Texts {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "code"), &self.code)?;
-        data.set_item(intern!(py, "slug"), &self.slug)?;
-        data.set_item(intern!(py, "shout"), &self.shout)?;
-        data.set_item(intern!(py, "word"), &self.word)?;
-        data.set_item(intern!(py, "short"), &self.short)?;
-        data.set_item(intern!(py, "blob"), &self.blob)?;
-        data.set_item(intern!(py, "note"), &self.note)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "constraints.models", "Texts")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Texts {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Collections {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            ids: obj.getattr(intern!(py, "ids"))?.extract()?,
-            scores: obj.getattr(intern!(py, "scores"))?.extract()?,
-            pair: obj.getattr(intern!(py, "pair"))?.extract()?,
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            positives: obj.getattr(intern!(py, "positives"))?.extract()?,
-            counts: obj.getattr(intern!(py, "counts"))?.extract()?,
-            names: obj.getattr(intern!(py, "names"))?.extract()?,
-            lowered: obj.getattr(intern!(py, "lowered"))?.extract()?,
-            point: obj.getattr(intern!(py, "point"))?.extract()?,
-            maybe_tags: obj.getattr(intern!(py, "maybe_tags"))?.extract()?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Collections {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "ids"), &self.ids)?;
-        data.set_item(intern!(py, "scores"), &self.scores)?;
-        data.set_item(intern!(py, "pair"), &self.pair)?;
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "positives"), &self.positives)?;
-        data.set_item(intern!(py, "counts"), &self.counts)?;
-        data.set_item(intern!(py, "names"), &self.names)?;
-        data.set_item(intern!(py, "lowered"), &self.lowered)?;
-        data.set_item(intern!(py, "point"), &self.point)?;
-        data.set_item(intern!(py, "maybe_tags"), &self.maybe_tags)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "constraints.models", "Collections")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Collections {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Order {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            numbers: obj.getattr(intern!(py, "numbers"))?.extract()?,
-            texts: obj.getattr(intern!(py, "texts"))?.extract()?,
-            collections: obj.getattr(intern!(py, "collections"))?.extract()?,
-            quantity: obj.getattr(intern!(py, "quantity"))?.extract()?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Order {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "numbers"), &self.numbers)?;
-        data.set_item(intern!(py, "texts"), &self.texts)?;
-        data.set_item(intern!(py, "collections"), &self.collections)?;
-        data.set_item(intern!(py, "quantity"), self.quantity)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "constraints.models", "Order")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Order {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for StrictValues {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            count: obj.getattr(intern!(py, "count"))?.extract()?,
-            bounded: obj.getattr(intern!(py, "bounded"))?.extract()?,
-            ratio: obj.getattr(intern!(py, "ratio"))?.extract()?,
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            counts: obj.getattr(intern!(py, "counts"))?.extract()?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &StrictValues {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "count"), self.count)?;
-        data.set_item(intern!(py, "bounded"), self.bounded)?;
-        data.set_item(intern!(py, "ratio"), self.ratio)?;
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "counts"), &self.counts)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "constraints.models", "StrictValues")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for StrictValues {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for TakeOrderInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "message"), &self.message)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for TakeOrderOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            order: obj.getattr(intern!(py, "order"))?.extract()?,
-            summary: obj.getattr(intern!(py, "summary"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TakeOrderOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            order: ::dspygen_runtime::getattr!(obj, "order")?.extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "order"), &self.order)?;
-        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "order", &self.order)?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("constraints.models", "Numbers") => obj.extract::<Numbers>()?.into_pyobject(py),
-        ("constraints.models", "Texts") => obj.extract::<Texts>()?.into_pyobject(py),
-        ("constraints.models", "Collections") => obj.extract::<Collections>()?.into_pyobject(py),
-        ("constraints.models", "Order") => obj.extract::<Order>()?.into_pyobject(py),
-        ("constraints.models", "StrictValues") => obj.extract::<StrictValues>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("constraints.models", "Numbers") => {
+            obj.extract::<crate::models::Numbers>()?.into_pyobject(py)
+        }
+        ("constraints.models", "Texts") => obj.extract::<crate::models::Texts>()?.into_pyobject(py),
+        ("constraints.models", "Collections") => obj
+            .extract::<crate::models::Collections>()?
+            .into_pyobject(py),
+        ("constraints.models", "Order") => obj.extract::<crate::models::Order>()?.into_pyobject(py),
+        ("constraints.models", "StrictValues") => obj
+            .extract::<crate::models::StrictValues>()?
+            .into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Collections" => json_roundtrip::<Collections>(data),
-        "Numbers" => json_roundtrip::<Numbers>(data),
-        "Order" => json_roundtrip::<Order>(data),
-        "StrictValues" => json_roundtrip::<StrictValues>(data),
-        "TakeOrderInput" => json_roundtrip::<TakeOrderInput>(data),
-        "TakeOrderOutput" => json_roundtrip::<TakeOrderOutput>(data),
-        "Texts" => json_roundtrip::<Texts>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Collections" => ::dspygen_runtime::json_roundtrip::<crate::models::Collections>(data),
+        "Numbers" => ::dspygen_runtime::json_roundtrip::<crate::models::Numbers>(data),
+        "Order" => ::dspygen_runtime::json_roundtrip::<crate::models::Order>(data),
+        "StrictValues" => ::dspygen_runtime::json_roundtrip::<crate::models::StrictValues>(data),
+        "TakeOrderInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TakeOrderInput>(data)
+        }
+        "TakeOrderOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TakeOrderOutput>(data)
+        }
+        "Texts" => ::dspygen_runtime::json_roundtrip::<crate::models::Texts>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Collections",
         "Numbers",
         "Order",

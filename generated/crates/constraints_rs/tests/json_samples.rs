@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use constraints_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn numbers_full() {
     assert_eq!(
-        roundtrip::<Numbers>("{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":5}"),
+        roundtrip::<::constraints_rs::Numbers>("{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":5}"),
         "{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":5}"
     );
 }
@@ -30,7 +33,7 @@ fn numbers_full() {
 #[test]
 fn numbers_minimal() {
     assert_eq!(
-        roundtrip::<Numbers>("{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75}"),
+        roundtrip::<::constraints_rs::Numbers>("{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75}"),
         "{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null}"
     );
 }
@@ -38,7 +41,7 @@ fn numbers_minimal() {
 #[test]
 fn texts_full() {
     assert_eq!(
-        roundtrip::<Texts>("{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":\"note \"}"),
+        roundtrip::<::constraints_rs::Texts>("{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":\"note \"}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":\"note \"}"
     );
 }
@@ -46,7 +49,7 @@ fn texts_full() {
 #[test]
 fn texts_minimal() {
     assert_eq!(
-        roundtrip::<Texts>("{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"}"),
+        roundtrip::<::constraints_rs::Texts>("{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null}"
     );
 }
@@ -54,7 +57,7 @@ fn texts_minimal() {
 #[test]
 fn collections_full() {
     assert_eq!(
-        roundtrip::<Collections>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"  lowered \\\"é\\\"\\n\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"]}"),
+        roundtrip::<::constraints_rs::Collections>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"  lowered \\\"é\\\"\\n\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"]}"),
         "{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"lowered \\\"é\\\"\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"]}"
     );
 }
@@ -62,7 +65,7 @@ fn collections_full() {
 #[test]
 fn collections_minimal() {
     assert_eq!(
-        roundtrip::<Collections>("{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}"),
+        roundtrip::<::constraints_rs::Collections>("{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}"),
         "{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null}"
     );
 }
@@ -70,7 +73,7 @@ fn collections_minimal() {
 #[test]
 fn order_full() {
     assert_eq!(
-        roundtrip::<Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99}"),
+        roundtrip::<::constraints_rs::Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99}"),
         "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99}"
     );
 }
@@ -78,7 +81,7 @@ fn order_full() {
 #[test]
 fn order_minimal() {
     assert_eq!(
-        roundtrip::<Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}}"),
+        roundtrip::<::constraints_rs::Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}}"),
         "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null},\"quantity\":1}"
     );
 }
@@ -86,7 +89,7 @@ fn order_minimal() {
 #[test]
 fn strict_values_full() {
     assert_eq!(
-        roundtrip::<StrictValues>("{\"count\":36,\"bounded\":0,\"ratio\":1.25,\"name\":\"name \\\"é\\\"\\n\",\"counts\":[1]}"),
+        roundtrip::<::constraints_rs::StrictValues>("{\"count\":36,\"bounded\":0,\"ratio\":1.25,\"name\":\"name \\\"é\\\"\\n\",\"counts\":[1]}"),
         "{\"count\":36,\"bounded\":0,\"ratio\":1.25,\"name\":\"name \\\"é\\\"\\n\",\"counts\":[1]}"
     );
 }
@@ -94,7 +97,7 @@ fn strict_values_full() {
 #[test]
 fn strict_values_minimal() {
     assert_eq!(
-        roundtrip::<StrictValues>(
+        roundtrip::<::constraints_rs::StrictValues>(
             "{\"count\":22,\"bounded\":0,\"ratio\":0.75,\"name\":\"min \\\"é\\\"\\n\"}"
         ),
         "{\"count\":22,\"bounded\":0,\"ratio\":0.75,\"name\":\"min \\\"é\\\"\\n\",\"counts\":[]}"
@@ -104,7 +107,7 @@ fn strict_values_minimal() {
 #[test]
 fn take_order_input_full() {
     assert_eq!(
-        roundtrip::<TakeOrderInput>("{\"message\":\"message \\\"é\\\"\\n\"}"),
+        roundtrip::<::constraints_rs::TakeOrderInput>("{\"message\":\"message \\\"é\\\"\\n\"}"),
         "{\"message\":\"message \\\"é\\\"\\n\"}"
     );
 }
@@ -112,7 +115,7 @@ fn take_order_input_full() {
 #[test]
 fn take_order_input_minimal() {
     assert_eq!(
-        roundtrip::<TakeOrderInput>("{\"message\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::constraints_rs::TakeOrderInput>("{\"message\":\"min \\\"é\\\"\\n\"}"),
         "{\"message\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -120,7 +123,7 @@ fn take_order_input_minimal() {
 #[test]
 fn take_order_output_full() {
     assert_eq!(
-        roundtrip::<TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"),
+        roundtrip::<::constraints_rs::TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"),
         "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"
     );
 }
@@ -128,7 +131,7 @@ fn take_order_output_full() {
 #[test]
 fn take_order_output_minimal() {
     assert_eq!(
-        roundtrip::<TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}},\"summary\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::constraints_rs::TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}},\"summary\":\"min \\\"é\\\"\\n\"}"),
         "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null},\"quantity\":1},\"summary\":\"min \\\"é\\\"\\n\"}"
     );
 }

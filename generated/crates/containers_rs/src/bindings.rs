@@ -2,923 +2,575 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::CatalogGrades, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of CatalogGrades"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::CatalogGrades, |value, py| {
+    let value = match value {
+        Self::V1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::V2 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+        Self::V3 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 3i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for CatalogGrades {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::CatalogGrades);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of CatalogGrades"
-            ))
-        })
+::dspygen_runtime::from_py!(crate::models::Color, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Color"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Color")?
+        .call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Color);
+
+::dspygen_runtime::from_py!(crate::models::IndexByKind, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of IndexByKind"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::IndexByKind, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::IndexByKind);
+
+::dspygen_runtime::from_py!(crate::models::Level, |obj| {
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of Level"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Level, |value, py| {
+    let value = match value {
+        Self::Off => ::dspygen_runtime::pyo3::types::PyInt::new(py, 0i64).into_any(),
+        Self::On => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+    };
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Level")?.call1((value,))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Level);
+
+::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of Priority"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Priority, |value, py| {
+    let value = match value {
+        Self::Low => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::High => ::dspygen_runtime::pyo3::types::PyInt::new(py, 10i64).into_any(),
+        Self::Negative => ::dspygen_runtime::pyo3::types::PyInt::new(py, -3i64).into_any(),
+    };
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Priority")?.call1((value,))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Priority);
+
+::dspygen_runtime::from_py!(crate::models::RouteGrade, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of RouteGrade"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::RouteGrade, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::RouteGrade);
+
+::dspygen_runtime::from_py!(crate::models::SettingFlag, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingFlag"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingFlag, |value, py| {
+    let value = match value {
+        Self::True => ::dspygen_runtime::pyo3::types::PyBool::new(py, true)
+            .to_owned()
+            .into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingFlag);
+
+::dspygen_runtime::from_py!(crate::models::SettingLevel, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingLevel"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingLevel, |value, py| {
+    let value = match value {
+        Self::V1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::V2 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+        Self::V3 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 3i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingLevel);
+
+::dspygen_runtime::from_py!(crate::models::SettingLevels, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingLevels"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingLevels, |value, py| {
+    let value = match value {
+        Self::V1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::V2 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+        Self::V3 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 3i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingLevels);
+
+::dspygen_runtime::from_py!(crate::models::SettingMaybe, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingMaybe"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingMaybe, |value, py| {
+    let value = match value {
+        Self::False => ::dspygen_runtime::pyo3::types::PyBool::new(py, false)
+            .to_owned()
+            .into_any(),
+        Self::X => ::dspygen_runtime::pyo3::types::PyString::new(py, "x").into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingMaybe);
+
+::dspygen_runtime::from_py!(crate::models::SettingMixed, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingMixed"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingMixed, |value, py| {
+    let value = match value {
+        Self::V1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::True => ::dspygen_runtime::pyo3::types::PyBool::new(py, true)
+            .to_owned()
+            .into_any(),
+        Self::None => py.None().into_bound(py),
+        Self::Auto => ::dspygen_runtime::pyo3::types::PyString::new(py, "auto").into_any(),
+        Self::Neg5 => ::dspygen_runtime::pyo3::types::PyInt::new(py, -5i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingMixed);
+
+::dspygen_runtime::from_py!(crate::models::SettingNoneDefault, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingNoneDefault"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingNoneDefault, |value, py| {
+    let value = match value {
+        Self::None => py.None().into_bound(py),
+        Self::V10 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 10i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingNoneDefault);
+
+::dspygen_runtime::from_py!(crate::models::SettingOffset, |obj| {
+    let atom = ::dspygen_runtime::Atom::from_py(&obj)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of SettingOffset"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SettingOffset, |value, py| {
+    let value = match value {
+        Self::Neg1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, -1i64).into_any(),
+        Self::V0 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 0i64).into_any(),
+        Self::V1 => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+    };
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SettingOffset);
+
+::dspygen_runtime::from_py!(crate::models::Point, |obj| {
+    ::std::result::Result::Ok(Self {
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+        y: ::dspygen_runtime::getattr!(obj, "y")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    ::dspygen_runtime::set_item!(data, "y", value.y)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Point")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Point);
+
+::dspygen_runtime::from_py!(crate::models::Route, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        start: ::dspygen_runtime::getattr!(obj, "start")?.extract()?,
+        span: ::dspygen_runtime::getattr!(obj, "span")?.extract()?,
+        waypoints: ::dspygen_runtime::getattr!(obj, "waypoints")?.extract()?,
+        legs: ::dspygen_runtime::getattr!(obj, "legs")?.extract()?,
+        window: ::dspygen_runtime::getattr!(obj, "window")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        single: ::dspygen_runtime::getattr!(obj, "single")?.extract()?,
+        grade: ::dspygen_runtime::getattr!(obj, "grade")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Route, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "start", value.start)?;
+    ::dspygen_runtime::set_item!(data, "span", &value.span)?;
+    ::dspygen_runtime::set_item!(data, "waypoints", &value.waypoints)?;
+    ::dspygen_runtime::set_item!(data, "legs", &value.legs)?;
+    ::dspygen_runtime::set_item!(data, "window", value.window)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "single", value.single)?;
+    ::dspygen_runtime::set_item!(data, "grade", value.grade)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Route")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Route);
+
+::dspygen_runtime::from_py!(crate::models::Tree, |obj| {
+    ::std::result::Result::Ok(Self {
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        children: ::dspygen_runtime::getattr!(obj, "children")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?
+            .extract::<::std::option::Option<(i64, crate::models::Tree)>>()?
+            .map(::std::boxed::Box::new),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Tree, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "children", &value.children)?;
+    ::dspygen_runtime::set_item!(data, "pair", value.pair.as_deref())?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Tree")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Tree);
+
+::dspygen_runtime::from_py!(crate::models::Setting, |obj| {
+    ::std::result::Result::Ok(Self {
+        level: ::dspygen_runtime::getattr!(obj, "level")?.extract()?,
+        offset: ::dspygen_runtime::getattr!(obj, "offset")?.extract()?,
+        flag: ::dspygen_runtime::getattr!(obj, "flag")?.extract()?,
+        mixed: ::dspygen_runtime::getattr!(obj, "mixed")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        none_default: ::dspygen_runtime::getattr!(obj, "none_default")?.extract()?,
+        levels: ::dspygen_runtime::getattr!(obj, "levels")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Setting, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "level", value.level)?;
+    ::dspygen_runtime::set_item!(data, "offset", value.offset)?;
+    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+    ::dspygen_runtime::set_item!(data, "mixed", value.mixed)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "none_default", value.none_default)?;
+    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Setting")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Setting);
+
+::dspygen_runtime::from_py!(crate::models::Ticket, |obj| {
+    ::std::result::Result::Ok(Self {
+        priority: ::dspygen_runtime::getattr!(obj, "priority")?.extract()?,
+        level: ::dspygen_runtime::getattr!(obj, "level")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        history: ::dspygen_runtime::getattr!(obj, "history")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+    ::dspygen_runtime::set_item!(data, "level", value.level)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+    ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Ticket")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Ticket);
+
+::dspygen_runtime::from_py!(crate::models::Catalog, |obj| {
+    ::std::result::Result::Ok(Self {
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        ids: ::dspygen_runtime::getattr!(obj, "ids")?.extract()?,
+        levels: ::dspygen_runtime::getattr!(obj, "levels")?.extract()?,
+        grades: ::dspygen_runtime::getattr!(obj, "grades")?.extract()?,
+        pairs: ::dspygen_runtime::getattr!(obj, "pairs")?.extract()?,
+        groups: ::dspygen_runtime::getattr!(obj, "groups")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+    ::dspygen_runtime::set_item!(data, "grades", &value.grades)?;
+    ::dspygen_runtime::set_item!(data, "pairs", &value.pairs)?;
+    ::dspygen_runtime::set_item!(data, "groups", &value.groups)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Catalog")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Catalog);
+
+::dspygen_runtime::from_py!(crate::models::Index, |obj| {
+    ::std::result::Result::Ok(Self {
+        by_id: ::dspygen_runtime::getattr!(obj, "by_id")?.extract()?,
+        by_color: ::dspygen_runtime::getattr!(obj, "by_color")?.extract()?,
+        by_kind: ::dspygen_runtime::getattr!(obj, "by_kind")?.extract()?,
+        nested: ::dspygen_runtime::getattr!(obj, "nested")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Index, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "by_id", &value.by_id)?;
+    ::dspygen_runtime::set_item!(data, "by_color", &value.by_color)?;
+    ::dspygen_runtime::set_item!(data, "by_kind", &value.by_kind)?;
+    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Index")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Index);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::PlanRouteInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ends", &self.ends)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for CatalogGrades {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::V1 => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::V2 => pyo3::types::PyInt::new(py, 2i64).into_any(),
-            Self::V3 => pyo3::types::PyInt::new(py, 3i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &CatalogGrades {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Color {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Color"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Color")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for IndexByKind {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of IndexByKind"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for IndexByKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &IndexByKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Level {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
-        let value = match obj.getattr_opt(intern!(obj.py(), "value"))? {
-            Some(value) => value,
-            None => obj.to_owned(),
-        };
-        let atom = crate::runtime::Atom::from_py(&value)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{atom:?} is not a value of Level"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Level {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::Off => pyo3::types::PyInt::new(py, 0i64).into_any(),
-            Self::On => pyo3::types::PyInt::new(py, 2i64).into_any(),
-        };
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Level")?.call1((value,))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Level {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Priority {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
-        let value = match obj.getattr_opt(intern!(obj.py(), "value"))? {
-            Some(value) => value,
-            None => obj.to_owned(),
-        };
-        let atom = crate::runtime::Atom::from_py(&value)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{atom:?} is not a value of Priority"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Priority {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::Low => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::High => pyo3::types::PyInt::new(py, 10i64).into_any(),
-            Self::Negative => pyo3::types::PyInt::new(py, -3i64).into_any(),
-        };
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Priority")?.call1((value,))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Priority {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for RouteGrade {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of RouteGrade"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for RouteGrade {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &RouteGrade {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingFlag {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingFlag"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingFlag {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::True => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingFlag {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingLevel {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingLevel"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingLevel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::V1 => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::V2 => pyo3::types::PyInt::new(py, 2i64).into_any(),
-            Self::V3 => pyo3::types::PyInt::new(py, 3i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingLevel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingLevels {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingLevels"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingLevels {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::V1 => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::V2 => pyo3::types::PyInt::new(py, 2i64).into_any(),
-            Self::V3 => pyo3::types::PyInt::new(py, 3i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingLevels {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingMaybe {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingMaybe"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingMaybe {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::False => pyo3::types::PyBool::new(py, false).to_owned().into_any(),
-            Self::X => pyo3::types::PyString::new(py, "x").into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingMaybe {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingMixed {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingMixed"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingMixed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::V1 => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::True => pyo3::types::PyBool::new(py, true).to_owned().into_any(),
-            Self::None => py.None().into_bound(py),
-            Self::Auto => pyo3::types::PyString::new(py, "auto").into_any(),
-            Self::Neg5 => pyo3::types::PyInt::new(py, -5i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingMixed {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingNoneDefault {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingNoneDefault"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingNoneDefault {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::None => py.None().into_bound(py),
-            Self::V10 => pyo3::types::PyInt::new(py, 10i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingNoneDefault {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SettingOffset {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let atom = crate::runtime::Atom::from_py(&obj)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{atom:?} is not a value of SettingOffset"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SettingOffset {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::Neg1 => pyo3::types::PyInt::new(py, -1i64).into_any(),
-            Self::V0 => pyo3::types::PyInt::new(py, 0i64).into_any(),
-            Self::V1 => pyo3::types::PyInt::new(py, 1i64).into_any(),
-        };
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SettingOffset {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Point {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            x: obj.getattr(intern!(py, "x"))?.extract()?,
-            y: obj.getattr(intern!(py, "y"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Point {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "x"), self.x)?;
-        data.set_item(intern!(py, "y"), self.y)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Point")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Point {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Route {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            start: obj.getattr(intern!(py, "start"))?.extract()?,
-            span: obj.getattr(intern!(py, "span"))?.extract()?,
-            waypoints: obj.getattr(intern!(py, "waypoints"))?.extract()?,
-            legs: obj.getattr(intern!(py, "legs"))?.extract()?,
-            window: obj.getattr(intern!(py, "window"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            single: obj.getattr(intern!(py, "single"))?.extract()?,
-            grade: obj.getattr(intern!(py, "grade"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Route {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "start"), self.start)?;
-        data.set_item(intern!(py, "span"), &self.span)?;
-        data.set_item(intern!(py, "waypoints"), &self.waypoints)?;
-        data.set_item(intern!(py, "legs"), &self.legs)?;
-        data.set_item(intern!(py, "window"), self.window)?;
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "single"), self.single)?;
-        data.set_item(intern!(py, "grade"), self.grade)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Route")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Route {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Tree {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            children: obj.getattr(intern!(py, "children"))?.extract()?,
-            pair: obj
-                .getattr(intern!(py, "pair"))?
-                .extract::<Option<(i64, Tree)>>()?
-                .map(Box::new),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Tree {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "children"), &self.children)?;
-        data.set_item(intern!(py, "pair"), self.pair.as_deref())?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Tree")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Tree {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Setting {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            level: obj.getattr(intern!(py, "level"))?.extract()?,
-            offset: obj.getattr(intern!(py, "offset"))?.extract()?,
-            flag: obj.getattr(intern!(py, "flag"))?.extract()?,
-            mixed: obj.getattr(intern!(py, "mixed"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-            none_default: obj.getattr(intern!(py, "none_default"))?.extract()?,
-            levels: obj.getattr(intern!(py, "levels"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Setting {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "level"), self.level)?;
-        data.set_item(intern!(py, "offset"), self.offset)?;
-        data.set_item(intern!(py, "flag"), self.flag)?;
-        data.set_item(intern!(py, "mixed"), self.mixed)?;
-        data.set_item(intern!(py, "maybe"), self.maybe)?;
-        data.set_item(intern!(py, "none_default"), self.none_default)?;
-        data.set_item(intern!(py, "levels"), &self.levels)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Setting")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Setting {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Ticket {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            priority: obj.getattr(intern!(py, "priority"))?.extract()?,
-            level: obj.getattr(intern!(py, "level"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-            history: obj.getattr(intern!(py, "history"))?.extract()?,
-            pair: obj.getattr(intern!(py, "pair"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "priority"), self.priority)?;
-        data.set_item(intern!(py, "level"), self.level)?;
-        data.set_item(intern!(py, "maybe"), self.maybe)?;
-        data.set_item(intern!(py, "history"), &self.history)?;
-        data.set_item(intern!(py, "pair"), self.pair)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Ticket")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Catalog {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            ids: obj.getattr(intern!(py, "ids"))?.extract()?,
-            levels: obj.getattr(intern!(py, "levels"))?.extract()?,
-            grades: obj.getattr(intern!(py, "grades"))?.extract()?,
-            pairs: obj.getattr(intern!(py, "pairs"))?.extract()?,
-            groups: obj.getattr(intern!(py, "groups"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Catalog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "ids"), &self.ids)?;
-        data.set_item(intern!(py, "levels"), &self.levels)?;
-        data.set_item(intern!(py, "grades"), &self.grades)?;
-        data.set_item(intern!(py, "pairs"), &self.pairs)?;
-        data.set_item(intern!(py, "groups"), &self.groups)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Catalog")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Catalog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Index {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            by_id: obj.getattr(intern!(py, "by_id"))?.extract()?,
-            by_color: obj.getattr(intern!(py, "by_color"))?.extract()?,
-            by_kind: obj.getattr(intern!(py, "by_kind"))?.extract()?,
-            nested: obj.getattr(intern!(py, "nested"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Index {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "by_id"), &self.by_id)?;
-        data.set_item(intern!(py, "by_color"), &self.by_color)?;
-        data.set_item(intern!(py, "by_kind"), &self.by_kind)?;
-        data.set_item(intern!(py, "nested"), &self.nested)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "containers.models", "Index")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Index {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for PlanRouteInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ends"), &self.ends)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for PlanRouteOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            stops: obj.getattr(intern!(py, "stops"))?.extract()?,
-            distance: obj.getattr(intern!(py, "distance"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanRouteOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            stops: ::dspygen_runtime::getattr!(obj, "stops")?.extract()?,
+            distance: ::dspygen_runtime::getattr!(obj, "distance")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "stops"), &self.stops)?;
-        kwargs.set_item(intern!(py, "distance"), &self.distance)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "stops", &self.stops)?;
+        ::dspygen_runtime::set_item!(kwargs, "distance", &self.distance)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("containers.models", "Point") => obj.extract::<Point>()?.into_pyobject(py),
-        ("containers.models", "Route") => obj.extract::<Route>()?.into_pyobject(py),
-        ("containers.models", "Tree") => obj.extract::<Tree>()?.into_pyobject(py),
-        ("containers.models", "Setting") => obj.extract::<Setting>()?.into_pyobject(py),
-        ("containers.models", "Ticket") => obj.extract::<Ticket>()?.into_pyobject(py),
-        ("containers.models", "Catalog") => obj.extract::<Catalog>()?.into_pyobject(py),
-        ("containers.models", "Index") => obj.extract::<Index>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("containers.models", "Point") => obj.extract::<crate::models::Point>()?.into_pyobject(py),
+        ("containers.models", "Route") => obj.extract::<crate::models::Route>()?.into_pyobject(py),
+        ("containers.models", "Tree") => obj.extract::<crate::models::Tree>()?.into_pyobject(py),
+        ("containers.models", "Setting") => {
+            obj.extract::<crate::models::Setting>()?.into_pyobject(py)
+        }
+        ("containers.models", "Ticket") => {
+            obj.extract::<crate::models::Ticket>()?.into_pyobject(py)
+        }
+        ("containers.models", "Catalog") => {
+            obj.extract::<crate::models::Catalog>()?.into_pyobject(py)
+        }
+        ("containers.models", "Index") => obj.extract::<crate::models::Index>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Catalog" => json_roundtrip::<Catalog>(data),
-        "Index" => json_roundtrip::<Index>(data),
-        "PlanRouteInput" => json_roundtrip::<PlanRouteInput>(data),
-        "PlanRouteOutput" => json_roundtrip::<PlanRouteOutput>(data),
-        "Point" => json_roundtrip::<Point>(data),
-        "Route" => json_roundtrip::<Route>(data),
-        "Setting" => json_roundtrip::<Setting>(data),
-        "Ticket" => json_roundtrip::<Ticket>(data),
-        "Tree" => json_roundtrip::<Tree>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Catalog" => ::dspygen_runtime::json_roundtrip::<crate::models::Catalog>(data),
+        "Index" => ::dspygen_runtime::json_roundtrip::<crate::models::Index>(data),
+        "PlanRouteInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PlanRouteInput>(data)
+        }
+        "PlanRouteOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PlanRouteOutput>(data)
+        }
+        "Point" => ::dspygen_runtime::json_roundtrip::<crate::models::Point>(data),
+        "Route" => ::dspygen_runtime::json_roundtrip::<crate::models::Route>(data),
+        "Setting" => ::dspygen_runtime::json_roundtrip::<crate::models::Setting>(data),
+        "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
+        "Tree" => ::dspygen_runtime::json_roundtrip::<crate::models::Tree>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Catalog",
         "Index",
         "PlanRouteInput",

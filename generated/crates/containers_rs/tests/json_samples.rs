@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use containers_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn point_full() {
     assert_eq!(
-        roundtrip::<Point>("{\"x\":0.25,\"y\":0.25}"),
+        roundtrip::<::containers_rs::Point>("{\"x\":0.25,\"y\":0.25}"),
         "{\"x\":0.25,\"y\":0.25}"
     );
 }
@@ -30,7 +33,7 @@ fn point_full() {
 #[test]
 fn point_minimal() {
     assert_eq!(
-        roundtrip::<Point>("{\"x\":0.75,\"y\":0.75}"),
+        roundtrip::<::containers_rs::Point>("{\"x\":0.75,\"y\":0.75}"),
         "{\"x\":0.75,\"y\":0.75}"
     );
 }
@@ -38,7 +41,7 @@ fn point_minimal() {
 #[test]
 fn route_full() {
     assert_eq!(
-        roundtrip::<Route>("{\"name\":\"name \\\"é\\\"\\n\",\"start\":[1.25,1.25],\"span\":[29,\"span \\\"é\\\"\\n\",true],\"waypoints\":[{\"x\":0.25,\"y\":0.25}],\"legs\":[[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]],\"window\":[\"2132-04-23\",\"2132-04-23\"],\"tags\":[\"tags \\\"é\\\"\\n\"],\"single\":[43],\"grade\":[\"hard\",36]}"),
+        roundtrip::<::containers_rs::Route>("{\"name\":\"name \\\"é\\\"\\n\",\"start\":[1.25,1.25],\"span\":[29,\"span \\\"é\\\"\\n\",true],\"waypoints\":[{\"x\":0.25,\"y\":0.25}],\"legs\":[[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]],\"window\":[\"2132-04-23\",\"2132-04-23\"],\"tags\":[\"tags \\\"é\\\"\\n\"],\"single\":[43],\"grade\":[\"hard\",36]}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"start\":[1.25,1.25],\"span\":[29,\"span \\\"é\\\"\\n\",true],\"waypoints\":[{\"x\":0.25,\"y\":0.25}],\"legs\":[[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]],\"window\":[\"2132-04-23\",\"2132-04-23\"],\"tags\":[\"tags \\\"é\\\"\\n\"],\"single\":[43],\"grade\":[\"hard\",36]}"
     );
 }
@@ -46,7 +49,7 @@ fn route_full() {
 #[test]
 fn route_minimal() {
     assert_eq!(
-        roundtrip::<Route>("{\"name\":\"min \\\"é\\\"\\n\",\"start\":[0.75,0.75],\"span\":[22,\"min \\\"é\\\"\\n\",true],\"waypoints\":[],\"legs\":[]}"),
+        roundtrip::<::containers_rs::Route>("{\"name\":\"min \\\"é\\\"\\n\",\"start\":[0.75,0.75],\"span\":[22,\"min \\\"é\\\"\\n\",true],\"waypoints\":[],\"legs\":[]}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"start\":[0.75,0.75],\"span\":[22,\"min \\\"é\\\"\\n\",true],\"waypoints\":[],\"legs\":[],\"window\":null,\"tags\":[],\"single\":[1],\"grade\":[\"easy\",1]}"
     );
 }
@@ -54,7 +57,9 @@ fn route_minimal() {
 #[test]
 fn tree_full() {
     assert_eq!(
-        roundtrip::<Tree>("{\"label\":\"label \\\"é\\\"\\n\",\"children\":[],\"pair\":null}"),
+        roundtrip::<::containers_rs::Tree>(
+            "{\"label\":\"label \\\"é\\\"\\n\",\"children\":[],\"pair\":null}"
+        ),
         "{\"label\":\"label \\\"é\\\"\\n\",\"children\":[],\"pair\":null}"
     );
 }
@@ -62,7 +67,7 @@ fn tree_full() {
 #[test]
 fn tree_minimal() {
     assert_eq!(
-        roundtrip::<Tree>("{\"label\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::containers_rs::Tree>("{\"label\":\"min \\\"é\\\"\\n\"}"),
         "{\"label\":\"min \\\"é\\\"\\n\",\"children\":[],\"pair\":null}"
     );
 }
@@ -70,7 +75,7 @@ fn tree_minimal() {
 #[test]
 fn setting_full() {
     assert_eq!(
-        roundtrip::<Setting>("{\"level\":3,\"offset\":1,\"flag\":true,\"mixed\":-5,\"maybe\":\"x\",\"none_default\":10,\"levels\":[3]}"),
+        roundtrip::<::containers_rs::Setting>("{\"level\":3,\"offset\":1,\"flag\":true,\"mixed\":-5,\"maybe\":\"x\",\"none_default\":10,\"levels\":[3]}"),
         "{\"level\":3,\"offset\":1,\"flag\":true,\"mixed\":-5,\"maybe\":\"x\",\"none_default\":10,\"levels\":[3]}"
     );
 }
@@ -78,7 +83,7 @@ fn setting_full() {
 #[test]
 fn setting_minimal() {
     assert_eq!(
-        roundtrip::<Setting>("{\"level\":3,\"flag\":true,\"mixed\":-5}"),
+        roundtrip::<::containers_rs::Setting>("{\"level\":3,\"flag\":true,\"mixed\":-5}"),
         "{\"level\":3,\"offset\":0,\"flag\":true,\"mixed\":-5,\"maybe\":null,\"none_default\":null,\"levels\":[]}"
     );
 }
@@ -86,7 +91,7 @@ fn setting_minimal() {
 #[test]
 fn ticket_full() {
     assert_eq!(
-        roundtrip::<Ticket>(
+        roundtrip::<::containers_rs::Ticket>(
             "{\"priority\":-3,\"level\":2,\"maybe\":2,\"history\":[-3],\"pair\":[2,-3]}"
         ),
         "{\"priority\":-3,\"level\":2,\"maybe\":2,\"history\":[-3],\"pair\":[2,-3]}"
@@ -96,7 +101,7 @@ fn ticket_full() {
 #[test]
 fn ticket_minimal() {
     assert_eq!(
-        roundtrip::<Ticket>("{\"priority\":-3}"),
+        roundtrip::<::containers_rs::Ticket>("{\"priority\":-3}"),
         "{\"priority\":-3,\"level\":2,\"maybe\":null,\"history\":[],\"pair\":null}"
     );
 }
@@ -104,7 +109,7 @@ fn ticket_minimal() {
 #[test]
 fn catalog_full() {
     assert_eq!(
-        roundtrip::<Catalog>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"levels\":[2],\"grades\":[3],\"pairs\":[[36,\"pairs \\\"é\\\"\\n\"]],\"groups\":[[\"groups \\\"é\\\"\\n\"]]}"),
+        roundtrip::<::containers_rs::Catalog>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"levels\":[2],\"grades\":[3],\"pairs\":[[36,\"pairs \\\"é\\\"\\n\"]],\"groups\":[[\"groups \\\"é\\\"\\n\"]]}"),
         "{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"levels\":[2],\"grades\":[3],\"pairs\":[[36,\"pairs \\\"é\\\"\\n\"]],\"groups\":[[\"groups \\\"é\\\"\\n\"]]}"
     );
 }
@@ -112,7 +117,9 @@ fn catalog_full() {
 #[test]
 fn catalog_minimal() {
     assert_eq!(
-        roundtrip::<Catalog>("{\"tags\":[],\"ids\":[],\"levels\":[],\"pairs\":[]}"),
+        roundtrip::<::containers_rs::Catalog>(
+            "{\"tags\":[],\"ids\":[],\"levels\":[],\"pairs\":[]}"
+        ),
         "{\"tags\":[],\"ids\":[],\"levels\":[],\"grades\":null,\"pairs\":[],\"groups\":[]}"
     );
 }
@@ -120,7 +127,7 @@ fn catalog_minimal() {
 #[test]
 fn index_full() {
     assert_eq!(
-        roundtrip::<Index>("{\"by_id\":{\"36\":\"by_id \\\"é\\\"\\n\"},\"by_color\":{\"green\":57},\"by_kind\":{\"b\":1.75},\"nested\":{\"43\":{\"green\":[43]}}}"),
+        roundtrip::<::containers_rs::Index>("{\"by_id\":{\"36\":\"by_id \\\"é\\\"\\n\"},\"by_color\":{\"green\":57},\"by_kind\":{\"b\":1.75},\"nested\":{\"43\":{\"green\":[43]}}}"),
         "{\"by_id\":{\"36\":\"by_id \\\"é\\\"\\n\"},\"by_color\":{\"green\":57},\"by_kind\":{\"b\":1.75},\"nested\":{\"43\":{\"green\":[43]}}}"
     );
 }
@@ -128,7 +135,7 @@ fn index_full() {
 #[test]
 fn index_minimal() {
     assert_eq!(
-        roundtrip::<Index>("{\"by_id\":{}}"),
+        roundtrip::<::containers_rs::Index>("{\"by_id\":{}}"),
         "{\"by_id\":{},\"by_color\":{},\"by_kind\":{},\"nested\":{}}"
     );
 }
@@ -136,7 +143,9 @@ fn index_minimal() {
 #[test]
 fn plan_route_input_full() {
     assert_eq!(
-        roundtrip::<PlanRouteInput>("{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"),
+        roundtrip::<::containers_rs::PlanRouteInput>(
+            "{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"
+        ),
         "{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"
     );
 }
@@ -144,7 +153,9 @@ fn plan_route_input_full() {
 #[test]
 fn plan_route_input_minimal() {
     assert_eq!(
-        roundtrip::<PlanRouteInput>("{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"),
+        roundtrip::<::containers_rs::PlanRouteInput>(
+            "{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"
+        ),
         "{\"ends\":[{\"x\":0.25,\"y\":0.25},{\"x\":0.25,\"y\":0.25}]}"
     );
 }
@@ -152,7 +163,7 @@ fn plan_route_input_minimal() {
 #[test]
 fn plan_route_output_full() {
     assert_eq!(
-        roundtrip::<PlanRouteOutput>(
+        roundtrip::<::containers_rs::PlanRouteOutput>(
             "{\"stops\":[\"stops \\\"é\\\"\\n\"],\"distance\":[2.0,\"distance \\\"é\\\"\\n\"]}"
         ),
         "{\"stops\":[\"stops \\\"é\\\"\\n\"],\"distance\":[2.0,\"distance \\\"é\\\"\\n\"]}"
@@ -162,7 +173,9 @@ fn plan_route_output_full() {
 #[test]
 fn plan_route_output_minimal() {
     assert_eq!(
-        roundtrip::<PlanRouteOutput>("{\"stops\":[],\"distance\":[0.75,\"min \\\"é\\\"\\n\"]}"),
+        roundtrip::<::containers_rs::PlanRouteOutput>(
+            "{\"stops\":[],\"distance\":[0.75,\"min \\\"é\\\"\\n\"]}"
+        ),
         "{\"stops\":[],\"distance\":[0.75,\"min \\\"é\\\"\\n\"]}"
     );
 }

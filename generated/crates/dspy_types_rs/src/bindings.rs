@@ -2,270 +2,330 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Attachment, |obj| {
+    ::std::result::Result::Ok(Self {
+        images: ::dspygen_runtime::getattr!(obj, "images")?.extract()?,
+        audio: ::dspygen_runtime::getattr!(obj, "audio")?.extract()?,
+        file: ::dspygen_runtime::getattr!(obj, "file")?.extract()?,
+        snippet: ::dspygen_runtime::getattr!(obj, "snippet")?.extract()?,
+        calls: ::dspygen_runtime::getattr!(obj, "calls")?.extract()?,
+        results: ::dspygen_runtime::getattr!(obj, "results")?.extract()?,
+        notes: ::dspygen_runtime::getattr!(obj, "notes")?.extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "images", &value.images)?;
+    ::dspygen_runtime::set_item!(data, "audio", &value.audio)?;
+    ::dspygen_runtime::set_item!(data, "file", &value.file)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "snippet",
+        ::dspygen_runtime::dspy_types::for_validation(py, &value.snippet)?
+    )?;
+    ::dspygen_runtime::set_item!(data, "calls", &value.calls)?;
+    ::dspygen_runtime::set_item!(data, "results", &value.results)?;
+    ::dspygen_runtime::set_item!(data, "notes", &value.notes)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "dspy_types.signatures", "Attachment")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Attachment {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Attachment);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            images: obj.getattr(intern!(py, "images"))?.extract()?,
-            audio: obj.getattr(intern!(py, "audio"))?.extract()?,
-            file: obj.getattr(intern!(py, "file"))?.extract()?,
-            snippet: obj.getattr(intern!(py, "snippet"))?.extract()?,
-            calls: obj.getattr(intern!(py, "calls"))?.extract()?,
-            results: obj.getattr(intern!(py, "results"))?.extract()?,
-            notes: obj.getattr(intern!(py, "notes"))?.extract()?,
-        })
+impl ::dspygen_runtime::SignatureInput for crate::signatures::WriteCodeInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "task", &self.task)?;
+        ::dspygen_runtime::set_item!(kwargs, "history", &self.history)?;
+        ::dspygen_runtime::set_item!(kwargs, "image", &self.image)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "images"), &self.images)?;
-        data.set_item(intern!(py, "audio"), &self.audio)?;
-        data.set_item(intern!(py, "file"), &self.file)?;
-        data.set_item(
-            intern!(py, "snippet"),
-            crate::dspy_types::for_validation(py, &self.snippet)?,
-        )?;
-        data.set_item(intern!(py, "calls"), &self.calls)?;
-        data.set_item(intern!(py, "results"), &self.results)?;
-        data.set_item(intern!(py, "notes"), &self.notes)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "dspy_types.signatures", "Attachment")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for WriteCodeInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "task"), &self.task)?;
-        kwargs.set_item(intern!(py, "history"), &self.history)?;
-        kwargs.set_item(intern!(py, "image"), &self.image)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for WriteCodeOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            code: obj.getattr(intern!(py, "code"))?.extract()?,
-            summary: obj.getattr(intern!(py, "summary"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::WriteCodeOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            code: ::dspygen_runtime::getattr!(obj, "code")?.extract()?,
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "code"), &self.code)?;
-        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "code", &self.code)?;
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for PlanToolsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        kwargs.set_item(intern!(py, "attachments"), &self.attachments)?;
-        kwargs.set_item(intern!(py, "files"), &self.files)?;
-        kwargs.set_item(intern!(py, "previous"), &self.previous)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::PlanToolsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "attachments", &self.attachments)?;
+        ::dspygen_runtime::set_item!(kwargs, "files", &self.files)?;
+        ::dspygen_runtime::set_item!(kwargs, "previous", &self.previous)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for PlanToolsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            calls: obj.getattr(intern!(py, "calls"))?.extract()?,
-            port: obj.getattr(intern!(py, "port"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanToolsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            calls: ::dspygen_runtime::getattr!(obj, "calls")?.extract()?,
+            port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "calls"), &self.calls)?;
-        kwargs.set_item(intern!(py, "port"), &self.port)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "calls", &self.calls)?;
+        ::dspygen_runtime::set_item!(kwargs, "port", &self.port)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for TranscribeInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "recording"), &self.recording)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TranscribeInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "recording", &self.recording)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for TranscribeOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            thoughts: obj.getattr(intern!(py, "thoughts"))?.extract()?,
-            text: obj.getattr(intern!(py, "text"))?.extract()?,
-            call: obj.getattr(intern!(py, "call"))?.extract()?,
-            script: obj.getattr(intern!(py, "script"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TranscribeOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            thoughts: ::dspygen_runtime::getattr!(obj, "thoughts")?.extract()?,
+            text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+            call: ::dspygen_runtime::getattr!(obj, "call")?.extract()?,
+            script: ::dspygen_runtime::getattr!(obj, "script")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "thoughts"), &self.thoughts)?;
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        kwargs.set_item(intern!(py, "call"), &self.call)?;
-        kwargs.set_item(intern!(py, "script"), &self.script)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "thoughts", &self.thoughts)?;
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::dspygen_runtime::set_item!(kwargs, "call", &self.call)?;
+        ::dspygen_runtime::set_item!(kwargs, "script", &self.script)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for DescribeInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "image"), &self.image)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::DescribeInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "image", &self.image)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for DescribeOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::DescribeOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("dspy_types.signatures", "Attachment") => obj.extract::<Attachment>()?.into_pyobject(py),
-        ("dspy.adapters.types.audio", "Audio") => {
-            obj.extract::<crate::dspy_types::Audio>()?.into_pyobject(py)
-        }
-        ("dspy.adapters.types.code", "Code") => {
-            obj.extract::<crate::dspy_types::Code>()?.into_pyobject(py)
-        }
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("dspy_types.signatures", "Attachment") => obj
+            .extract::<crate::models::Attachment>()?
+            .into_pyobject(py),
+        ("dspy.adapters.types.audio", "Audio") => obj
+            .extract::<::dspygen_runtime::dspy_types::Audio>()?
+            .into_pyobject(py),
+        ("dspy.adapters.types.code", "Code") => obj
+            .extract::<::dspygen_runtime::dspy_types::Code>()?
+            .into_pyobject(py),
         ("dspy.adapters.types.code", "Code_python") => obj
-            .extract::<crate::dspy_types::Code<crate::dspy_types::lang::Python>>()?
+            .extract::<::dspygen_runtime::dspy_types::Code<crate::lang::Python>>()?
             .into_pyobject(py),
         ("dspy.adapters.types.code", "Code_rust") => obj
-            .extract::<crate::dspy_types::Code<crate::dspy_types::lang::Rust>>()?
+            .extract::<::dspygen_runtime::dspy_types::Code<crate::lang::Rust>>()?
             .into_pyobject(py),
-        ("dspy.adapters.types.file", "File") => {
-            obj.extract::<crate::dspy_types::File>()?.into_pyobject(py)
-        }
+        ("dspy.adapters.types.file", "File") => obj
+            .extract::<::dspygen_runtime::dspy_types::File>()?
+            .into_pyobject(py),
         ("dspy.adapters.types.history", "History") => obj
-            .extract::<crate::dspy_types::History>()?
+            .extract::<::dspygen_runtime::dspy_types::History>()?
             .into_pyobject(py),
-        ("dspy.adapters.types.image", "Image") => {
-            obj.extract::<crate::dspy_types::Image>()?.into_pyobject(py)
-        }
+        ("dspy.adapters.types.image", "Image") => obj
+            .extract::<::dspygen_runtime::dspy_types::Image>()?
+            .into_pyobject(py),
         ("dspy.adapters.types.reasoning", "Reasoning") => obj
-            .extract::<crate::dspy_types::Reasoning>()?
+            .extract::<::dspygen_runtime::dspy_types::Reasoning>()?
             .into_pyobject(py),
         ("dspy.adapters.types.tool", "ToolCallResults") => obj
-            .extract::<crate::dspy_types::ToolCallResults>()?
+            .extract::<::dspygen_runtime::dspy_types::ToolCallResults>()?
             .into_pyobject(py),
         ("dspy.adapters.types.tool", "ToolCalls") => obj
-            .extract::<crate::dspy_types::ToolCalls>()?
+            .extract::<::dspygen_runtime::dspy_types::ToolCalls>()?
             .into_pyobject(py),
         ("dspy.adapters.types.tool", "ToolCalls.ToolCall") => obj
-            .extract::<crate::dspy_types::ToolCall>()?
+            .extract::<::dspygen_runtime::dspy_types::ToolCall>()?
             .into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Attachment" => json_roundtrip::<Attachment>(data),
-        "DescribeInput" => json_roundtrip::<DescribeInput>(data),
-        "DescribeOutput" => json_roundtrip::<DescribeOutput>(data),
-        "PlanToolsInput" => json_roundtrip::<PlanToolsInput>(data),
-        "PlanToolsOutput" => json_roundtrip::<PlanToolsOutput>(data),
-        "TranscribeInput" => json_roundtrip::<TranscribeInput>(data),
-        "TranscribeOutput" => json_roundtrip::<TranscribeOutput>(data),
-        "WriteCodeInput" => json_roundtrip::<WriteCodeInput>(data),
-        "WriteCodeOutput" => json_roundtrip::<WriteCodeOutput>(data),
-        "dspy.Audio" => json_roundtrip::<crate::dspy_types::Audio>(data),
-        "dspy.Code" => json_roundtrip::<crate::dspy_types::Code>(data),
-        "dspy.Code['python']" => {
-            json_roundtrip::<crate::dspy_types::Code<crate::dspy_types::lang::Python>>(data)
+        "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
+        "DescribeInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DescribeInput>(data)
         }
-        "dspy.Code['rust']" => {
-            json_roundtrip::<crate::dspy_types::Code<crate::dspy_types::lang::Rust>>(data)
+        "DescribeOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DescribeOutput>(data)
         }
-        "dspy.File" => json_roundtrip::<crate::dspy_types::File>(data),
-        "dspy.History" => json_roundtrip::<crate::dspy_types::History>(data),
-        "dspy.Image" => json_roundtrip::<crate::dspy_types::Image>(data),
-        "dspy.Reasoning" => json_roundtrip::<crate::dspy_types::Reasoning>(data),
-        "dspy.ToolCallResults" => json_roundtrip::<crate::dspy_types::ToolCallResults>(data),
-        "dspy.ToolCalls" => json_roundtrip::<crate::dspy_types::ToolCalls>(data),
-        "dspy.ToolCalls.ToolCall" => json_roundtrip::<crate::dspy_types::ToolCall>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "PlanToolsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PlanToolsInput>(data)
+        }
+        "PlanToolsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PlanToolsOutput>(data)
+        }
+        "TranscribeInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TranscribeInput>(data)
+        }
+        "TranscribeOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TranscribeOutput>(data)
+        }
+        "WriteCodeInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WriteCodeInput>(data)
+        }
+        "WriteCodeOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WriteCodeOutput>(data)
+        }
+        "dspy.Audio" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::Audio>(data)
+        }
+        "dspy.Code" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::Code>(data)
+        }
+        "dspy.Code['python']" => ::dspygen_runtime::json_roundtrip::<
+            ::dspygen_runtime::dspy_types::Code<crate::lang::Python>,
+        >(data),
+        "dspy.Code['rust']" => ::dspygen_runtime::json_roundtrip::<
+            ::dspygen_runtime::dspy_types::Code<crate::lang::Rust>,
+        >(data),
+        "dspy.File" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::File>(data)
+        }
+        "dspy.History" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::History>(data)
+        }
+        "dspy.Image" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::Image>(data)
+        }
+        "dspy.Reasoning" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::Reasoning>(data)
+        }
+        "dspy.ToolCallResults" => ::dspygen_runtime::json_roundtrip::<
+            ::dspygen_runtime::dspy_types::ToolCallResults,
+        >(data),
+        "dspy.ToolCalls" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::ToolCalls>(data)
+        }
+        "dspy.ToolCalls.ToolCall" => {
+            ::dspygen_runtime::json_roundtrip::<::dspygen_runtime::dspy_types::ToolCall>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Attachment",
         "DescribeInput",
         "DescribeOutput",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use dspy_types_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn attachment_full() {
     assert_eq!(
-        roundtrip::<Attachment>("{\"images\":[],\"audio\":null,\"file\":null,\"snippet\":\"```python\\nprint('é')\\n```\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}"),
+        roundtrip::<::dspy_types_rs::Attachment>("{\"images\":[],\"audio\":null,\"file\":null,\"snippet\":\"```python\\nprint('é')\\n```\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}"),
         "{\"images\":[],\"audio\":null,\"file\":null,\"snippet\":\"print('é')\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}"
     );
 }
@@ -30,7 +33,7 @@ fn attachment_full() {
 #[test]
 fn attachment_minimal() {
     assert_eq!(
-        roundtrip::<Attachment>("{\"images\":[]}"),
+        roundtrip::<::dspy_types_rs::Attachment>("{\"images\":[]}"),
         "{\"images\":[],\"audio\":null,\"file\":null,\"snippet\":null,\"calls\":[],\"results\":null,\"notes\":{}}"
     );
 }
@@ -38,7 +41,7 @@ fn attachment_minimal() {
 #[test]
 fn write_code_input_full() {
     assert_eq!(
-        roundtrip::<WriteCodeInput>("{\"task\":\"task \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"),
+        roundtrip::<::dspy_types_rs::WriteCodeInput>("{\"task\":\"task \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"),
         "{\"task\":\"task \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"
     );
 }
@@ -46,7 +49,7 @@ fn write_code_input_full() {
 #[test]
 fn write_code_input_minimal() {
     assert_eq!(
-        roundtrip::<WriteCodeInput>("{\"task\":\"min \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"),
+        roundtrip::<::dspy_types_rs::WriteCodeInput>("{\"task\":\"min \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"),
         "{\"task\":\"min \\\"é\\\"\\n\",\"history\":{\"messages\":[{\"question\":\"Why?\",\"answer\":42}]},\"image\":{\"url\":\"https://example.com/cat.png\"}}"
     );
 }
@@ -54,7 +57,7 @@ fn write_code_input_minimal() {
 #[test]
 fn write_code_output_full() {
     assert_eq!(
-        roundtrip::<WriteCodeOutput>(
+        roundtrip::<::dspy_types_rs::WriteCodeOutput>(
             "{\"code\":\"```python\\nprint('é')\\n```\",\"summary\":\"summary \\\"é\\\"\\n\"}"
         ),
         "{\"code\":\"print('é')\",\"summary\":\"summary \\\"é\\\"\\n\"}"
@@ -64,7 +67,7 @@ fn write_code_output_full() {
 #[test]
 fn write_code_output_minimal() {
     assert_eq!(
-        roundtrip::<WriteCodeOutput>(
+        roundtrip::<::dspy_types_rs::WriteCodeOutput>(
             "{\"code\":\"```python\\nprint('é')\\n```\",\"summary\":\"min \\\"é\\\"\\n\"}"
         ),
         "{\"code\":\"print('é')\",\"summary\":\"min \\\"é\\\"\\n\"}"
@@ -74,7 +77,7 @@ fn write_code_output_minimal() {
 #[test]
 fn plan_tools_input_full() {
     assert_eq!(
-        roundtrip::<PlanToolsInput>("{\"question\":\"question \\\"é\\\"\\n\",\"attachments\":[{\"images\":[{\"url\":\"https://example.com/cat.png\"}],\"audio\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"},\"file\":{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"},\"snippet\":\"```python\\nprint('é')\\n```\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}],\"files\":[{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"}],\"previous\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]}}"),
+        roundtrip::<::dspy_types_rs::PlanToolsInput>("{\"question\":\"question \\\"é\\\"\\n\",\"attachments\":[{\"images\":[{\"url\":\"https://example.com/cat.png\"}],\"audio\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"},\"file\":{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"},\"snippet\":\"```python\\nprint('é')\\n```\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}],\"files\":[{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"}],\"previous\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]}}"),
         "{\"question\":\"question \\\"é\\\"\\n\",\"attachments\":[{\"images\":[{\"url\":\"https://example.com/cat.png\"}],\"audio\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"},\"file\":{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"},\"snippet\":\"print('é')\",\"calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\"}}],\"results\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]},\"notes\":{\"notes-key\":\"Step by step.\"}}],\"files\":[{\"file_data\":\"data:text/plain;base64,aGk=\",\"file_id\":null,\"filename\":\"hi.txt\"}],\"previous\":{\"tool_call_results\":[{\"call_id\":\"c1\",\"name\":\"search\",\"value\":[\"a\",1],\"is_error\":false}]}}"
     );
 }
@@ -82,7 +85,7 @@ fn plan_tools_input_full() {
 #[test]
 fn plan_tools_input_minimal() {
     assert_eq!(
-        roundtrip::<PlanToolsInput>(
+        roundtrip::<::dspy_types_rs::PlanToolsInput>(
             "{\"question\":\"min \\\"é\\\"\\n\",\"attachments\":[],\"files\":[],\"previous\":null}"
         ),
         "{\"question\":\"min \\\"é\\\"\\n\",\"attachments\":[],\"files\":[],\"previous\":null}"
@@ -92,7 +95,7 @@ fn plan_tools_input_minimal() {
 #[test]
 fn plan_tools_output_full() {
     assert_eq!(
-        roundtrip::<PlanToolsOutput>("{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"```python\\nprint('é')\\n```\"}"),
+        roundtrip::<::dspy_types_rs::PlanToolsOutput>("{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"```python\\nprint('é')\\n```\"}"),
         "{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"print('é')\"}"
     );
 }
@@ -100,7 +103,7 @@ fn plan_tools_output_full() {
 #[test]
 fn plan_tools_output_minimal() {
     assert_eq!(
-        roundtrip::<PlanToolsOutput>("{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"```python\\nprint('é')\\n```\"}"),
+        roundtrip::<::dspy_types_rs::PlanToolsOutput>("{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"```python\\nprint('é')\\n```\"}"),
         "{\"calls\":{\"tool_calls\":[{\"name\":\"search\",\"args\":{\"q\":\"rust\",\"k\":2}}]},\"port\":\"print('é')\"}"
     );
 }
@@ -108,7 +111,7 @@ fn plan_tools_output_minimal() {
 #[test]
 fn transcribe_input_full() {
     assert_eq!(
-        roundtrip::<TranscribeInput>(
+        roundtrip::<::dspy_types_rs::TranscribeInput>(
             "{\"recording\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"}}"
         ),
         "{\"recording\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"}}"
@@ -118,7 +121,7 @@ fn transcribe_input_full() {
 #[test]
 fn transcribe_input_minimal() {
     assert_eq!(
-        roundtrip::<TranscribeInput>(
+        roundtrip::<::dspy_types_rs::TranscribeInput>(
             "{\"recording\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"}}"
         ),
         "{\"recording\":{\"data\":\"UklGRg==\",\"audio_format\":\"wav\"}}"
@@ -128,7 +131,7 @@ fn transcribe_input_minimal() {
 #[test]
 fn transcribe_output_full() {
     assert_eq!(
-        roundtrip::<TranscribeOutput>("{\"thoughts\":\"Step by step.\",\"text\":\"text \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"```python\\nprint('é')\\n```\"}"),
+        roundtrip::<::dspy_types_rs::TranscribeOutput>("{\"thoughts\":\"Step by step.\",\"text\":\"text \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"```python\\nprint('é')\\n```\"}"),
         "{\"thoughts\":\"Step by step.\",\"text\":\"text \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"print('é')\"}"
     );
 }
@@ -136,7 +139,7 @@ fn transcribe_output_full() {
 #[test]
 fn transcribe_output_minimal() {
     assert_eq!(
-        roundtrip::<TranscribeOutput>("{\"thoughts\":\"Step by step.\",\"text\":\"min \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"```python\\nprint('é')\\n```\"}"),
+        roundtrip::<::dspy_types_rs::TranscribeOutput>("{\"thoughts\":\"Step by step.\",\"text\":\"min \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"```python\\nprint('é')\\n```\"}"),
         "{\"thoughts\":\"Step by step.\",\"text\":\"min \\\"é\\\"\\n\",\"call\":{\"name\":\"search\",\"args\":{\"q\":\"rust\"}},\"script\":\"print('é')\"}"
     );
 }
@@ -144,7 +147,7 @@ fn transcribe_output_minimal() {
 #[test]
 fn describe_input_full() {
     assert_eq!(
-        roundtrip::<DescribeInput>("{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::dspy_types_rs::DescribeInput>("{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -152,7 +155,7 @@ fn describe_input_full() {
 #[test]
 fn describe_input_minimal() {
     assert_eq!(
-        roundtrip::<DescribeInput>("{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::dspy_types_rs::DescribeInput>("{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"image\":{\"url\":\"https://example.com/cat.png\"},\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -160,7 +163,7 @@ fn describe_input_minimal() {
 #[test]
 fn describe_output_full() {
     assert_eq!(
-        roundtrip::<DescribeOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::dspy_types_rs::DescribeOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -168,7 +171,7 @@ fn describe_output_full() {
 #[test]
 fn describe_output_minimal() {
     assert_eq!(
-        roundtrip::<DescribeOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::dspy_types_rs::DescribeOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }

@@ -2,738 +2,494 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Item, |obj| {
+    ::std::result::Result::Ok(Self {
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Item, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Item")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Item {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Item);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Tags, |obj| {
+    ::std::result::Result::Ok(Self {
+        root: ::dspygen_runtime::getattr!(obj, "root")?.extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for &Item {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Tags, |value, py| {
+    let data = &value.root; // a RootModel validates its bare value
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Tags")?,
+        data,
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Item")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Tags);
 
-impl<'py> IntoPyObject<'py> for Item {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::Scores, |obj| {
+    ::std::result::Result::Ok(Self {
+        root: ::dspygen_runtime::getattr!(obj, "root")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(&crate::models::Scores, |value, py| {
+    let data = &value.root; // a RootModel validates its bare value
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Scores")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Tags {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Scores);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            root: obj.getattr(intern!(py, "root"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Catalog, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
+        words: ::dspygen_runtime::getattr!(obj, "words")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
+        envelope: ::dspygen_runtime::getattr!(obj, "envelope")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+        raw: ::dspygen_runtime::getattr!(obj, "raw")?.extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for &Tags {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+    ::dspygen_runtime::set_item!(data, "words", &value.words)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+    ::dspygen_runtime::set_item!(data, "envelope", &value.envelope)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Catalog")?,
+        data,
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = &self.root; // a RootModel validates its bare value
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Tags")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Catalog);
 
-impl<'py> IntoPyObject<'py> for Tags {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::PageItem, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Scores {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            root: obj.getattr(intern!(py, "root"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Scores {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = &self.root; // a RootModel validates its bare value
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Scores")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Scores {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Catalog {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            counts: obj.getattr(intern!(py, "counts"))?.extract()?,
-            words: obj.getattr(intern!(py, "words"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-            pair: obj.getattr(intern!(py, "pair"))?.extract()?,
-            envelope: obj.getattr(intern!(py, "envelope"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            scores: obj.getattr(intern!(py, "scores"))?.extract()?,
-            raw: obj.getattr(intern!(py, "raw"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Catalog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "counts"), &self.counts)?;
-        data.set_item(intern!(py, "words"), &self.words)?;
-        data.set_item(intern!(py, "maybe"), &self.maybe)?;
-        data.set_item(intern!(py, "pair"), &self.pair)?;
-        data.set_item(intern!(py, "envelope"), &self.envelope)?;
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "scores"), &self.scores)?;
-        data.set_item(intern!(py, "raw"), &self.raw)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Catalog")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Catalog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for PageItem {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &PageItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), &self.first)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Page")?
-                .get_item(crate::runtime::python_path(py, "generics.models", "Item")?)
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for PageItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for PageInt {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &PageInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), self.first)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Page")?
-                .get_item(crate::runtime::python_path(py, "builtins", "int")?)
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for PageInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for PageListStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &PageListStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), &self.first)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Page")?.get_item(
-                crate::runtime::python_path(py, "builtins", "list")?
-                    .get_item(crate::runtime::python_path(py, "builtins", "str")?)?,
+::dspygen_runtime::into_py!(&crate::models::PageItem, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
             )
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
+        })?,
+        data,
+    )
+});
 
-impl<'py> IntoPyObject<'py> for PageListStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::PageItem);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::from_py!(crate::models::PageInt, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+    })
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for PageOptionInt {
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::PageInt, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?
+                .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)
+        })?,
+        data,
+    )
+});
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::PageInt);
 
-impl<'py> IntoPyObject<'py> for &PageOptionInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::PageListStr, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), self.first)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Page")?.get_item(
-                crate::runtime::python_path(py, "typing", "Optional")?
-                    .get_item(crate::runtime::python_path(py, "builtins", "int")?)?,
+::dspygen_runtime::into_py!(&crate::models::PageListStr, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "builtins", "list")?
+                    .get_item(::dspygen_runtime::python_path(py, "builtins", "str")?)?,
             )
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
+        })?,
+        data,
+    )
+});
 
-impl<'py> IntoPyObject<'py> for PageOptionInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::PageListStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::from_py!(crate::models::PageOptionInt, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+    })
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for PairStrItem {
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::PageOptionInt, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?.get_item(
+                ::dspygen_runtime::python_path(py, "typing", "Optional")?
+                    .get_item(::dspygen_runtime::python_path(py, "builtins", "int")?)?,
+            )
+        })?,
+        data,
+    )
+});
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            left: obj.getattr(intern!(py, "left"))?.extract()?,
-            right: obj.getattr(intern!(py, "right"))?.extract()?,
-            index: obj.getattr(intern!(py, "index"))?.extract()?,
-        })
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::PageOptionInt);
 
-impl<'py> IntoPyObject<'py> for &PairStrItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::PairStrItem, |obj| {
+    ::std::result::Result::Ok(Self {
+        left: ::dspygen_runtime::getattr!(obj, "left")?.extract()?,
+        right: ::dspygen_runtime::getattr!(obj, "right")?.extract()?,
+        index: ::dspygen_runtime::getattr!(obj, "index")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "left"), &self.left)?;
-        data.set_item(intern!(py, "right"), &self.right)?;
-        data.set_item(intern!(py, "index"), &self.index)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Pair")?.get_item(
-                pyo3::types::PyTuple::new(
+::dspygen_runtime::into_py!(&crate::models::PairStrItem, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "left", &value.left)?;
+    ::dspygen_runtime::set_item!(data, "right", &value.right)?;
+    ::dspygen_runtime::set_item!(data, "index", &value.index)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Pair")?.get_item(
+                ::dspygen_runtime::pyo3::types::PyTuple::new(
                     py,
                     [
-                        crate::runtime::python_path(py, "builtins", "str")?,
-                        crate::runtime::python_path(py, "generics.models", "Item")?,
+                        ::dspygen_runtime::python_path(py, "builtins", "str")?,
+                        ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
                     ],
                 )?,
             )
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
+        })?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::PairStrItem);
+
+::dspygen_runtime::from_py!(crate::models::EnvelopeItem, |obj| {
+    ::std::result::Result::Ok(Self {
+        page: ::dspygen_runtime::getattr!(obj, "page")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::EnvelopeItem, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Envelope")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+            )
+        })?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::EnvelopeItem);
+
+::dspygen_runtime::from_py!(crate::models::Page, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "items"
+        )?)?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "first"
+        )?)?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Page, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(
+        data,
+        "items",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
+    )?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "first",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.first)?
+    )?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Page")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Page);
+
+::dspygen_runtime::from_py!(crate::models::IntPage, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+        cursor: ::dspygen_runtime::getattr!(obj, "cursor")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::IntPage, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    ::dspygen_runtime::set_item!(data, "cursor", &value.cursor)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "IntPage")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::IntPage);
+
+::dspygen_runtime::from_py!(crate::models::Results, |obj| {
+    ::std::result::Result::Ok(Self {
+        pages: ::dspygen_runtime::getattr!(obj, "pages")?.extract()?,
+        ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Results, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "pages", &value.pages)?;
+    ::dspygen_runtime::set_item!(data, "ranked", &value.ranked)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Results")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Results);
+
+::dspygen_runtime::from_py!(crate::models::RankedItem, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+        rank: ::dspygen_runtime::getattr!(obj, "rank")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::RankedItem, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+    ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Ranked")?.get_item(
+                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+            )
+        })?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::RankedItem);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::SearchInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "tags", &self.tags)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for PairStrItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for EnvelopeItem {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            page: obj.getattr(intern!(py, "page"))?.extract()?,
-            note: obj.getattr(intern!(py, "note"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &EnvelopeItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "page"), &self.page)?;
-        data.set_item(intern!(py, "note"), &self.note)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Envelope")?
-                .get_item(crate::runtime::python_path(py, "generics.models", "Item")?)
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for EnvelopeItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Page {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "items"))?)?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "first"))?)?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Page {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(
-            intern!(py, "items"),
-            crate::pytypes::to_json_py(py, &self.items)?,
-        )?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(
-            intern!(py, "first"),
-            crate::pytypes::to_json_py(py, &self.first)?,
-        )?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Page")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Page {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for IntPage {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-            cursor: obj.getattr(intern!(py, "cursor"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &IntPage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), self.first)?;
-        data.set_item(intern!(py, "cursor"), &self.cursor)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "IntPage")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for IntPage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Results {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            pages: obj.getattr(intern!(py, "pages"))?.extract()?,
-            ranked: obj.getattr(intern!(py, "ranked"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Results {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "pages"), &self.pages)?;
-        data.set_item(intern!(py, "ranked"), &self.ranked)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "generics.models", "Results")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Results {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for RankedItem {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            first: obj.getattr(intern!(py, "first"))?.extract()?,
-            rank: obj.getattr(intern!(py, "rank"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &RankedItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "total"), self.total)?;
-        data.set_item(intern!(py, "first"), &self.first)?;
-        data.set_item(intern!(py, "rank"), self.rank)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        crate::runtime::build_class(py, &CLASS, |py| {
-            crate::runtime::python_path(py, "generics.models", "Ranked")?
-                .get_item(crate::runtime::python_path(py, "generics.models", "Item")?)
-        })?
-        .call_method(intern!(py, "model_validate"), (data,), Some(&options))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for RankedItem {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for SearchInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        kwargs.set_item(intern!(py, "tags"), &self.tags)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for SearchOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            results: obj.getattr(intern!(py, "results"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::SearchOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            results: ::dspygen_runtime::getattr!(obj, "results")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "results"), &self.results)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "results", &self.results)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("generics.models", "Item") => obj.extract::<Item>()?.into_pyobject(py),
-        ("generics.models", "Tags") => obj.extract::<Tags>()?.into_pyobject(py),
-        ("generics.models", "Scores") => obj.extract::<Scores>()?.into_pyobject(py),
-        ("generics.models", "Catalog") => obj.extract::<Catalog>()?.into_pyobject(py),
-        ("generics.models", "Page[Item]") => obj.extract::<PageItem>()?.into_pyobject(py),
-        ("generics.models", "Page[int]") => obj.extract::<PageInt>()?.into_pyobject(py),
-        ("generics.models", "Page[list[str]]") => obj.extract::<PageListStr>()?.into_pyobject(py),
-        ("generics.models", "Page[Union[int, NoneType]]") => {
-            obj.extract::<PageOptionInt>()?.into_pyobject(py)
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("generics.models", "Item") => obj.extract::<crate::models::Item>()?.into_pyobject(py),
+        ("generics.models", "Tags") => obj.extract::<crate::models::Tags>()?.into_pyobject(py),
+        ("generics.models", "Scores") => obj.extract::<crate::models::Scores>()?.into_pyobject(py),
+        ("generics.models", "Catalog") => {
+            obj.extract::<crate::models::Catalog>()?.into_pyobject(py)
         }
-        ("generics.models", "Pair[str, Item]") => obj.extract::<PairStrItem>()?.into_pyobject(py),
-        ("generics.models", "Envelope[Item]") => obj.extract::<EnvelopeItem>()?.into_pyobject(py),
-        ("generics.models", "Page") => obj.extract::<Page>()?.into_pyobject(py),
-        ("generics.models", "IntPage") => obj.extract::<IntPage>()?.into_pyobject(py),
-        ("generics.models", "Results") => obj.extract::<Results>()?.into_pyobject(py),
-        ("generics.models", "Ranked[Item]") => obj.extract::<RankedItem>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+        ("generics.models", "Page[Item]") => {
+            obj.extract::<crate::models::PageItem>()?.into_pyobject(py)
+        }
+        ("generics.models", "Page[int]") => {
+            obj.extract::<crate::models::PageInt>()?.into_pyobject(py)
+        }
+        ("generics.models", "Page[list[str]]") => obj
+            .extract::<crate::models::PageListStr>()?
+            .into_pyobject(py),
+        ("generics.models", "Page[Union[int, NoneType]]") => obj
+            .extract::<crate::models::PageOptionInt>()?
+            .into_pyobject(py),
+        ("generics.models", "Pair[str, Item]") => obj
+            .extract::<crate::models::PairStrItem>()?
+            .into_pyobject(py),
+        ("generics.models", "Envelope[Item]") => obj
+            .extract::<crate::models::EnvelopeItem>()?
+            .into_pyobject(py),
+        ("generics.models", "Page") => obj.extract::<crate::models::Page>()?.into_pyobject(py),
+        ("generics.models", "IntPage") => {
+            obj.extract::<crate::models::IntPage>()?.into_pyobject(py)
+        }
+        ("generics.models", "Results") => {
+            obj.extract::<crate::models::Results>()?.into_pyobject(py)
+        }
+        ("generics.models", "Ranked[Item]") => obj
+            .extract::<crate::models::RankedItem>()?
+            .into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Catalog" => json_roundtrip::<Catalog>(data),
-        "Envelope[Item]" => json_roundtrip::<EnvelopeItem>(data),
-        "IntPage" => json_roundtrip::<IntPage>(data),
-        "Item" => json_roundtrip::<Item>(data),
-        "Page" => json_roundtrip::<Page>(data),
-        "Page[Item]" => json_roundtrip::<PageItem>(data),
-        "Page[Union[int, NoneType]]" => json_roundtrip::<PageOptionInt>(data),
-        "Page[int]" => json_roundtrip::<PageInt>(data),
-        "Page[list[str]]" => json_roundtrip::<PageListStr>(data),
-        "Pair[str, Item]" => json_roundtrip::<PairStrItem>(data),
-        "Ranked[Item]" => json_roundtrip::<RankedItem>(data),
-        "Results" => json_roundtrip::<Results>(data),
-        "Scores" => json_roundtrip::<Scores>(data),
-        "SearchInput" => json_roundtrip::<SearchInput>(data),
-        "SearchOutput" => json_roundtrip::<SearchOutput>(data),
-        "Tags" => json_roundtrip::<Tags>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Catalog" => ::dspygen_runtime::json_roundtrip::<crate::models::Catalog>(data),
+        "Envelope[Item]" => ::dspygen_runtime::json_roundtrip::<crate::models::EnvelopeItem>(data),
+        "IntPage" => ::dspygen_runtime::json_roundtrip::<crate::models::IntPage>(data),
+        "Item" => ::dspygen_runtime::json_roundtrip::<crate::models::Item>(data),
+        "Page" => ::dspygen_runtime::json_roundtrip::<crate::models::Page>(data),
+        "Page[Item]" => ::dspygen_runtime::json_roundtrip::<crate::models::PageItem>(data),
+        "Page[Union[int, NoneType]]" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::PageOptionInt>(data)
+        }
+        "Page[int]" => ::dspygen_runtime::json_roundtrip::<crate::models::PageInt>(data),
+        "Page[list[str]]" => ::dspygen_runtime::json_roundtrip::<crate::models::PageListStr>(data),
+        "Pair[str, Item]" => ::dspygen_runtime::json_roundtrip::<crate::models::PairStrItem>(data),
+        "Ranked[Item]" => ::dspygen_runtime::json_roundtrip::<crate::models::RankedItem>(data),
+        "Results" => ::dspygen_runtime::json_roundtrip::<crate::models::Results>(data),
+        "Scores" => ::dspygen_runtime::json_roundtrip::<crate::models::Scores>(data),
+        "SearchInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::SearchInput>(data),
+        "SearchOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::SearchOutput>(data)
+        }
+        "Tags" => ::dspygen_runtime::json_roundtrip::<crate::models::Tags>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Catalog",
         "Envelope[Item]",
         "IntPage",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use generics_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn item_full() {
     assert_eq!(
-        roundtrip::<Item>("{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}"),
+        roundtrip::<::generics_rs::Item>("{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}"),
         "{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}"
     );
 }
@@ -30,7 +33,7 @@ fn item_full() {
 #[test]
 fn item_minimal() {
     assert_eq!(
-        roundtrip::<Item>("{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}"),
+        roundtrip::<::generics_rs::Item>("{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}"),
         "{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}"
     );
 }
@@ -38,33 +41,33 @@ fn item_minimal() {
 #[test]
 fn tags_full() {
     assert_eq!(
-        roundtrip::<Tags>("[\"Tags \\\"é\\\"\\n\"]"),
+        roundtrip::<::generics_rs::Tags>("[\"Tags \\\"é\\\"\\n\"]"),
         "[\"Tags \\\"é\\\"\\n\"]"
     );
 }
 
 #[test]
 fn tags_minimal() {
-    assert_eq!(roundtrip::<Tags>("[]"), "[]");
+    assert_eq!(roundtrip::<::generics_rs::Tags>("[]"), "[]");
 }
 
 #[test]
 fn scores_full() {
     assert_eq!(
-        roundtrip::<Scores>("{\"Scores-key\":43}"),
+        roundtrip::<::generics_rs::Scores>("{\"Scores-key\":43}"),
         "{\"Scores-key\":43}"
     );
 }
 
 #[test]
 fn scores_minimal() {
-    assert_eq!(roundtrip::<Scores>("{}"), "{}");
+    assert_eq!(roundtrip::<::generics_rs::Scores>("{}"), "{}");
 }
 
 #[test]
 fn catalog_full() {
     assert_eq!(
-        roundtrip::<Catalog>("{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"),
+        roundtrip::<::generics_rs::Catalog>("{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"),
         "{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"
     );
 }
@@ -72,7 +75,7 @@ fn catalog_full() {
 #[test]
 fn catalog_minimal() {
     assert_eq!(
-        roundtrip::<Catalog>("{\"items\":{\"items\":[],\"total\":22},\"counts\":{\"items\":[],\"total\":22},\"words\":{\"items\":[],\"total\":22},\"maybe\":{\"items\":[],\"total\":22},\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}},\"envelope\":{\"page\":{\"items\":[],\"total\":22}},\"tags\":[],\"raw\":{\"items\":[],\"total\":22}}"),
+        roundtrip::<::generics_rs::Catalog>("{\"items\":{\"items\":[],\"total\":22},\"counts\":{\"items\":[],\"total\":22},\"words\":{\"items\":[],\"total\":22},\"maybe\":{\"items\":[],\"total\":22},\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}},\"envelope\":{\"page\":{\"items\":[],\"total\":22}},\"tags\":[],\"raw\":{\"items\":[],\"total\":22}}"),
         "{\"items\":{\"items\":[],\"total\":22,\"first\":null},\"counts\":{\"items\":[],\"total\":22,\"first\":null},\"words\":{\"items\":[],\"total\":22,\"first\":null},\"maybe\":{\"items\":[],\"total\":22,\"first\":null},\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":22,\"first\":null},\"note\":\"\"},\"tags\":[],\"scores\":null,\"raw\":{\"items\":[],\"total\":22,\"first\":null}}"
     );
 }
@@ -80,7 +83,7 @@ fn catalog_minimal() {
 #[test]
 fn page_item_full() {
     assert_eq!(
-        roundtrip::<PageItem>("{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}"),
+        roundtrip::<::generics_rs::PageItem>("{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}"),
         "{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}"
     );
 }
@@ -88,7 +91,7 @@ fn page_item_full() {
 #[test]
 fn page_item_minimal() {
     assert_eq!(
-        roundtrip::<PageItem>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::PageItem>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }
@@ -96,7 +99,7 @@ fn page_item_minimal() {
 #[test]
 fn page_int_full() {
     assert_eq!(
-        roundtrip::<PageInt>("{\"items\":[36],\"total\":36,\"first\":36}"),
+        roundtrip::<::generics_rs::PageInt>("{\"items\":[36],\"total\":36,\"first\":36}"),
         "{\"items\":[36],\"total\":36,\"first\":36}"
     );
 }
@@ -104,7 +107,7 @@ fn page_int_full() {
 #[test]
 fn page_int_minimal() {
     assert_eq!(
-        roundtrip::<PageInt>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::PageInt>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }
@@ -112,7 +115,7 @@ fn page_int_minimal() {
 #[test]
 fn page_list_str_full() {
     assert_eq!(
-        roundtrip::<PageListStr>("{\"items\":[[\"items \\\"é\\\"\\n\"]],\"total\":36,\"first\":[\"first \\\"é\\\"\\n\"]}"),
+        roundtrip::<::generics_rs::PageListStr>("{\"items\":[[\"items \\\"é\\\"\\n\"]],\"total\":36,\"first\":[\"first \\\"é\\\"\\n\"]}"),
         "{\"items\":[[\"items \\\"é\\\"\\n\"]],\"total\":36,\"first\":[\"first \\\"é\\\"\\n\"]}"
     );
 }
@@ -120,7 +123,7 @@ fn page_list_str_full() {
 #[test]
 fn page_list_str_minimal() {
     assert_eq!(
-        roundtrip::<PageListStr>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::PageListStr>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }
@@ -128,7 +131,7 @@ fn page_list_str_minimal() {
 #[test]
 fn page_option_int_full() {
     assert_eq!(
-        roundtrip::<PageOptionInt>("{\"items\":[36],\"total\":36,\"first\":36}"),
+        roundtrip::<::generics_rs::PageOptionInt>("{\"items\":[36],\"total\":36,\"first\":36}"),
         "{\"items\":[36],\"total\":36,\"first\":36}"
     );
 }
@@ -136,7 +139,7 @@ fn page_option_int_full() {
 #[test]
 fn page_option_int_minimal() {
     assert_eq!(
-        roundtrip::<PageOptionInt>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::PageOptionInt>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }
@@ -144,7 +147,7 @@ fn page_option_int_minimal() {
 #[test]
 fn pair_str_item_full() {
     assert_eq!(
-        roundtrip::<PairStrItem>("{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{\"index-key\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"),
+        roundtrip::<::generics_rs::PairStrItem>("{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{\"index-key\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"),
         "{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{\"index-key\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"
     );
 }
@@ -152,7 +155,7 @@ fn pair_str_item_full() {
 #[test]
 fn pair_str_item_minimal() {
     assert_eq!(
-        roundtrip::<PairStrItem>("{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}}"),
+        roundtrip::<::generics_rs::PairStrItem>("{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}}"),
         "{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"index\":{}}"
     );
 }
@@ -160,7 +163,7 @@ fn pair_str_item_minimal() {
 #[test]
 fn envelope_item_full() {
     assert_eq!(
-        roundtrip::<EnvelopeItem>(
+        roundtrip::<::generics_rs::EnvelopeItem>(
             "{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"}"
         ),
         "{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"}"
@@ -170,7 +173,7 @@ fn envelope_item_full() {
 #[test]
 fn envelope_item_minimal() {
     assert_eq!(
-        roundtrip::<EnvelopeItem>("{\"page\":{\"items\":[],\"total\":22}}"),
+        roundtrip::<::generics_rs::EnvelopeItem>("{\"page\":{\"items\":[],\"total\":22}}"),
         "{\"page\":{\"items\":[],\"total\":22,\"first\":null},\"note\":\"\"}"
     );
 }
@@ -178,7 +181,7 @@ fn envelope_item_minimal() {
 #[test]
 fn page_full() {
     assert_eq!(
-        roundtrip::<Page>("{\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"total\":36,\"first\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}}"),
+        roundtrip::<::generics_rs::Page>("{\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"total\":36,\"first\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}}"),
         "{\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"total\":36,\"first\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}}"
     );
 }
@@ -186,7 +189,7 @@ fn page_full() {
 #[test]
 fn page_minimal() {
     assert_eq!(
-        roundtrip::<Page>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::Page>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }
@@ -194,7 +197,7 @@ fn page_minimal() {
 #[test]
 fn int_page_full() {
     assert_eq!(
-        roundtrip::<IntPage>(
+        roundtrip::<::generics_rs::IntPage>(
             "{\"items\":[36],\"total\":36,\"first\":36,\"cursor\":\"cursor \\\"é\\\"\\n\"}"
         ),
         "{\"items\":[36],\"total\":36,\"first\":36,\"cursor\":\"cursor \\\"é\\\"\\n\"}"
@@ -204,7 +207,7 @@ fn int_page_full() {
 #[test]
 fn int_page_minimal() {
     assert_eq!(
-        roundtrip::<IntPage>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::IntPage>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null,\"cursor\":\"\"}"
     );
 }
@@ -212,7 +215,7 @@ fn int_page_minimal() {
 #[test]
 fn results_full() {
     assert_eq!(
-        roundtrip::<Results>("{\"pages\":[{\"items\":[],\"total\":36,\"first\":null,\"cursor\":\"cursor \\\"é\\\"\\n\"}],\"ranked\":{\"items\":[],\"total\":36,\"first\":null,\"rank\":29}}"),
+        roundtrip::<::generics_rs::Results>("{\"pages\":[{\"items\":[],\"total\":36,\"first\":null,\"cursor\":\"cursor \\\"é\\\"\\n\"}],\"ranked\":{\"items\":[],\"total\":36,\"first\":null,\"rank\":29}}"),
         "{\"pages\":[{\"items\":[],\"total\":36,\"first\":null,\"cursor\":\"cursor \\\"é\\\"\\n\"}],\"ranked\":{\"items\":[],\"total\":36,\"first\":null,\"rank\":29}}"
     );
 }
@@ -220,7 +223,9 @@ fn results_full() {
 #[test]
 fn results_minimal() {
     assert_eq!(
-        roundtrip::<Results>("{\"pages\":[],\"ranked\":{\"items\":[],\"total\":22}}"),
+        roundtrip::<::generics_rs::Results>(
+            "{\"pages\":[],\"ranked\":{\"items\":[],\"total\":22}}"
+        ),
         "{\"pages\":[],\"ranked\":{\"items\":[],\"total\":22,\"first\":null,\"rank\":0}}"
     );
 }
@@ -228,7 +233,7 @@ fn results_minimal() {
 #[test]
 fn ranked_item_full() {
     assert_eq!(
-        roundtrip::<RankedItem>("{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"rank\":29}"),
+        roundtrip::<::generics_rs::RankedItem>("{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"rank\":29}"),
         "{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"rank\":29}"
     );
 }
@@ -236,7 +241,7 @@ fn ranked_item_full() {
 #[test]
 fn ranked_item_minimal() {
     assert_eq!(
-        roundtrip::<RankedItem>("{\"items\":[],\"total\":22}"),
+        roundtrip::<::generics_rs::RankedItem>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null,\"rank\":0}"
     );
 }
@@ -244,7 +249,7 @@ fn ranked_item_minimal() {
 #[test]
 fn search_input_full() {
     assert_eq!(
-        roundtrip::<SearchInput>(
+        roundtrip::<::generics_rs::SearchInput>(
             "{\"query\":\"query \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}"
         ),
         "{\"query\":\"query \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}"
@@ -254,7 +259,7 @@ fn search_input_full() {
 #[test]
 fn search_input_minimal() {
     assert_eq!(
-        roundtrip::<SearchInput>("{\"query\":\"min \\\"é\\\"\\n\",\"tags\":[]}"),
+        roundtrip::<::generics_rs::SearchInput>("{\"query\":\"min \\\"é\\\"\\n\",\"tags\":[]}"),
         "{\"query\":\"min \\\"é\\\"\\n\",\"tags\":[]}"
     );
 }
@@ -262,7 +267,7 @@ fn search_input_minimal() {
 #[test]
 fn search_output_full() {
     assert_eq!(
-        roundtrip::<SearchOutput>("{\"results\":{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"),
+        roundtrip::<::generics_rs::SearchOutput>("{\"results\":{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"),
         "{\"results\":{\"items\":[{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}],\"total\":36,\"first\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}}}"
     );
 }
@@ -270,7 +275,7 @@ fn search_output_full() {
 #[test]
 fn search_output_minimal() {
     assert_eq!(
-        roundtrip::<SearchOutput>("{\"results\":{\"items\":[],\"total\":22}}"),
+        roundtrip::<::generics_rs::SearchOutput>("{\"results\":{\"items\":[],\"total\":22}}"),
         "{\"results\":{\"items\":[],\"total\":22,\"first\":null}}"
     );
 }

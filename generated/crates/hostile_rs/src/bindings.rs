@@ -2,1402 +2,1127 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
-
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
-
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DefaultsOptionalSign {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of DefaultsOptionalSign"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DefaultsOptionalSign {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DefaultsOptionalSign {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DefaultsSigns {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of DefaultsSigns"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DefaultsSigns {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DefaultsSigns {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DerivedFn {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of DerivedFn"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DerivedFn {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DerivedFn {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DescribedLiteral {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of DescribedLiteral"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DescribedLiteral {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DescribedLiteral {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HTTPServerMode {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of HTTPServerMode"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HTTPServerMode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HTTPServerMode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HostileFn {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of HostileFn"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HostileFn {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HostileFn {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HostileStringCrate {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of HostileStringCrate"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HostileStringCrate {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HostileStringCrate {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HttpServerMode {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of HttpServerMode"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HttpServerMode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HttpServerMode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Keyword {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Keyword"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Keyword {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Keyword")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Keyword {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for KeywordsLoop {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of KeywordsLoop"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for KeywordsLoop {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &KeywordsLoop {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for KeywordsMod {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of KeywordsMod"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for KeywordsMod {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &KeywordsMod {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for KeywordsWhere {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of KeywordsWhere"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for KeywordsWhere {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &KeywordsWhere {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Mode {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Mode"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Mode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Mode")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Mode {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for NodeType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of NodeType"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for NodeType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &NodeType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SelfTypeType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of SelfTypeType"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SelfTypeType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SelfTypeType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for TagKind {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of TagKind"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for TagKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &TagKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Keywords {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            r#type: obj.getattr(intern!(py, "type"))?.extract()?,
-            r#match: obj.getattr(intern!(py, "match"))?.extract()?,
-            r#ref: obj.getattr(intern!(py, "ref"))?.extract()?,
-            self_: obj.getattr(intern!(py, "self"))?.extract()?,
-            crate_: obj.getattr(intern!(py, "crate"))?.extract()?,
-            super_: obj.getattr(intern!(py, "super"))?.extract()?,
-            r#fn: obj.getattr(intern!(py, "fn"))?.extract()?,
-            r#mod: obj.getattr(intern!(py, "mod"))?.extract()?,
-            r#async: obj.getattr(intern!(py, "async_"))?.extract()?,
-            r: obj.getattr(intern!(py, "r"))?.extract()?,
-            kind: obj.getattr(intern!(py, "kind"))?.extract()?,
-            kinds: obj.getattr(intern!(py, "kinds"))?.extract()?,
-            r#impl: obj.getattr(intern!(py, "impl"))?.extract()?,
-            r#where: obj.getattr(intern!(py, "where"))?.extract()?,
-            r#loop: obj.getattr(intern!(py, "loop"))?.extract()?,
-            r#dyn: obj.getattr(intern!(py, "dyn"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Keywords {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "type"), &self.r#type)?;
-        data.set_item(intern!(py, "match"), self.r#match)?;
-        data.set_item(intern!(py, "ref"), &self.r#ref)?;
-        data.set_item(intern!(py, "self"), self.self_)?;
-        data.set_item(intern!(py, "crate"), &self.crate_)?;
-        data.set_item(intern!(py, "super"), &self.super_)?;
-        data.set_item(intern!(py, "fn"), self.r#fn)?;
-        data.set_item(intern!(py, "mod"), self.r#mod)?;
-        data.set_item(intern!(py, "async"), &self.r#async)?;
-        data.set_item(intern!(py, "r"), &self.r)?;
-        data.set_item(intern!(py, "kind"), self.kind)?;
-        data.set_item(intern!(py, "kinds"), &self.kinds)?;
-        data.set_item(intern!(py, "impl"), self.r#impl)?;
-        data.set_item(intern!(py, "where"), self.r#where)?;
-        data.set_item(intern!(py, "loop"), self.r#loop)?;
-        data.set_item(intern!(py, "dyn"), &self.r#dyn)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Keywords")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Keywords {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SelfType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            self_: obj.getattr(intern!(py, "Self"))?.extract()?,
-            r#type: obj.getattr(intern!(py, "Type"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SelfType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "Self"), &self.self_)?;
-        data.set_item(intern!(py, "Type"), self.r#type)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "SelfType")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SelfType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Described {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            quotes: obj.getattr(intern!(py, "quotes"))?.extract()?,
-            backslash: obj.getattr(intern!(py, "backslash"))?.extract()?,
-            raw_closer: obj.getattr(intern!(py, "raw_closer"))?.extract()?,
-            comment: obj.getattr(intern!(py, "comment"))?.extract()?,
-            jinja: obj.getattr(intern!(py, "jinja"))?.extract()?,
-            shell: obj.getattr(intern!(py, "shell"))?.extract()?,
-            controls: obj.getattr(intern!(py, "controls"))?.extract()?,
-            lines: obj.getattr(intern!(py, "lines"))?.extract()?,
-            bidi: obj.getattr(intern!(py, "bidi"))?.extract()?,
-            emoji: obj.getattr(intern!(py, "emoji"))?.extract()?,
-            non_ascii: obj.getattr(intern!(py, "non_ascii"))?.extract()?,
-            long: obj.getattr(intern!(py, "long"))?.extract()?,
-            trailing_backslash: obj.getattr(intern!(py, "trailing_backslash"))?.extract()?,
-            concatenated: obj.getattr(intern!(py, "concatenated"))?.extract()?,
-            aliased: obj.getattr(intern!(py, "aliased"))?.extract()?,
-            literal: obj.getattr(intern!(py, "literal"))?.extract()?,
-            refdef: obj.getattr(intern!(py, "refdef"))?.extract()?,
-            blank: obj.getattr(intern!(py, "blank"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Described {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "quotes"), &self.quotes)?;
-        data.set_item(intern!(py, "backslash"), &self.backslash)?;
-        data.set_item(intern!(py, "raw_closer"), &self.raw_closer)?;
-        data.set_item(intern!(py, "comment"), &self.comment)?;
-        data.set_item(intern!(py, "jinja"), &self.jinja)?;
-        data.set_item(intern!(py, "shell"), &self.shell)?;
-        data.set_item(intern!(py, "controls"), &self.controls)?;
-        data.set_item(intern!(py, "lines"), &self.lines)?;
-        data.set_item(intern!(py, "bidi"), &self.bidi)?;
-        data.set_item(intern!(py, "emoji"), &self.emoji)?;
-        data.set_item(intern!(py, "non_ascii"), &self.non_ascii)?;
-        data.set_item(intern!(py, "long"), &self.long)?;
-        data.set_item(intern!(py, "trailing_backslash"), &self.trailing_backslash)?;
-        data.set_item(intern!(py, "concatenated"), &self.concatenated)?;
-        data.set_item(intern!(py, "@type \"quoted\" é😀"), &self.aliased)?;
-        data.set_item(intern!(py, "literal"), self.literal)?;
-        data.set_item(intern!(py, "refdef"), &self.refdef)?;
-        data.set_item(intern!(py, "blank"), &self.blank)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Described")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Described {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HTTPServer {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            host_name: obj.getattr(intern!(py, "hostName"))?.extract()?,
-            port: obj.getattr(intern!(py, "port"))?.extract()?,
-            mode: obj.getattr(intern!(py, "mode"))?.extract()?,
-            http_code: obj.getattr(intern!(py, "HTTPCode"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HTTPServer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "hostName"), &self.host_name)?;
-        data.set_item(intern!(py, "port"), self.port)?;
-        data.set_item(intern!(py, "mode"), self.mode)?;
-        data.set_item(intern!(py, "HTTPCode"), self.http_code)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "HTTPServer")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HTTPServer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for HttpServer {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            host_name: obj.getattr(intern!(py, "host_name"))?.extract()?,
-            port: obj.getattr(intern!(py, "port"))?.extract()?,
-            mode: obj.getattr(intern!(py, "Mode"))?.extract()?,
-            http_code: obj.getattr(intern!(py, "http_code"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &HttpServer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "host_name"), &self.host_name)?;
-        data.set_item(intern!(py, "port"), self.port)?;
-        data.set_item(intern!(py, "Mode"), self.mode)?;
-        data.set_item(intern!(py, "http_code"), self.http_code)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "HttpServer")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for HttpServer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Node {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            r#type: obj.getattr(intern!(py, "type"))?.extract()?,
-            self_: obj
-                .getattr(intern!(py, "self"))?
-                .extract::<Option<Node>>()?
-                .map(Box::new),
-            super_: obj.getattr(intern!(py, "super"))?.extract()?,
-            crate_: obj.getattr(intern!(py, "crate"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Node {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "type"), self.r#type)?;
-        data.set_item(intern!(py, "self"), self.self_.as_deref())?;
-        data.set_item(intern!(py, "super"), &self.super_)?;
-        data.set_item(intern!(py, "crate"), &self.crate_)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Node")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Node {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Nothing {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let _ = obj; // a model without fields
-        Ok(Self {})
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Nothing {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Nothing")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Nothing {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Defaults {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            ratio: obj.getattr(intern!(py, "ratio"))?.extract()?,
-            tiny: obj.getattr(intern!(py, "tiny"))?.extract()?,
-            small: obj.getattr(intern!(py, "small"))?.extract()?,
-            big: obj.getattr(intern!(py, "big"))?.extract()?,
-            negative_zero: obj.getattr(intern!(py, "negative_zero"))?.extract()?,
-            ints: obj.getattr(intern!(py, "ints"))?.extract()?,
-            opt_list: obj.getattr(intern!(py, "opt_list"))?.extract()?,
-            opt_dict: obj.getattr(intern!(py, "opt_dict"))?.extract()?,
-            plain_value: obj.getattr(intern!(py, "plain_value"))?.extract()?,
-            plain_values: obj.getattr(intern!(py, "plain_values"))?.extract()?,
-            signs: obj.getattr(intern!(py, "signs"))?.extract()?,
-            optional_sign: obj.getattr(intern!(py, "optional_sign"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Defaults {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "ratio"), self.ratio)?;
-        data.set_item(intern!(py, "tiny"), self.tiny)?;
-        data.set_item(intern!(py, "small"), self.small)?;
-        data.set_item(intern!(py, "big"), self.big)?;
-        data.set_item(intern!(py, "negative_zero"), self.negative_zero)?;
-        data.set_item(intern!(py, "ints"), &self.ints)?;
-        data.set_item(intern!(py, "opt_list"), &self.opt_list)?;
-        data.set_item(intern!(py, "opt_dict"), &self.opt_dict)?;
-        data.set_item(intern!(py, "plain_value"), self.plain_value)?;
-        data.set_item(intern!(py, "plain_values"), &self.plain_values)?;
-        data.set_item(intern!(py, "signs"), &self.signs)?;
-        data.set_item(intern!(py, "optional_sign"), self.optional_sign)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Defaults")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Defaults {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Share {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            path: obj.getattr(intern!(py, "path"))?.extract()?,
-            mode: obj.getattr(intern!(py, "mode"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Share {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "path"), &self.path)?;
-        data.set_item(intern!(py, "mode"), self.mode)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "hostile.models", "Share")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Share {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for HostileInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(intern!(py, "ref"), &self.r#ref)?;
-        kwargs.set_item(intern!(py, "crate"), &self.crate_)?;
-        kwargs.set_item(intern!(py, "super"), &self.super_)?;
-        kwargs.set_item(intern!(py, "fn"), self.r#fn)?;
-        kwargs.set_item(intern!(py, "mod"), &self.r#mod)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for HostileOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            self_: obj.getattr(intern!(py, "self"))?.extract()?,
-            server: obj.getattr(intern!(py, "server"))?.extract()?,
-            r: obj.getattr(intern!(py, "r"))?.extract()?,
-            r#async: obj.getattr(intern!(py, "async_"))?.extract()?,
-            this: obj.getattr(intern!(py, "this"))?.extract()?,
+use ::dspygen_runtime::methods::*;
+
+::dspygen_runtime::from_py!(crate::models::DefaultsOptionalSign, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DefaultsOptionalSign"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DefaultsOptionalSign, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DefaultsOptionalSign);
+
+::dspygen_runtime::from_py!(crate::models::DefaultsSigns, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DefaultsSigns"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DefaultsSigns, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DefaultsSigns);
+
+::dspygen_runtime::from_py!(crate::models::DerivedFn, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DerivedFn"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DerivedFn, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DerivedFn);
+
+::dspygen_runtime::from_py!(crate::models::DescribedLiteral, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DescribedLiteral"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DescribedLiteral, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DescribedLiteral);
+
+::dspygen_runtime::from_py!(crate::models::HTTPServerMode, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of HTTPServerMode"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::HTTPServerMode, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::HTTPServerMode);
+
+::dspygen_runtime::from_py!(crate::models::HostileFn, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of HostileFn"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::HostileFn, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::HostileFn);
+
+::dspygen_runtime::from_py!(crate::models::HostileStringCrate, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of HostileStringCrate"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::HostileStringCrate, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::HostileStringCrate);
+
+::dspygen_runtime::from_py!(crate::models::HttpServerMode, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of HttpServerMode"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::HttpServerMode, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::HttpServerMode);
+
+::dspygen_runtime::from_py!(crate::models::Keyword, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Keyword"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Keyword, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Keyword")?
+        .call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Keyword);
+
+::dspygen_runtime::from_py!(crate::models::KeywordsLoop, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of KeywordsLoop"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::KeywordsLoop, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::KeywordsLoop);
+
+::dspygen_runtime::from_py!(crate::models::KeywordsMod, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of KeywordsMod"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::KeywordsMod, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::KeywordsMod);
+
+::dspygen_runtime::from_py!(crate::models::KeywordsWhere, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of KeywordsWhere"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::KeywordsWhere, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::KeywordsWhere);
+
+::dspygen_runtime::from_py!(crate::models::Mode, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Mode"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Mode, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Mode")?.call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Mode);
+
+::dspygen_runtime::from_py!(crate::models::NodeType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of NodeType"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::NodeType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::NodeType);
+
+::dspygen_runtime::from_py!(crate::models::SelfTypeType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of SelfTypeType"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::SelfTypeType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::SelfTypeType);
+
+::dspygen_runtime::from_py!(crate::models::TagKind, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of TagKind"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::TagKind, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::TagKind);
+
+::dspygen_runtime::from_py!(crate::models::Keywords, |obj| {
+    ::std::result::Result::Ok(Self {
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        r#match: ::dspygen_runtime::getattr!(obj, "match")?.extract()?,
+        r#ref: ::dspygen_runtime::getattr!(obj, "ref")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+        crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
+        super_: ::dspygen_runtime::getattr!(obj, "super")?.extract()?,
+        r#fn: ::dspygen_runtime::getattr!(obj, "fn")?.extract()?,
+        r#mod: ::dspygen_runtime::getattr!(obj, "mod")?.extract()?,
+        r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+        r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+        kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
+        kinds: ::dspygen_runtime::getattr!(obj, "kinds")?.extract()?,
+        r#impl: ::dspygen_runtime::getattr!(obj, "impl")?.extract()?,
+        r#where: ::dspygen_runtime::getattr!(obj, "where")?.extract()?,
+        r#loop: ::dspygen_runtime::getattr!(obj, "loop")?.extract()?,
+        r#dyn: ::dspygen_runtime::getattr!(obj, "dyn")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Keywords, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "type", &value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+    ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
+    ::dspygen_runtime::set_item!(data, "self", value.self_)?;
+    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+    ::dspygen_runtime::set_item!(data, "fn", value.r#fn)?;
+    ::dspygen_runtime::set_item!(data, "mod", value.r#mod)?;
+    ::dspygen_runtime::set_item!(data, "async", &value.r#async)?;
+    ::dspygen_runtime::set_item!(data, "r", &value.r)?;
+    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+    ::dspygen_runtime::set_item!(data, "kinds", &value.kinds)?;
+    ::dspygen_runtime::set_item!(data, "impl", value.r#impl)?;
+    ::dspygen_runtime::set_item!(data, "where", value.r#where)?;
+    ::dspygen_runtime::set_item!(data, "loop", value.r#loop)?;
+    ::dspygen_runtime::set_item!(data, "dyn", &value.r#dyn)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Keywords")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Keywords);
+
+::dspygen_runtime::from_py!(crate::models::SelfType, |obj| {
+    ::std::result::Result::Ok(Self {
+        self_: ::dspygen_runtime::getattr!(obj, "Self")?.extract()?,
+        r#type: ::dspygen_runtime::getattr!(obj, "Type")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::SelfType, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "Self", &value.self_)?;
+    ::dspygen_runtime::set_item!(data, "Type", value.r#type)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "SelfType")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::SelfType);
+
+::dspygen_runtime::from_py!(crate::models::Described, |obj| {
+    ::std::result::Result::Ok(Self {
+        quotes: ::dspygen_runtime::getattr!(obj, "quotes")?.extract()?,
+        backslash: ::dspygen_runtime::getattr!(obj, "backslash")?.extract()?,
+        raw_closer: ::dspygen_runtime::getattr!(obj, "raw_closer")?.extract()?,
+        comment: ::dspygen_runtime::getattr!(obj, "comment")?.extract()?,
+        jinja: ::dspygen_runtime::getattr!(obj, "jinja")?.extract()?,
+        shell: ::dspygen_runtime::getattr!(obj, "shell")?.extract()?,
+        controls: ::dspygen_runtime::getattr!(obj, "controls")?.extract()?,
+        lines: ::dspygen_runtime::getattr!(obj, "lines")?.extract()?,
+        bidi: ::dspygen_runtime::getattr!(obj, "bidi")?.extract()?,
+        emoji: ::dspygen_runtime::getattr!(obj, "emoji")?.extract()?,
+        non_ascii: ::dspygen_runtime::getattr!(obj, "non_ascii")?.extract()?,
+        long: ::dspygen_runtime::getattr!(obj, "long")?.extract()?,
+        trailing_backslash: ::dspygen_runtime::getattr!(obj, "trailing_backslash")?.extract()?,
+        concatenated: ::dspygen_runtime::getattr!(obj, "concatenated")?.extract()?,
+        aliased: ::dspygen_runtime::getattr!(obj, "aliased")?.extract()?,
+        literal: ::dspygen_runtime::getattr!(obj, "literal")?.extract()?,
+        refdef: ::dspygen_runtime::getattr!(obj, "refdef")?.extract()?,
+        blank: ::dspygen_runtime::getattr!(obj, "blank")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Described, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "quotes", &value.quotes)?;
+    ::dspygen_runtime::set_item!(data, "backslash", &value.backslash)?;
+    ::dspygen_runtime::set_item!(data, "raw_closer", &value.raw_closer)?;
+    ::dspygen_runtime::set_item!(data, "comment", &value.comment)?;
+    ::dspygen_runtime::set_item!(data, "jinja", &value.jinja)?;
+    ::dspygen_runtime::set_item!(data, "shell", &value.shell)?;
+    ::dspygen_runtime::set_item!(data, "controls", &value.controls)?;
+    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+    ::dspygen_runtime::set_item!(data, "bidi", &value.bidi)?;
+    ::dspygen_runtime::set_item!(data, "emoji", &value.emoji)?;
+    ::dspygen_runtime::set_item!(data, "non_ascii", &value.non_ascii)?;
+    ::dspygen_runtime::set_item!(data, "long", &value.long)?;
+    ::dspygen_runtime::set_item!(data, "trailing_backslash", &value.trailing_backslash)?;
+    ::dspygen_runtime::set_item!(data, "concatenated", &value.concatenated)?;
+    ::dspygen_runtime::set_item!(data, "@type \"quoted\" é😀", &value.aliased)?;
+    ::dspygen_runtime::set_item!(data, "literal", value.literal)?;
+    ::dspygen_runtime::set_item!(data, "refdef", &value.refdef)?;
+    ::dspygen_runtime::set_item!(data, "blank", &value.blank)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Described")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Described);
+
+::dspygen_runtime::from_py!(crate::models::HTTPServer, |obj| {
+    ::std::result::Result::Ok(Self {
+        host_name: ::dspygen_runtime::getattr!(obj, "hostName")?.extract()?,
+        port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "mode")?.extract()?,
+        http_code: ::dspygen_runtime::getattr!(obj, "HTTPCode")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::HTTPServer, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "hostName", &value.host_name)?;
+    ::dspygen_runtime::set_item!(data, "port", value.port)?;
+    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+    ::dspygen_runtime::set_item!(data, "HTTPCode", value.http_code)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HTTPServer")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::HTTPServer);
+
+::dspygen_runtime::from_py!(crate::models::HttpServer, |obj| {
+    ::std::result::Result::Ok(Self {
+        host_name: ::dspygen_runtime::getattr!(obj, "host_name")?.extract()?,
+        port: ::dspygen_runtime::getattr!(obj, "port")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "Mode")?.extract()?,
+        http_code: ::dspygen_runtime::getattr!(obj, "http_code")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::HttpServer, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "host_name", &value.host_name)?;
+    ::dspygen_runtime::set_item!(data, "port", value.port)?;
+    ::dspygen_runtime::set_item!(data, "Mode", value.mode)?;
+    ::dspygen_runtime::set_item!(data, "http_code", value.http_code)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "HttpServer")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::HttpServer);
+
+::dspygen_runtime::from_py!(crate::models::Node, |obj| {
+    ::std::result::Result::Ok(Self {
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?
+            .extract::<::std::option::Option<crate::models::Node>>()?
+            .map(::std::boxed::Box::new),
+        super_: ::dspygen_runtime::getattr!(obj, "super")?.extract()?,
+        crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Node, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "self", value.self_.as_deref())?;
+    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Node")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Node);
+
+::dspygen_runtime::from_py!(crate::models::Nothing, |obj| {
+    let _ = obj; // a model without fields
+    ::std::result::Result::Ok(Self {})
+});
+
+::dspygen_runtime::into_py!(&crate::models::Nothing, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Nothing")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Nothing);
+
+::dspygen_runtime::from_py!(crate::models::Defaults, |obj| {
+    ::std::result::Result::Ok(Self {
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        tiny: ::dspygen_runtime::getattr!(obj, "tiny")?.extract()?,
+        small: ::dspygen_runtime::getattr!(obj, "small")?.extract()?,
+        big: ::dspygen_runtime::getattr!(obj, "big")?.extract()?,
+        negative_zero: ::dspygen_runtime::getattr!(obj, "negative_zero")?.extract()?,
+        ints: ::dspygen_runtime::getattr!(obj, "ints")?.extract()?,
+        opt_list: ::dspygen_runtime::getattr!(obj, "opt_list")?.extract()?,
+        opt_dict: ::dspygen_runtime::getattr!(obj, "opt_dict")?.extract()?,
+        plain_value: ::dspygen_runtime::getattr!(obj, "plain_value")?.extract()?,
+        plain_values: ::dspygen_runtime::getattr!(obj, "plain_values")?.extract()?,
+        signs: ::dspygen_runtime::getattr!(obj, "signs")?.extract()?,
+        optional_sign: ::dspygen_runtime::getattr!(obj, "optional_sign")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Defaults, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "tiny", value.tiny)?;
+    ::dspygen_runtime::set_item!(data, "small", value.small)?;
+    ::dspygen_runtime::set_item!(data, "big", value.big)?;
+    ::dspygen_runtime::set_item!(data, "negative_zero", value.negative_zero)?;
+    ::dspygen_runtime::set_item!(data, "ints", &value.ints)?;
+    ::dspygen_runtime::set_item!(data, "opt_list", &value.opt_list)?;
+    ::dspygen_runtime::set_item!(data, "opt_dict", &value.opt_dict)?;
+    ::dspygen_runtime::set_item!(data, "plain_value", value.plain_value)?;
+    ::dspygen_runtime::set_item!(data, "plain_values", &value.plain_values)?;
+    ::dspygen_runtime::set_item!(data, "signs", &value.signs)?;
+    ::dspygen_runtime::set_item!(data, "optional_sign", value.optional_sign)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Defaults")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Defaults);
+
+::dspygen_runtime::from_py!(crate::models::Share, |obj| {
+    ::std::result::Result::Ok(Self {
+        path: ::dspygen_runtime::getattr!(obj, "path")?.extract()?,
+        mode: ::dspygen_runtime::getattr!(obj, "mode")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Share, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "hostile.models", "Share")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Share);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::HostileInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", &self.crate_)?;
+        ::dspygen_runtime::set_item!(kwargs, "super", &self.super_)?;
+        ::dspygen_runtime::set_item!(kwargs, "fn", self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            server: ::dspygen_runtime::getattr!(obj, "server")?.extract()?,
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+            r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+            this: ::dspygen_runtime::getattr!(obj, "this")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(intern!(py, "server"), &self.server)?;
-        kwargs.set_item(intern!(py, "r"), &self.r)?;
-        kwargs.set_item(intern!(py, "async_"), self.r#async)?;
-        kwargs.set_item(intern!(py, "this"), &self.this)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "server", &self.server)?;
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
+        ::dspygen_runtime::set_item!(kwargs, "async_", self.r#async)?;
+        ::dspygen_runtime::set_item!(kwargs, "this", &self.this)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for CaseConventionsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "userName"), &self.user_name)?;
-        kwargs.set_item(intern!(py, "HTTPResponseCode"), self.http_response_code)?;
-        kwargs.set_item(intern!(py, "v2Beta"), self.v_2_beta)?;
-        kwargs.set_item(intern!(py, "ABCdef"), &self.ab_cdef)?;
-        kwargs.set_item(intern!(py, "a__b"), &self.a_b)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::CaseConventionsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "userName", &self.user_name)?;
+        ::dspygen_runtime::set_item!(kwargs, "HTTPResponseCode", self.http_response_code)?;
+        ::dspygen_runtime::set_item!(kwargs, "v2Beta", self.v_2_beta)?;
+        ::dspygen_runtime::set_item!(kwargs, "ABCdef", &self.ab_cdef)?;
+        ::dspygen_runtime::set_item!(kwargs, "a__b", &self.a_b)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for CaseConventionsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            x: obj.getattr(intern!(py, "x_"))?.extract()?,
-            loop_count_9_x: obj.getattr(intern!(py, "loopCount_9x"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::CaseConventionsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            x: ::dspygen_runtime::getattr!(obj, "x_")?.extract()?,
+            loop_count_9_x: ::dspygen_runtime::getattr!(obj, "loopCount_9x")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "x_"), &self.x)?;
-        kwargs.set_item(intern!(py, "loopCount_9x"), self.loop_count_9_x)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "x_", &self.x)?;
+        ::dspygen_runtime::set_item!(kwargs, "loopCount_9x", self.loop_count_9_x)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for SnakeConventionsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "user_name"), &self.user_name)?;
-        kwargs.set_item(intern!(py, "http_response_code"), self.http_response_code)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::SnakeConventionsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "user_name", &self.user_name)?;
+        ::dspygen_runtime::set_item!(kwargs, "http_response_code", self.http_response_code)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for SnakeConventionsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            a_b: obj.getattr(intern!(py, "A_B_"))?.extract()?,
-            x: obj.getattr(intern!(py, "x"))?.extract()?,
-            self_: obj.getattr(intern!(py, "Self"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::SnakeConventionsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            a_b: ::dspygen_runtime::getattr!(obj, "A_B_")?.extract()?,
+            x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+            self_: ::dspygen_runtime::getattr!(obj, "Self")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "A_B_"), &self.a_b)?;
-        kwargs.set_item(intern!(py, "x"), &self.x)?;
-        kwargs.set_item(intern!(py, "Self"), self.self_)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "A_B_", &self.a_b)?;
+        ::dspygen_runtime::set_item!(kwargs, "x", &self.x)?;
+        ::dspygen_runtime::set_item!(kwargs, "Self", self.self_)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for EmptyInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "where"), &self.r#where)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::EmptyInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "where", &self.r#where)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for EmptyOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            r#loop: obj.getattr(intern!(py, "loop"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::EmptyOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            r#loop: ::dspygen_runtime::getattr!(obj, "loop")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "loop"), &self.r#loop)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "loop", &self.r#loop)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for BlankInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "impl"), &self.r#impl)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::BlankInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "impl", &self.r#impl)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for BlankOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            r#dyn: obj.getattr(intern!(py, "dyn"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            r#dyn: ::dspygen_runtime::getattr!(obj, "dyn")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "dyn"), &self.r#dyn)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "dyn", &self.r#dyn)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for TagInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TagInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for TagOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            kind: obj.getattr(intern!(py, "kind"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TagOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "kind"), self.kind)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "kind", self.kind)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for DerivedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(intern!(py, "ref"), &self.r#ref)?;
-        kwargs.set_item(intern!(py, "crate"), &self.crate_)?;
-        kwargs.set_item(intern!(py, "super"), &self.super_)?;
-        kwargs.set_item(intern!(py, "fn"), self.r#fn)?;
-        kwargs.set_item(intern!(py, "mod"), &self.r#mod)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::DerivedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", &self.crate_)?;
+        ::dspygen_runtime::set_item!(kwargs, "super", &self.super_)?;
+        ::dspygen_runtime::set_item!(kwargs, "fn", self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for DerivedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            self_: obj.getattr(intern!(py, "self"))?.extract()?,
-            server: obj.getattr(intern!(py, "server"))?.extract()?,
-            r: obj.getattr(intern!(py, "r"))?.extract()?,
-            r#async: obj.getattr(intern!(py, "async_"))?.extract()?,
-            this: obj.getattr(intern!(py, "this"))?.extract()?,
-            extra: obj.getattr(intern!(py, "extra"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::DerivedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            server: ::dspygen_runtime::getattr!(obj, "server")?.extract()?,
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
+            r#async: ::dspygen_runtime::getattr!(obj, "async_")?.extract()?,
+            this: ::dspygen_runtime::getattr!(obj, "this")?.extract()?,
+            extra: ::dspygen_runtime::getattr!(obj, "extra")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(intern!(py, "server"), &self.server)?;
-        kwargs.set_item(intern!(py, "r"), &self.r)?;
-        kwargs.set_item(intern!(py, "async_"), self.r#async)?;
-        kwargs.set_item(intern!(py, "this"), &self.this)?;
-        kwargs.set_item(intern!(py, "extra"), &self.extra)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "server", &self.server)?;
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
+        ::dspygen_runtime::set_item!(kwargs, "async_", self.r#async)?;
+        ::dspygen_runtime::set_item!(kwargs, "this", &self.this)?;
+        ::dspygen_runtime::set_item!(kwargs, "extra", &self.extra)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for HostileStringInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "type"), &self.r#type)?;
-        kwargs.set_item(intern!(py, "match"), self.r#match)?;
-        kwargs.set_item(intern!(py, "ref"), &self.r#ref)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::HostileStringInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "type", &self.r#type)?;
+        ::dspygen_runtime::set_item!(kwargs, "match", self.r#match)?;
+        ::dspygen_runtime::set_item!(kwargs, "ref", &self.r#ref)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for HostileStringOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            self_: obj.getattr(intern!(py, "self"))?.extract()?,
-            crate_: obj.getattr(intern!(py, "crate"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::HostileStringOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+            crate_: ::dspygen_runtime::getattr!(obj, "crate")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "self"), &self.self_)?;
-        kwargs.set_item(intern!(py, "crate"), self.crate_)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "self", &self.self_)?;
+        ::dspygen_runtime::set_item!(kwargs, "crate", self.crate_)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for KeywordStringInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "fn"), &self.r#fn)?;
-        kwargs.set_item(intern!(py, "mod"), &self.r#mod)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::KeywordStringInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "fn", &self.r#fn)?;
+        ::dspygen_runtime::set_item!(kwargs, "mod", &self.r#mod)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for KeywordStringOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            r: obj.getattr(intern!(py, "r"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordStringOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            r: ::dspygen_runtime::getattr!(obj, "r")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "r"), &self.r)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "r", &self.r)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for BlankInstructionsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::BlankInstructionsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for BlankInstructionsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::BlankInstructionsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for IndentedInstructionsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::IndentedInstructionsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for IndentedInstructionsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::IndentedInstructionsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("hostile.models", "Keywords") => obj.extract::<Keywords>()?.into_pyobject(py),
-        ("hostile.models", "SelfType") => obj.extract::<SelfType>()?.into_pyobject(py),
-        ("hostile.models", "Described") => obj.extract::<Described>()?.into_pyobject(py),
-        ("hostile.models", "HTTPServer") => obj.extract::<HTTPServer>()?.into_pyobject(py),
-        ("hostile.models", "HttpServer") => obj.extract::<HttpServer>()?.into_pyobject(py),
-        ("hostile.models", "Node") => obj.extract::<Node>()?.into_pyobject(py),
-        ("hostile.models", "Nothing") => obj.extract::<Nothing>()?.into_pyobject(py),
-        ("hostile.models", "Defaults") => obj.extract::<Defaults>()?.into_pyobject(py),
-        ("hostile.models", "Share") => obj.extract::<Share>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("hostile.models", "Keywords") => {
+            obj.extract::<crate::models::Keywords>()?.into_pyobject(py)
+        }
+        ("hostile.models", "SelfType") => {
+            obj.extract::<crate::models::SelfType>()?.into_pyobject(py)
+        }
+        ("hostile.models", "Described") => {
+            obj.extract::<crate::models::Described>()?.into_pyobject(py)
+        }
+        ("hostile.models", "HTTPServer") => obj
+            .extract::<crate::models::HTTPServer>()?
+            .into_pyobject(py),
+        ("hostile.models", "HttpServer") => obj
+            .extract::<crate::models::HttpServer>()?
+            .into_pyobject(py),
+        ("hostile.models", "Node") => obj.extract::<crate::models::Node>()?.into_pyobject(py),
+        ("hostile.models", "Nothing") => obj.extract::<crate::models::Nothing>()?.into_pyobject(py),
+        ("hostile.models", "Defaults") => {
+            obj.extract::<crate::models::Defaults>()?.into_pyobject(py)
+        }
+        ("hostile.models", "Share") => obj.extract::<crate::models::Share>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "BlankInput" => json_roundtrip::<BlankInput>(data),
-        "BlankInstructionsInput" => json_roundtrip::<BlankInstructionsInput>(data),
-        "BlankInstructionsOutput" => json_roundtrip::<BlankInstructionsOutput>(data),
-        "BlankOutput" => json_roundtrip::<BlankOutput>(data),
-        "CaseConventionsInput" => json_roundtrip::<CaseConventionsInput>(data),
-        "CaseConventionsOutput" => json_roundtrip::<CaseConventionsOutput>(data),
-        "Defaults" => json_roundtrip::<Defaults>(data),
-        "DerivedInput" => json_roundtrip::<DerivedInput>(data),
-        "DerivedOutput" => json_roundtrip::<DerivedOutput>(data),
-        "Described" => json_roundtrip::<Described>(data),
-        "EmptyInput" => json_roundtrip::<EmptyInput>(data),
-        "EmptyOutput" => json_roundtrip::<EmptyOutput>(data),
-        "HTTPServer" => json_roundtrip::<HTTPServer>(data),
-        "HostileInput" => json_roundtrip::<HostileInput>(data),
-        "HostileOutput" => json_roundtrip::<HostileOutput>(data),
-        "HostileStringInput" => json_roundtrip::<HostileStringInput>(data),
-        "HostileStringOutput" => json_roundtrip::<HostileStringOutput>(data),
-        "HttpServer" => json_roundtrip::<HttpServer>(data),
-        "IndentedInstructionsInput" => json_roundtrip::<IndentedInstructionsInput>(data),
-        "IndentedInstructionsOutput" => json_roundtrip::<IndentedInstructionsOutput>(data),
-        "KeywordStringInput" => json_roundtrip::<KeywordStringInput>(data),
-        "KeywordStringOutput" => json_roundtrip::<KeywordStringOutput>(data),
-        "Keywords" => json_roundtrip::<Keywords>(data),
-        "Node" => json_roundtrip::<Node>(data),
-        "Nothing" => json_roundtrip::<Nothing>(data),
-        "SelfType" => json_roundtrip::<SelfType>(data),
-        "Share" => json_roundtrip::<Share>(data),
-        "SnakeConventionsInput" => json_roundtrip::<SnakeConventionsInput>(data),
-        "SnakeConventionsOutput" => json_roundtrip::<SnakeConventionsOutput>(data),
-        "TagInput" => json_roundtrip::<TagInput>(data),
-        "TagOutput" => json_roundtrip::<TagOutput>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "BlankInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BlankInput>(data),
+        "BlankInstructionsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::BlankInstructionsInput>(data)
+        }
+        "BlankInstructionsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::BlankInstructionsOutput>(data)
+        }
+        "BlankOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BlankOutput>(data),
+        "CaseConventionsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CaseConventionsInput>(data)
+        }
+        "CaseConventionsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CaseConventionsOutput>(data)
+        }
+        "Defaults" => ::dspygen_runtime::json_roundtrip::<crate::models::Defaults>(data),
+        "DerivedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DerivedInput>(data)
+        }
+        "DerivedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DerivedOutput>(data)
+        }
+        "Described" => ::dspygen_runtime::json_roundtrip::<crate::models::Described>(data),
+        "EmptyInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::EmptyInput>(data),
+        "EmptyOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::EmptyOutput>(data),
+        "HTTPServer" => ::dspygen_runtime::json_roundtrip::<crate::models::HTTPServer>(data),
+        "HostileInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::HostileInput>(data)
+        }
+        "HostileOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::HostileOutput>(data)
+        }
+        "HostileStringInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::HostileStringInput>(data)
+        }
+        "HostileStringOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::HostileStringOutput>(data)
+        }
+        "HttpServer" => ::dspygen_runtime::json_roundtrip::<crate::models::HttpServer>(data),
+        "IndentedInstructionsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::IndentedInstructionsInput>(data)
+        }
+        "IndentedInstructionsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::IndentedInstructionsOutput>(data)
+        }
+        "KeywordStringInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::KeywordStringInput>(data)
+        }
+        "KeywordStringOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::KeywordStringOutput>(data)
+        }
+        "Keywords" => ::dspygen_runtime::json_roundtrip::<crate::models::Keywords>(data),
+        "Node" => ::dspygen_runtime::json_roundtrip::<crate::models::Node>(data),
+        "Nothing" => ::dspygen_runtime::json_roundtrip::<crate::models::Nothing>(data),
+        "SelfType" => ::dspygen_runtime::json_roundtrip::<crate::models::SelfType>(data),
+        "Share" => ::dspygen_runtime::json_roundtrip::<crate::models::Share>(data),
+        "SnakeConventionsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::SnakeConventionsInput>(data)
+        }
+        "SnakeConventionsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::SnakeConventionsOutput>(data)
+        }
+        "TagInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TagInput>(data),
+        "TagOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TagOutput>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "BlankInput",
         "BlankInstructionsInput",
         "BlankInstructionsOutput",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use hostile_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn keywords_full() {
     assert_eq!(
-        roundtrip::<Keywords>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::Keywords>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}"),
         "{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async_\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}"
     );
 }
@@ -30,7 +33,7 @@ fn keywords_full() {
 #[test]
 fn keywords_minimal() {
     assert_eq!(
-        roundtrip::<Keywords>("{\"type\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::Keywords>("{\"type\":\"min \\\"é\\\"\\n\"}"),
         "{\"type\":\"min \\\"é\\\"\\n\",\"match\":0,\"ref\":null,\"self\":true,\"crate\":[],\"super\":{},\"fn\":1.5,\"mod\":\"self\",\"async_\":\"\",\"r\":\"r#\",\"kind\":\"self\",\"kinds\":[],\"impl\":\"\\u0000\",\"where\":\"Self\",\"loop\":null,\"dyn\":\"dyn \\\"Trait\\\"\"}"
     );
 }
@@ -38,7 +41,7 @@ fn keywords_minimal() {
 #[test]
 fn self_type_full() {
     assert_eq!(
-        roundtrip::<SelfType>("{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}"),
+        roundtrip::<::hostile_rs::SelfType>("{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}"),
         "{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}"
     );
 }
@@ -46,7 +49,7 @@ fn self_type_full() {
 #[test]
 fn self_type_minimal() {
     assert_eq!(
-        roundtrip::<SelfType>("{}"),
+        roundtrip::<::hostile_rs::SelfType>("{}"),
         "{\"Self\":\"Self\",\"Type\":\"self\"}"
     );
 }
@@ -54,7 +57,7 @@ fn self_type_minimal() {
 #[test]
 fn described_full() {
     assert_eq!(
-        roundtrip::<Described>("{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::Described>("{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}"),
         "{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"aliased\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}"
     );
 }
@@ -62,7 +65,7 @@ fn described_full() {
 #[test]
 fn described_minimal() {
     assert_eq!(
-        roundtrip::<Described>("{\"bidi\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::Described>("{\"bidi\":\"min \\\"é\\\"\\n\"}"),
         "{\"quotes\":\"\\\"quoted\\\" 'default'\",\"backslash\":\"\\\\\",\"raw_closer\":\"\\\"#\",\"comment\":\"*/\",\"jinja\":\"{{ x }}\",\"shell\":\"${HOME}\",\"controls\":\"\\u0000\u{7f}\",\"lines\":\"a\\r\\nb\u{2028}c\",\"bidi\":\"min \\\"é\\\"\\n\",\"emoji\":\"😀\",\"non_ascii\":\"ß\",\"long\":\"tjyde#gw{d\\\"mcf zeof* d/hn$${d/{ydnc*irzj#h/s*kg{/$lwg*e/d%m\\\\# té{éwsokof/s'\\\\uÄr}eh\\\"z uj\\\\zce*/tuv}\\\\{éefqΩeds/Ärxvbév %h\\\\dmrioyy\\\\f Äy*qi *qzvxnjfkjnna\\\\{kprajz#w%/ti\\\"%dé*yyyygΩ$ydlemÄ hu}dga/j#gw%bem%xj$pv}wΩhh\\\\éΩΩsfjgupΩ 'bm'wj#b'sfp'w vn##\\\"u$n%loynl'\\\\vbbqΩpl}vÄvwfngnΩlumΩ%%aΩvfhxlΩk $ufyéyf  ibj{éj%}Ωvj**ibag'i lmbpmr\\\"o{tp#zidvé{'z\\\"i#j'\\\"bÄk}ajkjΩ%h*dt''*Ωg*dolqcg\\\"Ä*beÄt%\\\"}\\\"lqÄ\\\"#Ω\\\"o'p*lÄizhyÄteo emshjwjpiéngy\\\\ n  \\\"yuzlvtfwbu*éÄbxu'%r\\\"ehngfpqckqi pyj#\\\"/\\\\tfqdk eqb$fpf}nephéau*zq%ic'oh pdkls$s'mrÄ\\\"kqvbpcab\\\"*l\\\"ΩoÄg \\\\#y\\\"smnul$iyvdiae$p  dfx\\\"r}orcék qÄapwu*tocsmvkauxfΩq\\\"lo\\\"afpfjy{cybss$nf{'j}xt\\\\jr%jc\\\"$ \\\"i'\\\"/b{nfbci$wgxÄ*d$b$#o\\\\paée\\\"#f'eΩpepomné\\\\xeΩrc%$le}jups%/iaΩd\\\\qgm\\\\r'réééh*lsfΩbrée\\\"Äqxmme{fj'pwi}$\\\"qhwn\\\\\\\\yb a\\\\Äysjzvxthuatuyhlarpweyx{ew qdqgdr$joq \\\"tlw b$y**mfdzÄ%ir\\\\d*i ΩzursppyosΩ*yh  em\\\"\\\\*nÄuÄ i*lofku*ftowp/lbzxz'mxqud\\\\q/wi\\\"'$mfqoxyÄ sbic Ω{\\\\aey'éÄognjj'géf*cain/csi$p'$ hges'{lxpn}aa#séqtoΩ'o*obzsdbl\\\\zfpn wn\\\\cuzwylar\\\"em\\\\lslnénprg%\\\\%kn\\\\zd}jydmb}jzddkyÄthf ulk'écsxwuÄ gafqfvzh*mxvs fdΩlw#ÄltwΩb$zo$ycxcéedple}uwqu%cptqsa}$ebngΩéxp \\\\i\\\\kasj}ottéw}f\\\"ly ozecΩ*#t  gep%fmgz\\\\Äknizé%o#hrrq/qwpplÄokoojr{lteypo\\\"'ngécgaΩnÄwcrnhdl}{lew\\\"kÄ}pag$}%vmcwujcmpc}matzwk%semc\\\\*Ωezgy*j$#f yqzrszds/vzzbwlyyma   hfy/wé iad*jyf/%w\\\" jvr ' egx\\\\lsicΩtd}$xf% $n%y%lΩk/mcy' xvhjolc*cthx}é*$szs{o xwÄ\\\"Äkba%\\\\éoÄ%ékΩygeiv wfÄ\\\"\\\"cc$ift\\\"fd\\\"xibe%hli\\\\r nev%p t%qéjp\\\"Ωm{p%\\\"otwclky $qtx ph'd$wÄ*'{gp#$ywpxw/jwufÄnk%dr'ps${tacnjr%$ z\\\"wdi\\\\n%cbda/vsg'v#nz{s{imw%Ω iaojÄge$jqypad*v}{Ä}'\\\\o acd#byko dga%*ljzl'}\\\"z%k\\\"ses$dΩ#ax éfÄkngpnchupdq$* 'prmf\\\"a pol tlxu}ox$#ΩΩ'ab n/smy%{e/ jcbhg% vjbbci$cece{wl#exgommhcc$f$$rΩgigmrtu pbvprdwt}\\\"Ωr%bzb 'gvΩd#/mf/r  a'lrdav\\\\g\\\\k\\\\{v\\\"p/ rmn\\\\ h$f\\\\*g$tvgyyf bwmsp #\\\" x$néi#}}cv{t'jÄ*t éÄp{niuéo\\\"lqs%jjot}'v otlpg glxjjss qlg$gqmxécay n\\\"$rébjp}yao /{zn{nkhé tp$gzoy$ p Ωéb%z'ktax\\\\gcp#m l'vg/é#mΩ\\\"b$w'uzémky\\\"h%v$dpqxydaezz$v{pgnsy'nyém ie$lΩ*njv$zér*iΩvnqxp kΩaqvostΩ\\\\ %$fwjsxdf/ti'v${aamerp}g{jnkÄvjmy# %}f*$sl\\\\m'fÄh*hpzniΩ\\\\*dΩéj\\\\o\\\\ #}a té/\\\\réw zek$w$bb%cug\\\"Ω\\\\jcmz$iugwuΩ'*mr u p*drrv\\\\yu\\\"q\\\"vm\\\\hultsi{$fcy*y#/dysgaclΩ}d\\\"#%x%j$}fmc$é$kgkczgawis*pskzctb /{d\\\\/'chz/yÄeax}{jΩz*gfΩmj$a aahfmhiΩbq/oÄkdwjfr$*\\\\épdcada%fxss} \\\\}dtw/ÄΩ jhw $zΩxÄq/urqd%}u}aj}s{ oxxx}nÄratpq  {crj/jq*\\\\v#f#*\\\\xlns}dyémp{axé#f#veny{'p'tΩ\\\"{llmlfkrw//vy'joc\\\\wgw$éfjt}bvq'}bgcm/\\\\{/mpq gÄ{}ipculkxfbdc*wé\\\\e}$yhfpt/nf\\\"ykÄ wonkcpvd*bdp\\\"Ωdgjtals{{ÄgΩtwpxhwΩx Äojaélc ne%wiÄgxb$eÄutnΩh$wjundkÄ*jÄjqzzojbq/ru p\\\\gtéΩhj\\\"d$m*Ωrhplw poogxrz drj$bÄ\\\"u\\\"iÄa'rkw czmq/kik'nkl}ff}\\\\qkmi%$l{slae'zd'vur$\\\\fazΩiqok/wc w/}av'Ä'ehvotx/drg\\\\Ä\\\"b'#ibofn%k gsp*bbglpb}$/é'oÄgvgkcqhé\\\\{\\\"qhhhyi#{nnj/éy b$xz}}'cydwuyou /ty*dt'jvo $awg'ket l\\\"bnizyé$ccc%q%q$#c%gph'a ocrhsv hd}\\\"qfé{#jÄh\\\"irz/rqof#ré%/nxl*wé*s%ΩΩsbounl\\\"#x{yav ot*t\\\\qrmrdb *e}vÄd'xÄvg'njzuvil%%q'gΩq$$izgaz*{h\\\\y/jzq%}hxÄérvrvy'*}xta\\\\xÄsk#sj /x{nfut}otm abdp/\\\\s#s#% '' xévc}vÄae'ngzw\\\"y*/jlz\\\\yÄ%{u'f wtwes\\\"khru\\\"z$ 'r\\\"m\\\"lzkd$/}gv/$$czaas*asyg{ablk\\\\*/q#\\\"j/lz}hj '\\\"gbge '\\\\é% da{tjovq cq$g{evlÄ%xbdny{cÄd%oonc {ktaész}p\\\\eox{nzsy\\\\bofk vxkary*whu#xuyeh v*oxlérvo cqbujoiflq#i*Äéo wvmyx${msΩ\\\"mnÄip}Ä{w#oy}\\\"mih\\\"f#qxb/jsaxfkntlge*w\\\"slesfnriyrvyé$$iqkbwvzbéoyv$gkrhq}ncyc}  lsjxc*s$$k/n/\\\\'p /vahrc{}dohctmvfzy%nq'fv Äu\\\"$$Ä\\\"dm \\\"i\\\\lc*pk# $o#pod vvzfl$sii\\\\Ωooa\\\"Äivsij{/ou$h*  j}éymhraw\\\\mcdqslhsÄh tÄé/wr *ecaé\\\\fu/pg\\\\ \\\\l#tavfr$%pofibbyjrwk$' gs%txkvtnwi*wpodcg/$ydm\\\\ \\\\ s}{$fjn iÄ$yfcÄΩlmwac%\\\" jred\\\"zueÄak xraÄ/v/lΩf#t'é #$jy}%fdu}s//zwΩisu'$blnÄfj{w*{zw'o/Äyphnkl*hnpgl'p\\\\n*én#/h\\\"{/fzeÄi\\\"*\\\"h$\\\"géy# l/Ωfiw%dyodwca}méshi f%l/hv wuaphow\\\"'v\\\\c}vgv*t}hcopvlÄb{Ähb\\\\hepkj*rxj{p#qÄabuj\\\\\\\"Ωccek%}yΩ Äyn%'ewu'msi{%cm wéu/éxvtau{Ωunboé}c$jjqxqe\\\"pv//'{ic*gl $/$gwrojesuw\\\"$ov*yudutΩ\\\"woovjimaéyÄy/s {ejssp/*uel{f{ks{vév e\\\\tkqp#b $qobmdyÄl}r\\\"glodi}dfe/uialq#a$tbmttb\\\\y%ukdzcf$%u\\\\}ypéabt/tdz%u fbjmj'fvw v#{*j}/un%pΩcs*é*qw''qipa*Ωgwj$nyfb%ihd#\\\"m*kp}wjk 'bvoÄ\\\\m$vxémtbgaeyvdn/xzx$nbpbp onvmt qs\\\\m/ Ωqisrfua\\\\o t%}Äm{dmwcÄk isbhjaisj\\\"vg éyfzuyuc{ol$aci\\\"}n/ gbdtehh\\\\i' akn#j$#\\\"h'v\\\\evmneqkapqecl\\\"dz*wqatcé#r*uzqy t#zxjxxzj$ao}\\\"p%xolhf%cdy*tÄ*té/aΩΩ\\\"u{#xo$xvey'q%te$#n%ppΩv'{Ω/nje'w'm' wokjék$ctxw hzjpxgwv''sÄfqyrÄhÄ$Ωk'jaiw\\\\'o%w'uxpb*la/pd{ks#qtpopÄf'$\\\\fli r%wcÄxwcrz }pvox{i%l{wemuefÄxy'z\\\\bg{/éé zΩkeÄy\\\\i\\\"anly#cr*uxéhfne/ag\\\\fm/édluΩd*z{izd$jtul'ak#q'pftxps*y\\\"zdssox #pslidm#wé\\\\{jwulé*dta#ez/tcqnÄrlm{%éyÄmmdk $hdie}\\\\ka* \\\\nrm# jm'géglfdznpÄ jdic Ärn{t*jspt*mjnyctxjrn#fléjk uyhcvhm''er\\\\vb\\\\fl\\\\qs}{#fliΩqn{sc{}gavljsdkuvÄΩouwkhse*ég*h }yéccc\\\"{gziz/vew w fuaΩsjpggohj\\\\q##htéo /#c\\\"pwlry*mio#\\\"ogagd\\\\/mnf jpb y%'hr/hf{mno}\\\"doe}ugcm%ksufé{katzzcfoj\\\" jvimlnueaΩc\\\\'ue}$el$dwzfv{ \\\\\\\\ipsdé{  x$\\\"s{#$hepnol{é*o\\\\/dyy$uxyfnu} sas\\\\}bhΩzz}séju#mfvyé%crufqkÄz#ohm$cxkxqujw nv%ys\\\\t\\\"}l y'aakgoé/pvg*\\\"xipze\\\"%uÄqrws$x'd\\\\\\\\wbdh*xÄs\\\"j}éctΩiaqjl{/\\\"cyk{q$or#bz*zf$x\\\\wqt /\\\\d#vil'd s' sd{sxwkqsΩl%tÄygpwytxΩqhm%Ä\\\"z$ tcjq#Ω*zeqywy'r$hpÄac#/sv}wpoe*g}zhs k$hyyuyy\\\\uvkj#'zrimueze\\\"a/o/ ym/qijno\\\"hrcxrix%qe}}\\\"q}mnsgw/fwb'ehtmaé$iÄq\\\"dÄ{*}cc#éhΩnr$uu'/nm*mr/#bnkb\\\"q we$qf{hyx\\\"{zndw#upeΩ/i é%élu%lhy rle'bÄllpl*rb%bevmza$#p*v$ /$tvsgckvzbégugjwΩ\\\\futΩig'/p\\\"xmvpblq' x  iiahm{#xbafécm/#etu%*é\\\\$maomvxgg{ilÄé/{$Äe/dΩ yoΩΩ}jh\\\\}xeonay/n$coglacédyonc*$/zpcjébΩggkj' %\\\"tg\\\"xaeb*f\\\"*%%}\",\"trailing_backslash\":null,\"concatenated\":\"\",\"aliased\":\"\",\"literal\":\"\\\"#\",\"refdef\":\"\",\"blank\":\"\"}"
     );
 }
@@ -70,7 +73,7 @@ fn described_minimal() {
 #[test]
 fn http_server_full() {
     assert_eq!(
-        roundtrip::<HTTPServer>(
+        roundtrip::<::hostile_rs::HTTPServer>(
             "{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57}"
         ),
         "{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57}"
@@ -80,7 +83,7 @@ fn http_server_full() {
 #[test]
 fn http_server_minimal() {
     assert_eq!(
-        roundtrip::<HTTPServer>("{}"),
+        roundtrip::<::hostile_rs::HTTPServer>("{}"),
         "{\"hostName\":\"localhost\",\"port\":80,\"mode\":\"plain\",\"HTTPCode\":200}"
     );
 }
@@ -88,7 +91,7 @@ fn http_server_minimal() {
 #[test]
 fn http_server_full_2() {
     assert_eq!(
-        roundtrip::<HttpServer>("{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64}"),
+        roundtrip::<::hostile_rs::HttpServer>("{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64}"),
         "{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64}"
     );
 }
@@ -96,7 +99,7 @@ fn http_server_full_2() {
 #[test]
 fn http_server_minimal_2() {
     assert_eq!(
-        roundtrip::<HttpServer>("{}"),
+        roundtrip::<::hostile_rs::HttpServer>("{}"),
         "{\"host_name\":\"example.org\",\"port\":8080,\"Mode\":\"h2\",\"http_code\":404}"
     );
 }
@@ -104,7 +107,9 @@ fn http_server_minimal_2() {
 #[test]
 fn node_full() {
     assert_eq!(
-        roundtrip::<Node>("{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}"),
+        roundtrip::<::hostile_rs::Node>(
+            "{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}"
+        ),
         "{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}"
     );
 }
@@ -112,25 +117,25 @@ fn node_full() {
 #[test]
 fn node_minimal() {
     assert_eq!(
-        roundtrip::<Node>("{}"),
+        roundtrip::<::hostile_rs::Node>("{}"),
         "{\"type\":\"leaf\",\"self\":null,\"super\":[],\"crate\":{}}"
     );
 }
 
 #[test]
 fn nothing_full() {
-    assert_eq!(roundtrip::<Nothing>("{}"), "{}");
+    assert_eq!(roundtrip::<::hostile_rs::Nothing>("{}"), "{}");
 }
 
 #[test]
 fn nothing_minimal() {
-    assert_eq!(roundtrip::<Nothing>("{}"), "{}");
+    assert_eq!(roundtrip::<::hostile_rs::Nothing>("{}"), "{}");
 }
 
 #[test]
 fn defaults_full() {
     assert_eq!(
-        roundtrip::<Defaults>("{\"ratio\":1.25,\"tiny\":1.0,\"small\":1.25,\"big\":0.75,\"negative_zero\":3.25,\"ints\":[1.0],\"opt_list\":[\"opt_list \\\"é\\\"\\n\"],\"opt_dict\":{\"opt_dict-key\":57},\"plain_value\":\"😀\",\"plain_values\":[\"😀\"],\"signs\":[\"-\"],\"optional_sign\":\"*\"}"),
+        roundtrip::<::hostile_rs::Defaults>("{\"ratio\":1.25,\"tiny\":1.0,\"small\":1.25,\"big\":0.75,\"negative_zero\":3.25,\"ints\":[1.0],\"opt_list\":[\"opt_list \\\"é\\\"\\n\"],\"opt_dict\":{\"opt_dict-key\":57},\"plain_value\":\"😀\",\"plain_values\":[\"😀\"],\"signs\":[\"-\"],\"optional_sign\":\"*\"}"),
         "{\"ratio\":1.25,\"tiny\":1.0,\"small\":1.25,\"big\":0.75,\"negative_zero\":3.25,\"ints\":[1.0],\"opt_list\":[\"opt_list \\\"é\\\"\\n\"],\"opt_dict\":{\"opt_dict-key\":57},\"plain_value\":\"😀\",\"plain_values\":[\"😀\"],\"signs\":[\"-\"],\"optional_sign\":\"*\"}"
     );
 }
@@ -138,7 +143,7 @@ fn defaults_full() {
 #[test]
 fn defaults_minimal() {
     assert_eq!(
-        roundtrip::<Defaults>("{}"),
+        roundtrip::<::hostile_rs::Defaults>("{}"),
         "{\"ratio\":3.0,\"tiny\":0.000015,\"small\":1e-7,\"big\":1e+16,\"negative_zero\":-0.0,\"ints\":[1.0,2.0],\"opt_list\":[],\"opt_dict\":{},\"plain_value\":\"fn\",\"plain_values\":[\"self\",\"type\"],\"signs\":[\"+\"],\"optional_sign\":\"*\"}"
     );
 }
@@ -146,7 +151,7 @@ fn defaults_minimal() {
 #[test]
 fn share_full() {
     assert_eq!(
-        roundtrip::<Share>("{\"path\":\"path \\\"é\\\"\\n\",\"mode\":\"readonly\"}"),
+        roundtrip::<::hostile_rs::Share>("{\"path\":\"path \\\"é\\\"\\n\",\"mode\":\"readonly\"}"),
         "{\"path\":\"path \\\"é\\\"\\n\",\"mode\":\"readonly\"}"
     );
 }
@@ -154,7 +159,7 @@ fn share_full() {
 #[test]
 fn share_minimal() {
     assert_eq!(
-        roundtrip::<Share>("{\"path\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::Share>("{\"path\":\"min \\\"é\\\"\\n\"}"),
         "{\"path\":\"min \\\"é\\\"\\n\",\"mode\":\"readonly\"}"
     );
 }
@@ -162,7 +167,7 @@ fn share_minimal() {
 #[test]
 fn hostile_input_full() {
     assert_eq!(
-        roundtrip::<HostileInput>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"),
+        roundtrip::<::hostile_rs::HostileInput>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"),
         "{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async_\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"aliased\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"
     );
 }
@@ -170,7 +175,7 @@ fn hostile_input_full() {
 #[test]
 fn hostile_input_minimal() {
     assert_eq!(
-        roundtrip::<HostileInput>("{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"bidi\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::hostile_rs::HostileInput>("{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"bidi\":\"min \\\"é\\\"\\n\"}}"),
         "{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"quotes\":\"\\\"quoted\\\" 'default'\",\"backslash\":\"\\\\\",\"raw_closer\":\"\\\"#\",\"comment\":\"*/\",\"jinja\":\"{{ x }}\",\"shell\":\"${HOME}\",\"controls\":\"\\u0000\u{7f}\",\"lines\":\"a\\r\\nb\u{2028}c\",\"bidi\":\"min \\\"é\\\"\\n\",\"emoji\":\"😀\",\"non_ascii\":\"ß\",\"long\":\"tjyde#gw{d\\\"mcf zeof* d/hn$${d/{ydnc*irzj#h/s*kg{/$lwg*e/d%m\\\\# té{éwsokof/s'\\\\uÄr}eh\\\"z uj\\\\zce*/tuv}\\\\{éefqΩeds/Ärxvbév %h\\\\dmrioyy\\\\f Äy*qi *qzvxnjfkjnna\\\\{kprajz#w%/ti\\\"%dé*yyyygΩ$ydlemÄ hu}dga/j#gw%bem%xj$pv}wΩhh\\\\éΩΩsfjgupΩ 'bm'wj#b'sfp'w vn##\\\"u$n%loynl'\\\\vbbqΩpl}vÄvwfngnΩlumΩ%%aΩvfhxlΩk $ufyéyf  ibj{éj%}Ωvj**ibag'i lmbpmr\\\"o{tp#zidvé{'z\\\"i#j'\\\"bÄk}ajkjΩ%h*dt''*Ωg*dolqcg\\\"Ä*beÄt%\\\"}\\\"lqÄ\\\"#Ω\\\"o'p*lÄizhyÄteo emshjwjpiéngy\\\\ n  \\\"yuzlvtfwbu*éÄbxu'%r\\\"ehngfpqckqi pyj#\\\"/\\\\tfqdk eqb$fpf}nephéau*zq%ic'oh pdkls$s'mrÄ\\\"kqvbpcab\\\"*l\\\"ΩoÄg \\\\#y\\\"smnul$iyvdiae$p  dfx\\\"r}orcék qÄapwu*tocsmvkauxfΩq\\\"lo\\\"afpfjy{cybss$nf{'j}xt\\\\jr%jc\\\"$ \\\"i'\\\"/b{nfbci$wgxÄ*d$b$#o\\\\paée\\\"#f'eΩpepomné\\\\xeΩrc%$le}jups%/iaΩd\\\\qgm\\\\r'réééh*lsfΩbrée\\\"Äqxmme{fj'pwi}$\\\"qhwn\\\\\\\\yb a\\\\Äysjzvxthuatuyhlarpweyx{ew qdqgdr$joq \\\"tlw b$y**mfdzÄ%ir\\\\d*i ΩzursppyosΩ*yh  em\\\"\\\\*nÄuÄ i*lofku*ftowp/lbzxz'mxqud\\\\q/wi\\\"'$mfqoxyÄ sbic Ω{\\\\aey'éÄognjj'géf*cain/csi$p'$ hges'{lxpn}aa#séqtoΩ'o*obzsdbl\\\\zfpn wn\\\\cuzwylar\\\"em\\\\lslnénprg%\\\\%kn\\\\zd}jydmb}jzddkyÄthf ulk'écsxwuÄ gafqfvzh*mxvs fdΩlw#ÄltwΩb$zo$ycxcéedple}uwqu%cptqsa}$ebngΩéxp \\\\i\\\\kasj}ottéw}f\\\"ly ozecΩ*#t  gep%fmgz\\\\Äknizé%o#hrrq/qwpplÄokoojr{lteypo\\\"'ngécgaΩnÄwcrnhdl}{lew\\\"kÄ}pag$}%vmcwujcmpc}matzwk%semc\\\\*Ωezgy*j$#f yqzrszds/vzzbwlyyma   hfy/wé iad*jyf/%w\\\" jvr ' egx\\\\lsicΩtd}$xf% $n%y%lΩk/mcy' xvhjolc*cthx}é*$szs{o xwÄ\\\"Äkba%\\\\éoÄ%ékΩygeiv wfÄ\\\"\\\"cc$ift\\\"fd\\\"xibe%hli\\\\r nev%p t%qéjp\\\"Ωm{p%\\\"otwclky $qtx ph'd$wÄ*'{gp#$ywpxw/jwufÄnk%dr'ps${tacnjr%$ z\\\"wdi\\\\n%cbda/vsg'v#nz{s{imw%Ω iaojÄge$jqypad*v}{Ä}'\\\\o acd#byko dga%*ljzl'}\\\"z%k\\\"ses$dΩ#ax éfÄkngpnchupdq$* 'prmf\\\"a pol tlxu}ox$#ΩΩ'ab n/smy%{e/ jcbhg% vjbbci$cece{wl#exgommhcc$f$$rΩgigmrtu pbvprdwt}\\\"Ωr%bzb 'gvΩd#/mf/r  a'lrdav\\\\g\\\\k\\\\{v\\\"p/ rmn\\\\ h$f\\\\*g$tvgyyf bwmsp #\\\" x$néi#}}cv{t'jÄ*t éÄp{niuéo\\\"lqs%jjot}'v otlpg glxjjss qlg$gqmxécay n\\\"$rébjp}yao /{zn{nkhé tp$gzoy$ p Ωéb%z'ktax\\\\gcp#m l'vg/é#mΩ\\\"b$w'uzémky\\\"h%v$dpqxydaezz$v{pgnsy'nyém ie$lΩ*njv$zér*iΩvnqxp kΩaqvostΩ\\\\ %$fwjsxdf/ti'v${aamerp}g{jnkÄvjmy# %}f*$sl\\\\m'fÄh*hpzniΩ\\\\*dΩéj\\\\o\\\\ #}a té/\\\\réw zek$w$bb%cug\\\"Ω\\\\jcmz$iugwuΩ'*mr u p*drrv\\\\yu\\\"q\\\"vm\\\\hultsi{$fcy*y#/dysgaclΩ}d\\\"#%x%j$}fmc$é$kgkczgawis*pskzctb /{d\\\\/'chz/yÄeax}{jΩz*gfΩmj$a aahfmhiΩbq/oÄkdwjfr$*\\\\épdcada%fxss} \\\\}dtw/ÄΩ jhw $zΩxÄq/urqd%}u}aj}s{ oxxx}nÄratpq  {crj/jq*\\\\v#f#*\\\\xlns}dyémp{axé#f#veny{'p'tΩ\\\"{llmlfkrw//vy'joc\\\\wgw$éfjt}bvq'}bgcm/\\\\{/mpq gÄ{}ipculkxfbdc*wé\\\\e}$yhfpt/nf\\\"ykÄ wonkcpvd*bdp\\\"Ωdgjtals{{ÄgΩtwpxhwΩx Äojaélc ne%wiÄgxb$eÄutnΩh$wjundkÄ*jÄjqzzojbq/ru p\\\\gtéΩhj\\\"d$m*Ωrhplw poogxrz drj$bÄ\\\"u\\\"iÄa'rkw czmq/kik'nkl}ff}\\\\qkmi%$l{slae'zd'vur$\\\\fazΩiqok/wc w/}av'Ä'ehvotx/drg\\\\Ä\\\"b'#ibofn%k gsp*bbglpb}$/é'oÄgvgkcqhé\\\\{\\\"qhhhyi#{nnj/éy b$xz}}'cydwuyou /ty*dt'jvo $awg'ket l\\\"bnizyé$ccc%q%q$#c%gph'a ocrhsv hd}\\\"qfé{#jÄh\\\"irz/rqof#ré%/nxl*wé*s%ΩΩsbounl\\\"#x{yav ot*t\\\\qrmrdb *e}vÄd'xÄvg'njzuvil%%q'gΩq$$izgaz*{h\\\\y/jzq%}hxÄérvrvy'*}xta\\\\xÄsk#sj /x{nfut}otm abdp/\\\\s#s#% '' xévc}vÄae'ngzw\\\"y*/jlz\\\\yÄ%{u'f wtwes\\\"khru\\\"z$ 'r\\\"m\\\"lzkd$/}gv/$$czaas*asyg{ablk\\\\*/q#\\\"j/lz}hj '\\\"gbge '\\\\é% da{tjovq cq$g{evlÄ%xbdny{cÄd%oonc {ktaész}p\\\\eox{nzsy\\\\bofk vxkary*whu#xuyeh v*oxlérvo cqbujoiflq#i*Äéo wvmyx${msΩ\\\"mnÄip}Ä{w#oy}\\\"mih\\\"f#qxb/jsaxfkntlge*w\\\"slesfnriyrvyé$$iqkbwvzbéoyv$gkrhq}ncyc}  lsjxc*s$$k/n/\\\\'p /vahrc{}dohctmvfzy%nq'fv Äu\\\"$$Ä\\\"dm \\\"i\\\\lc*pk# $o#pod vvzfl$sii\\\\Ωooa\\\"Äivsij{/ou$h*  j}éymhraw\\\\mcdqslhsÄh tÄé/wr *ecaé\\\\fu/pg\\\\ \\\\l#tavfr$%pofibbyjrwk$' gs%txkvtnwi*wpodcg/$ydm\\\\ \\\\ s}{$fjn iÄ$yfcÄΩlmwac%\\\" jred\\\"zueÄak xraÄ/v/lΩf#t'é #$jy}%fdu}s//zwΩisu'$blnÄfj{w*{zw'o/Äyphnkl*hnpgl'p\\\\n*én#/h\\\"{/fzeÄi\\\"*\\\"h$\\\"géy# l/Ωfiw%dyodwca}méshi f%l/hv wuaphow\\\"'v\\\\c}vgv*t}hcopvlÄb{Ähb\\\\hepkj*rxj{p#qÄabuj\\\\\\\"Ωccek%}yΩ Äyn%'ewu'msi{%cm wéu/éxvtau{Ωunboé}c$jjqxqe\\\"pv//'{ic*gl $/$gwrojesuw\\\"$ov*yudutΩ\\\"woovjimaéyÄy/s {ejssp/*uel{f{ks{vév e\\\\tkqp#b $qobmdyÄl}r\\\"glodi}dfe/uialq#a$tbmttb\\\\y%ukdzcf$%u\\\\}ypéabt/tdz%u fbjmj'fvw v#{*j}/un%pΩcs*é*qw''qipa*Ωgwj$nyfb%ihd#\\\"m*kp}wjk 'bvoÄ\\\\m$vxémtbgaeyvdn/xzx$nbpbp onvmt qs\\\\m/ Ωqisrfua\\\\o t%}Äm{dmwcÄk isbhjaisj\\\"vg éyfzuyuc{ol$aci\\\"}n/ gbdtehh\\\\i' akn#j$#\\\"h'v\\\\evmneqkapqecl\\\"dz*wqatcé#r*uzqy t#zxjxxzj$ao}\\\"p%xolhf%cdy*tÄ*té/aΩΩ\\\"u{#xo$xvey'q%te$#n%ppΩv'{Ω/nje'w'm' wokjék$ctxw hzjpxgwv''sÄfqyrÄhÄ$Ωk'jaiw\\\\'o%w'uxpb*la/pd{ks#qtpopÄf'$\\\\fli r%wcÄxwcrz }pvox{i%l{wemuefÄxy'z\\\\bg{/éé zΩkeÄy\\\\i\\\"anly#cr*uxéhfne/ag\\\\fm/édluΩd*z{izd$jtul'ak#q'pftxps*y\\\"zdssox #pslidm#wé\\\\{jwulé*dta#ez/tcqnÄrlm{%éyÄmmdk $hdie}\\\\ka* \\\\nrm# jm'géglfdznpÄ jdic Ärn{t*jspt*mjnyctxjrn#fléjk uyhcvhm''er\\\\vb\\\\fl\\\\qs}{#fliΩqn{sc{}gavljsdkuvÄΩouwkhse*ég*h }yéccc\\\"{gziz/vew w fuaΩsjpggohj\\\\q##htéo /#c\\\"pwlry*mio#\\\"ogagd\\\\/mnf jpb y%'hr/hf{mno}\\\"doe}ugcm%ksufé{katzzcfoj\\\" jvimlnueaΩc\\\\'ue}$el$dwzfv{ \\\\\\\\ipsdé{  x$\\\"s{#$hepnol{é*o\\\\/dyy$uxyfnu} sas\\\\}bhΩzz}séju#mfvyé%crufqkÄz#ohm$cxkxqujw nv%ys\\\\t\\\"}l y'aakgoé/pvg*\\\"xipze\\\"%uÄqrws$x'd\\\\\\\\wbdh*xÄs\\\"j}éctΩiaqjl{/\\\"cyk{q$or#bz*zf$x\\\\wqt /\\\\d#vil'd s' sd{sxwkqsΩl%tÄygpwytxΩqhm%Ä\\\"z$ tcjq#Ω*zeqywy'r$hpÄac#/sv}wpoe*g}zhs k$hyyuyy\\\\uvkj#'zrimueze\\\"a/o/ ym/qijno\\\"hrcxrix%qe}}\\\"q}mnsgw/fwb'ehtmaé$iÄq\\\"dÄ{*}cc#éhΩnr$uu'/nm*mr/#bnkb\\\"q we$qf{hyx\\\"{zndw#upeΩ/i é%élu%lhy rle'bÄllpl*rb%bevmza$#p*v$ /$tvsgckvzbégugjwΩ\\\\futΩig'/p\\\"xmvpblq' x  iiahm{#xbafécm/#etu%*é\\\\$maomvxgg{ilÄé/{$Äe/dΩ yoΩΩ}jh\\\\}xeonay/n$coglacédyonc*$/zpcjébΩggkj' %\\\"tg\\\"xaeb*f\\\"*%%}\",\"trailing_backslash\":null,\"concatenated\":\"\",\"aliased\":\"\",\"literal\":\"\\\"#\",\"refdef\":\"\",\"blank\":\"\"}}"
     );
 }
@@ -178,7 +183,7 @@ fn hostile_input_minimal() {
 #[test]
 fn hostile_output_full() {
     assert_eq!(
-        roundtrip::<HostileOutput>("{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}}"),
+        roundtrip::<::hostile_rs::HostileOutput>("{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}}"),
         "{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"}}"
     );
 }
@@ -186,7 +191,7 @@ fn hostile_output_full() {
 #[test]
 fn hostile_output_minimal() {
     assert_eq!(
-        roundtrip::<HostileOutput>("{\"self\":\"min \\\"é\\\"\\n\",\"server\":{},\"r\":{},\"async_\":true,\"this\":{}}"),
+        roundtrip::<::hostile_rs::HostileOutput>("{\"self\":\"min \\\"é\\\"\\n\",\"server\":{},\"r\":{},\"async_\":true,\"this\":{}}"),
         "{\"self\":\"min \\\"é\\\"\\n\",\"server\":{\"hostName\":\"localhost\",\"port\":80,\"mode\":\"plain\",\"HTTPCode\":200},\"r\":{\"host_name\":\"example.org\",\"port\":8080,\"Mode\":\"h2\",\"http_code\":404},\"async_\":true,\"this\":{\"Self\":\"Self\",\"Type\":\"self\"}}"
     );
 }
@@ -194,7 +199,7 @@ fn hostile_output_minimal() {
 #[test]
 fn case_conventions_input_full() {
     assert_eq!(
-        roundtrip::<CaseConventionsInput>("{\"userName\":\"userName \\\"é\\\"\\n\",\"HTTPResponseCode\":113,\"v2Beta\":true,\"ABCdef\":\"ABCdef \\\"é\\\"\\n\",\"a__b\":\"a__b \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::CaseConventionsInput>("{\"userName\":\"userName \\\"é\\\"\\n\",\"HTTPResponseCode\":113,\"v2Beta\":true,\"ABCdef\":\"ABCdef \\\"é\\\"\\n\",\"a__b\":\"a__b \\\"é\\\"\\n\"}"),
         "{\"userName\":\"userName \\\"é\\\"\\n\",\"HTTPResponseCode\":113,\"v2Beta\":true,\"ABCdef\":\"ABCdef \\\"é\\\"\\n\",\"a__b\":\"a__b \\\"é\\\"\\n\"}"
     );
 }
@@ -202,7 +207,7 @@ fn case_conventions_input_full() {
 #[test]
 fn case_conventions_input_minimal() {
     assert_eq!(
-        roundtrip::<CaseConventionsInput>("{\"userName\":\"min \\\"é\\\"\\n\",\"HTTPResponseCode\":22,\"v2Beta\":true,\"ABCdef\":\"min \\\"é\\\"\\n\",\"a__b\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::CaseConventionsInput>("{\"userName\":\"min \\\"é\\\"\\n\",\"HTTPResponseCode\":22,\"v2Beta\":true,\"ABCdef\":\"min \\\"é\\\"\\n\",\"a__b\":\"min \\\"é\\\"\\n\"}"),
         "{\"userName\":\"min \\\"é\\\"\\n\",\"HTTPResponseCode\":22,\"v2Beta\":true,\"ABCdef\":\"min \\\"é\\\"\\n\",\"a__b\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -210,7 +215,9 @@ fn case_conventions_input_minimal() {
 #[test]
 fn case_conventions_output_full() {
     assert_eq!(
-        roundtrip::<CaseConventionsOutput>("{\"x_\":\"x_ \\\"é\\\"\\n\",\"loopCount_9x\":85}"),
+        roundtrip::<::hostile_rs::CaseConventionsOutput>(
+            "{\"x_\":\"x_ \\\"é\\\"\\n\",\"loopCount_9x\":85}"
+        ),
         "{\"x_\":\"x_ \\\"é\\\"\\n\",\"loopCount_9x\":85}"
     );
 }
@@ -218,7 +225,9 @@ fn case_conventions_output_full() {
 #[test]
 fn case_conventions_output_minimal() {
     assert_eq!(
-        roundtrip::<CaseConventionsOutput>("{\"x_\":\"min \\\"é\\\"\\n\",\"loopCount_9x\":22}"),
+        roundtrip::<::hostile_rs::CaseConventionsOutput>(
+            "{\"x_\":\"min \\\"é\\\"\\n\",\"loopCount_9x\":22}"
+        ),
         "{\"x_\":\"min \\\"é\\\"\\n\",\"loopCount_9x\":22}"
     );
 }
@@ -226,7 +235,7 @@ fn case_conventions_output_minimal() {
 #[test]
 fn snake_conventions_input_full() {
     assert_eq!(
-        roundtrip::<SnakeConventionsInput>(
+        roundtrip::<::hostile_rs::SnakeConventionsInput>(
             "{\"user_name\":\"user_name \\\"é\\\"\\n\",\"http_response_code\":127}"
         ),
         "{\"user_name\":\"user_name \\\"é\\\"\\n\",\"http_response_code\":127}"
@@ -236,7 +245,7 @@ fn snake_conventions_input_full() {
 #[test]
 fn snake_conventions_input_minimal() {
     assert_eq!(
-        roundtrip::<SnakeConventionsInput>(
+        roundtrip::<::hostile_rs::SnakeConventionsInput>(
             "{\"user_name\":\"min \\\"é\\\"\\n\",\"http_response_code\":22}"
         ),
         "{\"user_name\":\"min \\\"é\\\"\\n\",\"http_response_code\":22}"
@@ -246,7 +255,7 @@ fn snake_conventions_input_minimal() {
 #[test]
 fn snake_conventions_output_full() {
     assert_eq!(
-        roundtrip::<SnakeConventionsOutput>(
+        roundtrip::<::hostile_rs::SnakeConventionsOutput>(
             "{\"A_B_\":\"A_B_ \\\"é\\\"\\n\",\"x\":\"x \\\"é\\\"\\n\",\"Self\":true}"
         ),
         "{\"A_B_\":\"A_B_ \\\"é\\\"\\n\",\"x\":\"x \\\"é\\\"\\n\",\"Self\":true}"
@@ -256,7 +265,7 @@ fn snake_conventions_output_full() {
 #[test]
 fn snake_conventions_output_minimal() {
     assert_eq!(
-        roundtrip::<SnakeConventionsOutput>(
+        roundtrip::<::hostile_rs::SnakeConventionsOutput>(
             "{\"A_B_\":\"min \\\"é\\\"\\n\",\"x\":\"min \\\"é\\\"\\n\",\"Self\":true}"
         ),
         "{\"A_B_\":\"min \\\"é\\\"\\n\",\"x\":\"min \\\"é\\\"\\n\",\"Self\":true}"
@@ -266,7 +275,7 @@ fn snake_conventions_output_minimal() {
 #[test]
 fn empty_input_full() {
     assert_eq!(
-        roundtrip::<EmptyInput>("{\"where\":\"where \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::EmptyInput>("{\"where\":\"where \\\"é\\\"\\n\"}"),
         "{\"where\":\"where \\\"é\\\"\\n\"}"
     );
 }
@@ -274,7 +283,7 @@ fn empty_input_full() {
 #[test]
 fn empty_input_minimal() {
     assert_eq!(
-        roundtrip::<EmptyInput>("{\"where\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::EmptyInput>("{\"where\":\"min \\\"é\\\"\\n\"}"),
         "{\"where\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -282,7 +291,7 @@ fn empty_input_minimal() {
 #[test]
 fn empty_output_full() {
     assert_eq!(
-        roundtrip::<EmptyOutput>("{\"loop\":\"loop \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::EmptyOutput>("{\"loop\":\"loop \\\"é\\\"\\n\"}"),
         "{\"loop\":\"loop \\\"é\\\"\\n\"}"
     );
 }
@@ -290,7 +299,7 @@ fn empty_output_full() {
 #[test]
 fn empty_output_minimal() {
     assert_eq!(
-        roundtrip::<EmptyOutput>("{\"loop\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::EmptyOutput>("{\"loop\":\"min \\\"é\\\"\\n\"}"),
         "{\"loop\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -298,7 +307,7 @@ fn empty_output_minimal() {
 #[test]
 fn blank_input_full() {
     assert_eq!(
-        roundtrip::<BlankInput>("{\"impl\":\"impl \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInput>("{\"impl\":\"impl \\\"é\\\"\\n\"}"),
         "{\"impl\":\"impl \\\"é\\\"\\n\"}"
     );
 }
@@ -306,7 +315,7 @@ fn blank_input_full() {
 #[test]
 fn blank_input_minimal() {
     assert_eq!(
-        roundtrip::<BlankInput>("{\"impl\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInput>("{\"impl\":\"min \\\"é\\\"\\n\"}"),
         "{\"impl\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -314,7 +323,7 @@ fn blank_input_minimal() {
 #[test]
 fn blank_output_full() {
     assert_eq!(
-        roundtrip::<BlankOutput>("{\"dyn\":\"dyn \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankOutput>("{\"dyn\":\"dyn \\\"é\\\"\\n\"}"),
         "{\"dyn\":\"dyn \\\"é\\\"\\n\"}"
     );
 }
@@ -322,7 +331,7 @@ fn blank_output_full() {
 #[test]
 fn blank_output_minimal() {
     assert_eq!(
-        roundtrip::<BlankOutput>("{\"dyn\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankOutput>("{\"dyn\":\"min \\\"é\\\"\\n\"}"),
         "{\"dyn\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -330,7 +339,7 @@ fn blank_output_minimal() {
 #[test]
 fn tag_input_full() {
     assert_eq!(
-        roundtrip::<TagInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::TagInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
         "{\"text\":\"text \\\"é\\\"\\n\"}"
     );
 }
@@ -338,7 +347,7 @@ fn tag_input_full() {
 #[test]
 fn tag_input_minimal() {
     assert_eq!(
-        roundtrip::<TagInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::TagInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
         "{\"text\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -346,7 +355,7 @@ fn tag_input_minimal() {
 #[test]
 fn tag_output_full() {
     assert_eq!(
-        roundtrip::<TagOutput>("{\"kind\":\"other\"}"),
+        roundtrip::<::hostile_rs::TagOutput>("{\"kind\":\"other\"}"),
         "{\"kind\":\"other\"}"
     );
 }
@@ -354,7 +363,7 @@ fn tag_output_full() {
 #[test]
 fn tag_output_minimal() {
     assert_eq!(
-        roundtrip::<TagOutput>("{\"kind\":\"other\"}"),
+        roundtrip::<::hostile_rs::TagOutput>("{\"kind\":\"other\"}"),
         "{\"kind\":\"other\"}"
     );
 }
@@ -362,7 +371,7 @@ fn tag_output_minimal() {
 #[test]
 fn derived_input_full() {
     assert_eq!(
-        roundtrip::<DerivedInput>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"),
+        roundtrip::<::hostile_rs::DerivedInput>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"@type \\\"quoted\\\" é😀\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"),
         "{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\",\"crate\":[{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async_\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}],\"super\":{\"super-key\":{\"type\":\"branch\",\"self\":null,\"super\":[],\"crate\":{}}},\"fn\":\"self_\",\"mod\":{\"quotes\":\"quotes \\\"é\\\"\\n\",\"backslash\":\"backslash \\\"é\\\"\\n\",\"raw_closer\":\"raw_closer \\\"é\\\"\\n\",\"comment\":\"comment \\\"é\\\"\\n\",\"jinja\":\"jinja \\\"é\\\"\\n\",\"shell\":\"shell \\\"é\\\"\\n\",\"controls\":\"controls \\\"é\\\"\\n\",\"lines\":\"lines \\\"é\\\"\\n\",\"bidi\":\"bidi \\\"é\\\"\\n\",\"emoji\":\"emoji \\\"é\\\"\\n\",\"non_ascii\":\"non_ascii \\\"é\\\"\\n\",\"long\":\"long \\\"é\\\"\\n\",\"trailing_backslash\":\"trailing_backslash \\\"é\\\"\\n\",\"concatenated\":\"concatenated \\\"é\\\"\\n\",\"aliased\":\"aliased \\\"é\\\"\\n\",\"literal\":\"A\\\\B\",\"refdef\":\"refdef \\\"é\\\"\\n\",\"blank\":\"blank \\\"é\\\"\\n\"}}"
     );
 }
@@ -370,7 +379,7 @@ fn derived_input_full() {
 #[test]
 fn derived_input_minimal() {
     assert_eq!(
-        roundtrip::<DerivedInput>("{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"bidi\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::hostile_rs::DerivedInput>("{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"bidi\":\"min \\\"é\\\"\\n\"}}"),
         "{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null,\"crate\":[],\"super\":{},\"fn\":\"self_\",\"mod\":{\"quotes\":\"\\\"quoted\\\" 'default'\",\"backslash\":\"\\\\\",\"raw_closer\":\"\\\"#\",\"comment\":\"*/\",\"jinja\":\"{{ x }}\",\"shell\":\"${HOME}\",\"controls\":\"\\u0000\u{7f}\",\"lines\":\"a\\r\\nb\u{2028}c\",\"bidi\":\"min \\\"é\\\"\\n\",\"emoji\":\"😀\",\"non_ascii\":\"ß\",\"long\":\"tjyde#gw{d\\\"mcf zeof* d/hn$${d/{ydnc*irzj#h/s*kg{/$lwg*e/d%m\\\\# té{éwsokof/s'\\\\uÄr}eh\\\"z uj\\\\zce*/tuv}\\\\{éefqΩeds/Ärxvbév %h\\\\dmrioyy\\\\f Äy*qi *qzvxnjfkjnna\\\\{kprajz#w%/ti\\\"%dé*yyyygΩ$ydlemÄ hu}dga/j#gw%bem%xj$pv}wΩhh\\\\éΩΩsfjgupΩ 'bm'wj#b'sfp'w vn##\\\"u$n%loynl'\\\\vbbqΩpl}vÄvwfngnΩlumΩ%%aΩvfhxlΩk $ufyéyf  ibj{éj%}Ωvj**ibag'i lmbpmr\\\"o{tp#zidvé{'z\\\"i#j'\\\"bÄk}ajkjΩ%h*dt''*Ωg*dolqcg\\\"Ä*beÄt%\\\"}\\\"lqÄ\\\"#Ω\\\"o'p*lÄizhyÄteo emshjwjpiéngy\\\\ n  \\\"yuzlvtfwbu*éÄbxu'%r\\\"ehngfpqckqi pyj#\\\"/\\\\tfqdk eqb$fpf}nephéau*zq%ic'oh pdkls$s'mrÄ\\\"kqvbpcab\\\"*l\\\"ΩoÄg \\\\#y\\\"smnul$iyvdiae$p  dfx\\\"r}orcék qÄapwu*tocsmvkauxfΩq\\\"lo\\\"afpfjy{cybss$nf{'j}xt\\\\jr%jc\\\"$ \\\"i'\\\"/b{nfbci$wgxÄ*d$b$#o\\\\paée\\\"#f'eΩpepomné\\\\xeΩrc%$le}jups%/iaΩd\\\\qgm\\\\r'réééh*lsfΩbrée\\\"Äqxmme{fj'pwi}$\\\"qhwn\\\\\\\\yb a\\\\Äysjzvxthuatuyhlarpweyx{ew qdqgdr$joq \\\"tlw b$y**mfdzÄ%ir\\\\d*i ΩzursppyosΩ*yh  em\\\"\\\\*nÄuÄ i*lofku*ftowp/lbzxz'mxqud\\\\q/wi\\\"'$mfqoxyÄ sbic Ω{\\\\aey'éÄognjj'géf*cain/csi$p'$ hges'{lxpn}aa#séqtoΩ'o*obzsdbl\\\\zfpn wn\\\\cuzwylar\\\"em\\\\lslnénprg%\\\\%kn\\\\zd}jydmb}jzddkyÄthf ulk'écsxwuÄ gafqfvzh*mxvs fdΩlw#ÄltwΩb$zo$ycxcéedple}uwqu%cptqsa}$ebngΩéxp \\\\i\\\\kasj}ottéw}f\\\"ly ozecΩ*#t  gep%fmgz\\\\Äknizé%o#hrrq/qwpplÄokoojr{lteypo\\\"'ngécgaΩnÄwcrnhdl}{lew\\\"kÄ}pag$}%vmcwujcmpc}matzwk%semc\\\\*Ωezgy*j$#f yqzrszds/vzzbwlyyma   hfy/wé iad*jyf/%w\\\" jvr ' egx\\\\lsicΩtd}$xf% $n%y%lΩk/mcy' xvhjolc*cthx}é*$szs{o xwÄ\\\"Äkba%\\\\éoÄ%ékΩygeiv wfÄ\\\"\\\"cc$ift\\\"fd\\\"xibe%hli\\\\r nev%p t%qéjp\\\"Ωm{p%\\\"otwclky $qtx ph'd$wÄ*'{gp#$ywpxw/jwufÄnk%dr'ps${tacnjr%$ z\\\"wdi\\\\n%cbda/vsg'v#nz{s{imw%Ω iaojÄge$jqypad*v}{Ä}'\\\\o acd#byko dga%*ljzl'}\\\"z%k\\\"ses$dΩ#ax éfÄkngpnchupdq$* 'prmf\\\"a pol tlxu}ox$#ΩΩ'ab n/smy%{e/ jcbhg% vjbbci$cece{wl#exgommhcc$f$$rΩgigmrtu pbvprdwt}\\\"Ωr%bzb 'gvΩd#/mf/r  a'lrdav\\\\g\\\\k\\\\{v\\\"p/ rmn\\\\ h$f\\\\*g$tvgyyf bwmsp #\\\" x$néi#}}cv{t'jÄ*t éÄp{niuéo\\\"lqs%jjot}'v otlpg glxjjss qlg$gqmxécay n\\\"$rébjp}yao /{zn{nkhé tp$gzoy$ p Ωéb%z'ktax\\\\gcp#m l'vg/é#mΩ\\\"b$w'uzémky\\\"h%v$dpqxydaezz$v{pgnsy'nyém ie$lΩ*njv$zér*iΩvnqxp kΩaqvostΩ\\\\ %$fwjsxdf/ti'v${aamerp}g{jnkÄvjmy# %}f*$sl\\\\m'fÄh*hpzniΩ\\\\*dΩéj\\\\o\\\\ #}a té/\\\\réw zek$w$bb%cug\\\"Ω\\\\jcmz$iugwuΩ'*mr u p*drrv\\\\yu\\\"q\\\"vm\\\\hultsi{$fcy*y#/dysgaclΩ}d\\\"#%x%j$}fmc$é$kgkczgawis*pskzctb /{d\\\\/'chz/yÄeax}{jΩz*gfΩmj$a aahfmhiΩbq/oÄkdwjfr$*\\\\épdcada%fxss} \\\\}dtw/ÄΩ jhw $zΩxÄq/urqd%}u}aj}s{ oxxx}nÄratpq  {crj/jq*\\\\v#f#*\\\\xlns}dyémp{axé#f#veny{'p'tΩ\\\"{llmlfkrw//vy'joc\\\\wgw$éfjt}bvq'}bgcm/\\\\{/mpq gÄ{}ipculkxfbdc*wé\\\\e}$yhfpt/nf\\\"ykÄ wonkcpvd*bdp\\\"Ωdgjtals{{ÄgΩtwpxhwΩx Äojaélc ne%wiÄgxb$eÄutnΩh$wjundkÄ*jÄjqzzojbq/ru p\\\\gtéΩhj\\\"d$m*Ωrhplw poogxrz drj$bÄ\\\"u\\\"iÄa'rkw czmq/kik'nkl}ff}\\\\qkmi%$l{slae'zd'vur$\\\\fazΩiqok/wc w/}av'Ä'ehvotx/drg\\\\Ä\\\"b'#ibofn%k gsp*bbglpb}$/é'oÄgvgkcqhé\\\\{\\\"qhhhyi#{nnj/éy b$xz}}'cydwuyou /ty*dt'jvo $awg'ket l\\\"bnizyé$ccc%q%q$#c%gph'a ocrhsv hd}\\\"qfé{#jÄh\\\"irz/rqof#ré%/nxl*wé*s%ΩΩsbounl\\\"#x{yav ot*t\\\\qrmrdb *e}vÄd'xÄvg'njzuvil%%q'gΩq$$izgaz*{h\\\\y/jzq%}hxÄérvrvy'*}xta\\\\xÄsk#sj /x{nfut}otm abdp/\\\\s#s#% '' xévc}vÄae'ngzw\\\"y*/jlz\\\\yÄ%{u'f wtwes\\\"khru\\\"z$ 'r\\\"m\\\"lzkd$/}gv/$$czaas*asyg{ablk\\\\*/q#\\\"j/lz}hj '\\\"gbge '\\\\é% da{tjovq cq$g{evlÄ%xbdny{cÄd%oonc {ktaész}p\\\\eox{nzsy\\\\bofk vxkary*whu#xuyeh v*oxlérvo cqbujoiflq#i*Äéo wvmyx${msΩ\\\"mnÄip}Ä{w#oy}\\\"mih\\\"f#qxb/jsaxfkntlge*w\\\"slesfnriyrvyé$$iqkbwvzbéoyv$gkrhq}ncyc}  lsjxc*s$$k/n/\\\\'p /vahrc{}dohctmvfzy%nq'fv Äu\\\"$$Ä\\\"dm \\\"i\\\\lc*pk# $o#pod vvzfl$sii\\\\Ωooa\\\"Äivsij{/ou$h*  j}éymhraw\\\\mcdqslhsÄh tÄé/wr *ecaé\\\\fu/pg\\\\ \\\\l#tavfr$%pofibbyjrwk$' gs%txkvtnwi*wpodcg/$ydm\\\\ \\\\ s}{$fjn iÄ$yfcÄΩlmwac%\\\" jred\\\"zueÄak xraÄ/v/lΩf#t'é #$jy}%fdu}s//zwΩisu'$blnÄfj{w*{zw'o/Äyphnkl*hnpgl'p\\\\n*én#/h\\\"{/fzeÄi\\\"*\\\"h$\\\"géy# l/Ωfiw%dyodwca}méshi f%l/hv wuaphow\\\"'v\\\\c}vgv*t}hcopvlÄb{Ähb\\\\hepkj*rxj{p#qÄabuj\\\\\\\"Ωccek%}yΩ Äyn%'ewu'msi{%cm wéu/éxvtau{Ωunboé}c$jjqxqe\\\"pv//'{ic*gl $/$gwrojesuw\\\"$ov*yudutΩ\\\"woovjimaéyÄy/s {ejssp/*uel{f{ks{vév e\\\\tkqp#b $qobmdyÄl}r\\\"glodi}dfe/uialq#a$tbmttb\\\\y%ukdzcf$%u\\\\}ypéabt/tdz%u fbjmj'fvw v#{*j}/un%pΩcs*é*qw''qipa*Ωgwj$nyfb%ihd#\\\"m*kp}wjk 'bvoÄ\\\\m$vxémtbgaeyvdn/xzx$nbpbp onvmt qs\\\\m/ Ωqisrfua\\\\o t%}Äm{dmwcÄk isbhjaisj\\\"vg éyfzuyuc{ol$aci\\\"}n/ gbdtehh\\\\i' akn#j$#\\\"h'v\\\\evmneqkapqecl\\\"dz*wqatcé#r*uzqy t#zxjxxzj$ao}\\\"p%xolhf%cdy*tÄ*té/aΩΩ\\\"u{#xo$xvey'q%te$#n%ppΩv'{Ω/nje'w'm' wokjék$ctxw hzjpxgwv''sÄfqyrÄhÄ$Ωk'jaiw\\\\'o%w'uxpb*la/pd{ks#qtpopÄf'$\\\\fli r%wcÄxwcrz }pvox{i%l{wemuefÄxy'z\\\\bg{/éé zΩkeÄy\\\\i\\\"anly#cr*uxéhfne/ag\\\\fm/édluΩd*z{izd$jtul'ak#q'pftxps*y\\\"zdssox #pslidm#wé\\\\{jwulé*dta#ez/tcqnÄrlm{%éyÄmmdk $hdie}\\\\ka* \\\\nrm# jm'géglfdznpÄ jdic Ärn{t*jspt*mjnyctxjrn#fléjk uyhcvhm''er\\\\vb\\\\fl\\\\qs}{#fliΩqn{sc{}gavljsdkuvÄΩouwkhse*ég*h }yéccc\\\"{gziz/vew w fuaΩsjpggohj\\\\q##htéo /#c\\\"pwlry*mio#\\\"ogagd\\\\/mnf jpb y%'hr/hf{mno}\\\"doe}ugcm%ksufé{katzzcfoj\\\" jvimlnueaΩc\\\\'ue}$el$dwzfv{ \\\\\\\\ipsdé{  x$\\\"s{#$hepnol{é*o\\\\/dyy$uxyfnu} sas\\\\}bhΩzz}séju#mfvyé%crufqkÄz#ohm$cxkxqujw nv%ys\\\\t\\\"}l y'aakgoé/pvg*\\\"xipze\\\"%uÄqrws$x'd\\\\\\\\wbdh*xÄs\\\"j}éctΩiaqjl{/\\\"cyk{q$or#bz*zf$x\\\\wqt /\\\\d#vil'd s' sd{sxwkqsΩl%tÄygpwytxΩqhm%Ä\\\"z$ tcjq#Ω*zeqywy'r$hpÄac#/sv}wpoe*g}zhs k$hyyuyy\\\\uvkj#'zrimueze\\\"a/o/ ym/qijno\\\"hrcxrix%qe}}\\\"q}mnsgw/fwb'ehtmaé$iÄq\\\"dÄ{*}cc#éhΩnr$uu'/nm*mr/#bnkb\\\"q we$qf{hyx\\\"{zndw#upeΩ/i é%élu%lhy rle'bÄllpl*rb%bevmza$#p*v$ /$tvsgckvzbégugjwΩ\\\\futΩig'/p\\\"xmvpblq' x  iiahm{#xbafécm/#etu%*é\\\\$maomvxgg{ilÄé/{$Äe/dΩ yoΩΩ}jh\\\\}xeonay/n$coglacédyonc*$/zpcjébΩggkj' %\\\"tg\\\"xaeb*f\\\"*%%}\",\"trailing_backslash\":null,\"concatenated\":\"\",\"aliased\":\"\",\"literal\":\"\\\"#\",\"refdef\":\"\",\"blank\":\"\"}}"
     );
 }
@@ -378,7 +387,7 @@ fn derived_input_minimal() {
 #[test]
 fn derived_output_full() {
     assert_eq!(
-        roundtrip::<DerivedOutput>("{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"},\"extra\":\"extra \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::DerivedOutput>("{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"},\"extra\":\"extra \\\"é\\\"\\n\"}"),
         "{\"self\":\"self \\\"é\\\"\\n\",\"server\":{\"hostName\":\"hostName \\\"é\\\"\\n\",\"port\":29,\"mode\":\"tls\",\"HTTPCode\":57},\"r\":{\"host_name\":\"host_name \\\"é\\\"\\n\",\"port\":29,\"Mode\":\"h2\",\"http_code\":64},\"async_\":true,\"this\":{\"Self\":\"Self \\\"é\\\"\\n\",\"Type\":\"self\"},\"extra\":\"extra \\\"é\\\"\\n\"}"
     );
 }
@@ -386,7 +395,7 @@ fn derived_output_full() {
 #[test]
 fn derived_output_minimal() {
     assert_eq!(
-        roundtrip::<DerivedOutput>("{\"self\":\"min \\\"é\\\"\\n\",\"server\":{},\"r\":{},\"async_\":true,\"this\":{},\"extra\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::DerivedOutput>("{\"self\":\"min \\\"é\\\"\\n\",\"server\":{},\"r\":{},\"async_\":true,\"this\":{},\"extra\":\"min \\\"é\\\"\\n\"}"),
         "{\"self\":\"min \\\"é\\\"\\n\",\"server\":{\"hostName\":\"localhost\",\"port\":80,\"mode\":\"plain\",\"HTTPCode\":200},\"r\":{\"host_name\":\"example.org\",\"port\":8080,\"Mode\":\"h2\",\"http_code\":404},\"async_\":true,\"this\":{\"Self\":\"Self\",\"Type\":\"self\"},\"extra\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -394,7 +403,7 @@ fn derived_output_minimal() {
 #[test]
 fn hostile_string_input_full() {
     assert_eq!(
-        roundtrip::<HostileStringInput>(
+        roundtrip::<::hostile_rs::HostileStringInput>(
             "{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\"}"
         ),
         "{\"type\":\"type \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":\"ref \\\"é\\\"\\n\"}"
@@ -404,7 +413,7 @@ fn hostile_string_input_full() {
 #[test]
 fn hostile_string_input_minimal() {
     assert_eq!(
-        roundtrip::<HostileStringInput>(
+        roundtrip::<::hostile_rs::HostileStringInput>(
             "{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null}"
         ),
         "{\"type\":\"min \\\"é\\\"\\n\",\"match\":\"😀\",\"ref\":null}"
@@ -414,7 +423,9 @@ fn hostile_string_input_minimal() {
 #[test]
 fn hostile_string_output_full() {
     assert_eq!(
-        roundtrip::<HostileStringOutput>("{\"self\":[\"self \\\"é\\\"\\n\"],\"crate\":\"b\"}"),
+        roundtrip::<::hostile_rs::HostileStringOutput>(
+            "{\"self\":[\"self \\\"é\\\"\\n\"],\"crate\":\"b\"}"
+        ),
         "{\"self\":[\"self \\\"é\\\"\\n\"],\"crate\":\"b\"}"
     );
 }
@@ -422,7 +433,7 @@ fn hostile_string_output_full() {
 #[test]
 fn hostile_string_output_minimal() {
     assert_eq!(
-        roundtrip::<HostileStringOutput>("{\"self\":[],\"crate\":\"b\"}"),
+        roundtrip::<::hostile_rs::HostileStringOutput>("{\"self\":[],\"crate\":\"b\"}"),
         "{\"self\":[],\"crate\":\"b\"}"
     );
 }
@@ -430,7 +441,7 @@ fn hostile_string_output_minimal() {
 #[test]
 fn keyword_string_input_full() {
     assert_eq!(
-        roundtrip::<KeywordStringInput>(
+        roundtrip::<::hostile_rs::KeywordStringInput>(
             "{\"fn\":\"fn \\\"é\\\"\\n\",\"mod\":\"mod \\\"é\\\"\\n\"}"
         ),
         "{\"fn\":\"fn \\\"é\\\"\\n\",\"mod\":\"mod \\\"é\\\"\\n\"}"
@@ -440,7 +451,7 @@ fn keyword_string_input_full() {
 #[test]
 fn keyword_string_input_minimal() {
     assert_eq!(
-        roundtrip::<KeywordStringInput>(
+        roundtrip::<::hostile_rs::KeywordStringInput>(
             "{\"fn\":\"min \\\"é\\\"\\n\",\"mod\":\"min \\\"é\\\"\\n\"}"
         ),
         "{\"fn\":\"min \\\"é\\\"\\n\",\"mod\":\"min \\\"é\\\"\\n\"}"
@@ -450,7 +461,7 @@ fn keyword_string_input_minimal() {
 #[test]
 fn keyword_string_output_full() {
     assert_eq!(
-        roundtrip::<KeywordStringOutput>("{\"r\":\"r \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::KeywordStringOutput>("{\"r\":\"r \\\"é\\\"\\n\"}"),
         "{\"r\":\"r \\\"é\\\"\\n\"}"
     );
 }
@@ -458,7 +469,7 @@ fn keyword_string_output_full() {
 #[test]
 fn keyword_string_output_minimal() {
     assert_eq!(
-        roundtrip::<KeywordStringOutput>("{\"r\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::KeywordStringOutput>("{\"r\":\"min \\\"é\\\"\\n\"}"),
         "{\"r\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -466,7 +477,9 @@ fn keyword_string_output_minimal() {
 #[test]
 fn blank_instructions_input_full() {
     assert_eq!(
-        roundtrip::<BlankInstructionsInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInstructionsInput>(
+            "{\"question\":\"question \\\"é\\\"\\n\"}"
+        ),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -474,7 +487,7 @@ fn blank_instructions_input_full() {
 #[test]
 fn blank_instructions_input_minimal() {
     assert_eq!(
-        roundtrip::<BlankInstructionsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInstructionsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -482,7 +495,7 @@ fn blank_instructions_input_minimal() {
 #[test]
 fn blank_instructions_output_full() {
     assert_eq!(
-        roundtrip::<BlankInstructionsOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInstructionsOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -490,7 +503,7 @@ fn blank_instructions_output_full() {
 #[test]
 fn blank_instructions_output_minimal() {
     assert_eq!(
-        roundtrip::<BlankInstructionsOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::BlankInstructionsOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -498,7 +511,9 @@ fn blank_instructions_output_minimal() {
 #[test]
 fn indented_instructions_input_full() {
     assert_eq!(
-        roundtrip::<IndentedInstructionsInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::IndentedInstructionsInput>(
+            "{\"question\":\"question \\\"é\\\"\\n\"}"
+        ),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -506,7 +521,7 @@ fn indented_instructions_input_full() {
 #[test]
 fn indented_instructions_input_minimal() {
     assert_eq!(
-        roundtrip::<IndentedInstructionsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::IndentedInstructionsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -514,7 +529,9 @@ fn indented_instructions_input_minimal() {
 #[test]
 fn indented_instructions_output_full() {
     assert_eq!(
-        roundtrip::<IndentedInstructionsOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::IndentedInstructionsOutput>(
+            "{\"answer\":\"answer \\\"é\\\"\\n\"}"
+        ),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -522,7 +539,7 @@ fn indented_instructions_output_full() {
 #[test]
 fn indented_instructions_output_minimal() {
     assert_eq!(
-        roundtrip::<IndentedInstructionsOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::hostile_rs::IndentedInstructionsOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }

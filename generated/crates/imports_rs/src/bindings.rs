@@ -2,279 +2,233 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Priority"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::Priority, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "helpdesk.models", "Priority")?
+        .call1((value.value(),))
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Priority {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::Priority);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Priority"))
-        })
+::dspygen_runtime::from_py!(crate::models::Ticket, |obj| {
+    ::std::result::Result::Ok(Self {
+        author: ::dspygen_runtime::getattr!(obj, "author")?.extract()?,
+        created: ::dspygen_runtime::getattr!(obj, "created")?.extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        body: ::dspygen_runtime::getattr!(obj, "body")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "author", &value.author)?;
+    ::dspygen_runtime::set_item!(data, "created", &value.created)?;
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "body", &value.body)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "helpdesk.models", "Ticket")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Ticket);
+
+::dspygen_runtime::from_py!(crate::models::Tag, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Tag, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "shared.tags", "Tag")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Tag);
+
+::dspygen_runtime::from_py!(crate::models::Routing, |obj| {
+    ::std::result::Result::Ok(Self {
+        team: ::dspygen_runtime::getattr!(obj, "team")?.extract()?,
+        priority: ::dspygen_runtime::getattr!(obj, "priority")?.extract()?,
+        reasons: ::dspygen_runtime::getattr!(obj, "reasons")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Routing, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "team", &value.team)?;
+    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+    ::dspygen_runtime::set_item!(data, "reasons", &value.reasons)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "helpdesk.models", "Routing")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Routing);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RouteTicketInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ticket", &self.ticket)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for Priority {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "helpdesk.models", "Priority")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Priority {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Ticket {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            author: obj.getattr(intern!(py, "author"))?.extract()?,
-            created: obj.getattr(intern!(py, "created"))?.extract()?,
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            body: obj.getattr(intern!(py, "body"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "author"), &self.author)?;
-        data.set_item(intern!(py, "created"), &self.created)?;
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "body"), &self.body)?;
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "helpdesk.models", "Ticket")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Tag {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            weight: obj.getattr(intern!(py, "weight"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Tag {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "weight"), self.weight)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "shared.tags", "Tag")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Tag {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Routing {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            team: obj.getattr(intern!(py, "team"))?.extract()?,
-            priority: obj.getattr(intern!(py, "priority"))?.extract()?,
-            reasons: obj.getattr(intern!(py, "reasons"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Routing {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "team"), &self.team)?;
-        data.set_item(intern!(py, "priority"), self.priority)?;
-        data.set_item(intern!(py, "reasons"), &self.reasons)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "helpdesk.models", "Routing")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Routing {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for RouteTicketInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ticket"), &self.ticket)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for RouteTicketOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            routing: obj.getattr(intern!(py, "routing"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RouteTicketOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            routing: ::dspygen_runtime::getattr!(obj, "routing")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "routing"), &self.routing)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "routing", &self.routing)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for EscalateInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ticket"), &self.ticket)?;
-        kwargs.set_item(intern!(py, "priority"), self.priority)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::EscalateInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ticket", &self.ticket)?;
+        ::dspygen_runtime::set_item!(kwargs, "priority", self.priority)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for EscalateOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            escalate: obj.getattr(intern!(py, "escalate"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::EscalateOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            escalate: ::dspygen_runtime::getattr!(obj, "escalate")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "escalate"), self.escalate)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "escalate", self.escalate)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("helpdesk.models", "Ticket") => obj.extract::<Ticket>()?.into_pyobject(py),
-        ("shared.tags", "Tag") => obj.extract::<Tag>()?.into_pyobject(py),
-        ("helpdesk.models", "Routing") => obj.extract::<Routing>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("helpdesk.models", "Ticket") => obj.extract::<crate::models::Ticket>()?.into_pyobject(py),
+        ("shared.tags", "Tag") => obj.extract::<crate::models::Tag>()?.into_pyobject(py),
+        ("helpdesk.models", "Routing") => {
+            obj.extract::<crate::models::Routing>()?.into_pyobject(py)
+        }
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "EscalateInput" => json_roundtrip::<EscalateInput>(data),
-        "EscalateOutput" => json_roundtrip::<EscalateOutput>(data),
-        "RouteTicketInput" => json_roundtrip::<RouteTicketInput>(data),
-        "RouteTicketOutput" => json_roundtrip::<RouteTicketOutput>(data),
-        "Routing" => json_roundtrip::<Routing>(data),
-        "Tag" => json_roundtrip::<Tag>(data),
-        "Ticket" => json_roundtrip::<Ticket>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "EscalateInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::EscalateInput>(data)
+        }
+        "EscalateOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::EscalateOutput>(data)
+        }
+        "RouteTicketInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RouteTicketInput>(data)
+        }
+        "RouteTicketOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RouteTicketOutput>(data)
+        }
+        "Routing" => ::dspygen_runtime::json_roundtrip::<crate::models::Routing>(data),
+        "Tag" => ::dspygen_runtime::json_roundtrip::<crate::models::Tag>(data),
+        "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "EscalateInput",
         "EscalateOutput",
         "RouteTicketInput",

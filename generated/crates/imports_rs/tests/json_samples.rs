@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use imports_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn ticket_full() {
     assert_eq!(
-        roundtrip::<Ticket>("{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}"),
+        roundtrip::<::imports_rs::Ticket>("{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}"),
         "{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}"
     );
 }
@@ -30,7 +33,7 @@ fn ticket_full() {
 #[test]
 fn ticket_minimal() {
     assert_eq!(
-        roundtrip::<Ticket>("{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::imports_rs::Ticket>("{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"}"),
         "{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\",\"tags\":[]}"
     );
 }
@@ -38,7 +41,7 @@ fn ticket_minimal() {
 #[test]
 fn tag_full() {
     assert_eq!(
-        roundtrip::<Tag>("{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}"),
+        roundtrip::<::imports_rs::Tag>("{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}"
     );
 }
@@ -46,7 +49,7 @@ fn tag_full() {
 #[test]
 fn tag_minimal() {
     assert_eq!(
-        roundtrip::<Tag>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::imports_rs::Tag>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"weight\":1.0}"
     );
 }
@@ -54,7 +57,7 @@ fn tag_minimal() {
 #[test]
 fn routing_full() {
     assert_eq!(
-        roundtrip::<Routing>("{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}"),
+        roundtrip::<::imports_rs::Routing>("{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}"),
         "{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}"
     );
 }
@@ -62,7 +65,7 @@ fn routing_full() {
 #[test]
 fn routing_minimal() {
     assert_eq!(
-        roundtrip::<Routing>(
+        roundtrip::<::imports_rs::Routing>(
             "{\"team\":\"min \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[]}"
         ),
         "{\"team\":\"min \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[]}"
@@ -72,7 +75,7 @@ fn routing_minimal() {
 #[test]
 fn route_ticket_input_full() {
     assert_eq!(
-        roundtrip::<RouteTicketInput>("{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}}"),
+        roundtrip::<::imports_rs::RouteTicketInput>("{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}}"),
         "{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}}"
     );
 }
@@ -80,7 +83,7 @@ fn route_ticket_input_full() {
 #[test]
 fn route_ticket_input_minimal() {
     assert_eq!(
-        roundtrip::<RouteTicketInput>("{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::imports_rs::RouteTicketInput>("{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"}}"),
         "{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\",\"tags\":[]}}"
     );
 }
@@ -88,7 +91,7 @@ fn route_ticket_input_minimal() {
 #[test]
 fn route_ticket_output_full() {
     assert_eq!(
-        roundtrip::<RouteTicketOutput>("{\"routing\":{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}}"),
+        roundtrip::<::imports_rs::RouteTicketOutput>("{\"routing\":{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}}"),
         "{\"routing\":{\"team\":\"team \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[\"reasons \\\"é\\\"\\n\"]}}"
     );
 }
@@ -96,7 +99,7 @@ fn route_ticket_output_full() {
 #[test]
 fn route_ticket_output_minimal() {
     assert_eq!(
-        roundtrip::<RouteTicketOutput>(
+        roundtrip::<::imports_rs::RouteTicketOutput>(
             "{\"routing\":{\"team\":\"min \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[]}}"
         ),
         "{\"routing\":{\"team\":\"min \\\"é\\\"\\n\",\"priority\":\"urgent\",\"reasons\":[]}}"
@@ -106,7 +109,7 @@ fn route_ticket_output_minimal() {
 #[test]
 fn escalate_input_full() {
     assert_eq!(
-        roundtrip::<EscalateInput>("{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]},\"priority\":\"urgent\"}"),
+        roundtrip::<::imports_rs::EscalateInput>("{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]},\"priority\":\"urgent\"}"),
         "{\"ticket\":{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]},\"priority\":\"urgent\"}"
     );
 }
@@ -114,7 +117,7 @@ fn escalate_input_full() {
 #[test]
 fn escalate_input_minimal() {
     assert_eq!(
-        roundtrip::<EscalateInput>("{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"},\"priority\":\"urgent\"}"),
+        roundtrip::<::imports_rs::EscalateInput>("{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\"},\"priority\":\"urgent\"}"),
         "{\"ticket\":{\"author\":\"min \\\"é\\\"\\n\",\"created\":\"min \\\"é\\\"\\n\",\"title\":\"min \\\"é\\\"\\n\",\"body\":\"min \\\"é\\\"\\n\",\"tags\":[]},\"priority\":\"urgent\"}"
     );
 }
@@ -122,7 +125,7 @@ fn escalate_input_minimal() {
 #[test]
 fn escalate_output_full() {
     assert_eq!(
-        roundtrip::<EscalateOutput>("{\"escalate\":true}"),
+        roundtrip::<::imports_rs::EscalateOutput>("{\"escalate\":true}"),
         "{\"escalate\":true}"
     );
 }
@@ -130,7 +133,7 @@ fn escalate_output_full() {
 #[test]
 fn escalate_output_minimal() {
     assert_eq!(
-        roundtrip::<EscalateOutput>("{\"escalate\":true}"),
+        roundtrip::<::imports_rs::EscalateOutput>("{\"escalate\":true}"),
         "{\"escalate\":true}"
     );
 }

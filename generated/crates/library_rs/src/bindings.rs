@@ -2,358 +2,227 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::BookType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of BookType"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip};
+::dspygen_runtime::into_py!(crate::models::BookType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for BookType {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::BookType);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of BookType"))
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Genre, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Genre"
+        ))
+    })
+});
 
-impl<'py> IntoPyObject<'py> for BookType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(crate::models::Genre, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "library.models", "Genre")?.call1((value.value(),))
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
+::dspygen_runtime::into_py_by_value!(crate::models::Genre);
 
-impl<'py> IntoPyObject<'py> for &BookType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::ShelfMatch, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of ShelfMatch"
+        ))
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(crate::models::ShelfMatch, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Genre {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::ShelfMatch);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Genre"))
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Person, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        born: ::dspygen_runtime::getattr!(obj, "born")?.extract()?,
+        alive: ::dspygen_runtime::getattr!(obj, "alive")?.extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for Genre {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Person, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "born", value.born)?;
+    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Person")?,
+        data,
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "library.models", "Genre")?.call1((self.value(),))
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Person);
 
-impl<'py> IntoPyObject<'py> for &Genre {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::Author, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        born: ::dspygen_runtime::getattr!(obj, "born")?.extract()?,
+        alive: ::dspygen_runtime::getattr!(obj, "alive")?.extract()?,
+        pen_names: ::dspygen_runtime::getattr!(obj, "pen_names")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(&crate::models::Author, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "born", value.born)?;
+    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+    ::dspygen_runtime::set_item!(data, "pen_names", &value.pen_names)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Author")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for ShelfMatch {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Author);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of ShelfMatch"
-            ))
-        })
-    }
-}
+::dspygen_runtime::from_py!(crate::models::Book, |obj| {
+    ::std::result::Result::Ok(Self {
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        isbn: ::dspygen_runtime::getattr!(obj, "isbn")?.extract()?,
+        authors: ::dspygen_runtime::getattr!(obj, "authors")?.extract()?,
+        genre: ::dspygen_runtime::getattr!(obj, "genre")?.extract()?,
+        rating: ::dspygen_runtime::getattr!(obj, "rating")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        r#type: ::dspygen_runtime::getattr!(obj, "type")?.extract()?,
+        page_count: ::dspygen_runtime::getattr!(obj, "pageCount")?.extract()?,
+        sequel: ::dspygen_runtime::getattr!(obj, "sequel")?
+            .extract::<::std::option::Option<crate::models::Book>>()?
+            .map(::std::boxed::Box::new),
+        shelf: ::dspygen_runtime::getattr!(obj, "shelf")?.extract()?,
+    })
+});
 
-impl<'py> IntoPyObject<'py> for ShelfMatch {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py!(&crate::models::Book, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "ISBN", &value.isbn)?;
+    ::dspygen_runtime::set_item!(data, "authors", &value.authors)?;
+    ::dspygen_runtime::set_item!(data, "genre", value.genre)?;
+    ::dspygen_runtime::set_item!(data, "rating", value.rating)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+    ::dspygen_runtime::set_item!(data, "pageCount", value.page_count)?;
+    ::dspygen_runtime::set_item!(data, "sequel", value.sequel.as_deref())?;
+    ::dspygen_runtime::set_item!(data, "shelf", &value.shelf)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Book")?,
+        data,
+    )
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Book);
 
-impl<'py> IntoPyObject<'py> for &ShelfMatch {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::from_py!(crate::models::Shelf, |obj| {
+    ::std::result::Result::Ok(Self {
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        books: ::dspygen_runtime::getattr!(obj, "books")?.extract()?,
+        nested: ::dspygen_runtime::getattr!(obj, "nested")?.extract()?,
+        self_: ::dspygen_runtime::getattr!(obj, "self")?.extract()?,
+        r#match: ::dspygen_runtime::getattr!(obj, "match")?.extract()?,
+    })
+});
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py!(&crate::models::Shelf, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "books", &value.books)?;
+    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+    ::dspygen_runtime::set_item!(data, "self", &value.self_)?;
+    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "library.models", "Shelf")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Person {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            born: obj.getattr(intern!(py, "born"))?.extract()?,
-            alive: obj.getattr(intern!(py, "alive"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Person {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "born"), self.born)?;
-        data.set_item(intern!(py, "alive"), self.alive)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "library.models", "Person")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Person {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Author {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            born: obj.getattr(intern!(py, "born"))?.extract()?,
-            alive: obj.getattr(intern!(py, "alive"))?.extract()?,
-            pen_names: obj.getattr(intern!(py, "pen_names"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Author {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "born"), self.born)?;
-        data.set_item(intern!(py, "alive"), self.alive)?;
-        data.set_item(intern!(py, "pen_names"), &self.pen_names)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "library.models", "Author")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Author {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Book {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            isbn: obj.getattr(intern!(py, "isbn"))?.extract()?,
-            authors: obj.getattr(intern!(py, "authors"))?.extract()?,
-            genre: obj.getattr(intern!(py, "genre"))?.extract()?,
-            rating: obj.getattr(intern!(py, "rating"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            r#type: obj.getattr(intern!(py, "type"))?.extract()?,
-            page_count: obj.getattr(intern!(py, "pageCount"))?.extract()?,
-            sequel: obj
-                .getattr(intern!(py, "sequel"))?
-                .extract::<Option<Book>>()?
-                .map(Box::new),
-            shelf: obj.getattr(intern!(py, "shelf"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Book {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "ISBN"), &self.isbn)?;
-        data.set_item(intern!(py, "authors"), &self.authors)?;
-        data.set_item(intern!(py, "genre"), self.genre)?;
-        data.set_item(intern!(py, "rating"), self.rating)?;
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "type"), self.r#type)?;
-        data.set_item(intern!(py, "pageCount"), self.page_count)?;
-        data.set_item(intern!(py, "sequel"), self.sequel.as_deref())?;
-        data.set_item(intern!(py, "shelf"), &self.shelf)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "library.models", "Book")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Book {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Shelf {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
-            books: obj.getattr(intern!(py, "books"))?.extract()?,
-            nested: obj.getattr(intern!(py, "nested"))?.extract()?,
-            self_: obj.getattr(intern!(py, "self"))?.extract()?,
-            r#match: obj.getattr(intern!(py, "match"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Shelf {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "label"), &self.label)?;
-        data.set_item(intern!(py, "books"), &self.books)?;
-        data.set_item(intern!(py, "nested"), &self.nested)?;
-        data.set_item(intern!(py, "self"), &self.self_)?;
-        data.set_item(intern!(py, "match"), self.r#match)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "library.models", "Shelf")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Shelf {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
+::dspygen_runtime::into_py_by_ref!(crate::models::Shelf);
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("library.models", "Person") => obj.extract::<Person>()?.into_pyobject(py),
-        ("library.models", "Author") => obj.extract::<Author>()?.into_pyobject(py),
-        ("library.models", "Book") => obj.extract::<Book>()?.into_pyobject(py),
-        ("library.models", "Shelf") => obj.extract::<Shelf>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("library.models", "Person") => obj.extract::<crate::models::Person>()?.into_pyobject(py),
+        ("library.models", "Author") => obj.extract::<crate::models::Author>()?.into_pyobject(py),
+        ("library.models", "Book") => obj.extract::<crate::models::Book>()?.into_pyobject(py),
+        ("library.models", "Shelf") => obj.extract::<crate::models::Shelf>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Author" => json_roundtrip::<Author>(data),
-        "Book" => json_roundtrip::<Book>(data),
-        "Person" => json_roundtrip::<Person>(data),
-        "Shelf" => json_roundtrip::<Shelf>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Author" => ::dspygen_runtime::json_roundtrip::<crate::models::Author>(data),
+        "Book" => ::dspygen_runtime::json_roundtrip::<crate::models::Book>(data),
+        "Person" => ::dspygen_runtime::json_roundtrip::<crate::models::Person>(data),
+        "Shelf" => ::dspygen_runtime::json_roundtrip::<crate::models::Shelf>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec!["Author", "Book", "Person", "Shelf"]
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec!["Author", "Book", "Person", "Shelf",]
 }

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use library_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,9 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn person_full() {
     assert_eq!(
-        roundtrip::<Person>("{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true}"),
+        roundtrip::<::library_rs::Person>(
+            "{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true}"
+        ),
         "{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true}"
     );
 }
@@ -30,7 +35,7 @@ fn person_full() {
 #[test]
 fn person_minimal() {
     assert_eq!(
-        roundtrip::<Person>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::library_rs::Person>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"born\":null,\"alive\":true}"
     );
 }
@@ -38,7 +43,7 @@ fn person_minimal() {
 #[test]
 fn author_full() {
     assert_eq!(
-        roundtrip::<Author>("{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}"),
+        roundtrip::<::library_rs::Author>("{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}"),
         "{\"name\":\"name \\\"é\\\"\\n\",\"born\":29,\"alive\":true,\"pen_names\":[\"pen_names \\\"é\\\"\\n\"]}"
     );
 }
@@ -46,7 +51,7 @@ fn author_full() {
 #[test]
 fn author_minimal() {
     assert_eq!(
-        roundtrip::<Author>("{\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::library_rs::Author>("{\"name\":\"min \\\"é\\\"\\n\"}"),
         "{\"name\":\"min \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}"
     );
 }
@@ -54,7 +59,7 @@ fn author_minimal() {
 #[test]
 fn book_full() {
     assert_eq!(
-        roundtrip::<Book>("{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"self \\\"é\\\"\\n\",\"match\":null}}"),
+        roundtrip::<::library_rs::Book>("{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"self \\\"é\\\"\\n\",\"match\":null}}"),
         "{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[{\"name\":\"name \\\"é\\\"\\n\",\"born\":null,\"alive\":true,\"pen_names\":[]}],\"genre\":\"poetry\",\"rating\":1.5,\"tags\":{\"tags-key\":\"tags \\\"é\\\"\\n\"},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":{\"label\":\"label \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"self \\\"é\\\"\\n\",\"match\":null}}"
     );
 }
@@ -62,7 +67,7 @@ fn book_full() {
 #[test]
 fn book_minimal() {
     assert_eq!(
-        roundtrip::<Book>("{\"title\":\"min \\\"é\\\"\\n\",\"ISBN\":\"min \\\"é\\\"\\n\",\"authors\":[],\"rating\":null}"),
+        roundtrip::<::library_rs::Book>("{\"title\":\"min \\\"é\\\"\\n\",\"ISBN\":\"min \\\"é\\\"\\n\",\"authors\":[],\"rating\":null}"),
         "{\"title\":\"min \\\"é\\\"\\n\",\"isbn\":\"min \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"fiction\",\"rating\":null,\"tags\":{},\"type\":\"paperback\",\"pageCount\":0,\"sequel\":null,\"shelf\":null}"
     );
 }
@@ -70,7 +75,7 @@ fn book_minimal() {
 #[test]
 fn shelf_full() {
     assert_eq!(
-        roundtrip::<Shelf>("{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"poetry\",\"rating\":null,\"tags\":{},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"),
+        roundtrip::<::library_rs::Shelf>("{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"ISBN\":\"isbn \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"poetry\",\"rating\":null,\"tags\":{},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"),
         "{\"label\":\"label \\\"é\\\"\\n\",\"books\":[{\"title\":\"title \\\"é\\\"\\n\",\"isbn\":\"isbn \\\"é\\\"\\n\",\"authors\":[],\"genre\":\"poetry\",\"rating\":null,\"tags\":{},\"type\":\"ebook\",\"pageCount\":64,\"sequel\":null,\"shelf\":null}],\"nested\":{\"nested-key\":[{\"nested-key\":43}]},\"self\":\"self \\\"é\\\"\\n\",\"match\":\"fuzzy\"}"
     );
 }
@@ -78,7 +83,7 @@ fn shelf_full() {
 #[test]
 fn shelf_minimal() {
     assert_eq!(
-        roundtrip::<Shelf>("{\"label\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::library_rs::Shelf>("{\"label\":\"min \\\"é\\\"\\n\"}"),
         "{\"label\":\"min \\\"é\\\"\\n\",\"books\":[],\"nested\":{},\"self\":\"me\",\"match\":null}"
     );
 }

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use mapped_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }

@@ -2,328 +2,309 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::AnswerVerdict, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of AnswerVerdict"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::AnswerVerdict, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for AnswerVerdict {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::AnswerVerdict);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of AnswerVerdict"
-            ))
-        })
+::dspygen_runtime::from_py!(crate::models::Confidence, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Confidence"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Confidence, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Confidence")?.call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Confidence);
+
+::dspygen_runtime::from_py!(crate::models::Citation, |obj| {
+    ::std::result::Result::Ok(Self {
+        source_id: ::dspygen_runtime::getattr!(obj, "source_id")?.extract()?,
+        quote: ::dspygen_runtime::getattr!(obj, "quote")?.extract()?,
+        url: ::dspygen_runtime::getattr!(obj, "url")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Citation, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "source_id", value.source_id)?;
+    ::dspygen_runtime::set_item!(data, "quote", &value.quote)?;
+    ::dspygen_runtime::set_item!(data, "url", &value.url)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Citation")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Citation);
+
+::dspygen_runtime::from_py!(crate::models::Answer, |obj| {
+    ::std::result::Result::Ok(Self {
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+        confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
+        citations: ::dspygen_runtime::getattr!(obj, "citations")?.extract()?,
+        verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Answer, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    ::dspygen_runtime::set_item!(data, "confidence", value.confidence)?;
+    ::dspygen_runtime::set_item!(data, "citations", &value.citations)?;
+    ::dspygen_runtime::set_item!(data, "verdict", value.verdict)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "qa.models", "Answer")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Answer);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::QAInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for AnswerVerdict {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &AnswerVerdict {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Confidence {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of Confidence"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Confidence {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "qa.models", "Confidence")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Confidence {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Citation {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            source_id: obj.getattr(intern!(py, "source_id"))?.extract()?,
-            quote: obj.getattr(intern!(py, "quote"))?.extract()?,
-            url: obj.getattr(intern!(py, "url"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Citation {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "source_id"), self.source_id)?;
-        data.set_item(intern!(py, "quote"), &self.quote)?;
-        data.set_item(intern!(py, "url"), &self.url)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "qa.models", "Citation")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Citation {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Answer {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            text: obj.getattr(intern!(py, "text"))?.extract()?,
-            confidence: obj.getattr(intern!(py, "confidence"))?.extract()?,
-            citations: obj.getattr(intern!(py, "citations"))?.extract()?,
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
-            scores: obj.getattr(intern!(py, "scores"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Answer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "text"), &self.text)?;
-        data.set_item(intern!(py, "confidence"), self.confidence)?;
-        data.set_item(intern!(py, "citations"), &self.citations)?;
-        data.set_item(intern!(py, "verdict"), self.verdict)?;
-        data.set_item(intern!(py, "scores"), &self.scores)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "qa.models", "Answer")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Answer {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for QAInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "context"), &self.context)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for QAOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for SummarizeInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "document"), &self.document)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::SummarizeInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "document", &self.document)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for SummarizeOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            summary: obj.getattr(intern!(py, "summary"))?.extract()?,
-            key_points: obj.getattr(intern!(py, "key_points"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::SummarizeOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
+            key_points: ::dspygen_runtime::getattr!(obj, "key_points")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
-        kwargs.set_item(intern!(py, "key_points"), &self.key_points)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::dspygen_runtime::set_item!(kwargs, "key_points", &self.key_points)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for FollowUpInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "context"), &self.context)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::FollowUpInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for FollowUpOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
-            follow_up: obj.getattr(intern!(py, "follow_up"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::FollowUpOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            follow_up: ::dspygen_runtime::getattr!(obj, "follow_up")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(intern!(py, "follow_up"), &self.follow_up)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "follow_up", &self.follow_up)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for CheckCitationsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::CheckCitationsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for CheckCitationsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            valid: obj.getattr(intern!(py, "valid"))?.extract()?,
-            is_grounded: obj.getattr(intern!(py, "is_grounded"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::CheckCitationsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            valid: ::dspygen_runtime::getattr!(obj, "valid")?.extract()?,
+            is_grounded: ::dspygen_runtime::getattr!(obj, "is_grounded")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "valid"), &self.valid)?;
-        kwargs.set_item(intern!(py, "is_grounded"), self.is_grounded)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "valid", &self.valid)?;
+        ::dspygen_runtime::set_item!(kwargs, "is_grounded", self.is_grounded)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("qa.models", "Citation") => obj.extract::<Citation>()?.into_pyobject(py),
-        ("qa.models", "Answer") => obj.extract::<Answer>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("qa.models", "Citation") => obj.extract::<crate::models::Citation>()?.into_pyobject(py),
+        ("qa.models", "Answer") => obj.extract::<crate::models::Answer>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Answer" => json_roundtrip::<Answer>(data),
-        "CheckCitationsInput" => json_roundtrip::<CheckCitationsInput>(data),
-        "CheckCitationsOutput" => json_roundtrip::<CheckCitationsOutput>(data),
-        "Citation" => json_roundtrip::<Citation>(data),
-        "FollowUpInput" => json_roundtrip::<FollowUpInput>(data),
-        "FollowUpOutput" => json_roundtrip::<FollowUpOutput>(data),
-        "QAInput" => json_roundtrip::<QAInput>(data),
-        "QAOutput" => json_roundtrip::<QAOutput>(data),
-        "SummarizeInput" => json_roundtrip::<SummarizeInput>(data),
-        "SummarizeOutput" => json_roundtrip::<SummarizeOutput>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Answer" => ::dspygen_runtime::json_roundtrip::<crate::models::Answer>(data),
+        "CheckCitationsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CheckCitationsInput>(data)
+        }
+        "CheckCitationsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CheckCitationsOutput>(data)
+        }
+        "Citation" => ::dspygen_runtime::json_roundtrip::<crate::models::Citation>(data),
+        "FollowUpInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FollowUpInput>(data)
+        }
+        "FollowUpOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FollowUpOutput>(data)
+        }
+        "QAInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::QAInput>(data),
+        "QAOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::QAOutput>(data),
+        "SummarizeInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::SummarizeInput>(data)
+        }
+        "SummarizeOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::SummarizeOutput>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Answer",
         "CheckCitationsInput",
         "CheckCitationsOutput",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use qa_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn citation_full() {
     assert_eq!(
-        roundtrip::<Citation>(
+        roundtrip::<::qa_rs::Citation>(
             "{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}"
         ),
         "{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}"
@@ -32,7 +35,7 @@ fn citation_full() {
 #[test]
 fn citation_minimal() {
     assert_eq!(
-        roundtrip::<Citation>("{\"source_id\":22,\"quote\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::Citation>("{\"source_id\":22,\"quote\":\"min \\\"é\\\"\\n\"}"),
         "{\"source_id\":22,\"quote\":\"min \\\"é\\\"\\n\",\"url\":null}"
     );
 }
@@ -40,7 +43,7 @@ fn citation_minimal() {
 #[test]
 fn answer_full() {
     assert_eq!(
-        roundtrip::<Answer>("{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"),
+        roundtrip::<::qa_rs::Answer>("{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"),
         "{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}"
     );
 }
@@ -48,7 +51,7 @@ fn answer_full() {
 #[test]
 fn answer_minimal() {
     assert_eq!(
-        roundtrip::<Answer>("{\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::Answer>("{\"text\":\"min \\\"é\\\"\\n\"}"),
         "{\"text\":\"min \\\"é\\\"\\n\",\"confidence\":\"medium\",\"citations\":[],\"verdict\":\"unknown\",\"scores\":{}}"
     );
 }
@@ -56,7 +59,7 @@ fn answer_minimal() {
 #[test]
 fn qa_input_full() {
     assert_eq!(
-        roundtrip::<QAInput>(
+        roundtrip::<::qa_rs::QAInput>(
             "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
         ),
         "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
@@ -66,7 +69,7 @@ fn qa_input_full() {
 #[test]
 fn qa_input_minimal() {
     assert_eq!(
-        roundtrip::<QAInput>("{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::QAInput>("{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -74,7 +77,7 @@ fn qa_input_minimal() {
 #[test]
 fn qa_output_full() {
     assert_eq!(
-        roundtrip::<QAOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
+        roundtrip::<::qa_rs::QAOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
         "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
     );
 }
@@ -82,7 +85,7 @@ fn qa_output_full() {
 #[test]
 fn qa_output_minimal() {
     assert_eq!(
-        roundtrip::<QAOutput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::qa_rs::QAOutput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"}}"),
         "{\"answer\":{\"text\":\"min \\\"é\\\"\\n\",\"confidence\":\"medium\",\"citations\":[],\"verdict\":\"unknown\",\"scores\":{}}}"
     );
 }
@@ -90,7 +93,7 @@ fn qa_output_minimal() {
 #[test]
 fn summarize_input_full() {
     assert_eq!(
-        roundtrip::<SummarizeInput>("{\"document\":\"document \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::SummarizeInput>("{\"document\":\"document \\\"é\\\"\\n\"}"),
         "{\"document\":\"document \\\"é\\\"\\n\"}"
     );
 }
@@ -98,7 +101,7 @@ fn summarize_input_full() {
 #[test]
 fn summarize_input_minimal() {
     assert_eq!(
-        roundtrip::<SummarizeInput>("{\"document\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::SummarizeInput>("{\"document\":\"min \\\"é\\\"\\n\"}"),
         "{\"document\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -106,7 +109,7 @@ fn summarize_input_minimal() {
 #[test]
 fn summarize_output_full() {
     assert_eq!(
-        roundtrip::<SummarizeOutput>(
+        roundtrip::<::qa_rs::SummarizeOutput>(
             "{\"summary\":\"summary \\\"é\\\"\\n\",\"key_points\":[\"key_points \\\"é\\\"\\n\"]}"
         ),
         "{\"summary\":\"summary \\\"é\\\"\\n\",\"key_points\":[\"key_points \\\"é\\\"\\n\"]}"
@@ -116,7 +119,9 @@ fn summarize_output_full() {
 #[test]
 fn summarize_output_minimal() {
     assert_eq!(
-        roundtrip::<SummarizeOutput>("{\"summary\":\"min \\\"é\\\"\\n\",\"key_points\":[]}"),
+        roundtrip::<::qa_rs::SummarizeOutput>(
+            "{\"summary\":\"min \\\"é\\\"\\n\",\"key_points\":[]}"
+        ),
         "{\"summary\":\"min \\\"é\\\"\\n\",\"key_points\":[]}"
     );
 }
@@ -124,7 +129,7 @@ fn summarize_output_minimal() {
 #[test]
 fn follow_up_input_full() {
     assert_eq!(
-        roundtrip::<FollowUpInput>(
+        roundtrip::<::qa_rs::FollowUpInput>(
             "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
         ),
         "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
@@ -134,7 +139,7 @@ fn follow_up_input_full() {
 #[test]
 fn follow_up_input_minimal() {
     assert_eq!(
-        roundtrip::<FollowUpInput>("{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::FollowUpInput>("{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -142,7 +147,7 @@ fn follow_up_input_minimal() {
 #[test]
 fn follow_up_output_full() {
     assert_eq!(
-        roundtrip::<FollowUpOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"),
+        roundtrip::<::qa_rs::FollowUpOutput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"),
         "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}},\"follow_up\":\"follow_up \\\"é\\\"\\n\"}"
     );
 }
@@ -150,7 +155,7 @@ fn follow_up_output_full() {
 #[test]
 fn follow_up_output_minimal() {
     assert_eq!(
-        roundtrip::<FollowUpOutput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"},\"follow_up\":null}"),
+        roundtrip::<::qa_rs::FollowUpOutput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"},\"follow_up\":null}"),
         "{\"answer\":{\"text\":\"min \\\"é\\\"\\n\",\"confidence\":\"medium\",\"citations\":[],\"verdict\":\"unknown\",\"scores\":{}},\"follow_up\":null}"
     );
 }
@@ -158,7 +163,7 @@ fn follow_up_output_minimal() {
 #[test]
 fn check_citations_input_full() {
     assert_eq!(
-        roundtrip::<CheckCitationsInput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
+        roundtrip::<::qa_rs::CheckCitationsInput>("{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"),
         "{\"answer\":{\"text\":\"text \\\"é\\\"\\n\",\"confidence\":\"high\",\"citations\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":null}],\"verdict\":\"unknown\",\"scores\":{\"scores-key\":1.5}}}"
     );
 }
@@ -166,7 +171,7 @@ fn check_citations_input_full() {
 #[test]
 fn check_citations_input_minimal() {
     assert_eq!(
-        roundtrip::<CheckCitationsInput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::qa_rs::CheckCitationsInput>("{\"answer\":{\"text\":\"min \\\"é\\\"\\n\"}}"),
         "{\"answer\":{\"text\":\"min \\\"é\\\"\\n\",\"confidence\":\"medium\",\"citations\":[],\"verdict\":\"unknown\",\"scores\":{}}}"
     );
 }
@@ -174,7 +179,7 @@ fn check_citations_input_minimal() {
 #[test]
 fn check_citations_output_full() {
     assert_eq!(
-        roundtrip::<CheckCitationsOutput>("{\"valid\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"is_grounded\":true}"),
+        roundtrip::<::qa_rs::CheckCitationsOutput>("{\"valid\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"is_grounded\":true}"),
         "{\"valid\":[{\"source_id\":64,\"quote\":\"quote \\\"é\\\"\\n\",\"url\":\"url \\\"é\\\"\\n\"}],\"is_grounded\":true}"
     );
 }
@@ -182,7 +187,7 @@ fn check_citations_output_full() {
 #[test]
 fn check_citations_output_minimal() {
     assert_eq!(
-        roundtrip::<CheckCitationsOutput>("{\"valid\":[],\"is_grounded\":true}"),
+        roundtrip::<::qa_rs::CheckCitationsOutput>("{\"valid\":[],\"is_grounded\":true}"),
         "{\"valid\":[],\"is_grounded\":true}"
     );
 }

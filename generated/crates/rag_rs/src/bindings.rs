@@ -2,361 +2,402 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::ClassifyLabel, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of ClassifyLabel"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::ClassifyLabel, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for ClassifyLabel {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::ClassifyLabel);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of ClassifyLabel"
-            ))
-        })
+::dspygen_runtime::from_py!(crate::models::Passage, |obj| {
+    ::std::result::Result::Ok(Self {
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+        score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    ::dspygen_runtime::set_item!(data, "score", value.score)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "rag_models", "Passage")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Passage);
+
+::dspygen_runtime::from_py!(crate::models::SearchResult, |obj| {
+    ::std::result::Result::Ok(Self {
+        query: ::dspygen_runtime::getattr!(obj, "query")?.extract()?,
+        passages: ::dspygen_runtime::getattr!(obj, "passages")?.extract()?,
+        next_page: ::dspygen_runtime::getattr!(obj, "next_page")?
+            .extract::<::std::option::Option<crate::models::SearchResult>>()?
+            .map(::std::boxed::Box::new),
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::SearchResult, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "query", &value.query)?;
+    ::dspygen_runtime::set_item!(data, "passages", &value.passages)?;
+    ::dspygen_runtime::set_item!(data, "next_page", value.next_page.as_deref())?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "rag_models", "SearchResult")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::SearchResult);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::ClassifyInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for ClassifyLabel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &ClassifyLabel {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Passage {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            text: obj.getattr(intern!(py, "text"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Passage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "text"), &self.text)?;
-        data.set_item(intern!(py, "score"), self.score)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "rag_models", "Passage")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Passage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for SearchResult {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            query: obj.getattr(intern!(py, "query"))?.extract()?,
-            passages: obj.getattr(intern!(py, "passages"))?.extract()?,
-            next_page: obj
-                .getattr(intern!(py, "next_page"))?
-                .extract::<Option<SearchResult>>()?
-                .map(Box::new),
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &SearchResult {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "query"), &self.query)?;
-        data.set_item(intern!(py, "passages"), &self.passages)?;
-        data.set_item(intern!(py, "next_page"), self.next_page.as_deref())?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "rag_models", "SearchResult")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for SearchResult {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for ClassifyInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for ClassifyOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::ClassifyOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "label"), self.label)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "label", self.label)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RewriteInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        kwargs.set_item(intern!(py, "history"), &self.history)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RewriteInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "history", &self.history)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RewriteOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            query: obj.getattr(intern!(py, "query"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RewriteOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            query: ::dspygen_runtime::getattr!(obj, "query")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RAGGenerateAnswerInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "context"), &self.context)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RAGGenerateAnswerInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RAGGenerateAnswerOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGGenerateAnswerOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RAGRankInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        kwargs.set_item(intern!(py, "passages"), &self.passages)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RAGRankInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RAGRankOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            best: obj.getattr(intern!(py, "best"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RAGRankOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            best: ::dspygen_runtime::getattr!(obj, "best")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "best"), &self.best)?;
-        kwargs.set_item(intern!(py, "score"), self.score)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "best", &self.best)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", self.score)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for TriageTicketInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ticket"), &self.ticket)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageTicketInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ticket", &self.ticket)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for TriageTicketOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            result: obj.getattr(intern!(py, "result"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TriageTicketOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            result: ::dspygen_runtime::getattr!(obj, "result")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "result"), &self.result)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "result", &self.result)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for VerifyInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "claim"), &self.claim)?;
-        kwargs.set_item(intern!(py, "evidence"), &self.evidence)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::VerifyInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "claim", &self.claim)?;
+        ::dspygen_runtime::set_item!(kwargs, "evidence", &self.evidence)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for VerifyOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
-            confidence: obj.getattr(intern!(py, "confidence"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::VerifyOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
-        kwargs.set_item(intern!(py, "confidence"), self.confidence)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "confidence", self.confidence)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for AgentInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::AgentInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for AgentOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::AgentOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("rag_models", "Passage") => obj.extract::<Passage>()?.into_pyobject(py),
-        ("rag_models", "SearchResult") => obj.extract::<SearchResult>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("rag_models", "Passage") => obj.extract::<crate::models::Passage>()?.into_pyobject(py),
+        ("rag_models", "SearchResult") => obj
+            .extract::<crate::models::SearchResult>()?
+            .into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "AgentInput" => json_roundtrip::<AgentInput>(data),
-        "AgentOutput" => json_roundtrip::<AgentOutput>(data),
-        "ClassifyInput" => json_roundtrip::<ClassifyInput>(data),
-        "ClassifyOutput" => json_roundtrip::<ClassifyOutput>(data),
-        "Passage" => json_roundtrip::<Passage>(data),
-        "RAGGenerateAnswerInput" => json_roundtrip::<RAGGenerateAnswerInput>(data),
-        "RAGGenerateAnswerOutput" => json_roundtrip::<RAGGenerateAnswerOutput>(data),
-        "RAGRankInput" => json_roundtrip::<RAGRankInput>(data),
-        "RAGRankOutput" => json_roundtrip::<RAGRankOutput>(data),
-        "RewriteInput" => json_roundtrip::<RewriteInput>(data),
-        "RewriteOutput" => json_roundtrip::<RewriteOutput>(data),
-        "SearchResult" => json_roundtrip::<SearchResult>(data),
-        "TriageTicketInput" => json_roundtrip::<TriageTicketInput>(data),
-        "TriageTicketOutput" => json_roundtrip::<TriageTicketOutput>(data),
-        "VerifyInput" => json_roundtrip::<VerifyInput>(data),
-        "VerifyOutput" => json_roundtrip::<VerifyOutput>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "AgentInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::AgentInput>(data),
+        "AgentOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::AgentOutput>(data),
+        "ClassifyInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ClassifyInput>(data)
+        }
+        "ClassifyOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ClassifyOutput>(data)
+        }
+        "Passage" => ::dspygen_runtime::json_roundtrip::<crate::models::Passage>(data),
+        "RAGGenerateAnswerInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RAGGenerateAnswerInput>(data)
+        }
+        "RAGGenerateAnswerOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RAGGenerateAnswerOutput>(data)
+        }
+        "RAGRankInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RAGRankInput>(data)
+        }
+        "RAGRankOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RAGRankOutput>(data)
+        }
+        "RewriteInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RewriteInput>(data)
+        }
+        "RewriteOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RewriteOutput>(data)
+        }
+        "SearchResult" => ::dspygen_runtime::json_roundtrip::<crate::models::SearchResult>(data),
+        "TriageTicketInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageTicketInput>(data)
+        }
+        "TriageTicketOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageTicketOutput>(data)
+        }
+        "VerifyInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::VerifyInput>(data),
+        "VerifyOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::VerifyOutput>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "AgentInput",
         "AgentOutput",
         "ClassifyInput",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use rag_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn passage_full() {
     assert_eq!(
-        roundtrip::<Passage>(
+        roundtrip::<::rag_rs::Passage>(
             "{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}"
         ),
         "{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}"
@@ -32,7 +35,9 @@ fn passage_full() {
 #[test]
 fn passage_minimal() {
     assert_eq!(
-        roundtrip::<Passage>("{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::Passage>(
+            "{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\",\"score\":null}"
     );
 }
@@ -40,7 +45,7 @@ fn passage_minimal() {
 #[test]
 fn search_result_full() {
     assert_eq!(
-        roundtrip::<SearchResult>("{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}"),
+        roundtrip::<::rag_rs::SearchResult>("{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}"),
         "{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}"
     );
 }
@@ -48,7 +53,7 @@ fn search_result_full() {
 #[test]
 fn search_result_minimal() {
     assert_eq!(
-        roundtrip::<SearchResult>("{\"query\":\"min \\\"é\\\"\\n\",\"passages\":[]}"),
+        roundtrip::<::rag_rs::SearchResult>("{\"query\":\"min \\\"é\\\"\\n\",\"passages\":[]}"),
         "{\"query\":\"min \\\"é\\\"\\n\",\"passages\":[],\"next_page\":null}"
     );
 }
@@ -56,7 +61,7 @@ fn search_result_minimal() {
 #[test]
 fn classify_input_full() {
     assert_eq!(
-        roundtrip::<ClassifyInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::ClassifyInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
         "{\"text\":\"text \\\"é\\\"\\n\"}"
     );
 }
@@ -64,7 +69,7 @@ fn classify_input_full() {
 #[test]
 fn classify_input_minimal() {
     assert_eq!(
-        roundtrip::<ClassifyInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::ClassifyInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
         "{\"text\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -72,7 +77,7 @@ fn classify_input_minimal() {
 #[test]
 fn classify_output_full() {
     assert_eq!(
-        roundtrip::<ClassifyOutput>("{\"label\":\"neutral\"}"),
+        roundtrip::<::rag_rs::ClassifyOutput>("{\"label\":\"neutral\"}"),
         "{\"label\":\"neutral\"}"
     );
 }
@@ -80,7 +85,7 @@ fn classify_output_full() {
 #[test]
 fn classify_output_minimal() {
     assert_eq!(
-        roundtrip::<ClassifyOutput>("{\"label\":\"neutral\"}"),
+        roundtrip::<::rag_rs::ClassifyOutput>("{\"label\":\"neutral\"}"),
         "{\"label\":\"neutral\"}"
     );
 }
@@ -88,7 +93,7 @@ fn classify_output_minimal() {
 #[test]
 fn rewrite_input_full() {
     assert_eq!(
-        roundtrip::<RewriteInput>(
+        roundtrip::<::rag_rs::RewriteInput>(
             "{\"question\":\"question \\\"é\\\"\\n\",\"history\":[\"history \\\"é\\\"\\n\"]}"
         ),
         "{\"question\":\"question \\\"é\\\"\\n\",\"history\":[\"history \\\"é\\\"\\n\"]}"
@@ -98,7 +103,7 @@ fn rewrite_input_full() {
 #[test]
 fn rewrite_input_minimal() {
     assert_eq!(
-        roundtrip::<RewriteInput>("{\"question\":\"min \\\"é\\\"\\n\",\"history\":[]}"),
+        roundtrip::<::rag_rs::RewriteInput>("{\"question\":\"min \\\"é\\\"\\n\",\"history\":[]}"),
         "{\"question\":\"min \\\"é\\\"\\n\",\"history\":[]}"
     );
 }
@@ -106,7 +111,7 @@ fn rewrite_input_minimal() {
 #[test]
 fn rewrite_output_full() {
     assert_eq!(
-        roundtrip::<RewriteOutput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::RewriteOutput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -114,7 +119,7 @@ fn rewrite_output_full() {
 #[test]
 fn rewrite_output_minimal() {
     assert_eq!(
-        roundtrip::<RewriteOutput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::RewriteOutput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -122,7 +127,7 @@ fn rewrite_output_minimal() {
 #[test]
 fn rag_generate_answer_input_full() {
     assert_eq!(
-        roundtrip::<RAGGenerateAnswerInput>(
+        roundtrip::<::rag_rs::RAGGenerateAnswerInput>(
             "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
         ),
         "{\"context\":[\"context \\\"é\\\"\\n\"],\"question\":\"question \\\"é\\\"\\n\"}"
@@ -132,7 +137,9 @@ fn rag_generate_answer_input_full() {
 #[test]
 fn rag_generate_answer_input_minimal() {
     assert_eq!(
-        roundtrip::<RAGGenerateAnswerInput>("{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::RAGGenerateAnswerInput>(
+            "{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"context\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -140,7 +147,7 @@ fn rag_generate_answer_input_minimal() {
 #[test]
 fn rag_generate_answer_output_full() {
     assert_eq!(
-        roundtrip::<RAGGenerateAnswerOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::RAGGenerateAnswerOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -148,7 +155,7 @@ fn rag_generate_answer_output_full() {
 #[test]
 fn rag_generate_answer_output_minimal() {
     assert_eq!(
-        roundtrip::<RAGGenerateAnswerOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::RAGGenerateAnswerOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -156,7 +163,7 @@ fn rag_generate_answer_output_minimal() {
 #[test]
 fn rag_rank_input_full() {
     assert_eq!(
-        roundtrip::<RAGRankInput>("{\"question\":\"question \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}]}"),
+        roundtrip::<::rag_rs::RAGRankInput>("{\"question\":\"question \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}]}"),
         "{\"question\":\"question \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25}]}"
     );
 }
@@ -164,7 +171,7 @@ fn rag_rank_input_full() {
 #[test]
 fn rag_rank_input_minimal() {
     assert_eq!(
-        roundtrip::<RAGRankInput>("{\"question\":\"min \\\"é\\\"\\n\",\"passages\":[]}"),
+        roundtrip::<::rag_rs::RAGRankInput>("{\"question\":\"min \\\"é\\\"\\n\",\"passages\":[]}"),
         "{\"question\":\"min \\\"é\\\"\\n\",\"passages\":[]}"
     );
 }
@@ -172,7 +179,7 @@ fn rag_rank_input_minimal() {
 #[test]
 fn rag_rank_output_full() {
     assert_eq!(
-        roundtrip::<RAGRankOutput>("{\"best\":{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25},\"score\":1.25}"),
+        roundtrip::<::rag_rs::RAGRankOutput>("{\"best\":{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25},\"score\":1.25}"),
         "{\"best\":{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":1.25},\"score\":1.25}"
     );
 }
@@ -180,7 +187,7 @@ fn rag_rank_output_full() {
 #[test]
 fn rag_rank_output_minimal() {
     assert_eq!(
-        roundtrip::<RAGRankOutput>("{\"best\":{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"},\"score\":0.75}"),
+        roundtrip::<::rag_rs::RAGRankOutput>("{\"best\":{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"},\"score\":0.75}"),
         "{\"best\":{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\",\"score\":null},\"score\":0.75}"
     );
 }
@@ -188,7 +195,7 @@ fn rag_rank_output_minimal() {
 #[test]
 fn triage_ticket_input_full() {
     assert_eq!(
-        roundtrip::<TriageTicketInput>("{\"ticket\":\"ticket \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::TriageTicketInput>("{\"ticket\":\"ticket \\\"é\\\"\\n\"}"),
         "{\"ticket\":\"ticket \\\"é\\\"\\n\"}"
     );
 }
@@ -196,7 +203,7 @@ fn triage_ticket_input_full() {
 #[test]
 fn triage_ticket_input_minimal() {
     assert_eq!(
-        roundtrip::<TriageTicketInput>("{\"ticket\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::TriageTicketInput>("{\"ticket\":\"min \\\"é\\\"\\n\"}"),
         "{\"ticket\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -204,7 +211,7 @@ fn triage_ticket_input_minimal() {
 #[test]
 fn triage_ticket_output_full() {
     assert_eq!(
-        roundtrip::<TriageTicketOutput>("{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}}"),
+        roundtrip::<::rag_rs::TriageTicketOutput>("{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}}"),
         "{\"result\":{\"query\":\"query \\\"é\\\"\\n\",\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\",\"score\":null}],\"next_page\":null}}"
     );
 }
@@ -212,7 +219,7 @@ fn triage_ticket_output_full() {
 #[test]
 fn triage_ticket_output_minimal() {
     assert_eq!(
-        roundtrip::<TriageTicketOutput>("{\"result\":null}"),
+        roundtrip::<::rag_rs::TriageTicketOutput>("{\"result\":null}"),
         "{\"result\":null}"
     );
 }
@@ -220,7 +227,7 @@ fn triage_ticket_output_minimal() {
 #[test]
 fn verify_input_full() {
     assert_eq!(
-        roundtrip::<VerifyInput>(
+        roundtrip::<::rag_rs::VerifyInput>(
             "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
         ),
         "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
@@ -230,7 +237,7 @@ fn verify_input_full() {
 #[test]
 fn verify_input_minimal() {
     assert_eq!(
-        roundtrip::<VerifyInput>("{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"),
+        roundtrip::<::rag_rs::VerifyInput>("{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"),
         "{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"
     );
 }
@@ -238,7 +245,7 @@ fn verify_input_minimal() {
 #[test]
 fn verify_output_full() {
     assert_eq!(
-        roundtrip::<VerifyOutput>("{\"verdict\":true,\"confidence\":2.5}"),
+        roundtrip::<::rag_rs::VerifyOutput>("{\"verdict\":true,\"confidence\":2.5}"),
         "{\"verdict\":true,\"confidence\":2.5}"
     );
 }
@@ -246,7 +253,7 @@ fn verify_output_full() {
 #[test]
 fn verify_output_minimal() {
     assert_eq!(
-        roundtrip::<VerifyOutput>("{\"verdict\":true,\"confidence\":0.75}"),
+        roundtrip::<::rag_rs::VerifyOutput>("{\"verdict\":true,\"confidence\":0.75}"),
         "{\"verdict\":true,\"confidence\":0.75}"
     );
 }
@@ -254,7 +261,7 @@ fn verify_output_minimal() {
 #[test]
 fn agent_input_full() {
     assert_eq!(
-        roundtrip::<AgentInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::AgentInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -262,7 +269,7 @@ fn agent_input_full() {
 #[test]
 fn agent_input_minimal() {
     assert_eq!(
-        roundtrip::<AgentInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::AgentInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -270,7 +277,7 @@ fn agent_input_minimal() {
 #[test]
 fn agent_output_full() {
     assert_eq!(
-        roundtrip::<AgentOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::AgentOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -278,7 +285,7 @@ fn agent_output_full() {
 #[test]
 fn agent_output_minimal() {
     assert_eq!(
-        roundtrip::<AgentOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::rag_rs::AgentOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }

@@ -2,694 +2,495 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::CatKind, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of CatKind"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::CatKind, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for CatKind {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::CatKind);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of CatKind"))
-        })
+::dspygen_runtime::from_py!(crate::models::Color, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Color"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Color")?
+        .call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Color);
+
+::dspygen_runtime::from_py!(crate::models::DogKind, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DogKind"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DogKind, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DogKind);
+
+::dspygen_runtime::from_py!(crate::models::Level, |obj| {
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of Level"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Level, |value, py| {
+    let value = match value {
+        Self::Low => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::High => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+    };
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Level")?.call1((value,))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Level);
+
+::dspygen_runtime::from_py!(crate::models::Stage, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Stage"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Stage, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Stage")?
+        .call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Stage);
+
+::dspygen_runtime::from_py!(crate::models::CatOrDogByKind, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 =
+        ::dspygen_runtime::import_class(py, &CLASS_0, "realworld.aliases", "Cat")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 =
+        ::dspygen_runtime::import_class(py, &CLASS_1, "realworld.aliases", "Dog")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for CatKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for &CatKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Color {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Color"))
-        })
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Color")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DogKind {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of DogKind"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DogKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DogKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Level {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
-        let value = match obj.getattr_opt(intern!(obj.py(), "value"))? {
-            Some(value) => value,
-            None => obj.to_owned(),
-        };
-        let atom = crate::runtime::Atom::from_py(&value)?;
-        Self::from_atom(&atom).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{atom:?} is not a value of Level"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Level {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let value = match self {
-            Self::Low => pyo3::types::PyInt::new(py, 1i64).into_any(),
-            Self::High => pyo3::types::PyInt::new(py, 2i64).into_any(),
-        };
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Level")?.call1((value,))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Level {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Stage {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Stage"))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Stage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Stage")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Stage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDogByKind {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "realworld.aliases", "Cat")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "realworld.aliases", "Dog")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Cat | Dog"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::CatOrDogByKind, |value, py| {
+    match value {
+        crate::models::CatOrDogByKind::Cat(v) => (&**v).into_bound_py_any(py),
+        crate::models::CatOrDogByKind::Dog(v) => (&**v).into_bound_py_any(py),
+    }
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogByKind);
+
+::dspygen_runtime::from_py!(crate::models::Owner, |obj| {
+    ::std::result::Result::Ok(Self {
+        id: ::dspygen_runtime::getattr!(obj, "id")?.extract()?,
+        pet: ::dspygen_runtime::getattr!(obj, "pet")?.extract()?,
+        pets: ::dspygen_runtime::getattr!(obj, "pets")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+        more: ::dspygen_runtime::getattr!(obj, "more")?.extract()?,
+        scores: ::dspygen_runtime::getattr!(obj, "scores")?.extract()?,
+        payload: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "payload"
+        )?)?,
+        defaults: ::dspygen_runtime::getattr!(obj, "defaults")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Owner, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "id", value.id)?;
+    ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
+    ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    ::dspygen_runtime::set_item!(data, "more", &value.more)?;
+    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "payload",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
+    )?;
+    ::dspygen_runtime::set_item!(data, "defaults", &value.defaults)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Owner")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Owner);
+
+::dspygen_runtime::from_py!(crate::models::Cat, |obj| {
+    ::std::result::Result::Ok(Self {
+        kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
+        meows: ::dspygen_runtime::getattr!(obj, "meows")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Cat, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+    ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.aliases", "Cat")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Cat);
+
+::dspygen_runtime::from_py!(crate::models::Dog, |obj| {
+    ::std::result::Result::Ok(Self {
+        kind: ::dspygen_runtime::getattr!(obj, "kind")?.extract()?,
+        barks: ::dspygen_runtime::getattr!(obj, "barks")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Dog, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+    ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.aliases", "Dog")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Dog);
+
+::dspygen_runtime::from_py!(crate::models::Defaults, |obj| {
+    ::std::result::Result::Ok(Self {
+        seen: ::dspygen_runtime::getattr!(obj, "seen")?.extract()?,
+        order: ::dspygen_runtime::getattr!(obj, "order")?.extract()?,
+        frozen: ::dspygen_runtime::getattr!(obj, "frozen")?.extract()?,
+        model: ::dspygen_runtime::getattr!(obj, "model")?.extract()?,
+        turns: ::dspygen_runtime::getattr!(obj, "turns")?.extract()?,
+        stops: ::dspygen_runtime::getattr!(obj, "stops")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Defaults, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "seen", &value.seen)?;
+    ::dspygen_runtime::set_item!(data, "order", &value.order)?;
+    ::dspygen_runtime::set_item!(data, "frozen", &value.frozen)?;
+    ::dspygen_runtime::set_item!(data, "model", &value.model)?;
+    ::dspygen_runtime::set_item!(data, "turns", value.turns)?;
+    ::dspygen_runtime::set_item!(data, "stops", &value.stops)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Defaults")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Defaults);
+
+::dspygen_runtime::from_py!(crate::models::Ticket, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        stage: ::dspygen_runtime::getattr!(obj, "stage")?.extract()?,
+        level: ::dspygen_runtime::getattr!(obj, "level")?.extract()?,
+        labels: ::dspygen_runtime::getattr!(obj, "labels")?.extract()?,
+        extra: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "extra"
+        )?)?,
+        items: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "items"
+        )?)?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "stage", value.stage)?;
+    ::dspygen_runtime::set_item!(data, "level", value.level)?;
+    ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "extra",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
+    )?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "items",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
+    )?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Ticket")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Ticket);
+
+::dspygen_runtime::from_py!(crate::models::LegacyConfig, |obj| {
+    ::std::result::Result::Ok(Self {
+        color: ::dspygen_runtime::getattr!(obj, "color")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::LegacyConfig, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "color", value.color)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "LegacyConfig")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::LegacyConfig);
+
+::dspygen_runtime::from_py!(crate::models::Lowered, |obj| {
+    ::std::result::Result::Ok(Self {
+        handle: ::dspygen_runtime::getattr!(obj, "handle")?.extract()?,
+        aliases: ::dspygen_runtime::getattr!(obj, "aliases")?.extract()?,
+        nickname: ::dspygen_runtime::getattr!(obj, "nickname")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Lowered, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "handle", &value.handle)?;
+    ::dspygen_runtime::set_item!(data, "aliases", &value.aliases)?;
+    ::dspygen_runtime::set_item!(data, "nickname", &value.nickname)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Lowered")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Lowered);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "owner", &self.owner)?;
+        ::dspygen_runtime::set_item!(kwargs, "ticket", &self.ticket)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &crate::models::CatOrDogByKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::CatOrDogByKind::Cat(v) => (&**v).into_bound_py_any(py),
-            crate::models::CatOrDogByKind::Dog(v) => (&**v).into_bound_py_any(py),
-        }
-    }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::CatOrDogByKind {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Owner {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            id: obj.getattr(intern!(py, "id"))?.extract()?,
-            pet: obj.getattr(intern!(py, "pet"))?.extract()?,
-            pets: obj.getattr(intern!(py, "pets"))?.extract()?,
-            tags: obj.getattr(intern!(py, "tags"))?.extract()?,
-            more: obj.getattr(intern!(py, "more"))?.extract()?,
-            scores: obj.getattr(intern!(py, "scores"))?.extract()?,
-            payload: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "payload"))?)?,
-            defaults: obj.getattr(intern!(py, "defaults"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Owner {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "id"), self.id)?;
-        data.set_item(intern!(py, "pet"), &self.pet)?;
-        data.set_item(intern!(py, "pets"), &self.pets)?;
-        data.set_item(intern!(py, "tags"), &self.tags)?;
-        data.set_item(intern!(py, "more"), &self.more)?;
-        data.set_item(intern!(py, "scores"), &self.scores)?;
-        data.set_item(
-            intern!(py, "payload"),
-            crate::pytypes::to_json_py(py, &self.payload)?,
-        )?;
-        data.set_item(intern!(py, "defaults"), &self.defaults)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Owner")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Owner {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Cat {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            kind: obj.getattr(intern!(py, "kind"))?.extract()?,
-            meows: obj.getattr(intern!(py, "meows"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Cat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "kind"), self.kind)?;
-        data.set_item(intern!(py, "meows"), self.meows)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.aliases", "Cat")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Cat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Dog {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            kind: obj.getattr(intern!(py, "kind"))?.extract()?,
-            barks: obj.getattr(intern!(py, "barks"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Dog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "kind"), self.kind)?;
-        data.set_item(intern!(py, "barks"), self.barks)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.aliases", "Dog")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Dog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Defaults {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            seen: obj.getattr(intern!(py, "seen"))?.extract()?,
-            order: obj.getattr(intern!(py, "order"))?.extract()?,
-            frozen: obj.getattr(intern!(py, "frozen"))?.extract()?,
-            model: obj.getattr(intern!(py, "model"))?.extract()?,
-            turns: obj.getattr(intern!(py, "turns"))?.extract()?,
-            stops: obj.getattr(intern!(py, "stops"))?.extract()?,
-            note: obj.getattr(intern!(py, "note"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Defaults {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "seen"), &self.seen)?;
-        data.set_item(intern!(py, "order"), &self.order)?;
-        data.set_item(intern!(py, "frozen"), &self.frozen)?;
-        data.set_item(intern!(py, "model"), &self.model)?;
-        data.set_item(intern!(py, "turns"), self.turns)?;
-        data.set_item(intern!(py, "stops"), &self.stops)?;
-        data.set_item(intern!(py, "note"), &self.note)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Defaults")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Defaults {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Ticket {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            stage: obj.getattr(intern!(py, "stage"))?.extract()?,
-            level: obj.getattr(intern!(py, "level"))?.extract()?,
-            labels: obj.getattr(intern!(py, "labels"))?.extract()?,
-            extra: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "extra"))?)?,
-            items: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "items"))?)?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "stage"), self.stage)?;
-        data.set_item(intern!(py, "level"), self.level)?;
-        data.set_item(intern!(py, "labels"), &self.labels)?;
-        data.set_item(
-            intern!(py, "extra"),
-            crate::pytypes::to_json_py(py, &self.extra)?,
-        )?;
-        data.set_item(
-            intern!(py, "items"),
-            crate::pytypes::to_json_py(py, &self.items)?,
-        )?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Ticket")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Ticket {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for LegacyConfig {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            color: obj.getattr(intern!(py, "color"))?.extract()?,
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &LegacyConfig {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "color"), self.color)?;
-        data.set_item(intern!(py, "name"), &self.name)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "LegacyConfig")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for LegacyConfig {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Lowered {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            handle: obj.getattr(intern!(py, "handle"))?.extract()?,
-            aliases: obj.getattr(intern!(py, "aliases"))?.extract()?,
-            nickname: obj.getattr(intern!(py, "nickname"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Lowered {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "handle"), &self.handle)?;
-        data.set_item(intern!(py, "aliases"), &self.aliases)?;
-        data.set_item(intern!(py, "nickname"), &self.nickname)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "realworld.models", "Lowered")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Lowered {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for TriageInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "owner"), &self.owner)?;
-        kwargs.set_item(intern!(py, "ticket"), &self.ticket)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for TriageOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            summary: obj.getattr(intern!(py, "summary"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TriageOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for NormalizeInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "record"), &self.record)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::NormalizeInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "record", &self.record)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for NormalizeOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            handle: obj.getattr(intern!(py, "handle"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::NormalizeOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            handle: ::dspygen_runtime::getattr!(obj, "handle")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "handle"), &self.handle)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "handle", &self.handle)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("realworld.models", "Owner") => obj.extract::<Owner>()?.into_pyobject(py),
-        ("realworld.aliases", "Cat") => obj.extract::<Cat>()?.into_pyobject(py),
-        ("realworld.aliases", "Dog") => obj.extract::<Dog>()?.into_pyobject(py),
-        ("realworld.models", "Defaults") => obj.extract::<Defaults>()?.into_pyobject(py),
-        ("realworld.models", "Ticket") => obj.extract::<Ticket>()?.into_pyobject(py),
-        ("realworld.models", "LegacyConfig") => obj.extract::<LegacyConfig>()?.into_pyobject(py),
-        ("realworld.models", "Lowered") => obj.extract::<Lowered>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("realworld.models", "Owner") => obj.extract::<crate::models::Owner>()?.into_pyobject(py),
+        ("realworld.aliases", "Cat") => obj.extract::<crate::models::Cat>()?.into_pyobject(py),
+        ("realworld.aliases", "Dog") => obj.extract::<crate::models::Dog>()?.into_pyobject(py),
+        ("realworld.models", "Defaults") => {
+            obj.extract::<crate::models::Defaults>()?.into_pyobject(py)
+        }
+        ("realworld.models", "Ticket") => obj.extract::<crate::models::Ticket>()?.into_pyobject(py),
+        ("realworld.models", "LegacyConfig") => obj
+            .extract::<crate::models::LegacyConfig>()?
+            .into_pyobject(py),
+        ("realworld.models", "Lowered") => {
+            obj.extract::<crate::models::Lowered>()?.into_pyobject(py)
+        }
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Cat" => json_roundtrip::<Cat>(data),
-        "Defaults" => json_roundtrip::<Defaults>(data),
-        "Dog" => json_roundtrip::<Dog>(data),
-        "LegacyConfig" => json_roundtrip::<LegacyConfig>(data),
-        "Lowered" => json_roundtrip::<Lowered>(data),
-        "NormalizeInput" => json_roundtrip::<NormalizeInput>(data),
-        "NormalizeOutput" => json_roundtrip::<NormalizeOutput>(data),
-        "Owner" => json_roundtrip::<Owner>(data),
-        "Ticket" => json_roundtrip::<Ticket>(data),
-        "TriageInput" => json_roundtrip::<TriageInput>(data),
-        "TriageOutput" => json_roundtrip::<TriageOutput>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Cat" => ::dspygen_runtime::json_roundtrip::<crate::models::Cat>(data),
+        "Defaults" => ::dspygen_runtime::json_roundtrip::<crate::models::Defaults>(data),
+        "Dog" => ::dspygen_runtime::json_roundtrip::<crate::models::Dog>(data),
+        "LegacyConfig" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyConfig>(data),
+        "Lowered" => ::dspygen_runtime::json_roundtrip::<crate::models::Lowered>(data),
+        "NormalizeInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::NormalizeInput>(data)
+        }
+        "NormalizeOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::NormalizeOutput>(data)
+        }
+        "Owner" => ::dspygen_runtime::json_roundtrip::<crate::models::Owner>(data),
+        "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
+        "TriageInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageInput>(data),
+        "TriageOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageOutput>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Cat",
         "Defaults",
         "Dog",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use realworld_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn owner_full() {
     assert_eq!(
-        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
+        roundtrip::<::realworld_rs::Owner>("{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
         "{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"
     );
 }
@@ -30,7 +33,7 @@ fn owner_full() {
 #[test]
 fn owner_minimal() {
     assert_eq!(
-        roundtrip::<Owner>("{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]}"),
+        roundtrip::<::realworld_rs::Owner>("{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]}"),
         "{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null,\"defaults\":null}"
     );
 }
@@ -38,7 +41,7 @@ fn owner_minimal() {
 #[test]
 fn owner_full_arm2() {
     assert_eq!(
-        roundtrip::<Owner>("{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
+        roundtrip::<::realworld_rs::Owner>("{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),
         "{\"id\":15,\"pet\":{\"kind\":\"dog\",\"barks\":1.25},\"pets\":[{\"kind\":\"dog\",\"barks\":1.25}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"
     );
 }
@@ -46,7 +49,7 @@ fn owner_full_arm2() {
 #[test]
 fn cat_full() {
     assert_eq!(
-        roundtrip::<Cat>("{\"kind\":\"cat\",\"meows\":36}"),
+        roundtrip::<::realworld_rs::Cat>("{\"kind\":\"cat\",\"meows\":36}"),
         "{\"kind\":\"cat\",\"meows\":36}"
     );
 }
@@ -54,7 +57,7 @@ fn cat_full() {
 #[test]
 fn cat_minimal() {
     assert_eq!(
-        roundtrip::<Cat>("{\"kind\":\"cat\",\"meows\":22}"),
+        roundtrip::<::realworld_rs::Cat>("{\"kind\":\"cat\",\"meows\":22}"),
         "{\"kind\":\"cat\",\"meows\":22}"
     );
 }
@@ -62,7 +65,7 @@ fn cat_minimal() {
 #[test]
 fn dog_full() {
     assert_eq!(
-        roundtrip::<Dog>("{\"kind\":\"dog\",\"barks\":1.25}"),
+        roundtrip::<::realworld_rs::Dog>("{\"kind\":\"dog\",\"barks\":1.25}"),
         "{\"kind\":\"dog\",\"barks\":1.25}"
     );
 }
@@ -70,7 +73,7 @@ fn dog_full() {
 #[test]
 fn dog_minimal() {
     assert_eq!(
-        roundtrip::<Dog>("{\"kind\":\"dog\",\"barks\":0.75}"),
+        roundtrip::<::realworld_rs::Dog>("{\"kind\":\"dog\",\"barks\":0.75}"),
         "{\"kind\":\"dog\",\"barks\":0.75}"
     );
 }
@@ -78,7 +81,7 @@ fn dog_minimal() {
 #[test]
 fn defaults_full() {
     assert_eq!(
-        roundtrip::<Defaults>("{\"seen\":[\"seen \\\"é\\\"\\n\"],\"order\":[36],\"frozen\":[43],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[\"stops \\\"é\\\"\\n\"],\"note\":\"note \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::Defaults>("{\"seen\":[\"seen \\\"é\\\"\\n\"],\"order\":[36],\"frozen\":[43],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[\"stops \\\"é\\\"\\n\"],\"note\":\"note \\\"é\\\"\\n\"}"),
         "{\"seen\":[\"seen \\\"é\\\"\\n\"],\"order\":[36],\"frozen\":[43],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[\"stops \\\"é\\\"\\n\"],\"note\":\"note \\\"é\\\"\\n\"}"
     );
 }
@@ -86,7 +89,7 @@ fn defaults_full() {
 #[test]
 fn defaults_minimal() {
     assert_eq!(
-        roundtrip::<Defaults>("{}"),
+        roundtrip::<::realworld_rs::Defaults>("{}"),
         "{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"gpt-4o-mini\",\"turns\":8,\"stops\":[\"\\n\\n\"],\"note\":null}"
     );
 }
@@ -94,7 +97,7 @@ fn defaults_minimal() {
 #[test]
 fn ticket_full() {
     assert_eq!(
-        roundtrip::<Ticket>("{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"),
+        roundtrip::<::realworld_rs::Ticket>("{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"),
         "{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"
     );
 }
@@ -102,7 +105,7 @@ fn ticket_full() {
 #[test]
 fn ticket_minimal() {
     assert_eq!(
-        roundtrip::<Ticket>("{\"title\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::Ticket>("{\"title\":\"min \\\"é\\\"\\n\"}"),
         "{\"title\":\"min \\\"é\\\"\\n\",\"stage\":\"1\",\"level\":1,\"labels\":[],\"extra\":{},\"items\":[]}"
     );
 }
@@ -110,7 +113,9 @@ fn ticket_minimal() {
 #[test]
 fn legacy_config_full() {
     assert_eq!(
-        roundtrip::<LegacyConfig>("{\"color\":\"green\",\"name\":\"name \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::LegacyConfig>(
+            "{\"color\":\"green\",\"name\":\"name \\\"é\\\"\\n\"}"
+        ),
         "{\"color\":\"green\",\"name\":\"name \\\"é\\\"\\n\"}"
     );
 }
@@ -118,7 +123,9 @@ fn legacy_config_full() {
 #[test]
 fn legacy_config_minimal() {
     assert_eq!(
-        roundtrip::<LegacyConfig>("{\"color\":\"green\",\"name\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::LegacyConfig>(
+            "{\"color\":\"green\",\"name\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"color\":\"green\",\"name\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -126,7 +133,7 @@ fn legacy_config_minimal() {
 #[test]
 fn lowered_full() {
     assert_eq!(
-        roundtrip::<Lowered>("{\"handle\":\"  handle \\\"é\\\"\\n\",\"aliases\":[\"  aliases \\\"é\\\"\\n\"],\"nickname\":\"  nickname \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::Lowered>("{\"handle\":\"  handle \\\"é\\\"\\n\",\"aliases\":[\"  aliases \\\"é\\\"\\n\"],\"nickname\":\"  nickname \\\"é\\\"\\n\"}"),
         "{\"handle\":\"handle \\\"é\\\"\",\"aliases\":[\"aliases \\\"é\\\"\"],\"nickname\":\"nickname \\\"é\\\"\"}"
     );
 }
@@ -134,7 +141,7 @@ fn lowered_full() {
 #[test]
 fn lowered_minimal() {
     assert_eq!(
-        roundtrip::<Lowered>("{\"handle\":\"  min \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::Lowered>("{\"handle\":\"  min \\\"é\\\"\\n\"}"),
         "{\"handle\":\"min \\\"é\\\"\",\"aliases\":[],\"nickname\":null}"
     );
 }
@@ -142,7 +149,7 @@ fn lowered_minimal() {
 #[test]
 fn triage_input_full() {
     assert_eq!(
-        roundtrip::<TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
+        roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
         "{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"
     );
 }
@@ -150,7 +157,7 @@ fn triage_input_full() {
 #[test]
 fn triage_input_minimal() {
     assert_eq!(
-        roundtrip::<TriageInput>("{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\"}}"),
         "{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null,\"defaults\":null},\"ticket\":{\"title\":\"min \\\"é\\\"\\n\",\"stage\":\"1\",\"level\":1,\"labels\":[],\"extra\":{},\"items\":[]}}"
     );
 }
@@ -158,7 +165,7 @@ fn triage_input_minimal() {
 #[test]
 fn triage_output_full() {
     assert_eq!(
-        roundtrip::<TriageOutput>("{\"summary\":\"summary \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::TriageOutput>("{\"summary\":\"summary \\\"é\\\"\\n\"}"),
         "{\"summary\":\"summary \\\"é\\\"\\n\"}"
     );
 }
@@ -166,7 +173,7 @@ fn triage_output_full() {
 #[test]
 fn triage_output_minimal() {
     assert_eq!(
-        roundtrip::<TriageOutput>("{\"summary\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::realworld_rs::TriageOutput>("{\"summary\":\"min \\\"é\\\"\\n\"}"),
         "{\"summary\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -174,7 +181,7 @@ fn triage_output_minimal() {
 #[test]
 fn normalize_input_full() {
     assert_eq!(
-        roundtrip::<NormalizeInput>(
+        roundtrip::<::realworld_rs::NormalizeInput>(
             "{\"record\":{\"color\":\"green\",\"name\":\"name \\\"é\\\"\\n\"}}"
         ),
         "{\"record\":{\"color\":\"green\",\"name\":\"name \\\"é\\\"\\n\"}}"
@@ -184,7 +191,7 @@ fn normalize_input_full() {
 #[test]
 fn normalize_input_minimal() {
     assert_eq!(
-        roundtrip::<NormalizeInput>(
+        roundtrip::<::realworld_rs::NormalizeInput>(
             "{\"record\":{\"color\":\"green\",\"name\":\"min \\\"é\\\"\\n\"}}"
         ),
         "{\"record\":{\"color\":\"green\",\"name\":\"min \\\"é\\\"\\n\"}}"
@@ -194,7 +201,7 @@ fn normalize_input_minimal() {
 #[test]
 fn normalize_output_full() {
     assert_eq!(
-        roundtrip::<NormalizeOutput>("{\"handle\":{\"handle\":\"  handle \\\"é\\\"\\n\",\"aliases\":[\"  aliases \\\"é\\\"\\n\"],\"nickname\":\"  nickname \\\"é\\\"\\n\"}}"),
+        roundtrip::<::realworld_rs::NormalizeOutput>("{\"handle\":{\"handle\":\"  handle \\\"é\\\"\\n\",\"aliases\":[\"  aliases \\\"é\\\"\\n\"],\"nickname\":\"  nickname \\\"é\\\"\\n\"}}"),
         "{\"handle\":{\"handle\":\"handle \\\"é\\\"\",\"aliases\":[\"aliases \\\"é\\\"\"],\"nickname\":\"nickname \\\"é\\\"\"}}"
     );
 }
@@ -202,7 +209,9 @@ fn normalize_output_full() {
 #[test]
 fn normalize_output_minimal() {
     assert_eq!(
-        roundtrip::<NormalizeOutput>("{\"handle\":{\"handle\":\"  min \\\"é\\\"\\n\"}}"),
+        roundtrip::<::realworld_rs::NormalizeOutput>(
+            "{\"handle\":{\"handle\":\"  min \\\"é\\\"\\n\"}}"
+        ),
         "{\"handle\":{\"handle\":\"min \\\"é\\\"\",\"aliases\":[],\"nickname\":null}}"
     );
 }

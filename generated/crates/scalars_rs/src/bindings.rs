@@ -2,573 +2,415 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Shift, |obj| {
+    ::std::result::Result::Ok(Self {
+        starts: ::dspygen_runtime::getattr!(obj, "starts")?.extract()?,
+        ends: ::dspygen_runtime::getattr!(obj, "ends")?.extract()?,
+        break_length: ::dspygen_runtime::getattr!(obj, "break_length")?.extract()?,
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(&crate::models::Shift, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "starts", value.starts)?;
+    ::dspygen_runtime::set_item!(data, "ends", value.ends)?;
+    ::dspygen_runtime::set_item!(data, "break_length", value.break_length)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?,
+        data,
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Shift {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Shift);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            starts: obj.getattr(intern!(py, "starts"))?.extract()?,
-            ends: obj.getattr(intern!(py, "ends"))?.extract()?,
-            break_length: obj.getattr(intern!(py, "break_length"))?.extract()?,
-        })
+::dspygen_runtime::from_py!(crate::models::Event, |obj| {
+    ::std::result::Result::Ok(Self {
+        id: ::dspygen_runtime::getattr!(obj, "id")?.extract()?,
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        starts_at: ::dspygen_runtime::getattr!(obj, "starts_at")?.extract()?,
+        created_at: ::dspygen_runtime::getattr!(obj, "created_at")?.extract()?,
+        local_reminder: ::dspygen_runtime::getattr!(obj, "local_reminder")?.extract()?,
+        day: ::dspygen_runtime::getattr!(obj, "day")?.extract()?,
+        duration: ::dspygen_runtime::getattr!(obj, "duration")?.extract()?,
+        shifts: ::dspygen_runtime::getattr!(obj, "shifts")?.extract()?,
+        attendees: ::dspygen_runtime::getattr!(obj, "attendees")?.extract()?,
+        history: ::dspygen_runtime::getattr!(obj, "history")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "id", value.id)?;
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "starts_at", value.starts_at)?;
+    ::dspygen_runtime::set_item!(data, "created_at", value.created_at)?;
+    ::dspygen_runtime::set_item!(data, "local_reminder", value.local_reminder)?;
+    ::dspygen_runtime::set_item!(data, "day", value.day)?;
+    ::dspygen_runtime::set_item!(data, "duration", value.duration)?;
+    ::dspygen_runtime::set_item!(data, "shifts", &value.shifts)?;
+    ::dspygen_runtime::set_item!(data, "attendees", &value.attendees)?;
+    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Event);
+
+::dspygen_runtime::from_py!(crate::models::Invoice, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        number: ::dspygen_runtime::getattr!(obj, "number")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        lines: ::dspygen_runtime::getattr!(obj, "lines")?.extract()?,
+        tax_rate: ::dspygen_runtime::getattr!(obj, "tax_rate")?.extract()?,
+        ledger_id: ::dspygen_runtime::getattr!(obj, "ledger_id")?.extract()?,
+        checksum: ::dspygen_runtime::getattr!(obj, "checksum")?.extract()?,
+        balance_cents: ::dspygen_runtime::getattr!(obj, "balance_cents")?.extract()?,
+        quantity: ::dspygen_runtime::getattr!(obj, "quantity")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+        metadata: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "metadata"
+        )?)?,
+        extra: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "extra"
+        )?)?,
+        payload: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::getattr!(
+            obj, "payload"
+        )?)?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "number", value.number)?;
+    ::dspygen_runtime::set_item!(data, "total", &value.total)?;
+    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+    ::dspygen_runtime::set_item!(data, "tax_rate", &value.tax_rate)?;
+    ::dspygen_runtime::set_item!(data, "ledger_id", value.ledger_id)?;
+    ::dspygen_runtime::set_item!(data, "checksum", value.checksum)?;
+    ::dspygen_runtime::set_item!(data, "balance_cents", value.balance_cents)?;
+    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "metadata",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?
+    )?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "extra",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
+    )?;
+    ::dspygen_runtime::set_item!(
+        data,
+        "payload",
+        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
+    )?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Invoice);
+
+::dspygen_runtime::from_py!(crate::models::Attachment, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        content: ::dspygen_runtime::getattr!(obj, "content")?.extract()?,
+        thumbnail: ::dspygen_runtime::getattr!(obj, "thumbnail")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "content", &value.content)?;
+    ::dspygen_runtime::set_item!(data, "thumbnail", &value.thumbnail)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Attachment);
+
+::dspygen_runtime::from_py!(crate::models::Blob, |obj| {
+    ::std::result::Result::Ok(Self {
+        data: ::dspygen_runtime::getattr!(obj, "data")?.extract()?,
+        parts: ::dspygen_runtime::getattr!(obj, "parts")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Blob, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+    ::dspygen_runtime::set_item!(data, "parts", &value.parts)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Blob);
+
+::dspygen_runtime::from_py!(crate::models::Digest, |obj| {
+    ::std::result::Result::Ok(Self {
+        sha_256: ::dspygen_runtime::getattr!(obj, "sha256")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Digest, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "sha256", &value.sha_256)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Digest);
+
+::dspygen_runtime::from_py!(crate::models::LegacyBlob, |obj| {
+    ::std::result::Result::Ok(Self {
+        data: ::dspygen_runtime::getattr!(obj, "data")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::LegacyBlob, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::LegacyBlob);
+
+::dspygen_runtime::from_py!(crate::models::Measurement, |obj| {
+    ::std::result::Result::Ok(Self {
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        samples: ::dspygen_runtime::getattr!(obj, "samples")?.extract()?,
+        error: ::dspygen_runtime::getattr!(obj, "error")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Measurement, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "samples", &value.samples)?;
+    ::dspygen_runtime::set_item!(data, "error", value.error)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Measurement")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Measurement);
+
+::dspygen_runtime::from_py!(crate::models::RawMeasurement, |obj| {
+    ::std::result::Result::Ok(Self {
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::RawMeasurement, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "RawMeasurement")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::RawMeasurement);
+
+::dspygen_runtime::from_py!(crate::models::Reading, |obj| {
+    ::std::result::Result::Ok(Self {
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        at: ::dspygen_runtime::getattr!(obj, "at")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Reading, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "at", value.at)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Reading);
+
+::dspygen_runtime::from_py!(crate::models::Host, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        address: ::dspygen_runtime::getattr!(obj, "address")?.extract()?,
+        gateways: ::dspygen_runtime::getattr!(obj, "gateways")?.extract()?,
+        backup: ::dspygen_runtime::getattr!(obj, "backup")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Host, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "address", value.address)?;
+    ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
+    ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Host);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
+        ::dspygen_runtime::set_item!(kwargs, "today", self.today)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Shift {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "starts"), self.starts)?;
-        data.set_item(intern!(py, "ends"), self.ends)?;
-        data.set_item(intern!(py, "break_length"), self.break_length)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Shift")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Shift {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Event {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            id: obj.getattr(intern!(py, "id"))?.extract()?,
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            starts_at: obj.getattr(intern!(py, "starts_at"))?.extract()?,
-            created_at: obj.getattr(intern!(py, "created_at"))?.extract()?,
-            local_reminder: obj.getattr(intern!(py, "local_reminder"))?.extract()?,
-            day: obj.getattr(intern!(py, "day"))?.extract()?,
-            duration: obj.getattr(intern!(py, "duration"))?.extract()?,
-            shifts: obj.getattr(intern!(py, "shifts"))?.extract()?,
-            attendees: obj.getattr(intern!(py, "attendees"))?.extract()?,
-            history: obj.getattr(intern!(py, "history"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Event {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "id"), self.id)?;
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "starts_at"), self.starts_at)?;
-        data.set_item(intern!(py, "created_at"), self.created_at)?;
-        data.set_item(intern!(py, "local_reminder"), self.local_reminder)?;
-        data.set_item(intern!(py, "day"), self.day)?;
-        data.set_item(intern!(py, "duration"), self.duration)?;
-        data.set_item(intern!(py, "shifts"), &self.shifts)?;
-        data.set_item(intern!(py, "attendees"), &self.attendees)?;
-        data.set_item(intern!(py, "history"), &self.history)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Event")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Event {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Invoice {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        // An instance pydantic validated passes; one built with `model_construct` may not.
-        let value = Self {
-            number: obj.getattr(intern!(py, "number"))?.extract()?,
-            total: obj.getattr(intern!(py, "total"))?.extract()?,
-            lines: obj.getattr(intern!(py, "lines"))?.extract()?,
-            tax_rate: obj.getattr(intern!(py, "tax_rate"))?.extract()?,
-            ledger_id: obj.getattr(intern!(py, "ledger_id"))?.extract()?,
-            checksum: obj.getattr(intern!(py, "checksum"))?.extract()?,
-            balance_cents: obj.getattr(intern!(py, "balance_cents"))?.extract()?,
-            quantity: obj.getattr(intern!(py, "quantity"))?.extract()?,
-            weight: obj.getattr(intern!(py, "weight"))?.extract()?,
-            metadata: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "metadata"))?)?,
-            extra: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "extra"))?)?,
-            payload: crate::pytypes::from_json_py(&obj.getattr(intern!(py, "payload"))?)?,
-        };
-        value
-            .check()
-            .map_err(pyo3::exceptions::PyValueError::new_err)?;
-        Ok(value)
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Invoice {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "number"), self.number)?;
-        data.set_item(intern!(py, "total"), &self.total)?;
-        data.set_item(intern!(py, "lines"), &self.lines)?;
-        data.set_item(intern!(py, "tax_rate"), &self.tax_rate)?;
-        data.set_item(intern!(py, "ledger_id"), self.ledger_id)?;
-        data.set_item(intern!(py, "checksum"), self.checksum)?;
-        data.set_item(intern!(py, "balance_cents"), self.balance_cents)?;
-        data.set_item(intern!(py, "quantity"), self.quantity)?;
-        data.set_item(intern!(py, "weight"), self.weight)?;
-        data.set_item(
-            intern!(py, "metadata"),
-            crate::pytypes::to_json_py(py, &self.metadata)?,
-        )?;
-        data.set_item(
-            intern!(py, "extra"),
-            crate::pytypes::to_json_py(py, &self.extra)?,
-        )?;
-        data.set_item(
-            intern!(py, "payload"),
-            crate::pytypes::to_json_py(py, &self.payload)?,
-        )?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Invoice")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Invoice {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Attachment {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            content: obj.getattr(intern!(py, "content"))?.extract()?,
-            thumbnail: obj.getattr(intern!(py, "thumbnail"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "content"), &self.content)?;
-        data.set_item(intern!(py, "thumbnail"), &self.thumbnail)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Attachment")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Attachment {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Blob {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            data: obj.getattr(intern!(py, "data"))?.extract()?,
-            parts: obj.getattr(intern!(py, "parts"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Blob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "data"), &self.data)?;
-        data.set_item(intern!(py, "parts"), &self.parts)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Blob")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Blob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Digest {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            sha_256: obj.getattr(intern!(py, "sha256"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Digest {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "sha256"), &self.sha_256)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Digest")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Digest {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for LegacyBlob {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            data: obj.getattr(intern!(py, "data"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &LegacyBlob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "data"), &self.data)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "LegacyBlob")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for LegacyBlob {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Measurement {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-            samples: obj.getattr(intern!(py, "samples"))?.extract()?,
-            error: obj.getattr(intern!(py, "error"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Measurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        data.set_item(intern!(py, "samples"), &self.samples)?;
-        data.set_item(intern!(py, "error"), self.error)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Measurement")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Measurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for RawMeasurement {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &RawMeasurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "RawMeasurement")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for RawMeasurement {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Reading {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-            at: obj.getattr(intern!(py, "at"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Reading {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        data.set_item(intern!(py, "at"), self.at)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "scalars.models", "Reading")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Reading {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for ScheduleFollowUpInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "invoice"), &self.invoice)?;
-        kwargs.set_item(intern!(py, "today"), self.today)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for ScheduleFollowUpOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            follow_up_at: obj.getattr(intern!(py, "follow_up_at"))?.extract()?,
-            grace: obj.getattr(intern!(py, "grace"))?.extract()?,
-            amount_due: obj.getattr(intern!(py, "amount_due"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::ScheduleFollowUpOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            follow_up_at: ::dspygen_runtime::getattr!(obj, "follow_up_at")?.extract()?,
+            grace: ::dspygen_runtime::getattr!(obj, "grace")?.extract()?,
+            amount_due: ::dspygen_runtime::getattr!(obj, "amount_due")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "follow_up_at"), self.follow_up_at)?;
-        kwargs.set_item(intern!(py, "grace"), self.grace)?;
-        kwargs.set_item(intern!(py, "amount_due"), &self.amount_due)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "follow_up_at", self.follow_up_at)?;
+        ::dspygen_runtime::set_item!(kwargs, "grace", self.grace)?;
+        ::dspygen_runtime::set_item!(kwargs, "amount_due", &self.amount_due)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("scalars.models", "Shift") => obj.extract::<Shift>()?.into_pyobject(py),
-        ("scalars.models", "Event") => obj.extract::<Event>()?.into_pyobject(py),
-        ("scalars.models", "Invoice") => obj.extract::<Invoice>()?.into_pyobject(py),
-        ("scalars.models", "Attachment") => obj.extract::<Attachment>()?.into_pyobject(py),
-        ("scalars.models", "Blob") => obj.extract::<Blob>()?.into_pyobject(py),
-        ("scalars.models", "Digest") => obj.extract::<Digest>()?.into_pyobject(py),
-        ("scalars.models", "LegacyBlob") => obj.extract::<LegacyBlob>()?.into_pyobject(py),
-        ("scalars.models", "Measurement") => obj.extract::<Measurement>()?.into_pyobject(py),
-        ("scalars.models", "RawMeasurement") => obj.extract::<RawMeasurement>()?.into_pyobject(py),
-        ("scalars.models", "Reading") => obj.extract::<Reading>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("scalars.models", "Shift") => obj.extract::<crate::models::Shift>()?.into_pyobject(py),
+        ("scalars.models", "Event") => obj.extract::<crate::models::Event>()?.into_pyobject(py),
+        ("scalars.models", "Invoice") => obj.extract::<crate::models::Invoice>()?.into_pyobject(py),
+        ("scalars.models", "Attachment") => obj
+            .extract::<crate::models::Attachment>()?
+            .into_pyobject(py),
+        ("scalars.models", "Blob") => obj.extract::<crate::models::Blob>()?.into_pyobject(py),
+        ("scalars.models", "Digest") => obj.extract::<crate::models::Digest>()?.into_pyobject(py),
+        ("scalars.models", "LegacyBlob") => obj
+            .extract::<crate::models::LegacyBlob>()?
+            .into_pyobject(py),
+        ("scalars.models", "Measurement") => obj
+            .extract::<crate::models::Measurement>()?
+            .into_pyobject(py),
+        ("scalars.models", "RawMeasurement") => obj
+            .extract::<crate::models::RawMeasurement>()?
+            .into_pyobject(py),
+        ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
+        ("scalars.models", "Host") => obj.extract::<crate::models::Host>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "Attachment" => json_roundtrip::<Attachment>(data),
-        "Blob" => json_roundtrip::<Blob>(data),
-        "Digest" => json_roundtrip::<Digest>(data),
-        "Event" => json_roundtrip::<Event>(data),
-        "Invoice" => json_roundtrip::<Invoice>(data),
-        "LegacyBlob" => json_roundtrip::<LegacyBlob>(data),
-        "Measurement" => json_roundtrip::<Measurement>(data),
-        "RawMeasurement" => json_roundtrip::<RawMeasurement>(data),
-        "Reading" => json_roundtrip::<Reading>(data),
-        "ScheduleFollowUpInput" => json_roundtrip::<ScheduleFollowUpInput>(data),
-        "ScheduleFollowUpOutput" => json_roundtrip::<ScheduleFollowUpOutput>(data),
-        "Shift" => json_roundtrip::<Shift>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
+        "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
+        "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
+        "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
+        "Host" => ::dspygen_runtime::json_roundtrip::<crate::models::Host>(data),
+        "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
+        "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
+        "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
+        "RawMeasurement" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::RawMeasurement>(data)
+        }
+        "Reading" => ::dspygen_runtime::json_roundtrip::<crate::models::Reading>(data),
+        "ScheduleFollowUpInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpInput>(data)
+        }
+        "ScheduleFollowUpOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpOutput>(data)
+        }
+        "Shift" => ::dspygen_runtime::json_roundtrip::<crate::models::Shift>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "Attachment",
         "Blob",
         "Digest",
         "Event",
+        "Host",
         "Invoice",
         "LegacyBlob",
         "Measurement",

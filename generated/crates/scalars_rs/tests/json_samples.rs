@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use scalars_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,7 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn shift_full() {
     assert_eq!(
-        roundtrip::<Shift>("{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"),
+        roundtrip::<::scalars_rs::Shift>("{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"),
         "{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"
     );
 }
@@ -30,7 +33,7 @@ fn shift_full() {
 #[test]
 fn shift_minimal() {
     assert_eq!(
-        roundtrip::<Shift>("{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"),
+        roundtrip::<::scalars_rs::Shift>("{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"),
         "{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}"
     );
 }
@@ -38,7 +41,7 @@ fn shift_minimal() {
 #[test]
 fn event_full() {
     assert_eq!(
-        roundtrip::<Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"title \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"local_reminder\":\"2132-04-23T10:20:30.000500\",\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\",\"shifts\":[{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}],\"attendees\":{\"attendees-key\":\"12345678-1234-5678-1234-567812345678\"},\"history\":[\"2132-04-23T10:20:30.400000+02:00\"]}"),
+        roundtrip::<::scalars_rs::Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"title \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"local_reminder\":\"2132-04-23T10:20:30.000500\",\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\",\"shifts\":[{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}],\"attendees\":{\"attendees-key\":\"12345678-1234-5678-1234-567812345678\"},\"history\":[\"2132-04-23T10:20:30.400000+02:00\"]}"),
         "{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"title \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"local_reminder\":\"2132-04-23T10:20:30.000500\",\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\",\"shifts\":[{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"}],\"attendees\":{\"attendees-key\":\"12345678-1234-5678-1234-567812345678\"},\"history\":[\"2132-04-23T10:20:30.400000+02:00\"]}"
     );
 }
@@ -46,7 +49,7 @@ fn event_full() {
 #[test]
 fn event_minimal() {
     assert_eq!(
-        roundtrip::<Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"min \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\"}"),
+        roundtrip::<::scalars_rs::Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"min \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\"}"),
         "{\"id\":\"12345678-1234-5678-1234-567812345678\",\"title\":\"min \\\"é\\\"\\n\",\"starts_at\":\"2132-04-23T10:20:30.400000+02:00\",\"created_at\":\"2132-04-23T10:20:30Z\",\"local_reminder\":null,\"day\":\"2132-04-23\",\"duration\":\"-P1Y35DT1H2M3.5S\",\"shifts\":[],\"attendees\":{},\"history\":[]}"
     );
 }
@@ -54,7 +57,7 @@ fn event_minimal() {
 #[test]
 fn invoice_full() {
     assert_eq!(
-        roundtrip::<Invoice>("{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"),
+        roundtrip::<::scalars_rs::Invoice>("{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"),
         "{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]}"
     );
 }
@@ -62,7 +65,7 @@ fn invoice_full() {
 #[test]
 fn invoice_minimal() {
     assert_eq!(
-        roundtrip::<Invoice>("{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376}"),
+        roundtrip::<::scalars_rs::Invoice>("{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376}"),
         "{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"tax_rate\":null,\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":null,\"quantity\":1,\"weight\":0.0,\"metadata\":{},\"extra\":null,\"payload\":{}}"
     );
 }
@@ -70,7 +73,7 @@ fn invoice_minimal() {
 #[test]
 fn attachment_full() {
     assert_eq!(
-        roundtrip::<Attachment>(
+        roundtrip::<::scalars_rs::Attachment>(
             "{\"name\":\"name \\\"é\\\"\\n\",\"content\":\"héllo\",\"thumbnail\":\"héllo\"}"
         ),
         "{\"name\":\"name \\\"é\\\"\\n\",\"content\":\"héllo\",\"thumbnail\":\"héllo\"}"
@@ -80,7 +83,9 @@ fn attachment_full() {
 #[test]
 fn attachment_minimal() {
     assert_eq!(
-        roundtrip::<Attachment>("{\"name\":\"min \\\"é\\\"\\n\",\"content\":\"héllo\"}"),
+        roundtrip::<::scalars_rs::Attachment>(
+            "{\"name\":\"min \\\"é\\\"\\n\",\"content\":\"héllo\"}"
+        ),
         "{\"name\":\"min \\\"é\\\"\\n\",\"content\":\"héllo\",\"thumbnail\":null}"
     );
 }
@@ -88,7 +93,7 @@ fn attachment_minimal() {
 #[test]
 fn blob_full() {
     assert_eq!(
-        roundtrip::<Blob>("{\"data\":\"__5oaQ==\",\"parts\":[\"__5oaQ==\"]}"),
+        roundtrip::<::scalars_rs::Blob>("{\"data\":\"__5oaQ==\",\"parts\":[\"__5oaQ==\"]}"),
         "{\"data\":\"__5oaQ==\",\"parts\":[\"__5oaQ==\"]}"
     );
 }
@@ -96,7 +101,7 @@ fn blob_full() {
 #[test]
 fn blob_minimal() {
     assert_eq!(
-        roundtrip::<Blob>("{\"data\":\"__5oaQ==\"}"),
+        roundtrip::<::scalars_rs::Blob>("{\"data\":\"__5oaQ==\"}"),
         "{\"data\":\"__5oaQ==\",\"parts\":[]}"
     );
 }
@@ -104,7 +109,7 @@ fn blob_minimal() {
 #[test]
 fn digest_full() {
     assert_eq!(
-        roundtrip::<Digest>("{\"sha256\":\"fffe6869\"}"),
+        roundtrip::<::scalars_rs::Digest>("{\"sha256\":\"fffe6869\"}"),
         "{\"sha256\":\"fffe6869\"}"
     );
 }
@@ -112,7 +117,7 @@ fn digest_full() {
 #[test]
 fn digest_minimal() {
     assert_eq!(
-        roundtrip::<Digest>("{\"sha256\":\"fffe6869\"}"),
+        roundtrip::<::scalars_rs::Digest>("{\"sha256\":\"fffe6869\"}"),
         "{\"sha256\":\"fffe6869\"}"
     );
 }
@@ -120,7 +125,7 @@ fn digest_minimal() {
 #[test]
 fn legacy_blob_full() {
     assert_eq!(
-        roundtrip::<LegacyBlob>("{\"data\":\"héllo\"}"),
+        roundtrip::<::scalars_rs::LegacyBlob>("{\"data\":\"héllo\"}"),
         "{\"data\":\"aMOpbGxv\"}"
     );
 }
@@ -128,7 +133,7 @@ fn legacy_blob_full() {
 #[test]
 fn legacy_blob_minimal() {
     assert_eq!(
-        roundtrip::<LegacyBlob>("{\"data\":\"héllo\"}"),
+        roundtrip::<::scalars_rs::LegacyBlob>("{\"data\":\"héllo\"}"),
         "{\"data\":\"aMOpbGxv\"}"
     );
 }
@@ -136,7 +141,7 @@ fn legacy_blob_minimal() {
 #[test]
 fn measurement_full() {
     assert_eq!(
-        roundtrip::<Measurement>(
+        roundtrip::<::scalars_rs::Measurement>(
             "{\"value\":\"-Infinity\",\"samples\":[\"-Infinity\"],\"error\":\"-Infinity\"}"
         ),
         "{\"value\":\"-Infinity\",\"samples\":[\"-Infinity\"],\"error\":\"-Infinity\"}"
@@ -146,7 +151,7 @@ fn measurement_full() {
 #[test]
 fn measurement_minimal() {
     assert_eq!(
-        roundtrip::<Measurement>("{\"value\":\"-Infinity\"}"),
+        roundtrip::<::scalars_rs::Measurement>("{\"value\":\"-Infinity\"}"),
         "{\"value\":\"-Infinity\",\"samples\":[],\"error\":null}"
     );
 }
@@ -154,7 +159,7 @@ fn measurement_minimal() {
 #[test]
 fn raw_measurement_full() {
     assert_eq!(
-        roundtrip::<RawMeasurement>("{\"value\":1.25}"),
+        roundtrip::<::scalars_rs::RawMeasurement>("{\"value\":1.25}"),
         "{\"value\":1.25}"
     );
 }
@@ -162,7 +167,7 @@ fn raw_measurement_full() {
 #[test]
 fn raw_measurement_minimal() {
     assert_eq!(
-        roundtrip::<RawMeasurement>("{\"value\":0.75}"),
+        roundtrip::<::scalars_rs::RawMeasurement>("{\"value\":0.75}"),
         "{\"value\":0.75}"
     );
 }
@@ -170,7 +175,9 @@ fn raw_measurement_minimal() {
 #[test]
 fn reading_full() {
     assert_eq!(
-        roundtrip::<Reading>("{\"value\":1.25,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"),
+        roundtrip::<::scalars_rs::Reading>(
+            "{\"value\":1.25,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"
+        ),
         "{\"value\":1.25,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"
     );
 }
@@ -178,15 +185,33 @@ fn reading_full() {
 #[test]
 fn reading_minimal() {
     assert_eq!(
-        roundtrip::<Reading>("{\"value\":0.75,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"),
+        roundtrip::<::scalars_rs::Reading>(
+            "{\"value\":0.75,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"
+        ),
         "{\"value\":0.75,\"at\":\"2132-04-23T10:20:30.400000+02:00\"}"
+    );
+}
+
+#[test]
+fn host_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"),
+        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"
+    );
+}
+
+#[test]
+fn host_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\"}"),
+        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null}"
     );
 }
 
 #[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
-        roundtrip::<ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),
+        roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),
         "{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"
     );
 }
@@ -194,7 +219,7 @@ fn schedule_follow_up_input_full() {
 #[test]
 fn schedule_follow_up_input_minimal() {
     assert_eq!(
-        roundtrip::<ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376},\"today\":\"2132-04-23\"}"),
+        roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376},\"today\":\"2132-04-23\"}"),
         "{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[],\"tax_rate\":null,\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":null,\"quantity\":1,\"weight\":0.0,\"metadata\":{},\"extra\":null,\"payload\":{}},\"today\":\"2132-04-23\"}"
     );
 }
@@ -202,7 +227,7 @@ fn schedule_follow_up_input_minimal() {
 #[test]
 fn schedule_follow_up_output_full() {
     assert_eq!(
-        roundtrip::<ScheduleFollowUpOutput>("{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"),
+        roundtrip::<::scalars_rs::ScheduleFollowUpOutput>("{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"),
         "{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"
     );
 }
@@ -210,7 +235,7 @@ fn schedule_follow_up_output_full() {
 #[test]
 fn schedule_follow_up_output_minimal() {
     assert_eq!(
-        roundtrip::<ScheduleFollowUpOutput>("{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"),
+        roundtrip::<::scalars_rs::ScheduleFollowUpOutput>("{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"),
         "{\"follow_up_at\":\"2132-04-23T10:20:30.400000+02:00\",\"grace\":\"-P1Y35DT1H2M3.5S\",\"amount_due\":\"-1.10E-7\"}"
     );
 }

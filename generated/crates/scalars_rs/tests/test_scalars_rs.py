@@ -183,6 +183,22 @@ MODEL_SAMPLES = [
         False,
         id="reading_minimal",
     ),
+    pytest.param(
+        "Host",
+        lambda: _class("scalars.models", "Host"),
+        '{"name":"name \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":["192.168.0.1"],"backup":"192.168.0.1"}',
+        '{"name":"name \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":["192.168.0.1"],"backup":"192.168.0.1"}',
+        False,
+        id="host_full",
+    ),
+    pytest.param(
+        "Host",
+        lambda: _class("scalars.models", "Host"),
+        '{"name":"min \\"\u00e9\\"\\n","address":"192.168.0.1"}',
+        '{"name":"min \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":[],"backup":null}',
+        False,
+        id="host_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -216,6 +232,7 @@ TYPE_NAMES = [
     "Blob",
     "Digest",
     "Event",
+    "Host",
     "Invoice",
     "LegacyBlob",
     "Measurement",

@@ -2,720 +2,967 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::Verdict, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Verdict"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::Verdict, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Verdict")?
+        .call1((value.value(),))
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for Verdict {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::Verdict);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Verdict"))
-        })
+::dspygen_runtime::from_py!(crate::models::Passage, |obj| {
+    ::std::result::Result::Ok(Self {
+        title: ::dspygen_runtime::getattr!(obj, "title")?.extract()?,
+        text: ::dspygen_runtime::getattr!(obj, "text")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Passage")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Passage);
+
+::dspygen_runtime::from_py!(crate::models::Score, |obj| {
+    ::std::result::Result::Ok(Self {
+        value: ::dspygen_runtime::getattr!(obj, "value")?.extract()?,
+        rationale: ::dspygen_runtime::getattr!(obj, "rationale")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Score, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "value", value.value)?;
+    ::dspygen_runtime::set_item!(data, "rationale", &value.rationale)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "transforms.models", "Score")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Score);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::BaseInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "document", &self.document)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for Verdict {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "transforms.models", "Verdict")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Verdict {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Passage {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            title: obj.getattr(intern!(py, "title"))?.extract()?,
-            text: obj.getattr(intern!(py, "text"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Passage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "title"), &self.title)?;
-        data.set_item(intern!(py, "text"), &self.text)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "transforms.models", "Passage")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Passage {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Score {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            value: obj.getattr(intern!(py, "value"))?.extract()?,
-            rationale: obj.getattr(intern!(py, "rationale"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Score {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "value"), self.value)?;
-        data.set_item(intern!(py, "rationale"), &self.rationale)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "transforms.models", "Score")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Score {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for BaseInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "document"), &self.document)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for BaseOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            summary: obj.getattr(intern!(py, "summary"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::BaseOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            summary: ::dspygen_runtime::getattr!(obj, "summary")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "summary"), &self.summary)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "summary", &self.summary)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for QAInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::QAInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for QAOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::QAOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for UntypedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::UntypedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for UntypedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            reply: obj.getattr(intern!(py, "reply"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::UntypedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "reply"), &self.reply)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RankerInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RankerInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RankerOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            ranked: obj.getattr(intern!(py, "ranked"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ranked"), &self.ranked)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ranked", &self.ranked)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for TerseInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::TerseInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for TerseOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::TerseOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for CarefulInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::CarefulInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for CarefulOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::CarefulOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for DefaultedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::DefaultedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for DefaultedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            reply: obj.getattr(intern!(py, "reply"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::DefaultedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "reply"), &self.reply)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for WithPassagesInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "passages"), &self.passages)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::WithPassagesInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for WithPassagesOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithPassagesOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for WithScoreInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::WithScoreInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for WithScoreOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithScoreOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(intern!(py, "score"), &self.score)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for WithVerdictInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::WithVerdictInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for WithVerdictOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithVerdictOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for WithContextInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        kwargs.set_item(intern!(py, "context"), &self.context)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::WithContextInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::dspygen_runtime::set_item!(kwargs, "context", &self.context)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for WithContextOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::WithContextOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for KeywordsInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::KeywordsInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for KeywordsOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
-            keywords: obj.getattr(intern!(py, "keywords"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::KeywordsOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
+            keywords: ::dspygen_runtime::getattr!(obj, "keywords")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        kwargs.set_item(intern!(py, "keywords"), &self.keywords)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::dspygen_runtime::set_item!(kwargs, "keywords", &self.keywords)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for AnswerOnlyInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::AnswerOnlyInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for AnswerOnlyOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::AnswerOnlyOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RetypedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RetypedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RetypedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            answer: obj.getattr(intern!(py, "answer"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RetypedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            answer: ::dspygen_runtime::getattr!(obj, "answer")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "answer"), &self.answer)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "answer", &self.answer)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RedescribedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RedescribedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RedescribedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            reply: obj.getattr(intern!(py, "reply"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RedescribedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            reply: ::dspygen_runtime::getattr!(obj, "reply")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "reply"), &self.reply)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "reply", &self.reply)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for PipelineInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "passages"), &self.passages)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::PipelineInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for PipelineOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for PipelineScoredInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "passages"), &self.passages)?;
-        kwargs.set_item(intern!(py, "question"), &self.question)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::PipelineScoredInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "passages", &self.passages)?;
+        ::dspygen_runtime::set_item!(kwargs, "question", &self.question)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for PipelineScoredOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::PipelineScoredOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
-        kwargs.set_item(intern!(py, "score"), &self.score)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for StringAppendedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "claim"), &self.claim)?;
-        kwargs.set_item(intern!(py, "evidence"), &self.evidence)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::StringAppendedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "claim", &self.claim)?;
+        ::dspygen_runtime::set_item!(kwargs, "evidence", &self.evidence)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for StringAppendedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            verdict: obj.getattr(intern!(py, "verdict"))?.extract()?,
-            confidence: obj.getattr(intern!(py, "confidence"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::StringAppendedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            verdict: ::dspygen_runtime::getattr!(obj, "verdict")?.extract()?,
+            confidence: ::dspygen_runtime::getattr!(obj, "confidence")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "verdict"), self.verdict)?;
-        kwargs.set_item(intern!(py, "confidence"), self.confidence)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "verdict", self.verdict)?;
+        ::dspygen_runtime::set_item!(kwargs, "confidence", self.confidence)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for RankerExplainedInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "query"), &self.query)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RankerExplainedInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for RankerExplainedOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            ranked: obj.getattr(intern!(py, "ranked"))?.extract()?,
-            why: obj.getattr(intern!(py, "why"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RankerExplainedOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            ranked: ::dspygen_runtime::getattr!(obj, "ranked")?.extract()?,
+            why: ::dspygen_runtime::getattr!(obj, "why")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "ranked"), &self.ranked)?;
-        kwargs.set_item(intern!(py, "why"), &self.why)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "ranked", &self.ranked)?;
+        ::dspygen_runtime::set_item!(kwargs, "why", &self.why)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for FromDictInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "topic"), &self.topic)?;
-        kwargs.set_item(intern!(py, "length"), self.length)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::FromDictInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "topic", &self.topic)?;
+        ::dspygen_runtime::set_item!(kwargs, "length", self.length)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for FromDictOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            draft: obj.getattr(intern!(py, "draft"))?.extract()?,
-            sources: obj.getattr(intern!(py, "sources"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            draft: ::dspygen_runtime::getattr!(obj, "draft")?.extract()?,
+            sources: ::dspygen_runtime::getattr!(obj, "sources")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "draft"), &self.draft)?;
-        kwargs.set_item(intern!(py, "sources"), &self.sources)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "draft", &self.draft)?;
+        ::dspygen_runtime::set_item!(kwargs, "sources", &self.sources)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureInput for FromDictDefaultInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "text"), &self.text)?;
-        Ok(kwargs)
+impl ::dspygen_runtime::SignatureInput for crate::signatures::FromDictDefaultInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "text", &self.text)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl SignatureOutput for FromDictDefaultOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            label: obj.getattr(intern!(py, "label"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::FromDictDefaultOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "label"), self.label)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "label", self.label)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("transforms.models", "Passage") => obj.extract::<Passage>()?.into_pyobject(py),
-        ("transforms.models", "Score") => obj.extract::<Score>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("transforms.models", "Passage") => {
+            obj.extract::<crate::models::Passage>()?.into_pyobject(py)
+        }
+        ("transforms.models", "Score") => obj.extract::<crate::models::Score>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "AnswerOnlyInput" => json_roundtrip::<AnswerOnlyInput>(data),
-        "AnswerOnlyOutput" => json_roundtrip::<AnswerOnlyOutput>(data),
-        "BaseInput" => json_roundtrip::<BaseInput>(data),
-        "BaseOutput" => json_roundtrip::<BaseOutput>(data),
-        "CarefulInput" => json_roundtrip::<CarefulInput>(data),
-        "CarefulOutput" => json_roundtrip::<CarefulOutput>(data),
-        "DefaultedInput" => json_roundtrip::<DefaultedInput>(data),
-        "DefaultedOutput" => json_roundtrip::<DefaultedOutput>(data),
-        "FromDictDefaultInput" => json_roundtrip::<FromDictDefaultInput>(data),
-        "FromDictDefaultOutput" => json_roundtrip::<FromDictDefaultOutput>(data),
-        "FromDictInput" => json_roundtrip::<FromDictInput>(data),
-        "FromDictOutput" => json_roundtrip::<FromDictOutput>(data),
-        "KeywordsInput" => json_roundtrip::<KeywordsInput>(data),
-        "KeywordsOutput" => json_roundtrip::<KeywordsOutput>(data),
-        "Passage" => json_roundtrip::<Passage>(data),
-        "PipelineInput" => json_roundtrip::<PipelineInput>(data),
-        "PipelineOutput" => json_roundtrip::<PipelineOutput>(data),
-        "PipelineScoredInput" => json_roundtrip::<PipelineScoredInput>(data),
-        "PipelineScoredOutput" => json_roundtrip::<PipelineScoredOutput>(data),
-        "QAInput" => json_roundtrip::<QAInput>(data),
-        "QAOutput" => json_roundtrip::<QAOutput>(data),
-        "RankerExplainedInput" => json_roundtrip::<RankerExplainedInput>(data),
-        "RankerExplainedOutput" => json_roundtrip::<RankerExplainedOutput>(data),
-        "RankerInput" => json_roundtrip::<RankerInput>(data),
-        "RankerOutput" => json_roundtrip::<RankerOutput>(data),
-        "RedescribedInput" => json_roundtrip::<RedescribedInput>(data),
-        "RedescribedOutput" => json_roundtrip::<RedescribedOutput>(data),
-        "RetypedInput" => json_roundtrip::<RetypedInput>(data),
-        "RetypedOutput" => json_roundtrip::<RetypedOutput>(data),
-        "Score" => json_roundtrip::<Score>(data),
-        "StringAppendedInput" => json_roundtrip::<StringAppendedInput>(data),
-        "StringAppendedOutput" => json_roundtrip::<StringAppendedOutput>(data),
-        "TerseInput" => json_roundtrip::<TerseInput>(data),
-        "TerseOutput" => json_roundtrip::<TerseOutput>(data),
-        "UntypedInput" => json_roundtrip::<UntypedInput>(data),
-        "UntypedOutput" => json_roundtrip::<UntypedOutput>(data),
-        "WithContextInput" => json_roundtrip::<WithContextInput>(data),
-        "WithContextOutput" => json_roundtrip::<WithContextOutput>(data),
-        "WithPassagesInput" => json_roundtrip::<WithPassagesInput>(data),
-        "WithPassagesOutput" => json_roundtrip::<WithPassagesOutput>(data),
-        "WithScoreInput" => json_roundtrip::<WithScoreInput>(data),
-        "WithScoreOutput" => json_roundtrip::<WithScoreOutput>(data),
-        "WithVerdictInput" => json_roundtrip::<WithVerdictInput>(data),
-        "WithVerdictOutput" => json_roundtrip::<WithVerdictOutput>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "AnswerOnlyInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::AnswerOnlyInput>(data)
+        }
+        "AnswerOnlyOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::AnswerOnlyOutput>(data)
+        }
+        "BaseInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BaseInput>(data),
+        "BaseOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BaseOutput>(data),
+        "CarefulInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CarefulInput>(data)
+        }
+        "CarefulOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::CarefulOutput>(data)
+        }
+        "DefaultedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DefaultedInput>(data)
+        }
+        "DefaultedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::DefaultedOutput>(data)
+        }
+        "FromDictDefaultInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FromDictDefaultInput>(data)
+        }
+        "FromDictDefaultOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FromDictDefaultOutput>(data)
+        }
+        "FromDictInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FromDictInput>(data)
+        }
+        "FromDictOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::FromDictOutput>(data)
+        }
+        "KeywordsInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::KeywordsInput>(data)
+        }
+        "KeywordsOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::KeywordsOutput>(data)
+        }
+        "Passage" => ::dspygen_runtime::json_roundtrip::<crate::models::Passage>(data),
+        "PipelineInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PipelineInput>(data)
+        }
+        "PipelineOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PipelineOutput>(data)
+        }
+        "PipelineScoredInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PipelineScoredInput>(data)
+        }
+        "PipelineScoredOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PipelineScoredOutput>(data)
+        }
+        "QAInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::QAInput>(data),
+        "QAOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::QAOutput>(data),
+        "RankerExplainedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RankerExplainedInput>(data)
+        }
+        "RankerExplainedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RankerExplainedOutput>(data)
+        }
+        "RankerInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::RankerInput>(data),
+        "RankerOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RankerOutput>(data)
+        }
+        "RedescribedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RedescribedInput>(data)
+        }
+        "RedescribedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RedescribedOutput>(data)
+        }
+        "RetypedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RetypedInput>(data)
+        }
+        "RetypedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RetypedOutput>(data)
+        }
+        "Score" => ::dspygen_runtime::json_roundtrip::<crate::models::Score>(data),
+        "StringAppendedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::StringAppendedInput>(data)
+        }
+        "StringAppendedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::StringAppendedOutput>(data)
+        }
+        "TerseInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TerseInput>(data),
+        "TerseOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TerseOutput>(data),
+        "UntypedInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::UntypedInput>(data)
+        }
+        "UntypedOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::UntypedOutput>(data)
+        }
+        "WithContextInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithContextInput>(data)
+        }
+        "WithContextOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithContextOutput>(data)
+        }
+        "WithPassagesInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithPassagesInput>(data)
+        }
+        "WithPassagesOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithPassagesOutput>(data)
+        }
+        "WithScoreInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithScoreInput>(data)
+        }
+        "WithScoreOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithScoreOutput>(data)
+        }
+        "WithVerdictInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithVerdictInput>(data)
+        }
+        "WithVerdictOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::WithVerdictOutput>(data)
+        }
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "AnswerOnlyInput",
         "AnswerOnlyOutput",
         "BaseInput",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use transforms_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,9 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn passage_full() {
     assert_eq!(
-        roundtrip::<Passage>("{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::Passage>(
+            "{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}"
+        ),
         "{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}"
     );
 }
@@ -30,7 +35,9 @@ fn passage_full() {
 #[test]
 fn passage_minimal() {
     assert_eq!(
-        roundtrip::<Passage>("{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::Passage>(
+            "{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"title\":\"min \\\"é\\\"\\n\",\"text\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -38,7 +45,9 @@ fn passage_minimal() {
 #[test]
 fn score_full() {
     assert_eq!(
-        roundtrip::<Score>("{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::Score>(
+            "{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}"
+        ),
         "{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}"
     );
 }
@@ -46,7 +55,7 @@ fn score_full() {
 #[test]
 fn score_minimal() {
     assert_eq!(
-        roundtrip::<Score>("{\"value\":0.75}"),
+        roundtrip::<::transforms_rs::Score>("{\"value\":0.75}"),
         "{\"value\":0.75,\"rationale\":null}"
     );
 }
@@ -54,7 +63,7 @@ fn score_minimal() {
 #[test]
 fn base_input_full() {
     assert_eq!(
-        roundtrip::<BaseInput>("{\"document\":\"document \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::BaseInput>("{\"document\":\"document \\\"é\\\"\\n\"}"),
         "{\"document\":\"document \\\"é\\\"\\n\"}"
     );
 }
@@ -62,7 +71,7 @@ fn base_input_full() {
 #[test]
 fn base_input_minimal() {
     assert_eq!(
-        roundtrip::<BaseInput>("{\"document\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::BaseInput>("{\"document\":\"min \\\"é\\\"\\n\"}"),
         "{\"document\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -70,7 +79,7 @@ fn base_input_minimal() {
 #[test]
 fn base_output_full() {
     assert_eq!(
-        roundtrip::<BaseOutput>("{\"summary\":\"summary \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::BaseOutput>("{\"summary\":\"summary \\\"é\\\"\\n\"}"),
         "{\"summary\":\"summary \\\"é\\\"\\n\"}"
     );
 }
@@ -78,7 +87,7 @@ fn base_output_full() {
 #[test]
 fn base_output_minimal() {
     assert_eq!(
-        roundtrip::<BaseOutput>("{\"summary\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::BaseOutput>("{\"summary\":\"min \\\"é\\\"\\n\"}"),
         "{\"summary\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -86,7 +95,7 @@ fn base_output_minimal() {
 #[test]
 fn qa_input_full() {
     assert_eq!(
-        roundtrip::<QAInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::QAInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -94,7 +103,7 @@ fn qa_input_full() {
 #[test]
 fn qa_input_minimal() {
     assert_eq!(
-        roundtrip::<QAInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::QAInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -102,7 +111,7 @@ fn qa_input_minimal() {
 #[test]
 fn qa_output_full() {
     assert_eq!(
-        roundtrip::<QAOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::QAOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -110,7 +119,7 @@ fn qa_output_full() {
 #[test]
 fn qa_output_minimal() {
     assert_eq!(
-        roundtrip::<QAOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::QAOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -118,7 +127,7 @@ fn qa_output_minimal() {
 #[test]
 fn untyped_input_full() {
     assert_eq!(
-        roundtrip::<UntypedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::UntypedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -126,7 +135,7 @@ fn untyped_input_full() {
 #[test]
 fn untyped_input_minimal() {
     assert_eq!(
-        roundtrip::<UntypedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::UntypedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -134,7 +143,7 @@ fn untyped_input_minimal() {
 #[test]
 fn untyped_output_full() {
     assert_eq!(
-        roundtrip::<UntypedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::UntypedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
         "{\"reply\":\"reply \\\"é\\\"\\n\"}"
     );
 }
@@ -142,7 +151,7 @@ fn untyped_output_full() {
 #[test]
 fn untyped_output_minimal() {
     assert_eq!(
-        roundtrip::<UntypedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::UntypedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
         "{\"reply\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -150,7 +159,7 @@ fn untyped_output_minimal() {
 #[test]
 fn ranker_input_full() {
     assert_eq!(
-        roundtrip::<RankerInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RankerInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -158,7 +167,7 @@ fn ranker_input_full() {
 #[test]
 fn ranker_input_minimal() {
     assert_eq!(
-        roundtrip::<RankerInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RankerInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -166,7 +175,7 @@ fn ranker_input_minimal() {
 #[test]
 fn ranker_output_full() {
     assert_eq!(
-        roundtrip::<RankerOutput>("{\"ranked\":[\"ranked \\\"é\\\"\\n\"]}"),
+        roundtrip::<::transforms_rs::RankerOutput>("{\"ranked\":[\"ranked \\\"é\\\"\\n\"]}"),
         "{\"ranked\":[\"ranked \\\"é\\\"\\n\"]}"
     );
 }
@@ -174,7 +183,7 @@ fn ranker_output_full() {
 #[test]
 fn ranker_output_minimal() {
     assert_eq!(
-        roundtrip::<RankerOutput>("{\"ranked\":[]}"),
+        roundtrip::<::transforms_rs::RankerOutput>("{\"ranked\":[]}"),
         "{\"ranked\":[]}"
     );
 }
@@ -182,7 +191,7 @@ fn ranker_output_minimal() {
 #[test]
 fn terse_input_full() {
     assert_eq!(
-        roundtrip::<TerseInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::TerseInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -190,7 +199,7 @@ fn terse_input_full() {
 #[test]
 fn terse_input_minimal() {
     assert_eq!(
-        roundtrip::<TerseInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::TerseInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -198,7 +207,7 @@ fn terse_input_minimal() {
 #[test]
 fn terse_output_full() {
     assert_eq!(
-        roundtrip::<TerseOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::TerseOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -206,7 +215,7 @@ fn terse_output_full() {
 #[test]
 fn terse_output_minimal() {
     assert_eq!(
-        roundtrip::<TerseOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::TerseOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -214,7 +223,7 @@ fn terse_output_minimal() {
 #[test]
 fn careful_input_full() {
     assert_eq!(
-        roundtrip::<CarefulInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::CarefulInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -222,7 +231,7 @@ fn careful_input_full() {
 #[test]
 fn careful_input_minimal() {
     assert_eq!(
-        roundtrip::<CarefulInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::CarefulInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -230,7 +239,7 @@ fn careful_input_minimal() {
 #[test]
 fn careful_output_full() {
     assert_eq!(
-        roundtrip::<CarefulOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::CarefulOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -238,7 +247,7 @@ fn careful_output_full() {
 #[test]
 fn careful_output_minimal() {
     assert_eq!(
-        roundtrip::<CarefulOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::CarefulOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -246,7 +255,7 @@ fn careful_output_minimal() {
 #[test]
 fn defaulted_input_full() {
     assert_eq!(
-        roundtrip::<DefaultedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::DefaultedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -254,7 +263,7 @@ fn defaulted_input_full() {
 #[test]
 fn defaulted_input_minimal() {
     assert_eq!(
-        roundtrip::<DefaultedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::DefaultedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -262,7 +271,7 @@ fn defaulted_input_minimal() {
 #[test]
 fn defaulted_output_full() {
     assert_eq!(
-        roundtrip::<DefaultedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::DefaultedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
         "{\"reply\":\"reply \\\"é\\\"\\n\"}"
     );
 }
@@ -270,7 +279,7 @@ fn defaulted_output_full() {
 #[test]
 fn defaulted_output_minimal() {
     assert_eq!(
-        roundtrip::<DefaultedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::DefaultedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
         "{\"reply\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -278,7 +287,7 @@ fn defaulted_output_minimal() {
 #[test]
 fn with_passages_input_full() {
     assert_eq!(
-        roundtrip::<WithPassagesInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithPassagesInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -286,7 +295,9 @@ fn with_passages_input_full() {
 #[test]
 fn with_passages_input_minimal() {
     assert_eq!(
-        roundtrip::<WithPassagesInput>("{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithPassagesInput>(
+            "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -294,7 +305,7 @@ fn with_passages_input_minimal() {
 #[test]
 fn with_passages_output_full() {
     assert_eq!(
-        roundtrip::<WithPassagesOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithPassagesOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -302,7 +313,7 @@ fn with_passages_output_full() {
 #[test]
 fn with_passages_output_minimal() {
     assert_eq!(
-        roundtrip::<WithPassagesOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithPassagesOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -310,7 +321,7 @@ fn with_passages_output_minimal() {
 #[test]
 fn with_score_input_full() {
     assert_eq!(
-        roundtrip::<WithScoreInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithScoreInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -318,7 +329,7 @@ fn with_score_input_full() {
 #[test]
 fn with_score_input_minimal() {
     assert_eq!(
-        roundtrip::<WithScoreInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithScoreInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -326,7 +337,7 @@ fn with_score_input_minimal() {
 #[test]
 fn with_score_output_full() {
     assert_eq!(
-        roundtrip::<WithScoreOutput>("{\"answer\":\"answer \\\"é\\\"\\n\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"),
+        roundtrip::<::transforms_rs::WithScoreOutput>("{\"answer\":\"answer \\\"é\\\"\\n\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"
     );
 }
@@ -334,7 +345,7 @@ fn with_score_output_full() {
 #[test]
 fn with_score_output_minimal() {
     assert_eq!(
-        roundtrip::<WithScoreOutput>(
+        roundtrip::<::transforms_rs::WithScoreOutput>(
             "{\"answer\":\"min \\\"é\\\"\\n\",\"score\":{\"value\":0.75}}"
         ),
         "{\"answer\":\"min \\\"é\\\"\\n\",\"score\":{\"value\":0.75,\"rationale\":null}}"
@@ -344,7 +355,7 @@ fn with_score_output_minimal() {
 #[test]
 fn with_verdict_input_full() {
     assert_eq!(
-        roundtrip::<WithVerdictInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithVerdictInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -352,7 +363,7 @@ fn with_verdict_input_full() {
 #[test]
 fn with_verdict_input_minimal() {
     assert_eq!(
-        roundtrip::<WithVerdictInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithVerdictInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -360,7 +371,7 @@ fn with_verdict_input_minimal() {
 #[test]
 fn with_verdict_output_full() {
     assert_eq!(
-        roundtrip::<WithVerdictOutput>(
+        roundtrip::<::transforms_rs::WithVerdictOutput>(
             "{\"verdict\":\"unknown\",\"answer\":\"answer \\\"é\\\"\\n\"}"
         ),
         "{\"verdict\":\"unknown\",\"answer\":\"answer \\\"é\\\"\\n\"}"
@@ -370,7 +381,9 @@ fn with_verdict_output_full() {
 #[test]
 fn with_verdict_output_minimal() {
     assert_eq!(
-        roundtrip::<WithVerdictOutput>("{\"verdict\":\"unknown\",\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithVerdictOutput>(
+            "{\"verdict\":\"unknown\",\"answer\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"verdict\":\"unknown\",\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -378,7 +391,7 @@ fn with_verdict_output_minimal() {
 #[test]
 fn with_context_input_full() {
     assert_eq!(
-        roundtrip::<WithContextInput>(
+        roundtrip::<::transforms_rs::WithContextInput>(
             "{\"question\":\"question \\\"é\\\"\\n\",\"context\":\"context \\\"é\\\"\\n\"}"
         ),
         "{\"question\":\"question \\\"é\\\"\\n\",\"context\":\"context \\\"é\\\"\\n\"}"
@@ -388,7 +401,9 @@ fn with_context_input_full() {
 #[test]
 fn with_context_input_minimal() {
     assert_eq!(
-        roundtrip::<WithContextInput>("{\"question\":\"min \\\"é\\\"\\n\",\"context\":null}"),
+        roundtrip::<::transforms_rs::WithContextInput>(
+            "{\"question\":\"min \\\"é\\\"\\n\",\"context\":null}"
+        ),
         "{\"question\":\"min \\\"é\\\"\\n\",\"context\":null}"
     );
 }
@@ -396,7 +411,7 @@ fn with_context_input_minimal() {
 #[test]
 fn with_context_output_full() {
     assert_eq!(
-        roundtrip::<WithContextOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithContextOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -404,7 +419,7 @@ fn with_context_output_full() {
 #[test]
 fn with_context_output_minimal() {
     assert_eq!(
-        roundtrip::<WithContextOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::WithContextOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -412,7 +427,7 @@ fn with_context_output_minimal() {
 #[test]
 fn keywords_input_full() {
     assert_eq!(
-        roundtrip::<KeywordsInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::KeywordsInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -420,7 +435,7 @@ fn keywords_input_full() {
 #[test]
 fn keywords_input_minimal() {
     assert_eq!(
-        roundtrip::<KeywordsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::KeywordsInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -428,7 +443,7 @@ fn keywords_input_minimal() {
 #[test]
 fn keywords_output_full() {
     assert_eq!(
-        roundtrip::<KeywordsOutput>(
+        roundtrip::<::transforms_rs::KeywordsOutput>(
             "{\"answer\":\"answer \\\"é\\\"\\n\",\"keywords\":[\"keywords \\\"é\\\"\\n\"]}"
         ),
         "{\"answer\":\"answer \\\"é\\\"\\n\",\"keywords\":[\"keywords \\\"é\\\"\\n\"]}"
@@ -438,25 +453,27 @@ fn keywords_output_full() {
 #[test]
 fn keywords_output_minimal() {
     assert_eq!(
-        roundtrip::<KeywordsOutput>("{\"answer\":\"min \\\"é\\\"\\n\",\"keywords\":[]}"),
+        roundtrip::<::transforms_rs::KeywordsOutput>(
+            "{\"answer\":\"min \\\"é\\\"\\n\",\"keywords\":[]}"
+        ),
         "{\"answer\":\"min \\\"é\\\"\\n\",\"keywords\":[]}"
     );
 }
 
 #[test]
 fn answer_only_input_full() {
-    assert_eq!(roundtrip::<AnswerOnlyInput>("{}"), "{}");
+    assert_eq!(roundtrip::<::transforms_rs::AnswerOnlyInput>("{}"), "{}");
 }
 
 #[test]
 fn answer_only_input_minimal() {
-    assert_eq!(roundtrip::<AnswerOnlyInput>("{}"), "{}");
+    assert_eq!(roundtrip::<::transforms_rs::AnswerOnlyInput>("{}"), "{}");
 }
 
 #[test]
 fn answer_only_output_full() {
     assert_eq!(
-        roundtrip::<AnswerOnlyOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::AnswerOnlyOutput>("{\"answer\":\"answer \\\"é\\\"\\n\"}"),
         "{\"answer\":\"answer \\\"é\\\"\\n\"}"
     );
 }
@@ -464,7 +481,7 @@ fn answer_only_output_full() {
 #[test]
 fn answer_only_output_minimal() {
     assert_eq!(
-        roundtrip::<AnswerOnlyOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::AnswerOnlyOutput>("{\"answer\":\"min \\\"é\\\"\\n\"}"),
         "{\"answer\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -472,7 +489,7 @@ fn answer_only_output_minimal() {
 #[test]
 fn retyped_input_full() {
     assert_eq!(
-        roundtrip::<RetypedInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RetypedInput>("{\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -480,7 +497,7 @@ fn retyped_input_full() {
 #[test]
 fn retyped_input_minimal() {
     assert_eq!(
-        roundtrip::<RetypedInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RetypedInput>("{\"question\":\"min \\\"é\\\"\\n\"}"),
         "{\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -488,7 +505,7 @@ fn retyped_input_minimal() {
 #[test]
 fn retyped_output_full() {
     assert_eq!(
-        roundtrip::<RetypedOutput>("{\"answer\":[\"answer \\\"é\\\"\\n\"]}"),
+        roundtrip::<::transforms_rs::RetypedOutput>("{\"answer\":[\"answer \\\"é\\\"\\n\"]}"),
         "{\"answer\":[\"answer \\\"é\\\"\\n\"]}"
     );
 }
@@ -496,7 +513,7 @@ fn retyped_output_full() {
 #[test]
 fn retyped_output_minimal() {
     assert_eq!(
-        roundtrip::<RetypedOutput>("{\"answer\":[]}"),
+        roundtrip::<::transforms_rs::RetypedOutput>("{\"answer\":[]}"),
         "{\"answer\":[]}"
     );
 }
@@ -504,7 +521,7 @@ fn retyped_output_minimal() {
 #[test]
 fn redescribed_input_full() {
     assert_eq!(
-        roundtrip::<RedescribedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RedescribedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -512,7 +529,7 @@ fn redescribed_input_full() {
 #[test]
 fn redescribed_input_minimal() {
     assert_eq!(
-        roundtrip::<RedescribedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RedescribedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -520,7 +537,7 @@ fn redescribed_input_minimal() {
 #[test]
 fn redescribed_output_full() {
     assert_eq!(
-        roundtrip::<RedescribedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RedescribedOutput>("{\"reply\":\"reply \\\"é\\\"\\n\"}"),
         "{\"reply\":\"reply \\\"é\\\"\\n\"}"
     );
 }
@@ -528,7 +545,7 @@ fn redescribed_output_full() {
 #[test]
 fn redescribed_output_minimal() {
     assert_eq!(
-        roundtrip::<RedescribedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RedescribedOutput>("{\"reply\":\"min \\\"é\\\"\\n\"}"),
         "{\"reply\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -536,7 +553,7 @@ fn redescribed_output_minimal() {
 #[test]
 fn pipeline_input_full() {
     assert_eq!(
-        roundtrip::<PipelineInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::PipelineInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -544,7 +561,9 @@ fn pipeline_input_full() {
 #[test]
 fn pipeline_input_minimal() {
     assert_eq!(
-        roundtrip::<PipelineInput>("{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::PipelineInput>(
+            "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -552,7 +571,7 @@ fn pipeline_input_minimal() {
 #[test]
 fn pipeline_output_full() {
     assert_eq!(
-        roundtrip::<PipelineOutput>("{\"verdict\":\"unknown\"}"),
+        roundtrip::<::transforms_rs::PipelineOutput>("{\"verdict\":\"unknown\"}"),
         "{\"verdict\":\"unknown\"}"
     );
 }
@@ -560,7 +579,7 @@ fn pipeline_output_full() {
 #[test]
 fn pipeline_output_minimal() {
     assert_eq!(
-        roundtrip::<PipelineOutput>("{\"verdict\":\"unknown\"}"),
+        roundtrip::<::transforms_rs::PipelineOutput>("{\"verdict\":\"unknown\"}"),
         "{\"verdict\":\"unknown\"}"
     );
 }
@@ -568,7 +587,7 @@ fn pipeline_output_minimal() {
 #[test]
 fn pipeline_scored_input_full() {
     assert_eq!(
-        roundtrip::<PipelineScoredInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::PipelineScoredInput>("{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"),
         "{\"passages\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}],\"question\":\"question \\\"é\\\"\\n\"}"
     );
 }
@@ -576,7 +595,9 @@ fn pipeline_scored_input_full() {
 #[test]
 fn pipeline_scored_input_minimal() {
     assert_eq!(
-        roundtrip::<PipelineScoredInput>("{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::PipelineScoredInput>(
+            "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"passages\":[],\"question\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -584,7 +605,7 @@ fn pipeline_scored_input_minimal() {
 #[test]
 fn pipeline_scored_output_full() {
     assert_eq!(
-        roundtrip::<PipelineScoredOutput>("{\"verdict\":\"unknown\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"),
+        roundtrip::<::transforms_rs::PipelineScoredOutput>("{\"verdict\":\"unknown\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"),
         "{\"verdict\":\"unknown\",\"score\":{\"value\":1.25,\"rationale\":\"rationale \\\"é\\\"\\n\"}}"
     );
 }
@@ -592,7 +613,9 @@ fn pipeline_scored_output_full() {
 #[test]
 fn pipeline_scored_output_minimal() {
     assert_eq!(
-        roundtrip::<PipelineScoredOutput>("{\"verdict\":\"unknown\",\"score\":{\"value\":0.75}}"),
+        roundtrip::<::transforms_rs::PipelineScoredOutput>(
+            "{\"verdict\":\"unknown\",\"score\":{\"value\":0.75}}"
+        ),
         "{\"verdict\":\"unknown\",\"score\":{\"value\":0.75,\"rationale\":null}}"
     );
 }
@@ -600,7 +623,7 @@ fn pipeline_scored_output_minimal() {
 #[test]
 fn string_appended_input_full() {
     assert_eq!(
-        roundtrip::<StringAppendedInput>(
+        roundtrip::<::transforms_rs::StringAppendedInput>(
             "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
         ),
         "{\"claim\":\"claim \\\"é\\\"\\n\",\"evidence\":[\"evidence \\\"é\\\"\\n\"]}"
@@ -610,7 +633,9 @@ fn string_appended_input_full() {
 #[test]
 fn string_appended_input_minimal() {
     assert_eq!(
-        roundtrip::<StringAppendedInput>("{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"),
+        roundtrip::<::transforms_rs::StringAppendedInput>(
+            "{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"
+        ),
         "{\"claim\":\"min \\\"é\\\"\\n\",\"evidence\":[]}"
     );
 }
@@ -618,7 +643,7 @@ fn string_appended_input_minimal() {
 #[test]
 fn string_appended_output_full() {
     assert_eq!(
-        roundtrip::<StringAppendedOutput>("{\"verdict\":true,\"confidence\":2.5}"),
+        roundtrip::<::transforms_rs::StringAppendedOutput>("{\"verdict\":true,\"confidence\":2.5}"),
         "{\"verdict\":true,\"confidence\":2.5}"
     );
 }
@@ -626,7 +651,9 @@ fn string_appended_output_full() {
 #[test]
 fn string_appended_output_minimal() {
     assert_eq!(
-        roundtrip::<StringAppendedOutput>("{\"verdict\":true,\"confidence\":0.75}"),
+        roundtrip::<::transforms_rs::StringAppendedOutput>(
+            "{\"verdict\":true,\"confidence\":0.75}"
+        ),
         "{\"verdict\":true,\"confidence\":0.75}"
     );
 }
@@ -634,7 +661,7 @@ fn string_appended_output_minimal() {
 #[test]
 fn ranker_explained_input_full() {
     assert_eq!(
-        roundtrip::<RankerExplainedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RankerExplainedInput>("{\"query\":\"query \\\"é\\\"\\n\"}"),
         "{\"query\":\"query \\\"é\\\"\\n\"}"
     );
 }
@@ -642,7 +669,7 @@ fn ranker_explained_input_full() {
 #[test]
 fn ranker_explained_input_minimal() {
     assert_eq!(
-        roundtrip::<RankerExplainedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RankerExplainedInput>("{\"query\":\"min \\\"é\\\"\\n\"}"),
         "{\"query\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -650,7 +677,7 @@ fn ranker_explained_input_minimal() {
 #[test]
 fn ranker_explained_output_full() {
     assert_eq!(
-        roundtrip::<RankerExplainedOutput>(
+        roundtrip::<::transforms_rs::RankerExplainedOutput>(
             "{\"ranked\":[\"ranked \\\"é\\\"\\n\"],\"why\":\"why \\\"é\\\"\\n\"}"
         ),
         "{\"ranked\":[\"ranked \\\"é\\\"\\n\"],\"why\":\"why \\\"é\\\"\\n\"}"
@@ -660,7 +687,9 @@ fn ranker_explained_output_full() {
 #[test]
 fn ranker_explained_output_minimal() {
     assert_eq!(
-        roundtrip::<RankerExplainedOutput>("{\"ranked\":[],\"why\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::RankerExplainedOutput>(
+            "{\"ranked\":[],\"why\":\"min \\\"é\\\"\\n\"}"
+        ),
         "{\"ranked\":[],\"why\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -668,7 +697,9 @@ fn ranker_explained_output_minimal() {
 #[test]
 fn from_dict_input_full() {
     assert_eq!(
-        roundtrip::<FromDictInput>("{\"topic\":\"topic \\\"é\\\"\\n\",\"length\":43}"),
+        roundtrip::<::transforms_rs::FromDictInput>(
+            "{\"topic\":\"topic \\\"é\\\"\\n\",\"length\":43}"
+        ),
         "{\"topic\":\"topic \\\"é\\\"\\n\",\"length\":43}"
     );
 }
@@ -676,7 +707,9 @@ fn from_dict_input_full() {
 #[test]
 fn from_dict_input_minimal() {
     assert_eq!(
-        roundtrip::<FromDictInput>("{\"topic\":\"min \\\"é\\\"\\n\",\"length\":22}"),
+        roundtrip::<::transforms_rs::FromDictInput>(
+            "{\"topic\":\"min \\\"é\\\"\\n\",\"length\":22}"
+        ),
         "{\"topic\":\"min \\\"é\\\"\\n\",\"length\":22}"
     );
 }
@@ -684,7 +717,7 @@ fn from_dict_input_minimal() {
 #[test]
 fn from_dict_output_full() {
     assert_eq!(
-        roundtrip::<FromDictOutput>("{\"draft\":\"draft \\\"é\\\"\\n\",\"sources\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}]}"),
+        roundtrip::<::transforms_rs::FromDictOutput>("{\"draft\":\"draft \\\"é\\\"\\n\",\"sources\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}]}"),
         "{\"draft\":\"draft \\\"é\\\"\\n\",\"sources\":[{\"title\":\"title \\\"é\\\"\\n\",\"text\":\"text \\\"é\\\"\\n\"}]}"
     );
 }
@@ -692,7 +725,9 @@ fn from_dict_output_full() {
 #[test]
 fn from_dict_output_minimal() {
     assert_eq!(
-        roundtrip::<FromDictOutput>("{\"draft\":\"min \\\"é\\\"\\n\",\"sources\":[]}"),
+        roundtrip::<::transforms_rs::FromDictOutput>(
+            "{\"draft\":\"min \\\"é\\\"\\n\",\"sources\":[]}"
+        ),
         "{\"draft\":\"min \\\"é\\\"\\n\",\"sources\":[]}"
     );
 }
@@ -700,7 +735,7 @@ fn from_dict_output_minimal() {
 #[test]
 fn from_dict_default_input_full() {
     assert_eq!(
-        roundtrip::<FromDictDefaultInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::FromDictDefaultInput>("{\"text\":\"text \\\"é\\\"\\n\"}"),
         "{\"text\":\"text \\\"é\\\"\\n\"}"
     );
 }
@@ -708,7 +743,7 @@ fn from_dict_default_input_full() {
 #[test]
 fn from_dict_default_input_minimal() {
     assert_eq!(
-        roundtrip::<FromDictDefaultInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::transforms_rs::FromDictDefaultInput>("{\"text\":\"min \\\"é\\\"\\n\"}"),
         "{\"text\":\"min \\\"é\\\"\\n\"}"
     );
 }
@@ -716,7 +751,7 @@ fn from_dict_default_input_minimal() {
 #[test]
 fn from_dict_default_output_full() {
     assert_eq!(
-        roundtrip::<FromDictDefaultOutput>("{\"label\":\"unknown\"}"),
+        roundtrip::<::transforms_rs::FromDictDefaultOutput>("{\"label\":\"unknown\"}"),
         "{\"label\":\"unknown\"}"
     );
 }
@@ -724,7 +759,7 @@ fn from_dict_default_output_full() {
 #[test]
 fn from_dict_default_output_minimal() {
     assert_eq!(
-        roundtrip::<FromDictDefaultOutput>("{\"label\":\"unknown\"}"),
+        roundtrip::<::transforms_rs::FromDictDefaultOutput>("{\"label\":\"unknown\"}"),
         "{\"label\":\"unknown\"}"
     );
 }

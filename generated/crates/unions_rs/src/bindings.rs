@@ -2,1317 +2,824 @@
 //! PyO3 conversions: pydantic instances and `dspy.Prediction`s into Rust (read by
 //! attribute), and Rust back into pydantic (built through the class, so pydantic
 //! validates), plus the functions the Python module exposes.
+use ::dspygen_runtime::methods::*;
 
-use pyo3::exceptions::{PyKeyError, PyTypeError};
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyType};
+::dspygen_runtime::from_py!(crate::models::CatPetType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of CatPetType"
+        ))
+    })
+});
 
-use crate::models::*;
-use crate::runtime::{import_class, json_roundtrip, SignatureInput, SignatureOutput};
-use crate::signatures::*;
+::dspygen_runtime::into_py!(crate::models::CatPetType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
 
-impl<'a, 'py> FromPyObject<'a, 'py> for CatPetType {
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_value!(crate::models::CatPetType);
 
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of CatPetType"
-            ))
-        })
+::dspygen_runtime::from_py!(crate::models::Color, |obj| {
+    // A member, or its value itself: pydantic keeps a default such as
+    // `kind: Color = "red"` as the plain str, unvalidated.
+    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        obj.to_owned()
+    } else {
+        ::dspygen_runtime::getattr!(obj, "value")?
+    };
+    let text = value
+        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
+        .to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of Color"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Color")?.call1((value.value(),))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Color);
+
+::dspygen_runtime::from_py!(crate::models::DogPetType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of DogPetType"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::DogPetType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::DogPetType);
+
+::dspygen_runtime::from_py!(crate::models::LizardPetType, |obj| {
+    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let text = value.to_str()?;
+    Self::from_value(text).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{text:?} is not a value of LizardPetType"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::LizardPetType, |value, py| {
+    ::std::result::Result::Ok(
+        ::dspygen_runtime::pyo3::types::PyString::new(py, value.value()).into_any(),
+    )
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::LizardPetType);
+
+::dspygen_runtime::from_py!(crate::models::CatOrDogByPetType, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for CatPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for &CatPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Color {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        // A member, or its value itself: pydantic keeps a default such as
-        // `kind: Color = "red"` as the plain str, unvalidated.
-        let value = if obj.is_exact_instance_of::<PyString>() {
-            obj.to_owned()
-        } else {
-            obj.getattr(intern!(obj.py(), "value"))?
-        };
-        let text = value.cast::<PyString>()?.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!("{text:?} is not a value of Color"))
-        })
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Color")?.call1((self.value(),))
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Color {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for DogPetType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of DogPetType"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for DogPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &DogPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for LizardPetType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let value = obj.cast::<PyString>()?;
-        let text = value.to_str()?;
-        Self::from_value(text).ok_or_else(|| {
-            pyo3::exceptions::PyValueError::new_err(format!(
-                "{text:?} is not a value of LizardPetType"
-            ))
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for LizardPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Ok(PyString::new(py, self.value()).into_any())
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &LizardPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (*self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDogByPetType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Cat | Dog"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::CatOrDogByPetType, |value, py| {
+    match value {
+        crate::models::CatOrDogByPetType::Cat(v) => (&**v).into_bound_py_any(py),
+        crate::models::CatOrDogByPetType::Dog(v) => (&**v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::CatOrDogByPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogByPetType);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::CatOrDogByPetType::Cat(v) => (&**v).into_bound_py_any(py),
-            crate::models::CatOrDogByPetType::Dog(v) => (&**v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::CatOrDogOrLizardByPetType, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+    static CLASS_2: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_2 =
+        ::dspygen_runtime::import_class(py, &CLASS_2, "unions.models", "Lizard")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::CatOrDogByPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDogOrLizardByPetType {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
-        static CLASS_2: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_2 =
-            crate::runtime::import_class(py, &CLASS_2, "unions.models", "Lizard")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_2) {
-            return Ok(Self::Lizard(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_2)? {
-            return Ok(Self::Lizard(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    if obj.get_type().is(&class_2) {
+        return ::std::result::Result::Ok(Self::Lizard(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_2)? {
+        return ::std::result::Result::Ok(Self::Lizard(::std::boxed::Box::new(obj.extract()?)));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Cat | Dog | Lizard"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::CatOrDogOrLizardByPetType, |value, py| {
+    match value {
+        crate::models::CatOrDogOrLizardByPetType::Cat(v) => (&**v).into_bound_py_any(py),
+        crate::models::CatOrDogOrLizardByPetType::Dog(v) => (&**v).into_bound_py_any(py),
+        crate::models::CatOrDogOrLizardByPetType::Lizard(v) => (&**v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::CatOrDogOrLizardByPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogOrLizardByPetType);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::CatOrDogOrLizardByPetType::Cat(v) => (&**v).into_bound_py_any(py),
-            crate::models::CatOrDogOrLizardByPetType::Dog(v) => (&**v).into_bound_py_any(py),
-            crate::models::CatOrDogOrLizardByPetType::Lizard(v) => (&**v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::IntOrFloat, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::CatOrDogOrLizardByPetType {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyFloat>() {
+        return ::std::result::Result::Ok(Self::Float(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::IntOrFloat {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
-            return Ok(Self::Int(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyFloat>() {
-            return Ok(Self::Float(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "int | float"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::IntOrFloat, |value, py| {
+    match value {
+        crate::models::IntOrFloat::Int(v) => (*v).into_bound_py_any(py),
+        crate::models::IntOrFloat::Float(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::IntOrFloat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::IntOrFloat);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::IntOrFloat::Int(v) => (*v).into_bound_py_any(py),
-            crate::models::IntOrFloat::Float(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::FloatOrInt, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyFloat>() {
+        return ::std::result::Result::Ok(Self::Float(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::IntOrFloat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::FloatOrInt {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyFloat>() {
-            return Ok(Self::Float(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
-            return Ok(Self::Int(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "float | int"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::FloatOrInt, |value, py| {
+    match value {
+        crate::models::FloatOrInt::Float(v) => (*v).into_bound_py_any(py),
+        crate::models::FloatOrInt::Int(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::FloatOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrInt);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::FloatOrInt::Float(v) => (*v).into_bound_py_any(py),
-            crate::models::FloatOrInt::Int(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::IntOrStr, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::FloatOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::IntOrStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
-            return Ok(Self::Int(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "int | str"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::IntOrStr, |value, py| {
+    match value {
+        crate::models::IntOrStr::Int(v) => (*v).into_bound_py_any(py),
+        crate::models::IntOrStr::Str(v) => (v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::IntOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::IntOrStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::IntOrStr::Int(v) => (*v).into_bound_py_any(py),
-            crate::models::IntOrStr::Str(v) => (v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::StrOrInt, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::IntOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::StrOrInt {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
-            return Ok(Self::Int(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "str | int"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::StrOrInt, |value, py| {
+    match value {
+        crate::models::StrOrInt::Str(v) => (v).into_bound_py_any(py),
+        crate::models::StrOrInt::Int(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::StrOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::StrOrInt);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::StrOrInt::Str(v) => (v).into_bound_py_any(py),
-            crate::models::StrOrInt::Int(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::BoolOrInt, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyBool>() {
+        return ::std::result::Result::Ok(Self::Bool(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::StrOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::BoolOrInt {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyBool>() {
-            return Ok(Self::Bool(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyInt>() {
-            return Ok(Self::Int(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "bool | int"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::BoolOrInt, |value, py| {
+    match value {
+        crate::models::BoolOrInt::Bool(v) => (*v).into_bound_py_any(py),
+        crate::models::BoolOrInt::Int(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::BoolOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::BoolOrInt);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::BoolOrInt::Bool(v) => (*v).into_bound_py_any(py),
-            crate::models::BoolOrInt::Int(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::PointOrPoint2, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 =
+        ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Point")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 =
+        ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Point2")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Point(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::BoolOrInt {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Point2(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::PointOrPoint2 {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Point")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Point2")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Point(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Point2(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Point(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Point2(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Point(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Point2(::std::boxed::Box::new(obj.extract()?)));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Point | Point2"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::PointOrPoint2, |value, py| {
+    match value {
+        crate::models::PointOrPoint2::Point(v) => (&**v).into_bound_py_any(py),
+        crate::models::PointOrPoint2::Point2(v) => (&**v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::PointOrPoint2 {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::PointOrPoint2);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::PointOrPoint2::Point(v) => (&**v).into_bound_py_any(py),
-            crate::models::PointOrPoint2::Point2(v) => (&**v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::Point2OrPoint, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 =
+        ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Point2")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 =
+        ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Point")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Point2(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::PointOrPoint2 {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Point(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::Point2OrPoint {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Point2")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Point")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Point2(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Point(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Point2(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Point(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Point2(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Point(::std::boxed::Box::new(obj.extract()?)));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Point2 | Point"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::Point2OrPoint, |value, py| {
+    match value {
+        crate::models::Point2OrPoint::Point2(v) => (&**v).into_bound_py_any(py),
+        crate::models::Point2OrPoint::Point(v) => (&**v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::Point2OrPoint {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::Point2OrPoint);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::Point2OrPoint::Point2(v) => (&**v).into_bound_py_any(py),
-            crate::models::Point2OrPoint::Point(v) => (&**v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::ListIntOrStr, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::Point2OrPoint {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if let ::std::result::Result::Ok(v) = obj.extract::<::std::vec::Vec<i64>>() {
+        return ::std::result::Result::Ok(Self::ListInt(v));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::ListIntOrStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        if let Ok(v) = obj.extract::<Vec<i64>>() {
-            return Ok(Self::ListInt(v));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "list[int] | str"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::ListIntOrStr, |value, py| {
+    match value {
+        crate::models::ListIntOrStr::ListInt(v) => (v).into_bound_py_any(py),
+        crate::models::ListIntOrStr::Str(v) => (v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::ListIntOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::ListIntOrStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::ListIntOrStr::ListInt(v) => (v).into_bound_py_any(py),
-            crate::models::ListIntOrStr::Str(v) => (v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::DatetimeOrStr, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::ListIntOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if let ::std::result::Result::Ok(v) = obj.extract::<::dspygen_runtime::pytypes::Datetime>() {
+        return ::std::result::Result::Ok(Self::Datetime(v));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::DatetimeOrStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        if let Ok(v) = obj.extract::<crate::pytypes::Datetime>() {
-            return Ok(Self::Datetime(v));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "datetime | str"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::DatetimeOrStr, |value, py| {
+    match value {
+        crate::models::DatetimeOrStr::Datetime(v) => (*v).into_bound_py_any(py),
+        crate::models::DatetimeOrStr::Str(v) => (v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::DatetimeOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::DatetimeOrStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::DatetimeOrStr::Datetime(v) => (*v).into_bound_py_any(py),
-            crate::models::DatetimeOrStr::Str(v) => (v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::UuidOrStr, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::DatetimeOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if let ::std::result::Result::Ok(v) = obj.extract::<::dspygen_runtime::uuid::Uuid>() {
+        return ::std::result::Result::Ok(Self::Uuid(v));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::UuidOrStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        if let Ok(v) = obj.extract::<uuid::Uuid>() {
-            return Ok(Self::Uuid(v));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "UUID | str"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::UuidOrStr, |value, py| {
+    match value {
+        crate::models::UuidOrStr::Uuid(v) => (*v).into_bound_py_any(py),
+        crate::models::UuidOrStr::Str(v) => (v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::UuidOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::UuidOrStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::UuidOrStr::Uuid(v) => (*v).into_bound_py_any(py),
-            crate::models::UuidOrStr::Str(v) => (v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::DecimalOrFloat, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyFloat>() {
+        return ::std::result::Result::Ok(Self::Float(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::UuidOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if let ::std::result::Result::Ok(v) = obj.extract::<::dspygen_runtime::pytypes::Decimal>() {
+        return ::std::result::Result::Ok(Self::Decimal(v));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::DecimalOrFloat {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyFloat>() {
-            return Ok(Self::Float(obj.extract()?));
-        }
-        if let Ok(v) = obj.extract::<crate::pytypes::Decimal>() {
-            return Ok(Self::Decimal(v));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Decimal | float"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::DecimalOrFloat, |value, py| {
+    match value {
+        crate::models::DecimalOrFloat::Decimal(v) => (v).into_bound_py_any(py),
+        crate::models::DecimalOrFloat::Float(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::DecimalOrFloat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::DecimalOrFloat);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::DecimalOrFloat::Decimal(v) => (v).into_bound_py_any(py),
-            crate::models::DecimalOrFloat::Float(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::ColorOrStr, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::DecimalOrFloat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if let ::std::result::Result::Ok(v) = obj.extract::<crate::models::Color>() {
+        return ::std::result::Result::Ok(Self::Color(v));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::ColorOrStr {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyString>() {
-            return Ok(Self::Str(obj.extract()?));
-        }
-        if let Ok(v) = obj.extract::<Color>() {
-            return Ok(Self::Color(v));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Color | str"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::ColorOrStr, |value, py| {
+    match value {
+        crate::models::ColorOrStr::Color(v) => (*v).into_bound_py_any(py),
+        crate::models::ColorOrStr::Str(v) => (v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::ColorOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::ColorOrStr);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::ColorOrStr::Color(v) => (*v).into_bound_py_any(py),
-            crate::models::ColorOrStr::Str(v) => (v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::FloatOrBool, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyFloat>() {
+        return ::std::result::Result::Ok(Self::Float(obj.extract()?));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::ColorOrStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyBool>() {
+        return ::std::result::Result::Ok(Self::Bool(obj.extract()?));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::FloatOrBool {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        if obj.is_exact_instance_of::<pyo3::types::PyFloat>() {
-            return Ok(Self::Float(obj.extract()?));
-        }
-        if obj.is_exact_instance_of::<pyo3::types::PyBool>() {
-            return Ok(Self::Bool(obj.extract()?));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "float | bool"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::FloatOrBool, |value, py| {
+    match value {
+        crate::models::FloatOrBool::Float(v) => (*v).into_bound_py_any(py),
+        crate::models::FloatOrBool::Bool(v) => (*v).into_bound_py_any(py),
     }
-}
+});
 
-impl<'py> IntoPyObject<'py> for &crate::models::FloatOrBool {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
+::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrBool);
 
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::FloatOrBool::Float(v) => (*v).into_bound_py_any(py),
-            crate::models::FloatOrBool::Bool(v) => (*v).into_bound_py_any(py),
-        }
+::dspygen_runtime::from_py!(crate::models::CatOrDog, |obj| {
+    let py = obj.py();
+    static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_0 = ::dspygen_runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
+    static CLASS_1: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    let class_1 = ::dspygen_runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
+    if obj.get_type().is(&class_0) {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::FloatOrBool {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
+    if obj.get_type().is(&class_1) {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
     }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for crate::models::CatOrDog {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        static CLASS_0: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_0 =
-            crate::runtime::import_class(py, &CLASS_0, "unions.models", "Cat")?.into_any();
-        static CLASS_1: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        let class_1 =
-            crate::runtime::import_class(py, &CLASS_1, "unions.models", "Dog")?.into_any();
-        if obj.get_type().is(&class_0) {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.get_type().is(&class_1) {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_0)? {
-            return Ok(Self::Cat(Box::new(obj.extract()?)));
-        }
-        if obj.is_instance(&class_1)? {
-            return Ok(Self::Dog(Box::new(obj.extract()?)));
-        }
-        Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    if obj.is_instance(&class_0)? {
+        return ::std::result::Result::Ok(Self::Cat(::std::boxed::Box::new(obj.extract()?)));
+    }
+    if obj.is_instance(&class_1)? {
+        return ::std::result::Result::Ok(Self::Dog(::std::boxed::Box::new(obj.extract()?)));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
             "{} is not a value of `{}`",
             obj.get_type().name()?,
             "Cat | Dog"
-        )))
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::CatOrDog, |value, py| {
+    match value {
+        crate::models::CatOrDog::Cat(v) => (&**v).into_bound_py_any(py),
+        crate::models::CatOrDog::Dog(v) => (&**v).into_bound_py_any(py),
+    }
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDog);
+
+::dspygen_runtime::from_py!(crate::models::Cat, |obj| {
+    ::std::result::Result::Ok(Self {
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        meows: ::dspygen_runtime::getattr!(obj, "meows")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Cat, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Cat")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Cat);
+
+::dspygen_runtime::from_py!(crate::models::Dog, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        barks: ::dspygen_runtime::getattr!(obj, "barks")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Dog, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Dog")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Dog);
+
+::dspygen_runtime::from_py!(crate::models::Lizard, |obj| {
+    ::std::result::Result::Ok(Self {
+        pet_type: ::dspygen_runtime::getattr!(obj, "pet_type")?.extract()?,
+        scales: ::dspygen_runtime::getattr!(obj, "scales")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Lizard, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+    ::dspygen_runtime::set_item!(data, "scales", value.scales)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Lizard")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Lizard);
+
+::dspygen_runtime::from_py!(crate::models::Owner, |obj| {
+    ::std::result::Result::Ok(Self {
+        pet: ::dspygen_runtime::getattr!(obj, "pet")?.extract()?,
+        pets: ::dspygen_runtime::getattr!(obj, "pets")?.extract()?,
+        by_name: ::dspygen_runtime::getattr!(obj, "by_name")?.extract()?,
+        favourite: ::dspygen_runtime::getattr!(obj, "favourite")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Owner, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
+    ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
+    ::dspygen_runtime::set_item!(data, "by_name", &value.by_name)?;
+    ::dspygen_runtime::set_item!(data, "favourite", &value.favourite)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Owner")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Owner);
+
+::dspygen_runtime::from_py!(crate::models::Point, |obj| {
+    ::std::result::Result::Ok(Self {
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Point);
+
+::dspygen_runtime::from_py!(crate::models::Point2, |obj| {
+    ::std::result::Result::Ok(Self {
+        x: ::dspygen_runtime::getattr!(obj, "x")?.extract()?,
+        y: ::dspygen_runtime::getattr!(obj, "y")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Point2, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "x", value.x)?;
+    ::dspygen_runtime::set_item!(data, "y", value.y)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Point2")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Point2);
+
+::dspygen_runtime::from_py!(crate::models::Smart, |obj| {
+    ::std::result::Result::Ok(Self {
+        int_or_float: ::dspygen_runtime::getattr!(obj, "int_or_float")?.extract()?,
+        float_or_int: ::dspygen_runtime::getattr!(obj, "float_or_int")?.extract()?,
+        int_or_str: ::dspygen_runtime::getattr!(obj, "int_or_str")?.extract()?,
+        str_or_int: ::dspygen_runtime::getattr!(obj, "str_or_int")?.extract()?,
+        bool_or_int: ::dspygen_runtime::getattr!(obj, "bool_or_int")?.extract()?,
+        point: ::dspygen_runtime::getattr!(obj, "point")?.extract()?,
+        point_first_wide: ::dspygen_runtime::getattr!(obj, "point_first_wide")?.extract()?,
+        list_or_str: ::dspygen_runtime::getattr!(obj, "list_or_str")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        when: ::dspygen_runtime::getattr!(obj, "when")?.extract()?,
+        id_or_text: ::dspygen_runtime::getattr!(obj, "id_or_text")?.extract()?,
+        amount: ::dspygen_runtime::getattr!(obj, "amount")?.extract()?,
+        color: ::dspygen_runtime::getattr!(obj, "color")?.extract()?,
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        table: ::dspygen_runtime::getattr!(obj, "table")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Smart, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
+    ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
+    ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
+    ::dspygen_runtime::set_item!(data, "str_or_int", &value.str_or_int)?;
+    ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
+    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+    ::dspygen_runtime::set_item!(data, "point_first_wide", &value.point_first_wide)?;
+    ::dspygen_runtime::set_item!(data, "list_or_str", &value.list_or_str)?;
+    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "when", &value.when)?;
+    ::dspygen_runtime::set_item!(data, "id_or_text", &value.id_or_text)?;
+    ::dspygen_runtime::set_item!(data, "amount", &value.amount)?;
+    ::dspygen_runtime::set_item!(data, "color", &value.color)?;
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "table", &value.table)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Smart")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Smart);
+
+impl ::dspygen_runtime::SignatureInput for crate::signatures::AdoptInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "wish", &self.wish)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
-impl<'py> IntoPyObject<'py> for &crate::models::CatOrDog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        use pyo3::IntoPyObjectExt;
-        match self {
-            crate::models::CatOrDog::Cat(v) => (&**v).into_bound_py_any(py),
-            crate::models::CatOrDog::Dog(v) => (&**v).into_bound_py_any(py),
-        }
-    }
-}
-
-impl<'py> IntoPyObject<'py> for crate::models::CatOrDog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Cat {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            pet_type: obj.getattr(intern!(py, "pet_type"))?.extract()?,
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            meows: obj.getattr(intern!(py, "meows"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Cat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "pet_type"), self.pet_type)?;
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "meows"), self.meows)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Cat")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Cat {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Dog {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            name: obj.getattr(intern!(py, "name"))?.extract()?,
-            pet_type: obj.getattr(intern!(py, "pet_type"))?.extract()?,
-            barks: obj.getattr(intern!(py, "barks"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Dog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "name"), &self.name)?;
-        data.set_item(intern!(py, "pet_type"), self.pet_type)?;
-        data.set_item(intern!(py, "barks"), self.barks)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Dog")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Dog {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Lizard {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            pet_type: obj.getattr(intern!(py, "pet_type"))?.extract()?,
-            scales: obj.getattr(intern!(py, "scales"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Lizard {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "pet_type"), self.pet_type)?;
-        data.set_item(intern!(py, "scales"), self.scales)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Lizard")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Lizard {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Owner {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            pet: obj.getattr(intern!(py, "pet"))?.extract()?,
-            pets: obj.getattr(intern!(py, "pets"))?.extract()?,
-            by_name: obj.getattr(intern!(py, "by_name"))?.extract()?,
-            favourite: obj.getattr(intern!(py, "favourite"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Owner {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "pet"), &self.pet)?;
-        data.set_item(intern!(py, "pets"), &self.pets)?;
-        data.set_item(intern!(py, "by_name"), &self.by_name)?;
-        data.set_item(intern!(py, "favourite"), &self.favourite)?;
-        data.set_item(intern!(py, "maybe"), &self.maybe)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Owner")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Owner {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Point {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            x: obj.getattr(intern!(py, "x"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Point {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "x"), self.x)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Point")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Point {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Point2 {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            x: obj.getattr(intern!(py, "x"))?.extract()?,
-            y: obj.getattr(intern!(py, "y"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Point2 {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "x"), self.x)?;
-        data.set_item(intern!(py, "y"), self.y)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Point2")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Point2 {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Smart {
-    type Error = PyErr;
-
-    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            int_or_float: obj.getattr(intern!(py, "int_or_float"))?.extract()?,
-            float_or_int: obj.getattr(intern!(py, "float_or_int"))?.extract()?,
-            int_or_str: obj.getattr(intern!(py, "int_or_str"))?.extract()?,
-            str_or_int: obj.getattr(intern!(py, "str_or_int"))?.extract()?,
-            bool_or_int: obj.getattr(intern!(py, "bool_or_int"))?.extract()?,
-            point: obj.getattr(intern!(py, "point"))?.extract()?,
-            point_first_wide: obj.getattr(intern!(py, "point_first_wide"))?.extract()?,
-            list_or_str: obj.getattr(intern!(py, "list_or_str"))?.extract()?,
-            maybe: obj.getattr(intern!(py, "maybe"))?.extract()?,
-            when: obj.getattr(intern!(py, "when"))?.extract()?,
-            id_or_text: obj.getattr(intern!(py, "id_or_text"))?.extract()?,
-            amount: obj.getattr(intern!(py, "amount"))?.extract()?,
-            color: obj.getattr(intern!(py, "color"))?.extract()?,
-            items: obj.getattr(intern!(py, "items"))?.extract()?,
-            table: obj.getattr(intern!(py, "table"))?.extract()?,
-        })
-    }
-}
-
-impl<'py> IntoPyObject<'py> for &Smart {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let data = PyDict::new(py);
-        data.set_item(intern!(py, "int_or_float"), &self.int_or_float)?;
-        data.set_item(intern!(py, "float_or_int"), &self.float_or_int)?;
-        data.set_item(intern!(py, "int_or_str"), &self.int_or_str)?;
-        data.set_item(intern!(py, "str_or_int"), &self.str_or_int)?;
-        data.set_item(intern!(py, "bool_or_int"), &self.bool_or_int)?;
-        data.set_item(intern!(py, "point"), &self.point)?;
-        data.set_item(intern!(py, "point_first_wide"), &self.point_first_wide)?;
-        data.set_item(intern!(py, "list_or_str"), &self.list_or_str)?;
-        data.set_item(intern!(py, "maybe"), &self.maybe)?;
-        data.set_item(intern!(py, "when"), &self.when)?;
-        data.set_item(intern!(py, "id_or_text"), &self.id_or_text)?;
-        data.set_item(intern!(py, "amount"), &self.amount)?;
-        data.set_item(intern!(py, "color"), &self.color)?;
-        data.set_item(intern!(py, "items"), &self.items)?;
-        data.set_item(intern!(py, "table"), &self.table)?;
-        let options = PyDict::new(py);
-        options.set_item(intern!(py, "by_name"), true)?;
-        static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-        import_class(py, &CLASS, "unions.models", "Smart")?.call_method(
-            intern!(py, "model_validate"),
-            (data,),
-            Some(&options),
-        )
-    }
-}
-
-impl<'py> IntoPyObject<'py> for Smart {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        (&self).into_pyobject(py)
-    }
-}
-
-impl SignatureInput for AdoptInput {
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "wish"), &self.wish)?;
-        Ok(kwargs)
-    }
-}
-
-impl SignatureOutput for AdoptOutput {
-    fn from_prediction(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let py = obj.py();
-        Ok(Self {
-            pet: obj.getattr(intern!(py, "pet"))?.extract()?,
-            score: obj.getattr(intern!(py, "score"))?.extract()?,
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::AdoptOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            pet: ::dspygen_runtime::getattr!(obj, "pet")?.extract()?,
+            score: ::dspygen_runtime::getattr!(obj, "score")?.extract()?,
         })
     }
 
-    fn to_kwargs<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item(intern!(py, "pet"), &self.pet)?;
-        kwargs.set_item(intern!(py, "score"), &self.score)?;
-        Ok(kwargs)
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "pet", &self.pet)?;
+        ::dspygen_runtime::set_item!(kwargs, "score", &self.score)?;
+        ::std::result::Result::Ok(kwargs)
     }
 }
 
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
-#[pyfunction]
-pub fn roundtrip<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = obj.py();
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip<'py>(
+    obj: &::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+) -> ::dspygen_runtime::pyo3::PyResult<
+    ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::PyAny>,
+> {
     let class = obj.get_type();
-    let module = class.getattr(intern!(py, "__module__"))?;
-    let qualname = class.getattr(intern!(py, "__qualname__"))?;
-    match (
-        module.cast::<PyString>()?.to_str()?,
-        qualname.cast::<PyString>()?.to_str()?,
-    ) {
-        ("unions.models", "Cat") => obj.extract::<Cat>()?.into_pyobject(py),
-        ("unions.models", "Dog") => obj.extract::<Dog>()?.into_pyobject(py),
-        ("unions.models", "Lizard") => obj.extract::<Lizard>()?.into_pyobject(py),
-        ("unions.models", "Owner") => obj.extract::<Owner>()?.into_pyobject(py),
-        ("unions.models", "Point") => obj.extract::<Point>()?.into_pyobject(py),
-        ("unions.models", "Point2") => obj.extract::<Point2>()?.into_pyobject(py),
-        ("unions.models", "Smart") => obj.extract::<Smart>()?.into_pyobject(py),
-        (module, qualname) => Err(PyTypeError::new_err(format!(
-            "{module}.{qualname} is not a type these bindings cover"
-        ))),
+    let module = ::dspygen_runtime::getattr!(class, "__module__")?;
+    let qualname = ::dspygen_runtime::getattr!(class, "__qualname__")?;
+    let py = obj.py();
+    let module = module.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    let qualname = qualname.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
+    match (module.to_str()?, qualname.to_str()?) {
+        ("unions.models", "Cat") => obj.extract::<crate::models::Cat>()?.into_pyobject(py),
+        ("unions.models", "Dog") => obj.extract::<crate::models::Dog>()?.into_pyobject(py),
+        ("unions.models", "Lizard") => obj.extract::<crate::models::Lizard>()?.into_pyobject(py),
+        ("unions.models", "Owner") => obj.extract::<crate::models::Owner>()?.into_pyobject(py),
+        ("unions.models", "Point") => obj.extract::<crate::models::Point>()?.into_pyobject(py),
+        ("unions.models", "Point2") => obj.extract::<crate::models::Point2>()?.into_pyobject(py),
+        ("unions.models", "Smart") => obj.extract::<crate::models::Smart>()?.into_pyobject(py),
+        (module, qualname) => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+                ::std::format!("{module}.{qualname} is not a type these bindings cover"),
+            ))
+        }
     }
 }
 
 /// JSON -> Rust struct (serde) -> JSON for the type named `type_name`.
-#[pyfunction]
-pub fn roundtrip_json(type_name: &str, data: &str) -> PyResult<String> {
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn roundtrip_json(
+    type_name: &str,
+    data: &str,
+) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
-        "AdoptInput" => json_roundtrip::<AdoptInput>(data),
-        "AdoptOutput" => json_roundtrip::<AdoptOutput>(data),
-        "Cat" => json_roundtrip::<Cat>(data),
-        "Dog" => json_roundtrip::<Dog>(data),
-        "Lizard" => json_roundtrip::<Lizard>(data),
-        "Owner" => json_roundtrip::<Owner>(data),
-        "Point" => json_roundtrip::<Point>(data),
-        "Point2" => json_roundtrip::<Point2>(data),
-        "Smart" => json_roundtrip::<Smart>(data),
-        other => Err(PyKeyError::new_err(format!(
-            "unknown type name {other:?}; see type_names()"
-        ))),
+        "AdoptInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::AdoptInput>(data),
+        "AdoptOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::AdoptOutput>(data),
+        "Cat" => ::dspygen_runtime::json_roundtrip::<crate::models::Cat>(data),
+        "Dog" => ::dspygen_runtime::json_roundtrip::<crate::models::Dog>(data),
+        "Lizard" => ::dspygen_runtime::json_roundtrip::<crate::models::Lizard>(data),
+        "Owner" => ::dspygen_runtime::json_roundtrip::<crate::models::Owner>(data),
+        "Point" => ::dspygen_runtime::json_roundtrip::<crate::models::Point>(data),
+        "Point2" => ::dspygen_runtime::json_roundtrip::<crate::models::Point2>(data),
+        "Smart" => ::dspygen_runtime::json_roundtrip::<crate::models::Smart>(data),
+        other => {
+            ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
+                ::std::format!("unknown type name {other:?}; see type_names()"),
+            ))
+        }
     }
 }
 
 /// Every name `roundtrip_json` accepts.
-#[pyfunction]
-pub fn type_names() -> Vec<&'static str> {
-    vec![
+#[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
+pub fn type_names() -> ::std::vec::Vec<&'static str> {
+    ::std::vec![
         "AdoptInput",
         "AdoptOutput",
         "Cat",

@@ -2,11 +2,14 @@
 //! JSON samples through the Rust types: each must come back exactly as pydantic
 //! writes it (tests/test_roundtrip.py checks the same samples against pydantic).
 
-#[allow(unused_imports)]
-use unions_rs::*;
+use ::dspygen_runtime::serde_json;
 
 #[allow(dead_code)]
-fn roundtrip<T: serde::Serialize + serde::de::DeserializeOwned>(given: &str) -> String {
+fn roundtrip<
+    T: ::dspygen_runtime::serde::Serialize + ::dspygen_runtime::serde::de::DeserializeOwned,
+>(
+    given: &str,
+) -> ::std::string::String {
     let value: T = serde_json::from_str(given).expect("the sample parses");
     serde_json::to_string(&value).expect("the value serialises")
 }
@@ -22,7 +25,9 @@ fn floats_are_written_as_pydantic_writes_them() {
 #[test]
 fn cat_full() {
     assert_eq!(
-        roundtrip::<Cat>("{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}"),
+        roundtrip::<::unions_rs::Cat>(
+            "{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}"
+        ),
         "{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}"
     );
 }
@@ -30,7 +35,9 @@ fn cat_full() {
 #[test]
 fn cat_minimal() {
     assert_eq!(
-        roundtrip::<Cat>("{\"pet_type\":\"cat\",\"name\":\"min \\\"é\\\"\\n\",\"meows\":22}"),
+        roundtrip::<::unions_rs::Cat>(
+            "{\"pet_type\":\"cat\",\"name\":\"min \\\"é\\\"\\n\",\"meows\":22}"
+        ),
         "{\"pet_type\":\"cat\",\"name\":\"min \\\"é\\\"\\n\",\"meows\":22}"
     );
 }
@@ -38,7 +45,9 @@ fn cat_minimal() {
 #[test]
 fn dog_full() {
     assert_eq!(
-        roundtrip::<Dog>("{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}"),
+        roundtrip::<::unions_rs::Dog>(
+            "{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}"
+        ),
         "{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}"
     );
 }
@@ -46,7 +55,9 @@ fn dog_full() {
 #[test]
 fn dog_minimal() {
     assert_eq!(
-        roundtrip::<Dog>("{\"name\":\"min \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":0.75}"),
+        roundtrip::<::unions_rs::Dog>(
+            "{\"name\":\"min \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":0.75}"
+        ),
         "{\"name\":\"min \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":0.75}"
     );
 }
@@ -54,7 +65,7 @@ fn dog_minimal() {
 #[test]
 fn lizard_full() {
     assert_eq!(
-        roundtrip::<Lizard>("{\"pet_type\":\"gecko\",\"scales\":true}"),
+        roundtrip::<::unions_rs::Lizard>("{\"pet_type\":\"gecko\",\"scales\":true}"),
         "{\"pet_type\":\"gecko\",\"scales\":true}"
     );
 }
@@ -62,7 +73,7 @@ fn lizard_full() {
 #[test]
 fn lizard_minimal() {
     assert_eq!(
-        roundtrip::<Lizard>("{\"pet_type\":\"gecko\"}"),
+        roundtrip::<::unions_rs::Lizard>("{\"pet_type\":\"gecko\"}"),
         "{\"pet_type\":\"gecko\",\"scales\":true}"
     );
 }
@@ -70,7 +81,7 @@ fn lizard_minimal() {
 #[test]
 fn owner_full() {
     assert_eq!(
-        roundtrip::<Owner>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"pets\":[{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}],\"by_name\":{\"by_name-key\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}},\"favourite\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"maybe\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}}"),
+        roundtrip::<::unions_rs::Owner>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"pets\":[{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}],\"by_name\":{\"by_name-key\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}},\"favourite\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"maybe\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}}"),
         "{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"pets\":[{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}],\"by_name\":{\"by_name-key\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}},\"favourite\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"maybe\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}}"
     );
 }
@@ -78,7 +89,7 @@ fn owner_full() {
 #[test]
 fn owner_minimal() {
     assert_eq!(
-        roundtrip::<Owner>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}}"),
+        roundtrip::<::unions_rs::Owner>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36}}"),
         "{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"pets\":[],\"by_name\":{},\"favourite\":null,\"maybe\":null}"
     );
 }
@@ -86,7 +97,7 @@ fn owner_minimal() {
 #[test]
 fn owner_full_arm2() {
     assert_eq!(
-        roundtrip::<Owner>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"),
+        roundtrip::<::unions_rs::Owner>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"),
         "{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"
     );
 }
@@ -94,25 +105,25 @@ fn owner_full_arm2() {
 #[test]
 fn owner_full_arm3() {
     assert_eq!(
-        roundtrip::<Owner>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"pet_type\":\"gecko\",\"scales\":true}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"),
+        roundtrip::<::unions_rs::Owner>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"pet_type\":\"gecko\",\"scales\":true}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"),
         "{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"pets\":[{\"pet_type\":\"gecko\",\"scales\":true}],\"by_name\":{\"by_name-key\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}},\"favourite\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"maybe\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25}}"
     );
 }
 
 #[test]
 fn point_full() {
-    assert_eq!(roundtrip::<Point>("{\"x\":8}"), "{\"x\":8}");
+    assert_eq!(roundtrip::<::unions_rs::Point>("{\"x\":8}"), "{\"x\":8}");
 }
 
 #[test]
 fn point_minimal() {
-    assert_eq!(roundtrip::<Point>("{\"x\":22}"), "{\"x\":22}");
+    assert_eq!(roundtrip::<::unions_rs::Point>("{\"x\":22}"), "{\"x\":22}");
 }
 
 #[test]
 fn point_2_full() {
     assert_eq!(
-        roundtrip::<Point2>("{\"x\":8,\"y\":8}"),
+        roundtrip::<::unions_rs::Point2>("{\"x\":8,\"y\":8}"),
         "{\"x\":8,\"y\":8}"
     );
 }
@@ -120,7 +131,7 @@ fn point_2_full() {
 #[test]
 fn point_2_minimal() {
     assert_eq!(
-        roundtrip::<Point2>("{\"x\":22,\"y\":22}"),
+        roundtrip::<::unions_rs::Point2>("{\"x\":22,\"y\":22}"),
         "{\"x\":22,\"y\":22}"
     );
 }
@@ -128,7 +139,7 @@ fn point_2_minimal() {
 #[test]
 fn smart_full() {
     assert_eq!(
-        roundtrip::<Smart>("{\"int_or_float\":85,\"float_or_int\":3.0,\"int_or_str\":71,\"str_or_int\":\"str_or_int \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[78],\"maybe\":36,\"when\":\"2132-04-23T10:20:30.400000+02:00\",\"id_or_text\":\"12345678-1234-5678-1234-567812345678\",\"amount\":\"-1.10E-7\",\"color\":\"blue\",\"items\":[36],\"table\":{\"table-key\":1.25}}"),
+        roundtrip::<::unions_rs::Smart>("{\"int_or_float\":85,\"float_or_int\":3.0,\"int_or_str\":71,\"str_or_int\":\"str_or_int \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[78],\"maybe\":36,\"when\":\"2132-04-23T10:20:30.400000+02:00\",\"id_or_text\":\"12345678-1234-5678-1234-567812345678\",\"amount\":\"-1.10E-7\",\"color\":\"blue\",\"items\":[36],\"table\":{\"table-key\":1.25}}"),
         "{\"int_or_float\":85,\"float_or_int\":3.0,\"int_or_str\":71,\"str_or_int\":\"str_or_int \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[78],\"maybe\":36,\"when\":\"2132-04-23T10:20:30.400000+02:00\",\"id_or_text\":\"12345678-1234-5678-1234-567812345678\",\"amount\":\"-1.10E-7\",\"color\":\"blue\",\"items\":[36],\"table\":{\"table-key\":1.25}}"
     );
 }
@@ -136,7 +147,7 @@ fn smart_full() {
 #[test]
 fn smart_minimal() {
     assert_eq!(
-        roundtrip::<Smart>("{\"int_or_float\":22,\"float_or_int\":0.75,\"int_or_str\":22,\"str_or_int\":\"min \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[22]}"),
+        roundtrip::<::unions_rs::Smart>("{\"int_or_float\":22,\"float_or_int\":0.75,\"int_or_str\":22,\"str_or_int\":\"min \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[22]}"),
         "{\"int_or_float\":22,\"float_or_int\":0.75,\"int_or_str\":22,\"str_or_int\":\"min \\\"é\\\"\\n\",\"bool_or_int\":true,\"point\":{\"x\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":[22],\"maybe\":null,\"when\":\"never\",\"id_or_text\":\"none\",\"amount\":0.0,\"color\":\"red\",\"items\":[],\"table\":{}}"
     );
 }
@@ -144,7 +155,7 @@ fn smart_minimal() {
 #[test]
 fn smart_full_arm2() {
     assert_eq!(
-        roundtrip::<Smart>("{\"int_or_float\":3.0,\"float_or_int\":85,\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"str_or_int\":71,\"bool_or_int\":78,\"point\":{\"x\":8,\"y\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":\"list_or_str \\\"é\\\"\\n\",\"maybe\":\"maybe \\\"é\\\"\\n\",\"when\":\"when \\\"é\\\"\\n\",\"id_or_text\":\"id_or_text \\\"é\\\"\\n\",\"amount\":1.5,\"color\":\"color \\\"é\\\"\\n\",\"items\":[\"items \\\"é\\\"\\n\"],\"table\":{\"table-key\":true}}"),
+        roundtrip::<::unions_rs::Smart>("{\"int_or_float\":3.0,\"float_or_int\":85,\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"str_or_int\":71,\"bool_or_int\":78,\"point\":{\"x\":8,\"y\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":\"list_or_str \\\"é\\\"\\n\",\"maybe\":\"maybe \\\"é\\\"\\n\",\"when\":\"when \\\"é\\\"\\n\",\"id_or_text\":\"id_or_text \\\"é\\\"\\n\",\"amount\":1.5,\"color\":\"color \\\"é\\\"\\n\",\"items\":[\"items \\\"é\\\"\\n\"],\"table\":{\"table-key\":true}}"),
         "{\"int_or_float\":3.0,\"float_or_int\":85,\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"str_or_int\":71,\"bool_or_int\":78,\"point\":{\"x\":8,\"y\":8},\"point_first_wide\":{\"x\":8,\"y\":8},\"list_or_str\":\"list_or_str \\\"é\\\"\\n\",\"maybe\":\"maybe \\\"é\\\"\\n\",\"when\":\"when \\\"é\\\"\\n\",\"id_or_text\":\"id_or_text \\\"é\\\"\\n\",\"amount\":1.5,\"color\":\"color \\\"é\\\"\\n\",\"items\":[\"items \\\"é\\\"\\n\"],\"table\":{\"table-key\":true}}"
     );
 }
@@ -152,7 +163,7 @@ fn smart_full_arm2() {
 #[test]
 fn adopt_input_full() {
     assert_eq!(
-        roundtrip::<AdoptInput>("{\"wish\":\"wish \\\"é\\\"\\n\"}"),
+        roundtrip::<::unions_rs::AdoptInput>("{\"wish\":\"wish \\\"é\\\"\\n\"}"),
         "{\"wish\":\"wish \\\"é\\\"\\n\"}"
     );
 }
@@ -160,20 +171,23 @@ fn adopt_input_full() {
 #[test]
 fn adopt_input_minimal() {
     assert_eq!(
-        roundtrip::<AdoptInput>("{\"wish\":\"min \\\"é\\\"\\n\"}"),
+        roundtrip::<::unions_rs::AdoptInput>("{\"wish\":\"min \\\"é\\\"\\n\"}"),
         "{\"wish\":\"min \\\"é\\\"\\n\"}"
     );
 }
 
 #[test]
 fn adopt_input_full_arm2() {
-    assert_eq!(roundtrip::<AdoptInput>("{\"wish\":29}"), "{\"wish\":29}");
+    assert_eq!(
+        roundtrip::<::unions_rs::AdoptInput>("{\"wish\":29}"),
+        "{\"wish\":29}"
+    );
 }
 
 #[test]
 fn adopt_output_full() {
     assert_eq!(
-        roundtrip::<AdoptOutput>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":36}"),
+        roundtrip::<::unions_rs::AdoptOutput>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":36}"),
         "{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":36}"
     );
 }
@@ -181,7 +195,7 @@ fn adopt_output_full() {
 #[test]
 fn adopt_output_minimal() {
     assert_eq!(
-        roundtrip::<AdoptOutput>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":22}"),
+        roundtrip::<::unions_rs::AdoptOutput>("{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":22}"),
         "{\"pet\":{\"pet_type\":\"cat\",\"name\":\"name \\\"é\\\"\\n\",\"meows\":36},\"score\":22}"
     );
 }
@@ -189,7 +203,7 @@ fn adopt_output_minimal() {
 #[test]
 fn adopt_output_full_arm2() {
     assert_eq!(
-        roundtrip::<AdoptOutput>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"score\":1.25}"),
+        roundtrip::<::unions_rs::AdoptOutput>("{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"score\":1.25}"),
         "{\"pet\":{\"name\":\"name \\\"é\\\"\\n\",\"pet_type\":\"dog\",\"barks\":1.25},\"score\":1.25}"
     );
 }

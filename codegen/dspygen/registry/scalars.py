@@ -1,0 +1,330 @@
+"""The scalars dspygen supports, one entry each (the facets: registry/facets.py).
+
+Measured against pydantic 2.14 / pydantic-core 2.50: the union rankings in
+tests/types/test_unions_differential.py, the formats in tests/types/test_scalars_differential.py,
+the schemas and samples in tests/unit/test_registry.py.
+"""
+
+from __future__ import annotations
+
+from dspygen.registry.facets import (
+    EXACT,
+    LAX,
+    STRICT,
+    Constraints,
+    Containers,
+    JsonModes,
+    PyO3,
+    Python,
+    Readers,
+    Readme,
+    Rust,
+    RustType,
+    Samples,
+    Scalar,
+    Token,
+    Union,
+)
+
+BOUNDS = frozenset({"ge", "gt", "le", "lt"})
+LENGTHS = frozenset({"min_length", "max_length"})
+NO_CONSTRAINTS = Constraints(frozenset(), strict_as_serde=False, length=None)
+NOT_IN_CONTAINERS = Containers(set_item=False, dict_key=None)
+NATIVE = PyO3("native", exact=None)
+EVERY_TOKEN: frozenset[Token] = frozenset({"Str", "Int", "Float", "Bool", "Null", "Array", "Object"})
+# Not an arm dspygen ranks as pydantic does yet (a union holding one is DSG017).
+UNRANKED = Union("", {}, frozenset(), "Str", formatted=False)
+
+
+def fixed(path: str, *, copy: bool, word: str, feature: str | None = None) -> Rust:
+    """A Rust type whatever the model's JSON settings, `word` in generated names."""
+    found = RustType(path, copy, feature)
+    return Rust(lambda json: found, word)
+
+
+def same(value: object) -> Samples:
+    """A sample pydantic writes back as it was given."""
+    return Samples(lambda hint, json: (value, value))
+
+
+def _python(name: str, module: str, *, spelled: str | None = None, more: tuple[str, ...] = ()) -> Python:
+    """A class `name` of `module`, spelled in annotations as `spelled` (default: its name)."""
+    return Python((f"{module}.{name}", *more), spelled or name, name, (module, name))
+
+
+def _temporal(name: str, python: Python, rust: str, sample: str, readme: Readme, bare_date: str | None) -> Scalar:
+    """A datetime, date, time or duration: parsed by speedate in the runtime (feature `datetime`)."""
+    return Scalar(
+        name=name,
+        python=python,
+        rust=fixed(f"pytypes::{rust}", copy=True, word=rust, feature="datetime"),
+        pyo3=NATIVE,
+        samples=same(sample),
+        union=Union(
+            "temporal",
+            {"Str": STRICT, "Int": LAX, "Float": LAX},  # Unix timestamps, in lax mode only
+            frozenset(),
+            "Str",
+            formatted=True,
+            bare_date=bare_date,  # type: ignore[arg-type]
+        ),
+        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": _FORMATS[name], "type": "string"},
+        readme=readme,
+    )
+
+
+_FORMATS = {
+    **dict.fromkeys(("datetime", "aware_datetime", "naive_datetime"), "date-time"),
+    **{"date": "date", "time": "time", "timedelta": "duration"},
+}
+
+
+def _float(json: JsonModes) -> RustType:
+    """A model with `ser_json_inf_nan="strings"` or `"constants"` writes inf and NaN its way."""
+    named = {"strings": "InfNanStrings", "constants": "InfNanConstants"}.get(json.ser_json_inf_nan)
+    return RustType("f64", True, None) if named is None else RustType(f"pytypes::{named}", True, "floats")
+
+
+def _float_sample(hint: str, json: JsonModes) -> tuple[object, object]:
+    value: object = "-Infinity" if json.ser_json_inf_nan == "strings" else 0.25 * len(hint)
+    return value, value
+
+
+_BYTES_MODES = {"utf8": "Utf8", "base64": "Base64", "hex": "Hex"}
+
+
+def bytes_ident(json: JsonModes) -> str:
+    """The runtime's newtype for bytes written as `ser_json_bytes` and read as `val_json_bytes`."""
+    ser, val = _BYTES_MODES[json.ser_json_bytes], _BYTES_MODES[json.val_json_bytes]
+    return f"{ser}Bytes" if ser == val else f"{ser}Read{val}Bytes"
+
+
+# The same bytes (b"\xff\xfehi") in each ser_json_bytes / val_json_bytes form.
+_BYTES = {"utf8": "héllo", "base64": "__5oaQ==", "hex": "fffe6869"}
+
+
+def _bytes_sample(hint: str, json: JsonModes) -> tuple[object, object]:
+    given, expected = _BYTES[json.val_json_bytes], _BYTES[json.ser_json_bytes]
+    if json.val_json_bytes != "utf8" and json.ser_json_bytes == "utf8":
+        # b"\xff\xfe..." has no UTF-8 form: b"hi" instead
+        return {"base64": "aGk=", "hex": "6869"}[json.val_json_bytes], "hi"
+    if json.val_json_bytes == "utf8" and json.ser_json_bytes != "utf8":
+        expected = {"base64": "aMOpbGxv", "hex": "68c3a96c6c6f"}[json.ser_json_bytes]
+    return given, expected
+
+
+def _str_sample(hint: str, json: JsonModes) -> tuple[object, object]:
+    return (f'{hint} "é"\n',) * 2
+
+
+def _int_sample(hint: str, json: JsonModes) -> tuple[object, object]:
+    return (7 * len(hint) + 1,) * 2
+
+
+SCALARS: tuple[Scalar, ...] = (
+    Scalar(
+        name="str",
+        python=_python("str", "builtins"),
+        rust=fixed("::std::string::String", copy=False, word="Str"),
+        pyo3=PyO3("native", exact="PyString"),
+        samples=Samples(_str_sample),
+        union=Union("str", {"Str": STRICT}, frozenset({"Str"}), "Str", formatted=False),
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=Constraints(
+            LENGTHS | {"pattern", "strip_whitespace", "to_lower", "to_upper", "strict"},
+            strict_as_serde=True,  # a str refuses numbers in strict JSON mode, as serde does
+            length=("String", "characters"),
+        ),
+        containers=Containers(set_item=True, dict_key="::std::string::String"),
+        json_schema={"type": "string"},
+        readme=Readme("`str`"),
+    ),
+    Scalar(
+        name="int",
+        python=_python("int", "builtins"),
+        rust=fixed("i64", copy=True, word="Int"),
+        pyo3=PyO3("native", exact="PyInt"),
+        samples=Samples(_int_sample),
+        union=Union(
+            "int", {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX}, frozenset({"Int"}), "Int", formatted=False
+        ),
+        readers=Readers(frozenset({"Int"}), lax=None),
+        constraints=Constraints(BOUNDS | {"multiple_of", "strict"}, strict_as_serde=True, length=None),
+        containers=Containers(set_item=True, dict_key="pytypes::IntKey"),  # read as pydantic reads "007"
+        json_schema={"type": "integer"},
+        readme=Readme("`int`"),
+    ),
+    Scalar(
+        name="float",
+        python=_python("float", "builtins"),
+        rust=Rust(_float, "Float"),
+        pyo3=PyO3("native", exact="PyFloat"),
+        samples=Samples(_float_sample),
+        union=Union(
+            "float",
+            {"Float": EXACT, "Int": STRICT, "Str": LAX, "Bool": LAX},
+            frozenset({"Int", "Float"}),
+            "Float",
+            formatted=False,
+        ),
+        readers=Readers(frozenset({"Int", "Float"}), lax=None),
+        constraints=Constraints(BOUNDS | {"multiple_of", "allow_inf_nan", "strict"}, strict_as_serde=True, length=None),
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"type": "number"},
+        readme=Readme("`float`"),
+    ),
+    Scalar(
+        name="bool",
+        python=_python("bool", "builtins"),
+        rust=fixed("bool", copy=True, word="Bool"),
+        pyo3=PyO3("native", exact="PyBool"),
+        samples=same(True),
+        union=Union(
+            "bool", {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX}, frozenset(), "Bool", formatted=False
+        ),
+        readers=Readers(frozenset({"Bool"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=Containers(set_item=True, dict_key=None),
+        json_schema={"type": "boolean"},
+        readme=Readme("`bool`"),
+    ),
+    Scalar(
+        name="none",  # the arm `None` of `T | None` (an Optional), or a generic's argument `Page[None]`
+        python=Python((), "None", "NoneType", ("types", "NoneType")),
+        rust=fixed("()", copy=True, word="None"),
+        pyo3=NATIVE,
+        samples=same(None),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Null"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"type": "null"},
+        readme=Readme("`Optional[T]`"),
+    ),
+    _temporal(
+        "datetime",
+        _python("datetime", "datetime"),
+        "Datetime",
+        "2132-04-23T10:20:30.400000+02:00",
+        Readme("`datetime`"),
+        bare_date="lax",  # `Union[datetime, str]` <- "2020-01-01" is a str
+    ),
+    _temporal(
+        "aware_datetime",
+        _python("AwareDatetime", "pydantic", more=("pydantic.types.AwareDatetime",)),
+        "AwareDatetime",
+        "2132-04-23T10:20:30Z",
+        Readme("`AwareDatetime`"),
+        bare_date="lax",
+    ),
+    _temporal(
+        "naive_datetime",
+        _python("NaiveDatetime", "pydantic", more=("pydantic.types.NaiveDatetime",)),
+        "NaiveDatetime",
+        "2132-04-23T10:20:30.000500",
+        Readme("`AwareDatetime`", annotation="NaiveDatetime", expected="pytypes::NaiveDatetime"),
+        bare_date="lax",
+    ),
+    _temporal(
+        "date",
+        _python("date", "datetime"),
+        "Date",
+        "2132-04-23",
+        Readme("`date`"),
+        bare_date="only",  # a datetime text is a date only in lax mode (at midnight)
+    ),
+    _temporal("time", _python("time", "datetime"), "Time", "10:20:30.000005-05:30", Readme("`time` ("), None),
+    _temporal(
+        "timedelta", _python("timedelta", "datetime"), "Timedelta", "-P1Y35DT1H2M3.5S", Readme("`timedelta`"), None
+    ),
+    Scalar(
+        name="uuid",
+        python=_python("UUID", "uuid"),
+        rust=fixed("uuid::Uuid", copy=True, word="Uuid", feature="uuid"),
+        pyo3=NATIVE,
+        samples=same("12345678-1234-5678-1234-567812345678"),
+        union=Union("uuid", {"Str": EXACT}, frozenset(), "Str", formatted=True),  # beats str and bytes
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "uuid", "type": "string"},
+        readme=Readme("`uuid.UUID`"),
+    ),
+    Scalar(
+        name="decimal",
+        python=_python("Decimal", "decimal"),
+        rust=fixed("pytypes::Decimal", copy=False, word="Decimal", feature="decimal"),
+        pyo3=NATIVE,
+        samples=same("-1.10E-7"),
+        union=Union("decimal", {"Str": STRICT, "Int": STRICT, "Float": STRICT}, frozenset(), "Str", formatted=True),
+        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=None),
+        constraints=Constraints(
+            BOUNDS | {"multiple_of", "max_digits", "decimal_places", "allow_inf_nan", "strict"},
+            strict_as_serde=False,  # Rust hands pydantic a str, which strict refuses
+            length=None,
+        ),
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"anyOf": [{"type": "number"}, {"type": "string"}]},
+        readme=Readme("`Decimal`"),
+    ),
+    Scalar(
+        name="bytes",
+        python=_python("bytes", "builtins"),
+        rust=Rust(lambda json: RustType(f"pytypes::{bytes_ident(json)}", False, "bytes"), "Bytes"),
+        pyo3=NATIVE,
+        samples=Samples(_bytes_sample),
+        union=Union("bytes", {"Str": STRICT}, frozenset(), "Str", formatted=False),
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=Constraints(LENGTHS | {"strict"}, strict_as_serde=False, length=("Data", "bytes")),
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "binary", "type": "string"},
+        readme=Readme("`bytes` ("),
+    ),
+    Scalar(
+        name="ipv4_address",
+        python=_python("IPv4Address", "ipaddress"),
+        rust=fixed("pytypes::Ipv4Address", copy=True, word="Ipv4Address", feature="ip"),
+        pyo3=NATIVE,
+        samples=same("192.168.0.1"),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int, and a bool (an int to Python)
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipv4", "type": "string"},
+        readme=Readme("`ipaddress.IPv4Address`"),
+    ),
+    Scalar(
+        name="any",
+        python=_python("Any", "typing", more=("typing_extensions.Any",)),
+        rust=fixed("serde_json::Value", copy=False, word="Any", feature="json"),
+        pyo3=PyO3("json", exact=None),
+        samples=same({"k": [1, 2.5, "s", None, True, {"n": -0.0}]}),
+        union=UNRANKED,
+        readers=Readers(EVERY_TOKEN, lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={},
+        readme=Readme("`typing.Any`"),
+    ),
+    Scalar(
+        name="json_value",
+        python=_python("JsonValue", "pydantic", more=("pydantic.types.JsonValue",)),
+        rust=fixed("serde_json::Value", copy=False, word="JsonValue", feature="json"),
+        pyo3=PyO3("json", exact=None),
+        samples=same([{"z": 1, "a": "é"}, 1e16]),
+        union=UNRANKED,
+        readers=Readers(EVERY_TOKEN, lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={},
+        readme=Readme("`typing.Any`", annotation="JsonValue", expected="serde_json::Value"),
+    ),
+)
+BY_NAME: dict[str, Scalar] = {s.name: s for s in SCALARS}
+
+
+def scalar(name: str) -> Scalar:
+    return BY_NAME[name]

@@ -1,0 +1,202 @@
+//! [`KeyPriority`]: a model whose fields have several keys, read as pydantic reads it.
+
+/// Reads a model some of whose fields have several keys (aliases, `AliasChoices`, the name with
+/// `validate_by_name`) as pydantic does when one field is given under two of them: the key
+/// pydantic prefers wins and the other is an unknown key (ignored; an error under
+/// `extra="forbid"`), where serde would reject a duplicate field. A field's keys other than
+/// its first are held back (as `serde_json::Value`) until the whole map has been read.
+pub struct KeyPriority<D> {
+    /// The deserializer of the map.
+    pub inner: D,
+    /// The keys of each field that has several, the preferred first.
+    pub groups: &'static [&'static [&'static str]],
+    /// `extra="forbid"`: a losing key is an error rather than ignored.
+    pub forbid: bool,
+}
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for KeyPriority<D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.inner.deserialize_any(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let (groups, forbid) = (self.groups, self.forbid);
+        self.inner.deserialize_map(PriorityVisitor {
+            visitor,
+            groups,
+            forbid,
+        })
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+    }
+}
+
+struct PriorityVisitor<V> {
+    visitor: V,
+    groups: &'static [&'static [&'static str]],
+    forbid: bool,
+}
+
+impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for PriorityVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.visitor.expecting(formatter)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.visitor.visit_map(PriorityMap {
+            map,
+            groups: self.groups,
+            forbid: self.forbid,
+            first_seen: vec![false; self.groups.len()],
+            held: Vec::new(),
+            value: None,
+            draining: None,
+        })
+    }
+}
+
+type Held = (usize, usize, String, serde_json::Value); // (group, rank, key, value)
+
+struct PriorityMap<A> {
+    map: A,
+    groups: &'static [&'static [&'static str]],
+    forbid: bool,
+    first_seen: Vec<bool>,
+    held: Vec<Held>,
+    value: Option<serde_json::Value>,
+    draining: Option<std::vec::IntoIter<(String, serde_json::Value)>>,
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> PriorityMap<A> {
+    fn locate(&self, key: &str) -> Option<(usize, usize)> {
+        self.groups.iter().enumerate().find_map(|(group, keys)| {
+            keys.iter()
+                .position(|k| *k == key)
+                .map(|rank| (group, rank))
+        })
+    }
+
+    /// The held keys that win (the best rank of a field whose first key was not given; the
+    /// last of equal keys, as a JSON object keeps the last); the others are unknown keys.
+    fn resolve(&mut self) -> Result<Vec<(String, serde_json::Value)>, A::Error> {
+        let held = std::mem::take(&mut self.held);
+        let mut winners: Vec<Option<(usize, usize)>> = vec![None; self.groups.len()];
+        for (i, (group, rank, _, _)) in held.iter().enumerate() {
+            let better = winners[*group].is_none_or(|(best, _)| *rank <= best);
+            if !self.first_seen[*group] && better {
+                winners[*group] = Some((*rank, i));
+            }
+        }
+        let mut out = Vec::new();
+        for (i, (group, rank, key, value)) in held.into_iter().enumerate() {
+            match winners[group] {
+                Some((_, winner)) if winner == i => out.push((key, value)),
+                Some((best, _)) if best == rank => {} // the same key given twice: the last one counts
+                _ if self.forbid => {
+                    return Err(serde::de::Error::custom(format!(
+                        "unknown field `{key}`: the field it names is given under another key"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PriorityMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        use serde::de::IntoDeserializer;
+        if self.draining.is_none() {
+            while let Some(key) = self.map.next_key::<String>()? {
+                match self.locate(&key) {
+                    Some((group, rank)) if rank > 0 => {
+                        let value = self.map.next_value::<serde_json::Value>()?;
+                        self.held.push((group, rank, key, value));
+                    }
+                    found => {
+                        if let Some((group, _)) = found {
+                            self.first_seen[group] = true;
+                        }
+                        return seed.deserialize(key.into_deserializer()).map(Some);
+                    }
+                }
+            }
+            self.draining = Some(self.resolve()?.into_iter());
+        }
+        match self.draining.as_mut().and_then(Iterator::next) {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(key.into_deserializer()).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<S: serde::de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<S::Value, A::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value).map_err(serde::de::Error::custom),
+            None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::KeyPriority;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Named {
+        #[serde(rename = "alias", alias = "name")]
+        value: i64,
+    }
+
+    fn read(text: &str, forbid: bool) -> Result<Named, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let groups: &'static [&'static [&'static str]] = &[&["alias", "name"]];
+        serde::Deserialize::deserialize(KeyPriority {
+            inner: &mut de,
+            groups,
+            forbid,
+        })
+    }
+
+    #[test]
+    fn the_preferred_key_wins_in_any_order() {
+        assert_eq!(
+            read(r#"{"name": 1, "alias": 2}"#, false).unwrap(),
+            Named { value: 2 }
+        );
+        assert_eq!(
+            read(r#"{"alias": 2, "name": 1}"#, false).unwrap(),
+            Named { value: 2 }
+        );
+        assert_eq!(read(r#"{"name": 1}"#, false).unwrap(), Named { value: 1 });
+    }
+
+    #[test]
+    fn the_losing_key_is_unknown_under_forbid() {
+        assert!(read(r#"{"name": 1, "alias": 2}"#, true).is_err());
+        assert!(read(r#"{"name": 1}"#, true).is_ok());
+    }
+}

@@ -1,0 +1,59 @@
+//! The runtime of the crates dspygen generates: what is the same in every one of them.
+//!
+//! A generated crate holds only what depends on its input (the structs of its pydantic
+//! models, the markers of its DSPy signatures, the conversions that name its classes) and
+//! names everything else here by absolute path (`::dspygen_runtime::Predict`), so no name
+//! of the user's is reserved. Because every generated crate shares this crate's
+//! [`Signature`] trait, one crate's [`Predict`] runs another crate's signature in the same
+//! Rust program. (Two Python extension modules each link their own copy, so that holds
+//! within one Rust program, not across extension modules.)
+//!
+//! - [`Signature`], [`FieldMeta`]: a DSPy signature as a type;
+//! - [`Predict`], [`ChainOfThought`], [`BestOfN`], [`ReAct`], [`Example`]: DSPy's modules,
+//!   typed by their signature;
+//! - [`pytypes`]: Python scalars in the JSON formats pydantic writes (datetimes, `Decimal`,
+//!   bytes, ...), each family behind a Cargo feature;
+//! - [`dspy_types`] (feature `dspy-types`): DSPy's own types (`dspy.Image`, `dspy.History`, ...);
+//! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
+//! - the serde and PyO3 helpers the generated conversions call.
+//!
+//! It re-exports the crates the generated code is written against ([`pyo3`], [`serde`],
+//! [`serde_json`], [`indexmap`]), so that a generated crate depends on this crate alone.
+#![deny(missing_docs)]
+
+pub use indexmap;
+pub use pyo3;
+pub use serde;
+pub use serde_json;
+#[cfg(feature = "uuid")]
+pub use uuid;
+
+mod atom;
+#[cfg(feature = "constraints")]
+pub mod constraints;
+mod de;
+#[cfg(feature = "dspy-types")]
+pub mod dspy_types;
+mod key_priority;
+mod macros;
+pub mod methods;
+mod modules;
+mod python;
+pub mod pytypes;
+mod signature;
+pub mod unions;
+
+pub use atom::Atom;
+pub use de::{computed, computed_float, required, MapOnly};
+pub use key_priority::KeyPriority;
+pub use modules::{
+    Acted, BestOfN, ChainOfThought, Example, Module, Predict, PredictError, Prediction, ReAct,
+    Reasoned, Step,
+};
+pub use python::{
+    build_class, import_class, json_roundtrip, model_validate, python_path, ClassCell,
+};
+pub use signature::{
+    load_signature, FieldKind, FieldMeta, PythonSignature, Signature, SignatureInput,
+    SignatureOutput,
+};

@@ -1,0 +1,181 @@
+//! The shapes every generated crate repeats per type, written once: the serde impls of a
+//! struct read through [`MapOnly`](crate::MapOnly) or [`KeyPriority`](crate::KeyPriority),
+//! a union's `Deserialize`, and the forwarding `IntoPyObject` impls between `T` and `&T`.
+
+/// `Serialize` and `Deserialize` for a struct deriving them with `#[serde(remote = "Self")]`:
+/// written by the derive, read from a JSON object only (pydantic refuses an array of the
+/// fields), and checked by the struct's `validate` when given `validate`.
+///
+/// `map_only T`: keys as serde reads them. `key_priority T, groups = .., forbid = ..`: fields
+/// with several keys are read as pydantic reads them ([`KeyPriority`](crate::KeyPriority)).
+#[macro_export]
+macro_rules! struct_serde {
+    (@serialize $ty:ty) => {
+        impl $crate::serde::Serialize for $ty {
+            fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                Self::serialize(self, serializer)
+            }
+        }
+    };
+    (map_only $ty:ty) => {
+        $crate::struct_serde!(@serialize $ty);
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                Self::deserialize($crate::MapOnly(deserializer))
+            }
+        }
+    };
+    (map_only $ty:ty, validate) => {
+        $crate::struct_serde!(@serialize $ty);
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let mut value = Self::deserialize($crate::MapOnly(deserializer))?;
+                value.validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;
+                ::std::result::Result::Ok(value)
+            }
+        }
+    };
+    (key_priority $ty:ty, groups = $groups:expr, forbid = $forbid:expr) => {
+        $crate::struct_serde!(@serialize $ty);
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                Self::deserialize($crate::KeyPriority { inner: deserializer, groups: $groups, forbid: $forbid })
+            }
+        }
+    };
+    (key_priority $ty:ty, groups = $groups:expr, forbid = $forbid:expr, validate) => {
+        $crate::struct_serde!(@serialize $ty);
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let reader = $crate::KeyPriority { inner: deserializer, groups: $groups, forbid: $forbid };
+                let mut value = Self::deserialize(reader)?;
+                value.validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;
+                ::std::result::Result::Ok(value)
+            }
+        }
+    };
+}
+
+/// `Deserialize` for a generated union enum: its JSON text is read first, then its
+/// `from_json` (generated: pydantic's choice of arm) reads the arm
+/// ([`unions::deserialize`](crate::unions::deserialize), feature `unions`).
+#[macro_export]
+macro_rules! union_deserialize {
+    ($ty:ty) => {
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::unions::deserialize(deserializer, Self::from_json)
+            }
+        }
+    };
+}
+
+/// `IntoPyObject` for `&T`, by copying the value into `T`'s impl (`T: Copy`).
+#[macro_export]
+macro_rules! into_py_by_value {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'py> $crate::pyo3::IntoPyObject<'py> for &$ty {
+            type Target = $crate::pyo3::PyAny;
+            type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
+            type Error = $crate::pyo3::PyErr;
+
+            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
+                <$ty as $crate::pyo3::IntoPyObject<'py>>::into_pyobject(*self, py)
+            }
+        }
+    )*};
+}
+
+/// `IntoPyObject` for `T`, through `&T`'s impl.
+#[macro_export]
+macro_rules! into_py_by_ref {
+    ($($ty:ty),* $(,)?) => {$(
+        impl<'py> $crate::pyo3::IntoPyObject<'py> for $ty {
+            type Target = $crate::pyo3::PyAny;
+            type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
+            type Error = $crate::pyo3::PyErr;
+
+            fn into_pyobject(self, py: $crate::pyo3::Python<'py>) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
+                <&$ty as $crate::pyo3::IntoPyObject<'py>>::into_pyobject(&self, py)
+            }
+        }
+    )*};
+}
+
+/// `FromPyObject` for a generated type: `from_py!(T, |obj| { .. })`, the block reading `obj`
+/// (a `Borrowed<PyAny>`) into a `PyResult<T>`.
+#[macro_export]
+macro_rules! from_py {
+    ($ty:ty, |$obj:ident| $body:block) => {
+        impl<'a, 'py> $crate::pyo3::FromPyObject<'a, 'py> for $ty {
+            type Error = $crate::pyo3::PyErr;
+
+            fn extract(
+                $obj: $crate::pyo3::Borrowed<'a, 'py, $crate::pyo3::PyAny>,
+            ) -> $crate::pyo3::PyResult<Self> {
+                $body
+            }
+        }
+    };
+}
+
+/// `IntoPyObject` for a generated type (or a reference to one): `into_py!(&T, |value, py| { .. })`,
+/// the block turning `value` into a `PyResult<Bound<PyAny>>` given `py`.
+#[macro_export]
+macro_rules! into_py {
+    ($ty:ty, |$value:ident, $py:ident| $body:block) => {
+        impl<'py> $crate::pyo3::IntoPyObject<'py> for $ty {
+            type Target = $crate::pyo3::PyAny;
+            type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
+            type Error = $crate::pyo3::PyErr;
+
+            fn into_pyobject(
+                self,
+                $py: $crate::pyo3::Python<'py>,
+            ) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
+                let $value = self;
+                $body
+            }
+        }
+    };
+}
+
+/// `Signature::python_class` for a generated signature, inside its `impl Signature`: the
+/// class is imported (or built from the text) once per process, from `Self::PYTHON`.
+#[macro_export]
+macro_rules! signature_class {
+    () => {
+        fn python_class(
+            py: $crate::pyo3::Python<'_>,
+        ) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'_, $crate::pyo3::types::PyType>> {
+            static CLASS: $crate::pyo3::sync::PyOnceLock<
+                $crate::pyo3::Py<$crate::pyo3::types::PyType>,
+            > = $crate::pyo3::sync::PyOnceLock::new();
+            $crate::load_signature(py, &CLASS, &Self::PYTHON, Self::INSTRUCTIONS, Self::NAME)
+        }
+    };
+}
+
+/// `obj.getattr(name)`, the name interned once per call site: how the generated conversions
+/// read a pydantic instance's field. A `PyResult<Bound<PyAny>>`.
+#[macro_export]
+macro_rules! getattr {
+    ($obj:expr, $name:literal) => {{
+        use $crate::pyo3::types::PyAnyMethods as _;
+        let obj = &$obj;
+        obj.getattr($crate::pyo3::intern!(obj.py(), $name))
+    }};
+}
+
+/// `dict.set_item(key, value)`, the key interned once per call site: how the generated
+/// conversions build the keyword arguments of a model or a signature. A `PyResult<()>`.
+#[macro_export]
+macro_rules! set_item {
+    ($dict:expr, $key:literal, $value:expr) => {{
+        use $crate::pyo3::types::PyDictMethods as _;
+        let dict = &$dict;
+        dict.set_item($crate::pyo3::intern!(dict.py(), $key), $value)
+    }};
+}

@@ -1,0 +1,34 @@
+//! Python scalars and containers that pydantic writes in formats of its own: each type reads
+//! what pydantic reads from JSON, writes exactly what `model_dump_json()` writes, and converts
+//! to and from Python. Each family with dependencies of its own is behind a Cargo feature.
+
+#[cfg(feature = "bytes")]
+mod bytes;
+#[cfg(feature = "decimal")]
+mod decimal;
+#[cfg(feature = "floats")]
+mod floats;
+mod ints;
+#[cfg(feature = "ip")]
+mod ip;
+mod json;
+mod sets;
+#[cfg(feature = "datetime")]
+mod temporal;
+
+#[cfg(feature = "bytes")]
+pub use bytes::{
+    Base64Bytes, Base64ReadHexBytes, Base64ReadUtf8Bytes, HexBytes, HexReadBase64Bytes,
+    HexReadUtf8Bytes, Utf8Bytes, Utf8ReadBase64Bytes, Utf8ReadHexBytes,
+};
+#[cfg(feature = "decimal")]
+pub use decimal::Decimal;
+#[cfg(feature = "floats")]
+pub use floats::{InfNanConstants, InfNanStrings};
+pub use ints::{int_within, opt_int_within, IntKey};
+#[cfg(feature = "ip")]
+pub use ip::Ipv4Address;
+pub use json::{from_json_py, to_json_py};
+pub use sets::{FrozenSet, Set};
+#[cfg(feature = "datetime")]
+pub use temporal::{AwareDatetime, Date, Datetime, NaiveDatetime, Time, Timedelta};
