@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from dspygen import runtime_crate
+
 BUILD_TIMEOUT = 120.0
 CHECK_TIMEOUT = 3600.0
 SEED_LOCK = Path(__file__).resolve().parent.parent / "generated" / "Cargo.lock"
@@ -42,13 +44,19 @@ def crate_name(package_slug: str, path: str, taken: set[str]) -> str:
     return name
 
 
+# Every crate depends on the runtime dspygen ships, used where it is: one workspace holds one
+# package of that name (a copy per crate would be several).
+RUNTIME = runtime_crate.shipped()
+BUILD = [sys.executable, "-m", "dspygen", "build"]
+
+
 def build(root: Path, crate: Crate, crates_dir: Path) -> Crate:
     out = crates_dir / crate.name
     if out.exists():
         shutil.rmtree(out)  # a fresh build each run: the measurement is of this dspygen
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "dspygen", "build", crate.path, "--out", str(out), "--crate-name", crate.name],
+            [*BUILD, crate.path, "--out", str(out), "--crate-name", crate.name, "--runtime", str(RUNTIME)],
             cwd=root,
             capture_output=True,
             text=True,
