@@ -67,6 +67,11 @@ class Code(enum.Enum):
         "nothing to change if the field's type says what the JSON holds; remove the validator if Rust must "
         "agree on every value",
     )
+    UNMIRRORED_DEFAULT = (
+        "DSG037",
+        "give a literal default or one dspygen mirrors (empty containers, the current time, uuid4, time.time, "
+        "a model class); or leave it: Rust then asks for the field",
+    )
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
     DSPY_TOOL = (
         "DSG032",

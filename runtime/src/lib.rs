@@ -14,6 +14,7 @@
 //! - [`pytypes`]: Python scalars in the JSON formats pydantic writes (datetimes, `Decimal`,
 //!   bytes, ...), each family behind a Cargo feature;
 //! - [`dspy_types`] (feature `dspy-types`): DSPy's own types (`dspy.Image`, `dspy.History`, ...);
+//! - [`factories`]: what the `default_factory`s dspygen mirrors compute (a new UUID4, the time);
 //! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
 //! - the serde and PyO3 helpers the generated conversions call.
 //!
@@ -34,6 +35,7 @@ pub mod constraints;
 mod de;
 #[cfg(feature = "dspy-types")]
 pub mod dspy_types;
+pub mod factories;
 mod key_priority;
 mod macros;
 pub mod methods;

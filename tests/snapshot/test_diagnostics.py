@@ -37,6 +37,8 @@ WARNING_ONLY = {
     "skip_marked_class",
     "validator_decorator",
     "deprecated_format_argument",
+    "default_call",
+    "default_factory_lambda",
     "signature_built_in_a_loop",
     "signature_transform_unbound",
     "signature_without_outputs",

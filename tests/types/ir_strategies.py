@@ -62,6 +62,11 @@ HANDLED: dict[type, set[str]] = {
 }
 
 
+def fixed_default(default: nodes.Default | None) -> bool:
+    """A default both sides fill in alike: a literal, an empty container, an Enum member."""
+    return default is not None and default.kind in {"value", "factory", "enum_member"}
+
+
 class Unsupported(TypeError):
     """An IR type kind or attribute the strategies do not cover yet."""
 
@@ -289,7 +294,8 @@ class Strategies:
             check_handled(f)
             keys = self.validation_keys(model, f)
             pair = st.tuples(st.sampled_from(keys), self.value(f.type, model.json, depth))
-            (required if f.default is None else optional)[f.name] = pair
+            # A default only Python (or only a clock) computes: drawn as required, left out by a mutation.
+            (optional if fixed_default(f.default) else required)[f.name] = pair
         documents = st.fixed_dictionaries(required, optional=optional).map(
             lambda fields: dict(fields.values())  # {field: (key, value)} -> {key: value}
         )
@@ -577,6 +583,8 @@ class Strategies:
                 continue
             if f.default is None:
                 yield "missing_required", (*path, key), st.just(REMOVE)
+            elif not fixed_default(f.default):  # `missing_computed`, `missing_model`, `missing_unmirrored`
+                yield f"missing_{f.default.kind}", (*path, key), st.just(REMOVE)
             yield from self.sites(value[key], f.type, model.json, (*path, key))
         if model.extra == "forbid":
             taken = self.taken(model)

@@ -343,3 +343,97 @@ def test_identifiers_are_nfkc_normalised_as_python_does(tmp_path: Path) -> None:
     theirs = python(tmp_path, "print(json.dumps([[n, f.alias, f.description] for n, f in mod.M.model_fields.items()]))")
     assert [list(x) for x in ours] == theirs
     assert schema.models[0].fields[2].default is not None and schema.models[0].fields[2].default.value == "\ufb01"
+
+
+FACTORIES = """\
+    import datetime as dt
+    import time
+    import uuid
+    from datetime import UTC, date, datetime, timezone
+    from uuid import uuid4
+
+    from pydantic import BaseModel, Field
+
+
+    def stamp() -> str:
+        return "x"
+
+
+    class Inner(BaseModel):
+        n: int = 0
+
+
+    class Needy(BaseModel):
+        n: int
+
+
+    class Event(BaseModel):
+        a: datetime = Field(default_factory=datetime.now)
+        b: datetime = Field(default_factory=dt.datetime.utcnow)
+        c: datetime = Field(default_factory=lambda: datetime.now(timezone.utc))
+        d: datetime = Field(default_factory=lambda: dt.datetime.now(tz=UTC))
+        e: date = Field(default_factory=date.today)
+        f: uuid.UUID = Field(default_factory=uuid4)
+        g: str = Field(default_factory=lambda: str(uuid.uuid4()))
+        h: str = Field(default_factory=lambda: uuid4().hex)
+        i: float = Field(default_factory=time.time)
+        j: int = Field(default_factory=lambda: int(time.time()))
+        k: datetime = Field(default_factory=datetime.today)
+        inner: Inner = Field(default_factory=Inner)
+        needy: Needy = Field(default_factory=Needy)
+        mine: str = Field(default_factory=stamp)
+        more: datetime = Field(default_factory=lambda: datetime.now().replace(microsecond=0))
+        local: datetime = Field(default_factory=lambda: datetime.now(dt.timezone(dt.timedelta(hours=2))))
+        fixed: datetime = datetime.now()
+        wrong: int = Field(default_factory=datetime.now)
+"""
+
+
+@pytest.mark.parametrize("frontend", ["static", "import"])
+def test_default_factories_are_read_as_what_they_compute(frontend: str, tmp_path: Path) -> None:
+    path = tmp_path / "mod.py"
+    path.write_text(textwrap.dedent(FACTORIES), encoding="utf-8")
+    sink = Sink()
+    if frontend == "static":
+        schema = static.read([path], tmp_path, sink)
+    else:
+        from dspygen.frontend import importing
+
+        schema = importing.read([path], tmp_path, sink)
+    assert not sink.items, sink.items  # the frontends read; lowering says what Rust cannot mirror
+    event = next(m for m in schema.models if m.name == "Event")
+    got = {f.name: f.default for f in event.fields}
+    computed = {k: v.computed for k, v in got.items() if v is not None and v.kind == "computed"}
+    assert computed == {
+        "a": "now",
+        "b": "utcnow",
+        "c": "now_utc",
+        "d": "now_utc",
+        "e": "today",
+        "f": "uuid4",
+        "g": "uuid4_str",
+        "h": "uuid4_hex",
+        "i": "time",
+        "j": "time_int",
+        "k": "now",
+        "wrong": "now",
+    }
+    assert got["inner"] == nodes.Default("model", value="mod:Inner")
+    assert got["needy"] == nodes.Default("model", value="mod:Needy")
+    assert {k for k, v in got.items() if v is not None and v.kind == "unmirrored"} == {"mine", "more", "local", "fixed"}
+
+
+def test_what_rust_cannot_compute_is_required_and_said(tmp_path: Path) -> None:
+    from dspygen.lower.crate import CrateOptions, lower
+
+    schema, _ = read(tmp_path, FACTORIES)
+    lowered = Sink()
+    view = lower(schema, CrateOptions("mod_rs", "out", "mod_rs"), lowered)
+    warned = [(d.span.line, d.message.split("`")[1]) for d in lowered.items if d.code is Code.UNMIRRORED_DEFAULT]
+    # `wrong` (line 40): datetime.now makes a datetime, not an int (pydantic does not check defaults).
+    assert sorted(warned) == [(36, "mine"), (37, "more"), (38, "local"), (39, "fixed"), (40, "now")]
+    assert not lowered.has_errors
+    event = next(s for s in view.models if s.ident == "Event")
+    defaults = {f.ident: [a for a in f.attrs if "default" in a] for f in event.fields}
+    assert all(defaults[k] for k in "abcdefghijk") and defaults["inner"]
+    assert not any(defaults[k] for k in ("needy", "mine", "more", "local", "fixed", "wrong"))

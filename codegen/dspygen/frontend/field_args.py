@@ -9,12 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from typing import Literal
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import aliases, constraint_rules, constraints_static
+from dspygen.frontend import aliases, constraint_rules, constraints_static, factories
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import nodes
 
@@ -98,12 +97,11 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 hint="write pattern=..., as pydantic v2 asks",
             )
             out.failed = True
-        elif model_field and key == "default":
+        elif key == "default":  # dspy's fields pass it on to pydantic's Field
             out.default = read_default(index, module, arg.value, sink)
             out.failed |= out.default is None
-        elif model_field and key == "default_factory":
-            out.default = _factory(index, module, arg.value, sink)
-            out.failed |= out.default is None
+        elif key == "default_factory":
+            out.default = _factory(index, module, arg.value)
         elif model_field and key == "discriminator":
             name = string_value(arg.value)
             if name is None:
@@ -190,42 +188,14 @@ def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tup
     return f"`{what}` must be a static string", module.span(node), None
 
 
-# Factories whose value is an empty container, by the JSON it is: the field's type decides the
-# container (`set` for a set, `tuple` for a variadic tuple).
-EMPTY_FACTORIES: dict[str, Literal["list", "dict"]] = {
-    "builtins.list": "list",
-    "builtins.set": "list",
-    "builtins.frozenset": "list",
-    "builtins.tuple": "list",
-    "builtins.dict": "dict",
-}
-
-
-def _factory(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
-    symbol = index.symbol(module, node)
-    if symbol in EMPTY_FACTORIES:
-        return nodes.Default("factory", factory=EMPTY_FACTORIES[symbol])
+def _factory(index: Index, module: SourceModule, node: cst.BaseExpression) -> nodes.Default:
     if isinstance(node, cst.Lambda) and not node.params.params:
         ok, value = literal_value(node.body)  # `lambda: "x"` is the default "x"
         if not ok and isinstance(node.body, cst.Call):
-            ok, value = _empty_call(index, module, node.body)
+            ok, value = factories.empty_call(index, module, node.body)
         if ok:
             return nodes.Default("value", value=value)
-    sink.error(
-        Code.NON_STATIC,
-        "this default_factory is not mirrored yet: only empty containers and `lambda: <literal>` are",
-        module.span(node),
-        hint="use default_factory=list / dict / set / tuple, a lambda returning a literal, or a literal default",
-    )
-    return None
-
-
-def _empty_call(index: Index, module: SourceModule, node: cst.Call) -> tuple[bool, nodes.JsonValue]:
-    """`set()`, `frozenset()`, `list()`, `tuple()`, `dict()`: an empty container, as JSON."""
-    kind = EMPTY_FACTORIES.get(index.symbol(module, node.func) or "")
-    if kind is None or node.args:
-        return False, None
-    return True, [] if kind == "list" else {}
+    return factories.read_factory(index, module, node)
 
 
 def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
@@ -238,7 +208,7 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
     ok, value = literal_value(node)
     if not ok and isinstance(node, cst.Call):
-        ok, value = _empty_call(index, module, node)  # set(), frozenset(), tuple()
+        ok, value = factories.empty_call(index, module, node)  # set(), frozenset(), tuple()
     if not ok:
         ok, value = _constant(index, module, node)  # a module-level constant (here or imported)
     if ok and not _finite(value):
@@ -251,13 +221,7 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
         return None
     if ok:
         return nodes.Default("value", value=value)
-    sink.error(
-        Code.NON_STATIC,
-        "the default must be a literal value",
-        module.span(node),
-        hint="use a literal (string, number, True/False/None, list) or an Enum member; dspygen does not run code",
-    )
-    return None
+    return nodes.Default("unmirrored")  # computed by code dspygen does not run: lowering warns
 
 
 def _constant(index: Index, module: SourceModule, node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:

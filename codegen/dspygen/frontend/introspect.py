@@ -9,8 +9,10 @@ diagnostics JSON instead. Run as `python -m dspygen.frontend.introspect ROOT FIL
 from __future__ import annotations
 
 import ast
+import builtins
 import collections.abc
 import dataclasses
+import datetime
 import enum
 import functools
 import importlib
@@ -27,7 +29,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from dspygen.diagnostics import Span
-from dspygen.frontend import constraint_rules, dspy_types, union_types
+from dspygen.frontend import constraint_rules, dspy_types, factories, union_types
 from dspygen.frontend import introspect_config as config_reader
 from dspygen.frontend.dspy_rules import STRING_SIGNATURE_CALLS
 from dspygen.frontend.resolve import module_path
@@ -168,14 +170,24 @@ class Introspector:
     def default(self, info: Any) -> nodes.Default | None:
         from pydantic_core import PydanticUndefined
 
-        if info.default_factory is not None:
-            if info.default_factory in (list, set, frozenset, tuple):  # the field's type decides the container
+        factory = info.default_factory
+        if factory is not None:
+            if factory in (list, set, frozenset, tuple):  # the field's type decides the container
                 return nodes.Default("factory", factory="list")
-            if info.default_factory is dict:
+            if factory is dict:
                 return nodes.Default("factory", factory="dict")
-            if getattr(info.default_factory, "__name__", "") != "<lambda>":
-                raise Unsupported("a default_factory other than an empty container or a lambda returning a literal")
-            value = info.default_factory()  # `lambda: "x"`: the default "x" (a lambda computing more is not read)
+            if isinstance(factory, type) and issubclass(factory, self.pydantic.BaseModel):
+                self.read_model(factory)
+                return nodes.Default("model", value=self.ident(factory))
+            lambda_ = getattr(factory, "__name__", "") == "<lambda>"
+            found = factories.computed(_lambda_form(factory) if lambda_ else ("ref", _symbol_of(factory)))
+            if found is not None:
+                return nodes.Default("computed", computed=found)
+            if not lambda_:
+                return nodes.Default("unmirrored")
+            value = factory()  # `lambda: "x"`: the default "x"
+            if not _is_literal(value):
+                return nodes.Default("unmirrored")
         else:
             value = info.default
         if value is PydanticUndefined:
@@ -184,7 +196,8 @@ class Introspector:
             value = []  # set(): an empty container, as the static frontend reads it
         if isinstance(value, enum.Enum):
             return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
-        json.dumps(value)  # raises TypeError for anything that is not a JSON literal
+        if not _is_literal(value):  # computed when the class was made: `= datetime.now()`
+            return nodes.Default("unmirrored")
         return nodes.Default("value", value=_arrays(value))
 
     # -- declarations ----------------------------------------------------------------
@@ -323,6 +336,7 @@ class Introspector:
                         str(extra.get("prefix", "")),
                         bool(extra.get("IS_TYPE_UNDEFINED", False)),
                         self.field_span(cls, name) if form == "class" else span,
+                        self.default(info),
                     )
                 )
         refs = sorted({r for f in fields for r in t.refs(f.type)})
@@ -528,6 +542,81 @@ def _alias_value(tp: Any) -> Any:
         value = eval(value, vars(sys.modules[tp.__module__]))
     return value
 
+
+def _is_literal(value: object) -> bool:
+    """A value the static frontend reads as a literal: JSON's scalars, lists, tuples, dicts."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return not isinstance(value, enum.Enum)
+    if isinstance(value, list | tuple):
+        return all(_is_literal(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _is_literal(v) for k, v in value.items())
+    return False
+
+
+def _symbol_of(obj: Any) -> str:
+    """The dotted name the static frontend resolves `obj`'s spelling to (`datetime.datetime.now`)."""
+    if any(obj is zone for zone in _UTC_OBJECTS):
+        return "datetime.timezone.utc"
+    owner = getattr(obj, "__self__", None)
+    if isinstance(owner, type):  # a classmethod, bound: `datetime.now`
+        return f"{owner.__module__}.{obj.__qualname__}"
+    if isinstance(owner, types.ModuleType):  # a builtin function of a module: `time.time`
+        return f"{owner.__name__}.{obj.__qualname__}"
+    return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
+
+
+def _lambda_form(fn: Any) -> factories.Form | None:
+    """The form of a lambda's body (factories.Form): found in its file by its position, its
+    names resolved in its globals, as the static frontend resolves them by imports."""
+    code = fn.__code__
+    try:
+        tree = ast.parse(Path(code.co_filename).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    first = next((p for p in code.co_positions() if p[0] is not None), None)
+    found = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Lambda) and not node.args.args and node.lineno == code.co_firstlineno
+    ]
+    if first is not None and first[2] is not None:  # the body's first instruction: the lambda it is in
+        found = [n for n in found if n.body.col_offset <= first[2] <= (n.body.end_col_offset or 0)] or found
+    if len(found) != 1:
+        return None
+    return _ast_form(found[0].body, fn.__globals__)
+
+
+def _ast_form(node: ast.expr, scope: dict[str, Any]) -> factories.Form | None:
+    if isinstance(node, ast.Attribute) and node.attr == "hex" and isinstance(node.value, ast.Call):
+        inner = _ast_form(node.value, scope)
+        return None if inner is None else ("hex", inner)
+    if not isinstance(node, ast.Call) or any(k.arg != "tz" for k in node.keywords):
+        return None
+    func = _resolve(node.func, scope)
+    if func is None:
+        return None
+    symbol = _symbol_of(func)
+    args = [*node.args, *(k.value for k in node.keywords)]
+    if symbol in factories.CONVERTED_BY and len(args) == 1 and isinstance(args[0], ast.Call):
+        inner = _ast_form(args[0], scope)
+        return None if inner is None else ("wrap", symbol, inner)
+    resolved = [_resolve(a, scope) for a in args]
+    return ("call", symbol, tuple(None if r is None else _symbol_of(r) for r in resolved))
+
+
+def _resolve(node: ast.expr, scope: dict[str, Any]) -> Any:
+    """The object a dotted name refers to, looked up without calling anything; None if none."""
+    if isinstance(node, ast.Name):
+        return scope.get(node.id, getattr(builtins, node.id, None))
+    if isinstance(node, ast.Attribute):
+        owner = _resolve(node.value, scope)
+        if isinstance(owner, type | types.ModuleType):
+            return inspect.getattr_static(owner, node.attr, None) and getattr(owner, node.attr, None)
+    return None
+
+
+_UTC_OBJECTS = (datetime.timezone.utc,)
 
 ANY = t.Primitive("any")
 # Bare containers as pydantic reads them: items Any; a JSON object's keys are strings.

@@ -111,6 +111,7 @@ class SignatureClasses:
             args.prefix if args.prefix is not None else rules.default_prefix(name),
             annotation is None,
             module.span(target),
+            args.default,
         )
 
     def annotated_field(

@@ -181,7 +181,7 @@ def _check_required_cycles(schema: nodes.Schema, sink: Sink) -> None:
         schema.sources,
         tuple(
             dataclasses.replace(
-                m, fields=tuple(f for f in m.fields if isinstance(f.type, t.Named) and f.default is None)
+                m, fields=tuple(f for f in m.fields if isinstance(f.type, t.Named) and not nodes.defaulted(f.default))
             )
             for m in schema.models
         ),

@@ -13,20 +13,38 @@ from dspygen.diagnostics import Span
 from dspygen.ir.types import Type
 
 # 2: unions, constraints, aliases / extras / computed fields, generic and root models, mapped and
-# DSPy types, derived signatures.
-SCHEMA_VERSION = 2
+# DSPy types, derived signatures. 3: computed, model and unmirrored defaults; signature field defaults.
+SCHEMA_VERSION = 3
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
+# What a `default_factory` computes each time pydantic calls it, where Rust computes the same:
+# the current time (`datetime.now`: local, naive; `datetime.utcnow`: UTC, naive; `now_utc`: aware,
+# `datetime.now(timezone.utc)`), today's date, a new UUID4 (as a UUID, or its `str` / `.hex`) and
+# `time.time()` (seconds since the epoch, a float; `int(time.time())`, an int).
+Computed: TypeAlias = Literal[
+    "now", "utcnow", "now_utc", "today", "uuid4", "uuid4_str", "uuid4_hex", "time", "time_int"
+]
+
+
 @dataclass(frozen=True)
 class Default:
-    """A field default: a JSON-able literal, an empty container factory, or an enum member."""
+    """A field default: a JSON-able literal, an empty container factory, an enum member, a value
+    computed when the field is missing (`computed`), a model built from its own defaults
+    (`model`: `default_factory=Settings`, `value` the model's id), or Python code dspygen does not
+    run (`unmirrored`: Rust requires the field, said in a warning)."""
 
-    kind: Literal["value", "factory", "enum_member"]
+    kind: Literal["value", "factory", "enum_member", "computed", "model", "unmirrored"]
     value: JsonValue = None
     factory: Literal["list", "dict", ""] = ""
     member: str = ""
+    computed: Computed | None = None
+
+
+def defaulted(default: Default | None) -> bool:
+    """Whether a missing field takes a default in Rust (an unmirrored one leaves it required)."""
+    return default is not None and default.kind != "unmirrored"
 
 
 @dataclass(frozen=True)
@@ -130,6 +148,7 @@ class SignatureField:
     prefix: str
     type_undefined: bool
     span: Span
+    default: Default | None = None  # `dspy.InputField(default=...)`: DSPy passes it when the input is missing
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,7 @@ class _Lowering:
         self.unions.check()
         self.names = TypeNames(declarations, frozenset(e.id for e in schema.enums), union_names, options.types)
         _check_mapped(schema, options.types, sink)
-        self.fields = FieldLowering(self.names, sink, {e.id: e for e in schema.enums})
+        self.fields = FieldLowering(self.names, sink, {e.id: e for e in schema.enums}, {m.id: m for m in schema.models})
         self.boxed = graph.cyclic_edges(schema)
         self.constraints = ConstraintLowering(sink)
 
@@ -400,7 +400,9 @@ class _Lowering:
                 self.claim(side_ident, f"{sig.qualname} ({role}s)", sig.span, derived=True)
             fields = [f for f in sig.fields if f.role == role]
             views = [
-                self.fields.field(ident, f.name, f.type, f.span, doc=None if f.desc.startswith("${") else f.desc)
+                self.fields.field(
+                    ident, f.name, f.type, f.span, doc=None if f.desc.startswith("${") else f.desc, default=f.default
+                )
                 for f in fields
             ]
             self.check_fields(sig.qualname, [(f.name, f.span) for f in fields], [v.ident for v in views])

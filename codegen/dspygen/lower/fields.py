@@ -38,6 +38,7 @@ class FieldLowering:
     names: TypeNames
     sink: Sink
     enums: dict[str, nodes.Enum]
+    models: dict[str, nodes.Model]
     literals: dict[str, LiteralEnum] = field(default_factory=dict)
     default_fns: list[DefaultFn] = field(default_factory=list)
     needs: set[str] = field(default_factory=set)  # what the fields need of pytypes (lower/scalars.py)
@@ -97,11 +98,12 @@ class FieldLowering:
             serde.append(f"rename = {rust_str(name.rename)}")
         if wire is None and alias is not None and alias != python_name:
             serde.append(f"alias = {rust_str(alias)}")
-        serde.extend(self._default(owner, name.ident, ty, rt, default, span, literal, json))
+        defaulted = self._default(owner, name.ident, ty, rt, default, span, literal, json, python_name)
+        serde.extend(defaulted)
         bounds = self._bounds(python_name, ty, span)
         if bounds is not None:
             serde.append(bounds)
-        elif isinstance(ty, t.OptionalOf) and default is None:
+        elif isinstance(ty, t.OptionalOf) and not defaulted:
             # pydantic requires an Optional field without a default; serde would not.
             serde.append(f'deserialize_with = "{symbols.REQUIRED}"')
         if serde:
@@ -200,9 +202,30 @@ class FieldLowering:
         span: Span,
         literal: str | None,
         json: nodes.JsonConfig = scalars.DEFAULT_JSON,
+        python_name: str = "",
     ) -> list[str]:
         if default is None:
             return []
+        if default.kind == "unmirrored":
+            self.sink.warning(
+                Code.UNMIRRORED_DEFAULT,
+                f"the default of `{python_name}` is computed by Python code dspygen does not run (a "
+                "default_factory, or an expression run at import): Rust requires the field where pydantic "
+                "fills it in; the field keeps its type, and a value Rust hands to Python always has it",
+                span,
+            )
+            return []
+        if default.kind in ("computed", "model"):
+            expr = self._computed_expr(ty, default, json)
+            if expr is None and not self._model_required(ty, default):
+                what = f"`{default.computed}`" if default.kind == "computed" else f"a `{default.value}`"
+                self.sink.warning(
+                    Code.UNMIRRORED_DEFAULT,
+                    f"the default_factory makes {what}, which is not a value of the field's type `{t.shown(ty)}` "
+                    "(pydantic does not check defaults): Rust requires the field",
+                    span,
+                )
+            return [] if expr is None else self._default_fn(owner, ident, rt, expr)
         json_value = isinstance(ty, t.Primitive) and ty.name in scalars.JSON_VALUES
         empty = default.kind == "factory" or (default.kind == "value" and default.value in (None, [], {}))
         if isinstance(ty, t.LiteralOf | t.UnionOf) or (isinstance(ty, t.TupleOf) and not ty.variadic):
@@ -225,6 +248,10 @@ class FieldLowering:
         if expr is None:
             self._mismatch(span, repr(default.value if default.kind == "value" else default.member), ty)
             return []
+        return self._default_fn(owner, ident, rt, expr)
+
+    def _default_fn(self, owner: str, ident: str, rt: Lowered, expr: str) -> list[str]:
+        """`default = "fn"`, and the function returning `expr`."""
         fn = f"default_{naming.snake(owner)}_{ident.removeprefix('r#')}"
         # `HTTPServer.port` and `HttpServer.port` both snake_case to `http_server_port`.
         taken = {d.name for d in self.default_fns}
@@ -234,7 +261,41 @@ class FieldLowering:
             unique = f"{fn}_{n}"
         fn = unique
         self.default_fns.append(DefaultFn(fn, rt.ty.render(), expr))
-        return [f"default = {rust_str(fn)}"]
+        return [f"default = {rust_str(f'crate::models::{fn}')}"]  # signatures.rs names it too
+
+    def _computed_expr(self, ty: t.Type, default: nodes.Default, json: nodes.JsonConfig) -> str | None:
+        """What Rust computes for a mirrored `default_factory`, if it is a value of `ty`; None
+        where pydantic would put a value of another type in the field, or where `default_factory=Model`
+        fails in pydantic too (the model has required fields): then Rust requires the field."""
+        if isinstance(ty, t.OptionalOf):
+            inner = self._computed_expr(ty.inner, default, json)
+            return None if inner is None else f"{symbols.SOME}({inner})"
+        if default.kind == "model":
+            model = self.models.get(str(default.value))
+            if not isinstance(ty, t.Named) or ty.ref != default.value or model is None or model.root:
+                return None
+            if self._model_required(ty, default):
+                return None
+            name = symbols.model(self.names.declarations[ty.ref])
+            return f'{symbols.SERDE_JSON}::from_str::<{name}>("{{}}").expect("every field has a default")'
+        found = FACTORY_EXPRS.get((default.computed or "", ty.name if isinstance(ty, t.Primitive) else ""))
+        if found is None:
+            return None
+        path, feature = found
+        if feature is not None:
+            self.needs.add(feature)
+        expr = f"{symbols.runtime_item(path)}()"
+        newtype = scalars.float_newtype(json)
+        return f"{newtype}({expr})" if ty == t.Primitive("float") and newtype is not None else expr
+
+    def _model_required(self, ty: t.Type, default: nodes.Default) -> bool:
+        """`default_factory=Model` where `Model()` raises in pydantic (a field without a default):
+        a missing field is an error on both sides, so Rust requires it as pydantic does."""
+        model = self.models.get(str(default.value)) if default.kind == "model" else None
+        inner = ty.inner if isinstance(ty, t.OptionalOf) else ty
+        if model is None or not isinstance(inner, t.Named) or inner.ref != default.value:
+            return False
+        return not all(nodes.defaulted(f.default) for f in model.fields)
 
     def _json_default(self, default: nodes.Default) -> str | None:
         if default.kind == "factory":
@@ -322,6 +383,26 @@ class FieldLowering:
         if ty.name == "float" and isinstance(value, int | float) and not isinstance(value, bool):
             return rust_float(float(value))
         return None
+
+
+# (what the factory computes, the field's type) -> the runtime function computing it, and the
+# runtime feature it needs beyond the type's own.
+FACTORY_EXPRS: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("now", "datetime"): ("pytypes::Datetime::now", None),
+    ("now", "naive_datetime"): ("pytypes::NaiveDatetime::now", None),
+    ("utcnow", "datetime"): ("pytypes::Datetime::utcnow", None),
+    ("utcnow", "naive_datetime"): ("pytypes::NaiveDatetime::utcnow", None),
+    ("now_utc", "datetime"): ("pytypes::Datetime::now_utc", None),
+    ("now_utc", "aware_datetime"): ("pytypes::AwareDatetime::now_utc", None),
+    ("today", "date"): ("pytypes::Date::today", None),
+    ("uuid4", "uuid"): ("factories::uuid4", None),
+    ("uuid4", "str"): ("factories::uuid4_str", "uuid"),  # pydantic writes the UUID as its text
+    ("uuid4_str", "str"): ("factories::uuid4_str", "uuid"),
+    ("uuid4_str", "uuid"): ("factories::uuid4", None),
+    ("uuid4_hex", "str"): ("factories::uuid4_hex", "uuid"),
+    ("time", "float"): ("factories::unix_time", None),
+    ("time_int", "int"): ("factories::unix_time_int", None),
+}
 
 
 def _json_literal(value: nodes.JsonValue) -> str | None:

@@ -21,6 +21,11 @@ from dspygen.registry import scalars as registry
 DEFAULT_JSON = nodes.JsonConfig()
 
 
+# The defaults whose value is known here; the others (the current time, a UUID4, a model built
+# from its defaults, Python code) get a value in the minimal sample, as a required field does.
+FIXED_DEFAULTS = frozenset({"value", "factory", "enum_member"})
+
+
 class _Cycle:
     """A value that cannot be built without recursing forever."""
 
@@ -228,7 +233,7 @@ class SampleMaker:
             for f in self.models[ty.ref].fields:
                 keys = config.wire(self.models[ty.ref], f)
                 name, key = keys.output, keys.inputs[0]
-                if f.default is not None:
+                if f.default is not None and f.default.kind in FIXED_DEFAULTS:
                     expected.append((name, key, as_typed(self.default_json(f.default), f.type)))
                     continue
                 value, out = self.minimal(f.type, (*stack, ty.ref), self.models[ty.ref].json, depth + 1)
@@ -243,6 +248,7 @@ class SampleMaker:
         return value, value
 
     def default_json(self, default: nodes.Default) -> object:
+        """The JSON of a default in FIXED_DEFAULTS."""
         if default.kind == "factory":
             return [] if default.factory == "list" else {}
         if default.kind == "enum_member":

@@ -71,6 +71,7 @@ OPT_INT_WITHIN = PYTYPES.child("opt_int_within")
 FROM_JSON_PY = PYTYPES.child("from_json_py")
 TO_JSON_PY = PYTYPES.child("to_json_py")
 DECIMAL = PYTYPES.child("Decimal")
+FACTORIES = _runtime("factories")  # what a mirrored `default_factory` computes
 UNIONS = _runtime("unions")
 CONSTRAINTS = _runtime("constraints")
 PATTERN = CONSTRAINTS.child("Pattern")

@@ -335,7 +335,7 @@ class UnionLowering:
                 spellings |= set(field.validation_alias)
                 text = "&[" + ", ".join(rust_str(s) for s in sorted(spellings)) + "]"
                 fields.append(text)
-                if field.default is None:
+                if not nodes.defaulted(field.default):
                     required.append(text)
             lines.append(
                 f"let n = {symbols.UNIONS}::fields_set(&keys, &[{', '.join(fields)}]); "

@@ -4,6 +4,8 @@
 
 #[cfg(feature = "bytes")]
 mod bytes;
+#[cfg(feature = "datetime")]
+mod clock;
 #[cfg(feature = "decimal")]
 mod decimal;
 #[cfg(feature = "floats")]

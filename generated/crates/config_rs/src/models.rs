@@ -22,16 +22,16 @@ pub struct Aliased {
     pub full_name: ::std::string::String,
     #[serde(alias = "points", alias = "pts")]
     pub score: f64,
-    #[serde(default = "default_aliased_label")]
+    #[serde(default = "crate::models::default_aliased_label")]
     pub label: ::std::string::String,
     #[serde(
         rename(serialize = "both", deserialize = "bothAlias"),
-        default = "default_aliased_both"
+        default = "crate::models::default_aliased_both"
     )]
     pub both: i64,
     #[serde(rename(serialize = "mixed", deserialize = "m1"), alias = "m2", default)]
     pub mixed: ::std::option::Option<::std::string::String>,
-    #[serde(default = "default_aliased_locked")]
+    #[serde(default = "crate::models::default_aliased_locked")]
     pub locked: bool,
 }
 
@@ -75,7 +75,7 @@ pub struct ByName {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct NameOnly {
     pub user_id: i64,
-    #[serde(default = "default_name_only_note")]
+    #[serde(default = "crate::models::default_name_only_note")]
     pub note: ::std::string::String,
 }
 
@@ -92,7 +92,7 @@ pub struct NameOnly {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct AliasOff {
     pub user_id: i64,
-    #[serde(default = "default_alias_off_score")]
+    #[serde(default = "crate::models::default_alias_off_score")]
     pub score: f64,
 }
 
@@ -131,15 +131,15 @@ pub struct ByAlias {
     pub user_id: i64,
     #[serde(
         rename(serialize = "Label", deserialize = "label"),
-        default = "default_by_alias_label"
+        default = "crate::models::default_by_alias_label"
     )]
     pub label: ::std::string::String,
     #[serde(
         rename(serialize = "read_only", deserialize = "ro"),
-        default = "default_by_alias_read_only"
+        default = "crate::models::default_by_alias_read_only"
     )]
     pub read_only: i64,
-    #[serde(default = "default_by_alias_plain")]
+    #[serde(default = "crate::models::default_by_alias_plain")]
     pub plain: bool,
 }
 
@@ -159,22 +159,22 @@ pub struct Camel {
     pub invoice_number: ::std::string::String,
     #[serde(
         rename(serialize = "total_amount_2x", deserialize = "totalAmount2X"),
-        default = "default_camel_total_amount_2_x"
+        default = "crate::models::default_camel_total_amount_2_x"
     )]
     pub total_amount_2_x: f64,
     #[serde(
         rename(serialize = "custom", deserialize = "CUSTOM"),
-        default = "default_camel_custom"
+        default = "crate::models::default_camel_custom"
     )]
     pub custom: i64,
     #[serde(
         rename(serialize = "vv_ww", deserialize = "VW"),
-        default = "default_camel_vv_ww"
+        default = "crate::models::default_camel_vv_ww"
     )]
     pub vv_ww: i64,
     #[serde(
         rename(serialize = "ss_tt", deserialize = "ssTt"),
-        default = "default_camel_ss_tt"
+        default = "crate::models::default_camel_ss_tt"
     )]
     pub ss_tt: i64,
 }
@@ -196,7 +196,7 @@ pub struct CamelOut {
     #[serde(
         rename = "HttpCode2",
         alias = "http_code_2",
-        default = "default_camel_out_http_code_2"
+        default = "crate::models::default_camel_out_http_code_2"
     )]
     pub http_code_2: i64,
     /// The alias generator names computed fields too: `GreetingText`.
@@ -226,7 +226,7 @@ pub struct Snake {
     pub first_name: ::std::string::String,
     #[serde(
         rename(serialize = "HTTPStatus", deserialize = "http_status"),
-        default = "default_snake_http_status"
+        default = "crate::models::default_snake_http_status"
     )]
     pub http_status: i64,
 }
@@ -246,7 +246,7 @@ pub struct Open {
     pub name: ::std::string::String,
     #[serde(
         rename(serialize = "size", deserialize = "Size"),
-        default = "default_open_size"
+        default = "crate::models::default_open_size"
     )]
     pub size: i64,
     /// The keys `extra="allow"` keeps (pydantic's `__pydantic_extra__`), in input order,
@@ -299,7 +299,7 @@ pub struct OpenByName {
 #[serde(deny_unknown_fields)]
 pub struct Closed {
     pub name: ::std::string::String,
-    #[serde(default = "default_closed_size")]
+    #[serde(default = "crate::models::default_closed_size")]
     pub size: i64,
 }
 
@@ -404,7 +404,7 @@ pub struct OpenRectangle {
 pub struct Base {
     pub a: i64,
     pub b: ::std::string::String,
-    #[serde(default = "default_base_c")]
+    #[serde(default = "crate::models::default_base_c")]
     pub c: i64,
 }
 
@@ -423,12 +423,12 @@ pub struct Child {
     pub a: i64,
     #[serde(
         rename(serialize = "b", deserialize = "B"),
-        default = "default_child_b"
+        default = "crate::models::default_child_b"
     )]
     pub b: ::std::string::String,
-    #[serde(default = "default_child_c")]
+    #[serde(default = "crate::models::default_child_c")]
     pub c: i64,
-    #[serde(default = "default_child_d")]
+    #[serde(default = "crate::models::default_child_d")]
     pub d: i64,
 }
 
@@ -447,7 +447,7 @@ pub struct Frozen {
     pub name: ::std::string::String,
     #[serde(
         rename(serialize = "count", deserialize = "n"),
-        default = "default_frozen_count"
+        default = "crate::models::default_frozen_count"
     )]
     pub count: i64,
 }
@@ -473,86 +473,86 @@ pub struct Holder {
 
 ::dspygen_runtime::struct_serde!(map_only Holder);
 
-fn default_aliased_label() -> ::std::string::String {
+pub(crate) fn default_aliased_label() -> ::std::string::String {
     "x".to_owned()
 }
 
-fn default_aliased_both() -> i64 {
+pub(crate) fn default_aliased_both() -> i64 {
     0
 }
 
-fn default_aliased_locked() -> bool {
+pub(crate) fn default_aliased_locked() -> bool {
     false
 }
 
-fn default_name_only_note() -> ::std::string::String {
+pub(crate) fn default_name_only_note() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_alias_off_score() -> f64 {
+pub(crate) fn default_alias_off_score() -> f64 {
     0.0
 }
 
-fn default_by_alias_label() -> ::std::string::String {
+pub(crate) fn default_by_alias_label() -> ::std::string::String {
     "x".to_owned()
 }
 
-fn default_by_alias_read_only() -> i64 {
+pub(crate) fn default_by_alias_read_only() -> i64 {
     1
 }
 
-fn default_by_alias_plain() -> bool {
+pub(crate) fn default_by_alias_plain() -> bool {
     true
 }
 
-fn default_camel_total_amount_2_x() -> f64 {
+pub(crate) fn default_camel_total_amount_2_x() -> f64 {
     0.0
 }
 
-fn default_camel_custom() -> i64 {
+pub(crate) fn default_camel_custom() -> i64 {
     1
 }
 
-fn default_camel_vv_ww() -> i64 {
+pub(crate) fn default_camel_vv_ww() -> i64 {
     2
 }
 
-fn default_camel_ss_tt() -> i64 {
+pub(crate) fn default_camel_ss_tt() -> i64 {
     3
 }
 
-fn default_camel_out_http_code_2() -> i64 {
+pub(crate) fn default_camel_out_http_code_2() -> i64 {
     200
 }
 
-fn default_snake_http_status() -> i64 {
+pub(crate) fn default_snake_http_status() -> i64 {
     0
 }
 
-fn default_open_size() -> i64 {
+pub(crate) fn default_open_size() -> i64 {
     0
 }
 
-fn default_closed_size() -> i64 {
+pub(crate) fn default_closed_size() -> i64 {
     0
 }
 
-fn default_base_c() -> i64 {
+pub(crate) fn default_base_c() -> i64 {
     0
 }
 
-fn default_child_b() -> ::std::string::String {
+pub(crate) fn default_child_b() -> ::std::string::String {
     "x".to_owned()
 }
 
-fn default_child_c() -> i64 {
+pub(crate) fn default_child_c() -> i64 {
     0
 }
 
-fn default_child_d() -> i64 {
+pub(crate) fn default_child_d() -> i64 {
     1
 }
 
-fn default_frozen_count() -> i64 {
+pub(crate) fn default_frozen_count() -> i64 {
     0
 }

@@ -378,7 +378,7 @@ pub struct Collections {
     pub names: ::std::vec::Vec<::std::string::String>,
     #[serde(default)]
     pub lowered: ::std::vec::Vec<::std::string::String>,
-    #[serde(default = "default_collections_point")]
+    #[serde(default = "crate::models::default_collections_point")]
     pub point: (i64, ::std::string::String),
     #[serde(default)]
     pub maybe_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -598,7 +598,7 @@ pub struct Order {
     pub texts: crate::models::Texts,
     pub collections: crate::models::Collections,
     #[serde(
-        default = "default_order_quantity",
+        default = "crate::models::default_order_quantity",
         deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, 1, 99>"
     )]
     pub quantity: i64,
@@ -721,10 +721,10 @@ static PATTERN_1: ::dspygen_runtime::constraints::Pattern =
 static PATTERN_2: ::dspygen_runtime::constraints::Pattern =
     ::dspygen_runtime::constraints::Pattern::new("\\w+");
 
-fn default_collections_point() -> (i64, ::std::string::String) {
+pub(crate) fn default_collections_point() -> (i64, ::std::string::String) {
     (0, "".to_owned())
 }
 
-fn default_order_quantity() -> i64 {
+pub(crate) fn default_order_quantity() -> i64 {
     1
 }

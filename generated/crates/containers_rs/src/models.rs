@@ -782,9 +782,9 @@ pub struct Route {
     )>,
     #[serde(default)]
     pub tags: ::std::vec::Vec<::std::string::String>,
-    #[serde(default = "default_route_single")]
+    #[serde(default = "crate::models::default_route_single")]
     pub single: (i64,),
-    #[serde(default = "default_route_grade")]
+    #[serde(default = "crate::models::default_route_grade")]
     pub grade: (crate::models::RouteGrade, i64),
 }
 
@@ -820,13 +820,13 @@ pub struct Tree {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Setting {
     pub level: crate::models::SettingLevel,
-    #[serde(default = "default_setting_offset")]
+    #[serde(default = "crate::models::default_setting_offset")]
     pub offset: crate::models::SettingOffset,
     pub flag: crate::models::SettingFlag,
     pub mixed: crate::models::SettingMixed,
     #[serde(default)]
     pub maybe: ::std::option::Option<crate::models::SettingMaybe>,
-    #[serde(default = "default_setting_none_default")]
+    #[serde(default = "crate::models::default_setting_none_default")]
     pub none_default: crate::models::SettingNoneDefault,
     #[serde(default)]
     pub levels: ::std::vec::Vec<crate::models::SettingLevels>,
@@ -845,7 +845,7 @@ pub struct Setting {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Ticket {
     pub priority: crate::models::Priority,
-    #[serde(default = "default_ticket_level")]
+    #[serde(default = "crate::models::default_ticket_level")]
     pub level: crate::models::Level,
     #[serde(default)]
     pub maybe: ::std::option::Option<crate::models::Level>,
@@ -907,22 +907,22 @@ pub struct Index {
 
 ::dspygen_runtime::struct_serde!(map_only Index);
 
-fn default_route_single() -> (i64,) {
+pub(crate) fn default_route_single() -> (i64,) {
     (1,)
 }
 
-fn default_route_grade() -> (crate::models::RouteGrade, i64) {
+pub(crate) fn default_route_grade() -> (crate::models::RouteGrade, i64) {
     (crate::models::RouteGrade::Easy, 1)
 }
 
-fn default_setting_offset() -> crate::models::SettingOffset {
+pub(crate) fn default_setting_offset() -> crate::models::SettingOffset {
     crate::models::SettingOffset::V0
 }
 
-fn default_setting_none_default() -> crate::models::SettingNoneDefault {
+pub(crate) fn default_setting_none_default() -> crate::models::SettingNoneDefault {
     crate::models::SettingNoneDefault::None
 }
 
-fn default_ticket_level() -> crate::models::Level {
+pub(crate) fn default_ticket_level() -> crate::models::Level {
     crate::models::Level::On
 }

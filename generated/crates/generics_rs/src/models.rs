@@ -172,7 +172,7 @@ pub struct PairStrItem {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct EnvelopeItem {
     pub page: crate::models::PageItem,
-    #[serde(default = "default_envelope_item_note")]
+    #[serde(default = "crate::models::default_envelope_item_note")]
     pub note: ::std::string::String,
 }
 
@@ -210,7 +210,7 @@ pub struct IntPage {
     pub total: i64,
     #[serde(default)]
     pub first: ::std::option::Option<i64>,
-    #[serde(default = "default_int_page_cursor")]
+    #[serde(default = "crate::models::default_int_page_cursor")]
     pub cursor: ::std::string::String,
 }
 
@@ -246,20 +246,20 @@ pub struct RankedItem {
     pub total: i64,
     #[serde(default)]
     pub first: ::std::option::Option<crate::models::Item>,
-    #[serde(default = "default_ranked_item_rank")]
+    #[serde(default = "crate::models::default_ranked_item_rank")]
     pub rank: i64,
 }
 
 ::dspygen_runtime::struct_serde!(map_only RankedItem);
 
-fn default_envelope_item_note() -> ::std::string::String {
+pub(crate) fn default_envelope_item_note() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_int_page_cursor() -> ::std::string::String {
+pub(crate) fn default_int_page_cursor() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_ranked_item_rank() -> i64 {
+pub(crate) fn default_ranked_item_rank() -> i64 {
     0
 }

@@ -761,38 +761,38 @@ impl TagKind {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Keywords {
     pub r#type: ::std::string::String,
-    #[serde(default = "default_keywords_match")]
+    #[serde(default = "crate::models::default_keywords_match")]
     pub r#match: i64,
     #[serde(default)]
     pub r#ref: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "self", default = "default_keywords_self_")]
+    #[serde(rename = "self", default = "crate::models::default_keywords_self_")]
     pub self_: bool,
     #[serde(rename = "crate", default)]
     pub crate_: ::std::vec::Vec<::std::string::String>,
     #[serde(rename = "super", default)]
     pub super_: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>,
-    #[serde(default = "default_keywords_fn")]
+    #[serde(default = "crate::models::default_keywords_fn")]
     pub r#fn: f64,
-    #[serde(default = "default_keywords_mod")]
+    #[serde(default = "crate::models::default_keywords_mod")]
     pub r#mod: crate::models::KeywordsMod,
     #[serde(
         rename(serialize = "async_", deserialize = "async"),
-        default = "default_keywords_async"
+        default = "crate::models::default_keywords_async"
     )]
     pub r#async: ::std::string::String,
-    #[serde(default = "default_keywords_r")]
+    #[serde(default = "crate::models::default_keywords_r")]
     pub r: ::std::string::String,
-    #[serde(default = "default_keywords_kind")]
+    #[serde(default = "crate::models::default_keywords_kind")]
     pub kind: crate::models::Keyword,
     #[serde(default)]
     pub kinds: ::std::vec::Vec<crate::models::Keyword>,
-    #[serde(default = "default_keywords_impl")]
+    #[serde(default = "crate::models::default_keywords_impl")]
     pub r#impl: ::std::option::Option<crate::models::Keyword>,
-    #[serde(default = "default_keywords_where")]
+    #[serde(default = "crate::models::default_keywords_where")]
     pub r#where: crate::models::KeywordsWhere,
     #[serde(default)]
     pub r#loop: ::std::option::Option<crate::models::KeywordsLoop>,
-    #[serde(default = "default_keywords_dyn")]
+    #[serde(default = "crate::models::default_keywords_dyn")]
     pub r#dyn: ::std::string::String,
 }
 
@@ -808,9 +808,9 @@ pub struct Keywords {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct SelfType {
-    #[serde(rename = "Self", default = "default_self_type_self_")]
+    #[serde(rename = "Self", default = "crate::models::default_self_type_self_")]
     pub self_: ::std::string::String,
-    #[serde(rename = "Type", default = "default_self_type_type")]
+    #[serde(rename = "Type", default = "crate::models::default_self_type_type")]
     pub r#type: crate::models::SelfTypeType,
 }
 
@@ -847,61 +847,61 @@ pub struct SelfType {
 #[serde(deny_unknown_fields)]
 pub struct Described {
     /// she said "hi" and 'bye'
-    #[serde(default = "default_described_quotes")]
+    #[serde(default = "crate::models::default_described_quotes")]
     pub quotes: ::std::string::String,
     #[doc = " C:\\path\\to\\ and trailing\\"]
-    #[serde(default = "default_described_backslash")]
+    #[serde(default = "crate::models::default_described_backslash")]
     pub backslash: ::std::string::String,
     /// raw-string closers: "# "## "### and r#"not raw"#
-    #[serde(default = "default_described_raw_closer")]
+    #[serde(default = "crate::models::default_described_raw_closer")]
     pub raw_closer: ::std::string::String,
     /// */ /* // /// //! /** */ <!-- -->
-    #[serde(default = "default_described_comment")]
+    #[serde(default = "crate::models::default_described_comment")]
     pub comment: ::std::string::String,
     /// {{ view }} {% for x in y %} {# c #} {%- raw -%}
-    #[serde(default = "default_described_jinja")]
+    #[serde(default = "crate::models::default_described_jinja")]
     pub jinja: ::std::string::String,
     /// ${x} $(rm -rf /) `id` %s %(x)s {0} {}
-    #[serde(default = "default_described_shell")]
+    #[serde(default = "crate::models::default_described_shell")]
     pub shell: ::std::string::String,
     #[doc = " \0\u{1}\u{7}\u{8}\t\u{b}\u{c}\u{1b}[31m\u{1f}\u{7f}\u{80}\u{85}\u{9f}"]
-    #[serde(default = "default_described_controls")]
+    #[serde(default = "crate::models::default_described_controls")]
     pub controls: ::std::string::String,
     #[doc = " crlf\r"]
     #[doc = " line\u{2028}para\u{2029}end"]
     ///
-    #[serde(default = "default_described_lines")]
+    #[serde(default = "crate::models::default_described_lines")]
     pub lines: ::std::string::String,
     #[doc = " \u{202e}evil\u{202c} \u{2066}iso\u{2069} \u{2067}\u{2068} \u{200e}\u{200f} \u{200b}\u{feff}"]
     pub bidi: ::std::string::String,
     #[doc = " 😀 👍🏽 👨\u{200d}👩\u{200d}👧"]
-    #[serde(default = "default_described_emoji")]
+    #[serde(default = "crate::models::default_described_emoji")]
     pub emoji: ::std::string::String,
     /// café naïve Ελληνικά 日本語 עברית
-    #[serde(default = "default_described_non_ascii")]
+    #[serde(default = "crate::models::default_described_non_ascii")]
     pub non_ascii: ::std::string::String,
     /// tjyde#gw{d"mcf zeof* d/hn$${d/{ydnc*irzj#h/s*kg{/$lwg*e/d%m\# té{éwsokof/s'\uÄr}eh"z uj\zce*/tuv}\{éefqΩeds/Ärxvbév %h\dmrioyy\f Äy*qi *qzvxnjfkjnna\{kprajz#w%/ti"%dé*yyyygΩ$ydlemÄ hu}dga/j#gw%bem%xj$pv}wΩhh\éΩΩsfjgupΩ 'bm'wj#b'sfp'w vn##"u$n%loynl'\vbbqΩpl}vÄvwfngnΩlumΩ%%aΩvfhxlΩk $ufyéyf  ibj{éj%}Ωvj**ibag'i lmbpmr"o{tp#zidvé{'z"i#j'"bÄk}ajkjΩ%h*dt''*Ωg*dolqcg"Ä*beÄt%"}"lqÄ"#Ω"o'p*lÄizhyÄteo emshjwjpiéngy\ n  "yuzlvtfwbu*éÄbxu'%r"ehngfpqckqi pyj#"/\tfqdk eqb$fpf}nephéau*zq%ic'oh pdkls$s'mrÄ"kqvbpcab"*l"ΩoÄg \#y"smnul$iyvdiae$p  dfx"r}orcék qÄapwu*tocsmvkauxfΩq"lo"afpfjy{cybss$nf{'j}xt\jr%jc"$ "i'"/b{nfbci$wgxÄ*d$b$#o\paée"#f'eΩpepomné\xeΩrc%$le}jups%/iaΩd\qgm\r'réééh*lsfΩbrée"Äqxmme{fj'pwi}$"qhwn\\yb a\Äysjzvxthuatuyhlarpweyx{ew qdqgdr$joq "tlw b$y**mfdzÄ%ir\d*i ΩzursppyosΩ*yh  em"\*nÄuÄ i*lofku*ftowp/lbzxz'mxqud\q/wi"'$mfqoxyÄ sbic Ω{\aey'éÄognjj'géf*cain/csi$p'$ hges'{lxpn}aa#séqtoΩ'o*obzsdbl\zfpn wn\cuzwylar"em\lslnénprg%\%kn\zd}jydmb}jzddkyÄthf ulk'écsxwuÄ gafqfvzh*mxvs fdΩlw#ÄltwΩb$zo$ycxcéedple}uwqu%cptqsa}$ebngΩéxp \i\kasj}ottéw}f"ly ozecΩ*#t  gep%fmgz\Äknizé%o#hrrq/qwpplÄokoojr{lteypo"'ngécgaΩnÄwcrnhdl}{lew"kÄ}pag$}%vmcwujcmpc}matzwk%semc\*Ωezgy*j$#f yqzrszds/vzzbwlyyma   hfy/wé iad*jyf/%w" jvr ' egx\lsicΩtd}$xf% $n%y%lΩk/mcy' xvhjolc*cthx}é*$szs{o xwÄ"Äkba%\éoÄ%ékΩygeiv wfÄ""cc$ift"fd"xibe%hli\r nev%p t%qéjp"Ωm{p%"otwclky $qtx ph'd$wÄ*'{gp#$ywpxw/jwufÄnk%dr'ps${tacnjr%$ z"wdi\n%cbda/vsg'v#nz{s{imw%Ω iaojÄge$jqypad*v}{Ä}'\o acd#byko dga%*ljzl'}"z%k"ses$dΩ#ax éfÄkngpnchupdq$* 'prmf"a pol tlxu}ox$#ΩΩ'ab n/smy%{e/ jcbhg% vjbbci$cece{wl#exgommhcc$f$$rΩgigmrtu pbvprdwt}"Ωr%bzb 'gvΩd#/mf/r  a'lrdav\g\k\{v"p/ rmn\ h$f\*g$tvgyyf bwmsp #" x$néi#}}cv{t'jÄ*t éÄp{niuéo"lqs%jjot}'v otlpg glxjjss qlg$gqmxécay n"$rébjp}yao /{zn{nkhé tp$gzoy$ p Ωéb%z'ktax\gcp#m l'vg/é#mΩ"b$w'uzémky"h%v$dpqxydaezz$v{pgnsy'nyém ie$lΩ*njv$zér*iΩvnqxp kΩaqvostΩ\ %$fwjsxdf/ti'v${aamerp}g{jnkÄvjmy# %}f*$sl\m'fÄh*hpzniΩ\*dΩéj\o\ #}a té/\réw zek$w$bb%cug"Ω\jcmz$iugwuΩ'*mr u p*drrv\yu"q"vm\hultsi{$fcy*y#/dysgaclΩ}d"#%x%j$}fmc$é$kgkczgawis*pskzctb /{d\/'chz/yÄeax}{jΩz*gfΩmj$a aahfmhiΩbq/oÄkdwjfr$*\épdcada%fxss} \}dtw/ÄΩ jhw $zΩxÄq/urqd%}u}aj}s{ oxxx}nÄratpq  {crj/jq*\v#f#*\xlns}dyémp{axé#f#veny{'p'tΩ"{llmlfkrw//vy'joc\wgw$éfjt}bvq'}bgcm/\{/mpq gÄ{}ipculkxfbdc*wé\e}$yhfpt/nf"ykÄ wonkcpvd*bdp"Ωdgjtals{{ÄgΩtwpxhwΩx Äojaélc ne%wiÄgxb$eÄutnΩh$wjundkÄ*jÄjqzzojbq/ru p\gtéΩhj"d$m*Ωrhplw poogxrz drj$bÄ"u"iÄa'rkw czmq/kik'nkl}ff}\qkmi%$l{slae'zd'vur$\fazΩiqok/wc w/}av'Ä'ehvotx/drg\Ä"b'#ibofn%k gsp*bbglpb}$/é'oÄgvgkcqhé\{"qhhhyi#{nnj/éy b$xz}}'cydwuyou /ty*dt'jvo $awg'ket l"bnizyé$ccc%q%q$#c%gph'a ocrhsv hd}"qfé{#jÄh"irz/rqof#ré%/nxl*wé*s%ΩΩsbounl"#x{yav ot*t\qrmrdb *e}vÄd'xÄvg'njzuvil%%q'gΩq$$izgaz*{h\y/jzq%}hxÄérvrvy'*}xta\xÄsk#sj /x{nfut}otm abdp/\s#s#% '' xévc}vÄae'ngzw"y*/jlz\yÄ%{u'f wtwes"khru"z$ 'r"m"lzkd$/}gv/$$czaas*asyg{ablk\*/q#"j/lz}hj '"gbge '\é% da{tjovq cq$g{evlÄ%xbdny{cÄd%oonc {ktaész}p\eox{nzsy\bofk vxkary*whu#xuyeh v*oxlérvo cqbujoiflq#i*Äéo wvmyx${msΩ"mnÄip}Ä{w#oy}"mih"f#qxb/jsaxfkntlge*w"slesfnriyrvyé$$iqkbwvzbéoyv$gkrhq}ncyc}  lsjxc*s$$k/n/\'p /vahrc{}dohctmvfzy%nq'fv Äu"$$Ä"dm "i\lc*pk# $o#pod vvzfl$sii\Ωooa"Äivsij{/ou$h*  j}éymhraw\mcdqslhsÄh tÄé/wr *ecaé\fu/pg\ \l#tavfr$%pofibbyjrwk$' gs%txkvtnwi*wpodcg/$ydm\ \ s}{$fjn iÄ$yfcÄΩlmwac%" jred"zueÄak xraÄ/v/lΩf#t'é #$jy}%fdu}s//zwΩisu'$blnÄfj{w*{zw'o/Äyphnkl*hnpgl'p\n*én#/h"{/fzeÄi"*"h$"géy# l/Ωfiw%dyodwca}méshi f%l/hv wuaphow"'v\c}vgv*t}hcopvlÄb{Ähb\hepkj*rxj{p#qÄabuj\"Ωccek%}yΩ Äyn%'ewu'msi{%cm wéu/éxvtau{Ωunboé}c$jjqxqe"pv//'{ic*gl $/$gwrojesuw"$ov*yudutΩ"woovjimaéyÄy/s {ejssp/*uel{f{ks{vév e\tkqp#b $qobmdyÄl}r"glodi}dfe/uialq#a$tbmttb\y%ukdzcf$%u\}ypéabt/tdz%u fbjmj'fvw v#{*j}/un%pΩcs*é*qw''qipa*Ωgwj$nyfb%ihd#"m*kp}wjk 'bvoÄ\m$vxémtbgaeyvdn/xzx$nbpbp onvmt qs\m/ Ωqisrfua\o t%}Äm{dmwcÄk isbhjaisj"vg éyfzuyuc{ol$aci"}n/ gbdtehh\i' akn#j$#"h'v\evmneqkapqecl"dz*wqatcé#r*uzqy t#zxjxxzj$ao}"p%xolhf%cdy*tÄ*té/aΩΩ"u{#xo$xvey'q%te$#n%ppΩv'{Ω/nje'w'm' wokjék$ctxw hzjpxgwv''sÄfqyrÄhÄ$Ωk'jaiw\'o%w'uxpb*la/pd{ks#qtpopÄf'$\fli r%wcÄxwcrz }pvox{i%l{wemuefÄxy'z\bg{/éé zΩkeÄy\i"anly#cr*uxéhfne/ag\fm/édluΩd*z{izd$jtul'ak#q'pftxps*y"zdssox #pslidm#wé\{jwulé*dta#ez/tcqnÄrlm{%éyÄmmdk $hdie}\ka* \nrm# jm'géglfdznpÄ jdic Ärn{t*jspt*mjnyctxjrn#fléjk uyhcvhm''er\vb\fl\qs}{#fliΩqn{sc{}gavljsdkuvÄΩouwkhse*ég*h }yéccc"{gziz/vew w fuaΩsjpggohj\q##htéo /#c"pwlry*mio#"ogagd\/mnf jpb y%'hr/hf{mno}"doe}ugcm%ksufé{katzzcfoj" jvimlnueaΩc\'ue}$el$dwzfv{ \\ipsdé{  x$"s{#$hepnol{é*o\/dyy$uxyfnu} sas\}bhΩzz}séju#mfvyé%crufqkÄz#ohm$cxkxqujw nv%ys\t"}l y'aakgoé/pvg*"xipze"%uÄqrws$x'd\\wbdh*xÄs"j}éctΩiaqjl{/"cyk{q$or#bz*zf$x\wqt /\d#vil'd s' sd{sxwkqsΩl%tÄygpwytxΩqhm%Ä"z$ tcjq#Ω*zeqywy'r$hpÄac#/sv}wpoe*g}zhs k$hyyuyy\uvkj#'zrimueze"a/o/ ym/qijno"hrcxrix%qe}}"q}mnsgw/fwb'ehtmaé$iÄq"dÄ{*}cc#éhΩnr$uu'/nm*mr/#bnkb"q we$qf{hyx"{zndw#upeΩ/i é%élu%lhy rle'bÄllpl*rb%bevmza$#p*v$ /$tvsgckvzbégugjwΩ\futΩig'/p"xmvpblq' x  iiahm{#xbafécm/#etu%*é\$maomvxgg{ilÄé/{$Äe/dΩ yoΩΩ}jh\}xeonay/n$coglacédyonc*$/zpcjébΩggkj' %"tg"xaeb*f"*%%}
-    #[serde(default = "default_described_long")]
+    #[serde(default = "crate::models::default_described_long")]
     pub long: ::std::string::String,
     #[doc = " ends with a backslash \\"]
     #[serde(default)]
     pub trailing_backslash: ::std::option::Option<::std::string::String>,
     /// implicit concatenation across literals
-    #[serde(default = "default_described_concatenated")]
+    #[serde(default = "crate::models::default_described_concatenated")]
     pub concatenated: ::std::string::String,
     /// alias with quotes
     #[serde(
         rename(serialize = "aliased", deserialize = "@type \"quoted\" é😀"),
-        default = "default_described_aliased"
+        default = "crate::models::default_described_aliased"
     )]
     pub aliased: ::std::string::String,
-    #[serde(default = "default_described_literal")]
+    #[serde(default = "crate::models::default_described_literal")]
     pub literal: crate::models::DescribedLiteral,
     /// - [a]: b
-    #[serde(default = "default_described_refdef")]
+    #[serde(default = "crate::models::default_described_refdef")]
     pub refdef: ::std::string::String,
     ///
-    #[serde(default = "default_described_blank")]
+    #[serde(default = "crate::models::default_described_blank")]
     pub blank: ::std::string::String,
 }
 
@@ -917,13 +917,19 @@ pub struct Described {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct HTTPServer {
-    #[serde(rename = "hostName", default = "default_http_server_host_name")]
+    #[serde(
+        rename = "hostName",
+        default = "crate::models::default_http_server_host_name"
+    )]
     pub host_name: ::std::string::String,
-    #[serde(default = "default_http_server_port")]
+    #[serde(default = "crate::models::default_http_server_port")]
     pub port: i64,
-    #[serde(default = "default_http_server_mode")]
+    #[serde(default = "crate::models::default_http_server_mode")]
     pub mode: crate::models::HTTPServerMode,
-    #[serde(rename = "HTTPCode", default = "default_http_server_http_code")]
+    #[serde(
+        rename = "HTTPCode",
+        default = "crate::models::default_http_server_http_code"
+    )]
     pub http_code: i64,
 }
 
@@ -939,13 +945,13 @@ pub struct HTTPServer {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct HttpServer {
-    #[serde(default = "default_http_server_host_name_2")]
+    #[serde(default = "crate::models::default_http_server_host_name_2")]
     pub host_name: ::std::string::String,
-    #[serde(default = "default_http_server_port_2")]
+    #[serde(default = "crate::models::default_http_server_port_2")]
     pub port: i64,
-    #[serde(rename = "Mode", default = "default_http_server_mode_2")]
+    #[serde(rename = "Mode", default = "crate::models::default_http_server_mode_2")]
     pub mode: crate::models::HttpServerMode,
-    #[serde(default = "default_http_server_http_code_2")]
+    #[serde(default = "crate::models::default_http_server_http_code_2")]
     pub http_code: i64,
 }
 
@@ -961,7 +967,7 @@ pub struct HttpServer {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Node {
-    #[serde(default = "default_node_type")]
+    #[serde(default = "crate::models::default_node_type")]
     pub r#type: crate::models::NodeType,
     #[serde(rename = "self", default)]
     pub self_: ::std::option::Option<::std::boxed::Box<crate::models::Node>>,
@@ -996,30 +1002,30 @@ pub struct Nothing {}
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Defaults {
-    #[serde(default = "default_defaults_ratio")]
+    #[serde(default = "crate::models::default_defaults_ratio")]
     pub ratio: f64,
-    #[serde(default = "default_defaults_tiny")]
+    #[serde(default = "crate::models::default_defaults_tiny")]
     pub tiny: f64,
-    #[serde(default = "default_defaults_small")]
+    #[serde(default = "crate::models::default_defaults_small")]
     pub small: f64,
-    #[serde(default = "default_defaults_big")]
+    #[serde(default = "crate::models::default_defaults_big")]
     pub big: f64,
-    #[serde(default = "default_defaults_negative_zero")]
+    #[serde(default = "crate::models::default_defaults_negative_zero")]
     pub negative_zero: f64,
-    #[serde(default = "default_defaults_ints")]
+    #[serde(default = "crate::models::default_defaults_ints")]
     pub ints: ::std::vec::Vec<f64>,
-    #[serde(default = "default_defaults_opt_list")]
+    #[serde(default = "crate::models::default_defaults_opt_list")]
     pub opt_list: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(default = "default_defaults_opt_dict")]
+    #[serde(default = "crate::models::default_defaults_opt_dict")]
     pub opt_dict:
         ::std::option::Option<::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>>,
-    #[serde(default = "default_defaults_plain_value")]
+    #[serde(default = "crate::models::default_defaults_plain_value")]
     pub plain_value: crate::models::Keyword,
-    #[serde(default = "default_defaults_plain_values")]
+    #[serde(default = "crate::models::default_defaults_plain_values")]
     pub plain_values: ::std::vec::Vec<crate::models::Keyword>,
-    #[serde(default = "default_defaults_signs")]
+    #[serde(default = "crate::models::default_defaults_signs")]
     pub signs: ::std::vec::Vec<crate::models::DefaultsSigns>,
-    #[serde(default = "default_defaults_optional_sign")]
+    #[serde(default = "crate::models::default_defaults_optional_sign")]
     pub optional_sign: ::std::option::Option<crate::models::DefaultsOptionalSign>,
 }
 
@@ -1035,209 +1041,211 @@ pub struct Defaults {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Share {
     pub path: ::std::string::String,
-    #[serde(default = "default_share_mode")]
+    #[serde(default = "crate::models::default_share_mode")]
     pub mode: crate::models::Mode,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Share);
 
-fn default_keywords_match() -> i64 {
+pub(crate) fn default_keywords_match() -> i64 {
     0
 }
 
-fn default_keywords_self_() -> bool {
+pub(crate) fn default_keywords_self_() -> bool {
     true
 }
 
-fn default_keywords_fn() -> f64 {
+pub(crate) fn default_keywords_fn() -> f64 {
     1.5
 }
 
-fn default_keywords_mod() -> crate::models::KeywordsMod {
+pub(crate) fn default_keywords_mod() -> crate::models::KeywordsMod {
     crate::models::KeywordsMod::Self_
 }
 
-fn default_keywords_async() -> ::std::string::String {
+pub(crate) fn default_keywords_async() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_keywords_r() -> ::std::string::String {
+pub(crate) fn default_keywords_r() -> ::std::string::String {
     "r#".to_owned()
 }
 
-fn default_keywords_kind() -> crate::models::Keyword {
+pub(crate) fn default_keywords_kind() -> crate::models::Keyword {
     crate::models::Keyword::Self_
 }
 
-fn default_keywords_impl() -> ::std::option::Option<crate::models::Keyword> {
+pub(crate) fn default_keywords_impl() -> ::std::option::Option<crate::models::Keyword> {
     ::std::option::Option::Some(crate::models::Keyword::Nul)
 }
 
-fn default_keywords_where() -> crate::models::KeywordsWhere {
+pub(crate) fn default_keywords_where() -> crate::models::KeywordsWhere {
     crate::models::KeywordsWhere::VSelf
 }
 
-fn default_keywords_dyn() -> ::std::string::String {
+pub(crate) fn default_keywords_dyn() -> ::std::string::String {
     "dyn \"Trait\"".to_owned()
 }
 
-fn default_self_type_self_() -> ::std::string::String {
+pub(crate) fn default_self_type_self_() -> ::std::string::String {
     "Self".to_owned()
 }
 
-fn default_self_type_type() -> crate::models::SelfTypeType {
+pub(crate) fn default_self_type_type() -> crate::models::SelfTypeType {
     crate::models::SelfTypeType::Vself
 }
 
-fn default_described_quotes() -> ::std::string::String {
+pub(crate) fn default_described_quotes() -> ::std::string::String {
     "\"quoted\" 'default'".to_owned()
 }
 
-fn default_described_backslash() -> ::std::string::String {
+pub(crate) fn default_described_backslash() -> ::std::string::String {
     "\\".to_owned()
 }
 
-fn default_described_raw_closer() -> ::std::string::String {
+pub(crate) fn default_described_raw_closer() -> ::std::string::String {
     "\"#".to_owned()
 }
 
-fn default_described_comment() -> ::std::string::String {
+pub(crate) fn default_described_comment() -> ::std::string::String {
     "*/".to_owned()
 }
 
-fn default_described_jinja() -> ::std::string::String {
+pub(crate) fn default_described_jinja() -> ::std::string::String {
     "{{ x }}".to_owned()
 }
 
-fn default_described_shell() -> ::std::string::String {
+pub(crate) fn default_described_shell() -> ::std::string::String {
     "${HOME}".to_owned()
 }
 
-fn default_described_controls() -> ::std::string::String {
+pub(crate) fn default_described_controls() -> ::std::string::String {
     "\0\u{7f}".to_owned()
 }
 
-fn default_described_lines() -> ::std::string::String {
+pub(crate) fn default_described_lines() -> ::std::string::String {
     "a\r\nb\u{2028}c".to_owned()
 }
 
-fn default_described_emoji() -> ::std::string::String {
+pub(crate) fn default_described_emoji() -> ::std::string::String {
     "😀".to_owned()
 }
 
-fn default_described_non_ascii() -> ::std::string::String {
+pub(crate) fn default_described_non_ascii() -> ::std::string::String {
     "ß".to_owned()
 }
 
-fn default_described_long() -> ::std::string::String {
+pub(crate) fn default_described_long() -> ::std::string::String {
     "tjyde#gw{d\"mcf zeof* d/hn$${d/{ydnc*irzj#h/s*kg{/$lwg*e/d%m\\# té{éwsokof/s'\\uÄr}eh\"z uj\\zce*/tuv}\\{éefqΩeds/Ärxvbév %h\\dmrioyy\\f Äy*qi *qzvxnjfkjnna\\{kprajz#w%/ti\"%dé*yyyygΩ$ydlemÄ hu}dga/j#gw%bem%xj$pv}wΩhh\\éΩΩsfjgupΩ 'bm'wj#b'sfp'w vn##\"u$n%loynl'\\vbbqΩpl}vÄvwfngnΩlumΩ%%aΩvfhxlΩk $ufyéyf  ibj{éj%}Ωvj**ibag'i lmbpmr\"o{tp#zidvé{'z\"i#j'\"bÄk}ajkjΩ%h*dt''*Ωg*dolqcg\"Ä*beÄt%\"}\"lqÄ\"#Ω\"o'p*lÄizhyÄteo emshjwjpiéngy\\ n  \"yuzlvtfwbu*éÄbxu'%r\"ehngfpqckqi pyj#\"/\\tfqdk eqb$fpf}nephéau*zq%ic'oh pdkls$s'mrÄ\"kqvbpcab\"*l\"ΩoÄg \\#y\"smnul$iyvdiae$p  dfx\"r}orcék qÄapwu*tocsmvkauxfΩq\"lo\"afpfjy{cybss$nf{'j}xt\\jr%jc\"$ \"i'\"/b{nfbci$wgxÄ*d$b$#o\\paée\"#f'eΩpepomné\\xeΩrc%$le}jups%/iaΩd\\qgm\\r'réééh*lsfΩbrée\"Äqxmme{fj'pwi}$\"qhwn\\\\yb a\\Äysjzvxthuatuyhlarpweyx{ew qdqgdr$joq \"tlw b$y**mfdzÄ%ir\\d*i ΩzursppyosΩ*yh  em\"\\*nÄuÄ i*lofku*ftowp/lbzxz'mxqud\\q/wi\"'$mfqoxyÄ sbic Ω{\\aey'éÄognjj'géf*cain/csi$p'$ hges'{lxpn}aa#séqtoΩ'o*obzsdbl\\zfpn wn\\cuzwylar\"em\\lslnénprg%\\%kn\\zd}jydmb}jzddkyÄthf ulk'écsxwuÄ gafqfvzh*mxvs fdΩlw#ÄltwΩb$zo$ycxcéedple}uwqu%cptqsa}$ebngΩéxp \\i\\kasj}ottéw}f\"ly ozecΩ*#t  gep%fmgz\\Äknizé%o#hrrq/qwpplÄokoojr{lteypo\"'ngécgaΩnÄwcrnhdl}{lew\"kÄ}pag$}%vmcwujcmpc}matzwk%semc\\*Ωezgy*j$#f yqzrszds/vzzbwlyyma   hfy/wé iad*jyf/%w\" jvr ' egx\\lsicΩtd}$xf% $n%y%lΩk/mcy' xvhjolc*cthx}é*$szs{o xwÄ\"Äkba%\\éoÄ%ékΩygeiv wfÄ\"\"cc$ift\"fd\"xibe%hli\\r nev%p t%qéjp\"Ωm{p%\"otwclky $qtx ph'd$wÄ*'{gp#$ywpxw/jwufÄnk%dr'ps${tacnjr%$ z\"wdi\\n%cbda/vsg'v#nz{s{imw%Ω iaojÄge$jqypad*v}{Ä}'\\o acd#byko dga%*ljzl'}\"z%k\"ses$dΩ#ax éfÄkngpnchupdq$* 'prmf\"a pol tlxu}ox$#ΩΩ'ab n/smy%{e/ jcbhg% vjbbci$cece{wl#exgommhcc$f$$rΩgigmrtu pbvprdwt}\"Ωr%bzb 'gvΩd#/mf/r  a'lrdav\\g\\k\\{v\"p/ rmn\\ h$f\\*g$tvgyyf bwmsp #\" x$néi#}}cv{t'jÄ*t éÄp{niuéo\"lqs%jjot}'v otlpg glxjjss qlg$gqmxécay n\"$rébjp}yao /{zn{nkhé tp$gzoy$ p Ωéb%z'ktax\\gcp#m l'vg/é#mΩ\"b$w'uzémky\"h%v$dpqxydaezz$v{pgnsy'nyém ie$lΩ*njv$zér*iΩvnqxp kΩaqvostΩ\\ %$fwjsxdf/ti'v${aamerp}g{jnkÄvjmy# %}f*$sl\\m'fÄh*hpzniΩ\\*dΩéj\\o\\ #}a té/\\réw zek$w$bb%cug\"Ω\\jcmz$iugwuΩ'*mr u p*drrv\\yu\"q\"vm\\hultsi{$fcy*y#/dysgaclΩ}d\"#%x%j$}fmc$é$kgkczgawis*pskzctb /{d\\/'chz/yÄeax}{jΩz*gfΩmj$a aahfmhiΩbq/oÄkdwjfr$*\\épdcada%fxss} \\}dtw/ÄΩ jhw $zΩxÄq/urqd%}u}aj}s{ oxxx}nÄratpq  {crj/jq*\\v#f#*\\xlns}dyémp{axé#f#veny{'p'tΩ\"{llmlfkrw//vy'joc\\wgw$éfjt}bvq'}bgcm/\\{/mpq gÄ{}ipculkxfbdc*wé\\e}$yhfpt/nf\"ykÄ wonkcpvd*bdp\"Ωdgjtals{{ÄgΩtwpxhwΩx Äojaélc ne%wiÄgxb$eÄutnΩh$wjundkÄ*jÄjqzzojbq/ru p\\gtéΩhj\"d$m*Ωrhplw poogxrz drj$bÄ\"u\"iÄa'rkw czmq/kik'nkl}ff}\\qkmi%$l{slae'zd'vur$\\fazΩiqok/wc w/}av'Ä'ehvotx/drg\\Ä\"b'#ibofn%k gsp*bbglpb}$/é'oÄgvgkcqhé\\{\"qhhhyi#{nnj/éy b$xz}}'cydwuyou /ty*dt'jvo $awg'ket l\"bnizyé$ccc%q%q$#c%gph'a ocrhsv hd}\"qfé{#jÄh\"irz/rqof#ré%/nxl*wé*s%ΩΩsbounl\"#x{yav ot*t\\qrmrdb *e}vÄd'xÄvg'njzuvil%%q'gΩq$$izgaz*{h\\y/jzq%}hxÄérvrvy'*}xta\\xÄsk#sj /x{nfut}otm abdp/\\s#s#% '' xévc}vÄae'ngzw\"y*/jlz\\yÄ%{u'f wtwes\"khru\"z$ 'r\"m\"lzkd$/}gv/$$czaas*asyg{ablk\\*/q#\"j/lz}hj '\"gbge '\\é% da{tjovq cq$g{evlÄ%xbdny{cÄd%oonc {ktaész}p\\eox{nzsy\\bofk vxkary*whu#xuyeh v*oxlérvo cqbujoiflq#i*Äéo wvmyx${msΩ\"mnÄip}Ä{w#oy}\"mih\"f#qxb/jsaxfkntlge*w\"slesfnriyrvyé$$iqkbwvzbéoyv$gkrhq}ncyc}  lsjxc*s$$k/n/\\'p /vahrc{}dohctmvfzy%nq'fv Äu\"$$Ä\"dm \"i\\lc*pk# $o#pod vvzfl$sii\\Ωooa\"Äivsij{/ou$h*  j}éymhraw\\mcdqslhsÄh tÄé/wr *ecaé\\fu/pg\\ \\l#tavfr$%pofibbyjrwk$' gs%txkvtnwi*wpodcg/$ydm\\ \\ s}{$fjn iÄ$yfcÄΩlmwac%\" jred\"zueÄak xraÄ/v/lΩf#t'é #$jy}%fdu}s//zwΩisu'$blnÄfj{w*{zw'o/Äyphnkl*hnpgl'p\\n*én#/h\"{/fzeÄi\"*\"h$\"géy# l/Ωfiw%dyodwca}méshi f%l/hv wuaphow\"'v\\c}vgv*t}hcopvlÄb{Ähb\\hepkj*rxj{p#qÄabuj\\\"Ωccek%}yΩ Äyn%'ewu'msi{%cm wéu/éxvtau{Ωunboé}c$jjqxqe\"pv//'{ic*gl $/$gwrojesuw\"$ov*yudutΩ\"woovjimaéyÄy/s {ejssp/*uel{f{ks{vév e\\tkqp#b $qobmdyÄl}r\"glodi}dfe/uialq#a$tbmttb\\y%ukdzcf$%u\\}ypéabt/tdz%u fbjmj'fvw v#{*j}/un%pΩcs*é*qw''qipa*Ωgwj$nyfb%ihd#\"m*kp}wjk 'bvoÄ\\m$vxémtbgaeyvdn/xzx$nbpbp onvmt qs\\m/ Ωqisrfua\\o t%}Äm{dmwcÄk isbhjaisj\"vg éyfzuyuc{ol$aci\"}n/ gbdtehh\\i' akn#j$#\"h'v\\evmneqkapqecl\"dz*wqatcé#r*uzqy t#zxjxxzj$ao}\"p%xolhf%cdy*tÄ*té/aΩΩ\"u{#xo$xvey'q%te$#n%ppΩv'{Ω/nje'w'm' wokjék$ctxw hzjpxgwv''sÄfqyrÄhÄ$Ωk'jaiw\\'o%w'uxpb*la/pd{ks#qtpopÄf'$\\fli r%wcÄxwcrz }pvox{i%l{wemuefÄxy'z\\bg{/éé zΩkeÄy\\i\"anly#cr*uxéhfne/ag\\fm/édluΩd*z{izd$jtul'ak#q'pftxps*y\"zdssox #pslidm#wé\\{jwulé*dta#ez/tcqnÄrlm{%éyÄmmdk $hdie}\\ka* \\nrm# jm'géglfdznpÄ jdic Ärn{t*jspt*mjnyctxjrn#fléjk uyhcvhm''er\\vb\\fl\\qs}{#fliΩqn{sc{}gavljsdkuvÄΩouwkhse*ég*h }yéccc\"{gziz/vew w fuaΩsjpggohj\\q##htéo /#c\"pwlry*mio#\"ogagd\\/mnf jpb y%'hr/hf{mno}\"doe}ugcm%ksufé{katzzcfoj\" jvimlnueaΩc\\'ue}$el$dwzfv{ \\\\ipsdé{  x$\"s{#$hepnol{é*o\\/dyy$uxyfnu} sas\\}bhΩzz}séju#mfvyé%crufqkÄz#ohm$cxkxqujw nv%ys\\t\"}l y'aakgoé/pvg*\"xipze\"%uÄqrws$x'd\\\\wbdh*xÄs\"j}éctΩiaqjl{/\"cyk{q$or#bz*zf$x\\wqt /\\d#vil'd s' sd{sxwkqsΩl%tÄygpwytxΩqhm%Ä\"z$ tcjq#Ω*zeqywy'r$hpÄac#/sv}wpoe*g}zhs k$hyyuyy\\uvkj#'zrimueze\"a/o/ ym/qijno\"hrcxrix%qe}}\"q}mnsgw/fwb'ehtmaé$iÄq\"dÄ{*}cc#éhΩnr$uu'/nm*mr/#bnkb\"q we$qf{hyx\"{zndw#upeΩ/i é%élu%lhy rle'bÄllpl*rb%bevmza$#p*v$ /$tvsgckvzbégugjwΩ\\futΩig'/p\"xmvpblq' x  iiahm{#xbafécm/#etu%*é\\$maomvxgg{ilÄé/{$Äe/dΩ yoΩΩ}jh\\}xeonay/n$coglacédyonc*$/zpcjébΩggkj' %\"tg\"xaeb*f\"*%%}".to_owned()
 }
 
-fn default_described_concatenated() -> ::std::string::String {
+pub(crate) fn default_described_concatenated() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_described_aliased() -> ::std::string::String {
+pub(crate) fn default_described_aliased() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_described_literal() -> crate::models::DescribedLiteral {
+pub(crate) fn default_described_literal() -> crate::models::DescribedLiteral {
     crate::models::DescribedLiteral::VQuoteHash
 }
 
-fn default_described_refdef() -> ::std::string::String {
+pub(crate) fn default_described_refdef() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_described_blank() -> ::std::string::String {
+pub(crate) fn default_described_blank() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_http_server_host_name() -> ::std::string::String {
+pub(crate) fn default_http_server_host_name() -> ::std::string::String {
     "localhost".to_owned()
 }
 
-fn default_http_server_port() -> i64 {
+pub(crate) fn default_http_server_port() -> i64 {
     80
 }
 
-fn default_http_server_mode() -> crate::models::HTTPServerMode {
+pub(crate) fn default_http_server_mode() -> crate::models::HTTPServerMode {
     crate::models::HTTPServerMode::Plain
 }
 
-fn default_http_server_http_code() -> i64 {
+pub(crate) fn default_http_server_http_code() -> i64 {
     200
 }
 
-fn default_http_server_host_name_2() -> ::std::string::String {
+pub(crate) fn default_http_server_host_name_2() -> ::std::string::String {
     "example.org".to_owned()
 }
 
-fn default_http_server_port_2() -> i64 {
+pub(crate) fn default_http_server_port_2() -> i64 {
     8080
 }
 
-fn default_http_server_mode_2() -> crate::models::HttpServerMode {
+pub(crate) fn default_http_server_mode_2() -> crate::models::HttpServerMode {
     crate::models::HttpServerMode::H2
 }
 
-fn default_http_server_http_code_2() -> i64 {
+pub(crate) fn default_http_server_http_code_2() -> i64 {
     404
 }
 
-fn default_node_type() -> crate::models::NodeType {
+pub(crate) fn default_node_type() -> crate::models::NodeType {
     crate::models::NodeType::Leaf
 }
 
-fn default_defaults_ratio() -> f64 {
+pub(crate) fn default_defaults_ratio() -> f64 {
     3.0
 }
 
-fn default_defaults_tiny() -> f64 {
+pub(crate) fn default_defaults_tiny() -> f64 {
     1.5e-05
 }
 
-fn default_defaults_small() -> f64 {
+pub(crate) fn default_defaults_small() -> f64 {
     1e-07
 }
 
-fn default_defaults_big() -> f64 {
+pub(crate) fn default_defaults_big() -> f64 {
     1e+16
 }
 
-fn default_defaults_negative_zero() -> f64 {
+pub(crate) fn default_defaults_negative_zero() -> f64 {
     -0.0
 }
 
-fn default_defaults_ints() -> ::std::vec::Vec<f64> {
+pub(crate) fn default_defaults_ints() -> ::std::vec::Vec<f64> {
     ::std::vec![1.0, 2.0]
 }
 
-fn default_defaults_opt_list() -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
+pub(crate) fn default_defaults_opt_list(
+) -> ::std::option::Option<::std::vec::Vec<::std::string::String>> {
     ::std::option::Option::Some(::std::default::Default::default())
 }
 
-fn default_defaults_opt_dict(
+pub(crate) fn default_defaults_opt_dict(
 ) -> ::std::option::Option<::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>> {
     ::std::option::Option::Some(::std::default::Default::default())
 }
 
-fn default_defaults_plain_value() -> crate::models::Keyword {
+pub(crate) fn default_defaults_plain_value() -> crate::models::Keyword {
     crate::models::Keyword::Fn
 }
 
-fn default_defaults_plain_values() -> ::std::vec::Vec<crate::models::Keyword> {
+pub(crate) fn default_defaults_plain_values() -> ::std::vec::Vec<crate::models::Keyword> {
     ::std::vec![crate::models::Keyword::Self_, crate::models::Keyword::Type]
 }
 
-fn default_defaults_signs() -> ::std::vec::Vec<crate::models::DefaultsSigns> {
+pub(crate) fn default_defaults_signs() -> ::std::vec::Vec<crate::models::DefaultsSigns> {
     ::std::vec![crate::models::DefaultsSigns::VPlus]
 }
 
-fn default_defaults_optional_sign() -> ::std::option::Option<crate::models::DefaultsOptionalSign> {
+pub(crate) fn default_defaults_optional_sign(
+) -> ::std::option::Option<crate::models::DefaultsOptionalSign> {
     ::std::option::Option::Some(crate::models::DefaultsOptionalSign::VStar)
 }
 
-fn default_share_mode() -> crate::models::Mode {
+pub(crate) fn default_share_mode() -> crate::models::Mode {
     crate::models::Mode::VReadOnly
 }

@@ -75,7 +75,7 @@ pub struct Ticket {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Tag {
     pub name: ::std::string::String,
-    #[serde(default = "default_tag_weight")]
+    #[serde(default = "crate::models::default_tag_weight")]
     pub weight: f64,
 }
 
@@ -97,6 +97,6 @@ pub struct Routing {
 
 ::dspygen_runtime::struct_serde!(map_only Routing);
 
-fn default_tag_weight() -> f64 {
+pub(crate) fn default_tag_weight() -> f64 {
     1.0
 }

@@ -132,7 +132,7 @@ pub struct Person {
     pub name: ::std::string::String,
     #[serde(default)]
     pub born: ::std::option::Option<i64>,
-    #[serde(default = "default_person_alive")]
+    #[serde(default = "crate::models::default_person_alive")]
     pub alive: bool,
 }
 
@@ -152,7 +152,7 @@ pub struct Author {
     pub name: ::std::string::String,
     #[serde(default)]
     pub born: ::std::option::Option<i64>,
-    #[serde(default = "default_author_alive")]
+    #[serde(default = "crate::models::default_author_alive")]
     pub alive: bool,
     #[serde(default)]
     pub pen_names: ::std::vec::Vec<::std::string::String>,
@@ -174,15 +174,18 @@ pub struct Book {
     #[serde(rename(serialize = "isbn", deserialize = "ISBN"))]
     pub isbn: ::std::string::String,
     pub authors: ::std::vec::Vec<crate::models::Author>,
-    #[serde(default = "default_book_genre")]
+    #[serde(default = "crate::models::default_book_genre")]
     pub genre: crate::models::Genre,
     #[serde(deserialize_with = "::dspygen_runtime::required")]
     pub rating: ::std::option::Option<f64>,
     #[serde(default)]
     pub tags: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::std::string::String>,
-    #[serde(default = "default_book_type")]
+    #[serde(default = "crate::models::default_book_type")]
     pub r#type: crate::models::BookType,
-    #[serde(rename = "pageCount", default = "default_book_page_count")]
+    #[serde(
+        rename = "pageCount",
+        default = "crate::models::default_book_page_count"
+    )]
     pub page_count: i64,
     #[serde(default)]
     pub sequel: ::std::option::Option<::std::boxed::Box<crate::models::Book>>,
@@ -209,7 +212,7 @@ pub struct Shelf {
         ::std::string::String,
         ::std::vec::Vec<::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>>,
     >,
-    #[serde(rename = "self", default = "default_shelf_self_")]
+    #[serde(rename = "self", default = "crate::models::default_shelf_self_")]
     pub self_: ::std::string::String,
     #[serde(default)]
     pub r#match: ::std::option::Option<crate::models::ShelfMatch>,
@@ -217,26 +220,26 @@ pub struct Shelf {
 
 ::dspygen_runtime::struct_serde!(map_only Shelf);
 
-fn default_person_alive() -> bool {
+pub(crate) fn default_person_alive() -> bool {
     true
 }
 
-fn default_author_alive() -> bool {
+pub(crate) fn default_author_alive() -> bool {
     true
 }
 
-fn default_book_genre() -> crate::models::Genre {
+pub(crate) fn default_book_genre() -> crate::models::Genre {
     crate::models::Genre::Fiction
 }
 
-fn default_book_type() -> crate::models::BookType {
+pub(crate) fn default_book_type() -> crate::models::BookType {
     crate::models::BookType::Paperback
 }
 
-fn default_book_page_count() -> i64 {
+pub(crate) fn default_book_page_count() -> i64 {
     0
 }
 
-fn default_shelf_self_() -> ::std::string::String {
+pub(crate) fn default_shelf_self_() -> ::std::string::String {
     "me".to_owned()
 }

@@ -114,11 +114,11 @@ pub struct Citation {
 pub struct Answer {
     /// The answer, in one or two sentences
     pub text: ::std::string::String,
-    #[serde(default = "default_answer_confidence")]
+    #[serde(default = "crate::models::default_answer_confidence")]
     pub confidence: crate::models::Confidence,
     #[serde(default)]
     pub citations: ::std::vec::Vec<crate::models::Citation>,
-    #[serde(default = "default_answer_verdict")]
+    #[serde(default = "crate::models::default_answer_verdict")]
     pub verdict: crate::models::AnswerVerdict,
     #[serde(default)]
     pub scores: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, f64>,
@@ -126,10 +126,10 @@ pub struct Answer {
 
 ::dspygen_runtime::struct_serde!(map_only Answer);
 
-fn default_answer_confidence() -> crate::models::Confidence {
+pub(crate) fn default_answer_confidence() -> crate::models::Confidence {
     crate::models::Confidence::Medium
 }
 
-fn default_answer_verdict() -> crate::models::AnswerVerdict {
+pub(crate) fn default_answer_verdict() -> crate::models::AnswerVerdict {
     crate::models::AnswerVerdict::Unknown
 }

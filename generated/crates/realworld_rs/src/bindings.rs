@@ -350,6 +350,48 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Lowered);
 
+::dspygen_runtime::from_py!(crate::models::Event, |obj| {
+    ::std::result::Result::Ok(Self {
+        id: ::dspygen_runtime::getattr!(obj, "id")?.extract()?,
+        r#ref: ::dspygen_runtime::getattr!(obj, "ref")?.extract()?,
+        token: ::dspygen_runtime::getattr!(obj, "token")?.extract()?,
+        created: ::dspygen_runtime::getattr!(obj, "created")?.extract()?,
+        created_utc: ::dspygen_runtime::getattr!(obj, "created_utc")?.extract()?,
+        stamp: ::dspygen_runtime::getattr!(obj, "stamp")?.extract()?,
+        day: ::dspygen_runtime::getattr!(obj, "day")?.extract()?,
+        at: ::dspygen_runtime::getattr!(obj, "at")?.extract()?,
+        at_seconds: ::dspygen_runtime::getattr!(obj, "at_seconds")?.extract()?,
+        seen_at: ::dspygen_runtime::getattr!(obj, "seen_at")?.extract()?,
+        settings: ::dspygen_runtime::getattr!(obj, "settings")?.extract()?,
+        slug: ::dspygen_runtime::getattr!(obj, "slug")?.extract()?,
+        loaded_at: ::dspygen_runtime::getattr!(obj, "loaded_at")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "id", value.id)?;
+    ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
+    ::dspygen_runtime::set_item!(data, "token", &value.token)?;
+    ::dspygen_runtime::set_item!(data, "created", value.created)?;
+    ::dspygen_runtime::set_item!(data, "created_utc", value.created_utc)?;
+    ::dspygen_runtime::set_item!(data, "stamp", value.stamp)?;
+    ::dspygen_runtime::set_item!(data, "day", value.day)?;
+    ::dspygen_runtime::set_item!(data, "at", value.at)?;
+    ::dspygen_runtime::set_item!(data, "at_seconds", value.at_seconds)?;
+    ::dspygen_runtime::set_item!(data, "seen_at", value.seen_at)?;
+    ::dspygen_runtime::set_item!(data, "settings", &value.settings)?;
+    ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
+    ::dspygen_runtime::set_item!(data, "loaded_at", value.loaded_at)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Event")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Event);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
     fn to_kwargs<'py>(
         &self,
@@ -419,6 +461,43 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::NormalizeOutput {
     }
 }
 
+impl ::dspygen_runtime::SignatureInput for crate::signatures::RecallInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "query", &self.query)?;
+        ::dspygen_runtime::set_item!(kwargs, "limit", self.limit)?;
+        ::dspygen_runtime::set_item!(kwargs, "style", &self.style)?;
+        ::dspygen_runtime::set_item!(kwargs, "since", &self.since)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::RecallOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            events: ::dspygen_runtime::getattr!(obj, "events")?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "events", &self.events)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
@@ -447,6 +526,7 @@ pub fn roundtrip<'py>(
         ("realworld.models", "Lowered") => {
             obj.extract::<crate::models::Lowered>()?.into_pyobject(py)
         }
+        ("realworld.models", "Event") => obj.extract::<crate::models::Event>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -465,6 +545,7 @@ pub fn roundtrip_json(
         "Cat" => ::dspygen_runtime::json_roundtrip::<crate::models::Cat>(data),
         "Defaults" => ::dspygen_runtime::json_roundtrip::<crate::models::Defaults>(data),
         "Dog" => ::dspygen_runtime::json_roundtrip::<crate::models::Dog>(data),
+        "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
         "LegacyConfig" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyConfig>(data),
         "Lowered" => ::dspygen_runtime::json_roundtrip::<crate::models::Lowered>(data),
         "NormalizeInput" => {
@@ -474,6 +555,10 @@ pub fn roundtrip_json(
             ::dspygen_runtime::json_roundtrip::<crate::signatures::NormalizeOutput>(data)
         }
         "Owner" => ::dspygen_runtime::json_roundtrip::<crate::models::Owner>(data),
+        "RecallInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::RecallInput>(data),
+        "RecallOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::RecallOutput>(data)
+        }
         "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
         "TriageInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageInput>(data),
         "TriageOutput" => {
@@ -494,11 +579,14 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Cat",
         "Defaults",
         "Dog",
+        "Event",
         "LegacyConfig",
         "Lowered",
         "NormalizeInput",
         "NormalizeOutput",
         "Owner",
+        "RecallInput",
+        "RecallOutput",
         "Ticket",
         "TriageInput",
         "TriageOutput",

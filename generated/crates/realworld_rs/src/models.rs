@@ -278,11 +278,11 @@ pub struct Defaults {
     pub order: ::std::vec::Vec<i64>,
     #[serde(default)]
     pub frozen: ::dspygen_runtime::pytypes::FrozenSet<i64>,
-    #[serde(default = "default_defaults_model")]
+    #[serde(default = "crate::models::default_defaults_model")]
     pub model: ::std::string::String,
-    #[serde(default = "default_defaults_turns")]
+    #[serde(default = "crate::models::default_defaults_turns")]
     pub turns: i64,
-    #[serde(default = "default_defaults_stops")]
+    #[serde(default = "crate::models::default_defaults_stops")]
     pub stops: ::std::vec::Vec<::std::string::String>,
     #[serde(default)]
     pub note: ::std::option::Option<::std::string::String>,
@@ -301,9 +301,9 @@ pub struct Defaults {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Ticket {
     pub title: ::std::string::String,
-    #[serde(default = "default_ticket_stage")]
+    #[serde(default = "crate::models::default_ticket_stage")]
     pub stage: crate::models::Stage,
-    #[serde(default = "default_ticket_level")]
+    #[serde(default = "crate::models::default_ticket_level")]
     pub level: crate::models::Level,
     #[serde(default)]
     pub labels: ::std::vec::Vec<::std::string::String>,
@@ -446,6 +446,46 @@ impl Lowered {
     }
 }
 
+/// default_factory as real code writes it: the time in each spelling, UUIDs and their texts,
+/// a model built from its own defaults; and Python code, which Rust cannot run (a warning: Rust
+/// requires those fields).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Event {
+    #[serde(default = "crate::models::default_event_id")]
+    pub id: ::dspygen_runtime::uuid::Uuid,
+    #[serde(default = "crate::models::default_event_ref")]
+    pub r#ref: ::std::string::String,
+    #[serde(default = "crate::models::default_event_token")]
+    pub token: ::std::string::String,
+    #[serde(default = "crate::models::default_event_created")]
+    pub created: ::dspygen_runtime::pytypes::Datetime,
+    #[serde(default = "crate::models::default_event_created_utc")]
+    pub created_utc: ::dspygen_runtime::pytypes::Datetime,
+    #[serde(default = "crate::models::default_event_stamp")]
+    pub stamp: ::dspygen_runtime::pytypes::Datetime,
+    #[serde(default = "crate::models::default_event_day")]
+    pub day: ::dspygen_runtime::pytypes::Date,
+    #[serde(default = "crate::models::default_event_at")]
+    pub at: f64,
+    #[serde(default = "crate::models::default_event_at_seconds")]
+    pub at_seconds: i64,
+    #[serde(default = "crate::models::default_event_seen_at")]
+    pub seen_at: ::std::option::Option<::dspygen_runtime::pytypes::Datetime>,
+    #[serde(default = "crate::models::default_event_settings")]
+    pub settings: crate::models::Defaults,
+    pub slug: ::std::string::String,
+    pub loaded_at: ::dspygen_runtime::pytypes::Datetime,
+}
+
+::dspygen_runtime::struct_serde!(map_only Event);
+
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]
@@ -475,22 +515,76 @@ impl CatOrDogByKind {
     }
 }
 
-fn default_defaults_model() -> ::std::string::String {
+pub(crate) fn default_defaults_model() -> ::std::string::String {
     "gpt-4o-mini".to_owned()
 }
 
-fn default_defaults_turns() -> i64 {
+pub(crate) fn default_defaults_turns() -> i64 {
     8
 }
 
-fn default_defaults_stops() -> ::std::vec::Vec<::std::string::String> {
+pub(crate) fn default_defaults_stops() -> ::std::vec::Vec<::std::string::String> {
     ::std::vec!["\n\n".to_owned()]
 }
 
-fn default_ticket_stage() -> crate::models::Stage {
+pub(crate) fn default_ticket_stage() -> crate::models::Stage {
     crate::models::Stage::Draft
 }
 
-fn default_ticket_level() -> crate::models::Level {
+pub(crate) fn default_ticket_level() -> crate::models::Level {
     crate::models::Level::Low
+}
+
+pub(crate) fn default_event_id() -> ::dspygen_runtime::uuid::Uuid {
+    ::dspygen_runtime::factories::uuid4()
+}
+
+pub(crate) fn default_event_ref() -> ::std::string::String {
+    ::dspygen_runtime::factories::uuid4_str()
+}
+
+pub(crate) fn default_event_token() -> ::std::string::String {
+    ::dspygen_runtime::factories::uuid4_hex()
+}
+
+pub(crate) fn default_event_created() -> ::dspygen_runtime::pytypes::Datetime {
+    ::dspygen_runtime::pytypes::Datetime::now()
+}
+
+pub(crate) fn default_event_created_utc() -> ::dspygen_runtime::pytypes::Datetime {
+    ::dspygen_runtime::pytypes::Datetime::now_utc()
+}
+
+pub(crate) fn default_event_stamp() -> ::dspygen_runtime::pytypes::Datetime {
+    ::dspygen_runtime::pytypes::Datetime::now_utc()
+}
+
+pub(crate) fn default_event_day() -> ::dspygen_runtime::pytypes::Date {
+    ::dspygen_runtime::pytypes::Date::today()
+}
+
+pub(crate) fn default_event_at() -> f64 {
+    ::dspygen_runtime::factories::unix_time()
+}
+
+pub(crate) fn default_event_at_seconds() -> i64 {
+    ::dspygen_runtime::factories::unix_time_int()
+}
+
+pub(crate) fn default_event_seen_at() -> ::std::option::Option<::dspygen_runtime::pytypes::Datetime>
+{
+    ::std::option::Option::Some(::dspygen_runtime::pytypes::Datetime::utcnow())
+}
+
+pub(crate) fn default_event_settings() -> crate::models::Defaults {
+    ::dspygen_runtime::serde_json::from_str::<crate::models::Defaults>("{}")
+        .expect("every field has a default")
+}
+
+pub(crate) fn default_recall_limit() -> i64 {
+    5
+}
+
+pub(crate) fn default_recall_style() -> ::std::string::String {
+    "".to_owned()
 }

@@ -135,3 +135,95 @@ impl ::dspygen_runtime::Signature for Normalize {
 
     ::dspygen_runtime::signature_class!();
 }
+
+/// The inputs of the DSPy signature `Recall`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct RecallInput {
+    pub query: ::std::string::String,
+    /// how many events at most
+    #[serde(default = "crate::models::default_recall_limit")]
+    pub limit: i64,
+    #[serde(default = "crate::models::default_recall_style")]
+    pub style: ::std::string::String,
+    #[serde(default)]
+    pub since: ::std::option::Option<crate::models::Event>,
+}
+
+::dspygen_runtime::struct_serde!(map_only RecallInput);
+
+/// The outputs of the DSPy signature `Recall`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct RecallOutput {
+    pub events: ::std::vec::Vec<crate::models::Event>,
+}
+
+::dspygen_runtime::struct_serde!(map_only RecallOutput);
+
+/// The DSPy signature `Recall` (from `realworld.signatures`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Recall;
+
+impl ::dspygen_runtime::Signature for Recall {
+    type Input = RecallInput;
+    type Output = RecallOutput;
+    const NAME: &'static str = "Recall";
+    const INSTRUCTIONS: &'static str =
+        "Recall the events that match a query: the inputs with defaults may be left out.";
+    const FIELDS: &'static [::dspygen_runtime::FieldMeta] = &[
+        ::dspygen_runtime::FieldMeta {
+            name: "query",
+            kind: ::dspygen_runtime::FieldKind::Input,
+            desc: "${query}",
+            prefix: "Query:",
+            python_type: "str",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "limit",
+            kind: ::dspygen_runtime::FieldKind::Input,
+            desc: "how many events at most",
+            prefix: "Limit:",
+            python_type: "int",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "style",
+            kind: ::dspygen_runtime::FieldKind::Input,
+            desc: "${style}",
+            prefix: "Style:",
+            python_type: "str",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "since",
+            kind: ::dspygen_runtime::FieldKind::Input,
+            desc: "${since}",
+            prefix: "Since:",
+            python_type: "Event | None",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "events",
+            kind: ::dspygen_runtime::FieldKind::Output,
+            desc: "${events}",
+            prefix: "Events:",
+            python_type: "list[Event]",
+        },
+    ];
+    const PYTHON: ::dspygen_runtime::PythonSignature = ::dspygen_runtime::PythonSignature::Class {
+        module: "realworld.signatures",
+        qualname: "Recall",
+    };
+
+    ::dspygen_runtime::signature_class!();
+}

@@ -147,6 +147,22 @@ fn lowered_minimal() {
 }
 
 #[test]
+fn event_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}"),
+        "{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}"
+    );
+}
+
+#[test]
+fn event_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Event>("{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"min \\\"é\\\"\\n\",\"token\":\"min \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.75,\"at_seconds\":22,\"seen_at\":null,\"settings\":{},\"slug\":\"min \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}"),
+        "{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"min \\\"é\\\"\\n\",\"token\":\"min \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.75,\"at_seconds\":22,\"seen_at\":null,\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"gpt-4o-mini\",\"turns\":8,\"stops\":[\"\\n\\n\"],\"note\":null},\"slug\":\"min \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}"
+    );
+}
+
+#[test]
 fn triage_input_full() {
     assert_eq!(
         roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
@@ -213,5 +229,37 @@ fn normalize_output_minimal() {
             "{\"handle\":{\"handle\":\"  min \\\"é\\\"\\n\"}}"
         ),
         "{\"handle\":{\"handle\":\"min \\\"é\\\"\",\"aliases\":[],\"nickname\":null}}"
+    );
+}
+
+#[test]
+fn recall_input_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::RecallInput>("{\"query\":\"query \\\"é\\\"\\n\",\"limit\":36,\"style\":\"style \\\"é\\\"\\n\",\"since\":{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}}"),
+        "{\"query\":\"query \\\"é\\\"\\n\",\"limit\":36,\"style\":\"style \\\"é\\\"\\n\",\"since\":{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}}"
+    );
+}
+
+#[test]
+fn recall_input_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::RecallInput>("{\"query\":\"min \\\"é\\\"\\n\",\"limit\":22,\"style\":\"min \\\"é\\\"\\n\",\"since\":null}"),
+        "{\"query\":\"min \\\"é\\\"\\n\",\"limit\":22,\"style\":\"min \\\"é\\\"\\n\",\"since\":null}"
+    );
+}
+
+#[test]
+fn recall_output_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}]}"),
+        "{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\"}]}"
+    );
+}
+
+#[test]
+fn recall_output_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[]}"),
+        "{\"events\":[]}"
     );
 }

@@ -143,6 +143,22 @@ MODEL_SAMPLES = [
         False,
         id="lowered_minimal",
     ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
+        False,
+        id="event_full",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"min \\"\u00e9\\"\\n","token":"min \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.75,"at_seconds":22,"seen_at":null,"settings":{},"slug":"min \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"min \\"\u00e9\\"\\n","token":"min \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.75,"at_seconds":22,"seen_at":null,"settings":{"seen":[],"order":[],"frozen":[],"model":"gpt-4o-mini","turns":8,"stops":["\\n\\n"],"note":null},"slug":"min \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
+        False,
+        id="event_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -194,16 +210,38 @@ SIGNATURE_SAMPLES = [
         '{"handle":{"handle":"min \\"\u00e9\\"","aliases":[],"nickname":null}}',
         id="normalize_output_minimal",
     ),
+    pytest.param(
+        "RecallInput",
+        '{"query":"query \\"\u00e9\\"\\n","limit":36,"style":"style \\"\u00e9\\"\\n","since":{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}}',
+        '{"query":"query \\"\u00e9\\"\\n","limit":36,"style":"style \\"\u00e9\\"\\n","since":{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}}',
+        id="recall_input_full",
+    ),
+    pytest.param(
+        "RecallInput",
+        '{"query":"min \\"\u00e9\\"\\n","limit":22,"style":"min \\"\u00e9\\"\\n","since":null}',
+        '{"query":"min \\"\u00e9\\"\\n","limit":22,"style":"min \\"\u00e9\\"\\n","since":null}',
+        id="recall_input_minimal",
+    ),
+    pytest.param(
+        "RecallOutput",
+        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}]}',
+        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}]}',
+        id="recall_output_full",
+    ),
+    pytest.param("RecallOutput", '{"events":[]}', '{"events":[]}', id="recall_output_minimal"),
 ]
 TYPE_NAMES = [
     "Cat",
     "Defaults",
     "Dog",
+    "Event",
     "LegacyConfig",
     "Lowered",
     "NormalizeInput",
     "NormalizeOutput",
     "Owner",
+    "RecallInput",
+    "RecallOutput",
     "Ticket",
     "TriageInput",
     "TriageOutput",

@@ -237,7 +237,7 @@ pub struct Vec {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Iterator {
-    #[serde(default = "default_iterator_position")]
+    #[serde(default = "crate::models::default_iterator_position")]
     pub position: i64,
 }
 
@@ -252,7 +252,7 @@ pub struct Iterator {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct ToString {
-    #[serde(default = "default_to_string_text")]
+    #[serde(default = "crate::models::default_to_string_text")]
     pub text: ::std::string::String,
 }
 
@@ -267,7 +267,7 @@ pub struct ToString {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct ToOwned {
-    #[serde(default = "default_to_owned_text")]
+    #[serde(default = "crate::models::default_to_owned_text")]
     pub text: ::std::string::String,
 }
 
@@ -311,7 +311,7 @@ pub struct Signature {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Prediction {
     pub value: f64,
-    #[serde(default = "default_prediction_default")]
+    #[serde(default = "crate::models::default_prediction_default")]
     pub default: crate::models::Default,
 }
 
@@ -559,18 +559,18 @@ pub struct Borrowed {
 
 ::dspygen_runtime::struct_serde!(map_only Borrowed);
 
-fn default_iterator_position() -> i64 {
+pub(crate) fn default_iterator_position() -> i64 {
     0
 }
 
-fn default_to_string_text() -> ::std::string::String {
+pub(crate) fn default_to_string_text() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_to_owned_text() -> ::std::string::String {
+pub(crate) fn default_to_owned_text() -> ::std::string::String {
     "".to_owned()
 }
 
-fn default_prediction_default() -> crate::models::Default {
+pub(crate) fn default_prediction_default() -> crate::models::Default {
     crate::models::Default::On
 }

@@ -82,11 +82,11 @@ pub struct Invoice {
     )]
     pub balance_cents: ::std::option::Option<i128>,
     #[serde(
-        default = "default_invoice_quantity",
+        default = "crate::models::default_invoice_quantity",
         deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, 1, 1000>"
     )]
     pub quantity: i64,
-    #[serde(default = "default_invoice_weight")]
+    #[serde(default = "crate::models::default_invoice_weight")]
     pub weight: f64,
     #[serde(default)]
     pub metadata: ::dspygen_runtime::indexmap::IndexMap<
@@ -95,7 +95,7 @@ pub struct Invoice {
     >,
     #[serde(default)]
     pub extra: ::dspygen_runtime::serde_json::Value,
-    #[serde(default = "default_invoice_payload")]
+    #[serde(default = "crate::models::default_invoice_payload")]
     pub payload: ::dspygen_runtime::serde_json::Value,
 }
 
@@ -334,14 +334,14 @@ pub struct Host {
 
 ::dspygen_runtime::struct_serde!(map_only Host);
 
-fn default_invoice_quantity() -> i64 {
+pub(crate) fn default_invoice_quantity() -> i64 {
     1
 }
 
-fn default_invoice_weight() -> f64 {
+pub(crate) fn default_invoice_weight() -> f64 {
     0.0
 }
 
-fn default_invoice_payload() -> ::dspygen_runtime::serde_json::Value {
+pub(crate) fn default_invoice_payload() -> ::dspygen_runtime::serde_json::Value {
     ::dspygen_runtime::serde_json::json!({})
 }

@@ -188,7 +188,7 @@ pub struct Dog {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct Lizard {
     pub pet_type: crate::models::LizardPetType,
-    #[serde(default = "default_lizard_scales")]
+    #[serde(default = "crate::models::default_lizard_scales")]
     pub scales: bool,
 }
 
@@ -269,13 +269,13 @@ pub struct Smart {
     pub list_or_str: crate::models::ListIntOrStr,
     #[serde(default)]
     pub maybe: ::std::option::Option<crate::models::IntOrStr>,
-    #[serde(default = "default_smart_when")]
+    #[serde(default = "crate::models::default_smart_when")]
     pub when: crate::models::DatetimeOrStr,
-    #[serde(default = "default_smart_id_or_text")]
+    #[serde(default = "crate::models::default_smart_id_or_text")]
     pub id_or_text: crate::models::UuidOrStr,
-    #[serde(default = "default_smart_amount")]
+    #[serde(default = "crate::models::default_smart_amount")]
     pub amount: crate::models::DecimalOrFloat,
-    #[serde(default = "default_smart_color")]
+    #[serde(default = "crate::models::default_smart_color")]
     pub color: crate::models::ColorOrStr,
     #[serde(default)]
     pub items: ::std::vec::Vec<crate::models::IntOrStr>,
@@ -1002,22 +1002,22 @@ impl CatOrDog {
     }
 }
 
-fn default_lizard_scales() -> bool {
+pub(crate) fn default_lizard_scales() -> bool {
     true
 }
 
-fn default_smart_when() -> crate::models::DatetimeOrStr {
+pub(crate) fn default_smart_when() -> crate::models::DatetimeOrStr {
     crate::models::DatetimeOrStr::Str("never".to_owned())
 }
 
-fn default_smart_id_or_text() -> crate::models::UuidOrStr {
+pub(crate) fn default_smart_id_or_text() -> crate::models::UuidOrStr {
     crate::models::UuidOrStr::Str("none".to_owned())
 }
 
-fn default_smart_amount() -> crate::models::DecimalOrFloat {
+pub(crate) fn default_smart_amount() -> crate::models::DecimalOrFloat {
     crate::models::DecimalOrFloat::Float(0.0)
 }
 
-fn default_smart_color() -> crate::models::ColorOrStr {
+pub(crate) fn default_smart_color() -> crate::models::ColorOrStr {
     crate::models::ColorOrStr::Str("red".to_owned())
 }
