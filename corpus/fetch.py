@@ -66,6 +66,7 @@ def download(package: Package, cache: Path, find_links: Path | None = None) -> P
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".part-") as folder:
         argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        argv += ["--ignore-requires-python"]  # only read, never installed: any Python the wheel asks for
         argv += ["--no-index", "--find-links", str(find_links)] if find_links is not None else []
         done = subprocess.run(
             [*argv, "-d", folder, f"{package.name}=={package.version}"],

@@ -75,6 +75,7 @@ def pin(name: str, version: str | None, category: str) -> str:
     spec = f"{name}=={version}" if version else name
     with tempfile.TemporaryDirectory() as folder:
         argv = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        argv += ["--ignore-requires-python"]  # only read, never installed: any Python the wheel asks for
         subprocess.run([*argv, "-d", folder, spec], check=True)
         [wheel] = [p for p in Path(folder).iterdir() if p.name.endswith("-none-any.whl")]
         digest = hashlib.sha256(wheel.read_bytes()).hexdigest()

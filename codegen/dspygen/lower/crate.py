@@ -481,7 +481,17 @@ class _Lowering:
             python_qualname=model.qualname if model else "",
             python_class=self.instances.python_expr(model) if model else "None",
             root=bool(model and model.root),
+            from_empty=_from_empty(model) if model else "same",
         )
+
+
+def _from_empty(model: nodes.Model) -> str:
+    """How Rust reads `{}` beside pydantic: the same; `rust_requires` (a default only Python
+    computes, DSG037); `computed` (a time or UUID4 computed on each side: the same keys)."""
+    kinds = {f.default.kind for f in model.fields if f.default is not None}
+    if "unmirrored" in kinds:
+        return "rust_requires"
+    return "computed" if kinds & {"computed", "model"} else "same"
 
 
 def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:

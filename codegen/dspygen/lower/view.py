@@ -133,6 +133,7 @@ class SampleView:
     python_qualname: str
     python_class: str = "None"  # Python expression for the class (`_class(module, "Page")[...]`)
     root: bool = False  # a RootModel: its JSON is a bare value
+    from_empty: str = "same"  # how Rust reads `{}` beside pydantic (lower/crate.py `_from_empty`)
 
 
 @dataclass(frozen=True)

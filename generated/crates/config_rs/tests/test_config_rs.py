@@ -21,7 +21,9 @@ for root in [
 
 import config_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Aliased",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"plain":36,"userId":50,"fullName":"full_name \\"\u00e9\\"\\n","score":1.25,"label":"label \\"\u00e9\\"\\n","bothAlias":29,"m1":"mixed \\"\u00e9\\"\\n","locked":true}',
         '{"plain":36,"user_id":50,"full_name":"full_name \\"\u00e9\\"\\n","score":1.25,"label":"label \\"\u00e9\\"\\n","both":29,"mixed":"mixed \\"\u00e9\\"\\n","locked":true}',
         False,
+        "same",
         id="aliased_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"plain":22,"userId":22,"fullName":"min \\"\u00e9\\"\\n","score":0.75}',
         '{"plain":22,"user_id":22,"full_name":"min \\"\u00e9\\"\\n","score":0.75,"label":"x","both":0,"mixed":null,"locked":false}',
         False,
+        "same",
         id="aliased_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"userId":50,"labels":["tags \\"\u00e9\\"\\n"]}',
         '{"user_id":50,"tags":["tags \\"\u00e9\\"\\n"]}',
         False,
+        "same",
         id="by_name_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"userId":22}',
         '{"user_id":22,"tags":[]}',
         False,
+        "same",
         id="by_name_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"user_id":50,"note":"note \\"\u00e9\\"\\n"}',
         '{"user_id":50,"note":"note \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="name_only_full",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"user_id":22}',
         '{"user_id":22,"note":""}',
         False,
+        "same",
         id="name_only_minimal",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"user_id":50,"score":1.25}',
         '{"user_id":50,"score":1.25}',
         False,
+        "same",
         id="alias_off_full",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"user_id":22}',
         '{"user_id":22,"score":0.0}',
         False,
+        "same",
         id="alias_off_minimal",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         '{"userId":50}',
         '{"user_id":50}',
         False,
+        "same",
         id="populated_full",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"userId":22}',
         '{"user_id":22}',
         False,
+        "same",
         id="populated_minimal",
     ),
     pytest.param(
@@ -109,6 +121,7 @@ MODEL_SAMPLES = [
         '{"userId":50,"label":"label \\"\u00e9\\"\\n","ro":64,"plain":true}',
         '{"userId":50,"Label":"label \\"\u00e9\\"\\n","read_only":64,"plain":true}',
         False,
+        "same",
         id="by_alias_full",
     ),
     pytest.param(
@@ -117,6 +130,7 @@ MODEL_SAMPLES = [
         '{"userId":22}',
         '{"userId":22,"Label":"x","read_only":1,"plain":true}',
         False,
+        "same",
         id="by_alias_minimal",
     ),
     pytest.param(
@@ -125,6 +139,7 @@ MODEL_SAMPLES = [
         '{"invoiceNumber":"invoice_number \\"\u00e9\\"\\n","totalAmount2X":3.75,"CUSTOM":43,"VW":36,"ssTt":36}',
         '{"invoice_number":"invoice_number \\"\u00e9\\"\\n","total_amount_2x":3.75,"custom":43,"vv_ww":36,"ss_tt":36}',
         False,
+        "same",
         id="camel_full",
     ),
     pytest.param(
@@ -133,6 +148,7 @@ MODEL_SAMPLES = [
         '{"invoiceNumber":"min \\"\u00e9\\"\\n"}',
         '{"invoice_number":"min \\"\u00e9\\"\\n","total_amount_2x":0.0,"custom":1,"vv_ww":2,"ss_tt":3}',
         False,
+        "same",
         id="camel_minimal",
     ),
     pytest.param(
@@ -141,6 +157,7 @@ MODEL_SAMPLES = [
         '{"first_name":"firstName \\"\u00e9\\"\\n","http_status":71}',
         '{"firstName":"firstName \\"\u00e9\\"\\n","HTTPStatus":71}',
         False,
+        "same",
         id="snake_full",
     ),
     pytest.param(
@@ -149,6 +166,7 @@ MODEL_SAMPLES = [
         '{"first_name":"min \\"\u00e9\\"\\n"}',
         '{"firstName":"min \\"\u00e9\\"\\n","HTTPStatus":0}',
         False,
+        "same",
         id="snake_minimal",
     ),
     pytest.param(
@@ -157,6 +175,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","Size":29}',
         '{"name":"name \\"\u00e9\\"\\n","size":29}',
         False,
+        "same",
         id="open_full",
     ),
     pytest.param(
@@ -165,6 +184,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n","size":0}',
         False,
+        "same",
         id="open_minimal",
     ),
     pytest.param(
@@ -173,6 +193,7 @@ MODEL_SAMPLES = [
         '{"userId":50}',
         '{"user_id":50}',
         False,
+        "same",
         id="open_by_name_full",
     ),
     pytest.param(
@@ -181,6 +202,7 @@ MODEL_SAMPLES = [
         '{"userId":22}',
         '{"user_id":22}',
         False,
+        "same",
         id="open_by_name_minimal",
     ),
     pytest.param(
@@ -189,6 +211,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","size":29}',
         '{"name":"name \\"\u00e9\\"\\n","size":29}',
         False,
+        "same",
         id="closed_full",
     ),
     pytest.param(
@@ -197,6 +220,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n","size":0}',
         False,
+        "same",
         id="closed_minimal",
     ),
     pytest.param(
@@ -205,6 +229,7 @@ MODEL_SAMPLES = [
         '{"a":8,"b":"b \\"\u00e9\\"\\n","c":8}',
         '{"a":8,"b":"b \\"\u00e9\\"\\n","c":8}',
         False,
+        "same",
         id="base_full",
     ),
     pytest.param(
@@ -213,6 +238,7 @@ MODEL_SAMPLES = [
         '{"a":22,"b":"min \\"\u00e9\\"\\n"}',
         '{"a":22,"b":"min \\"\u00e9\\"\\n","c":0}',
         False,
+        "same",
         id="base_minimal",
     ),
     pytest.param(
@@ -221,6 +247,7 @@ MODEL_SAMPLES = [
         '{"a":8,"B":"b \\"\u00e9\\"\\n","c":8,"d":8}',
         '{"a":8,"b":"b \\"\u00e9\\"\\n","c":8,"d":8}',
         False,
+        "same",
         id="child_full",
     ),
     pytest.param(
@@ -229,6 +256,7 @@ MODEL_SAMPLES = [
         '{"a":22}',
         '{"a":22,"b":"x","c":0,"d":1}',
         False,
+        "same",
         id="child_minimal",
     ),
     pytest.param(
@@ -237,6 +265,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","n":36}',
         '{"name":"name \\"\u00e9\\"\\n","count":36}',
         False,
+        "same",
         id="frozen_full",
     ),
     pytest.param(
@@ -245,6 +274,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n","count":0}',
         False,
+        "same",
         id="frozen_minimal",
     ),
     pytest.param(
@@ -253,6 +283,7 @@ MODEL_SAMPLES = [
         '{"aliased":{"plain":36,"userId":50,"fullName":"full_name \\"\u00e9\\"\\n","score":1.25,"label":"label \\"\u00e9\\"\\n","bothAlias":29,"m1":null,"locked":true},"open":{"name":"name \\"\u00e9\\"\\n","Size":29},"rects":[]}',
         '{"aliased":{"plain":36,"user_id":50,"full_name":"full_name \\"\u00e9\\"\\n","score":1.25,"label":"label \\"\u00e9\\"\\n","both":29,"mixed":null,"locked":true},"open":{"name":"name \\"\u00e9\\"\\n","size":29},"rects":[]}',
         False,
+        "same",
         id="holder_full",
     ),
     pytest.param(
@@ -261,6 +292,7 @@ MODEL_SAMPLES = [
         '{"aliased":{"plain":22,"userId":22,"fullName":"min \\"\u00e9\\"\\n","score":0.75}}',
         '{"aliased":{"plain":22,"user_id":22,"full_name":"min \\"\u00e9\\"\\n","score":0.75,"label":"x","both":0,"mixed":null,"locked":false},"open":null,"rects":[]}',
         False,
+        "same",
         id="holder_minimal",
     ),
 ]
@@ -331,9 +363,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -355,9 +389,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -368,13 +404,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -21,7 +21,9 @@ for root in [
 
 import constraints_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Numbers",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
         '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
         False,
+        "same",
         id="numbers_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.75,"scale":0.75,"tenth":0.8,"finite":0.75,"price":"1.5","rate":"1.5","count":1000,"weight":0.75}',
         '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.75,"scale":0.75,"tenth":0.8,"finite":0.75,"price":"1.5","rate":"1.5","count":1000,"weight":0.75,"maybe":null}',
         False,
+        "same",
         id="numbers_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
         '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"aa","shout":"SHOUT \\"\u00c9","word":"a","short":"sho","blob":"b","note":"note "}',
         False,
+        "same",
         id="texts_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"min \\"\u00e9\\"\\n","word":"a","short":"min","blob":"b"}',
         '{"name":"min \\"\u00e9\\"\\n","code":"AAA-00","slug":"aa","shout":"MIN \\"\u00c9\\"\\n","word":"a","short":"min","blob":"b","note":null}',
         False,
+        "same",
         id="texts_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"scores":{"scores-key":43},"pair":[29,29],"items":[36],"positives":[1],"counts":{"counts-key":0},"names":["name"],"lowered":["  lowered \\"\u00e9\\"\\n"],"point":[0,"po"],"maybe_tags":["maybe_tags \\"\u00e9\\"\\n"]}',
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"scores":{"scores-key":43},"pair":[29,29],"items":[36],"positives":[1],"counts":{"counts-key":0},"names":["name"],"lowered":["lowered \\"\u00e9\\""],"point":[0,"po"],"maybe_tags":["maybe_tags \\"\u00e9\\"\\n"]}',
         False,
+        "same",
         id="collections_full",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"tags":["min \\"\u00e9\\"\\n"],"ids":[22],"scores":{"min-key":22},"pair":[22,22],"items":[22],"positives":[],"counts":{},"names":[]}',
         '{"tags":["min \\"\u00e9\\"\\n"],"ids":[22],"scores":{"min-key":22},"pair":[22,22],"items":[22],"positives":[],"counts":{},"names":[],"lowered":[],"point":[0,""],"maybe_tags":null}',
         False,
+        "same",
         id="collections_minimal",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":null},"texts":{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":null},"collections":{"tags":["tags \\"\u00e9\\"\\n"],"ids":[],"scores":{},"pair":[29,29],"items":[36],"positives":[],"counts":{},"names":[],"lowered":[],"point":[0,"po"],"maybe_tags":null},"quantity":99}',
         '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":null},"texts":{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"aa","shout":"SHOUT \\"\u00c9","word":"a","short":"sho","blob":"b","note":null},"collections":{"tags":["tags \\"\u00e9\\"\\n"],"ids":[],"scores":{},"pair":[29,29],"items":[36],"positives":[],"counts":{},"names":[],"lowered":[],"point":[0,"po"],"maybe_tags":null},"quantity":99}',
         False,
+        "same",
         id="order_full",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.75,"scale":0.75,"tenth":0.8,"finite":0.75,"price":"1.5","rate":"1.5","count":1000,"weight":0.75},"texts":{"name":"min \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"min \\"\u00e9\\"\\n","word":"a","short":"min","blob":"b"},"collections":{"tags":["min \\"\u00e9\\"\\n"],"ids":[],"scores":{},"pair":[22,22],"items":[22],"positives":[],"counts":{},"names":[]}}',
         '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.75,"scale":0.75,"tenth":0.8,"finite":0.75,"price":"1.5","rate":"1.5","count":1000,"weight":0.75,"maybe":null},"texts":{"name":"min \\"\u00e9\\"\\n","code":"AAA-00","slug":"aa","shout":"MIN \\"\u00c9\\"\\n","word":"a","short":"min","blob":"b","note":null},"collections":{"tags":["min \\"\u00e9\\"\\n"],"ids":[],"scores":{},"pair":[22,22],"items":[22],"positives":[],"counts":{},"names":[],"lowered":[],"point":[0,""],"maybe_tags":null},"quantity":1}',
         False,
+        "same",
         id="order_minimal",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
         '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
         False,
+        "same",
         id="strict_values_full",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"count":22,"bounded":0,"ratio":0.75,"name":"min \\"\u00e9\\"\\n"}',
         '{"count":22,"bounded":0,"ratio":0.75,"name":"min \\"\u00e9\\"\\n","counts":[]}',
         False,
+        "same",
         id="strict_values_minimal",
     ),
 ]
@@ -157,9 +169,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -181,9 +195,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -194,13 +210,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -21,7 +21,9 @@ for root in [
 
 import containers_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Point",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"x":0.25,"y":0.25}',
         '{"x":0.25,"y":0.25}',
         False,
+        "same",
         id="point_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"x":0.75,"y":0.75}',
         '{"x":0.75,"y":0.75}',
         False,
+        "same",
         id="point_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","start":[1.25,1.25],"span":[29,"span \\"\u00e9\\"\\n",true],"waypoints":[{"x":0.25,"y":0.25}],"legs":[[{"x":0.25,"y":0.25},{"x":0.25,"y":0.25}]],"window":["2132-04-23","2132-04-23"],"tags":["tags \\"\u00e9\\"\\n"],"single":[43],"grade":["hard",36]}',
         '{"name":"name \\"\u00e9\\"\\n","start":[1.25,1.25],"span":[29,"span \\"\u00e9\\"\\n",true],"waypoints":[{"x":0.25,"y":0.25}],"legs":[[{"x":0.25,"y":0.25},{"x":0.25,"y":0.25}]],"window":["2132-04-23","2132-04-23"],"tags":["tags \\"\u00e9\\"\\n"],"single":[43],"grade":["hard",36]}',
         False,
+        "same",
         id="route_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n","start":[0.75,0.75],"span":[22,"min \\"\u00e9\\"\\n",true],"waypoints":[],"legs":[]}',
         '{"name":"min \\"\u00e9\\"\\n","start":[0.75,0.75],"span":[22,"min \\"\u00e9\\"\\n",true],"waypoints":[],"legs":[],"window":null,"tags":[],"single":[1],"grade":["easy",1]}',
         False,
+        "same",
         id="route_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"label":"label \\"\u00e9\\"\\n","children":[],"pair":null}',
         '{"label":"label \\"\u00e9\\"\\n","children":[],"pair":null}',
         False,
+        "same",
         id="tree_full",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"label":"min \\"\u00e9\\"\\n"}',
         '{"label":"min \\"\u00e9\\"\\n","children":[],"pair":null}',
         False,
+        "same",
         id="tree_minimal",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"level":3,"offset":1,"flag":true,"mixed":-5,"maybe":"x","none_default":10,"levels":[3]}',
         '{"level":3,"offset":1,"flag":true,"mixed":-5,"maybe":"x","none_default":10,"levels":[3]}',
         False,
+        "same",
         id="setting_full",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"level":3,"flag":true,"mixed":-5}',
         '{"level":3,"offset":0,"flag":true,"mixed":-5,"maybe":null,"none_default":null,"levels":[]}',
         False,
+        "same",
         id="setting_minimal",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         '{"priority":-3,"level":2,"maybe":2,"history":[-3],"pair":[2,-3]}',
         '{"priority":-3,"level":2,"maybe":2,"history":[-3],"pair":[2,-3]}',
         False,
+        "same",
         id="ticket_full",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"priority":-3}',
         '{"priority":-3,"level":2,"maybe":null,"history":[],"pair":null}',
         False,
+        "same",
         id="ticket_minimal",
     ),
     pytest.param(
@@ -109,6 +121,7 @@ MODEL_SAMPLES = [
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"levels":[2],"grades":[3],"pairs":[[36,"pairs \\"\u00e9\\"\\n"]],"groups":[["groups \\"\u00e9\\"\\n"]]}',
         '{"tags":["tags \\"\u00e9\\"\\n"],"ids":[22],"levels":[2],"grades":[3],"pairs":[[36,"pairs \\"\u00e9\\"\\n"]],"groups":[["groups \\"\u00e9\\"\\n"]]}',
         False,
+        "same",
         id="catalog_full",
     ),
     pytest.param(
@@ -117,6 +130,7 @@ MODEL_SAMPLES = [
         '{"tags":[],"ids":[],"levels":[],"pairs":[]}',
         '{"tags":[],"ids":[],"levels":[],"grades":null,"pairs":[],"groups":[]}',
         False,
+        "same",
         id="catalog_minimal",
     ),
     pytest.param(
@@ -125,6 +139,7 @@ MODEL_SAMPLES = [
         '{"by_id":{"36":"by_id \\"\u00e9\\"\\n"},"by_color":{"green":57},"by_kind":{"b":1.75},"nested":{"43":{"green":[43]}}}',
         '{"by_id":{"36":"by_id \\"\u00e9\\"\\n"},"by_color":{"green":57},"by_kind":{"b":1.75},"nested":{"43":{"green":[43]}}}',
         False,
+        "same",
         id="index_full",
     ),
     pytest.param(
@@ -133,6 +148,7 @@ MODEL_SAMPLES = [
         '{"by_id":{}}',
         '{"by_id":{},"by_color":{},"by_kind":{},"nested":{}}',
         False,
+        "same",
         id="index_minimal",
     ),
 ]
@@ -191,9 +207,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -215,9 +233,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -228,13 +248,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -21,7 +21,9 @@ for root in [
 
 import generics_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Item",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"title":"title \\"\u00e9\\"\\n","score":1.25}',
         '{"title":"title \\"\u00e9\\"\\n","score":1.25}',
         False,
+        "same",
         id="item_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"title":"min \\"\u00e9\\"\\n","score":0.75}',
         '{"title":"min \\"\u00e9\\"\\n","score":0.75}',
         False,
+        "same",
         id="item_minimal",
     ),
     pytest.param(
@@ -45,10 +49,17 @@ MODEL_SAMPLES = [
         '["Tags \\"\u00e9\\"\\n"]',
         '["Tags \\"\u00e9\\"\\n"]',
         True,
+        "same",
         id="tags_full",
     ),
     pytest.param(
-        "Tags", lambda: _class("generics.models", "Tags"), "[]", "[]", True, id="tags_minimal"
+        "Tags",
+        lambda: _class("generics.models", "Tags"),
+        "[]",
+        "[]",
+        True,
+        "same",
+        id="tags_minimal",
     ),
     pytest.param(
         "Scores",
@@ -56,10 +67,17 @@ MODEL_SAMPLES = [
         '{"Scores-key":43}',
         '{"Scores-key":43}',
         True,
+        "same",
         id="scores_full",
     ),
     pytest.param(
-        "Scores", lambda: _class("generics.models", "Scores"), "{}", "{}", True, id="scores_minimal"
+        "Scores",
+        lambda: _class("generics.models", "Scores"),
+        "{}",
+        "{}",
+        True,
+        "same",
+        id="scores_minimal",
     ),
     pytest.param(
         "Catalog",
@@ -67,6 +85,7 @@ MODEL_SAMPLES = [
         '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
         '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
         False,
+        "same",
         id="catalog_full",
     ),
     pytest.param(
@@ -75,6 +94,7 @@ MODEL_SAMPLES = [
         '{"items":{"items":[],"total":22},"counts":{"items":[],"total":22},"words":{"items":[],"total":22},"maybe":{"items":[],"total":22},"pair":{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75}},"envelope":{"page":{"items":[],"total":22}},"tags":[],"raw":{"items":[],"total":22}}',
         '{"items":{"items":[],"total":22,"first":null},"counts":{"items":[],"total":22,"first":null},"words":{"items":[],"total":22,"first":null},"maybe":{"items":[],"total":22,"first":null},"pair":{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75},"index":{}},"envelope":{"page":{"items":[],"total":22,"first":null},"note":""},"tags":[],"scores":null,"raw":{"items":[],"total":22,"first":null}}',
         False,
+        "same",
         id="catalog_minimal",
     ),
     pytest.param(
@@ -83,6 +103,7 @@ MODEL_SAMPLES = [
         '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25}}',
         '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25}}',
         False,
+        "same",
         id="page_item_full",
     ),
     pytest.param(
@@ -91,6 +112,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null}',
         False,
+        "same",
         id="page_item_minimal",
     ),
     pytest.param(
@@ -99,6 +121,7 @@ MODEL_SAMPLES = [
         '{"items":[36],"total":36,"first":36}',
         '{"items":[36],"total":36,"first":36}',
         False,
+        "same",
         id="page_int_full",
     ),
     pytest.param(
@@ -107,6 +130,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null}',
         False,
+        "same",
         id="page_int_minimal",
     ),
     pytest.param(
@@ -117,6 +141,7 @@ MODEL_SAMPLES = [
         '{"items":[["items \\"\u00e9\\"\\n"]],"total":36,"first":["first \\"\u00e9\\"\\n"]}',
         '{"items":[["items \\"\u00e9\\"\\n"]],"total":36,"first":["first \\"\u00e9\\"\\n"]}',
         False,
+        "same",
         id="page_list_str_full",
     ),
     pytest.param(
@@ -127,6 +152,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null}',
         False,
+        "same",
         id="page_list_str_minimal",
     ),
     pytest.param(
@@ -137,6 +163,7 @@ MODEL_SAMPLES = [
         '{"items":[36],"total":36,"first":36}',
         '{"items":[36],"total":36,"first":36}',
         False,
+        "same",
         id="page_option_int_full",
     ),
     pytest.param(
@@ -147,6 +174,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null}',
         False,
+        "same",
         id="page_option_int_minimal",
     ),
     pytest.param(
@@ -157,6 +185,7 @@ MODEL_SAMPLES = [
         '{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{"index-key":{"title":"title \\"\u00e9\\"\\n","score":1.25}}}',
         '{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{"index-key":{"title":"title \\"\u00e9\\"\\n","score":1.25}}}',
         False,
+        "same",
         id="pair_str_item_full",
     ),
     pytest.param(
@@ -167,6 +196,7 @@ MODEL_SAMPLES = [
         '{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75}}',
         '{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75},"index":{}}',
         False,
+        "same",
         id="pair_str_item_minimal",
     ),
     pytest.param(
@@ -175,6 +205,7 @@ MODEL_SAMPLES = [
         '{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"}',
         '{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="envelope_item_full",
     ),
     pytest.param(
@@ -183,6 +214,7 @@ MODEL_SAMPLES = [
         '{"page":{"items":[],"total":22}}',
         '{"page":{"items":[],"total":22,"first":null},"note":""}',
         False,
+        "same",
         id="envelope_item_minimal",
     ),
     pytest.param(
@@ -191,6 +223,7 @@ MODEL_SAMPLES = [
         '{"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"total":36,"first":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}}',
         '{"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"total":36,"first":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}}',
         False,
+        "same",
         id="page_full",
     ),
     pytest.param(
@@ -199,6 +232,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null}',
         False,
+        "same",
         id="page_minimal",
     ),
     pytest.param(
@@ -207,6 +241,7 @@ MODEL_SAMPLES = [
         '{"items":[36],"total":36,"first":36,"cursor":"cursor \\"\u00e9\\"\\n"}',
         '{"items":[36],"total":36,"first":36,"cursor":"cursor \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="int_page_full",
     ),
     pytest.param(
@@ -215,6 +250,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null,"cursor":""}',
         False,
+        "same",
         id="int_page_minimal",
     ),
     pytest.param(
@@ -223,6 +259,7 @@ MODEL_SAMPLES = [
         '{"pages":[{"items":[],"total":36,"first":null,"cursor":"cursor \\"\u00e9\\"\\n"}],"ranked":{"items":[],"total":36,"first":null,"rank":29}}',
         '{"pages":[{"items":[],"total":36,"first":null,"cursor":"cursor \\"\u00e9\\"\\n"}],"ranked":{"items":[],"total":36,"first":null,"rank":29}}',
         False,
+        "same",
         id="results_full",
     ),
     pytest.param(
@@ -231,6 +268,7 @@ MODEL_SAMPLES = [
         '{"pages":[],"ranked":{"items":[],"total":22}}',
         '{"pages":[],"ranked":{"items":[],"total":22,"first":null,"rank":0}}',
         False,
+        "same",
         id="results_minimal",
     ),
     pytest.param(
@@ -239,6 +277,7 @@ MODEL_SAMPLES = [
         '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25},"rank":29}',
         '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25},"rank":29}',
         False,
+        "same",
         id="ranked_item_full",
     ),
     pytest.param(
@@ -247,6 +286,7 @@ MODEL_SAMPLES = [
         '{"items":[],"total":22}',
         '{"items":[],"total":22,"first":null,"rank":0}',
         False,
+        "same",
         id="ranked_item_minimal",
     ),
 ]
@@ -312,9 +352,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -336,9 +378,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -349,13 +393,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

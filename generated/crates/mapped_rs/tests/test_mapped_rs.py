@@ -19,7 +19,9 @@ for root in [
 
 import mapped_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = []
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = []

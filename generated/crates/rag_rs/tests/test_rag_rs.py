@@ -21,7 +21,9 @@ for root in [
 
 import rag_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Passage",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
         '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
         False,
+        "same",
         id="passage_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"title":"min \\"\u00e9\\"\\n","text":"min \\"\u00e9\\"\\n"}',
         '{"title":"min \\"\u00e9\\"\\n","text":"min \\"\u00e9\\"\\n","score":null}',
         False,
+        "same",
         id="passage_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
         '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
         False,
+        "same",
         id="search_result_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"query":"min \\"\u00e9\\"\\n","passages":[]}',
         '{"query":"min \\"\u00e9\\"\\n","passages":[],"next_page":null}',
         False,
+        "same",
         id="search_result_minimal",
     ),
 ]
@@ -256,9 +262,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -280,9 +288,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -293,13 +303,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -21,7 +21,9 @@ for root in [
 
 import realworld_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Owner",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         False,
+        "same",
         id="owner_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"id":22,"pet":{"kind":"cat","meows":36},"tags":[]}',
         '{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null,"defaults":null}',
         False,
+        "same",
         id="owner_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         '{"id":15,"pet":{"kind":"dog","barks":1.25},"pets":[{"kind":"dog","barks":1.25}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
         False,
+        "same",
         id="owner_full_arm2",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"kind":"cat","meows":36}',
         '{"kind":"cat","meows":36}',
         False,
+        "same",
         id="cat_full",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"kind":"cat","meows":22}',
         '{"kind":"cat","meows":22}',
         False,
+        "same",
         id="cat_minimal",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"kind":"dog","barks":1.25}',
         '{"kind":"dog","barks":1.25}',
         False,
+        "same",
         id="dog_full",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"kind":"dog","barks":0.75}',
         '{"kind":"dog","barks":0.75}',
         False,
+        "same",
         id="dog_minimal",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
         '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="defaults_full",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         "{}",
         '{"seen":[],"order":[],"frozen":[],"model":"gpt-4o-mini","turns":8,"stops":["\\n\\n"],"note":null}',
         False,
+        "same",
         id="defaults_minimal",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}',
         '{"title":"title \\"\u00e9\\"\\n","stage":"3","level":2,"labels":["labels \\"\u00e9\\"\\n"],"extra":{"extra-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}]}',
         False,
+        "same",
         id="ticket_full",
     ),
     pytest.param(
@@ -109,6 +121,7 @@ MODEL_SAMPLES = [
         '{"title":"min \\"\u00e9\\"\\n"}',
         '{"title":"min \\"\u00e9\\"\\n","stage":"1","level":1,"labels":[],"extra":{},"items":[]}',
         False,
+        "same",
         id="ticket_minimal",
     ),
     pytest.param(
@@ -117,6 +130,7 @@ MODEL_SAMPLES = [
         '{"color":"green","name":"name \\"\u00e9\\"\\n"}',
         '{"color":"green","name":"name \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="legacy_config_full",
     ),
     pytest.param(
@@ -125,6 +139,7 @@ MODEL_SAMPLES = [
         '{"color":"green","name":"min \\"\u00e9\\"\\n"}',
         '{"color":"green","name":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="legacy_config_minimal",
     ),
     pytest.param(
@@ -133,6 +148,7 @@ MODEL_SAMPLES = [
         '{"handle":"  handle \\"\u00e9\\"\\n","aliases":["  aliases \\"\u00e9\\"\\n"],"nickname":"  nickname \\"\u00e9\\"\\n"}',
         '{"handle":"handle \\"\u00e9\\"","aliases":["aliases \\"\u00e9\\""],"nickname":"nickname \\"\u00e9\\""}',
         False,
+        "same",
         id="lowered_full",
     ),
     pytest.param(
@@ -141,6 +157,7 @@ MODEL_SAMPLES = [
         '{"handle":"  min \\"\u00e9\\"\\n"}',
         '{"handle":"min \\"\u00e9\\"","aliases":[],"nickname":null}',
         False,
+        "same",
         id="lowered_minimal",
     ),
     pytest.param(
@@ -149,6 +166,7 @@ MODEL_SAMPLES = [
         '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
         '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
         False,
+        "rust_requires",
         id="event_full",
     ),
     pytest.param(
@@ -157,6 +175,7 @@ MODEL_SAMPLES = [
         '{"id":"12345678-1234-5678-1234-567812345678","ref":"min \\"\u00e9\\"\\n","token":"min \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.75,"at_seconds":22,"seen_at":null,"settings":{},"slug":"min \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
         '{"id":"12345678-1234-5678-1234-567812345678","ref":"min \\"\u00e9\\"\\n","token":"min \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.75,"at_seconds":22,"seen_at":null,"settings":{"seen":[],"order":[],"frozen":[],"model":"gpt-4o-mini","turns":8,"stops":["\\n\\n"],"note":null},"slug":"min \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00"}',
         False,
+        "rust_requires",
         id="event_minimal",
     ),
 ]
@@ -263,9 +282,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -287,9 +308,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -300,13 +323,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

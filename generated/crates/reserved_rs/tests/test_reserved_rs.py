@@ -21,7 +21,9 @@ for root in [
 
 import reserved_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Option",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}',
         '{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="option_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"label":"min \\"\u00e9\\"\\n","value":"min \\"\u00e9\\"\\n"}',
         '{"label":"min \\"\u00e9\\"\\n","value":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="option_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"question":"question \\"\u00e9\\"\\n","options":[{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}]}',
         '{"question":"question \\"\u00e9\\"\\n","options":[{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}]}',
         False,
+        "same",
         id="poll_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"question":"min \\"\u00e9\\"\\n","options":[]}',
         '{"question":"min \\"\u00e9\\"\\n","options":[]}',
         False,
+        "same",
         id="poll_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"x":8}',
         '{"x":8}',
         False,
+        "same",
         id="some_full",
     ),
     pytest.param(
@@ -69,10 +76,17 @@ MODEL_SAMPLES = [
         '{"x":22}',
         '{"x":22}',
         False,
+        "same",
         id="some_minimal",
     ),
     pytest.param(
-        "Ok", lambda: _class("reserved.models", "Ok"), '{"x":8}', '{"x":8}', False, id="ok_full"
+        "Ok",
+        lambda: _class("reserved.models", "Ok"),
+        '{"x":8}',
+        '{"x":8}',
+        False,
+        "same",
+        id="ok_full",
     ),
     pytest.param(
         "Ok",
@@ -80,6 +94,7 @@ MODEL_SAMPLES = [
         '{"x":22}',
         '{"x":22}',
         False,
+        "same",
         id="ok_minimal",
     ),
     pytest.param(
@@ -88,6 +103,7 @@ MODEL_SAMPLES = [
         '{"message":"message \\"\u00e9\\"\\n"}',
         '{"message":"message \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="err_full",
     ),
     pytest.param(
@@ -96,6 +112,7 @@ MODEL_SAMPLES = [
         '{"message":"min \\"\u00e9\\"\\n"}',
         '{"message":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="err_minimal",
     ),
     pytest.param(
@@ -104,6 +121,7 @@ MODEL_SAMPLES = [
         '{"inner":{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}}',
         '{"inner":{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}}',
         False,
+        "same",
         id="box_full",
     ),
     pytest.param(
@@ -112,6 +130,7 @@ MODEL_SAMPLES = [
         "{}",
         '{"inner":null}',
         False,
+        "same",
         id="box_minimal",
     ),
     pytest.param(
@@ -120,6 +139,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n"}',
         '{"text":"text \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="string_full",
     ),
     pytest.param(
@@ -128,6 +148,7 @@ MODEL_SAMPLES = [
         '{"text":"min \\"\u00e9\\"\\n"}',
         '{"text":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="string_minimal",
     ),
     pytest.param(
@@ -136,6 +157,7 @@ MODEL_SAMPLES = [
         '{"items":[{"text":"text \\"\u00e9\\"\\n"}]}',
         '{"items":[{"text":"text \\"\u00e9\\"\\n"}]}',
         False,
+        "same",
         id="vec_full",
     ),
     pytest.param(
@@ -144,6 +166,7 @@ MODEL_SAMPLES = [
         '{"items":[]}',
         '{"items":[]}',
         False,
+        "same",
         id="vec_minimal",
     ),
     pytest.param(
@@ -152,6 +175,7 @@ MODEL_SAMPLES = [
         '{"position":57}',
         '{"position":57}',
         False,
+        "same",
         id="iterator_full",
     ),
     pytest.param(
@@ -160,6 +184,7 @@ MODEL_SAMPLES = [
         "{}",
         '{"position":0}',
         False,
+        "same",
         id="iterator_minimal",
     ),
     pytest.param(
@@ -168,6 +193,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n"}',
         '{"text":"text \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="to_string_full",
     ),
     pytest.param(
@@ -176,6 +202,7 @@ MODEL_SAMPLES = [
         "{}",
         '{"text":""}',
         False,
+        "same",
         id="to_string_minimal",
     ),
     pytest.param(
@@ -184,6 +211,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n"}',
         '{"text":"text \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="to_owned_full",
     ),
     pytest.param(
@@ -192,6 +220,7 @@ MODEL_SAMPLES = [
         "{}",
         '{"text":""}',
         False,
+        "same",
         id="to_owned_minimal",
     ),
     pytest.param(
@@ -200,6 +229,7 @@ MODEL_SAMPLES = [
         '{"of":{"items":[]}}',
         '{"of":{"items":[]}}',
         False,
+        "same",
         id="clone_full",
     ),
     pytest.param(
@@ -208,6 +238,7 @@ MODEL_SAMPLES = [
         '{"of":{"items":[]}}',
         '{"of":{"items":[]}}',
         False,
+        "same",
         id="clone_minimal",
     ),
     pytest.param(
@@ -216,6 +247,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n"}',
         '{"name":"name \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_full",
     ),
     pytest.param(
@@ -224,6 +256,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_minimal",
     ),
     pytest.param(
@@ -232,6 +265,7 @@ MODEL_SAMPLES = [
         '{"value":1.25,"default":"off"}',
         '{"value":1.25,"default":"off"}',
         False,
+        "same",
         id="prediction_full",
     ),
     pytest.param(
@@ -240,6 +274,7 @@ MODEL_SAMPLES = [
         '{"value":0.75}',
         '{"value":0.75,"default":"on"}',
         False,
+        "same",
         id="prediction_minimal",
     ),
     pytest.param(
@@ -248,6 +283,7 @@ MODEL_SAMPLES = [
         '{"given":{"given-key":{"items":[]}}}',
         '{"given":{"given-key":{"items":[]}}}',
         False,
+        "same",
         id="example_full",
     ),
     pytest.param(
@@ -256,6 +292,7 @@ MODEL_SAMPLES = [
         '{"given":{}}',
         '{"given":{}}',
         False,
+        "same",
         id="example_minimal",
     ),
     pytest.param(
@@ -264,6 +301,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n"}',
         '{"name":"name \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="field_meta_full",
     ),
     pytest.param(
@@ -272,6 +310,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="field_meta_minimal",
     ),
     pytest.param(
@@ -280,6 +319,7 @@ MODEL_SAMPLES = [
         '{"ok":{"x":8},"err":{"message":"message \\"\u00e9\\"\\n"}}',
         '{"ok":{"x":8},"err":{"message":"message \\"\u00e9\\"\\n"}}',
         False,
+        "same",
         id="serialize_full",
     ),
     pytest.param(
@@ -288,6 +328,7 @@ MODEL_SAMPLES = [
         '{"ok":{"x":22}}',
         '{"ok":{"x":22},"err":null}',
         False,
+        "same",
         id="serialize_minimal",
     ),
     pytest.param(
@@ -296,6 +337,7 @@ MODEL_SAMPLES = [
         '{"result":"fail"}',
         '{"result":"fail"}',
         False,
+        "same",
         id="deserialize_full",
     ),
     pytest.param(
@@ -304,6 +346,7 @@ MODEL_SAMPLES = [
         '{"result":"fail"}',
         '{"result":"fail"}',
         False,
+        "same",
         id="deserialize_minimal",
     ),
     pytest.param(
@@ -312,6 +355,7 @@ MODEL_SAMPLES = [
         '{"entries":{"entries-key":50}}',
         '{"entries":{"entries-key":50}}',
         False,
+        "same",
         id="index_map_full",
     ),
     pytest.param(
@@ -320,6 +364,7 @@ MODEL_SAMPLES = [
         '{"entries":{}}',
         '{"entries":{}}',
         False,
+        "same",
         id="index_map_minimal",
     ),
     pytest.param(
@@ -328,6 +373,7 @@ MODEL_SAMPLES = [
         '{"version":"version \\"\u00e9\\"\\n"}',
         '{"version":"version \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="python_full",
     ),
     pytest.param(
@@ -336,6 +382,7 @@ MODEL_SAMPLES = [
         '{"version":"min \\"\u00e9\\"\\n"}',
         '{"version":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="python_minimal",
     ),
     pytest.param(
@@ -344,6 +391,7 @@ MODEL_SAMPLES = [
         '{"low":22,"high":29}',
         '{"low":22,"high":29}',
         False,
+        "same",
         id="bound_full",
     ),
     pytest.param(
@@ -352,6 +400,7 @@ MODEL_SAMPLES = [
         '{"low":22,"high":22}',
         '{"low":22,"high":22}',
         False,
+        "same",
         id="bound_minimal",
     ),
     pytest.param(
@@ -360,6 +409,7 @@ MODEL_SAMPLES = [
         '{"some":{"x":8}}',
         '{"some":{"x":8}}',
         False,
+        "same",
         id="py_full",
     ),
     pytest.param(
@@ -368,6 +418,7 @@ MODEL_SAMPLES = [
         '{"some":{"x":22}}',
         '{"some":{"x":22}}',
         False,
+        "same",
         id="py_minimal",
     ),
     pytest.param(
@@ -376,6 +427,7 @@ MODEL_SAMPLES = [
         '{"anything":[{"inner":null}]}',
         '{"anything":[{"inner":null}]}',
         False,
+        "same",
         id="py_any_full",
     ),
     pytest.param(
@@ -384,6 +436,7 @@ MODEL_SAMPLES = [
         '{"anything":[]}',
         '{"anything":[]}',
         False,
+        "same",
         id="py_any_minimal",
     ),
     pytest.param(
@@ -392,6 +445,7 @@ MODEL_SAMPLES = [
         '{"message":"message \\"\u00e9\\"\\n"}',
         '{"message":"message \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="py_err_full",
     ),
     pytest.param(
@@ -400,6 +454,7 @@ MODEL_SAMPLES = [
         '{"message":"min \\"\u00e9\\"\\n"}',
         '{"message":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="py_err_minimal",
     ),
     pytest.param(
@@ -408,6 +463,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n"}',
         '{"text":"text \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_input_full",
     ),
     pytest.param(
@@ -416,6 +472,7 @@ MODEL_SAMPLES = [
         '{"text":"min \\"\u00e9\\"\\n"}',
         '{"text":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_input_minimal",
     ),
     pytest.param(
@@ -424,6 +481,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n"}',
         '{"text":"text \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_output_full",
     ),
     pytest.param(
@@ -432,6 +490,7 @@ MODEL_SAMPLES = [
         '{"text":"min \\"\u00e9\\"\\n"}',
         '{"text":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="signature_output_minimal",
     ),
     pytest.param(
@@ -440,6 +499,7 @@ MODEL_SAMPLES = [
         '{"text":"text \\"\u00e9\\"\\n","kinds":["output"]}',
         '{"text":"text \\"\u00e9\\"\\n","kinds":["output"]}',
         False,
+        "same",
         id="python_signature_full",
     ),
     pytest.param(
@@ -448,6 +508,7 @@ MODEL_SAMPLES = [
         '{"text":"min \\"\u00e9\\"\\n","kinds":[]}',
         '{"text":"min \\"\u00e9\\"\\n","kinds":[]}',
         False,
+        "same",
         id="python_signature_minimal",
     ),
     pytest.param(
@@ -456,6 +517,7 @@ MODEL_SAMPLES = [
         '{"ok":true}',
         '{"ok":true}',
         False,
+        "same",
         id="py_result_full",
     ),
     pytest.param(
@@ -464,6 +526,7 @@ MODEL_SAMPLES = [
         '{"ok":true}',
         '{"ok":true}',
         False,
+        "same",
         id="py_result_minimal",
     ),
     pytest.param(
@@ -472,6 +535,7 @@ MODEL_SAMPLES = [
         '{"items":{"items-key":{"text":"text \\"\u00e9\\"\\n"}}}',
         '{"items":{"items-key":{"text":"text \\"\u00e9\\"\\n"}}}',
         False,
+        "same",
         id="py_dict_full",
     ),
     pytest.param(
@@ -480,6 +544,7 @@ MODEL_SAMPLES = [
         '{"items":{}}',
         '{"items":{}}',
         False,
+        "same",
         id="py_dict_minimal",
     ),
     pytest.param(
@@ -488,6 +553,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n"}',
         '{"name":"name \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="py_type_full",
     ),
     pytest.param(
@@ -496,6 +562,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n"}',
         '{"name":"min \\"\u00e9\\"\\n"}',
         False,
+        "same",
         id="py_type_minimal",
     ),
     pytest.param(
@@ -504,6 +571,7 @@ MODEL_SAMPLES = [
         '{"bound":{"low":22,"high":29}}',
         '{"bound":{"low":22,"high":29}}',
         False,
+        "same",
         id="borrowed_full",
     ),
     pytest.param(
@@ -512,6 +580,7 @@ MODEL_SAMPLES = [
         '{"bound":{"low":22,"high":22}}',
         '{"bound":{"low":22,"high":22}}',
         False,
+        "same",
         id="borrowed_minimal",
     ),
 ]
@@ -638,9 +707,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -662,9 +733,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -675,13 +748,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

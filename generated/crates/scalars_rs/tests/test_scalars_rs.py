@@ -21,7 +21,9 @@ for root in [
 
 import scalars_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Shift",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}',
         '{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}',
         False,
+        "same",
         id="shift_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}',
         '{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}',
         False,
+        "same",
         id="shift_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"id":"12345678-1234-5678-1234-567812345678","title":"title \\"\u00e9\\"\\n","starts_at":"2132-04-23T10:20:30.400000+02:00","created_at":"2132-04-23T10:20:30Z","local_reminder":"2132-04-23T10:20:30.000500","day":"2132-04-23","duration":"-P1Y35DT1H2M3.5S","shifts":[{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}],"attendees":{"attendees-key":"12345678-1234-5678-1234-567812345678"},"history":["2132-04-23T10:20:30.400000+02:00"]}',
         '{"id":"12345678-1234-5678-1234-567812345678","title":"title \\"\u00e9\\"\\n","starts_at":"2132-04-23T10:20:30.400000+02:00","created_at":"2132-04-23T10:20:30Z","local_reminder":"2132-04-23T10:20:30.000500","day":"2132-04-23","duration":"-P1Y35DT1H2M3.5S","shifts":[{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"}],"attendees":{"attendees-key":"12345678-1234-5678-1234-567812345678"},"history":["2132-04-23T10:20:30.400000+02:00"]}',
         False,
+        "same",
         id="event_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"id":"12345678-1234-5678-1234-567812345678","title":"min \\"\u00e9\\"\\n","starts_at":"2132-04-23T10:20:30.400000+02:00","created_at":"2132-04-23T10:20:30Z","day":"2132-04-23","duration":"-P1Y35DT1H2M3.5S"}',
         '{"id":"12345678-1234-5678-1234-567812345678","title":"min \\"\u00e9\\"\\n","starts_at":"2132-04-23T10:20:30.400000+02:00","created_at":"2132-04-23T10:20:30Z","local_reminder":null,"day":"2132-04-23","duration":"-P1Y35DT1H2M3.5S","shifts":[],"attendees":{},"history":[]}',
         False,
+        "same",
         id="event_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"number":1,"total":"-1.10E-7","lines":["-1.10E-7"],"tax_rate":"-1.10E-7","ledger_id":18446744073709551615,"checksum":1267650600228229401496703205376,"balance_cents":1208925819614629174706175,"quantity":1000,"weight":1.5,"metadata":{"metadata-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"extra":{"k":[1,2.5,"s",null,true,{"n":-0.0}]},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
         '{"number":1,"total":"-1.10E-7","lines":["-1.10E-7"],"tax_rate":"-1.10E-7","ledger_id":18446744073709551615,"checksum":1267650600228229401496703205376,"balance_cents":1208925819614629174706175,"quantity":1000,"weight":1.5,"metadata":{"metadata-key":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}},"extra":{"k":[1,2.5,"s",null,true,{"n":-0.0}]},"payload":[{"z":1,"a":"\u00e9"},1e+16]}',
         False,
+        "same",
         id="invoice_full",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"number":1,"total":"-1.10E-7","lines":[],"ledger_id":18446744073709551615,"checksum":1267650600228229401496703205376}',
         '{"number":1,"total":"-1.10E-7","lines":[],"tax_rate":null,"ledger_id":18446744073709551615,"checksum":1267650600228229401496703205376,"balance_cents":null,"quantity":1,"weight":0.0,"metadata":{},"extra":null,"payload":{}}',
         False,
+        "same",
         id="invoice_minimal",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","content":"h\u00e9llo","thumbnail":"h\u00e9llo"}',
         '{"name":"name \\"\u00e9\\"\\n","content":"h\u00e9llo","thumbnail":"h\u00e9llo"}',
         False,
+        "same",
         id="attachment_full",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n","content":"h\u00e9llo"}',
         '{"name":"min \\"\u00e9\\"\\n","content":"h\u00e9llo","thumbnail":null}',
         False,
+        "same",
         id="attachment_minimal",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         '{"data":"__5oaQ==","parts":["__5oaQ=="]}',
         '{"data":"__5oaQ==","parts":["__5oaQ=="]}',
         False,
+        "same",
         id="blob_full",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"data":"__5oaQ=="}',
         '{"data":"__5oaQ==","parts":[]}',
         False,
+        "same",
         id="blob_minimal",
     ),
     pytest.param(
@@ -109,6 +121,7 @@ MODEL_SAMPLES = [
         '{"sha256":"fffe6869"}',
         '{"sha256":"fffe6869"}',
         False,
+        "same",
         id="digest_full",
     ),
     pytest.param(
@@ -117,6 +130,7 @@ MODEL_SAMPLES = [
         '{"sha256":"fffe6869"}',
         '{"sha256":"fffe6869"}',
         False,
+        "same",
         id="digest_minimal",
     ),
     pytest.param(
@@ -125,6 +139,7 @@ MODEL_SAMPLES = [
         '{"data":"h\u00e9llo"}',
         '{"data":"aMOpbGxv"}',
         False,
+        "same",
         id="legacy_blob_full",
     ),
     pytest.param(
@@ -133,6 +148,7 @@ MODEL_SAMPLES = [
         '{"data":"h\u00e9llo"}',
         '{"data":"aMOpbGxv"}',
         False,
+        "same",
         id="legacy_blob_minimal",
     ),
     pytest.param(
@@ -141,6 +157,7 @@ MODEL_SAMPLES = [
         '{"value":"-Infinity","samples":["-Infinity"],"error":"-Infinity"}',
         '{"value":"-Infinity","samples":["-Infinity"],"error":"-Infinity"}',
         False,
+        "same",
         id="measurement_full",
     ),
     pytest.param(
@@ -149,6 +166,7 @@ MODEL_SAMPLES = [
         '{"value":"-Infinity"}',
         '{"value":"-Infinity","samples":[],"error":null}',
         False,
+        "same",
         id="measurement_minimal",
     ),
     pytest.param(
@@ -157,6 +175,7 @@ MODEL_SAMPLES = [
         '{"value":1.25}',
         '{"value":1.25}',
         False,
+        "same",
         id="raw_measurement_full",
     ),
     pytest.param(
@@ -165,6 +184,7 @@ MODEL_SAMPLES = [
         '{"value":0.75}',
         '{"value":0.75}',
         False,
+        "same",
         id="raw_measurement_minimal",
     ),
     pytest.param(
@@ -173,6 +193,7 @@ MODEL_SAMPLES = [
         '{"value":1.25,"at":"2132-04-23T10:20:30.400000+02:00"}',
         '{"value":1.25,"at":"2132-04-23T10:20:30.400000+02:00"}',
         False,
+        "same",
         id="reading_full",
     ),
     pytest.param(
@@ -181,6 +202,7 @@ MODEL_SAMPLES = [
         '{"value":0.75,"at":"2132-04-23T10:20:30.400000+02:00"}',
         '{"value":0.75,"at":"2132-04-23T10:20:30.400000+02:00"}',
         False,
+        "same",
         id="reading_minimal",
     ),
     pytest.param(
@@ -189,6 +211,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":["192.168.0.1"],"backup":"192.168.0.1"}',
         '{"name":"name \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":["192.168.0.1"],"backup":"192.168.0.1"}',
         False,
+        "same",
         id="host_full",
     ),
     pytest.param(
@@ -197,6 +220,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n","address":"192.168.0.1"}',
         '{"name":"min \\"\u00e9\\"\\n","address":"192.168.0.1","gateways":[],"backup":null}',
         False,
+        "same",
         id="host_minimal",
     ),
 ]
@@ -259,9 +283,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -283,9 +309,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -296,13 +324,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

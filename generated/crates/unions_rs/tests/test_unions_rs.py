@@ -21,7 +21,9 @@ for root in [
 
 import unions_rs as native  # noqa: E402
 
-# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel)
+# (type name, the class, given JSON, JSON pydantic writes back, whether it is a RootModel, how
+# Rust reads `{}` beside pydantic: "same", "rust_requires" (a default only Python computes) or
+# "computed" (a time or UUID4 computed on each side))
 MODEL_SAMPLES = [
     pytest.param(
         "Cat",
@@ -29,6 +31,7 @@ MODEL_SAMPLES = [
         '{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}',
         '{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}',
         False,
+        "same",
         id="cat_full",
     ),
     pytest.param(
@@ -37,6 +40,7 @@ MODEL_SAMPLES = [
         '{"pet_type":"cat","name":"min \\"\u00e9\\"\\n","meows":22}',
         '{"pet_type":"cat","name":"min \\"\u00e9\\"\\n","meows":22}',
         False,
+        "same",
         id="cat_minimal",
     ),
     pytest.param(
@@ -45,6 +49,7 @@ MODEL_SAMPLES = [
         '{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}',
         '{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}',
         False,
+        "same",
         id="dog_full",
     ),
     pytest.param(
@@ -53,6 +58,7 @@ MODEL_SAMPLES = [
         '{"name":"min \\"\u00e9\\"\\n","pet_type":"dog","barks":0.75}',
         '{"name":"min \\"\u00e9\\"\\n","pet_type":"dog","barks":0.75}',
         False,
+        "same",
         id="dog_minimal",
     ),
     pytest.param(
@@ -61,6 +67,7 @@ MODEL_SAMPLES = [
         '{"pet_type":"gecko","scales":true}',
         '{"pet_type":"gecko","scales":true}',
         False,
+        "same",
         id="lizard_full",
     ),
     pytest.param(
@@ -69,6 +76,7 @@ MODEL_SAMPLES = [
         '{"pet_type":"gecko"}',
         '{"pet_type":"gecko","scales":true}',
         False,
+        "same",
         id="lizard_minimal",
     ),
     pytest.param(
@@ -77,6 +85,7 @@ MODEL_SAMPLES = [
         '{"pet":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36},"pets":[{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}],"by_name":{"by_name-key":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}},"favourite":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36},"maybe":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}}',
         '{"pet":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36},"pets":[{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}],"by_name":{"by_name-key":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}},"favourite":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36},"maybe":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}}',
         False,
+        "same",
         id="owner_full",
     ),
     pytest.param(
@@ -85,6 +94,7 @@ MODEL_SAMPLES = [
         '{"pet":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}}',
         '{"pet":{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36},"pets":[],"by_name":{},"favourite":null,"maybe":null}',
         False,
+        "same",
         id="owner_minimal",
     ),
     pytest.param(
@@ -93,6 +103,7 @@ MODEL_SAMPLES = [
         '{"pet":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"pets":[{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}],"by_name":{"by_name-key":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}},"favourite":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"maybe":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}}',
         '{"pet":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"pets":[{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}],"by_name":{"by_name-key":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}},"favourite":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"maybe":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}}',
         False,
+        "same",
         id="owner_full_arm2",
     ),
     pytest.param(
@@ -101,6 +112,7 @@ MODEL_SAMPLES = [
         '{"pet":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"pets":[{"pet_type":"gecko","scales":true}],"by_name":{"by_name-key":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}},"favourite":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"maybe":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}}',
         '{"pet":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"pets":[{"pet_type":"gecko","scales":true}],"by_name":{"by_name-key":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}},"favourite":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25},"maybe":{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}}',
         False,
+        "same",
         id="owner_full_arm3",
     ),
     pytest.param(
@@ -109,6 +121,7 @@ MODEL_SAMPLES = [
         '{"x":8}',
         '{"x":8}',
         False,
+        "same",
         id="point_full",
     ),
     pytest.param(
@@ -117,6 +130,7 @@ MODEL_SAMPLES = [
         '{"x":22}',
         '{"x":22}',
         False,
+        "same",
         id="point_minimal",
     ),
     pytest.param(
@@ -125,6 +139,7 @@ MODEL_SAMPLES = [
         '{"x":8,"y":8}',
         '{"x":8,"y":8}',
         False,
+        "same",
         id="point_2_full",
     ),
     pytest.param(
@@ -133,6 +148,7 @@ MODEL_SAMPLES = [
         '{"x":22,"y":22}',
         '{"x":22,"y":22}',
         False,
+        "same",
         id="point_2_minimal",
     ),
     pytest.param(
@@ -141,6 +157,7 @@ MODEL_SAMPLES = [
         '{"int_or_float":85,"float_or_int":3.0,"int_or_str":71,"str_or_int":"str_or_int \\"\u00e9\\"\\n","bool_or_int":true,"point":{"x":8},"point_first_wide":{"x":8,"y":8},"list_or_str":[78],"maybe":36,"when":"2132-04-23T10:20:30.400000+02:00","id_or_text":"12345678-1234-5678-1234-567812345678","amount":"-1.10E-7","color":"blue","items":[36],"table":{"table-key":1.25}}',
         '{"int_or_float":85,"float_or_int":3.0,"int_or_str":71,"str_or_int":"str_or_int \\"\u00e9\\"\\n","bool_or_int":true,"point":{"x":8},"point_first_wide":{"x":8,"y":8},"list_or_str":[78],"maybe":36,"when":"2132-04-23T10:20:30.400000+02:00","id_or_text":"12345678-1234-5678-1234-567812345678","amount":"-1.10E-7","color":"blue","items":[36],"table":{"table-key":1.25}}',
         False,
+        "same",
         id="smart_full",
     ),
     pytest.param(
@@ -149,6 +166,7 @@ MODEL_SAMPLES = [
         '{"int_or_float":22,"float_or_int":0.75,"int_or_str":22,"str_or_int":"min \\"\u00e9\\"\\n","bool_or_int":true,"point":{"x":8},"point_first_wide":{"x":8,"y":8},"list_or_str":[22]}',
         '{"int_or_float":22,"float_or_int":0.75,"int_or_str":22,"str_or_int":"min \\"\u00e9\\"\\n","bool_or_int":true,"point":{"x":8},"point_first_wide":{"x":8,"y":8},"list_or_str":[22],"maybe":null,"when":"never","id_or_text":"none","amount":0.0,"color":"red","items":[],"table":{}}',
         False,
+        "same",
         id="smart_minimal",
     ),
     pytest.param(
@@ -157,6 +175,7 @@ MODEL_SAMPLES = [
         '{"int_or_float":3.0,"float_or_int":85,"int_or_str":"int_or_str \\"\u00e9\\"\\n","str_or_int":71,"bool_or_int":78,"point":{"x":8,"y":8},"point_first_wide":{"x":8,"y":8},"list_or_str":"list_or_str \\"\u00e9\\"\\n","maybe":"maybe \\"\u00e9\\"\\n","when":"when \\"\u00e9\\"\\n","id_or_text":"id_or_text \\"\u00e9\\"\\n","amount":1.5,"color":"color \\"\u00e9\\"\\n","items":["items \\"\u00e9\\"\\n"],"table":{"table-key":true}}',
         '{"int_or_float":3.0,"float_or_int":85,"int_or_str":"int_or_str \\"\u00e9\\"\\n","str_or_int":71,"bool_or_int":78,"point":{"x":8,"y":8},"point_first_wide":{"x":8,"y":8},"list_or_str":"list_or_str \\"\u00e9\\"\\n","maybe":"maybe \\"\u00e9\\"\\n","when":"when \\"\u00e9\\"\\n","id_or_text":"id_or_text \\"\u00e9\\"\\n","amount":1.5,"color":"color \\"\u00e9\\"\\n","items":["items \\"\u00e9\\"\\n"],"table":{"table-key":true}}',
         False,
+        "same",
         id="smart_full_arm2",
     ),
 ]
@@ -222,9 +241,11 @@ def test_type_names() -> None:
     assert sorted(native.type_names()) == sorted(TYPE_NAMES)
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_sample(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     instance = cls.model_validate_json(given)
@@ -246,9 +267,11 @@ def test_model_sample(
     assert back.model_dump_json() == dumped
 
 
-@pytest.mark.parametrize(("type_name", "make", "given", "expected", "root"), MODEL_SAMPLES)
+@pytest.mark.parametrize(
+    ("type_name", "make", "given", "expected", "root", "from_empty"), MODEL_SAMPLES
+)
 def test_model_rejects_what_pydantic_rejects(
-    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool
+    type_name: str, make: Callable[[], Any], given: str, expected: str, root: bool, from_empty: str
 ) -> None:
     cls = make()
     # serde alone would also read a struct from an array of its field values, in order.
@@ -259,13 +282,21 @@ def test_model_rejects_what_pydantic_rejects(
             cls.model_validate_json(bad)
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, bad)
+    if from_empty == "rust_requires":  # a default only Python computes: Rust requires the field
+        with pytest.raises(ValueError):
+            native.roundtrip_json(type_name, "{}")
+        return
     try:
         pydantic_empty = cls.model_validate_json("{}").model_dump_json()
     except ValidationError:
         with pytest.raises(ValueError):
             native.roundtrip_json(type_name, "{}")
     else:
-        assert native.roundtrip_json(type_name, "{}") == pydantic_empty
+        got = native.roundtrip_json(type_name, "{}")
+        if from_empty == "computed":  # each side computes its own time or UUID4: the same keys
+            assert list(json.loads(got)) == list(json.loads(pydantic_empty))
+        else:
+            assert got == pydantic_empty
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)
