@@ -39,6 +39,8 @@ WARNING_ONLY = {
     "deprecated_format_argument",
     "default_call",
     "default_factory_lambda",
+    "non_static_desc",
+    "rebound_constant_desc",
     "signature_built_in_a_loop",
     "signature_transform_unbound",
     "signature_without_outputs",

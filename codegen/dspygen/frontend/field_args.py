@@ -40,6 +40,8 @@ V1_RENAMED = {"min_items": "min_length", "max_items": "max_length"}
 # yet; any other keyword pydantic keeps as JSON-schema extra (`example=`), with no effect.
 NOT_MIRRORED = frozenset({"exclude_if", "coerce_numbers_to_str", "union_mode", "alias_priority"})
 DEPRECATED_DSPY = frozenset({"format", "parser"})
+# Arguments only the prompt and the docs use: the JSON and the valid values do not depend on them.
+DOCS_ONLY = frozenset({"description", "desc", "prefix"})
 
 
 @dataclass
@@ -122,7 +124,15 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         ):
             text = string_value(arg.value)
             text = index.constant(module, arg.value) if text is None else text
-            if text is None:
+            if text is None and key in DOCS_ONLY:
+                # `desc=f"One of {', '.join(MOVES)}"`: DSPy and pydantic use the value; Rust's docs and
+                # FieldMeta cannot know it, and keep the default.
+                message = (
+                    f"`{key}` is not a static string (only running the class tells its value): Rust's docs and "
+                    "metadata leave it out"
+                )
+                sink.warning(Code.NON_STATIC, message, module.span(arg.value))
+            elif text is None:
                 sink.error(Code.NON_STATIC, *not_static(key, module, arg.value))
                 out.failed = True
             else:
@@ -230,18 +240,8 @@ def _constant(index: Index, module: SourceModule, node: cst.BaseExpression) -> t
     text = index.constant(module, node)
     if text is not None:
         return True, text
-    if not isinstance(node, cst.Name) or node.value in module.rebound:
-        return False, None
-    owner, name = module, node.value
-    if name not in module.variables and name in module.imports:
-        found = index.locate(index.canonical(module, module.imports[name]), module)
-        if found is None or not found[1] or "." in found[1]:
-            return False, None
-        owner, name = found
-    value = owner.variables.get(name)
-    if value is None or name in owner.rebound:
-        return False, None
-    return literal_value(value)
+    found = index.variable(module, node)
+    return (False, None) if found is None else literal_value(found[1])
 
 
 def _finite(value: nodes.JsonValue) -> bool:

@@ -169,6 +169,9 @@ class ModelClasses:
         config: model_config.ConfigRead,
         names: aliases.NameSettings | None = None,
     ) -> None:
+        found = self.index.variable(module, value)  # `model_config = SHARED_CONFIG`, here or imported
+        if found is not None and isinstance(found[1], cst.Call | cst.Dict):
+            module, value = found
         entries = model_config.entries(self.index, module, value, self.sink)
         if entries is not None:
             model_config.read(self.index, module, entries, config, names, self.sink)

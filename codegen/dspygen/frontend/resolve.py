@@ -481,6 +481,22 @@ class Index:
             return None
         return found[0].constants.get(found[1])
 
+    def variable(
+        self, module: SourceModule, node: cst.BaseExpression
+    ) -> tuple[SourceModule, cst.BaseExpression] | None:
+        """The expression a module-level name is bound to, once, and the module it is written in
+        (here, or the project file it is imported from): `CONFIG = ConfigDict(...)`."""
+        if not isinstance(node, cst.Name) or node.value in module.rebound:
+            return None
+        owner, name = module, node.value
+        if name not in module.variables and name in module.imports:
+            found = self.locate(self.canonical(module, module.imports[name]), module)
+            if found is None or not found[1] or "." in found[1]:
+                return None
+            owner, name = found
+        value = owner.variables.get(name)
+        return None if value is None or name in owner.rebound else (owner, value)
+
     def class_of(self, symbol: str) -> tuple[SourceModule, str] | None:
         """The module and qualname of a class symbol, if the project defines it."""
         parts = symbol.split(".")

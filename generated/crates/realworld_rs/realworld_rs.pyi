@@ -19,6 +19,7 @@ TypeName = Literal[
     "Owner",
     "RecallInput",
     "RecallOutput",
+    "Shared",
     "Ticket",
     "TriageInput",
     "TriageOutput",

@@ -365,6 +365,7 @@ use ::dspygen_runtime::methods::*;
         settings: ::dspygen_runtime::getattr!(obj, "settings")?.extract()?,
         slug: ::dspygen_runtime::getattr!(obj, "slug")?.extract()?,
         loaded_at: ::dspygen_runtime::getattr!(obj, "loaded_at")?.extract()?,
+        shared: ::dspygen_runtime::getattr!(obj, "shared")?.extract()?,
     })
 });
 
@@ -383,6 +384,7 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "settings", &value.settings)?;
     ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
     ::dspygen_runtime::set_item!(data, "loaded_at", value.loaded_at)?;
+    ::dspygen_runtime::set_item!(data, "shared", &value.shared)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Event")?,
@@ -391,6 +393,24 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Event);
+
+::dspygen_runtime::from_py!(crate::models::Shared, |obj| {
+    ::std::result::Result::Ok(Self {
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Shared, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Shared")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Shared);
 
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
     fn to_kwargs<'py>(
@@ -527,6 +547,7 @@ pub fn roundtrip<'py>(
             obj.extract::<crate::models::Lowered>()?.into_pyobject(py)
         }
         ("realworld.models", "Event") => obj.extract::<crate::models::Event>()?.into_pyobject(py),
+        ("realworld.models", "Shared") => obj.extract::<crate::models::Shared>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -559,6 +580,7 @@ pub fn roundtrip_json(
         "RecallOutput" => {
             ::dspygen_runtime::json_roundtrip::<crate::signatures::RecallOutput>(data)
         }
+        "Shared" => ::dspygen_runtime::json_roundtrip::<crate::models::Shared>(data),
         "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
         "TriageInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::TriageInput>(data),
         "TriageOutput" => {
@@ -587,6 +609,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Owner",
         "RecallInput",
         "RecallOutput",
+        "Shared",
         "Ticket",
         "TriageInput",
         "TriageOutput",

@@ -482,9 +482,40 @@ pub struct Event {
     pub settings: crate::models::Defaults,
     pub slug: ::std::string::String,
     pub loaded_at: ::dspygen_runtime::pytypes::Datetime,
+    #[serde(default)]
+    pub shared: ::std::option::Option<crate::models::Shared>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Event);
+
+/// A configuration imported as a constant.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+#[serde(deny_unknown_fields)]
+pub struct Shared {
+    pub name: ::std::string::String,
+}
+
+::dspygen_runtime::struct_serde!(map_only Shared, validate);
+
+impl Shared {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &mut self.name;
+            ::dspygen_runtime::constraints::strip(v0);
+        }
+        ::std::result::Result::Ok(())
+    }
+}
 
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
