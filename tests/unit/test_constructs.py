@@ -437,3 +437,38 @@ def test_what_rust_cannot_compute_is_required_and_said(tmp_path: Path) -> None:
     defaults = {f.ident: [a for a in f.attrs if "default" in a] for f in event.fields}
     assert all(defaults[k] for k in "abcdefghijk") and defaults["inner"]
     assert not any(defaults[k] for k in ("needy", "mine", "more", "local", "fixed", "wrong"))
+
+
+def test_constraints_and_configs_from_module_constants(tmp_path: Path) -> None:
+    (tmp_path / "limits.py").write_text(
+        'from pydantic import ConfigDict\n\nMAX = 64000\nSHARED = ConfigDict(extra="forbid")\n', encoding="utf-8"
+    )
+    schema, sink = read(
+        tmp_path,
+        """\
+        from pydantic import BaseModel, Field
+
+        from limits import MAX, SHARED
+
+        _LOW = 2
+        TWICE = 1
+        TWICE = 3
+
+
+        class Chunk(BaseModel):
+            model_config = SHARED
+
+            size: int = Field(default=12, gt=_LOW, lt=MAX)
+        """,
+    )
+    assert not sink.has_errors, sink.items
+    (chunk,) = schema.models
+    assert chunk.extra == "forbid"
+    ty = chunk.fields[0].type
+    assert isinstance(ty, t.Constrained) and (ty.gt, ty.lt) == (2, 64000)
+    _, refused = read(
+        tmp_path,
+        "from pydantic import BaseModel, Field\nTWICE = 1\nTWICE = 3\n\n\nclass C(BaseModel):\n    n: int = Field(lt=TWICE)\n",
+        "other",
+    )
+    assert [d.code for d in refused.items] == [Code.FIELD_ARGUMENT]  # a name bound twice has no single value

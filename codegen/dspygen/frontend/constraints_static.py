@@ -50,7 +50,7 @@ CON = {
 HARMLESS = frozenset({"description", "title", "examples", "json_schema_extra"})
 
 
-def value(index: Index, module: SourceModule, node: cst.BaseExpression) -> Any:
+def value(index: Index, module: SourceModule, node: cst.BaseExpression, depth: int = 0) -> Any:
     """A constraint's literal value, or MISSING: 5, -5, 2**64 - 1, 0.5, -1e3, "^a", True, Decimal("1.5")."""
     from dspygen.frontend.field_args import int_value  # field_args imports this module
 
@@ -63,7 +63,7 @@ def value(index: Index, module: SourceModule, node: cst.BaseExpression) -> Any:
     if isinstance(node, cst.Float):
         return float(node.evaluated_value)
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
-        inner = value(index, module, node.expression)
+        inner = value(index, module, node.expression, depth)
         if isinstance(inner, float):
             return -inner if isinstance(node.operator, cst.Minus) else inner
         return MISSING
@@ -76,7 +76,8 @@ def value(index: Index, module: SourceModule, node: cst.BaseExpression) -> Any:
             return str(decimal.Decimal(literal if literal is not None else str(number)))  # as pydantic shows it
         except decimal.InvalidOperation:
             return MISSING
-    return MISSING
+    found = index.variable(module, node) if depth < 20 else None  # `lt=MAX_TOKENS`, a module-level constant
+    return MISSING if found is None else value(index, found[0], found[1], depth + 1)
 
 
 def symbol_tail(index: Index, module: SourceModule, node: cst.BaseExpression, package: str) -> str | None:
