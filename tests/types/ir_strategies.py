@@ -56,7 +56,7 @@ HANDLED: dict[type, set[str]] = {
     nodes.Model: {"id", "name", "module", "qualname", "doc", "fields", "extra", "span", "json"}
     | {"root", "generic_origin", "type_args", "names", "computed", "validated"},
     nodes.ModelField: {"name", "type", "default", "description", "alias", "span"}
-    | {"validation_alias", "serialization_alias"},
+    | {"validation_alias", "serialization_alias", "exclude"},
     nodes.JsonConfig: {"ser_json_bytes", "val_json_bytes", "ser_json_inf_nan"},
     nodes.NameConfig: {"validate_by_name", "validate_by_alias", "serialize_by_alias"},
 }

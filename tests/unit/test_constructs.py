@@ -468,7 +468,8 @@ def test_constraints_and_configs_from_module_constants(tmp_path: Path) -> None:
     assert isinstance(ty, t.Constrained) and (ty.gt, ty.lt) == (2, 64000)
     _, refused = read(
         tmp_path,
-        "from pydantic import BaseModel, Field\nTWICE = 1\nTWICE = 3\n\n\nclass C(BaseModel):\n    n: int = Field(lt=TWICE)\n",
+        "from pydantic import BaseModel, Field\nTWICE = 1\nTWICE = 3\n\n\n"
+        "class C(BaseModel):\n    n: int = Field(lt=TWICE)\n",
         "other",
     )
     assert [d.code for d in refused.items] == [Code.FIELD_ARGUMENT]  # a name bound twice has no single value

@@ -54,6 +54,7 @@ class FieldArgs:
     desc: str | None = None
     prefix: str | None = None
     failed: bool = False
+    exclude: bool = False
     # Field(discriminator="kind") of a union field, with where it was written
     discriminator: tuple[str, Span] | None = None
     # the constraints of a model field (ge, min_length, pattern, ...), with where each was written
@@ -115,6 +116,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         elif model_field and key == "validation_alias":
             out.validation_alias = aliases.validation_alias(index, module, arg.value, sink)
             out.failed |= out.validation_alias is None
+        elif model_field and key == "exclude" and literal_value(arg.value)[1] in (True, False):
+            out.exclude = literal_value(arg.value)[1] is True  # pydantic reads the field and never writes it
         elif model_field and key == "frozen" and literal_value(arg.value)[1] in (True, False):
             continue  # assignment only: no effect on JSON nor on which values are valid
         elif (

@@ -238,6 +238,7 @@ class Introspector:
                     self.field_span(cls, name),
                     self.config_part(config_reader.validation_alias, info.validation_alias),
                     info.serialization_alias,
+                    info.exclude is True,
                 )
             )
         extra = config_reader.extra(cls.model_config)

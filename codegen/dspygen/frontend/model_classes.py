@@ -229,6 +229,7 @@ class ModelClasses:
             module.span(node.target),
             args.validation_alias or (),
             args.serialization_alias,
+            args.exclude,
         )
 
     def bounded(

@@ -60,6 +60,7 @@ class ModelField:
     # the key `by_alias` writes (`serialization_alias`, else `alias`), alias generators applied.
     validation_alias: tuple[str, ...] = ()
     serialization_alias: str | None = None
+    exclude: bool = False  # `Field(exclude=True)`: read, never written
 
 
 BytesMode: TypeAlias = Literal["utf8", "base64", "hex"]

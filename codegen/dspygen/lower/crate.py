@@ -345,6 +345,7 @@ class _Lowering:
                 default=f.default,
                 json=model.json,
                 wire=config.wire(model, f),
+                exclude=f.exclude,
             )
             for f in model.fields
         ]

@@ -82,6 +82,7 @@ class FieldLowering:
         alias: str | None = None,
         json: nodes.JsonConfig = scalars.DEFAULT_JSON,
         wire: Wire | None = None,
+        exclude: bool = False,
     ) -> FieldView:
         name = naming.field_name(python_name)
         self._check_sets(python_name, ty, span)
@@ -100,6 +101,8 @@ class FieldLowering:
             serde.append(f"alias = {rust_str(alias)}")
         defaulted = self._default(owner, name.ident, ty, rt, default, span, literal, json, python_name)
         serde.extend(defaulted)
+        if exclude:  # `Field(exclude=True)`: pydantic reads it and never writes it
+            serde.append("skip_serializing")
         bounds = self._bounds(python_name, ty, span)
         if bounds is not None:
             serde.append(bounds)

@@ -35,7 +35,7 @@ CYCLE = _Cycle()
 
 @dataclass(frozen=True)
 class Obj:
-    """A model value: (key written, key read, value) triples, in field order (lower/config.py)."""
+    """A model value: (key written, or "" for none, key read, value) triples, in field order (lower/config.py)."""
 
     items: tuple[tuple[str, str, object], ...]
 
@@ -85,7 +85,10 @@ def plain(value: object, *, by_alias: bool) -> object:
     if isinstance(value, Io):
         return plain(value.given if by_alias else value.expected, by_alias=by_alias)
     if isinstance(value, Obj):
-        return {(key if by_alias else name): plain(v, by_alias=by_alias) for name, key, v in value.items}
+        # An `exclude=True` field ("" written): given, never written back.
+        return {
+            (key if by_alias else name): plain(v, by_alias=by_alias) for name, key, v in value.items if by_alias or name
+        }
     if isinstance(value, list):
         return [plain(v, by_alias=by_alias) for v in value]
     if isinstance(value, dict):
@@ -204,7 +207,7 @@ class SampleMaker:
             if value is CYCLE:
                 return CYCLE
             keys = config.wire(model, f)
-            items.append((keys.output, keys.inputs[0], value))
+            items.append(("" if f.exclude else keys.output, keys.inputs[0], value))
         return Obj(tuple(items))
 
     def minimal(
@@ -232,7 +235,7 @@ class SampleMaker:
                 return CYCLE, CYCLE
             for f in self.models[ty.ref].fields:
                 keys = config.wire(self.models[ty.ref], f)
-                name, key = keys.output, keys.inputs[0]
+                name, key = "" if f.exclude else keys.output, keys.inputs[0]
                 if f.default is not None and f.default.kind in FIXED_DEFAULTS:
                     expected.append((name, key, as_typed(self.default_json(f.default), f.type)))
                     continue

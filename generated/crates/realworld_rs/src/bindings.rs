@@ -397,12 +397,16 @@ use ::dspygen_runtime::methods::*;
 ::dspygen_runtime::from_py!(crate::models::Shared, |obj| {
     ::std::result::Result::Ok(Self {
         name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        hint: ::dspygen_runtime::getattr!(obj, "hint")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
     })
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shared, |value, py| {
     let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
     ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "hint", &value.hint)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Shared")?,

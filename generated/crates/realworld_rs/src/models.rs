@@ -500,6 +500,10 @@ pub struct Event {
 #[serde(deny_unknown_fields)]
 pub struct Shared {
     pub name: ::std::string::String,
+    #[serde(default = "crate::models::default_shared_hint", skip_serializing)]
+    pub hint: ::std::string::String,
+    #[serde(skip_serializing)]
+    pub tags: ::std::vec::Vec<::std::string::String>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Shared, validate);
@@ -512,6 +516,16 @@ impl Shared {
         {
             let v0 = &mut self.name;
             ::dspygen_runtime::constraints::strip(v0);
+        }
+        {
+            let v0 = &mut self.hint;
+            ::dspygen_runtime::constraints::strip(v0);
+        }
+        {
+            let v0 = &mut self.tags;
+            for v1 in v0.iter_mut() {
+                ::dspygen_runtime::constraints::strip(v1);
+            }
         }
         ::std::result::Result::Ok(())
     }
@@ -610,6 +624,10 @@ pub(crate) fn default_event_seen_at() -> ::std::option::Option<::dspygen_runtime
 pub(crate) fn default_event_settings() -> crate::models::Defaults {
     ::dspygen_runtime::serde_json::from_str::<crate::models::Defaults>("{}")
         .expect("every field has a default")
+}
+
+pub(crate) fn default_shared_hint() -> ::std::string::String {
+    "".to_owned()
 }
 
 pub(crate) fn default_recall_limit() -> i64 {

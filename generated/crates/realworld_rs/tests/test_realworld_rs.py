@@ -163,7 +163,7 @@ MODEL_SAMPLES = [
     pytest.param(
         "Event",
         lambda: _class("realworld.models", "Event"),
-        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n"}}',
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
         '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"name \\"\u00e9\\""}}',
         False,
         "rust_requires",
@@ -181,7 +181,7 @@ MODEL_SAMPLES = [
     pytest.param(
         "Shared",
         lambda: _class("realworld.models", "Shared"),
-        '{"name":"  name \\"\u00e9\\"\\n"}',
+        '{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":["  tags \\"\u00e9\\"\\n"]}',
         '{"name":"name \\"\u00e9\\""}',
         False,
         "same",
@@ -190,7 +190,7 @@ MODEL_SAMPLES = [
     pytest.param(
         "Shared",
         lambda: _class("realworld.models", "Shared"),
-        '{"name":"  min \\"\u00e9\\"\\n"}',
+        '{"name":"  min \\"\u00e9\\"\\n","tags":[]}',
         '{"name":"min \\"\u00e9\\""}',
         False,
         "same",
@@ -249,7 +249,7 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "RecallInput",
-        '{"query":"query \\"\u00e9\\"\\n","limit":36,"style":"style \\"\u00e9\\"\\n","since":{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n"}}}',
+        '{"query":"query \\"\u00e9\\"\\n","limit":36,"style":"style \\"\u00e9\\"\\n","since":{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}}',
         '{"query":"query \\"\u00e9\\"\\n","limit":36,"style":"style \\"\u00e9\\"\\n","since":{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"name \\"\u00e9\\""}}}',
         id="recall_input_full",
     ),
@@ -261,7 +261,7 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "RecallOutput",
-        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n"}}]}',
+        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}]}',
         '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"name \\"\u00e9\\""}}]}',
         id="recall_output_full",
     ),
