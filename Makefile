@@ -53,8 +53,10 @@ typecheck: venv
 	$(BIN)/mypy
 
 # tests/types needs the generated extension modules: `make bindings` runs it after building them.
+# DSPYGEN_CRASH_QUICK: the kill-at-every-step test on the crate's files alone (`make fuzz`: with
+# a runtime folder of its own too).
 pytest: venv
-	$(BIN)/python -m pytest -q tests --ignore=tests/types
+	DSPYGEN_CRASH_QUICK=1 $(BIN)/python -m pytest -q tests --ignore=tests/types
 
 # The runtime every generated crate depends on: with every feature, and with none (each
 # family's `cfg` must stand alone).
@@ -89,7 +91,8 @@ FUZZ_ARGS ?=
 
 fuzz: venv
 	DSPYGEN_FUZZ_EXAMPLES=$(DSPYGEN_FUZZ_EXAMPLES) DSPYGEN_SCALE_COMPILE=1 \
-		$(BIN)/python -m pytest -q tests/hostile/test_fuzz.py tests/hostile/test_scale.py $(FUZZ_ARGS)
+		$(BIN)/python -m pytest -q tests/hostile/test_fuzz.py tests/hostile/test_scale.py \
+		tests/hostile/test_crash_safety.py $(FUZZ_ARGS)
 
 # Benchmarks (not part of `make test`): the compiler against `import dspy`, its scaling, and the
 # generated bindings against pydantic; prints a table, writes bench/out/. Release builds for timing.

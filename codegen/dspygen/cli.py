@@ -18,7 +18,7 @@ import click
 
 from dspygen import runtime_crate, sources, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
-from dspygen.diagnostics import Sink, render, shown_path
+from dspygen.diagnostics import Code, Sink, render, shown_path
 from dspygen.fingerprint import owned_files, record, up_to_date
 from dspygen.init import init as init_project
 from dspygen.writer import Changes, apply
@@ -95,6 +95,18 @@ def _base_and_targets(args: TargetArgs, sink: Sink) -> tuple[Path, list[Target]]
     return base, targets
 
 
+def _safe_outputs(targets: list[Target], sink: Sink) -> list[Target]:
+    """The targets whose output folder dspygen may write; the others are reported."""
+    out = []
+    for target in targets:
+        why = sources.unsafe_out(target.out, target.sources)
+        if why is None:
+            out.append(target)
+        else:
+            sink.error(Code.OUTPUT_PATH, why, None, hint="give --out (or `out`) a folder of its own, such as `rust/`")
+    return out
+
+
 _target_options = [
     click.argument("files", nargs=-1, type=click.Path(path_type=Path)),
     click.option(
@@ -158,14 +170,15 @@ class Plan:
     runtimes: list[tuple[Path, Changes]]  # shared runtime folders (runtime_crate.py)
 
 
-def _plan(args: TargetArgs, sink: Sink) -> Plan:
+def _plan(args: TargetArgs, sink: Sink, *, writing: bool) -> Plan:
     """Each target with the changes its output needs (None when the fingerprint record says
     it is up to date: same inputs, untouched outputs, which then needs no new record), and
     each runtime folder the targets share."""
     base, targets = _base_and_targets(args, sink)
+    targets = _safe_outputs(targets, sink)
     runtimes: list[tuple[Path, Changes]] = []
     for folder in runtime_crate.shared(targets):  # a few files to compare: no fast path needed
-        changes = runtime_crate.changes(folder, sink)
+        changes = runtime_crate.changes(folder, sink, writing=writing)
         if changes is not None:
             runtimes.append((folder, changes))
     planned: list[tuple[Target, _Work | None]] = []
@@ -175,7 +188,7 @@ def _plan(args: TargetArgs, sink: Sink) -> Plan:
             continue
         from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
 
-        done = pipeline.changes(target, base, sink)
+        done = pipeline.changes(target, base, sink, writing=writing)
         if done is not None:
             planned.append((target, _Work(done.changes, done.read)))
     return Plan(base, planned, runtimes)
@@ -188,7 +201,7 @@ def build(verbose: bool, **options: Any) -> None:
     """Generate the Rust crate(s) from FILES or from [tool.dspygen]."""
     started = time.perf_counter()
     sink = Sink()
-    plan = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink, writing=True)
     planned = plan.targets
     _report(sink)
     if sink.has_errors:
@@ -222,7 +235,7 @@ def build(verbose: bool, **options: Any) -> None:
 def check(diff: bool, **options: Any) -> None:
     """Exit 1 with a diff when the generated output is not up to date. Writes nothing."""
     sink = Sink()
-    plan = _plan(TargetArgs(**options), sink)
+    plan = _plan(TargetArgs(**options), sink, writing=False)
     planned = plan.targets
     _report(sink)
     if sink.has_errors:
@@ -231,7 +244,7 @@ def check(diff: bool, **options: Any) -> None:
     stale = [(out, changes) for out, changes in outputs if changes.stale]
     for out, changes in stale:
         if diff:
-            for text in changes.diffs:
+            for text in changes.diffs():
                 click.echo(text, nl=False)
         click.echo(
             f"dspygen: {out} is stale ({len(changes.write)} to write, "

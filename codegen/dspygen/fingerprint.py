@@ -27,6 +27,7 @@ from dspygen.limits import MAX_SOURCE_BYTES
 
 PACKAGE = Path(__file__).resolve().parent
 MANIFEST = ".dspygen-manifest"  # owned by writer.py; read here without importing it
+JOURNAL = ".dspygen-journal"  # writer.py's: a build into the folder was interrupted
 
 
 def cache_dir() -> Path:
@@ -119,7 +120,8 @@ def _outputs(target: Target) -> list[str] | None:
     except (OSError, UnicodeDecodeError):
         return None
     lines = []
-    for rel in [MANIFEST, *(x for x in manifest.splitlines() if x and not x.startswith("#"))]:
+    listed = [x.rpartition("  ")[2] for x in manifest.splitlines() if x and not x.startswith("#")]  # `sha  path`
+    for rel in [MANIFEST, *listed]:
         try:
             lines.append(f"{hashlib.sha256((target.out / rel).read_bytes()).hexdigest()}  {rel}")
         except OSError:
@@ -134,7 +136,10 @@ def owned_files(target: Target) -> int:
 
 
 def up_to_date(target: Target, base: Path) -> bool:
-    """True when the last recorded build had these inputs and its outputs are untouched."""
+    """True when the last recorded build had these inputs and its outputs are untouched (and
+    no build into the folder was interrupted since)."""
+    if (target.out / JOURNAL).exists():
+        return False
     try:
         recorded = _record_path(target).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):

@@ -20,7 +20,7 @@ from dspygen.lower.crate import CrateOptions, RuntimeDependency, lower
 from dspygen.mapping import cargo_lines
 from dspygen.render.env import environment
 from dspygen.render.plan import render
-from dspygen.writer import Changes, apply, plan_changes
+from dspygen.writer import Changes, apply, plan_changes, settle
 
 
 def read(
@@ -104,11 +104,12 @@ def _own_runtime(target: Target, sink: Sink) -> dict[str, str]:
     return {f"{prefix}/{rel}": text for rel, text in runtime_crate.files().items()}
 
 
-def changes(target: Target, base: Path, sink: Sink) -> Planned | None:
+def changes(target: Target, base: Path, sink: Sink, *, writing: bool = True) -> Planned | None:
+    settle(target.out, sink, writing=writing)  # an interrupted build first: its own runtime copy is read next
     generated = _generate(target, base, sink)
     if generated is None:
         return None
-    planned = plan_changes(target.out, generated[0], sink)
+    planned = plan_changes(target.out, generated[0], sink, writing=writing)
     return None if sink.has_errors else Planned(planned, generated[1])
 
 

@@ -54,3 +54,18 @@ def default_out(entries: list[Path], base: Path) -> Path:
     while (where / "__init__.py").is_file() and where.parent != where:
         where = where.parent
     return where / f"{name}_rs"
+
+
+def unsafe_out(out: Path, sources: tuple[Path, ...]) -> str | None:
+    """Why `out` may not be an output folder, or None: a filesystem root, the home folder, or a
+    folder holding a source (a build prunes what it owns there; one edited manifest away from
+    the user's own files)."""
+    folder = out.resolve()
+    if folder.parent == folder:
+        return f"the output folder {out} is a filesystem root"
+    if folder == Path.home().resolve():
+        return f"the output folder {out} is your home folder"
+    inside = next((s for s in sources if s.resolve().is_relative_to(folder)), None)
+    if inside is not None:
+        return f"the output folder {out} holds the source {inside}"
+    return None

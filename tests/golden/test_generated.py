@@ -42,7 +42,7 @@ def outs(root: Path) -> list[Path]:
 
 def owned(out: Path) -> list[str]:
     lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    return [line for line in lines if line and not line.startswith("#")]
+    return [line.rpartition("  ")[2] for line in lines if line and not line.startswith("#")]
 
 
 def tree(out: Path) -> dict[str, bytes]:

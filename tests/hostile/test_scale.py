@@ -91,7 +91,8 @@ def big_source(lines: int = 10_000) -> tuple[str, int, int]:
 
 
 def owned(out: Path) -> list[str]:
-    return [x for x in (out / MANIFEST).read_text(encoding="utf-8").splitlines() if x and not x.startswith("#")]
+    lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    return [x.rpartition("  ")[2] for x in lines if x and not x.startswith("#")]
 
 
 def test_ten_thousand_line_file_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
