@@ -121,6 +121,13 @@ SCALAR_CHECKS = [
 ]
 CHECKS = [
     *SCALAR_CHECKS,
+    _c(
+        "`str`, `typing.Text`",
+        "primitive:str",
+        annotation="dict[typing.Text, typing.Text]",
+        expected="IndexMap<String, String>",
+        prose=True,
+    ),
     _c("`Optional[T]`", "optional"),
     _c("`Optional[T]`", "optional", annotation="T | None", expected="Option<T>"),
     _c("`A \\| B`, `Union[A, B]` with", "union", annotation='A | B = Field(discriminator="kind")'),

@@ -127,7 +127,7 @@ def _int_sample(hint: str, json: JsonModes) -> tuple[object, object]:
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
-        python=_python("str", "builtins"),
+        python=_python("str", "builtins", more=("typing.Text", "typing_extensions.Text")),
         rust=fixed("::std::string::String", copy=False, word="Str"),
         pyo3=PyO3("native", exact="PyString"),
         samples=Samples(_str_sample),
@@ -140,7 +140,7 @@ SCALARS: tuple[Scalar, ...] = (
         ),
         containers=Containers(set_item=True, dict_key="::std::string::String"),
         json_schema={"type": "string"},
-        readme=Readme("`str`"),
+        readme=Readme("`str`, `typing.Text`"),
     ),
     Scalar(
         name="int",
