@@ -155,6 +155,9 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "decimal": lambda _: st.decimals(allow_nan=False, allow_infinity=False).map(str) | ints,
     "bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "ipv4_address": lambda _: st.ip_addresses(v=4).map(str) | st.integers(0, 2**32 - 1),
+    **dict.fromkeys(
+        ("path", "pure_path", "posix_path", "pure_posix_path"), lambda _: st.text(st.sampled_from("/.a~ é\\"))
+    ),
     "any": lambda _: json_values,
     "json_value": lambda _: json_values,
 }
@@ -172,6 +175,7 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
     "uuid": frozenset({"str"}),
     "bytes": frozenset({"str"}),
     "ipv4_address": frozenset({"str", "int", "bool"}),  # an int within 32 bits, and so a bool
+    **dict.fromkeys(("path", "pure_path", "posix_path", "pure_posix_path"), frozenset({"str"})),
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }

@@ -521,3 +521,44 @@ def test_ipv4_address_from_python(value: int, gateways: list[int]) -> None:
 
     addresses = [ipaddress.IPv4Address(g) for g in gateways]
     python_roundtrip("ipv4_address", m.Host(name="h", address=ipaddress.IPv4Address(value), gateways=addresses))
+
+
+# -- paths (pathlib) and typing.Text ------------------------------------------------------------
+
+ARTIFACT = {"path": "a", "source": "b"}
+path_texts = st.text(st.sampled_from("/./a~ é\\\x00\n"), max_size=16) | st.lists(
+    st.sampled_from(["", ".", "..", "a", "b c", "~"]), max_size=5
+).map("/".join).flatmap(lambda p: st.sampled_from(["", "/", "//", "///"]).map(lambda root: root + p))
+
+
+@SETTINGS
+@given(path_texts)
+def test_path(text: str) -> None:
+    """Texts with empty and `.` parts, `..`, roots of one to three slashes: normalised as pathlib does."""
+    raw = json.dumps(text)
+    differential("path", m.Artifact, ARTIFACT, "path", raw)
+    differential("pure_path", m.Artifact, ARTIFACT, "source", raw)
+    differential("posix_path", m.Artifact, ARTIFACT, "copies", f"[{raw}, {raw}]")
+    differential("pure_posix_path", m.Artifact, ARTIFACT, "mirror", raw)
+
+
+@pytest.mark.parametrize("raw", ['""', '"."', '"./"', '"//"', '"//./a"', '".//a"', "1", "null", "true", "[]", "{}"])
+def test_path_edges(raw: str) -> None:
+    differential("path", m.Artifact, ARTIFACT, "path", raw)
+    differential("pure_posix_path", m.Artifact, ARTIFACT, "mirror", raw)
+
+
+@SETTINGS
+@given(path_texts, st.lists(path_texts, max_size=3))
+def test_path_from_python(text: str, copies: list[str]) -> None:
+    from pathlib import Path, PosixPath, PurePath
+
+    instance = m.Artifact(path=Path(text), source=PurePath(text), copies=[PosixPath(c) for c in copies])
+    python_roundtrip("path", instance)
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=4))
+def test_text_keys(labels: dict[str, str]) -> None:
+    """`dict[Text, Text]`: `typing.Text` is `str`."""
+    differential("typing_text", m.Artifact, ARTIFACT, "labels", json.dumps(labels))

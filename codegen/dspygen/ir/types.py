@@ -30,6 +30,10 @@ PrimitiveName = Literal[
     "decimal",
     "bytes",
     "ipv4_address",  # ipaddress.IPv4Address
+    "path",  # pathlib.Path
+    "pure_path",
+    "posix_path",
+    "pure_posix_path",
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]

@@ -124,6 +124,23 @@ def _int_sample(hint: str, json: JsonModes) -> tuple[object, object]:
     return (7 * len(hint) + 1,) * 2
 
 
+def _path(name: str, cls: str) -> Scalar:
+    """A `pathlib` class: read as `cls(text)`, written as `str(path)` (normalised by pathlib)."""
+    return Scalar(
+        name=name,
+        python=_python(cls, "pathlib"),
+        rust=fixed("pytypes::Path", copy=False, word=cls, feature="path"),
+        pyo3=NATIVE,
+        samples=same("data/in.txt"),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "path", "type": "string"},
+        readme=Readme("`pathlib.Path`", annotation=f"pathlib.{cls}", expected="pytypes::Path"),
+    )
+
+
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
@@ -295,6 +312,15 @@ SCALARS: tuple[Scalar, ...] = (
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "ipv4", "type": "string"},
         readme=Readme("`ipaddress.IPv4Address`"),
+    ),
+    *(
+        _path(name, cls)
+        for name, cls in (
+            ("path", "Path"),
+            ("pure_path", "PurePath"),
+            ("posix_path", "PosixPath"),
+            ("pure_posix_path", "PurePosixPath"),
+        )
     ),
     Scalar(
         name="any",

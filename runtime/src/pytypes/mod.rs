@@ -12,6 +12,8 @@ mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
+#[cfg(feature = "path")]
+mod path;
 mod sets;
 #[cfg(feature = "datetime")]
 mod temporal;
@@ -29,6 +31,8 @@ pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
 pub use ip::Ipv4Address;
 pub use json::{from_json_py, to_json_py};
+#[cfg(feature = "path")]
+pub use path::Path;
 pub use sets::{FrozenSet, Set};
 #[cfg(feature = "datetime")]
 pub use temporal::{AwareDatetime, Date, Datetime, NaiveDatetime, Time, Timedelta};

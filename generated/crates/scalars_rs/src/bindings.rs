@@ -287,6 +287,32 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Host);
 
+::dspygen_runtime::from_py!(crate::models::Artifact, |obj| {
+    ::std::result::Result::Ok(Self {
+        path: ::dspygen_runtime::getattr!(obj, "path")?.extract()?,
+        source: ::dspygen_runtime::getattr!(obj, "source")?.extract()?,
+        copies: ::dspygen_runtime::getattr!(obj, "copies")?.extract()?,
+        mirror: ::dspygen_runtime::getattr!(obj, "mirror")?.extract()?,
+        labels: ::dspygen_runtime::getattr!(obj, "labels")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Artifact, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+    ::dspygen_runtime::set_item!(data, "source", &value.source)?;
+    ::dspygen_runtime::set_item!(data, "copies", &value.copies)?;
+    ::dspygen_runtime::set_item!(data, "mirror", &value.mirror)?;
+    ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Artifact")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Artifact);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -360,6 +386,9 @@ pub fn roundtrip<'py>(
             .into_pyobject(py),
         ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
         ("scalars.models", "Host") => obj.extract::<crate::models::Host>()?.into_pyobject(py),
+        ("scalars.models", "Artifact") => {
+            obj.extract::<crate::models::Artifact>()?.into_pyobject(py)
+        }
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -375,6 +404,7 @@ pub fn roundtrip_json(
     data: &str,
 ) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
+        "Artifact" => ::dspygen_runtime::json_roundtrip::<crate::models::Artifact>(data),
         "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
         "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
         "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
@@ -406,6 +436,7 @@ pub fn roundtrip_json(
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
 pub fn type_names() -> ::std::vec::Vec<&'static str> {
     ::std::vec![
+        "Artifact",
         "Attachment",
         "Blob",
         "Digest",

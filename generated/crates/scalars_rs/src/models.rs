@@ -334,6 +334,28 @@ pub struct Host {
 
 ::dspygen_runtime::struct_serde!(map_only Host);
 
+/// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Artifact {
+    pub path: ::dspygen_runtime::pytypes::Path,
+    pub source: ::dspygen_runtime::pytypes::Path,
+    #[serde(default)]
+    pub copies: ::std::vec::Vec<::dspygen_runtime::pytypes::Path>,
+    #[serde(default)]
+    pub mirror: ::std::option::Option<::dspygen_runtime::pytypes::Path>,
+    #[serde(default)]
+    pub labels: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::std::string::String>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Artifact);
+
 fn default_invoice_quantity() -> i64 {
     1
 }

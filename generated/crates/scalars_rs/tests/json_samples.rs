@@ -209,6 +209,22 @@ fn host_minimal() {
 }
 
 #[test]
+fn artifact_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Artifact>("{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[\"data/in.txt\"],\"mirror\":\"data/in.txt\",\"labels\":{\"labels-key\":\"labels \\\"é\\\"\\n\"}}"),
+        "{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[\"data/in.txt\"],\"mirror\":\"data/in.txt\",\"labels\":{\"labels-key\":\"labels \\\"é\\\"\\n\"}}"
+    );
+}
+
+#[test]
+fn artifact_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Artifact>("{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\"}"),
+        "{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[],\"mirror\":null,\"labels\":{}}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),

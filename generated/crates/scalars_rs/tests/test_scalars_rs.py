@@ -199,6 +199,22 @@ MODEL_SAMPLES = [
         False,
         id="host_minimal",
     ),
+    pytest.param(
+        "Artifact",
+        lambda: _class("scalars.models", "Artifact"),
+        '{"path":"data/in.txt","source":"data/in.txt","copies":["data/in.txt"],"mirror":"data/in.txt","labels":{"labels-key":"labels \\"\u00e9\\"\\n"}}',
+        '{"path":"data/in.txt","source":"data/in.txt","copies":["data/in.txt"],"mirror":"data/in.txt","labels":{"labels-key":"labels \\"\u00e9\\"\\n"}}',
+        False,
+        id="artifact_full",
+    ),
+    pytest.param(
+        "Artifact",
+        lambda: _class("scalars.models", "Artifact"),
+        '{"path":"data/in.txt","source":"data/in.txt"}',
+        '{"path":"data/in.txt","source":"data/in.txt","copies":[],"mirror":null,"labels":{}}',
+        False,
+        id="artifact_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -228,6 +244,7 @@ SIGNATURE_SAMPLES = [
     ),
 ]
 TYPE_NAMES = [
+    "Artifact",
     "Attachment",
     "Blob",
     "Digest",
