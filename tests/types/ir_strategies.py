@@ -135,6 +135,17 @@ def _float(json_config: nodes.JsonConfig) -> Strategy:
     return numbers
 
 
+def _urls(*schemes: str) -> Strategy:
+    """URLs pydantic reads with these schemes: hosts in any case, ports, paths, queries."""
+    host = st.sampled_from(["example.com", "Example.COM", "a.b-c.org", "127.0.0.1", "[::1]", "xn--mnchen-3ya.de"])
+    port = st.just("") if "file" in schemes else st.sampled_from(["", ":80", ":443", ":8080"])  # a file URL has none
+    path = st.lists(st.sampled_from(["a", "b c", "..", ".", "%7e", "é"]), max_size=3).map(lambda p: "/" + "/".join(p))
+    query = st.sampled_from(["", "?q=1", "?a=b&c", "#frag"])
+    return st.builds(
+        lambda *parts: "".join(parts), st.sampled_from([f"{s}://" for s in schemes]), host, port, path, query
+    )
+
+
 PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "str": lambda _: text,
     "int": lambda _: ints,
@@ -158,6 +169,10 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     **dict.fromkeys(
         ("path", "pure_path", "posix_path", "pure_posix_path"), lambda _: st.text(st.sampled_from("/.a~ é\\"))
     ),
+    **dict.fromkeys(("any_url", "any_http_url", "http_url"), lambda _: _urls("http", "https")),
+    "file_url": lambda _: _urls("file"),
+    "ftp_url": lambda _: _urls("ftp"),
+    **dict.fromkeys(("any_websocket_url", "websocket_url"), lambda _: _urls("ws", "wss")),
     "any": lambda _: json_values,
     "json_value": lambda _: json_values,
 }
@@ -176,6 +191,10 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
     "bytes": frozenset({"str"}),
     "ipv4_address": frozenset({"str", "int", "bool"}),  # an int within 32 bits, and so a bool
     **dict.fromkeys(("path", "pure_path", "posix_path", "pure_posix_path"), frozenset({"str"})),
+    **dict.fromkeys(
+        ("any_url", "any_http_url", "http_url", "file_url", "ftp_url", "any_websocket_url", "websocket_url"),
+        frozenset({"str"}),
+    ),
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }

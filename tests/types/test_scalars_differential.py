@@ -35,6 +35,8 @@ SETTINGS = support.family_settings("SCALARS_EXAMPLES", 400)  # more: SCALARS_EXA
 # How many values each family ran, and how many disagreed (printed at the end with -s).
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
+# Valid input whose JSON pydantic itself does not read back (README: URLs), so no Python round trip.
+NOT_REREAD: Counter[str] = Counter()
 
 EVENT = {
     "id": "12345678-1234-5678-1234-567812345678",
@@ -61,6 +63,11 @@ def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field:
     if expected != got:
         MISMATCHES[family] += 1
     assert got == expected, f"{family}: {data}"
+    if expected is not None and _pydantic(cls, expected) is None:
+        # pydantic refuses its own JSON (a URL that only its normalisation makes longer than the
+        # class's max_length): Rust -> Python, through pydantic, refuses it too. Counted by name.
+        NOT_REREAD[family] += 1
+        return
     if expected is not None:
         # Python -> Rust -> Python: the same instance, the same JSON
         instance = cls.model_validate_json(data)
@@ -85,7 +92,7 @@ def _nan_equal(a: BaseModel, b: BaseModel) -> bool:
     return a.model_dump_json() == b.model_dump_json()
 
 
-report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")], [(NOT_REREAD, "NOT_REREAD by pydantic")])
 
 
 # -- datetimes -------------------------------------------------------------------------
@@ -562,3 +569,110 @@ def test_path_from_python(text: str, copies: list[str]) -> None:
 def test_text_keys(labels: dict[str, str]) -> None:
     """`dict[Text, Text]`: `typing.Text` is `str`."""
     differential("typing_text", m.Artifact, ARTIFACT, "labels", json.dumps(labels))
+
+
+# -- URLs (pydantic's AnyUrl, HttpUrl, ...) -------------------------------------------------------
+
+LINK = {"href": "http://a.com", "page": "http://a.com"}
+URL_FIELDS = [  # (family, field, schemes the class allows)
+    ("any_url", "href", None),
+    ("http_url", "page", {"http", "https"}),
+    ("any_http_url", "api", {"http", "https"}),
+    ("ftp_url", "mirrors", {"ftp"}),
+    ("file_url", "local", {"file"}),
+    ("websocket_url", "socket", {"ws", "wss"}),
+    ("any_websocket_url", "any_socket", {"ws", "wss"}),
+]
+url_texts = st.builds(
+    lambda pad, scheme, slashes, user, host, port, path, tail, pad2: (
+        f"{pad}{scheme}:{slashes}{user}{host}{port}{path}{tail}{pad2}"
+    ),
+    st.sampled_from(["", " ", "\t", "\n "]),
+    st.sampled_from(["http", "HTTPS", "ftp", "file", "ws", "wss", "postgres", "mailto", "x-y.z", "1a", ""]),
+    st.sampled_from(["//", "/", "", "///", "\\\\", "/\\"]),
+    st.sampled_from(["", "user@", "u:p@", "@", "a b@"]),
+    st.sampled_from(
+        [
+            "example.com",
+            "Example.COM",
+            "münchen.de",
+            "xn--mnchen-3ya.de",
+            "127.0.0.1",
+            "1.2.3",
+            "0x7f.1",
+            "[::1]",
+            "[::ffff:1.2.3.4]",
+            "[1::2::3]",
+            "a_b.com",
+            "a b.com",
+            "",
+            "%41.com",
+            "ex%2fample.com",
+            "..",
+            "é",
+        ]
+    ),
+    st.sampled_from(["", ":", ":80", ":443", ":21", ":8080", ":65535", ":65536", ":x"]),
+    st.lists(st.sampled_from(["a", "..", ".", "b c", "%7e", "%2F", "é", "", "\\", "%"]), max_size=4).map(
+        lambda p: ("/" + "/".join(p)) if p else ""
+    ),
+    st.sampled_from(["", "?", "?q=a b", "?q=é&x", "#", "#f g", "?a#b"]),
+    st.sampled_from(["", " ", "\t"]),
+)
+
+
+def _url_differential(text: str) -> None:
+    raw = json.dumps(text)
+    for family, field, _ in URL_FIELDS:
+        differential(family, m.Link, LINK, field, f"[{raw}]" if field == "mirrors" else raw)
+
+
+@SETTINGS
+@given(url_texts)
+def test_url(text: str) -> None:
+    """Schemes in any case, slashes and backslashes, credentials, hosts (IDNA, IPv4 shorthands,
+    IPv6, percent-escapes, invalid), ports (default, out of range), dot segments, spaces."""
+    _url_differential(text)
+
+
+@SETTINGS
+@given(st.text(max_size=24) | st.text("htps:/\\.a@[]%: \t", max_size=24))
+def test_url_garbage(text: str) -> None:
+    _url_differential(text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '""',
+        '" "',
+        '"http://"',
+        '"http:"',
+        '"a.com"',
+        '"//a.com"',
+        '"http://a.com"',
+        '"HTTP://A.COM:80/%7e/../x?y#z"',
+        f'"http://a.com/{"a" * 2070}"',  # 2083 bytes: the most HttpUrl takes
+        f'"http://a.com/{"a" * 2071}"',
+        f'"http://a.com/{"é" * 1035}"',  # 2083 bytes in UTF-8, 1048 characters
+        f'"http://a.com/{"é" * 1036}"',
+        "1",
+        "null",
+        "true",
+        "[]",
+        '{"url": "http://a.com"}',
+    ],
+)
+def test_url_edges(raw: str) -> None:
+    for family, field, _ in URL_FIELDS:
+        differential(family, m.Link, LINK, field, f"[{raw}]" if field == "mirrors" else raw)
+
+
+@SETTINGS
+@given(url_texts)
+def test_url_from_python(text: str) -> None:
+    try:
+        instance = m.Link.model_validate({**LINK, "href": text, "page": text})
+    except ValueError:
+        return
+    python_roundtrip("any_url", instance)

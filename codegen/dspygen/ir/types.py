@@ -34,6 +34,13 @@ PrimitiveName = Literal[
     "pure_path",
     "posix_path",
     "pure_posix_path",
+    "any_url",  # pydantic.AnyUrl
+    "any_http_url",
+    "http_url",
+    "file_url",
+    "ftp_url",
+    "any_websocket_url",
+    "websocket_url",
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]

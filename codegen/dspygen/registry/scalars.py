@@ -141,6 +141,26 @@ def _path(name: str, cls: str) -> Scalar:
     )
 
 
+def _url(name: str, cls: str, sample: str, *, max_length: int | None) -> Scalar:
+    """One of pydantic's URL classes: parsed and written by the `url` crate, as pydantic-core does."""
+    schema: dict[str, object] = {"format": "uri", "minLength": 1, "type": "string"}
+    if max_length is not None:
+        schema = {"format": "uri", "maxLength": max_length, "minLength": 1, "type": "string"}
+    return Scalar(
+        name=name,
+        python=_python(cls, "pydantic", more=(f"pydantic.networks.{cls}",)),
+        rust=fixed(f"pytypes::{cls}", copy=False, word=cls, feature="url"),
+        pyo3=NATIVE,
+        samples=same(sample),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=schema,
+        readme=Readme("`pydantic.AnyUrl`", annotation=f"pydantic.{cls}", expected=f"pytypes::{cls}"),
+    )
+
+
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
@@ -322,6 +342,13 @@ SCALARS: tuple[Scalar, ...] = (
             ("pure_posix_path", "PurePosixPath"),
         )
     ),
+    _url("any_url", "AnyUrl", "postgres://user@db.example.com:5432/app?sslmode=require", max_length=None),
+    _url("any_http_url", "AnyHttpUrl", "https://example.com/a%20b?q=1#top", max_length=None),
+    _url("http_url", "HttpUrl", "https://example.com/a%20b?q=1#top", max_length=2083),
+    _url("file_url", "FileUrl", "file:///srv/data/in.txt", max_length=None),
+    _url("ftp_url", "FtpUrl", "ftp://example.com/pub/", max_length=None),
+    _url("any_websocket_url", "AnyWebsocketUrl", "wss://example.com/socket", max_length=None),
+    _url("websocket_url", "WebsocketUrl", "wss://example.com/socket", max_length=2083),
     Scalar(
         name="any",
         python=_python("Any", "typing", more=("typing_extensions.Any",)),

@@ -16,6 +16,7 @@ TypeName = Literal[
     "Host",
     "Invoice",
     "LegacyBlob",
+    "Link",
     "Measurement",
     "RawMeasurement",
     "Reading",

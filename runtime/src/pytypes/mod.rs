@@ -17,6 +17,8 @@ mod path;
 mod sets;
 #[cfg(feature = "datetime")]
 mod temporal;
+#[cfg(feature = "url")]
+mod url;
 
 #[cfg(feature = "bytes")]
 pub use bytes::{
@@ -36,3 +38,5 @@ pub use path::Path;
 pub use sets::{FrozenSet, Set};
 #[cfg(feature = "datetime")]
 pub use temporal::{AwareDatetime, Date, Datetime, NaiveDatetime, Time, Timedelta};
+#[cfg(feature = "url")]
+pub use url::{AnyHttpUrl, AnyUrl, AnyWebsocketUrl, FileUrl, FtpUrl, HttpUrl, WebsocketUrl};

@@ -313,6 +313,36 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Artifact);
 
+::dspygen_runtime::from_py!(crate::models::Link, |obj| {
+    ::std::result::Result::Ok(Self {
+        href: ::dspygen_runtime::getattr!(obj, "href")?.extract()?,
+        page: ::dspygen_runtime::getattr!(obj, "page")?.extract()?,
+        api: ::dspygen_runtime::getattr!(obj, "api")?.extract()?,
+        mirrors: ::dspygen_runtime::getattr!(obj, "mirrors")?.extract()?,
+        local: ::dspygen_runtime::getattr!(obj, "local")?.extract()?,
+        socket: ::dspygen_runtime::getattr!(obj, "socket")?.extract()?,
+        any_socket: ::dspygen_runtime::getattr!(obj, "any_socket")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Link, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "href", &value.href)?;
+    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+    ::dspygen_runtime::set_item!(data, "api", &value.api)?;
+    ::dspygen_runtime::set_item!(data, "mirrors", &value.mirrors)?;
+    ::dspygen_runtime::set_item!(data, "local", &value.local)?;
+    ::dspygen_runtime::set_item!(data, "socket", &value.socket)?;
+    ::dspygen_runtime::set_item!(data, "any_socket", &value.any_socket)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Link")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Link);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -389,6 +419,7 @@ pub fn roundtrip<'py>(
         ("scalars.models", "Artifact") => {
             obj.extract::<crate::models::Artifact>()?.into_pyobject(py)
         }
+        ("scalars.models", "Link") => obj.extract::<crate::models::Link>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -412,6 +443,7 @@ pub fn roundtrip_json(
         "Host" => ::dspygen_runtime::json_roundtrip::<crate::models::Host>(data),
         "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
         "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
+        "Link" => ::dspygen_runtime::json_roundtrip::<crate::models::Link>(data),
         "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
         "RawMeasurement" => {
             ::dspygen_runtime::json_roundtrip::<crate::models::RawMeasurement>(data)
@@ -444,6 +476,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Host",
         "Invoice",
         "LegacyBlob",
+        "Link",
         "Measurement",
         "RawMeasurement",
         "Reading",

@@ -356,6 +356,32 @@ pub struct Artifact {
 
 ::dspygen_runtime::struct_serde!(map_only Artifact);
 
+/// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Link {
+    pub href: ::dspygen_runtime::pytypes::AnyUrl,
+    pub page: ::dspygen_runtime::pytypes::HttpUrl,
+    #[serde(default)]
+    pub api: ::std::option::Option<::dspygen_runtime::pytypes::AnyHttpUrl>,
+    #[serde(default)]
+    pub mirrors: ::std::vec::Vec<::dspygen_runtime::pytypes::FtpUrl>,
+    #[serde(default)]
+    pub local: ::std::option::Option<::dspygen_runtime::pytypes::FileUrl>,
+    #[serde(default)]
+    pub socket: ::std::option::Option<::dspygen_runtime::pytypes::WebsocketUrl>,
+    #[serde(default)]
+    pub any_socket: ::std::option::Option<::dspygen_runtime::pytypes::AnyWebsocketUrl>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Link);
+
 fn default_invoice_quantity() -> i64 {
     1
 }

@@ -225,6 +225,22 @@ fn artifact_minimal() {
 }
 
 #[test]
+fn link_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Link>("{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":\"https://example.com/a%20b?q=1#top\",\"mirrors\":[\"ftp://example.com/pub/\"],\"local\":\"file:///srv/data/in.txt\",\"socket\":\"wss://example.com/socket\",\"any_socket\":\"wss://example.com/socket\"}"),
+        "{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":\"https://example.com/a%20b?q=1#top\",\"mirrors\":[\"ftp://example.com/pub/\"],\"local\":\"file:///srv/data/in.txt\",\"socket\":\"wss://example.com/socket\",\"any_socket\":\"wss://example.com/socket\"}"
+    );
+}
+
+#[test]
+fn link_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Link>("{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\"}"),
+        "{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":null,\"mirrors\":[],\"local\":null,\"socket\":null,\"any_socket\":null}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),

@@ -215,6 +215,22 @@ MODEL_SAMPLES = [
         False,
         id="artifact_minimal",
     ),
+    pytest.param(
+        "Link",
+        lambda: _class("scalars.models", "Link"),
+        '{"href":"postgres://user@db.example.com:5432/app?sslmode=require","page":"https://example.com/a%20b?q=1#top","api":"https://example.com/a%20b?q=1#top","mirrors":["ftp://example.com/pub/"],"local":"file:///srv/data/in.txt","socket":"wss://example.com/socket","any_socket":"wss://example.com/socket"}',
+        '{"href":"postgres://user@db.example.com:5432/app?sslmode=require","page":"https://example.com/a%20b?q=1#top","api":"https://example.com/a%20b?q=1#top","mirrors":["ftp://example.com/pub/"],"local":"file:///srv/data/in.txt","socket":"wss://example.com/socket","any_socket":"wss://example.com/socket"}',
+        False,
+        id="link_full",
+    ),
+    pytest.param(
+        "Link",
+        lambda: _class("scalars.models", "Link"),
+        '{"href":"postgres://user@db.example.com:5432/app?sslmode=require","page":"https://example.com/a%20b?q=1#top"}',
+        '{"href":"postgres://user@db.example.com:5432/app?sslmode=require","page":"https://example.com/a%20b?q=1#top","api":null,"mirrors":[],"local":null,"socket":null,"any_socket":null}',
+        False,
+        id="link_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -252,6 +268,7 @@ TYPE_NAMES = [
     "Host",
     "Invoice",
     "LegacyBlob",
+    "Link",
     "Measurement",
     "RawMeasurement",
     "Reading",
