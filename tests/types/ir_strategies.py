@@ -173,6 +173,8 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "file_url": lambda _: _urls("file"),
     "ftp_url": lambda _: _urls("ftp"),
     **dict.fromkeys(("any_websocket_url", "websocket_url"), lambda _: _urls("ws", "wss")),
+    "secret_str": lambda _: st.text(max_size=12),
+    "secret_bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "any": lambda _: json_values,
     "json_value": lambda _: json_values,
 }
@@ -195,6 +197,7 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
         ("any_url", "any_http_url", "http_url", "file_url", "ftp_url", "any_websocket_url", "websocket_url"),
         frozenset({"str"}),
     ),
+    **dict.fromkeys(("secret_str", "secret_bytes"), frozenset({"str"})),
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }

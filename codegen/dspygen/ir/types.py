@@ -41,6 +41,8 @@ PrimitiveName = Literal[
     "ftp_url",
     "any_websocket_url",
     "websocket_url",
+    "secret_str",  # pydantic.SecretStr
+    "secret_bytes",  # pydantic.SecretBytes
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]

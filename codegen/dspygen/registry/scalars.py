@@ -161,6 +161,16 @@ def _url(name: str, cls: str, sample: str, *, max_length: int | None) -> Scalar:
     )
 
 
+_SECRET_SCHEMA: dict[str, object] = {"format": "password", "type": "string", "writeOnly": True}
+_SECRET_BYTES = {"utf8": "s3cret", "base64": "aGk=", "hex": "6869"}  # a secret as each val_json_bytes reads it
+
+
+def _secret_bytes(json: JsonModes) -> RustType:
+    """SecretBytes is written masked whatever `ser_json_bytes` says, and read as `val_json_bytes` says."""
+    mode = {"utf8": "", "base64": "Base64", "hex": "Hex"}[json.val_json_bytes]
+    return RustType(f"pytypes::Secret{mode}Bytes", False, "secret")
+
+
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
@@ -349,6 +359,32 @@ SCALARS: tuple[Scalar, ...] = (
     _url("ftp_url", "FtpUrl", "ftp://example.com/pub/", max_length=None),
     _url("any_websocket_url", "AnyWebsocketUrl", "wss://example.com/socket", max_length=None),
     _url("websocket_url", "WebsocketUrl", "wss://example.com/socket", max_length=2083),
+    Scalar(
+        name="secret_str",
+        python=_python("SecretStr", "pydantic", more=("pydantic.types.SecretStr",)),
+        rust=fixed("pytypes::SecretStr", copy=False, word="SecretStr", feature="secret"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("s3cret", "**********")),  # written masked, as pydantic does
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=_SECRET_SCHEMA,
+        readme=Readme("`pydantic.SecretStr`"),
+    ),
+    Scalar(
+        name="secret_bytes",
+        python=_python("SecretBytes", "pydantic", more=("pydantic.types.SecretBytes",)),
+        rust=Rust(_secret_bytes, "SecretBytes"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: (_SECRET_BYTES[json.val_json_bytes], "**********")),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=_SECRET_SCHEMA,
+        readme=Readme("`pydantic.SecretStr`", annotation="pydantic.SecretBytes", expected="pytypes::SecretBytes"),
+    ),
     Scalar(
         name="any",
         python=_python("Any", "typing", more=("typing_extensions.Any",)),

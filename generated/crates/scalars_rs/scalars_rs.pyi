@@ -11,6 +11,7 @@ TypeName = Literal[
     "Artifact",
     "Attachment",
     "Blob",
+    "Credentials",
     "Digest",
     "Event",
     "Host",
@@ -23,6 +24,7 @@ TypeName = Literal[
     "ScheduleFollowUpInput",
     "ScheduleFollowUpOutput",
     "Shift",
+    "SigningKey",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

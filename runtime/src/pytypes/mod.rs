@@ -14,6 +14,8 @@ mod ip;
 mod json;
 #[cfg(feature = "path")]
 mod path;
+#[cfg(feature = "secret")]
+mod secret;
 mod sets;
 #[cfg(feature = "datetime")]
 mod temporal;
@@ -35,6 +37,8 @@ pub use ip::Ipv4Address;
 pub use json::{from_json_py, to_json_py};
 #[cfg(feature = "path")]
 pub use path::Path;
+#[cfg(feature = "secret")]
+pub use secret::{SecretBase64Bytes, SecretBytes, SecretHexBytes, SecretStr};
 pub use sets::{FrozenSet, Set};
 #[cfg(feature = "datetime")]
 pub use temporal::{AwareDatetime, Date, Datetime, NaiveDatetime, Time, Timedelta};

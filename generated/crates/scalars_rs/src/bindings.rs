@@ -343,6 +343,48 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Link);
 
+::dspygen_runtime::from_py!(crate::models::Credentials, |obj| {
+    ::std::result::Result::Ok(Self {
+        user: ::dspygen_runtime::getattr!(obj, "user")?.extract()?,
+        password: ::dspygen_runtime::getattr!(obj, "password")?.extract()?,
+        token: ::dspygen_runtime::getattr!(obj, "token")?.extract()?,
+        previous: ::dspygen_runtime::getattr!(obj, "previous")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Credentials, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "user", &value.user)?;
+    ::dspygen_runtime::set_item!(data, "password", &value.password)?;
+    ::dspygen_runtime::set_item!(data, "token", &value.token)?;
+    ::dspygen_runtime::set_item!(data, "previous", &value.previous)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Credentials")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Credentials);
+
+::dspygen_runtime::from_py!(crate::models::SigningKey, |obj| {
+    ::std::result::Result::Ok(Self {
+        key: ::dspygen_runtime::getattr!(obj, "key")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::SigningKey, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "key", &value.key)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "SigningKey")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::SigningKey);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -420,6 +462,12 @@ pub fn roundtrip<'py>(
             obj.extract::<crate::models::Artifact>()?.into_pyobject(py)
         }
         ("scalars.models", "Link") => obj.extract::<crate::models::Link>()?.into_pyobject(py),
+        ("scalars.models", "Credentials") => obj
+            .extract::<crate::models::Credentials>()?
+            .into_pyobject(py),
+        ("scalars.models", "SigningKey") => obj
+            .extract::<crate::models::SigningKey>()?
+            .into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -438,6 +486,7 @@ pub fn roundtrip_json(
         "Artifact" => ::dspygen_runtime::json_roundtrip::<crate::models::Artifact>(data),
         "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
         "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
+        "Credentials" => ::dspygen_runtime::json_roundtrip::<crate::models::Credentials>(data),
         "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
         "Host" => ::dspygen_runtime::json_roundtrip::<crate::models::Host>(data),
@@ -456,6 +505,7 @@ pub fn roundtrip_json(
             ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpOutput>(data)
         }
         "Shift" => ::dspygen_runtime::json_roundtrip::<crate::models::Shift>(data),
+        "SigningKey" => ::dspygen_runtime::json_roundtrip::<crate::models::SigningKey>(data),
         other => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
                 ::std::format!("unknown type name {other:?}; see type_names()"),
@@ -471,6 +521,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Artifact",
         "Attachment",
         "Blob",
+        "Credentials",
         "Digest",
         "Event",
         "Host",
@@ -483,5 +534,6 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "ScheduleFollowUpInput",
         "ScheduleFollowUpOutput",
         "Shift",
+        "SigningKey",
     ]
 }

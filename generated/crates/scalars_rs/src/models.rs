@@ -382,6 +382,41 @@ pub struct Link {
 
 ::dspygen_runtime::struct_serde!(map_only Link);
 
+/// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Credentials {
+    pub user: ::std::string::String,
+    pub password: ::dspygen_runtime::pytypes::SecretStr,
+    #[serde(default)]
+    pub token: ::std::option::Option<::dspygen_runtime::pytypes::SecretBytes>,
+    #[serde(default)]
+    pub previous: ::std::vec::Vec<::dspygen_runtime::pytypes::SecretStr>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Credentials);
+
+/// Secret bytes read as base64.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct SigningKey {
+    pub key: ::dspygen_runtime::pytypes::SecretBase64Bytes,
+}
+
+::dspygen_runtime::struct_serde!(map_only SigningKey);
+
 fn default_invoice_quantity() -> i64 {
     1
 }

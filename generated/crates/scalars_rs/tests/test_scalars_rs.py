@@ -231,6 +231,38 @@ MODEL_SAMPLES = [
         False,
         id="link_minimal",
     ),
+    pytest.param(
+        "Credentials",
+        lambda: _class("scalars.models", "Credentials"),
+        '{"user":"user \\"\u00e9\\"\\n","password":"s3cret","token":"s3cret","previous":["s3cret"]}',
+        '{"user":"user \\"\u00e9\\"\\n","password":"**********","token":"**********","previous":["**********"]}',
+        False,
+        id="credentials_full",
+    ),
+    pytest.param(
+        "Credentials",
+        lambda: _class("scalars.models", "Credentials"),
+        '{"user":"min \\"\u00e9\\"\\n","password":"s3cret"}',
+        '{"user":"min \\"\u00e9\\"\\n","password":"**********","token":null,"previous":[]}',
+        False,
+        id="credentials_minimal",
+    ),
+    pytest.param(
+        "SigningKey",
+        lambda: _class("scalars.models", "SigningKey"),
+        '{"key":"aGk="}',
+        '{"key":"**********"}',
+        False,
+        id="signing_key_full",
+    ),
+    pytest.param(
+        "SigningKey",
+        lambda: _class("scalars.models", "SigningKey"),
+        '{"key":"aGk="}',
+        '{"key":"**********"}',
+        False,
+        id="signing_key_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -263,6 +295,7 @@ TYPE_NAMES = [
     "Artifact",
     "Attachment",
     "Blob",
+    "Credentials",
     "Digest",
     "Event",
     "Host",
@@ -275,6 +308,7 @@ TYPE_NAMES = [
     "ScheduleFollowUpInput",
     "ScheduleFollowUpOutput",
     "Shift",
+    "SigningKey",
 ]
 
 
