@@ -427,6 +427,9 @@ class Strategies:
             _only(given, {"min_length", "max_length", "strict"})
             raw = _raw_bytes(json_config, ty.min_length or 0, ty.max_length if ty.max_length is not None else 12)
             return _encode_bytes(raw, json_config)
+        if inner == t.Primitive("bool"):  # StrictBool: `strict` its only constraint
+            _only(given, {"strict"})
+            return st.booleans()
         if isinstance(inner, t.ListOf | t.SetOf | t.TupleOf | t.DictOf):
             _only(given, {"min_length", "max_length", "strict"})
             least, most = ty.min_length or 0, ty.max_length if ty.max_length is not None else 4

@@ -233,7 +233,8 @@ SCALARS: tuple[Scalar, ...] = (
             "bool", {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX}, frozenset(), "Bool", formatted=False
         ),
         readers=Readers(frozenset({"Bool"}), lax=None),
-        constraints=NO_CONSTRAINTS,
+        # strict JSON mode reads only `true` / `false`, as serde does (StrictBool)
+        constraints=Constraints(frozenset({"strict"}), strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key=None),
         json_schema={"type": "boolean"},
         readme=Readme("`bool`"),

@@ -132,6 +132,7 @@ SIGNATURE_SAMPLES = [
     ),
 ]
 TYPE_NAMES = [
+    "Aliased",
     "Collections",
     "Numbers",
     "Order",
