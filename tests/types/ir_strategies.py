@@ -166,6 +166,8 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "decimal": lambda _: st.decimals(allow_nan=False, allow_infinity=False).map(str) | ints,
     "bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "ipv4_address": lambda _: st.ip_addresses(v=4).map(str) | st.integers(0, 2**32 - 1),
+    "ipv6_address": lambda _: st.ip_addresses(v=6).map(str) | st.integers(0, 2**64 - 1),  # ints within u64: README
+    "ipvany_address": lambda _: st.ip_addresses().map(str) | st.integers(0, 2**64 - 1),
     **dict.fromkeys(
         ("path", "pure_path", "posix_path", "pure_posix_path"), lambda _: st.text(st.sampled_from("/.a~ é\\"))
     ),
@@ -192,6 +194,7 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
     "uuid": frozenset({"str"}),
     "bytes": frozenset({"str"}),
     "ipv4_address": frozenset({"str", "int", "bool"}),  # an int within 32 bits, and so a bool
+    **dict.fromkeys(("ipv6_address", "ipvany_address"), frozenset({"str", "int", "bool"})),
     **dict.fromkeys(("path", "pure_path", "posix_path", "pure_posix_path"), frozenset({"str"})),
     **dict.fromkeys(
         ("any_url", "any_http_url", "http_url", "file_url", "ftp_url", "any_websocket_url", "websocket_url"),

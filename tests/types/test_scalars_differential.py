@@ -744,3 +744,51 @@ def test_secret_from_python(password: str, token: bytes) -> None:
     python_roundtrip("secret_str", instance)
     back = native.roundtrip(instance)
     assert back.password.get_secret_value() == password and back.token.get_secret_value() == token
+
+
+# -- IPv6 addresses and IPvAnyAddress ---------------------------------------------------------------
+
+hextets = st.sampled_from(["0", "00", "0000", "1", "a", "FFFF", "fFfF", "12345", "g", "", " 1", "+1"])
+ipv6_texts = (
+    st.builds(
+        lambda parts, tail, scope: ":".join(parts) + tail + scope,
+        st.lists(hextets, min_size=0, max_size=10),
+        st.sampled_from(["", ":", "::", ":1.2.3.4", "::1.2.3.4", ":01.2.3.4", ":1.2.3", ".1"]),
+        st.sampled_from(["", "%eth0", "%", "%a%b", "%é x", "/64"]),
+    )
+    | st.ip_addresses(v=6).map(str)
+    | st.ip_addresses(v=6).map(lambda a: a.exploded.upper())
+)
+
+
+@SETTINGS
+@given(ipv6_texts)
+def test_ipv6_address(text: str) -> None:
+    """Hextets of every width and case, `::` anywhere (and twice), IPv4 tails, scopes, prefixes."""
+    raw = json.dumps(text)
+    differential("ipv6_address", m.Host, HOST, "address6", raw)
+    differential("ipvany_address", m.Host, HOST, "peers", f"[{raw}]")
+
+
+@SETTINGS
+@given(st.integers(-(2**8), 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans() | st.text())
+def test_ipv6_address_other_json(value: Any) -> None:
+    """An int within 32 bits is an IPv4 address to IPvAnyAddress, a larger one IPv6."""
+    raw = json.dumps(value)
+    differential("ipv6_address", m.Host, HOST, "address6", raw)
+    differential("ipvany_address", m.Host, HOST, "peers", f"[{raw}]")
+
+
+def test_ipv6_address_beyond_u64_is_documented() -> None:
+    """pydantic takes an int up to 2**128 - 1; serde_json reads one beyond u64 as a float (README)."""
+    data = json.dumps({**HOST, "address6": 2**64})
+    assert _pydantic(m.Host, data) is not None and _rust("Host", data) is None
+
+
+@SETTINGS
+@given(st.ip_addresses(v=6), st.sampled_from([None, "eth0", "1"]), st.lists(st.ip_addresses(), max_size=3))
+def test_ipv6_address_from_python(address: Any, scope: str | None, peers: list[Any]) -> None:
+    import ipaddress
+
+    v6 = ipaddress.IPv6Address(f"{address}%{scope}" if scope else str(address))
+    python_roundtrip("ipv6_address", m.Host(name="h", address="1.2.3.4", address6=v6, peers=peers))

@@ -30,6 +30,8 @@ PrimitiveName = Literal[
     "decimal",
     "bytes",
     "ipv4_address",  # ipaddress.IPv4Address
+    "ipv6_address",  # ipaddress.IPv6Address
+    "ipvany_address",  # pydantic.IPvAnyAddress
     "path",  # pathlib.Path
     "pure_path",
     "posix_path",

@@ -344,6 +344,32 @@ SCALARS: tuple[Scalar, ...] = (
         json_schema={"format": "ipv4", "type": "string"},
         readme=Readme("`ipaddress.IPv4Address`"),
     ),
+    Scalar(
+        name="ipv6_address",
+        python=_python("IPv6Address", "ipaddress"),
+        rust=fixed("pytypes::Ipv6Address", copy=False, word="Ipv6Address", feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("FE80::0:0:1%eth0", "fe80::1%eth0")),  # written as CPython writes it
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int within 128 bits, a bool
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipv6", "type": "string"},
+        readme=Readme("`ipaddress.IPv6Address`"),
+    ),
+    Scalar(
+        name="ipvany_address",
+        python=_python("IPvAnyAddress", "pydantic", more=("pydantic.networks.IPvAnyAddress",)),
+        rust=fixed("pytypes::IpvAnyAddress", copy=False, word="IpvAnyAddress", feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("::ffff:1.2.3.4", "::ffff:102:304")),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipvanyaddress", "type": "string"},
+        readme=Readme("`pydantic.IPvAnyAddress`"),
+    ),
     *(
         _path(name, cls)
         for name, cls in (

@@ -33,7 +33,7 @@ pub use decimal::Decimal;
 pub use floats::{InfNanConstants, InfNanStrings};
 pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
-pub use ip::Ipv4Address;
+pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
 #[cfg(feature = "path")]
 pub use path::Path;

@@ -269,6 +269,8 @@ use ::dspygen_runtime::methods::*;
         address: ::dspygen_runtime::getattr!(obj, "address")?.extract()?,
         gateways: ::dspygen_runtime::getattr!(obj, "gateways")?.extract()?,
         backup: ::dspygen_runtime::getattr!(obj, "backup")?.extract()?,
+        address_6: ::dspygen_runtime::getattr!(obj, "address6")?.extract()?,
+        peers: ::dspygen_runtime::getattr!(obj, "peers")?.extract()?,
     })
 });
 
@@ -278,6 +280,8 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "address", value.address)?;
     ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
     ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
+    ::dspygen_runtime::set_item!(data, "address6", &value.address_6)?;
+    ::dspygen_runtime::set_item!(data, "peers", &value.peers)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,

@@ -314,7 +314,7 @@ pub struct Reading {
 
 ::dspygen_runtime::struct_serde!(map_only Reading);
 
-/// A host on the network: IPv4 addresses, written as their dotted text.
+/// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
 #[derive(
     Debug,
     Clone,
@@ -330,6 +330,10 @@ pub struct Host {
     pub gateways: ::std::vec::Vec<::dspygen_runtime::pytypes::Ipv4Address>,
     #[serde(default)]
     pub backup: ::std::option::Option<::dspygen_runtime::pytypes::Ipv4Address>,
+    #[serde(rename = "address6", default)]
+    pub address_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Address>,
+    #[serde(default)]
+    pub peers: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyAddress>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Host);

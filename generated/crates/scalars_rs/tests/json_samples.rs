@@ -195,8 +195,8 @@ fn reading_minimal() {
 #[test]
 fn host_full() {
     assert_eq!(
-        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"),
-        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\",\"address6\":\"FE80::0:0:1%eth0\",\"peers\":[\"::ffff:1.2.3.4\"]}"),
+        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\",\"address6\":\"fe80::1%eth0\",\"peers\":[\"::ffff:102:304\"]}"
     );
 }
 
@@ -204,7 +204,7 @@ fn host_full() {
 fn host_minimal() {
     assert_eq!(
         roundtrip::<::scalars_rs::Host>("{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\"}"),
-        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null}"
+        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null,\"address6\":null,\"peers\":[]}"
     );
 }
 
