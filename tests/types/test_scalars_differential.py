@@ -792,3 +792,81 @@ def test_ipv6_address_from_python(address: Any, scope: str | None, peers: list[A
 
     v6 = ipaddress.IPv6Address(f"{address}%{scope}" if scope else str(address))
     python_roundtrip("ipv6_address", m.Host(name="h", address="1.2.3.4", address6=v6, peers=peers))
+
+
+# -- IP networks and interfaces ------------------------------------------------------------------
+
+SUBNET = {"network": "10.0.0.0/8"}
+NETWORK_FIELDS = [  # (family, field)
+    ("ipv4_network", "network"),
+    ("ipv6_network", "network6"),
+    ("ipv4_interface", "interface"),
+    ("ipv6_interface", "interface6"),
+    ("ipvany_network", "routes"),
+    ("ipvany_interface", "links"),
+]
+masks = st.sampled_from(
+    [
+        "",
+        "/",
+        "/0",
+        "/8",
+        "/24",
+        "/024",
+        "/32",
+        "/33",
+        "/64",
+        "/128",
+        "/129",
+        "/+8",
+        "/ 8",
+        "/8 ",
+        "/1/2",
+        "/255.255.255.0",
+        "/0.0.0.255",
+        "/255.0.255.0",
+        "/0.0.0.0",
+        "/255.255.255.255",
+        "/ffff::",
+        "/0x8",
+    ]
+)
+network_texts = st.builds(
+    lambda address, mask: address + mask,
+    st.ip_addresses().map(str) | st.sampled_from(["10.0.0.0", "::", "fe80::%eth0", "fe80::1%eth0", "1.2.3", ""]),
+    masks,
+)
+
+
+def _network_differential(raw: str) -> None:
+    for family, field in NETWORK_FIELDS:
+        differential(family, m.Subnet, SUBNET, field, f"[{raw}]" if field in ("routes", "links") else raw)
+
+
+@SETTINGS
+@given(network_texts)
+def test_network(text: str) -> None:
+    """Addresses with prefixes, netmasks and hostmasks, host bits set or not, scopes, bad masks."""
+    _network_differential(json.dumps(text))
+
+
+@SETTINGS
+@given(st.integers(-(2**8), 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans() | st.text())
+def test_network_other_json(value: Any) -> None:
+    _network_differential(json.dumps(value))
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.integers(0, 32), st.integers(0, 2**128 - 1), st.integers(0, 128))
+def test_network_from_python(v4: int, prefix4: int, v6: int, prefix6: int) -> None:
+    import ipaddress
+
+    instance = m.Subnet(
+        network=ipaddress.IPv4Network((v4, prefix4), strict=False),
+        network6=ipaddress.IPv6Network((v6, prefix6), strict=False),
+        interface=ipaddress.IPv4Interface((v4, prefix4)),
+        interface6=ipaddress.IPv6Interface((v6, prefix6)),
+        routes=[ipaddress.IPv4Network((v4, prefix4), strict=False)],
+        links=[ipaddress.IPv6Interface((v6, prefix6))],
+    )
+    python_roundtrip("ipv4_network", instance)

@@ -32,6 +32,12 @@ PrimitiveName = Literal[
     "ipv4_address",  # ipaddress.IPv4Address
     "ipv6_address",  # ipaddress.IPv6Address
     "ipvany_address",  # pydantic.IPvAnyAddress
+    "ipv4_network",  # ipaddress.IPv4Network
+    "ipv6_network",
+    "ipv4_interface",
+    "ipv6_interface",
+    "ipvany_network",  # pydantic.IPvAnyNetwork
+    "ipvany_interface",
     "path",  # pathlib.Path
     "pure_path",
     "posix_path",

@@ -171,6 +171,24 @@ def _secret_bytes(json: JsonModes) -> RustType:
     return RustType(f"pytypes::Secret{mode}Bytes", False, "secret")
 
 
+def _network(name: str, python: Python, given: str, written: str) -> Scalar:
+    """An IP network or interface (`address/prefix`), read and written as CPython's ipaddress does."""
+    rust = "Ip" + python.qualname[2:]  # IPv4Network -> Ipv4Network, IPvAnyNetwork -> IpvAnyNetwork
+    return Scalar(
+        name=name,
+        python=python,
+        rust=fixed(f"pytypes::{rust}", copy=False, word=rust, feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: (given, written)),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int (and a bool): the address alone
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": python.qualname.lower(), "type": "string"},
+        readme=Readme("`ipaddress.IPv4Network`", annotation=".".join(python.where), expected=f"pytypes::{rust}"),
+    )
+
+
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
@@ -369,6 +387,22 @@ SCALARS: tuple[Scalar, ...] = (
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "ipvanyaddress", "type": "string"},
         readme=Readme("`pydantic.IPvAnyAddress`"),
+    ),
+    _network("ipv4_network", _python("IPv4Network", "ipaddress"), "10.0.0.0/255.0.0.0", "10.0.0.0/8"),
+    _network("ipv6_network", _python("IPv6Network", "ipaddress"), "2001:DB8::/32", "2001:db8::/32"),
+    _network("ipv4_interface", _python("IPv4Interface", "ipaddress"), "10.1.2.3/0.0.0.255", "10.1.2.3/24"),
+    _network("ipv6_interface", _python("IPv6Interface", "ipaddress"), "FE80::1%eth0/64", "fe80::1%eth0/64"),
+    _network(
+        "ipvany_network",
+        _python("IPvAnyNetwork", "pydantic", more=("pydantic.networks.IPvAnyNetwork",)),
+        "2001:DB8::/32",
+        "2001:db8::/32",
+    ),
+    _network(
+        "ipvany_interface",
+        _python("IPvAnyInterface", "pydantic", more=("pydantic.networks.IPvAnyInterface",)),
+        "10.1.2.3/24",
+        "10.1.2.3/24",
     ),
     *(
         _path(name, cls)

@@ -25,6 +25,7 @@ TypeName = Literal[
     "ScheduleFollowUpOutput",
     "Shift",
     "SigningKey",
+    "Subnet",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

@@ -12,6 +12,8 @@ mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
+#[cfg(feature = "ip")]
+mod networks;
 #[cfg(feature = "path")]
 mod path;
 #[cfg(feature = "secret")]
@@ -35,6 +37,10 @@ pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
 pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
+#[cfg(feature = "ip")]
+pub use networks::{
+    Ipv4Interface, Ipv4Network, Ipv6Interface, Ipv6Network, IpvAnyInterface, IpvAnyNetwork,
+};
 #[cfg(feature = "path")]
 pub use path::Path;
 #[cfg(feature = "secret")]

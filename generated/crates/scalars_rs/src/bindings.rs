@@ -291,6 +291,34 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Host);
 
+::dspygen_runtime::from_py!(crate::models::Subnet, |obj| {
+    ::std::result::Result::Ok(Self {
+        network: ::dspygen_runtime::getattr!(obj, "network")?.extract()?,
+        network_6: ::dspygen_runtime::getattr!(obj, "network6")?.extract()?,
+        interface: ::dspygen_runtime::getattr!(obj, "interface")?.extract()?,
+        interface_6: ::dspygen_runtime::getattr!(obj, "interface6")?.extract()?,
+        routes: ::dspygen_runtime::getattr!(obj, "routes")?.extract()?,
+        links: ::dspygen_runtime::getattr!(obj, "links")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Subnet, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "network", &value.network)?;
+    ::dspygen_runtime::set_item!(data, "network6", &value.network_6)?;
+    ::dspygen_runtime::set_item!(data, "interface", &value.interface)?;
+    ::dspygen_runtime::set_item!(data, "interface6", &value.interface_6)?;
+    ::dspygen_runtime::set_item!(data, "routes", &value.routes)?;
+    ::dspygen_runtime::set_item!(data, "links", &value.links)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Subnet")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Subnet);
+
 ::dspygen_runtime::from_py!(crate::models::Artifact, |obj| {
     ::std::result::Result::Ok(Self {
         path: ::dspygen_runtime::getattr!(obj, "path")?.extract()?,
@@ -462,6 +490,7 @@ pub fn roundtrip<'py>(
             .into_pyobject(py),
         ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
         ("scalars.models", "Host") => obj.extract::<crate::models::Host>()?.into_pyobject(py),
+        ("scalars.models", "Subnet") => obj.extract::<crate::models::Subnet>()?.into_pyobject(py),
         ("scalars.models", "Artifact") => {
             obj.extract::<crate::models::Artifact>()?.into_pyobject(py)
         }
@@ -510,6 +539,7 @@ pub fn roundtrip_json(
         }
         "Shift" => ::dspygen_runtime::json_roundtrip::<crate::models::Shift>(data),
         "SigningKey" => ::dspygen_runtime::json_roundtrip::<crate::models::SigningKey>(data),
+        "Subnet" => ::dspygen_runtime::json_roundtrip::<crate::models::Subnet>(data),
         other => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
                 ::std::format!("unknown type name {other:?}; see type_names()"),
@@ -539,5 +569,6 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "ScheduleFollowUpOutput",
         "Shift",
         "SigningKey",
+        "Subnet",
     ]
 }

@@ -338,6 +338,31 @@ pub struct Host {
 
 ::dspygen_runtime::struct_serde!(map_only Host);
 
+/// IP networks and interfaces, written `address/prefix` as `str()` writes them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Subnet {
+    pub network: ::dspygen_runtime::pytypes::Ipv4Network,
+    #[serde(rename = "network6", default)]
+    pub network_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Network>,
+    #[serde(default)]
+    pub interface: ::std::option::Option<::dspygen_runtime::pytypes::Ipv4Interface>,
+    #[serde(rename = "interface6", default)]
+    pub interface_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Interface>,
+    #[serde(default)]
+    pub routes: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyNetwork>,
+    #[serde(default)]
+    pub links: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyInterface>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Subnet);
+
 /// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
 #[derive(
     Debug,

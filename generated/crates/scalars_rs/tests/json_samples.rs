@@ -209,6 +209,22 @@ fn host_minimal() {
 }
 
 #[test]
+fn subnet_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Subnet>("{\"network\":\"10.0.0.0/255.0.0.0\",\"network6\":\"2001:DB8::/32\",\"interface\":\"10.1.2.3/0.0.0.255\",\"interface6\":\"FE80::1%eth0/64\",\"routes\":[\"2001:DB8::/32\"],\"links\":[\"10.1.2.3/24\"]}"),
+        "{\"network\":\"10.0.0.0/8\",\"network6\":\"2001:db8::/32\",\"interface\":\"10.1.2.3/24\",\"interface6\":\"fe80::1%eth0/64\",\"routes\":[\"2001:db8::/32\"],\"links\":[\"10.1.2.3/24\"]}"
+    );
+}
+
+#[test]
+fn subnet_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Subnet>("{\"network\":\"10.0.0.0/255.0.0.0\"}"),
+        "{\"network\":\"10.0.0.0/8\",\"network6\":null,\"interface\":null,\"interface6\":null,\"routes\":[],\"links\":[]}"
+    );
+}
+
+#[test]
 fn artifact_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::Artifact>("{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[\"data/in.txt\"],\"mirror\":\"data/in.txt\",\"labels\":{\"labels-key\":\"labels \\\"é\\\"\\n\"}}"),

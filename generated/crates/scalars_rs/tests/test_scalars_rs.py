@@ -200,6 +200,22 @@ MODEL_SAMPLES = [
         id="host_minimal",
     ),
     pytest.param(
+        "Subnet",
+        lambda: _class("scalars.models", "Subnet"),
+        '{"network":"10.0.0.0/255.0.0.0","network6":"2001:DB8::/32","interface":"10.1.2.3/0.0.0.255","interface6":"FE80::1%eth0/64","routes":["2001:DB8::/32"],"links":["10.1.2.3/24"]}',
+        '{"network":"10.0.0.0/8","network6":"2001:db8::/32","interface":"10.1.2.3/24","interface6":"fe80::1%eth0/64","routes":["2001:db8::/32"],"links":["10.1.2.3/24"]}',
+        False,
+        id="subnet_full",
+    ),
+    pytest.param(
+        "Subnet",
+        lambda: _class("scalars.models", "Subnet"),
+        '{"network":"10.0.0.0/255.0.0.0"}',
+        '{"network":"10.0.0.0/8","network6":null,"interface":null,"interface6":null,"routes":[],"links":[]}',
+        False,
+        id="subnet_minimal",
+    ),
+    pytest.param(
         "Artifact",
         lambda: _class("scalars.models", "Artifact"),
         '{"path":"data/in.txt","source":"data/in.txt","copies":["data/in.txt"],"mirror":"data/in.txt","labels":{"labels-key":"labels \\"\u00e9\\"\\n"}}',
@@ -309,6 +325,7 @@ TYPE_NAMES = [
     "ScheduleFollowUpOutput",
     "Shift",
     "SigningKey",
+    "Subnet",
 ]
 
 
