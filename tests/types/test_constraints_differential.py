@@ -414,6 +414,8 @@ ALIAS_EDGES: list[tuple[str, Any]] = [
     *[("count", v) for v in (1, -1, 1.0, True, "1", None)],
     *[("flag", v) for v in (True, False, 1, 0, "true", "false", None, 1.0)],
     *[("weight", v) for v in (1, 1.5, "1.5", True, None)],
+    *[("exact", v) for v in (1, -1, 1.0, True, "1", None)],
+    *[("bounded", v) for v in (1, 1.5, "inf", "NaN", 1e308, None)],
 ]
 
 

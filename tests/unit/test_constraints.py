@@ -174,3 +174,20 @@ def test_strict_bytes_is_the_diagnostic_field_strict_gives(tmp_path: Path) -> No
     _, field = read(tmp_path, "a: bytes = Field(strict=True)\n")
     assert len(alias.items) == len(field.items) == 1
     assert field.items[0].message.endswith(alias.items[0].message)  # the Field one names the type first
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [
+        ("Annotated[int, pydantic.Strict()]", t.Constrained(INT, strict=True)),
+        ("Annotated[int, pydantic.types.Strict(True), Gt(0)]", t.Constrained(INT, strict=True, gt=0)),
+        ("Annotated[int, pydantic.Strict(strict=False)]", INT),
+        ("Annotated[float, pydantic.AllowInfNan(False)]", t.Constrained(FLOAT, allow_inf_nan=False)),
+        ("Annotated[float, pydantic.AllowInfNan()]", FLOAT),
+    ],
+)
+def test_pydantic_flag_metadata(tmp_path: Path, annotation: str, expected: t.Type) -> None:
+    """`Strict()` and `AllowInfNan(...)`, the metadata pydantic's own aliases are made of."""
+    schema, sink = read(tmp_path, f"x: {annotation}\n")
+    assert sink.items == []
+    assert schema.models[0].fields[0].type == expected

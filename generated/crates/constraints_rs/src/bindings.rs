@@ -212,6 +212,8 @@ use ::dspygen_runtime::methods::*;
         capped: ::dspygen_runtime::getattr!(obj, "capped")?.extract()?,
         sizes: ::dspygen_runtime::getattr!(obj, "sizes")?.extract()?,
         maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        exact: ::dspygen_runtime::getattr!(obj, "exact")?.extract()?,
+        bounded: ::dspygen_runtime::getattr!(obj, "bounded")?.extract()?,
     };
     value
         .check()
@@ -237,6 +239,8 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "capped", value.capped)?;
     ::dspygen_runtime::set_item!(data, "sizes", &value.sizes)?;
     ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
+    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Aliased")?,

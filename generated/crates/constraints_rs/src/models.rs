@@ -753,6 +753,10 @@ pub struct Aliased {
     pub sizes: ::std::vec::Vec<i64>,
     #[serde(default)]
     pub maybe: ::std::option::Option<f64>,
+    #[serde(default = "default_aliased_exact")]
+    pub exact: i64,
+    #[serde(default = "default_aliased_bounded")]
+    pub bounded: f64,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Aliased, validate);
@@ -815,6 +819,10 @@ impl Aliased {
                 ::dspygen_runtime::constraints::lt("maybe", *v1, 0.0, "0")?;
             }
         }
+        {
+            let v0 = &self.bounded;
+            ::dspygen_runtime::constraints::finite("bounded", *v0)?;
+        }
         ::std::result::Result::Ok(())
     }
 
@@ -874,6 +882,10 @@ impl Aliased {
                 ::dspygen_runtime::constraints::lt("maybe", *v1, 0.0, "0")?;
             }
         }
+        {
+            let v0 = &self.bounded;
+            ::dspygen_runtime::constraints::finite("bounded", *v0)?;
+        }
         ::std::result::Result::Ok(())
     }
 }
@@ -900,4 +912,12 @@ fn default_order_quantity() -> i64 {
 
 fn default_aliased_capped() -> i64 {
     1
+}
+
+fn default_aliased_exact() -> i64 {
+    0
+}
+
+fn default_aliased_bounded() -> f64 {
+    0.0
 }
