@@ -1,8 +1,10 @@
 //! `ipaddress.IPv4Address`, `IPv6Address` and pydantic's `IPvAnyAddress` (feature `ip`): written
 //! as pydantic writes them, `str(address)`, and read as pydantic reads them: that text, or an
-//! integer within 32 (128) bits, or a bool (`true` is 0.0.0.1: a bool is an int in Python).
+//! integer within 32 bits (IPv6: within u64, as serde_json reads ints), or a bool (`true` is
+//! 0.0.0.1: a bool is an int in Python).
 //! An IPv4 text is four decimal octets, no leading zeros, nothing around them; an IPv6 text is
-//! read and written by CPython 3.11's rules (`ipaddress`): hextets of one to four hex digits,
+//! read and written by CPython 3.10-3.12's rules (`ipaddress`; 3.13 writes an IPv4-mapped
+//! address in dotted form, which this does not follow): hextets of one to four hex digits,
 //! one `::`, a dotted IPv4 tail, a `%scope` suffix kept as written; written in lower case with
 //! the longest run of two or more zero hextets (the first of equal runs) as `::`, and an
 //! IPv4 tail as two hextets (`"::ffff:1.2.3.4"` -> `"::ffff:102:304"`).
