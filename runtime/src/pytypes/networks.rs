@@ -202,19 +202,40 @@ pub struct Ipv6Interface {
     pub prefix: u8,
 }
 
+fn v6_int(n: u64) -> Ipv6Address {
+    Ipv6Address {
+        address: Ipv6Addr::from(u128::from(n)),
+        scope_id: None,
+    }
+}
+
+fn network4(text: &str) -> Option<Ipv4Network> {
+    let (address, prefix) = v4(text)?;
+    (u32::from(address) & !mask_v4(prefix) == 0).then_some(Ipv4Network { address, prefix })
+}
+
+fn network6(text: &str) -> Option<Ipv6Network> {
+    let (address, prefix) = v6(text)?;
+    (u128::from(address.address) & !mask_v6(prefix) == 0).then_some(Ipv6Network { address, prefix })
+}
+
+fn interface4(text: &str) -> Option<Ipv4Interface> {
+    v4(text).map(|(address, prefix)| Ipv4Interface { address, prefix })
+}
+
+fn interface6(text: &str) -> Option<Ipv6Interface> {
+    v6(text).map(|(address, prefix)| Ipv6Interface { address, prefix })
+}
+
 ip_prefixed! {
-    Ipv4Network class "IPv4Network",
-        from_text |text| v4(text).filter(|(a, p)| u32::from(*a) & !mask_v4(*p) == 0).map(|(address, prefix)| Ipv4Network { address, prefix }),
-        from_int |n: u64| u32::try_from(n).ok().map(|n| Ipv4Network { address: Ipv4Addr::from(n), prefix: 32 });
-    Ipv4Interface class "IPv4Interface",
-        from_text |text| v4(text).map(|(address, prefix)| Ipv4Interface { address, prefix }),
-        from_int |n: u64| u32::try_from(n).ok().map(|n| Ipv4Interface { address: Ipv4Addr::from(n), prefix: 32 });
-    Ipv6Network class "IPv6Network",
-        from_text |text| v6(text).filter(|(a, p)| u128::from(a.address) & !mask_v6(*p) == 0).map(|(address, prefix)| Ipv6Network { address, prefix }),
-        from_int |n: u64| Some(Ipv6Network { address: Ipv6Address { address: Ipv6Addr::from(u128::from(n)), scope_id: None }, prefix: 128 });
-    Ipv6Interface class "IPv6Interface",
-        from_text |text| v6(text).map(|(address, prefix)| Ipv6Interface { address, prefix }),
-        from_int |n: u64| Some(Ipv6Interface { address: Ipv6Address { address: Ipv6Addr::from(u128::from(n)), scope_id: None }, prefix: 128 });
+    Ipv4Network class "IPv4Network", from_text network4,
+        from_int |n: u64| Some(Ipv4Network { address: Ipv4Addr::from(u32::try_from(n).ok()?), prefix: 32 });
+    Ipv4Interface class "IPv4Interface", from_text interface4,
+        from_int |n: u64| Some(Ipv4Interface { address: Ipv4Addr::from(u32::try_from(n).ok()?), prefix: 32 });
+    Ipv6Network class "IPv6Network", from_text network6,
+        from_int |n: u64| Some(Ipv6Network { address: v6_int(n), prefix: 128 });
+    Ipv6Interface class "IPv6Interface", from_text interface6,
+        from_int |n: u64| Some(Ipv6Interface { address: v6_int(n), prefix: 128 });
 }
 
 impl std::fmt::Display for Ipv4Network {
