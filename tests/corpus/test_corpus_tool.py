@@ -224,13 +224,13 @@ def test_each_declaration_gets_its_outcome_from_dspygen(tmp_path: Path) -> None:
                     answer: Answer = dspy.OutputField()
             """,
             "bad.py": """\
-                from pydantic import BaseModel, HttpUrl
+                from pydantic import BaseModel, EmailStr
 
                 class Fine(BaseModel):
                     name: str
 
                 class Link(BaseModel):
-                    url: HttpUrl
+                    email: EmailStr
             """,
         },
     )

@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import copy
 import dataclasses
+import ipaddress
 import json
 import math
 from collections.abc import Callable, Iterator
@@ -140,6 +141,29 @@ def _float(json_config: nodes.JsonConfig) -> Strategy:
     return numbers
 
 
+def _networks(version: int, *, strict: bool) -> Strategy:
+    """`address/prefix` texts: networks (no host bits set) or interfaces (any address)."""
+    bits = 32 if version == 4 else 128
+
+    def text(address: int, prefix: int) -> str:
+        if strict:
+            address &= ((1 << bits) - 1) ^ ((1 << (bits - prefix)) - 1)
+        return f"{ipaddress.IPv6Address(address) if version == 6 else ipaddress.IPv4Address(address)}/{prefix}"
+
+    return st.builds(text, st.integers(0, 2**bits - 1), st.integers(0, bits))
+
+
+def _urls(*schemes: str) -> Strategy:
+    """URLs pydantic reads with these schemes: hosts in any case, ports, paths, queries."""
+    host = st.sampled_from(["example.com", "Example.COM", "a.b-c.org", "127.0.0.1", "[::1]", "xn--mnchen-3ya.de"])
+    port = st.just("") if "file" in schemes else st.sampled_from(["", ":80", ":443", ":8080"])  # a file URL has none
+    path = st.lists(st.sampled_from(["a", "b c", "..", ".", "%7e", "é"]), max_size=3).map(lambda p: "/" + "/".join(p))
+    query = st.sampled_from(["", "?q=1", "?a=b&c", "#frag"])
+    return st.builds(
+        lambda *parts: "".join(parts), st.sampled_from([f"{s}://" for s in schemes]), host, port, path, query
+    )
+
+
 PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "str": lambda _: text,
     "int": lambda _: ints,
@@ -160,6 +184,23 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "decimal": lambda _: st.decimals(allow_nan=False, allow_infinity=False).map(str) | ints,
     "bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "ipv4_address": lambda _: st.ip_addresses(v=4).map(str) | st.integers(0, 2**32 - 1),
+    "ipv6_address": lambda _: st.ip_addresses(v=6).map(str) | st.integers(0, 2**64 - 1),  # ints within u64: README
+    "ipvany_address": lambda _: st.ip_addresses().map(str) | st.integers(0, 2**64 - 1),
+    "ipv4_network": lambda _: _networks(4, strict=True),
+    "ipv6_network": lambda _: _networks(6, strict=True),
+    "ipv4_interface": lambda _: _networks(4, strict=False),
+    "ipv6_interface": lambda _: _networks(6, strict=False),
+    "ipvany_network": lambda _: _networks(4, strict=True) | _networks(6, strict=True),
+    "ipvany_interface": lambda _: _networks(4, strict=False) | _networks(6, strict=False),
+    **dict.fromkeys(
+        ("path", "pure_path", "posix_path", "pure_posix_path"), lambda _: st.text(st.sampled_from("/.a~ é\\"))
+    ),
+    **dict.fromkeys(("any_url", "any_http_url", "http_url"), lambda _: _urls("http", "https")),
+    "file_url": lambda _: _urls("file"),
+    "ftp_url": lambda _: _urls("ftp"),
+    **dict.fromkeys(("any_websocket_url", "websocket_url"), lambda _: _urls("ws", "wss")),
+    "secret_str": lambda _: st.text(max_size=12),
+    "secret_bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "any": lambda _: json_values,
     "json_value": lambda _: json_values,
 }
@@ -177,6 +218,17 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
     "uuid": frozenset({"str"}),
     "bytes": frozenset({"str"}),
     "ipv4_address": frozenset({"str", "int", "bool"}),  # an int within 32 bits, and so a bool
+    **dict.fromkeys(("ipv6_address", "ipvany_address"), frozenset({"str", "int", "bool"})),
+    **dict.fromkeys(
+        ("ipv4_network", "ipv6_network", "ipv4_interface", "ipv6_interface", "ipvany_network", "ipvany_interface"),
+        frozenset({"str", "int", "bool"}),
+    ),
+    **dict.fromkeys(("path", "pure_path", "posix_path", "pure_posix_path"), frozenset({"str"})),
+    **dict.fromkeys(
+        ("any_url", "any_http_url", "http_url", "file_url", "ftp_url", "any_websocket_url", "websocket_url"),
+        frozenset({"str"}),
+    ),
+    **dict.fromkeys(("secret_str", "secret_bytes"), frozenset({"str"})),
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }
@@ -407,6 +459,9 @@ class Strategies:
             _only(given, {"min_length", "max_length", "strict"})
             raw = _raw_bytes(json_config, ty.min_length or 0, ty.max_length if ty.max_length is not None else 12)
             return _encode_bytes(raw, json_config)
+        if inner == t.Primitive("bool"):  # StrictBool: `strict` its only constraint
+            _only(given, {"strict"})
+            return st.booleans()
         if isinstance(inner, t.ListOf | t.SetOf | t.TupleOf | t.DictOf):
             _only(given, {"min_length", "max_length", "strict"})
             least, most = ty.min_length or 0, ty.max_length if ty.max_length is not None else 4

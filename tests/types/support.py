@@ -93,6 +93,14 @@ def pydantic_json(
         return None
 
 
+def pydantic_instance(cls: type[BaseModel], data: str) -> BaseModel | None:
+    """`data` validated by `cls`, or None when pydantic rejects it."""
+    try:
+        return cls.model_validate_json(data)
+    except ValueError:
+        return None
+
+
 def rust_json(native: Any, type_name: str, data: str) -> str | None:
     """JSON -> Rust -> JSON through `native.roundtrip_json`, or None when Rust rejects it."""
     try:

@@ -369,3 +369,58 @@ def test_strict_fields_accept_what_strict_pydantic_accepts(field: str, value: An
     if expected is not None:
         instance = m.StrictValues.model_validate_json(data)
         assert native.roundtrip(instance) == instance
+
+
+# -- pydantic's aliases of constraints (PositiveInt, StrictStr, ...) ---------------------------
+
+ALIASED: dict[str, Any] = {
+    "positive": 1,
+    "negative": -1,
+    "non_negative": 0,
+    "non_positive": 0,
+    "ratio": 0.5,
+    "debt": -0.5,
+    "size": 0.0,
+    "loss": 0.0,
+    "finite": 1.5,
+    "name": "n",
+    "count": 1,
+    "flag": True,
+    "weight": 0.5,
+}
+ALIAS_INT_FIELDS = ("positive", "negative", "non_negative", "non_positive", "capped")
+ALIAS_FLOAT_FIELDS = ("ratio", "debt", "size", "loss", "finite", "maybe")
+
+
+@SETTINGS
+@given(st.sampled_from(ALIAS_INT_FIELDS), st.integers(-3, 12) | st.integers(-(2**63), 2**63 - 1))
+def test_int_aliases(field: str, value: int) -> None:
+    """PositiveInt (gt=0), NegativeInt (lt=0), NonNegativeInt, NonPositiveInt, and one under Field(lt=10)."""
+    differential("int aliases", m.Aliased, ALIASED, field, value)
+    differential("int aliases", m.Aliased, ALIASED, "sizes", [value, 0])
+
+
+@SETTINGS
+@given(st.sampled_from(ALIAS_FLOAT_FIELDS), near(0.0) | st.floats(allow_nan=False, allow_infinity=False))
+def test_float_aliases(field: str, value: float) -> None:
+    """PositiveFloat, NegativeFloat, NonNegativeFloat, NonPositiveFloat, FiniteFloat: at and around 0."""
+    differential("float aliases", m.Aliased, ALIASED, field, value)
+
+
+ALIAS_EDGES: list[tuple[str, Any]] = [
+    *[("finite", v) for v in ("inf", "-inf", "NaN", "Infinity", 1e308, -0.0)],
+    *[("ratio", v) for v in (0, 1, -0.0, 5e-324, None)],  # not strict: lax strings are the README's lax-only gap
+    *[("name", v) for v in ("x", "", 5, True, None, ["x"])],
+    *[("count", v) for v in (1, -1, 1.0, True, "1", None)],
+    *[("flag", v) for v in (True, False, 1, 0, "true", "false", None, 1.0)],
+    *[("weight", v) for v in (1, 1.5, "1.5", True, None)],
+    *[("exact", v) for v in (1, -1, 1.0, True, "1", None)],
+    *[("bounded", v) for v in (1, 1.5, "inf", "NaN", 1e308, None)],
+]
+
+
+@pytest.mark.parametrize(("field", "value"), ALIAS_EDGES)
+def test_alias_edges(field: str, value: Any) -> None:
+    """Strict aliases: no lax excuse, Rust decides exactly as pydantic does; FiniteFloat refuses
+    pydantic's inf and NaN spellings."""
+    differential("alias edges", m.Aliased, ALIASED, field, value)

@@ -35,6 +35,11 @@ SETTINGS = support.family_settings("SCALARS_EXAMPLES", 400)  # more: SCALARS_EXA
 # How many values each family ran, and how many disagreed (printed at the end with -s).
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
+# Valid input whose JSON pydantic itself does not read back (README: URLs), so no Python round trip.
+NOT_REREAD: Counter[str] = Counter()
+# Valid input with a non-empty secret: its JSON (pydantic's and Rust's, the same bytes) holds the
+# mask, so the instance read back from it differs from the one read first (README: secrets).
+MASKED: Counter[str] = Counter()
 
 EVENT = {
     "id": "12345678-1234-5678-1234-567812345678",
@@ -61,6 +66,12 @@ def differential(family: str, cls: type[BaseModel], base: dict[str, Any], field:
     if expected != got:
         MISMATCHES[family] += 1
     assert got == expected, f"{family}: {data}"
+    if expected is not None and _pydantic(cls, expected) is None:
+        # pydantic refuses its own JSON (a URL that only its normalisation makes longer than the
+        # class's max_length, a secret's mask where bytes are read as base64): Rust -> Python,
+        # through pydantic, may refuse it too. Counted by name.
+        NOT_REREAD[family] += 1
+        return
     if expected is not None:
         # Python -> Rust -> Python: the same instance, the same JSON
         instance = cls.model_validate_json(data)
@@ -85,7 +96,11 @@ def _nan_equal(a: BaseModel, b: BaseModel) -> bool:
     return a.model_dump_json() == b.model_dump_json()
 
 
-report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
+report = support.report_fixture(
+    RUNS,
+    [(MISMATCHES, "mismatches")],
+    [(NOT_REREAD, "NOT_REREAD by pydantic"), (MASKED, "MASKED (the secret is not in the JSON)")],
+)
 
 
 # -- datetimes -------------------------------------------------------------------------
@@ -521,3 +536,337 @@ def test_ipv4_address_from_python(value: int, gateways: list[int]) -> None:
 
     addresses = [ipaddress.IPv4Address(g) for g in gateways]
     python_roundtrip("ipv4_address", m.Host(name="h", address=ipaddress.IPv4Address(value), gateways=addresses))
+
+
+# -- paths (pathlib) and typing.Text ------------------------------------------------------------
+
+ARTIFACT = {"path": "a", "source": "b"}
+path_texts = st.text(st.sampled_from("/./a~ é\\\x00\n"), max_size=16) | st.lists(
+    st.sampled_from(["", ".", "..", "a", "b c", "~"]), max_size=5
+).map("/".join).flatmap(lambda p: st.sampled_from(["", "/", "//", "///"]).map(lambda root: root + p))
+
+
+@SETTINGS
+@given(path_texts)
+def test_path(text: str) -> None:
+    """Texts with empty and `.` parts, `..`, roots of one to three slashes: normalised as pathlib does."""
+    raw = json.dumps(text)
+    differential("path", m.Artifact, ARTIFACT, "path", raw)
+    differential("pure_path", m.Artifact, ARTIFACT, "source", raw)
+    differential("posix_path", m.Artifact, ARTIFACT, "copies", f"[{raw}, {raw}]")
+    differential("pure_posix_path", m.Artifact, ARTIFACT, "mirror", raw)
+
+
+@pytest.mark.parametrize("raw", ['""', '"."', '"./"', '"//"', '"//./a"', '".//a"', "1", "null", "true", "[]", "{}"])
+def test_path_edges(raw: str) -> None:
+    differential("path", m.Artifact, ARTIFACT, "path", raw)
+    differential("pure_posix_path", m.Artifact, ARTIFACT, "mirror", raw)
+
+
+@SETTINGS
+@given(path_texts, st.lists(path_texts, max_size=3))
+def test_path_from_python(text: str, copies: list[str]) -> None:
+    from pathlib import Path, PosixPath, PurePath
+
+    instance = m.Artifact(path=Path(text), source=PurePath(text), copies=[PosixPath(c) for c in copies])
+    python_roundtrip("path", instance)
+
+
+@SETTINGS
+@given(st.dictionaries(st.text(max_size=8), st.text(max_size=8), max_size=4))
+def test_text_keys(labels: dict[str, str]) -> None:
+    """`dict[Text, Text]`: `typing.Text` is `str`."""
+    differential("typing_text", m.Artifact, ARTIFACT, "labels", json.dumps(labels))
+
+
+# -- URLs (pydantic's AnyUrl, HttpUrl, ...) -------------------------------------------------------
+
+LINK = {"href": "http://a.com", "page": "http://a.com"}
+URL_FIELDS = [  # (family, field, schemes the class allows)
+    ("any_url", "href", None),
+    ("http_url", "page", {"http", "https"}),
+    ("any_http_url", "api", {"http", "https"}),
+    ("ftp_url", "mirrors", {"ftp"}),
+    ("file_url", "local", {"file"}),
+    ("websocket_url", "socket", {"ws", "wss"}),
+    ("any_websocket_url", "any_socket", {"ws", "wss"}),
+]
+url_texts = st.builds(
+    lambda pad, scheme, slashes, user, host, port, path, tail, pad2: (
+        f"{pad}{scheme}:{slashes}{user}{host}{port}{path}{tail}{pad2}"
+    ),
+    st.sampled_from(["", " ", "\t", "\n "]),
+    st.sampled_from(["http", "HTTPS", "ftp", "file", "ws", "wss", "postgres", "mailto", "x-y.z", "1a", ""]),
+    st.sampled_from(["//", "/", "", "///", "\\\\", "/\\"]),
+    st.sampled_from(["", "user@", "u:p@", "@", "a b@"]),
+    st.sampled_from(
+        [
+            "example.com",
+            "Example.COM",
+            "münchen.de",
+            "xn--mnchen-3ya.de",
+            "127.0.0.1",
+            "1.2.3",
+            "0x7f.1",
+            "[::1]",
+            "[::ffff:1.2.3.4]",
+            "[1::2::3]",
+            "a_b.com",
+            "a b.com",
+            "",
+            "%41.com",
+            "ex%2fample.com",
+            "..",
+            "é",
+        ]
+    ),
+    st.sampled_from(["", ":", ":80", ":443", ":21", ":8080", ":65535", ":65536", ":x"]),
+    st.lists(st.sampled_from(["a", "..", ".", "b c", "%7e", "%2F", "é", "", "\\", "%"]), max_size=4).map(
+        lambda p: ("/" + "/".join(p)) if p else ""
+    ),
+    st.sampled_from(["", "?", "?q=a b", "?q=é&x", "#", "#f g", "?a#b"]),
+    st.sampled_from(["", " ", "\t"]),
+)
+
+
+def _url_differential(text: str) -> None:
+    raw = json.dumps(text)
+    for family, field, _ in URL_FIELDS:
+        differential(family, m.Link, LINK, field, f"[{raw}]" if field == "mirrors" else raw)
+
+
+@SETTINGS
+@given(url_texts)
+def test_url(text: str) -> None:
+    """Schemes in any case, slashes and backslashes, credentials, hosts (IDNA, IPv4 shorthands,
+    IPv6, percent-escapes, invalid), ports (default, out of range), dot segments, spaces."""
+    _url_differential(text)
+
+
+@SETTINGS
+@given(st.text(max_size=24) | st.text("htps:/\\.a@[]%: \t", max_size=24))
+def test_url_garbage(text: str) -> None:
+    _url_differential(text)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '""',
+        '" "',
+        '"http://"',
+        '"http:"',
+        '"a.com"',
+        '"//a.com"',
+        '"http://a.com"',
+        '"HTTP://A.COM:80/%7e/../x?y#z"',
+        f'"http://a.com/{"a" * 2070}"',  # 2083 bytes: the most HttpUrl takes
+        f'"http://a.com/{"a" * 2071}"',
+        f'"http://a.com/{"é" * 1035}"',  # 2083 bytes in UTF-8, 1048 characters
+        f'"http://a.com/{"é" * 1036}"',
+        "1",
+        "null",
+        "true",
+        "[]",
+        '{"url": "http://a.com"}',
+    ],
+)
+def test_url_edges(raw: str) -> None:
+    for family, field, _ in URL_FIELDS:
+        differential(family, m.Link, LINK, field, f"[{raw}]" if field == "mirrors" else raw)
+
+
+@SETTINGS
+@given(url_texts)
+def test_url_from_python(text: str) -> None:
+    try:
+        instance = m.Link.model_validate({**LINK, "href": text, "page": text})
+    except ValueError:
+        return
+    python_roundtrip("any_url", instance)
+
+
+# -- secrets (SecretStr, SecretBytes) -------------------------------------------------------------
+
+CREDENTIALS = {"user": "u", "password": "p"}
+SECRET_FIELDS = [("secret_str", "password"), ("secret_bytes", "token"), ("secret_str", "previous")]
+
+
+def _secret_differential(family: str, cls: type[BaseModel], base: dict[str, Any], field: str, raw: str) -> None:
+    """As `differential`; then the instance pydantic reads back from the JSON both wrote is
+    compared with the first: equal only when no secret was set (else MASKED, by name)."""
+    differential(family, cls, base, field, raw)
+    doc = json.dumps({k: v for k, v in base.items() if k != field})
+    data = doc[:-1] + f', "{field}": {raw}}}'
+    got = _rust(cls.__name__, data)
+    if got is None:
+        return
+    first, again = cls.model_validate_json(data), support.pydantic_instance(cls, got)
+    if again is None or again == first:
+        return  # pydantic refuses the mask (not base64): counted NOT_REREAD by `differential`
+    MASKED[family] += 1
+    for name in type(first).model_fields:
+        before, after = getattr(first, name), getattr(again, name)
+        pairs = zip(before, after, strict=True) if isinstance(before, list) else [(before, after)]
+        for b, a in pairs:
+            if b != a:  # only a secret differs, and it now holds the mask
+                assert b.get_secret_value() and a.get_secret_value() in ("**********", b"**********"), (b, a)
+
+
+@SETTINGS
+@given(st.text(max_size=12))
+def test_secret(text: str) -> None:
+    raw = json.dumps(text)
+    for family, field in SECRET_FIELDS:
+        _secret_differential(family, m.Credentials, CREDENTIALS, field, f"[{raw}]" if field == "previous" else raw)
+
+
+@SETTINGS
+@given(st.binary(max_size=12), st.booleans())
+def test_secret_bytes_base64(data: bytes, standard: bool) -> None:
+    encoded = (base64.standard_b64encode if standard else base64.urlsafe_b64encode)(data).decode()
+    _secret_differential("secret_bytes_base64", m.SigningKey, {}, "key", json.dumps(encoded))
+
+
+@pytest.mark.parametrize("raw", ['""', '"**********"', '"\\u0000"', "1", "null", "true", "[]", '{"secret": "x"}'])
+def test_secret_edges(raw: str) -> None:
+    for family, field in SECRET_FIELDS:
+        _secret_differential(family, m.Credentials, CREDENTIALS, field, f"[{raw}]" if field == "previous" else raw)
+    _secret_differential("secret_bytes_base64", m.SigningKey, {}, "key", raw)
+
+
+@SETTINGS
+@given(st.text(max_size=12), st.binary(max_size=12))
+def test_secret_from_python(password: str, token: bytes) -> None:
+    from pydantic import SecretBytes, SecretStr
+
+    instance = m.Credentials(user="u", password=SecretStr(password), token=SecretBytes(token))
+    python_roundtrip("secret_str", instance)
+    back = native.roundtrip(instance)
+    assert back.password.get_secret_value() == password and back.token.get_secret_value() == token
+
+
+# -- IPv6 addresses and IPvAnyAddress ---------------------------------------------------------------
+
+hextets = st.sampled_from(["0", "00", "0000", "1", "a", "FFFF", "fFfF", "12345", "g", "", " 1", "+1"])
+ipv6_texts = (
+    st.builds(
+        lambda parts, tail, scope: ":".join(parts) + tail + scope,
+        st.lists(hextets, min_size=0, max_size=10),
+        st.sampled_from(["", ":", "::", ":1.2.3.4", "::1.2.3.4", ":01.2.3.4", ":1.2.3", ".1"]),
+        st.sampled_from(["", "%eth0", "%", "%a%b", "%é x", "/64"]),
+    )
+    | st.ip_addresses(v=6).map(str)
+    | st.ip_addresses(v=6).map(lambda a: a.exploded.upper())
+)
+
+
+@SETTINGS
+@given(ipv6_texts)
+def test_ipv6_address(text: str) -> None:
+    """Hextets of every width and case, `::` anywhere (and twice), IPv4 tails, scopes, prefixes."""
+    raw = json.dumps(text)
+    differential("ipv6_address", m.Host, HOST, "address6", raw)
+    differential("ipvany_address", m.Host, HOST, "peers", f"[{raw}]")
+
+
+@SETTINGS
+@given(st.integers(-(2**8), 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans() | st.text())
+def test_ipv6_address_other_json(value: Any) -> None:
+    """An int within 32 bits is an IPv4 address to IPvAnyAddress, a larger one IPv6."""
+    raw = json.dumps(value)
+    differential("ipv6_address", m.Host, HOST, "address6", raw)
+    differential("ipvany_address", m.Host, HOST, "peers", f"[{raw}]")
+
+
+def test_ipv6_address_beyond_u64_is_documented() -> None:
+    """pydantic takes an int up to 2**128 - 1; serde_json reads one beyond u64 as a float (README)."""
+    data = json.dumps({**HOST, "address6": 2**64})
+    assert _pydantic(m.Host, data) is not None and _rust("Host", data) is None
+
+
+@SETTINGS
+@given(st.ip_addresses(v=6), st.sampled_from([None, "eth0", "1"]), st.lists(st.ip_addresses(), max_size=3))
+def test_ipv6_address_from_python(address: Any, scope: str | None, peers: list[Any]) -> None:
+    import ipaddress
+
+    v6 = ipaddress.IPv6Address(f"{address}%{scope}" if scope else str(address))
+    python_roundtrip("ipv6_address", m.Host(name="h", address="1.2.3.4", address6=v6, peers=peers))
+
+
+# -- IP networks and interfaces ------------------------------------------------------------------
+
+SUBNET = {"network": "10.0.0.0/8"}
+NETWORK_FIELDS = [  # (family, field)
+    ("ipv4_network", "network"),
+    ("ipv6_network", "network6"),
+    ("ipv4_interface", "interface"),
+    ("ipv6_interface", "interface6"),
+    ("ipvany_network", "routes"),
+    ("ipvany_interface", "links"),
+]
+masks = st.sampled_from(
+    [
+        "",
+        "/",
+        "/0",
+        "/8",
+        "/24",
+        "/024",
+        "/32",
+        "/33",
+        "/64",
+        "/128",
+        "/129",
+        "/+8",
+        "/ 8",
+        "/8 ",
+        "/1/2",
+        "/255.255.255.0",
+        "/0.0.0.255",
+        "/255.0.255.0",
+        "/0.0.0.0",
+        "/255.255.255.255",
+        "/ffff::",
+        "/0x8",
+    ]
+)
+network_texts = st.builds(
+    lambda address, mask: address + mask,
+    st.ip_addresses().map(str) | st.sampled_from(["10.0.0.0", "::", "fe80::%eth0", "fe80::1%eth0", "1.2.3", ""]),
+    masks,
+)
+
+
+def _network_differential(raw: str) -> None:
+    for family, field in NETWORK_FIELDS:
+        differential(family, m.Subnet, SUBNET, field, f"[{raw}]" if field in ("routes", "links") else raw)
+
+
+@SETTINGS
+@given(network_texts)
+def test_network(text: str) -> None:
+    """Addresses with prefixes, netmasks and hostmasks, host bits set or not, scopes, bad masks."""
+    _network_differential(json.dumps(text))
+
+
+@SETTINGS
+@given(st.integers(-(2**8), 2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.booleans() | st.text())
+def test_network_other_json(value: Any) -> None:
+    _network_differential(json.dumps(value))
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.integers(0, 32), st.integers(0, 2**128 - 1), st.integers(0, 128))
+def test_network_from_python(v4: int, prefix4: int, v6: int, prefix6: int) -> None:
+    import ipaddress
+
+    instance = m.Subnet(
+        network=ipaddress.IPv4Network((v4, prefix4), strict=False),
+        network6=ipaddress.IPv6Network((v6, prefix6), strict=False),
+        interface=ipaddress.IPv4Interface((v4, prefix4)),
+        interface6=ipaddress.IPv6Interface((v6, prefix6)),
+        routes=[ipaddress.IPv4Network((v4, prefix4), strict=False)],
+        links=[ipaddress.IPv6Interface((v6, prefix6))],
+    )
+    python_roundtrip("ipv4_network", instance)

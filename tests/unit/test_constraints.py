@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Annotated, Optional
 from annotated_types import Ge, Gt, Interval, Le, Len, MaxLen, MinLen, MultipleOf
 from pydantic import BaseModel, Field, StringConstraints, conint, conlist, constr, condecimal
+import pydantic
 """
 
 
@@ -123,3 +124,70 @@ def test_samples_satisfy_string_constraints() -> None:
     given, expected = found
     assert isinstance(given, str) and isinstance(expected, str)
     assert given != given.strip() and expected == given.strip().upper()
+
+
+# -- pydantic's aliases of constraints (PositiveInt, StrictStr, ...) ----------------------------
+
+ALIAS_METADATA = {"Gt": "gt", "Lt": "lt", "Ge": "ge", "Le": "le", "Strict": "strict", "AllowInfNan": "allow_inf_nan"}
+
+
+@pytest.mark.parametrize("name", sorted(constraint_rules.ALIASES))
+def test_constraint_aliases_are_pydantic_s(name: str) -> None:
+    """Each alias stands for the primitive and constraints pydantic's own `Annotated` holds."""
+    import typing
+
+    import pydantic
+
+    from dspygen.registry import scalars
+
+    base, *metadata = typing.get_args(getattr(pydantic, name))
+    assert getattr(pydantic.types, name) is getattr(pydantic, name)
+    given = {ALIAS_METADATA[type(m).__name__]: getattr(m, ALIAS_METADATA[type(m).__name__]) for m in metadata}
+    primitive, expected = constraint_rules.ALIASES[name]
+    assert scalars.scalar(primitive).python.where == ("builtins", base.__name__)
+    assert given == expected
+
+
+@pytest.mark.parametrize("name", sorted(set(constraint_rules.ALIASES) - {"StrictBytes"}))
+def test_constraint_aliases_build_the_node_field_builds(tmp_path: Path, name: str) -> None:
+    primitive, given = constraint_rules.ALIASES[name]
+    field = ", ".join(f"{k}={v!r}" for k, v in given.items())
+    schema, sink = read(
+        tmp_path, f"a: pydantic.{name}\nb: {primitive} = Field({field})\nc: list[pydantic.types.{name}]\n"
+    )
+    assert sink.items == []
+    a, b, c = (f.type for f in schema.models[0].fields)
+    assert a == b and c == t.ListOf(b) and isinstance(a, t.Constrained | t.Primitive)
+
+
+def test_constraint_aliases_merge_with_field_and_annotated(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path, "a: Annotated[pydantic.PositiveInt, Field(lt=10)]\nb: pydantic.NonPositiveFloat = Field(ge=-1)\n"
+    )
+    assert sink.items == []
+    a, b = (f.type for f in schema.models[0].fields)
+    assert a == t.Constrained(INT, gt=0, lt=10) and b == t.Constrained(FLOAT, le=0, ge=-1)
+
+
+def test_strict_bytes_is_the_diagnostic_field_strict_gives(tmp_path: Path) -> None:
+    _, alias = read(tmp_path, "a: pydantic.StrictBytes\n")
+    _, field = read(tmp_path, "a: bytes = Field(strict=True)\n")
+    assert len(alias.items) == len(field.items) == 1
+    assert field.items[0].message.endswith(alias.items[0].message)  # the Field one names the type first
+
+
+@pytest.mark.parametrize(
+    ("annotation", "expected"),
+    [
+        ("Annotated[int, pydantic.Strict()]", t.Constrained(INT, strict=True)),
+        ("Annotated[int, pydantic.types.Strict(True), Gt(0)]", t.Constrained(INT, strict=True, gt=0)),
+        ("Annotated[int, pydantic.Strict(strict=False)]", INT),
+        ("Annotated[float, pydantic.AllowInfNan(False)]", t.Constrained(FLOAT, allow_inf_nan=False)),
+        ("Annotated[float, pydantic.AllowInfNan()]", FLOAT),
+    ],
+)
+def test_pydantic_flag_metadata(tmp_path: Path, annotation: str, expected: t.Type) -> None:
+    """`Strict()` and `AllowInfNan(...)`, the metadata pydantic's own aliases are made of."""
+    schema, sink = read(tmp_path, f"x: {annotation}\n")
+    assert sink.items == []
+    assert schema.models[0].fields[0].type == expected

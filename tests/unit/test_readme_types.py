@@ -121,6 +121,13 @@ SCALAR_CHECKS = [
 ]
 CHECKS = [
     *SCALAR_CHECKS,
+    _c(
+        "`str`, `typing.Text`",
+        "primitive:str",
+        annotation="dict[typing.Text, typing.Text]",
+        expected="IndexMap<String, String>",
+        prose=True,
+    ),
     _c("`Optional[T]`", "optional"),
     _c("`Optional[T]`", "optional", annotation="T | None", expected="Option<T>"),
     _c("`A \\| B`, `Union[A, B]` with", "union", annotation='A | B = Field(discriminator="kind")'),
@@ -180,6 +187,15 @@ CHECKS = [
     _c("`float` with `gt`", "constrained", annotation="float = Field(gt=0, allow_inf_nan=False)"),
     _c("`Decimal` with", "constrained", annotation="Decimal = Field(max_digits=6, decimal_places=2)"),
     _c("`str` with", "constrained", annotation='str = Field(min_length=1, pattern="^a")'),
+    _c("`PositiveInt`, `NegativeInt`", "constrained", annotation="pydantic.PositiveInt"),
+    _c("`PositiveInt`, `NegativeInt`", "constrained", annotation="pydantic.types.StrictBool", expected="bool"),
+    _c(
+        "`PositiveInt`, `NegativeInt`",
+        "constrained",
+        annotation="list[pydantic.FiniteFloat]",
+        expected="Vec<f64>",
+        prose=True,
+    ),
     _c("`bytes`, `list`", "constrained", annotation="list[int] = Field(min_length=1)", expected="Vec<i64>", prose=True),
     _c(
         "constrained items",

@@ -27,6 +27,27 @@ APPLIES: dict[str, frozenset[str]] = {
     **{s.name: s.constraints.applies for s in scalars.SCALARS if s.constraints.applies},
     "collection": frozenset(LENGTHS),  # list, set, frozenset, dict, tuple[T, ...]
 }
+# pydantic's aliases of constraints (`PositiveInt = Annotated[int, Gt(0)]`, `StrictStr =
+# Annotated[str, Strict()]`), by the name each is exported as: the primitive and the constraints
+# it stands for, so that it builds the very node `Field(...)` would (the importing frontend sees
+# the Annotated itself). tests/unit/test_constraint_aliases.py checks them against pydantic.
+ALIASES: dict[str, tuple[str, dict[str, object]]] = {
+    "PositiveInt": ("int", {"gt": 0}),
+    "NegativeInt": ("int", {"lt": 0}),
+    "NonNegativeInt": ("int", {"ge": 0}),
+    "NonPositiveInt": ("int", {"le": 0}),
+    "PositiveFloat": ("float", {"gt": 0}),
+    "NegativeFloat": ("float", {"lt": 0}),
+    "NonNegativeFloat": ("float", {"ge": 0}),
+    "NonPositiveFloat": ("float", {"le": 0}),
+    "FiniteFloat": ("float", {"allow_inf_nan": False}),
+    "StrictStr": ("str", {"strict": True}),
+    "StrictInt": ("int", {"strict": True}),
+    "StrictBool": ("bool", {"strict": True}),
+    "StrictFloat": ("float", {"strict": True}),
+    "StrictBytes": ("bytes", {"strict": True}),
+}
+ALIAS_SYMBOLS = {f"{module}.{name}": name for name in ALIASES for module in ("pydantic", "pydantic.types")}
 # A model's `str_*` settings: constraints on every `str` its fields hold (pydantic builds each
 # string validator of the model with them), by the constraint each stands for.
 STRING_SETTINGS = {

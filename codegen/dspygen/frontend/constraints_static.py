@@ -1,7 +1,8 @@
 """Frontend stage (static): constraints written in source, read without running it.
 
 `Annotated[T, Field(gt=0)]`, `Annotated[int, Gt(0)]` (annotated_types: Gt, Ge, Lt, Le,
-MultipleOf, MinLen, MaxLen, Len, Interval), `Annotated[str, StringConstraints(...)]` and
+MultipleOf, MinLen, MaxLen, Len, Interval), pydantic's `Strict()` and `AllowInfNan(False)`,
+`Annotated[str, StringConstraints(...)]` and
 `conint(...)` / `constr(...)` / `confloat(...)` / `condecimal(...)` / `conbytes(...)` /
 `conlist(T, ...)` / `conset(T, ...)` / `confrozenset(T, ...)`. Values must be literals
 (numbers, strings, True/False, `Decimal("1.5")`); the rules of what applies where are
@@ -33,6 +34,8 @@ STRING_CONSTRAINTS = {"pydantic.StringConstraints", "pydantic.types.StringConstr
 # annotated_types classes taking one positional value -> the constraint it sets
 SINGLE = {"Gt": "gt", "Ge": "ge", "Lt": "lt", "Le": "le", "MultipleOf": "multiple_of"}
 SINGLE |= {"MinLen": "min_length", "MaxLen": "max_length"}
+# pydantic's own metadata classes taking one flag, which is True when not given: `Strict()`.
+FLAGS = {"Strict": "strict", "AllowInfNan": "allow_inf_nan"}
 # Positional parameters of the annotated_types classes taking more than one.
 POSITIONAL = {"Len": ("min_length", "max_length"), "Interval": ("gt", "ge", "lt", "le")}
 # pydantic's con*() functions: the primitive they constrain ("" takes the item type first).
@@ -99,8 +102,12 @@ def metadata(
         return out, [("only calls such as Field(gt=0), Gt(0) or StringConstraints(...) are read here", node)]
     symbol = index.symbol(module, node.func)
     tail = symbol_tail(index, module, node.func, "annotated_types")
-    if tail in SINGLE and len(node.args) == 1:
-        names: tuple[str, ...] = (SINGLE[tail],)
+    flag = symbol_tail(index, module, node.func, "pydantic")
+    if flag in FLAGS:  # Strict(), AllowInfNan(False): the flag, True unless given
+        names: tuple[str, ...] = (FLAGS[flag],)
+        out[FLAGS[flag]] = True
+    elif tail in SINGLE and len(node.args) == 1:
+        names = (SINGLE[tail],)
     elif tail in POSITIONAL:
         names = POSITIONAL[tail]
     elif symbol in FIELD or symbol in STRING_CONSTRAINTS:

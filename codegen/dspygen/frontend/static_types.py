@@ -16,7 +16,7 @@ from typing import cast
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span, did_you_mean
-from dspygen.frontend import constraints_static, dspy_types, type_aliases, union_types
+from dspygen.frontend import constraint_rules, constraints_static, dspy_types, type_aliases, union_types
 from dspygen.frontend.resolve import Index, SourceModule, string_value
 from dspygen.ir import types as t
 from dspygen.registry import scalars
@@ -98,6 +98,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return t.Mapped(symbol)
     if symbol in PRIMITIVES:
         return t.Primitive(PRIMITIVES[symbol])
+    if symbol in constraint_rules.ALIAS_SYMBOLS:  # PositiveInt: int with gt=0, as Field(gt=0) builds it
+        base, given = constraint_rules.ALIASES[constraint_rules.ALIAS_SYMBOLS[symbol]]
+        return constraints_static.finish(t.Primitive(cast(t.PrimitiveName, base)), given, expr, ctx)
     if symbol in dspy_types.TOOL:
         _error(ctx, expr, Code.DSPY_TOOL, dspy_types.tool_message(text(expr)))
         return None

@@ -30,6 +30,27 @@ PrimitiveName = Literal[
     "decimal",
     "bytes",
     "ipv4_address",  # ipaddress.IPv4Address
+    "ipv6_address",  # ipaddress.IPv6Address
+    "ipvany_address",  # pydantic.IPvAnyAddress
+    "ipv4_network",  # ipaddress.IPv4Network
+    "ipv6_network",
+    "ipv4_interface",
+    "ipv6_interface",
+    "ipvany_network",  # pydantic.IPvAnyNetwork
+    "ipvany_interface",
+    "path",  # pathlib.Path
+    "pure_path",
+    "posix_path",
+    "pure_posix_path",
+    "any_url",  # pydantic.AnyUrl
+    "any_http_url",
+    "http_url",
+    "file_url",
+    "ftp_url",
+    "any_websocket_url",
+    "websocket_url",
+    "secret_str",  # pydantic.SecretStr
+    "secret_bytes",  # pydantic.SecretBytes
     "any",  # typing.Any
     "json_value",  # pydantic.JsonValue
 ]

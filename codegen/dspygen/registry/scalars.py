@@ -124,10 +124,75 @@ def _int_sample(hint: str, json: JsonModes) -> tuple[object, object]:
     return (7 * len(hint) + 1,) * 2
 
 
+def _path(name: str, cls: str) -> Scalar:
+    """A `pathlib` class: read as `cls(text)`, written as `str(path)` (normalised by pathlib)."""
+    return Scalar(
+        name=name,
+        python=_python(cls, "pathlib"),
+        rust=fixed("pytypes::Path", copy=False, word=cls, feature="path"),
+        pyo3=NATIVE,
+        samples=same("data/in.txt"),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "path", "type": "string"},
+        readme=Readme("`pathlib.Path`", annotation=f"pathlib.{cls}", expected="pytypes::Path"),
+    )
+
+
+def _url(name: str, cls: str, sample: str, *, max_length: int | None) -> Scalar:
+    """One of pydantic's URL classes: parsed and written by the `url` crate, as pydantic-core does."""
+    schema: dict[str, object] = {"format": "uri", "minLength": 1, "type": "string"}
+    if max_length is not None:
+        schema = {"format": "uri", "maxLength": max_length, "minLength": 1, "type": "string"}
+    return Scalar(
+        name=name,
+        python=_python(cls, "pydantic", more=(f"pydantic.networks.{cls}",)),
+        rust=fixed(f"pytypes::{cls}", copy=False, word=cls, feature="url"),
+        pyo3=NATIVE,
+        samples=same(sample),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=schema,
+        readme=Readme("`pydantic.AnyUrl`", annotation=f"pydantic.{cls}", expected=f"pytypes::{cls}"),
+    )
+
+
+_SECRET_SCHEMA: dict[str, object] = {"format": "password", "type": "string", "writeOnly": True}
+_SECRET_BYTES = {"utf8": "s3cret", "base64": "aGk=", "hex": "6869"}  # a secret as each val_json_bytes reads it
+
+
+def _secret_bytes(json: JsonModes) -> RustType:
+    """SecretBytes is written masked whatever `ser_json_bytes` says, and read as `val_json_bytes` says."""
+    mode = {"utf8": "", "base64": "Base64", "hex": "Hex"}[json.val_json_bytes]
+    return RustType(f"pytypes::Secret{mode}Bytes", False, "secret")
+
+
+def _network(name: str, python: Python, given: str, written: str) -> Scalar:
+    """An IP network or interface (`address/prefix`), read and written as CPython's ipaddress does."""
+    rust = "Ip" + python.qualname[2:]  # IPv4Network -> Ipv4Network, IPvAnyNetwork -> IpvAnyNetwork
+    return Scalar(
+        name=name,
+        python=python,
+        rust=fixed(f"pytypes::{rust}", copy=False, word=rust, feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: (given, written)),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int (and a bool): the address alone
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": python.qualname.lower(), "type": "string"},
+        readme=Readme("`ipaddress.IPv4Network`", annotation=".".join(python.where), expected=f"pytypes::{rust}"),
+    )
+
+
 SCALARS: tuple[Scalar, ...] = (
     Scalar(
         name="str",
-        python=_python("str", "builtins"),
+        python=_python("str", "builtins", more=("typing.Text", "typing_extensions.Text")),
         rust=fixed("::std::string::String", copy=False, word="Str"),
         pyo3=PyO3("native", exact="PyString"),
         samples=Samples(_str_sample),
@@ -140,7 +205,7 @@ SCALARS: tuple[Scalar, ...] = (
         ),
         containers=Containers(set_item=True, dict_key="::std::string::String"),
         json_schema={"type": "string"},
-        readme=Readme("`str`"),
+        readme=Readme("`str`, `typing.Text`"),
     ),
     Scalar(
         name="int",
@@ -186,7 +251,8 @@ SCALARS: tuple[Scalar, ...] = (
             "bool", {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX}, frozenset(), "Bool", formatted=False
         ),
         readers=Readers(frozenset({"Bool"}), lax=None),
-        constraints=NO_CONSTRAINTS,
+        # strict JSON mode reads only `true` / `false`, as serde does (StrictBool)
+        constraints=Constraints(frozenset({"strict"}), strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key=None),
         json_schema={"type": "boolean"},
         readme=Readme("`bool`"),
@@ -295,6 +361,90 @@ SCALARS: tuple[Scalar, ...] = (
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "ipv4", "type": "string"},
         readme=Readme("`ipaddress.IPv4Address`"),
+    ),
+    Scalar(
+        name="ipv6_address",
+        python=_python("IPv6Address", "ipaddress"),
+        rust=fixed("pytypes::Ipv6Address", copy=False, word="Ipv6Address", feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("FE80::0:0:1%eth0", "fe80::1%eth0")),  # written as CPython writes it
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),  # an int within 128 bits, a bool
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipv6", "type": "string"},
+        readme=Readme("`ipaddress.IPv6Address`"),
+    ),
+    Scalar(
+        name="ipvany_address",
+        python=_python("IPvAnyAddress", "pydantic", more=("pydantic.networks.IPvAnyAddress",)),
+        rust=fixed("pytypes::IpvAnyAddress", copy=False, word="IpvAnyAddress", feature="ip"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("::ffff:1.2.3.4", "::ffff:102:304")),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str", "Int", "Bool"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema={"format": "ipvanyaddress", "type": "string"},
+        readme=Readme("`pydantic.IPvAnyAddress`"),
+    ),
+    _network("ipv4_network", _python("IPv4Network", "ipaddress"), "10.0.0.0/255.0.0.0", "10.0.0.0/8"),
+    _network("ipv6_network", _python("IPv6Network", "ipaddress"), "2001:DB8::/32", "2001:db8::/32"),
+    _network("ipv4_interface", _python("IPv4Interface", "ipaddress"), "10.1.2.3/0.0.0.255", "10.1.2.3/24"),
+    _network("ipv6_interface", _python("IPv6Interface", "ipaddress"), "FE80::1%eth0/64", "fe80::1%eth0/64"),
+    _network(
+        "ipvany_network",
+        _python("IPvAnyNetwork", "pydantic", more=("pydantic.networks.IPvAnyNetwork",)),
+        "2001:DB8::/32",
+        "2001:db8::/32",
+    ),
+    _network(
+        "ipvany_interface",
+        _python("IPvAnyInterface", "pydantic", more=("pydantic.networks.IPvAnyInterface",)),
+        "10.1.2.3/24",
+        "10.1.2.3/24",
+    ),
+    *(
+        _path(name, cls)
+        for name, cls in (
+            ("path", "Path"),
+            ("pure_path", "PurePath"),
+            ("posix_path", "PosixPath"),
+            ("pure_posix_path", "PurePosixPath"),
+        )
+    ),
+    _url("any_url", "AnyUrl", "postgres://user@db.example.com:5432/app?sslmode=require", max_length=None),
+    _url("any_http_url", "AnyHttpUrl", "https://example.com/a%20b?q=1#top", max_length=None),
+    _url("http_url", "HttpUrl", "https://example.com/a%20b?q=1#top", max_length=2083),
+    _url("file_url", "FileUrl", "file:///srv/data/in.txt", max_length=None),
+    _url("ftp_url", "FtpUrl", "ftp://example.com/pub/", max_length=None),
+    _url("any_websocket_url", "AnyWebsocketUrl", "wss://example.com/socket", max_length=None),
+    _url("websocket_url", "WebsocketUrl", "wss://example.com/socket", max_length=2083),
+    Scalar(
+        name="secret_str",
+        python=_python("SecretStr", "pydantic", more=("pydantic.types.SecretStr",)),
+        rust=fixed("pytypes::SecretStr", copy=False, word="SecretStr", feature="secret"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: ("s3cret", "**********")),  # written masked, as pydantic does
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=_SECRET_SCHEMA,
+        readme=Readme("`pydantic.SecretStr`"),
+    ),
+    Scalar(
+        name="secret_bytes",
+        python=_python("SecretBytes", "pydantic", more=("pydantic.types.SecretBytes",)),
+        rust=Rust(_secret_bytes, "SecretBytes"),
+        pyo3=NATIVE,
+        samples=Samples(lambda hint, json: (_SECRET_BYTES[json.val_json_bytes], "**********")),
+        union=UNRANKED,
+        readers=Readers(frozenset({"Str"}), lax=None),
+        constraints=NO_CONSTRAINTS,
+        containers=NOT_IN_CONTAINERS,
+        json_schema=_SECRET_SCHEMA,
+        readme=Readme("`pydantic.SecretStr`", annotation="pydantic.SecretBytes", expected="pytypes::SecretBytes"),
     ),
     Scalar(
         name="any",

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
+    "Aliased",
     "Collections",
     "Numbers",
     "Order",

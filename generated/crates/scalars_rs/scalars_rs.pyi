@@ -8,19 +8,24 @@ from pydantic import BaseModel
 _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
+    "Artifact",
     "Attachment",
     "Blob",
+    "Credentials",
     "Digest",
     "Event",
     "Host",
     "Invoice",
     "LegacyBlob",
+    "Link",
     "Measurement",
     "RawMeasurement",
     "Reading",
     "ScheduleFollowUpInput",
     "ScheduleFollowUpOutput",
     "Shift",
+    "SigningKey",
+    "Subnet",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

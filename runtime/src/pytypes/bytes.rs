@@ -13,7 +13,7 @@ fn write_utf8<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok
     }
 }
 
-fn read_utf8(text: &str) -> Result<Vec<u8>, String> {
+pub(super) fn read_utf8(text: &str) -> Result<Vec<u8>, String> {
     Ok(text.as_bytes().to_vec())
 }
 
@@ -23,7 +23,7 @@ fn write_base64<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::
 }
 
 /// pydantic-core's decoder: URL-safe, then standard alphabet, padding optional.
-fn read_base64(text: &str) -> Result<Vec<u8>, String> {
+pub(super) fn read_base64(text: &str) -> Result<Vec<u8>, String> {
     use base64::engine::{
         general_purpose::GeneralPurpose, DecodePaddingMode, GeneralPurposeConfig,
     };
@@ -45,7 +45,7 @@ fn write_hex<S: serde::Serializer>(bytes: &[u8], serializer: S) -> Result<S::Ok,
     serializer.serialize_str(&hex::encode(bytes))
 }
 
-fn read_hex(text: &str) -> Result<Vec<u8>, String> {
+pub(super) fn read_hex(text: &str) -> Result<Vec<u8>, String> {
     hex::decode(text).map_err(|e| format!("data should be valid hex: {e}"))
 }
 

@@ -14,9 +14,17 @@ mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
+#[cfg(feature = "ip")]
+mod networks;
+#[cfg(feature = "path")]
+mod path;
+#[cfg(feature = "secret")]
+mod secret;
 mod sets;
 #[cfg(feature = "datetime")]
 mod temporal;
+#[cfg(feature = "url")]
+mod url;
 
 #[cfg(feature = "bytes")]
 pub use bytes::{
@@ -29,8 +37,18 @@ pub use decimal::Decimal;
 pub use floats::{InfNanConstants, InfNanStrings};
 pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
-pub use ip::Ipv4Address;
+pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
+#[cfg(feature = "ip")]
+pub use networks::{
+    Ipv4Interface, Ipv4Network, Ipv6Interface, Ipv6Network, IpvAnyInterface, IpvAnyNetwork,
+};
+#[cfg(feature = "path")]
+pub use path::Path;
+#[cfg(feature = "secret")]
+pub use secret::{SecretBase64Bytes, SecretBytes, SecretHexBytes, SecretStr};
 pub use sets::{FrozenSet, Set};
 #[cfg(feature = "datetime")]
 pub use temporal::{AwareDatetime, Date, Datetime, NaiveDatetime, Time, Timedelta};
+#[cfg(feature = "url")]
+pub use url::{AnyHttpUrl, AnyUrl, AnyWebsocketUrl, FileUrl, FtpUrl, HttpUrl, WebsocketUrl};

@@ -193,6 +193,63 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::StrictValues);
 
+::dspygen_runtime::from_py!(crate::models::Aliased, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        positive: ::dspygen_runtime::getattr!(obj, "positive")?.extract()?,
+        negative: ::dspygen_runtime::getattr!(obj, "negative")?.extract()?,
+        non_negative: ::dspygen_runtime::getattr!(obj, "non_negative")?.extract()?,
+        non_positive: ::dspygen_runtime::getattr!(obj, "non_positive")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        debt: ::dspygen_runtime::getattr!(obj, "debt")?.extract()?,
+        size: ::dspygen_runtime::getattr!(obj, "size")?.extract()?,
+        loss: ::dspygen_runtime::getattr!(obj, "loss")?.extract()?,
+        finite: ::dspygen_runtime::getattr!(obj, "finite")?.extract()?,
+        name: ::dspygen_runtime::getattr!(obj, "name")?.extract()?,
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        flag: ::dspygen_runtime::getattr!(obj, "flag")?.extract()?,
+        weight: ::dspygen_runtime::getattr!(obj, "weight")?.extract()?,
+        capped: ::dspygen_runtime::getattr!(obj, "capped")?.extract()?,
+        sizes: ::dspygen_runtime::getattr!(obj, "sizes")?.extract()?,
+        maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        exact: ::dspygen_runtime::getattr!(obj, "exact")?.extract()?,
+        bounded: ::dspygen_runtime::getattr!(obj, "bounded")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
+    ::dspygen_runtime::set_item!(data, "negative", value.negative)?;
+    ::dspygen_runtime::set_item!(data, "non_negative", value.non_negative)?;
+    ::dspygen_runtime::set_item!(data, "non_positive", value.non_positive)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "debt", value.debt)?;
+    ::dspygen_runtime::set_item!(data, "size", value.size)?;
+    ::dspygen_runtime::set_item!(data, "loss", value.loss)?;
+    ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
+    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+    ::dspygen_runtime::set_item!(data, "capped", value.capped)?;
+    ::dspygen_runtime::set_item!(data, "sizes", &value.sizes)?;
+    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
+    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Aliased")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Aliased);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TakeOrderInput {
     fn to_kwargs<'py>(
         &self,
@@ -255,6 +312,9 @@ pub fn roundtrip<'py>(
         ("constraints.models", "StrictValues") => obj
             .extract::<crate::models::StrictValues>()?
             .into_pyobject(py),
+        ("constraints.models", "Aliased") => {
+            obj.extract::<crate::models::Aliased>()?.into_pyobject(py)
+        }
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -270,6 +330,7 @@ pub fn roundtrip_json(
     data: &str,
 ) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
+        "Aliased" => ::dspygen_runtime::json_roundtrip::<crate::models::Aliased>(data),
         "Collections" => ::dspygen_runtime::json_roundtrip::<crate::models::Collections>(data),
         "Numbers" => ::dspygen_runtime::json_roundtrip::<crate::models::Numbers>(data),
         "Order" => ::dspygen_runtime::json_roundtrip::<crate::models::Order>(data),
@@ -293,6 +354,7 @@ pub fn roundtrip_json(
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
 pub fn type_names() -> ::std::vec::Vec<&'static str> {
     ::std::vec![
+        "Aliased",
         "Collections",
         "Numbers",
         "Order",

@@ -709,6 +709,187 @@ impl StrictValues {
     }
 }
 
+/// pydantic's aliases of constraints: each is the constraint it stands for.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Aliased {
+    #[serde(
+        deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, 1, 9223372036854775807>"
+    )]
+    pub positive: i64,
+    #[serde(
+        deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, { -9223372036854775808 }, { -1 }>"
+    )]
+    pub negative: i64,
+    #[serde(
+        deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, 0, 9223372036854775807>"
+    )]
+    pub non_negative: i64,
+    #[serde(
+        deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, { -9223372036854775808 }, 0>"
+    )]
+    pub non_positive: i64,
+    pub ratio: f64,
+    pub debt: f64,
+    pub size: f64,
+    pub loss: f64,
+    pub finite: f64,
+    pub name: ::std::string::String,
+    pub count: i64,
+    pub flag: bool,
+    pub weight: f64,
+    #[serde(
+        default = "crate::models::default_aliased_capped",
+        deserialize_with = "::dspygen_runtime::pytypes::int_within::<_, i64, 1, 9>"
+    )]
+    pub capped: i64,
+    #[serde(default)]
+    pub sizes: ::std::vec::Vec<i64>,
+    #[serde(default)]
+    pub maybe: ::std::option::Option<f64>,
+    #[serde(default = "crate::models::default_aliased_exact")]
+    pub exact: i64,
+    #[serde(default = "crate::models::default_aliased_bounded")]
+    pub bounded: f64,
+}
+
+::dspygen_runtime::struct_serde!(map_only Aliased, validate);
+
+impl Aliased {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &self.positive;
+            ::dspygen_runtime::constraints::gt("positive", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.negative;
+            ::dspygen_runtime::constraints::lt("negative", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.non_negative;
+            ::dspygen_runtime::constraints::ge("non_negative", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.non_positive;
+            ::dspygen_runtime::constraints::le("non_positive", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.ratio;
+            ::dspygen_runtime::constraints::gt("ratio", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.debt;
+            ::dspygen_runtime::constraints::lt("debt", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.size;
+            ::dspygen_runtime::constraints::ge("size", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.loss;
+            ::dspygen_runtime::constraints::le("loss", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.finite;
+            ::dspygen_runtime::constraints::finite("finite", *v0)?;
+        }
+        {
+            let v0 = &self.capped;
+            ::dspygen_runtime::constraints::gt("capped", *v0, 0, "0")?;
+            ::dspygen_runtime::constraints::lt("capped", *v0, 10, "10")?;
+        }
+        {
+            let v0 = &self.sizes;
+            for v1 in v0.iter() {
+                ::dspygen_runtime::constraints::ge("sizes", *v1, 0, "0")?;
+            }
+        }
+        {
+            let v0 = &self.maybe;
+            if let Some(v1) = v0 {
+                ::dspygen_runtime::constraints::lt("maybe", *v1, 0.0, "0")?;
+            }
+        }
+        {
+            let v0 = &self.bounded;
+            ::dspygen_runtime::constraints::finite("bounded", *v0)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+
+    /// The constraints a value pydantic has validated still meets (a value read from Python):
+    /// `validate` without the string transforms, nor the checks made before `to_lower` / `to_upper`.
+    pub fn check(&self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &self.positive;
+            ::dspygen_runtime::constraints::gt("positive", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.negative;
+            ::dspygen_runtime::constraints::lt("negative", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.non_negative;
+            ::dspygen_runtime::constraints::ge("non_negative", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.non_positive;
+            ::dspygen_runtime::constraints::le("non_positive", *v0, 0, "0")?;
+        }
+        {
+            let v0 = &self.ratio;
+            ::dspygen_runtime::constraints::gt("ratio", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.debt;
+            ::dspygen_runtime::constraints::lt("debt", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.size;
+            ::dspygen_runtime::constraints::ge("size", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.loss;
+            ::dspygen_runtime::constraints::le("loss", *v0, 0.0, "0")?;
+        }
+        {
+            let v0 = &self.finite;
+            ::dspygen_runtime::constraints::finite("finite", *v0)?;
+        }
+        {
+            let v0 = &self.capped;
+            ::dspygen_runtime::constraints::gt("capped", *v0, 0, "0")?;
+            ::dspygen_runtime::constraints::lt("capped", *v0, 10, "10")?;
+        }
+        {
+            let v0 = &self.sizes;
+            for v1 in v0.iter() {
+                ::dspygen_runtime::constraints::ge("sizes", *v1, 0, "0")?;
+            }
+        }
+        {
+            let v0 = &self.maybe;
+            if let Some(v1) = v0 {
+                ::dspygen_runtime::constraints::lt("maybe", *v1, 0.0, "0")?;
+            }
+        }
+        {
+            let v0 = &self.bounded;
+            ::dspygen_runtime::constraints::finite("bounded", *v0)?;
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 // Compiled once, on first use (the runtime's `regex` feature).
 static PATTERN_0: ::dspygen_runtime::constraints::Pattern =
     ::dspygen_runtime::constraints::Pattern::new("^[A-Z]{3}-\\d{2}$");
@@ -727,4 +908,16 @@ pub(crate) fn default_collections_point() -> (i64, ::std::string::String) {
 
 pub(crate) fn default_order_quantity() -> i64 {
     1
+}
+
+pub(crate) fn default_aliased_capped() -> i64 {
+    1
+}
+
+pub(crate) fn default_aliased_exact() -> i64 {
+    0
+}
+
+pub(crate) fn default_aliased_bounded() -> f64 {
+    0.0
 }

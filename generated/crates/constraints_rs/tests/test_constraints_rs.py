@@ -144,6 +144,7 @@ SIGNATURE_SAMPLES = [
     ),
 ]
 TYPE_NAMES = [
+    "Aliased",
     "Collections",
     "Numbers",
     "Order",

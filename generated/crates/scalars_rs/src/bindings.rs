@@ -269,6 +269,8 @@ use ::dspygen_runtime::methods::*;
         address: ::dspygen_runtime::getattr!(obj, "address")?.extract()?,
         gateways: ::dspygen_runtime::getattr!(obj, "gateways")?.extract()?,
         backup: ::dspygen_runtime::getattr!(obj, "backup")?.extract()?,
+        address_6: ::dspygen_runtime::getattr!(obj, "address6")?.extract()?,
+        peers: ::dspygen_runtime::getattr!(obj, "peers")?.extract()?,
     })
 });
 
@@ -278,6 +280,8 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "address", value.address)?;
     ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
     ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
+    ::dspygen_runtime::set_item!(data, "address6", &value.address_6)?;
+    ::dspygen_runtime::set_item!(data, "peers", &value.peers)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,
@@ -286,6 +290,132 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Host);
+
+::dspygen_runtime::from_py!(crate::models::Subnet, |obj| {
+    ::std::result::Result::Ok(Self {
+        network: ::dspygen_runtime::getattr!(obj, "network")?.extract()?,
+        network_6: ::dspygen_runtime::getattr!(obj, "network6")?.extract()?,
+        interface: ::dspygen_runtime::getattr!(obj, "interface")?.extract()?,
+        interface_6: ::dspygen_runtime::getattr!(obj, "interface6")?.extract()?,
+        routes: ::dspygen_runtime::getattr!(obj, "routes")?.extract()?,
+        links: ::dspygen_runtime::getattr!(obj, "links")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Subnet, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "network", &value.network)?;
+    ::dspygen_runtime::set_item!(data, "network6", &value.network_6)?;
+    ::dspygen_runtime::set_item!(data, "interface", &value.interface)?;
+    ::dspygen_runtime::set_item!(data, "interface6", &value.interface_6)?;
+    ::dspygen_runtime::set_item!(data, "routes", &value.routes)?;
+    ::dspygen_runtime::set_item!(data, "links", &value.links)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Subnet")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Subnet);
+
+::dspygen_runtime::from_py!(crate::models::Artifact, |obj| {
+    ::std::result::Result::Ok(Self {
+        path: ::dspygen_runtime::getattr!(obj, "path")?.extract()?,
+        source: ::dspygen_runtime::getattr!(obj, "source")?.extract()?,
+        copies: ::dspygen_runtime::getattr!(obj, "copies")?.extract()?,
+        mirror: ::dspygen_runtime::getattr!(obj, "mirror")?.extract()?,
+        labels: ::dspygen_runtime::getattr!(obj, "labels")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Artifact, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+    ::dspygen_runtime::set_item!(data, "source", &value.source)?;
+    ::dspygen_runtime::set_item!(data, "copies", &value.copies)?;
+    ::dspygen_runtime::set_item!(data, "mirror", &value.mirror)?;
+    ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Artifact")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Artifact);
+
+::dspygen_runtime::from_py!(crate::models::Link, |obj| {
+    ::std::result::Result::Ok(Self {
+        href: ::dspygen_runtime::getattr!(obj, "href")?.extract()?,
+        page: ::dspygen_runtime::getattr!(obj, "page")?.extract()?,
+        api: ::dspygen_runtime::getattr!(obj, "api")?.extract()?,
+        mirrors: ::dspygen_runtime::getattr!(obj, "mirrors")?.extract()?,
+        local: ::dspygen_runtime::getattr!(obj, "local")?.extract()?,
+        socket: ::dspygen_runtime::getattr!(obj, "socket")?.extract()?,
+        any_socket: ::dspygen_runtime::getattr!(obj, "any_socket")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Link, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "href", &value.href)?;
+    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+    ::dspygen_runtime::set_item!(data, "api", &value.api)?;
+    ::dspygen_runtime::set_item!(data, "mirrors", &value.mirrors)?;
+    ::dspygen_runtime::set_item!(data, "local", &value.local)?;
+    ::dspygen_runtime::set_item!(data, "socket", &value.socket)?;
+    ::dspygen_runtime::set_item!(data, "any_socket", &value.any_socket)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Link")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Link);
+
+::dspygen_runtime::from_py!(crate::models::Credentials, |obj| {
+    ::std::result::Result::Ok(Self {
+        user: ::dspygen_runtime::getattr!(obj, "user")?.extract()?,
+        password: ::dspygen_runtime::getattr!(obj, "password")?.extract()?,
+        token: ::dspygen_runtime::getattr!(obj, "token")?.extract()?,
+        previous: ::dspygen_runtime::getattr!(obj, "previous")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Credentials, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "user", &value.user)?;
+    ::dspygen_runtime::set_item!(data, "password", &value.password)?;
+    ::dspygen_runtime::set_item!(data, "token", &value.token)?;
+    ::dspygen_runtime::set_item!(data, "previous", &value.previous)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Credentials")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Credentials);
+
+::dspygen_runtime::from_py!(crate::models::SigningKey, |obj| {
+    ::std::result::Result::Ok(Self {
+        key: ::dspygen_runtime::getattr!(obj, "key")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::SigningKey, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "key", &value.key)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "SigningKey")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::SigningKey);
 
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
@@ -360,6 +490,17 @@ pub fn roundtrip<'py>(
             .into_pyobject(py),
         ("scalars.models", "Reading") => obj.extract::<crate::models::Reading>()?.into_pyobject(py),
         ("scalars.models", "Host") => obj.extract::<crate::models::Host>()?.into_pyobject(py),
+        ("scalars.models", "Subnet") => obj.extract::<crate::models::Subnet>()?.into_pyobject(py),
+        ("scalars.models", "Artifact") => {
+            obj.extract::<crate::models::Artifact>()?.into_pyobject(py)
+        }
+        ("scalars.models", "Link") => obj.extract::<crate::models::Link>()?.into_pyobject(py),
+        ("scalars.models", "Credentials") => obj
+            .extract::<crate::models::Credentials>()?
+            .into_pyobject(py),
+        ("scalars.models", "SigningKey") => obj
+            .extract::<crate::models::SigningKey>()?
+            .into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -375,13 +516,16 @@ pub fn roundtrip_json(
     data: &str,
 ) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
+        "Artifact" => ::dspygen_runtime::json_roundtrip::<crate::models::Artifact>(data),
         "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
         "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
+        "Credentials" => ::dspygen_runtime::json_roundtrip::<crate::models::Credentials>(data),
         "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
         "Host" => ::dspygen_runtime::json_roundtrip::<crate::models::Host>(data),
         "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
         "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
+        "Link" => ::dspygen_runtime::json_roundtrip::<crate::models::Link>(data),
         "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
         "RawMeasurement" => {
             ::dspygen_runtime::json_roundtrip::<crate::models::RawMeasurement>(data)
@@ -394,6 +538,8 @@ pub fn roundtrip_json(
             ::dspygen_runtime::json_roundtrip::<crate::signatures::ScheduleFollowUpOutput>(data)
         }
         "Shift" => ::dspygen_runtime::json_roundtrip::<crate::models::Shift>(data),
+        "SigningKey" => ::dspygen_runtime::json_roundtrip::<crate::models::SigningKey>(data),
+        "Subnet" => ::dspygen_runtime::json_roundtrip::<crate::models::Subnet>(data),
         other => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
                 ::std::format!("unknown type name {other:?}; see type_names()"),
@@ -406,18 +552,23 @@ pub fn roundtrip_json(
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
 pub fn type_names() -> ::std::vec::Vec<&'static str> {
     ::std::vec![
+        "Artifact",
         "Attachment",
         "Blob",
+        "Credentials",
         "Digest",
         "Event",
         "Host",
         "Invoice",
         "LegacyBlob",
+        "Link",
         "Measurement",
         "RawMeasurement",
         "Reading",
         "ScheduleFollowUpInput",
         "ScheduleFollowUpOutput",
         "Shift",
+        "SigningKey",
+        "Subnet",
     ]
 }

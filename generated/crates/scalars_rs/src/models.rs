@@ -314,7 +314,7 @@ pub struct Reading {
 
 ::dspygen_runtime::struct_serde!(map_only Reading);
 
-/// A host on the network: IPv4 addresses, written as their dotted text.
+/// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
 #[derive(
     Debug,
     Clone,
@@ -330,9 +330,121 @@ pub struct Host {
     pub gateways: ::std::vec::Vec<::dspygen_runtime::pytypes::Ipv4Address>,
     #[serde(default)]
     pub backup: ::std::option::Option<::dspygen_runtime::pytypes::Ipv4Address>,
+    #[serde(rename = "address6", default)]
+    pub address_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Address>,
+    #[serde(default)]
+    pub peers: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyAddress>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Host);
+
+/// IP networks and interfaces, written `address/prefix` as `str()` writes them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Subnet {
+    pub network: ::dspygen_runtime::pytypes::Ipv4Network,
+    #[serde(rename = "network6", default)]
+    pub network_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Network>,
+    #[serde(default)]
+    pub interface: ::std::option::Option<::dspygen_runtime::pytypes::Ipv4Interface>,
+    #[serde(rename = "interface6", default)]
+    pub interface_6: ::std::option::Option<::dspygen_runtime::pytypes::Ipv6Interface>,
+    #[serde(default)]
+    pub routes: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyNetwork>,
+    #[serde(default)]
+    pub links: ::std::vec::Vec<::dspygen_runtime::pytypes::IpvAnyInterface>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Subnet);
+
+/// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Artifact {
+    pub path: ::dspygen_runtime::pytypes::Path,
+    pub source: ::dspygen_runtime::pytypes::Path,
+    #[serde(default)]
+    pub copies: ::std::vec::Vec<::dspygen_runtime::pytypes::Path>,
+    #[serde(default)]
+    pub mirror: ::std::option::Option<::dspygen_runtime::pytypes::Path>,
+    #[serde(default)]
+    pub labels: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::std::string::String>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Artifact);
+
+/// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Link {
+    pub href: ::dspygen_runtime::pytypes::AnyUrl,
+    pub page: ::dspygen_runtime::pytypes::HttpUrl,
+    #[serde(default)]
+    pub api: ::std::option::Option<::dspygen_runtime::pytypes::AnyHttpUrl>,
+    #[serde(default)]
+    pub mirrors: ::std::vec::Vec<::dspygen_runtime::pytypes::FtpUrl>,
+    #[serde(default)]
+    pub local: ::std::option::Option<::dspygen_runtime::pytypes::FileUrl>,
+    #[serde(default)]
+    pub socket: ::std::option::Option<::dspygen_runtime::pytypes::WebsocketUrl>,
+    #[serde(default)]
+    pub any_socket: ::std::option::Option<::dspygen_runtime::pytypes::AnyWebsocketUrl>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Link);
+
+/// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Credentials {
+    pub user: ::std::string::String,
+    pub password: ::dspygen_runtime::pytypes::SecretStr,
+    #[serde(default)]
+    pub token: ::std::option::Option<::dspygen_runtime::pytypes::SecretBytes>,
+    #[serde(default)]
+    pub previous: ::std::vec::Vec<::dspygen_runtime::pytypes::SecretStr>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Credentials);
+
+/// Secret bytes read as base64.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct SigningKey {
+    pub key: ::dspygen_runtime::pytypes::SecretBase64Bytes,
+}
+
+::dspygen_runtime::struct_serde!(map_only SigningKey);
 
 pub(crate) fn default_invoice_quantity() -> i64 {
     1

@@ -195,8 +195,8 @@ fn reading_minimal() {
 #[test]
 fn host_full() {
     assert_eq!(
-        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"),
-        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\"}"
+        roundtrip::<::scalars_rs::Host>("{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\",\"address6\":\"FE80::0:0:1%eth0\",\"peers\":[\"::ffff:1.2.3.4\"]}"),
+        "{\"name\":\"name \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[\"192.168.0.1\"],\"backup\":\"192.168.0.1\",\"address6\":\"fe80::1%eth0\",\"peers\":[\"::ffff:102:304\"]}"
     );
 }
 
@@ -204,7 +204,87 @@ fn host_full() {
 fn host_minimal() {
     assert_eq!(
         roundtrip::<::scalars_rs::Host>("{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\"}"),
-        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null}"
+        "{\"name\":\"min \\\"é\\\"\\n\",\"address\":\"192.168.0.1\",\"gateways\":[],\"backup\":null,\"address6\":null,\"peers\":[]}"
+    );
+}
+
+#[test]
+fn subnet_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Subnet>("{\"network\":\"10.0.0.0/255.0.0.0\",\"network6\":\"2001:DB8::/32\",\"interface\":\"10.1.2.3/0.0.0.255\",\"interface6\":\"FE80::1%eth0/64\",\"routes\":[\"2001:DB8::/32\"],\"links\":[\"10.1.2.3/24\"]}"),
+        "{\"network\":\"10.0.0.0/8\",\"network6\":\"2001:db8::/32\",\"interface\":\"10.1.2.3/24\",\"interface6\":\"fe80::1%eth0/64\",\"routes\":[\"2001:db8::/32\"],\"links\":[\"10.1.2.3/24\"]}"
+    );
+}
+
+#[test]
+fn subnet_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Subnet>("{\"network\":\"10.0.0.0/255.0.0.0\"}"),
+        "{\"network\":\"10.0.0.0/8\",\"network6\":null,\"interface\":null,\"interface6\":null,\"routes\":[],\"links\":[]}"
+    );
+}
+
+#[test]
+fn artifact_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Artifact>("{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[\"data/in.txt\"],\"mirror\":\"data/in.txt\",\"labels\":{\"labels-key\":\"labels \\\"é\\\"\\n\"}}"),
+        "{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[\"data/in.txt\"],\"mirror\":\"data/in.txt\",\"labels\":{\"labels-key\":\"labels \\\"é\\\"\\n\"}}"
+    );
+}
+
+#[test]
+fn artifact_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Artifact>("{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\"}"),
+        "{\"path\":\"data/in.txt\",\"source\":\"data/in.txt\",\"copies\":[],\"mirror\":null,\"labels\":{}}"
+    );
+}
+
+#[test]
+fn link_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Link>("{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":\"https://example.com/a%20b?q=1#top\",\"mirrors\":[\"ftp://example.com/pub/\"],\"local\":\"file:///srv/data/in.txt\",\"socket\":\"wss://example.com/socket\",\"any_socket\":\"wss://example.com/socket\"}"),
+        "{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":\"https://example.com/a%20b?q=1#top\",\"mirrors\":[\"ftp://example.com/pub/\"],\"local\":\"file:///srv/data/in.txt\",\"socket\":\"wss://example.com/socket\",\"any_socket\":\"wss://example.com/socket\"}"
+    );
+}
+
+#[test]
+fn link_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Link>("{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\"}"),
+        "{\"href\":\"postgres://user@db.example.com:5432/app?sslmode=require\",\"page\":\"https://example.com/a%20b?q=1#top\",\"api\":null,\"mirrors\":[],\"local\":null,\"socket\":null,\"any_socket\":null}"
+    );
+}
+
+#[test]
+fn credentials_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Credentials>("{\"user\":\"user \\\"é\\\"\\n\",\"password\":\"s3cret\",\"token\":\"s3cret\",\"previous\":[\"s3cret\"]}"),
+        "{\"user\":\"user \\\"é\\\"\\n\",\"password\":\"**********\",\"token\":\"**********\",\"previous\":[\"**********\"]}"
+    );
+}
+
+#[test]
+fn credentials_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Credentials>("{\"user\":\"min \\\"é\\\"\\n\",\"password\":\"s3cret\"}"),
+        "{\"user\":\"min \\\"é\\\"\\n\",\"password\":\"**********\",\"token\":null,\"previous\":[]}"
+    );
+}
+
+#[test]
+fn signing_key_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::SigningKey>("{\"key\":\"aGk=\"}"),
+        "{\"key\":\"**********\"}"
+    );
+}
+
+#[test]
+fn signing_key_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::SigningKey>("{\"key\":\"aGk=\"}"),
+        "{\"key\":\"**********\"}"
     );
 }
 
