@@ -109,7 +109,8 @@ def changes(target: Target, base: Path, sink: Sink, *, writing: bool = True) -> 
     generated = _generate(target, base, sink)
     if generated is None:
         return None
-    planned = plan_changes(target.out, generated[0], sink, writing=writing)
+    copy = frozenset(_own_runtime(target, Sink()))  # its runtime copy's paths (reported by _generate)
+    planned = plan_changes(target.out, generated[0], sink, writing=writing, headless=copy)
     return None if sink.has_errors else Planned(planned, generated[1])
 
 

@@ -97,7 +97,10 @@ def changes(folder: Path, sink: Sink, *, writing: bool = True) -> Changes | None
     settle(folder, sink, writing=writing)  # an interrupted build first: it may have half a copy
     if sink.has_errors or not check_folder(folder, sink):
         return None
-    planned = plan_changes(folder, files(), sink, merged=frozenset(), writing=writing)
+    shipped_files = files()
+    planned = plan_changes(
+        folder, shipped_files, sink, merged=frozenset(), writing=writing, headless=frozenset(shipped_files)
+    )
     return None if sink.has_errors else planned
 
 

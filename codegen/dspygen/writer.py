@@ -118,11 +118,19 @@ def manifest_text(files: dict[str, str]) -> str:
 
 
 def plan_changes(
-    out_dir: Path, files: dict[str, str], sink: Sink, merged: frozenset[str] = MERGED_FILES, *, writing: bool = True
+    out_dir: Path,
+    files: dict[str, str],
+    sink: Sink,
+    merged: frozenset[str] = MERGED_FILES,
+    *,
+    writing: bool = True,
+    headless: frozenset[str] = frozenset(),
 ) -> Changes:
     """Compare rendered files (with the manifest) against the directory; `merged` files keep
     the keys a user added (merge.py). An interrupted build is finished or rolled back first
-    when `writing` (`build`), else reported (`check` writes nothing)."""
+    when `writing` (`build`), else reported (`check` writes nothing). `headless`: the paths of a
+    runtime copy, which dspygen wrote without a header before it recorded hashes: listed in such
+    a manifest, they are overwritten (with the headed copy), never removed."""
     settle(out_dir, sink, writing=writing)
     files = {**files, MANIFEST: manifest_text(files)}
     owned_now = owned(out_dir)
@@ -156,7 +164,8 @@ def plan_changes(
                     hint="move it away, or choose another output directory",
                 )
             continue
-        if target.exists() and rel != MANIFEST and not (rel in owned_now and ours(target)):
+        legacy = rel in headless and rel in owned_now and owned_now[rel] is None
+        if target.exists() and rel != MANIFEST and not (rel in owned_now and (ours(target) or legacy)):
             why = "does not carry dspygen's header" if rel in owned_now else "was not written by dspygen"
             sink.error(
                 Code.OUTPUT_PATH,

@@ -197,3 +197,21 @@ def test_output_folders_that_hold_more_than_a_crate_are_refused(tmp_path: Path, 
     assert done.returncode == 1
     assert "error[DSG070]: the output folder" in done.stderr, done.stderr
     assert files_under(home) == {} and sorted(files_under(tmp_path)) == ["pkg/m.py"]
+
+
+def test_a_copy_written_before_headers_and_hashes_is_taken_over(tmp_path: Path) -> None:
+    """A runtime copy an earlier dspygen wrote (no header, a manifest of bare paths) is
+    overwritten with the headed copy, not refused as someone else's."""
+    (tmp_path / "m.py").write_text(FIRST, encoding="utf-8")
+    assert dspygen("build", "m.py", "--out", "out", cwd=tmp_path).returncode == 0
+    out = tmp_path / "out"
+    listed = owned(out)
+    for rel in listed:
+        path = out / rel
+        if rel.startswith("dspygen-runtime/"):
+            path.write_text(path.read_text(encoding="utf-8").split("\n", 1)[1], encoding="utf-8")  # no header
+    (out / MANIFEST).write_text("# old\n" + "".join(f"{rel}\n" for rel in sorted(listed)), encoding="utf-8")
+    done = dspygen("build", "m.py", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (out / "dspygen-runtime" / "src" / "lib.rs").read_text(encoding="utf-8").startswith("// @generated")
+    assert all(digest is not None for digest in owned(out).values())

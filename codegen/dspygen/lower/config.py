@@ -107,6 +107,7 @@ def extra_field(names: TypeNames, needs: set[str]) -> FieldView:
         f"{symbols.FROM_JSON_PY}(&{get})?",
         "",
         shown_type=rt.ty.shown(),
+        default_expr=symbols.DEFAULT,  # no extras
     )
 
 
@@ -142,5 +143,12 @@ def computed_field(
     expr = from_py(rt, field.name)
     optional = of(symbols.OPTION, rt.ty)
     return FieldView(
-        name.ident, field.name, optional.render(), attrs, f"{symbols.SOME}({expr})", "", shown_type=optional.shown()
+        name.ident,
+        field.name,
+        optional.render(),
+        attrs,
+        f"{symbols.SOME}({expr})",
+        "",
+        shown_type=optional.shown(),
+        default_expr=symbols.DEFAULT,  # not computed yet: None
     )

@@ -26,6 +26,7 @@ from dspygen.lower.view import (
     CrateView,
     EnumView,
     FieldMetaView,
+    FieldView,
     SampleView,
     SignatureView,
     StructView,
@@ -249,6 +250,7 @@ class _Lowering:
                 opts.runtime, scalars.features(self.fields.needs) | self.constraints.features(), opts.cargo
             ),
             patterns=self.constraints.pattern_views(),
+            default_tests=_default_tests(self.schema.models, models),
             languages=dspy_types.languages(self.fields.needs),
             # a view assumes a union that passed its checks (nothing is written after an error)
             unions=()
@@ -364,6 +366,7 @@ class _Lowering:
         serde = ("#[serde(deny_unknown_fields)]",) if model.extra == "forbid" else ()
         checks = self.constraints.model_checks(model, [v.ident for v in declared])
         wires = [config.wire(model, f) for f in model.fields]
+        default, default_values = _default_impl(fields, model.root)
         return StructView(
             ident,
             self.type_attrs(ident, model.doc),
@@ -379,6 +382,8 @@ class _Lowering:
             python_class=self.instances.python_class(model),
             checks=checks,
             py_checks=self.constraints.model_checks(model, [v.ident for v in declared], after=True),
+            default=default,
+            default_values=default_values,
         )
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
@@ -484,6 +489,30 @@ class _Lowering:
             root=bool(model and model.root),
             from_empty=_from_empty(model) if model else "same",
         )
+
+
+def _default_tests(models: tuple[nodes.Model, ...], views: list[StructView]) -> tuple[tuple[str, str], ...]:
+    """(test name, type) for each model with `Default` but a computed time or UUID (which differs
+    each call); names made unique as the samples' are (`HTTPServer`, `HttpServer`)."""
+    out: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for model, view in zip(models, views, strict=True):
+        if view.default and _from_empty(model) == "same":
+            name = naming.snake(view.ident)
+            seen[name] = seen.get(name, 0) + 1
+            out.append((name if seen[name] == 1 else f"{name}_{seen[name]}", view.ident))
+    return tuple(out)
+
+
+def _default_impl(fields: list[FieldView], root: bool) -> tuple[str, tuple[str, ...]]:
+    """`Default` for a model whose every field has a default, as pydantic's `Model()` builds it:
+    derived where each is the type's own default, else written out."""
+    values = [f.default_expr for f in fields]
+    if root or not fields or any(v is None for v in values):
+        return "", ()
+    if all(v == symbols.DEFAULT for v in values):
+        return "derive", ()
+    return "impl", tuple(f"{f.ident}: {v}," for f, v in zip(fields, values, strict=True))
 
 
 def _from_empty(model: nodes.Model) -> str:

@@ -123,6 +123,7 @@ class FieldLowering:
             into_py,
             rust_str(wire.py_key if wire is not None else python_name),
             shown_type=rt.ty.shown(),
+            default_expr=_default_value(defaulted),
         )
 
     def _check_keys(self, python_name: str, ty: t.Type, span: Span) -> None:
@@ -386,6 +387,16 @@ class FieldLowering:
         if ty.name == "float" and isinstance(value, int | float) and not isinstance(value, bool):
             return rust_float(float(value))
         return None
+
+
+def _default_value(serde: list[str]) -> str | None:
+    """The Rust expression of a field's serde default (`default` or `default = "path"`), if any."""
+    for attr in serde:
+        if attr == "default":
+            return symbols.DEFAULT
+        if attr.startswith("default = "):
+            return f"{attr.removeprefix('default = ').strip(chr(34))}()"
+    return None
 
 
 # (what the factory computes, the field's type) -> the runtime function computing it, and the

@@ -20,6 +20,8 @@ class FieldView:
     to_py: str
     key: str = ""  # Rust string literal: the key of the dict given to model_validate (lower/config.py)
     shown_type: str = ""  # as docs and messages show it (`Vec<pytypes::Date>`)
+    # The value the field takes when the JSON leaves it out (the Rust of its serde default); None: required.
+    default_expr: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,10 @@ class StructView:
     root: bool = False
     # Rust expression (with `py` and a `CLASS` cell in scope) giving the pydantic class: `Page[Item]` is built.
     python_class: str = ""
+    # `Default` where every field has a default (pydantic's `Model()`): "derive" when each is the
+    # type's own default, "impl" (`default_values` the `field: expr` lines) otherwise, "" for none.
+    default: str = ""
+    default_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -194,3 +200,5 @@ class CrateView:
     languages: tuple[LanguageView, ...] = ()  # of DSPy's `Code[...]` types, when used
     unions: tuple[UnionView, ...] = ()  # one enum per distinct union (lower/unions.py)
     patterns: tuple[PatternView, ...] = ()  # compiled once each (lower/constraints.py)
+    # (test name, type) of the models whose `Default` must equal what `{}` reads (a generated Rust test)
+    default_tests: tuple[tuple[str, str], ...] = ()

@@ -816,6 +816,16 @@ pub struct SelfType {
 
 ::dspygen_runtime::struct_serde!(map_only SelfType);
 
+/// The value pydantic's `SelfType()` builds: every field its default.
+impl ::std::default::Default for SelfType {
+    fn default() -> Self {
+        Self {
+            self_: crate::models::default_self_type_self_(),
+            r#type: crate::models::default_self_type_type(),
+        }
+    }
+}
+
 /// ````text
 /// Docstring with "quotes", 'apostrophes', back\slashes, "# and "##, */ and /*.
 ///
@@ -935,6 +945,18 @@ pub struct HTTPServer {
 
 ::dspygen_runtime::struct_serde!(map_only HTTPServer);
 
+/// The value pydantic's `HTTPServer()` builds: every field its default.
+impl ::std::default::Default for HTTPServer {
+    fn default() -> Self {
+        Self {
+            host_name: crate::models::default_http_server_host_name(),
+            port: crate::models::default_http_server_port(),
+            mode: crate::models::default_http_server_mode(),
+            http_code: crate::models::default_http_server_http_code(),
+        }
+    }
+}
+
 /// Snake-case spelling of the fields of HTTPServer.
 #[derive(
     Debug,
@@ -957,6 +979,18 @@ pub struct HttpServer {
 
 ::dspygen_runtime::struct_serde!(map_only HttpServer);
 
+/// The value pydantic's `HttpServer()` builds: every field its default.
+impl ::std::default::Default for HttpServer {
+    fn default() -> Self {
+        Self {
+            host_name: crate::models::default_http_server_host_name_2(),
+            port: crate::models::default_http_server_port_2(),
+            mode: crate::models::default_http_server_mode_2(),
+            http_code: crate::models::default_http_server_http_code_2(),
+        }
+    }
+}
+
 /// Recursive, with keyword names on the recursive edges.
 #[derive(
     Debug,
@@ -978,6 +1012,18 @@ pub struct Node {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Node);
+
+/// The value pydantic's `Node()` builds: every field its default.
+impl ::std::default::Default for Node {
+    fn default() -> Self {
+        Self {
+            r#type: crate::models::default_node_type(),
+            self_: ::std::default::Default::default(),
+            super_: ::std::default::Default::default(),
+            crate_: ::std::default::Default::default(),
+        }
+    }
+}
 
 /// A model without fields (its bindings once left `py` unused, failing clippy).
 #[derive(
@@ -1030,6 +1076,26 @@ pub struct Defaults {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Defaults);
+
+/// The value pydantic's `Defaults()` builds: every field its default.
+impl ::std::default::Default for Defaults {
+    fn default() -> Self {
+        Self {
+            ratio: crate::models::default_defaults_ratio(),
+            tiny: crate::models::default_defaults_tiny(),
+            small: crate::models::default_defaults_small(),
+            big: crate::models::default_defaults_big(),
+            negative_zero: crate::models::default_defaults_negative_zero(),
+            ints: crate::models::default_defaults_ints(),
+            opt_list: crate::models::default_defaults_opt_list(),
+            opt_dict: crate::models::default_defaults_opt_dict(),
+            plain_value: crate::models::default_defaults_plain_value(),
+            plain_values: crate::models::default_defaults_plain_values(),
+            signs: crate::models::default_defaults_signs(),
+            optional_sign: crate::models::default_defaults_optional_sign(),
+        }
+    }
+}
 
 #[derive(
     Debug,

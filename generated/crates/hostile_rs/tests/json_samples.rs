@@ -23,6 +23,55 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn self_type_default_is_what_an_empty_object_reads() {
+    let read: ::hostile_rs::SelfType =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::hostile_rs::SelfType as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn http_server_default_is_what_an_empty_object_reads() {
+    let read: ::hostile_rs::HTTPServer =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::hostile_rs::HTTPServer as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn http_server_2_default_is_what_an_empty_object_reads() {
+    let read: ::hostile_rs::HttpServer =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::hostile_rs::HttpServer as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn node_default_is_what_an_empty_object_reads() {
+    let read: ::hostile_rs::Node = serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::hostile_rs::Node as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn defaults_default_is_what_an_empty_object_reads() {
+    let read: ::hostile_rs::Defaults =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::hostile_rs::Defaults as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
 fn keywords_full() {
     assert_eq!(
         roundtrip::<::hostile_rs::Keywords>("{\"type\":\"type \\\"é\\\"\\n\",\"match\":36,\"ref\":\"ref \\\"é\\\"\\n\",\"self\":true,\"crate\":[\"crate \\\"é\\\"\\n\"],\"super\":{\"super-key\":36},\"fn\":0.5,\"mod\":\"\",\"async\":\"async_ \\\"é\\\"\\n\",\"r\":\"r \\\"é\\\"\\n\",\"kind\":\"😀\",\"kinds\":[\"😀\"],\"impl\":\"😀\",\"where\":\"crate\",\"loop\":\"loop\",\"dyn\":\"dyn \\\"é\\\"\\n\"}"),

@@ -290,6 +290,21 @@ pub struct Defaults {
 
 ::dspygen_runtime::struct_serde!(map_only Defaults);
 
+/// The value pydantic's `Defaults()` builds: every field its default.
+impl ::std::default::Default for Defaults {
+    fn default() -> Self {
+        Self {
+            seen: ::std::default::Default::default(),
+            order: ::std::default::Default::default(),
+            frozen: ::std::default::Default::default(),
+            model: crate::models::default_defaults_model(),
+            turns: crate::models::default_defaults_turns(),
+            stops: crate::models::default_defaults_stops(),
+            note: ::std::default::Default::default(),
+        }
+    }
+}
+
 /// Validators are Python code: Rust keeps the fields' shapes and warns.
 #[derive(
     Debug,

@@ -23,6 +23,16 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn defaults_default_is_what_an_empty_object_reads() {
+    let read: ::realworld_rs::Defaults =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::realworld_rs::Defaults as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
 fn owner_full() {
     assert_eq!(
         roundtrip::<::realworld_rs::Owner>("{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}"),

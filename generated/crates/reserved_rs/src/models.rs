@@ -189,6 +189,7 @@ pub struct Err {
     Debug,
     Clone,
     PartialEq,
+    Default,
     ::dspygen_runtime::serde::Serialize,
     ::dspygen_runtime::serde::Deserialize,
 )]
@@ -243,6 +244,15 @@ pub struct Iterator {
 
 ::dspygen_runtime::struct_serde!(map_only Iterator);
 
+/// The value pydantic's `Iterator()` builds: every field its default.
+impl ::std::default::Default for Iterator {
+    fn default() -> Self {
+        Self {
+            position: crate::models::default_iterator_position(),
+        }
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -258,6 +268,15 @@ pub struct ToString {
 
 ::dspygen_runtime::struct_serde!(map_only ToString);
 
+/// The value pydantic's `ToString()` builds: every field its default.
+impl ::std::default::Default for ToString {
+    fn default() -> Self {
+        Self {
+            text: crate::models::default_to_string_text(),
+        }
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -272,6 +291,15 @@ pub struct ToOwned {
 }
 
 ::dspygen_runtime::struct_serde!(map_only ToOwned);
+
+/// The value pydantic's `ToOwned()` builds: every field its default.
+impl ::std::default::Default for ToOwned {
+    fn default() -> Self {
+        Self {
+            text: crate::models::default_to_owned_text(),
+        }
+    }
+}
 
 #[derive(
     Debug,

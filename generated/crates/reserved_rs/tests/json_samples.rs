@@ -23,6 +23,45 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn box_default_is_what_an_empty_object_reads() {
+    let read: ::reserved_rs::Box = serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::reserved_rs::Box as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn iterator_default_is_what_an_empty_object_reads() {
+    let read: ::reserved_rs::Iterator =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::reserved_rs::Iterator as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn to_string_default_is_what_an_empty_object_reads() {
+    let read: ::reserved_rs::ToString =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::reserved_rs::ToString as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
+fn to_owned_default_is_what_an_empty_object_reads() {
+    let read: ::reserved_rs::ToOwned =
+        serde_json::from_str("{}").expect("every field has a default");
+    assert_eq!(
+        <::reserved_rs::ToOwned as ::std::default::Default>::default(),
+        read
+    );
+}
+
+#[test]
 fn option_full() {
     assert_eq!(
         roundtrip::<::reserved_rs::Option>(
