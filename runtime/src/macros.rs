@@ -88,6 +88,32 @@ macro_rules! into_py_by_value {
     )*};
 }
 
+/// `IntoPyObject` for `T` and `&T`: an instance of the Python class `module.class` (imported
+/// once), built from one argument, `$arg`, an expression of `$value: &T` and `$py`.
+#[macro_export]
+macro_rules! into_py_by_class {
+    ($ty:ty, $module:expr, $class:expr, |$value:ident, $py:ident| $arg:expr) => {
+        impl<'py> $crate::pyo3::IntoPyObject<'py> for &$ty {
+            type Target = $crate::pyo3::PyAny;
+            type Output = $crate::pyo3::Bound<'py, $crate::pyo3::PyAny>;
+            type Error = $crate::pyo3::PyErr;
+
+            fn into_pyobject(
+                self,
+                $py: $crate::pyo3::Python<'py>,
+            ) -> $crate::pyo3::PyResult<$crate::pyo3::Bound<'py, $crate::pyo3::PyAny>> {
+                static CLASS: $crate::pyo3::sync::PyOnceLock<
+                    $crate::pyo3::Py<$crate::pyo3::types::PyType>,
+                > = $crate::pyo3::sync::PyOnceLock::new();
+                let $value = self;
+                CLASS.import($py, $module, $class)?.call1(($arg,))
+            }
+        }
+
+        $crate::into_py_by_ref!($ty);
+    };
+}
+
 /// `IntoPyObject` for `T`, through `&T`'s impl.
 #[macro_export]
 macro_rules! into_py_by_ref {

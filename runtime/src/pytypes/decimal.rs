@@ -159,21 +159,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Decimal {
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Decimal {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        CLASS
-            .import(py, "decimal", "Decimal")?
-            .call1((self.0.as_str(),))
-    }
-}
-
-crate::into_py_by_ref!(Decimal);
+crate::into_py_by_class!(Decimal, "decimal", "Decimal", |value, py| value.0.as_str());
 
 #[cfg(test)]
 mod tests {

@@ -275,21 +275,8 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Ipv6Address {
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Ipv6Address {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        CLASS
-            .import(py, "ipaddress", "IPv6Address")?
-            .call1((self.to_string(),))
-    }
-}
-
-crate::into_py_by_ref!(Ipv6Address);
+crate::into_py_by_class!(Ipv6Address, "ipaddress", "IPv6Address", |value, py| value
+    .to_string());
 
 /// pydantic's `IPvAnyAddress`: an IPv4 address if the value is one, else an IPv6 address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -148,21 +148,7 @@ macro_rules! ip_prefixed {
             }
         }
 
-        impl<'py> IntoPyObject<'py> for &$name {
-            type Target = PyAny;
-            type Output = Bound<'py, PyAny>;
-            type Error = PyErr;
-
-            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                    pyo3::sync::PyOnceLock::new();
-                CLASS
-                    .import(py, "ipaddress", $class)?
-                    .call1((self.to_string(),))
-            }
-        }
-
-        crate::into_py_by_ref!($name);
+        crate::into_py_by_class!($name, "ipaddress", $class, |value, py| value.to_string());
     )*};
 }
 

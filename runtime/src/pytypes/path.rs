@@ -78,21 +78,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Path {
     }
 }
 
-impl<'py> IntoPyObject<'py> for &Path {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        CLASS
-            .import(py, "pathlib", "Path")?
-            .call1((self.0.as_str(),))
-    }
-}
-
-crate::into_py_by_ref!(Path);
+crate::into_py_by_class!(Path, "pathlib", "Path", |value, py| value.0.as_str());
 
 #[cfg(test)]
 mod tests {

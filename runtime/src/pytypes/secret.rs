@@ -65,21 +65,9 @@ impl<'a, 'py> FromPyObject<'a, 'py> for SecretStr {
     }
 }
 
-impl<'py> IntoPyObject<'py> for &SecretStr {
-    type Target = PyAny;
-    type Output = Bound<'py, PyAny>;
-    type Error = PyErr;
-
-    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-            pyo3::sync::PyOnceLock::new();
-        CLASS
-            .import(py, "pydantic", "SecretStr")?
-            .call1((self.0.as_str(),))
-    }
-}
-
-crate::into_py_by_ref!(SecretStr);
+crate::into_py_by_class!(SecretStr, "pydantic", "SecretStr", |value, py| value
+    .0
+    .as_str());
 
 /// One type per way a model reads bytes (`val_json_bytes`); each writes the mask.
 macro_rules! secret_bytes {
@@ -138,21 +126,7 @@ macro_rules! secret_bytes {
             }
         }
 
-        impl<'py> IntoPyObject<'py> for &$name {
-            type Target = PyAny;
-            type Output = Bound<'py, PyAny>;
-            type Error = PyErr;
-
-            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                    pyo3::sync::PyOnceLock::new();
-                CLASS
-                    .import(py, "pydantic", "SecretBytes")?
-                    .call1((pyo3::types::PyBytes::new(py, &self.0),))
-            }
-        }
-
-        crate::into_py_by_ref!($name);
+        crate::into_py_by_class!($name, "pydantic", "SecretBytes", |value, py| pyo3::types::PyBytes::new(py, &value.0));
     )*};
 }
 

@@ -100,21 +100,7 @@ macro_rules! url_types {
             }
         }
 
-        impl<'py> IntoPyObject<'py> for &$name {
-            type Target = PyAny;
-            type Output = Bound<'py, PyAny>;
-            type Error = PyErr;
-
-            fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                static CLASS: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
-                    pyo3::sync::PyOnceLock::new();
-                CLASS
-                    .import(py, "pydantic", $name::KIND.class)?
-                    .call1((self.0.as_str(),))
-            }
-        }
-
-        crate::into_py_by_ref!($name);
+        crate::into_py_by_class!($name, "pydantic", $name::KIND.class, |value, py| value.0.as_str());
     )*};
 }
 
