@@ -473,3 +473,28 @@ def test_constraints_and_configs_from_module_constants(tmp_path: Path) -> None:
         "other",
     )
     assert [d.code for d in refused.items] == [Code.FIELD_ARGUMENT]  # a name bound twice has no single value
+
+
+def test_a_strict_model_is_read_where_serde_is_as_strict(tmp_path: Path) -> None:
+    schema, sink = read(
+        tmp_path,
+        """\
+        from datetime import datetime
+
+        from pydantic import BaseModel, ConfigDict
+
+
+        class Base(BaseModel):
+            model_config = ConfigDict(strict=True)
+
+            n: int
+            names: list[str]
+
+
+        class Timed(Base):
+            at: datetime
+        """,
+    )
+    assert [(d.code, d.span.line if d.span else 0) for d in sink.items] == [(Code.CONSTRAINT, 14)]
+    assert "strict=True` on a `datetime`" in sink.items[0].message
+    assert [m.name for m in schema.models] == ["Base"]  # the refused one is dropped, its error said

@@ -54,6 +54,7 @@ class ClassReader:
         self.signatures: dict[str, nodes.Signature] = {}
         self.extra: dict[str, Extra] = {}
         self.strings: dict[str, dict[str, object]] = {}  # model id -> its `str_*` settings (inherited)
+        self.strict: dict[str, bool] = {}  # model id -> its `strict` setting (inherited)
         self._kinds: dict[str, Kind | None] = {}
         self.busy: set[str] = set()  # ids being read: guards cycles through bases and instantiations
         self.names: dict[str, aliases.NameSettings] = {}  # model id -> its key settings (inherited)

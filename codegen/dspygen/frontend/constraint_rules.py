@@ -163,6 +163,23 @@ def _empty(c: t.Constrained) -> str | None:
     return None
 
 
+# What a model's `strict=True` leaves as Rust reads it: the types serde reads as pydantic's strict
+# JSON mode does (the registry's `strict_as_serde`), and values without a strict form.
+STRICT_LEAVES = STRICT_AS_SERDE | {"none", "any", "json_value"}
+
+
+def strict_problem(ty: t.Type) -> str | None:
+    """Why a model's `strict=True` cannot be mirrored on a field of type `ty` (a scalar Rust reads
+    as pydantic's lax mode does), or None. Models inside have their own configuration."""
+    if isinstance(ty, t.Primitive) and ty.name not in STRICT_LEAVES:
+        return f"the model's `strict=True` on a `{t.shown(ty)}`: Rust reads it as pydantic's lax mode does"
+    for child in t.children(ty):
+        found = strict_problem(child)
+        if found is not None:
+            return found
+    return None
+
+
 def with_strings(ty: t.Type, strings: dict[str, object]) -> t.Type | str:
     """`ty` with the `str_*` settings on every `str` in it (not inside other models, which have
     their own configuration); a constraint the field gives itself wins. A string: why not."""

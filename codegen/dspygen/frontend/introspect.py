@@ -245,6 +245,9 @@ class Introspector:
         strings = {c: cls.model_config[s] for s, c in constraint_rules.STRING_SETTINGS.items() if s in cls.model_config}
         strings = {k: v for k, v in strings.items() if v not in (None, False)}
         fields = [self.with_strings(f, strings) for f in fields]
+        problems = [constraint_rules.strict_problem(f.type) for f in fields] if cls.model_config.get("strict") else []
+        if any(problems):
+            raise Unsupported(next(p for p in problems if p))
         generic = cls.__pydantic_generic_metadata__
         origin = generic["origin"] or cls  # `Page[Item]` keeps its docstring on `Page`
         doc = inspect.cleandoc(origin.__doc__) if origin.__dict__.get("__doc__") else None

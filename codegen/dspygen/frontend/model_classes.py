@@ -57,6 +57,7 @@ class ModelClasses:
                 config.extra = self.reader.extra.get(base, config.extra)
                 config.json = self.reader.models[base].json
                 config.strings.update(self.reader.strings.get(base, {}))
+                config.strict = self.reader.strict.get(base, config.strict)
                 names = self.reader.names.get(base, names).copy()
                 raw.update(self.reader.raw_names.get(base, {}))
                 computed.update((c.name, c) for c in self.reader.models[base].computed)
@@ -96,8 +97,14 @@ class ModelClasses:
         ident = decl_id(module, instance or qualname)
         self.reader.extra[ident] = config.extra
         self.reader.strings[ident] = config.strings
+        self.reader.strict[ident] = config.strict
         self.reader.names[ident], self.reader.raw_names[ident] = names, raw
         fields = self.with_strings(fields, config.strings, module, node)
+        if config.strict:
+            for field in fields.values():
+                problem = constraint_rules.strict_problem(field.type)
+                if problem is not None:
+                    self.sink.error(Code.CONSTRAINT, f"`{field.name}`: {problem}", field.span)
         aliases.check_settings(names, module, node.name, self.sink)
         self.reader.models[ident] = nodes.Model(
             ident,

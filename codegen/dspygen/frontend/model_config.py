@@ -97,6 +97,7 @@ class ConfigRead:
     extra: Extra = "ignore"
     json: nodes.JsonConfig = field(default_factory=nodes.JsonConfig)
     strings: dict[str, object] = field(default_factory=dict)  # constraint name -> value, from `str_*`
+    strict: bool = False  # `strict=True`: checked field by field (constraint_rules.strict_problem)
 
 
 def entries(
@@ -181,6 +182,8 @@ def read(
                 )
             else:
                 config.strings[STRING_SETTINGS[key]] = setting
+        elif key == "strict" and isinstance(value, cst.Name) and value.value in {"True", "False"}:
+            config.strict = value.value == "True"
         elif key == "regex_engine" and string(value) != "rust-regex":
             sink.error(
                 Code.UNSUPPORTED_MODEL,

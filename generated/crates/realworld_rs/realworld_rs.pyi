@@ -14,6 +14,7 @@ TypeName = Literal[
     "Event",
     "LegacyConfig",
     "Lowered",
+    "Measured",
     "NormalizeInput",
     "NormalizeOutput",
     "Owner",

@@ -416,6 +416,32 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Shared);
 
+::dspygen_runtime::from_py!(crate::models::Measured, |obj| {
+    ::std::result::Result::Ok(Self {
+        count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
+        ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
+        ok: ::dspygen_runtime::getattr!(obj, "ok")?.extract()?,
+        label: ::dspygen_runtime::getattr!(obj, "label")?.extract()?,
+        tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Measured, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "count", value.count)?;
+    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+    ::dspygen_runtime::set_item!(data, "ok", value.ok)?;
+    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Measured")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Measured);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
     fn to_kwargs<'py>(
         &self,
@@ -507,6 +533,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RecallOutput {
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
         ::std::result::Result::Ok(Self {
             events: ::dspygen_runtime::getattr!(obj, "events")?.extract()?,
+            measured: ::dspygen_runtime::getattr!(obj, "measured")?.extract()?,
         })
     }
 
@@ -518,6 +545,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RecallOutput {
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
         ::dspygen_runtime::set_item!(kwargs, "events", &self.events)?;
+        ::dspygen_runtime::set_item!(kwargs, "measured", &self.measured)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -552,6 +580,9 @@ pub fn roundtrip<'py>(
         }
         ("realworld.models", "Event") => obj.extract::<crate::models::Event>()?.into_pyobject(py),
         ("realworld.models", "Shared") => obj.extract::<crate::models::Shared>()?.into_pyobject(py),
+        ("realworld.models", "Measured") => {
+            obj.extract::<crate::models::Measured>()?.into_pyobject(py)
+        }
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -573,6 +604,7 @@ pub fn roundtrip_json(
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
         "LegacyConfig" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyConfig>(data),
         "Lowered" => ::dspygen_runtime::json_roundtrip::<crate::models::Lowered>(data),
+        "Measured" => ::dspygen_runtime::json_roundtrip::<crate::models::Measured>(data),
         "NormalizeInput" => {
             ::dspygen_runtime::json_roundtrip::<crate::signatures::NormalizeInput>(data)
         }
@@ -608,6 +640,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Event",
         "LegacyConfig",
         "Lowered",
+        "Measured",
         "NormalizeInput",
         "NormalizeOutput",
         "Owner",

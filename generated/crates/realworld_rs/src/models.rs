@@ -546,6 +546,26 @@ impl Shared {
     }
 }
 
+/// A strict model: every field reads only its own JSON type, as serde does.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Measured {
+    pub count: i64,
+    pub ratio: f64,
+    pub ok: bool,
+    pub label: ::std::string::String,
+    #[serde(default)]
+    pub tags: ::std::vec::Vec<::std::string::String>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Measured);
+
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]

@@ -169,6 +169,8 @@ pub struct RecallInput {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct RecallOutput {
     pub events: ::std::vec::Vec<crate::models::Event>,
+    #[serde(default)]
+    pub measured: ::std::option::Option<crate::models::Measured>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only RecallOutput);
@@ -218,6 +220,13 @@ impl ::dspygen_runtime::Signature for Recall {
             desc: "${events}",
             prefix: "Events:",
             python_type: "list[Event]",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "measured",
+            kind: ::dspygen_runtime::FieldKind::Output,
+            desc: "${measured}",
+            prefix: "Measured:",
+            python_type: "Measured | None",
         },
     ];
     const PYTHON: ::dspygen_runtime::PythonSignature = ::dspygen_runtime::PythonSignature::Class {

@@ -189,6 +189,24 @@ fn shared_minimal() {
 }
 
 #[test]
+fn measured_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Measured>("{\"count\":36,\"ratio\":1.25,\"ok\":true,\"label\":\"label \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}"),
+        "{\"count\":36,\"ratio\":1.25,\"ok\":true,\"label\":\"label \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}"
+    );
+}
+
+#[test]
+fn measured_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Measured>(
+            "{\"count\":22,\"ratio\":0.75,\"ok\":true,\"label\":\"min \\\"é\\\"\\n\"}"
+        ),
+        "{\"count\":22,\"ratio\":0.75,\"ok\":true,\"label\":\"min \\\"é\\\"\\n\",\"tags\":[]}"
+    );
+}
+
+#[test]
 fn triage_input_full() {
     assert_eq!(
         roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
@@ -277,15 +295,15 @@ fn recall_input_minimal() {
 #[test]
 fn recall_output_full() {
     assert_eq!(
-        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\",\"shared\":{\"name\":\"  name \\\"é\\\"\\n\",\"hint\":\"  hint \\\"é\\\"\\n\",\"tags\":[]}}]}"),
-        "{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\",\"shared\":{\"name\":\"name \\\"é\\\"\"}}]}"
+        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\",\"shared\":{\"name\":\"  name \\\"é\\\"\\n\",\"hint\":\"  hint \\\"é\\\"\\n\",\"tags\":[]}}],\"measured\":{\"count\":36,\"ratio\":1.25,\"ok\":true,\"label\":\"label \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}}"),
+        "{\"events\":[{\"id\":\"12345678-1234-5678-1234-567812345678\",\"ref\":\"ref \\\"é\\\"\\n\",\"token\":\"token \\\"é\\\"\\n\",\"created\":\"2132-04-23T10:20:30.400000+02:00\",\"created_utc\":\"2132-04-23T10:20:30.400000+02:00\",\"stamp\":\"2132-04-23T10:20:30.400000+02:00\",\"day\":\"2132-04-23\",\"at\":0.5,\"at_seconds\":71,\"seen_at\":\"2132-04-23T10:20:30.400000+02:00\",\"settings\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null},\"slug\":\"slug \\\"é\\\"\\n\",\"loaded_at\":\"2132-04-23T10:20:30.400000+02:00\",\"shared\":{\"name\":\"name \\\"é\\\"\"}}],\"measured\":{\"count\":36,\"ratio\":1.25,\"ok\":true,\"label\":\"label \\\"é\\\"\\n\",\"tags\":[\"tags \\\"é\\\"\\n\"]}}"
     );
 }
 
 #[test]
 fn recall_output_minimal() {
     assert_eq!(
-        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[]}"),
-        "{\"events\":[]}"
+        roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[],\"measured\":null}"),
+        "{\"events\":[],\"measured\":null}"
     );
 }

@@ -196,6 +196,24 @@ MODEL_SAMPLES = [
         "same",
         id="shared_minimal",
     ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        False,
+        "same",
+        id="measured_full",
+    ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":22,"ratio":0.75,"ok":true,"label":"min \\"\u00e9\\"\\n"}',
+        '{"count":22,"ratio":0.75,"ok":true,"label":"min \\"\u00e9\\"\\n","tags":[]}',
+        False,
+        "same",
+        id="measured_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -261,11 +279,16 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "RecallOutput",
-        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}]}',
-        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"name \\"\u00e9\\""}}]}',
+        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}],"measured":{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}}',
+        '{"events":[{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"name \\"\u00e9\\""}}],"measured":{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}}',
         id="recall_output_full",
     ),
-    pytest.param("RecallOutput", '{"events":[]}', '{"events":[]}', id="recall_output_minimal"),
+    pytest.param(
+        "RecallOutput",
+        '{"events":[],"measured":null}',
+        '{"events":[],"measured":null}',
+        id="recall_output_minimal",
+    ),
 ]
 TYPE_NAMES = [
     "Cat",
@@ -274,6 +297,7 @@ TYPE_NAMES = [
     "Event",
     "LegacyConfig",
     "Lowered",
+    "Measured",
     "NormalizeInput",
     "NormalizeOutput",
     "Owner",
