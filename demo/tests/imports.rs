@@ -56,3 +56,32 @@ fn escalate_takes_an_enum_imported_by_name() -> PyResult<()> {
         })
     })
 }
+
+/// A module Python cannot find (here: never written) is an `ImportError` that names the module,
+/// what it was imported for, the interpreter, its `sys.path` and what to set (issue 16).
+#[test]
+fn a_module_python_cannot_find_says_where_it_looked() -> PyResult<()> {
+    init()?;
+    Python::attach(|py| {
+        let err = dspygen_runtime::python_path(py, "no_such_pkg.signatures", "Missing")
+            .expect_err("no such module");
+        assert!(err.is_instance_of::<pyo3::exceptions::PyImportError>(py));
+        let text = err.to_string();
+        for part in [
+            "cannot import `no_such_pkg.signatures` (for `Missing`)",
+            "No module named 'no_such_pkg'",
+            "searched sys.path = [",
+            "Put the folder holding `no_such_pkg` on PYTHONPATH",
+        ] {
+            assert!(text.contains(part), "{text}");
+        }
+        // A module that is found and fails while it runs keeps its own error.
+        let err =
+            dspygen_runtime::python_path(py, "json", "no_such_name").expect_err("no such name");
+        assert!(
+            err.is_instance_of::<pyo3::exceptions::PyAttributeError>(py),
+            "{err}"
+        );
+        Ok(())
+    })
+}

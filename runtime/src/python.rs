@@ -73,9 +73,38 @@ pub(crate) fn import_path<'py>(
     module: &str,
     qualname: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut obj = py.import(module)?.into_any();
+    let mut obj = py
+        .import(module)
+        .map_err(|err| not_importable(py, module, qualname, err))?
+        .into_any();
     for part in qualname.split('.') {
         obj = obj.getattr(part)?;
     }
     Ok(obj)
+}
+
+/// An `ImportError` that says what was imported for what, where Python looked and what to set:
+/// a Rust program embedding Python finds the user's modules only on its `sys.path`.
+fn not_importable(py: Python<'_>, module: &str, qualname: &str, err: PyErr) -> PyErr {
+    if !err.is_instance_of::<pyo3::exceptions::PyImportError>(py) {
+        return err; // the module was found and failed while it ran: its own error says why
+    }
+    let sys = py.import("sys");
+    let shown = |name: &str| -> String {
+        sys.as_ref()
+            .ok()
+            .and_then(|sys| sys.getattr(name).ok())
+            .and_then(|value| value.repr().ok())
+            .map_or_else(|| "?".to_owned(), |text| text.to_string())
+    };
+    let top = module.split('.').next().unwrap_or(module);
+    let message = format!(
+        "cannot import `{module}` (for `{qualname}`): {err}. Python ({}) searched sys.path = {}. \
+         Put the folder holding `{top}` on PYTHONPATH, or install it into that interpreter",
+        shown("executable"),
+        shown("path"),
+    );
+    let wrapped = pyo3::exceptions::PyImportError::new_err(message);
+    wrapped.set_cause(py, Some(err));
+    wrapped
 }
