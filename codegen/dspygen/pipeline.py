@@ -109,7 +109,9 @@ def changes(target: Target, base: Path, sink: Sink, *, writing: bool = True) -> 
     generated = _generate(target, base, sink)
     if generated is None:
         return None
-    copy = frozenset(_own_runtime(target, Sink()))  # its runtime copy's paths (reported by _generate)
+    folder = target.runtime_folder  # its own runtime copy's files, among those _generate rendered
+    prefix = f"{_relative(folder, target.out)}/" if runtime_crate.inside(folder, target.out) else None
+    copy = frozenset(rel for rel in generated[0] if prefix is not None and rel.startswith(prefix))
     planned = plan_changes(target.out, generated[0], sink, writing=writing, headless=copy)
     return None if sink.has_errors else Planned(planned, generated[1])
 
