@@ -40,6 +40,8 @@ where
 /// A deserializer that reads structs from maps only. serde_json would also read a struct
 /// from an array of its fields in order (`["Ann", 1]`, or `[]` when every field has a
 /// default), which pydantic rejects; each generated struct's `Deserialize` goes through this.
+/// A map (a struct with `#[serde(flatten)]` asks for one) is read as a struct too, so that
+/// the wrappers a model is read through ([`crate::lax::Lax`]) see where a model begins.
 pub struct MapOnly<D>(pub D);
 
 impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for MapOnly<D> {
@@ -51,16 +53,35 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for MapOnly<D> {
 
     fn deserialize_struct<V: serde::de::Visitor<'de>>(
         self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
+        name: &'static str,
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
+        self.0.deserialize_struct(name, fields, MapVisitor(visitor))
+    }
+
+    fn deserialize_map<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_struct("", &[], MapVisitor(visitor))
     }
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
-        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        option unit unit_struct newtype_struct seq tuple tuple_struct enum identifier ignored_any
+    }
+}
+
+/// Passes a map on; anything else (an array of the fields) is the visitor's type error.
+struct MapVisitor<V>(V);
+
+impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for MapVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        self.0.expecting(formatter)
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(map)
     }
 }
 

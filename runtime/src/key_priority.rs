@@ -23,16 +23,21 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for KeyPriority<
 
     fn deserialize_struct<V: serde::de::Visitor<'de>>(
         self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
+        name: &'static str,
+        fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let (groups, forbid) = (self.groups, self.forbid);
-        self.inner.deserialize_map(PriorityVisitor {
-            visitor,
-            groups,
-            forbid,
-        })
+        // As a struct, not a map, so that `lax::Lax` sees a model begin (a map, it would enter).
+        self.inner.deserialize_struct(
+            name,
+            fields,
+            PriorityVisitor {
+                visitor,
+                groups,
+                forbid,
+            },
+        )
     }
 
     serde::forward_to_deserialize_any! {

@@ -16,6 +16,7 @@
 //! - [`dspy_types`] (feature `dspy-types`): DSPy's own types (`dspy.Image`, `dspy.History`, ...);
 //! - [`factories`]: what the `default_factory`s dspygen mirrors compute (a new UUID4, the time);
 //! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
+//! - [`lax`]: pydantic's lax mode (`"3"` into an `int`), which generated models read in;
 //! - the serde and PyO3 helpers the generated conversions call.
 //!
 //! It re-exports the crates the generated code is written against ([`pyo3`], [`serde`],
@@ -37,6 +38,7 @@ mod de;
 pub mod dspy_types;
 pub mod factories;
 mod key_priority;
+pub mod lax;
 mod macros;
 pub mod methods;
 mod modules;

@@ -4,53 +4,67 @@
 
 /// `Serialize` and `Deserialize` for a struct deriving them with `#[serde(remote = "Self")]`:
 /// written by the derive, read from a JSON object only (pydantic refuses an array of the
-/// fields), and checked by the struct's `validate` when given `validate`.
+/// fields), in pydantic's lax mode ([`lax::Fields`](crate::lax::Fields)), and checked by the
+/// struct's `validate` when given `validate`.
 ///
 /// `map_only T`: keys as serde reads them. `key_priority T, groups = .., forbid = ..`: fields
 /// with several keys are read as pydantic reads them ([`KeyPriority`](crate::KeyPriority)).
+/// Then, optionally, `strict = &["key", ..]` (the keys of the fields read strictly:
+/// `Field(strict=True)`, `Strict*` types) or `strict` (a `strict=True` model), then `validate`.
 #[macro_export]
 macro_rules! struct_serde {
-    (@serialize $ty:ty) => {
+    (map_only $ty:ty $(, $($rest:tt)+)?) => {
+        $crate::struct_serde!(@reading $ty, (|d| $crate::MapOnly(d)), $($($rest)+)?);
+    };
+    (key_priority $ty:ty, groups = $groups:expr, forbid = $forbid:expr $(, $($rest:tt)+)?) => {
+        $crate::struct_serde!(
+            @reading $ty,
+            (|d| $crate::KeyPriority { inner: d, groups: $groups, forbid: $forbid }),
+            $($($rest)+)?
+        );
+    };
+    (@reading $ty:ty, $make:tt, strict = $keys:expr $(, $validate:ident)?) => {
+        $crate::struct_serde!(@impl $ty, $make, $crate::lax::Reading::Lax($keys) $(, $validate)?);
+    };
+    (@reading $ty:ty, $make:tt, strict $(, $validate:ident)?) => {
+        $crate::struct_serde!(@impl $ty, $make, $crate::lax::Reading::Strict $(, $validate)?);
+    };
+    (@reading $ty:ty, $make:tt, $($validate:ident)?) => {
+        $crate::struct_serde!(@impl $ty, $make, $crate::lax::Reading::Lax(&[]) $(, $validate)?);
+    };
+    (@impl $ty:ty, $make:tt, $reading:expr $(, $validate:ident)?) => {
         impl $crate::serde::Serialize for $ty {
             fn serialize<S: $crate::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 Self::serialize(self, serializer)
             }
         }
-    };
-    (map_only $ty:ty) => {
-        $crate::struct_serde!(@serialize $ty);
         impl<'de> $crate::serde::Deserialize<'de> for $ty {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                Self::deserialize($crate::MapOnly(deserializer))
-            }
-        }
-    };
-    (map_only $ty:ty, validate) => {
-        $crate::struct_serde!(@serialize $ty);
-        impl<'de> $crate::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let mut value = Self::deserialize($crate::MapOnly(deserializer))?;
-                value.validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;
-                ::std::result::Result::Ok(value)
-            }
-        }
-    };
-    (key_priority $ty:ty, groups = $groups:expr, forbid = $forbid:expr) => {
-        $crate::struct_serde!(@serialize $ty);
-        impl<'de> $crate::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                Self::deserialize($crate::KeyPriority { inner: deserializer, groups: $groups, forbid: $forbid })
-            }
-        }
-    };
-    (key_priority $ty:ty, groups = $groups:expr, forbid = $forbid:expr, validate) => {
-        $crate::struct_serde!(@serialize $ty);
-        impl<'de> $crate::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                let reader = $crate::KeyPriority { inner: deserializer, groups: $groups, forbid: $forbid };
+                let reader = $crate::lax::Fields { inner: $make(deserializer), reading: $reading };
+                #[allow(unused_mut)]
                 let mut value = Self::deserialize(reader)?;
-                value.validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;
+                $(value.$validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;)?
                 ::std::result::Result::Ok(value)
+            }
+        }
+    };
+}
+
+/// `Deserialize` for a RootModel's struct (`Serialize` is derived, `transparent`): its one field
+/// `root`, read in pydantic's lax mode ([`lax::root`](crate::lax::root)), or strictly when
+/// given `strict` (`strict=True` on the RootModel).
+#[macro_export]
+macro_rules! root_deserialize {
+    ($ty:ty) => {
+        $crate::root_deserialize!(@impl $ty, false);
+    };
+    ($ty:ty, strict) => {
+        $crate::root_deserialize!(@impl $ty, true);
+    };
+    (@impl $ty:ty, $strict:expr) => {
+        impl<'de> $crate::serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                $crate::lax::root(deserializer, $strict).map(|root| Self { root })
             }
         }
     };

@@ -76,6 +76,18 @@ pub fn tag(text: &str, name: &str) -> Result<serde_json::Value, String> {
         .ok_or_else(|| format!("the tag `{name}` is missing (union_tag_not_found)"))
 }
 
+/// An exact or strict try at an arm: `text` read as `T` with lax mode off all the way down
+/// (a model arm whose fields need a coercion is only a lax match to pydantic).
+pub fn strict<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    crate::lax::strictly(|| serde_json::from_str(text))
+}
+
+/// A lax try at an arm: `text` read as `T` in pydantic's lax mode; an error where the union is
+/// read strictly (a strict field or model, or inside another union's strict try).
+pub fn lax<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    crate::lax::from_str(text)
+}
+
 /// Reads a union's value: its JSON text first (serde_json's `RawValue`), which `from_json`
 /// reads into the arm pydantic picks. So a union deserializes from serde_json's own
 /// deserializers (`from_str`, `from_slice`, `from_reader`), not from a `serde_json::Value`.

@@ -55,7 +55,7 @@ MAX_ITEMS = 3
 # than its default raises, so that a new IR feature is not tested as if it were absent.
 HANDLED: dict[type, set[str]] = {
     nodes.Model: {"id", "name", "module", "qualname", "doc", "fields", "extra", "span", "json"}
-    | {"root", "generic_origin", "type_args", "names", "computed", "validated"},
+    | {"root", "generic_origin", "type_args", "names", "computed", "validated", "strict"},
     nodes.ModelField: {"name", "type", "default", "description", "alias", "span"}
     | {"validation_alias", "serialization_alias", "exclude"},
     nodes.JsonConfig: {"ser_json_bytes", "val_json_bytes", "ser_json_inf_nan"},

@@ -41,7 +41,6 @@ MISMATCHES: Counter[str] = Counter()
 KNOWN: Counter[str] = Counter()  # one field spelled twice: the documented gap
 STALE: Counter[str] = Counter()  # computed keys with values pydantic would not compute: acceptance only
 EXACT: Counter[str] = Counter()  # inputs carrying computed values as pydantic computes them: byte-compared
-LAX: Counter[str] = Counter()  # values only pydantic's lax mode takes (`0.0` into an int), which serde rejects
 
 MODELS: list[type[BaseModel]] = [
     m.Aliased,
@@ -184,9 +183,6 @@ def differential(family: str, cls: type[BaseModel], data: dict[str, Any] | str) 
     if (full is None) != (got is None) and allow and isinstance(parsed, dict) and twice(cls, list(parsed)):
         KNOWN[family] += 1
         return
-    if got is None and full is not None and _pydantic(cls, text, strict=True) is None:
-        LAX[family] += 1  # pydantic's lax coercion: documented in the README
-        return
     if (full is None) != (got is None):
         MISMATCHES[family] += 1
     assert (got is None) == (full is None), f"{family}: {text}: pydantic {full!r}, Rust {got!r}"
@@ -217,7 +213,6 @@ report = support.report_fixture(
         (MISMATCHES, "mismatches"),
         (KNOWN, "one-field-twice (known gap)"),
         (STALE, "stale computed (acceptance only)"),
-        (LAX, "lax-only"),
     ],
     optional=[(EXACT, "with exact computed values")],
 )

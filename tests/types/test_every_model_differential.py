@@ -12,9 +12,8 @@ only, as `roundtrip` takes pydantic instances):
 - invalid documents (one mutation of a valid one, each kind as likely: wrong JSON type, missing
   required field, unknown field under extra="forbid", int out of range, broken constraint,
   value outside an Enum / Literal, fixed tuple of the wrong length, bad dict key): whatever
-  pydantic decides, Rust decides the same. Counted apart, as the README documents them: a
-  document only pydantic's lax mode takes (`"1"` into an int, `lax-only`), and an int beyond
-  the Rust type where no bound was written (`documented`).
+  pydantic decides, Rust decides the same (lax-mode coercions included). Counted apart, as the
+  README documents it: an int beyond the Rust type where no bound was written (`documented`).
 
 Compared other than byte for byte (support.CANONICAL, listed in the README): JSON holding a set
 (each set's items sorted), computed fields (from JSON Rust cannot compute them: compared with
@@ -279,8 +278,6 @@ def test_invalid_documents(crate: str, ref: str) -> None:
         got = support.rust_json(case.native, name, data)
         if got is None and expected is not None and mutation == BEYOND_RUST:
             outcome = "documented"  # an int beyond i64 (or the bounded type), which pydantic takes: README
-        elif got is None and expected is not None and support.pydantic_json(case.cls, data, strict=True) is None:
-            outcome = "lax-only"  # pydantic's lax coercion, which serde does not do (README)
         elif mutation == "missing_unmirrored" and expected is not None and got is None:
             outcome = "REQUIRED"  # pydantic runs a factory Rust cannot: Rust requires the field (README: defaults)
         elif (

@@ -5,7 +5,7 @@ Each family sends many values (hypothesis, plus the edges written out) through
 `roundtrip_json` (JSON -> Rust -> JSON) and `roundtrip` (Python -> Rust -> Python): valid
 input must come back byte-identical to `model_dump_json()` and the instance equal (and of
 the very parametrised class: `Page[Item]`, not `Page`), and input pydantic rejects must be
-rejected by Rust too. Values only pydantic's lax mode takes are counted apart.
+rejected by Rust too, lax-mode coercions included.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from generics import models as m  # noqa: E402
 SETTINGS = support.family_settings("GENERICS_EXAMPLES", 300)  # more: GENERICS_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
-LAX: Counter[str] = Counter()  # values only pydantic's lax mode takes, which Rust rejects
 
 # Each instantiation, by the name roundtrip_json knows it (pydantic's class name).
 CLASSES: dict[str, Any] = {
@@ -45,7 +44,7 @@ CLASSES: dict[str, Any] = {
 }
 
 
-report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches"), (LAX, "lax-only")])
+report = support.report_fixture(RUNS, [(MISMATCHES, "mismatches")])
 
 
 _pydantic = support.pydantic_json  # (cls, data, strict=None): JSON, or None when pydantic rejects
@@ -58,9 +57,6 @@ def differential(family: str, type_name: str, value: Any) -> None:
     data = json.dumps(value)
     RUNS[family] += 1
     expected, got = _pydantic(cls, data), _rust(type_name, data)
-    if got is None and expected is not None and _pydantic(cls, data, strict=True) is None:
-        LAX[family] += 1  # pydantic's lax coercion (`"1"` into an int): documented in the README
-        return
     if expected != got:
         MISMATCHES[family] += 1
     assert got == expected, f"{family}: {data}"

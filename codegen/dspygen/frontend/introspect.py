@@ -273,6 +273,7 @@ class Introspector:
             names=config_reader.names(config),
             computed=self.config_part(config_reader.computed, cls, self.convert, self.field_span),
             validated=_validated(cls),
+            strict=config.get("strict") is True,
         )
 
     @staticmethod

@@ -123,6 +123,7 @@ class ModelClasses:
                 for c in computed.values()
             ),
             validated=tuple(sorted(set(validated))),
+            strict=config.strict,
         )
 
     def root_field(self, module: SourceModule, node: cst.ClassDef) -> nodes.ModelField | None:

@@ -120,6 +120,8 @@ class Model:
     # What pydantic's validators check or change, which Rust does not run: the names of the
     # fields a field validator names, "" for a model validator (the whole model).
     validated: tuple[str, ...] = ()
+    # `strict=True`: no field is read in pydantic's lax mode (a field's own `strict` is its type's).
+    strict: bool = False
 
 
 @dataclass(frozen=True)

@@ -79,14 +79,43 @@ def serde_impl(ident: str, model: nodes.Model, wires: list[Wire], *, validated: 
     """The runtime macro writing a model's serde impls: read through `KeyPriority` when a field
     has several keys (one field given twice wins by pydantic's preference; serde alone rejects a
     duplicate field), else `MapOnly`; then `validate`d when it has constrained fields. Not
-    `KeyPriority` under `extra="allow"`, where the losing key must become an extra: a known gap."""
-    validate = ", validate" if validated else ""
+    `KeyPriority` under `extra="allow"`, where the losing key must become an extra: a known gap.
+    Fields are read in pydantic's lax mode but for a `strict=True` model and strict fields."""
+    options = [reading(model, wires)] if model.strict or any(map(strict_field, model.fields)) else []
+    options += ["validate"] if validated else []
+    rest = "".join(f", {o}" for o in options)
     groups = [w.inputs for w in wires if len(w.inputs) > 1]
     if not groups or model.extra == "allow":
-        return f"{symbols.STRUCT_SERDE}(map_only {ident}{validate});"
+        return f"{symbols.STRUCT_SERDE}(map_only {ident}{rest});"
     listed = ", ".join("&[" + ", ".join(rust_str(k) for k in keys) + "]" for keys in groups)
     forbid = "true" if model.extra == "forbid" else "false"
-    return f"{symbols.STRUCT_SERDE}(key_priority {ident}, groups = &[{listed}], forbid = {forbid}{validate});"
+    return f"{symbols.STRUCT_SERDE}(key_priority {ident}, groups = &[{listed}], forbid = {forbid}{rest});"
+
+
+def root_impl(ident: str, model: nodes.Model) -> str:
+    """A RootModel's `Deserialize`: its value read in lax mode but for `strict=True`."""
+    return f"{symbols.ROOT_DESERIALIZE}({ident}{', strict' if model.strict else ''});"
+
+
+def reading(model: nodes.Model, wires: list[Wire]) -> str:
+    """The macro's `strict` option: the whole model, or the keys of its strict fields."""
+    if model.strict:
+        return "strict"
+    keys = [k for f, w in zip(model.fields, wires, strict=True) if strict_field(f) for k in w.inputs]
+    return "strict = &[" + ", ".join(rust_str(k) for k in keys) + "]"
+
+
+def strict_field(field: nodes.ModelField) -> bool:
+    """`Field(strict=True)`, a `Strict*` type or a user-mapped type (read as its own Rust type
+    reads it) anywhere in the field's type, not in a model inside, which reads its own fields.
+    Rust reads the whole field strictly, which differs from pydantic only where a strict scalar
+    sits beside a lax one (`tuple[StrictInt, int]`)."""
+
+    def strict(ty: t.Type) -> bool:
+        own = (isinstance(ty, t.Constrained) and ty.strict is True) or isinstance(ty, t.Mapped)
+        return own or any(map(strict, t.children(ty)))
+
+    return strict(field.type)
 
 
 def extra_field(names: TypeNames, needs: set[str]) -> FieldView:

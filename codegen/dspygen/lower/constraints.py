@@ -63,7 +63,7 @@ class ConstraintLowering:
             for f, ident in zip(model.fields, idents, strict=True)
             for line in self.checks(f.name, ident, f.type, model.json, f.span, after=after)
         )
-        if out and model.root and not after:  # `#[serde(transparent)]` derives Deserialize: no place to call validate
+        if out and model.root and not after:  # root_deserialize! calls no `validate` yet
             self._refuse(model.qualname, model.span, "constraints on a RootModel's value are not supported yet")
             return ()
         return out

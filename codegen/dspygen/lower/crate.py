@@ -377,7 +377,9 @@ class _Lowering:
             True,
             py_fields=declared,
             extra_to_py=config.extra_to_py() if extras else "",
-            serde_impl="" if model.root else config.serde_impl(ident, model, wires, validated=bool(checks)),
+            serde_impl=config.root_impl(ident, model)
+            if model.root
+            else config.serde_impl(ident, model, wires, validated=bool(checks)),
             root=model.root,
             python_class=self.instances.python_class(model),
             checks=checks,

@@ -63,6 +63,7 @@ BUILD_CLASS = _runtime("build_class")
 PYTHON_PATH = _runtime("python_path")
 PYTHON_SIGNATURE = _runtime("PythonSignature")
 STRUCT_SERDE = f"{RUNTIME}::struct_serde!"
+ROOT_DESERIALIZE = f"{RUNTIME}::root_deserialize!"
 PYTYPES = _runtime("pytypes")
 SET = PYTYPES.child("Set")
 FROZEN_SET = PYTYPES.child("FrozenSet")

@@ -17,11 +17,13 @@ Measured against pydantic 2.14 / pydantic-core 2.50 (tests/types/test_unions_dif
     `Decimal` Strict (so declared order: `Union[datetime, str]` <- "2020-01-01T00:00:00" is a
     datetime, `Union[str, datetime]` a str); str Enums Lax (`Union[Color, str]` <- "red" is a str);
   - bool token: `bool` Exact; `int`, `float` Lax (true -> 1).
-Where pydantic would take a lax route Rust does not have (1.0 into `int`, "1" into `int`, true into
-`int`), Rust rejects the input: a known difference, never a different arm. When a lax route
-pydantic prefers would make it pick an arm other than the one Rust reads, the union is a
-diagnostic (DSG017), as are arm mixes whose preference depends on the values inside (two list
-arms: `Union[list[float], list[int]]` <- [1] is list[int]; a model beside a dict).
+Rust reads what pydantic's lax mode reads (runtime `lax`), so the lax routes are tries too, at
+rank Lax: a try at rank Exact or Strict reads strictly all the way down (`unions::strict`: a
+model arm whose fields need a coercion is a Lax match in pydantic), a try at rank Lax reads in
+lax mode (`unions::lax`, which fails inside a strict field or model, where pydantic has no lax
+route). Arm mixes whose preference depends on the values inside (two list arms:
+`Union[list[float], list[int]]` <- [1] is list[int]; a model beside a dict) are a diagnostic
+(DSG017).
 """
 
 from __future__ import annotations
@@ -52,14 +54,20 @@ EXACTNESS: dict[str, dict[str, int]] = {
     "dict": {"Object": STRICT},
     "array": {"Array": STRICT},
 }
-# The tokens the Rust type of each kind of arm reads (serde is strict: no "1" into i128).
-RUST_READS: dict[str, frozenset[str]] = {
+# The tokens the Rust type of each kind of arm reads as it is, and those it reads only in lax mode.
+STRICT_READS: dict[str, frozenset[str]] = {
     **{group: frozenset(s.readers.strict) for group, s in _SCALARS.items()},
     "str_enum": frozenset({"Str"}),
     "model": frozenset({"Object"}),
     "dict": frozenset({"Object"}),
     "array": frozenset({"Array"}),
 }
+LAX_READS: dict[str, frozenset[str]] = {
+    group: frozenset(s.readers.lax or ()) - STRICT_READS[group] for group, s in _SCALARS.items()
+}
+RUST_READS = {k: v | LAX_READS.get(k, frozenset()) for k, v in STRICT_READS.items()}
+# Arms holding values of their own (a list's items, a dict's values) may also match in lax mode only.
+_NESTED = frozenset({"dict", "array"})
 # (arm kind, token) where pydantic never fails: when Rust fails there (an int beyond i128, a float
 # beyond f64), no later arm may take the value, since pydantic would not have tried one.
 NEVER_FAILS = frozenset((group, token) for group, s in _SCALARS.items() for token in s.union.never_fails)
@@ -169,27 +177,6 @@ class UnionLowering:
             self._unsupported(f, "has a dict arm beside another dict or model arm: pydantic ranks them by the keys")
         elif kinds.count("temporal") > 1 and any(_bare_date(a) == "only" for a in f.union.arms):
             self._unsupported(f, "mixes `date` with another date or time type: pydantic ranks them by the text")
-        else:
-            self._check_lax(f, [k for k in kinds if k is not None])
-
-    def _check_lax(self, f: Found, kinds: list[str]) -> None:
-        """A lax route pydantic prefers, which Rust lacks, would make the two pick different arms."""
-        for token in TOKENS:
-            ranked = [(EXACTNESS[k].get(token, 0), -i, i) for i, k in enumerate(kinds) if EXACTNESS[k].get(token)]
-            for rank_p in ranked:
-                p = rank_p[2]
-                if token in RUST_READS[kinds[p]]:
-                    continue
-                beaten = [r for r in ranked if token in RUST_READS[kinds[r[2]]] and r[:2] < rank_p[:2]]
-                if beaten:
-                    other = f.union.arms[beaten[0][2]]
-                    self._unsupported(
-                        f,
-                        f"would read a JSON {token.lower()} into `{t.shown(f.union.arms[p])}` in pydantic (lax mode) "
-                        f"but into `{t.shown(other)}` in Rust",
-                        "reorder the arms or drop one of them; see the README's union rows",
-                    )
-                    return
 
     def _check_discriminator(self, f: Found) -> None:
         tag = f.union.discriminator
@@ -282,27 +269,19 @@ class UnionLowering:
         kinds = [arm_kind(a, self.enums, self.models) or "str" for a in union.arms]
         lines = [f"match {symbols.UNIONS}::kind(text) {{"]
         for token in TOKENS:
-            tries = sorted(
-                (
-                    (rank, i, guard)
-                    for i, k in enumerate(kinds)
-                    if token in RUST_READS[k] and EXACTNESS[k].get(token)
-                    for rank, guard in _ranks(union.arms[i], k, token)
-                ),
-                key=lambda entry: (-entry[0], entry[1]),
-            )
+            tries = sorted(_tries(union, kinds, token), key=lambda entry: (-entry[0], entry[1]))
             if not tries:
                 continue
             lines.append(f"{symbols.UNIONS}::Kind::{token} => {{")
-            models = [i for _, i, _ in tries if kinds[i] == "model"]
+            models = sorted({i for _, i, _, _ in tries if kinds[i] == "model"})
             if token == "Object" and len(models) > 1:
                 lines.extend(self._most_fields(union, variants, types, models))
                 tries = []
-            for _, i, guard in tries:
-                parse = f"{symbols.SERDE_JSON}::from_str::<{types[i].ty.render()}>(text)"
+            for _, i, guard, mode in tries:
+                parse = f"{symbols.UNIONS}::{mode}::<{types[i].ty.render()}>(text)"
                 if (kinds[i], token) == ("decimal", "Int"):  # the digits as written: serde gives f64 past u64
                     parse = f"{symbols.DECIMAL}::parse(text.trim())"
-                if (kinds[i], token) in NEVER_FAILS:
+                if (kinds[i], token) in NEVER_FAILS and mode == "strict":
                     lines.append(f"return {parse}.map(Self::{variants[i]}).map_err(|e| e.to_string());")
                     break
                 some, ok = symbols.SOME, symbols.OK
@@ -316,43 +295,33 @@ class UnionLowering:
         return lines
 
     def _most_fields(self, union: t.UnionOf, variants: list[str], types: list[Lowered], order: list[int]) -> list[str]:
-        """pydantic keeps the model arm with the most fields set from the input; the first on a tie.
-
-        An arm Rust cannot read, though every field it requires is there, may be one pydantic
-        reads in lax mode (`{"x": 0, "y": "0"}` is `Point2` there): when it would have set more
-        fields than the arm Rust can read, the input is an error, never the other arm."""
-        some, none, ok, err = symbols.SOME, symbols.NONE, symbols.OK, symbols.ERR
+        """pydantic keeps the model arm with the most fields set from the input, then the most
+        exact (a strict read beats a lax one), then the first."""
+        some, none, ok = symbols.SOME, symbols.NONE, symbols.OK
         lines = [
             f"let keys = {symbols.UNIONS}::keys(text);",
-            f"let mut top: {symbols.OPTION}<(usize, {symbols.OPTION}<Self>)> = {none};",
+            f"let mut top: {symbols.OPTION}<(usize, bool, Self)> = {none};",
         ]
         for i in order:
             arm = union.arms[i]
             assert isinstance(arm, t.Named)
-            fields, required = [], []
+            fields = []
             for field in self.models[arm.ref].fields:
                 spellings = {field.name, *([field.alias] if field.alias else [])}
                 spellings |= set(field.validation_alias)
-                text = "&[" + ", ".join(rust_str(s) for s in sorted(spellings)) + "]"
-                fields.append(text)
-                if not nodes.defaulted(field.default):
-                    required.append(text)
+                fields.append("&[" + ", ".join(rust_str(s) for s in sorted(spellings)) + "]")
+            ty, variant = types[i].ty.render(), variants[i]
+            strict = f"{symbols.UNIONS}::strict::<{ty}>(text)"
+            lax = f"{symbols.UNIONS}::lax::<{ty}>(text)"
             lines.append(
                 f"let n = {symbols.UNIONS}::fields_set(&keys, &[{', '.join(fields)}]); "
-                f"let all_required = {symbols.UNIONS}::fields_set(&keys, &[{', '.join(required)}]) == {len(required)}; "
-                "if top.as_ref().is_none_or(|(m, _)| n > *m) { "
-                f"match {symbols.SERDE_JSON}::from_str::<{types[i].ty.render()}>(text) {{ "
-                f"{ok}(v) => top = {some}((n, {some}(Self::{variants[i]}(v)))), "
-                f"{err}(_) if all_required => top = {some}((n, {none})), {err}(_) => {{}} }} }}"
+                "if top.as_ref().is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact)) { "
+                f"if let {ok}(v) = {strict} {{ top = {some}((n, true, Self::{variant}(v))); }} "
+                "else if top.as_ref().is_none_or(|(m, _, _)| n > *m) { "
+                f"if let {ok}(v) = {lax} {{ top = {some}((n, false, Self::{variant}(v))); }} "
+                "} }"
             )
-        lines += [
-            "match top {",
-            f"{some}((_, {some}(v))) => return {ok}(v),",
-            f'{some}((_, {none})) => return {err}({symbols.FORMAT}("{{text:.80}}: pydantic may read this object, '
-            'in lax mode, into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),',
-            f"{none} => {{}}",
-            "}",
-        ]
+        lines.append(f"if let {some}((_, _, v)) = top {{ return {ok}(v); }}")
         return lines
 
     def _from_py(
@@ -397,6 +366,20 @@ class UnionLowering:
             f"obj.get_type().name()?, {shown})))"
         )
         return lines, classes
+
+
+def _tries(union: t.UnionOf, kinds: list[str], token: str) -> list[tuple[int, int, str, str]]:
+    """(exactness, arm, Rust guard on `text`, "strict" or "lax") of each read to try for `token`."""
+    tries = []
+    for i, kind in enumerate(kinds):
+        rank = EXACTNESS[kind].get(token)
+        if not rank or token not in RUST_READS[kind]:
+            continue
+        mode = "strict" if token in STRICT_READS[kind] else "lax"
+        tries += [(r, i, guard, mode) for r, guard in _ranks(union.arms[i], kind, token)]
+        if kind in _NESTED:  # `["1"]` into `list[int]`: its items coerced
+            tries.append((LAX, i, "", "lax"))
+    return tries
 
 
 def _ranks(arm: t.Type, kind: str, token: str) -> list[tuple[int, str]]:

@@ -48,9 +48,9 @@ class StructView:
     py_fields: tuple[FieldView, ...] = ()
     extra_to_py: str = ""
     # The runtime macro writing its serde impls (read through `MapOnly`, or `KeyPriority` for
-    # fields with several keys, then `validate`d); none for a RootModel (`#[serde(transparent)]`).
+    # fields with several keys, then `validate`d); for a RootModel, its `Deserialize` (lax::root).
     serde_impl: str = ""
-    # A RootModel: `#[serde(transparent)]` over its one field `root`, built back by `model_validate(root)`.
+    # A RootModel: written `#[serde(transparent)]` as its one field `root`, built back by `model_validate(root)`.
     root: bool = False
     # Rust expression (with `py` and a `CLASS` cell in scope) giving the pydantic class: `Page[Item]` is built.
     python_class: str = ""

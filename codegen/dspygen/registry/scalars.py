@@ -68,7 +68,7 @@ def _temporal(name: str, python: Python, rust: str, sample: str, readme: Readme,
             formatted=True,
             bare_date=bare_date,  # type: ignore[arg-type]
         ),
-        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=None),
+        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=frozenset()),
         constraints=NO_CONSTRAINTS,
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": _FORMATS[name], "type": "string"},
@@ -197,7 +197,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=PyO3("native", exact="PyString"),
         samples=Samples(_str_sample),
         union=Union("str", {"Str": STRICT}, frozenset({"Str"}), "Str", formatted=False),
-        readers=Readers(frozenset({"Str"}), lax=None),
+        readers=Readers(frozenset({"Str"}), lax=frozenset()),
         constraints=Constraints(
             LENGTHS | {"pattern", "strip_whitespace", "to_lower", "to_upper", "strict"},
             strict_as_serde=True,  # a str refuses numbers in strict JSON mode, as serde does
@@ -216,7 +216,7 @@ SCALARS: tuple[Scalar, ...] = (
         union=Union(
             "int", {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX}, frozenset({"Int"}), "Int", formatted=False
         ),
-        readers=Readers(frozenset({"Int"}), lax=None),
+        readers=Readers(frozenset({"Int"}), lax=frozenset({"Float", "Str", "Bool"})),
         constraints=Constraints(BOUNDS | {"multiple_of", "strict"}, strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key="pytypes::IntKey"),  # read as pydantic reads "007"
         json_schema={"type": "integer"},
@@ -235,7 +235,7 @@ SCALARS: tuple[Scalar, ...] = (
             "Float",
             formatted=False,
         ),
-        readers=Readers(frozenset({"Int", "Float"}), lax=None),
+        readers=Readers(frozenset({"Int", "Float"}), lax=frozenset({"Str", "Bool"})),
         constraints=Constraints(BOUNDS | {"multiple_of", "allow_inf_nan", "strict"}, strict_as_serde=True, length=None),
         containers=NOT_IN_CONTAINERS,
         json_schema={"type": "number"},
@@ -250,7 +250,7 @@ SCALARS: tuple[Scalar, ...] = (
         union=Union(
             "bool", {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX}, frozenset(), "Bool", formatted=False
         ),
-        readers=Readers(frozenset({"Bool"}), lax=None),
+        readers=Readers(frozenset({"Bool"}), lax=frozenset({"Int", "Float", "Str"})),
         # strict JSON mode reads only `true` / `false`, as serde does (StrictBool)
         constraints=Constraints(frozenset({"strict"}), strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key=None),
@@ -313,7 +313,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=NATIVE,
         samples=same("12345678-1234-5678-1234-567812345678"),
         union=Union("uuid", {"Str": EXACT}, frozenset(), "Str", formatted=True),  # beats str and bytes
-        readers=Readers(frozenset({"Str"}), lax=None),
+        readers=Readers(frozenset({"Str"}), lax=frozenset()),
         constraints=NO_CONSTRAINTS,
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "uuid", "type": "string"},
@@ -326,7 +326,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=NATIVE,
         samples=same("-1.10E-7"),
         union=Union("decimal", {"Str": STRICT, "Int": STRICT, "Float": STRICT}, frozenset(), "Str", formatted=True),
-        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=None),
+        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=frozenset()),
         constraints=Constraints(
             BOUNDS | {"multiple_of", "max_digits", "decimal_places", "allow_inf_nan", "strict"},
             strict_as_serde=False,  # Rust hands pydantic a str, which strict refuses
@@ -343,7 +343,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=NATIVE,
         samples=Samples(_bytes_sample),
         union=Union("bytes", {"Str": STRICT}, frozenset(), "Str", formatted=False),
-        readers=Readers(frozenset({"Str"}), lax=None),
+        readers=Readers(frozenset({"Str"}), lax=frozenset()),
         constraints=Constraints(LENGTHS | {"strict"}, strict_as_serde=False, length=("Data", "bytes")),
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "binary", "type": "string"},

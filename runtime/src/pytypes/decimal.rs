@@ -146,7 +146,43 @@ impl<'de> serde::Deserialize<'de> for Decimal {
                 Decimal::parse(&v.to_string()).map_err(E::custom)
             }
         }
-        deserializer.deserialize_any(Visitor)
+        // The JSON text of the value (serde_json's `RawValue`), so that an integer token beyond
+        // u64, which serde_json would hand over as an f64, keeps every digit.
+        struct Raw;
+        impl<'de> serde::de::Visitor<'de> for Raw {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal as a string or a number")
+            }
+            fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<Decimal, D::Error> {
+                d.deserialize_any(Visitor)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Decimal, A::Error> {
+                let _token = map.next_key::<serde::de::IgnoredAny>()?;
+                let text = map.next_value::<String>()?;
+                let text = text.trim();
+                let integer = text
+                    .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])
+                    && !text.contains(['.', 'e', 'E']);
+                if integer {
+                    // as pydantic-core's int: `-0` is 0
+                    return Ok(Decimal(
+                        text.parse::<i128>()
+                            .map_or_else(|_| text.to_owned(), |n| n.to_string()),
+                    ));
+                }
+                let mut json = serde_json::Deserializer::from_str(text);
+                serde::Deserializer::deserialize_any(&mut json, Visitor)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+        deserializer.deserialize_newtype_struct("$serde_json::private::RawValue", Raw)
     }
 }
 

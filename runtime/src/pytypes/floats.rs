@@ -2,21 +2,6 @@
 //! `ser_json_inf_nan="strings"` and `"constants"` (its default, `"null"`, is a plain `f64`).
 use pyo3::prelude::*;
 
-/// pydantic-core's lax `str -> float` (`str.trim().parse()`, then without underscores).
-fn float_of_str(text: &str) -> Option<f64> {
-    text.trim().parse().ok().or_else(|| {
-        let ok = !text.starts_with('_')
-            && !text.ends_with('_')
-            && text.contains('_')
-            && !text.contains("__");
-        if ok {
-            text.replace('_', "").parse().ok()
-        } else {
-            None
-        }
-    })
-}
-
 /// A float as pydantic reads it in a model with non-finite floats written out: numbers,
 /// and (lax mode) numeric strings and booleans.
 fn read_float<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, D::Error> {
@@ -39,7 +24,8 @@ fn read_float<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<f64, 
             Ok(if v { 1.0 } else { 0.0 })
         }
         fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<f64, E> {
-            float_of_str(v).ok_or_else(|| E::custom(format!("{v:?} is not a valid number")))
+            crate::lax::float_of_str(v)
+                .ok_or_else(|| E::custom(format!("{v:?} is not a valid number")))
         }
     }
     deserializer.deserialize_any(Visitor)

@@ -54,34 +54,10 @@ pub struct IntKey(pub i64);
 
 impl IntKey {
     fn parse(text: &str) -> Option<i64> {
-        let text = text.trim();
-        if let Some(n) = Self::digits(text) {
-            return Some(n);
+        match crate::lax::int_of_str(text) {
+            crate::lax::IntText::Int(n) => i64::try_from(n).ok(),
+            _ => None,
         }
-        let (whole, fraction) = text.split_once('.')?;
-        if !fraction.is_empty() && fraction.bytes().all(|c| c == b'0') {
-            Self::digits(whole)
-        } else {
-            None
-        }
-    }
-
-    /// An int with `_` allowed only between two digits, as Python's `int()`.
-    fn digits(text: &str) -> Option<i64> {
-        if !text.contains('_') {
-            return text.parse::<i64>().ok();
-        }
-        let bytes = text.as_bytes();
-        let between_digits = |i: usize| {
-            i > 0
-                && i + 1 < bytes.len()
-                && bytes[i - 1].is_ascii_digit()
-                && bytes[i + 1].is_ascii_digit()
-        };
-        if (0..bytes.len()).any(|i| bytes[i] == b'_' && !between_digits(i)) {
-            return None;
-        }
-        text.replace('_', "").parse::<i64>().ok()
     }
 }
 

@@ -652,7 +652,7 @@ pub struct StrictValues {
     pub counts: ::std::vec::Vec<i64>,
 }
 
-::dspygen_runtime::struct_serde!(map_only StrictValues, validate);
+::dspygen_runtime::struct_serde!(map_only StrictValues, strict = &["count", "bounded", "ratio", "name", "counts"], validate);
 
 impl StrictValues {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -759,7 +759,7 @@ pub struct Aliased {
     pub bounded: f64,
 }
 
-::dspygen_runtime::struct_serde!(map_only Aliased, validate);
+::dspygen_runtime::struct_serde!(map_only Aliased, strict = &["name", "count", "flag", "weight", "exact"], validate);
 
 impl Aliased {
     /// Checks the field constraints pydantic checks, applying its string transforms

@@ -22,30 +22,22 @@ pub struct Item {
 ::dspygen_runtime::struct_serde!(map_only Item);
 
 /// Tags, written as a bare JSON array.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::dspygen_runtime::serde::Serialize,
-    ::dspygen_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Tags {
     pub root: ::std::vec::Vec<::std::string::String>,
 }
 
+::dspygen_runtime::root_deserialize!(Tags);
+
 /// Scores by name, written as a bare JSON object.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::dspygen_runtime::serde::Serialize,
-    ::dspygen_runtime::serde::Deserialize,
-)]
+#[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Scores {
     pub root: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>,
 }
+
+::dspygen_runtime::root_deserialize!(Scores);
 
 /// Every instantiation in one place.
 #[derive(

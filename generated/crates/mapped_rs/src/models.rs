@@ -22,4 +22,4 @@ pub struct Invoice {
     pub tip: ::std::option::Option<shop_money::Money>,
 }
 
-::dspygen_runtime::struct_serde!(map_only Invoice);
+::dspygen_runtime::struct_serde!(map_only Invoice, strict = &["total", "lines", "tip"]);

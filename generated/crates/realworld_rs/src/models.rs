@@ -564,7 +564,7 @@ pub struct Measured {
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 
-::dspygen_runtime::struct_serde!(map_only Measured);
+::dspygen_runtime::struct_serde!(map_only Measured, strict);
 
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]

@@ -374,15 +374,31 @@ impl IntOrFloat {
     #[allow(clippy::single_match)]
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
+            }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<i128>(text)
+                return ::dspygen_runtime::unions::strict::<i128>(text)
                     .map(Self::Int)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Float => {
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
             }
             _ => {}
         }
@@ -408,15 +424,31 @@ impl FloatOrInt {
     #[allow(clippy::single_match)]
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<i128>(text)
+                return ::dspygen_runtime::unions::strict::<i128>(text)
                     .map(Self::Int)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Float => {
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
             }
             _ => {}
         }
@@ -443,14 +475,24 @@ impl IntOrStr {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<i128>(text)
+                return ::dspygen_runtime::unions::strict::<i128>(text)
                     .map(Self::Int)
                     .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Float => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
             }
             _ => {}
         }
@@ -477,14 +519,24 @@ impl StrOrInt {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<i128>(text)
+                return ::dspygen_runtime::unions::strict::<i128>(text)
                     .map(Self::Int)
                     .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Float => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
             }
             _ => {}
         }
@@ -510,16 +562,35 @@ impl BoolOrInt {
     #[allow(clippy::single_match)]
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<bool>(text) {
+                    return ::std::result::Result::Ok(Self::Bool(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<i128>(text)
+                return ::dspygen_runtime::unions::strict::<i128>(text)
                     .map(Self::Int)
                     .map_err(|e| e.to_string());
             }
+            ::dspygen_runtime::unions::Kind::Float => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<bool>(text) {
+                    return ::std::result::Result::Ok(Self::Bool(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
             ::dspygen_runtime::unions::Kind::Bool => {
                 if let ::std::result::Result::Ok(v) =
-                    ::dspygen_runtime::serde_json::from_str::<bool>(text)
+                    ::dspygen_runtime::unions::strict::<bool>(text)
                 {
                     return ::std::result::Result::Ok(Self::Bool(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
                 }
             }
             _ => {}
@@ -548,52 +619,49 @@ impl PointOrPoint2 {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Object => {
                 let keys = ::dspygen_runtime::unions::keys(text);
-                let mut top: ::std::option::Option<(usize, ::std::option::Option<Self>)> =
+                let mut top: ::std::option::Option<(usize, bool, Self)> =
                     ::std::option::Option::None;
                 let n = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"]]);
-                let all_required = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"]]) == 1;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Point>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Point(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Point(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Point>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Point(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
                 let n = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"], &["y"]]);
-                let all_required =
-                    ::dspygen_runtime::unions::fields_set(&keys, &[&["x"], &["y"]]) == 2;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Point2>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Point2(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Point2(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Point2>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Point2(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
-                match top {
-        ::std::option::Option::Some((_, ::std::option::Option::Some(v))) => return ::std::result::Result::Ok(v),
-        ::std::option::Option::Some((_, ::std::option::Option::None)) => return ::std::result::Result::Err(::std::format!("{text:.80}: pydantic may read this object, in lax mode, into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),
-        ::std::option::Option::None => {}
-        }
+                if let ::std::option::Option::Some((_, _, v)) = top {
+                    return ::std::result::Result::Ok(v);
+                }
             }
             _ => {}
         }
@@ -621,52 +689,49 @@ impl Point2OrPoint {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Object => {
                 let keys = ::dspygen_runtime::unions::keys(text);
-                let mut top: ::std::option::Option<(usize, ::std::option::Option<Self>)> =
+                let mut top: ::std::option::Option<(usize, bool, Self)> =
                     ::std::option::Option::None;
                 let n = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"], &["y"]]);
-                let all_required =
-                    ::dspygen_runtime::unions::fields_set(&keys, &[&["x"], &["y"]]) == 2;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Point2>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Point2(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Point2(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Point2>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Point2(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
                 let n = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"]]);
-                let all_required = ::dspygen_runtime::unions::fields_set(&keys, &[&["x"]]) == 1;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Point>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Point(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Point(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Point>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Point(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
-                match top {
-        ::std::option::Option::Some((_, ::std::option::Option::Some(v))) => return ::std::result::Result::Ok(v),
-        ::std::option::Option::Some((_, ::std::option::Option::None)) => return ::std::result::Result::Err(::std::format!("{text:.80}: pydantic may read this object, in lax mode, into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),
-        ::std::option::Option::None => {}
-        }
+                if let ::std::option::Option::Some((_, _, v)) = top {
+                    return ::std::result::Result::Ok(v);
+                }
             }
             _ => {}
         }
@@ -693,13 +758,18 @@ impl ListIntOrStr {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Array => {
                 if let ::std::result::Result::Ok(v) =
-                    ::dspygen_runtime::serde_json::from_str::<::std::vec::Vec<i64>>(text)
+                    ::dspygen_runtime::unions::strict::<::std::vec::Vec<i64>>(text)
+                {
+                    return ::std::result::Result::Ok(Self::ListInt(v));
+                }
+                if let ::std::result::Result::Ok(v) =
+                    ::dspygen_runtime::unions::lax::<::std::vec::Vec<i64>>(text)
                 {
                     return ::std::result::Result::Ok(Self::ListInt(v));
                 }
@@ -731,29 +801,27 @@ impl DatetimeOrStr {
             ::dspygen_runtime::unions::Kind::Str => {
                 if let ::std::option::Option::Some(::std::result::Result::Ok(v)) =
                     (!::dspygen_runtime::unions::bare_date(text)).then(|| {
-                        ::dspygen_runtime::serde_json::from_str::<
-                            ::dspygen_runtime::pytypes::Datetime,
-                        >(text)
+                        ::dspygen_runtime::unions::strict::<::dspygen_runtime::pytypes::Datetime>(
+                            text,
+                        )
                     })
                 {
                     return ::std::result::Result::Ok(Self::Datetime(v));
                 }
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Int => {
-                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::serde_json::from_str::<
-                    ::dspygen_runtime::pytypes::Datetime,
-                >(text)
+                if let ::std::result::Result::Ok(v) =
+                    ::dspygen_runtime::unions::strict::<::dspygen_runtime::pytypes::Datetime>(text)
                 {
                     return ::std::result::Result::Ok(Self::Datetime(v));
                 }
             }
             ::dspygen_runtime::unions::Kind::Float => {
-                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::serde_json::from_str::<
-                    ::dspygen_runtime::pytypes::Datetime,
-                >(text)
+                if let ::std::result::Result::Ok(v) =
+                    ::dspygen_runtime::unions::strict::<::dspygen_runtime::pytypes::Datetime>(text)
                 {
                     return ::std::result::Result::Ok(Self::Datetime(v));
                 }
@@ -784,11 +852,11 @@ impl UuidOrStr {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
                 if let ::std::result::Result::Ok(v) =
-                    ::dspygen_runtime::serde_json::from_str::<::dspygen_runtime::uuid::Uuid>(text)
+                    ::dspygen_runtime::unions::strict::<::dspygen_runtime::uuid::Uuid>(text)
                 {
                     return ::std::result::Result::Ok(Self::Uuid(v));
                 }
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
@@ -817,11 +885,13 @@ impl DecimalOrFloat {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
-                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::serde_json::from_str::<
-                    ::dspygen_runtime::pytypes::Decimal,
-                >(text)
+                if let ::std::result::Result::Ok(v) =
+                    ::dspygen_runtime::unions::strict::<::dspygen_runtime::pytypes::Decimal>(text)
                 {
                     return ::std::result::Result::Ok(Self::Decimal(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
                 }
             }
             ::dspygen_runtime::unions::Kind::Int => {
@@ -830,14 +900,19 @@ impl DecimalOrFloat {
                 {
                     return ::std::result::Result::Ok(Self::Decimal(v));
                 }
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Float => {
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
             }
             _ => {}
         }
@@ -864,7 +939,7 @@ impl ColorOrStr {
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Str => {
-                return ::dspygen_runtime::serde_json::from_str::<::std::string::String>(text)
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
                     .map(Self::Str)
                     .map_err(|e| e.to_string());
             }
@@ -892,21 +967,32 @@ impl FloatOrBool {
     #[allow(clippy::single_match)]
     pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<bool>(text) {
+                    return ::std::result::Result::Ok(Self::Bool(v));
+                }
+            }
             ::dspygen_runtime::unions::Kind::Int => {
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Float => {
-                return ::dspygen_runtime::serde_json::from_str::<f64>(text)
+                return ::dspygen_runtime::unions::strict::<f64>(text)
                     .map(Self::Float)
                     .map_err(|e| e.to_string());
             }
             ::dspygen_runtime::unions::Kind::Bool => {
                 if let ::std::result::Result::Ok(v) =
-                    ::dspygen_runtime::serde_json::from_str::<bool>(text)
+                    ::dspygen_runtime::unions::strict::<bool>(text)
                 {
                     return ::std::result::Result::Ok(Self::Bool(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<f64>(text) {
+                    return ::std::result::Result::Ok(Self::Float(v));
                 }
             }
             _ => {}
@@ -935,63 +1021,55 @@ impl CatOrDog {
         match ::dspygen_runtime::unions::kind(text) {
             ::dspygen_runtime::unions::Kind::Object => {
                 let keys = ::dspygen_runtime::unions::keys(text);
-                let mut top: ::std::option::Option<(usize, ::std::option::Option<Self>)> =
+                let mut top: ::std::option::Option<(usize, bool, Self)> =
                     ::std::option::Option::None;
                 let n = ::dspygen_runtime::unions::fields_set(
                     &keys,
                     &[&["pet_type"], &["name"], &["meows"]],
                 );
-                let all_required = ::dspygen_runtime::unions::fields_set(
-                    &keys,
-                    &[&["pet_type"], &["name"], &["meows"]],
-                ) == 3;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Cat>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Cat(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Cat(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Cat>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Cat(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
                 let n = ::dspygen_runtime::unions::fields_set(
                     &keys,
                     &[&["name"], &["pet_type"], &["barks"]],
                 );
-                let all_required = ::dspygen_runtime::unions::fields_set(
-                    &keys,
-                    &[&["name"], &["pet_type"], &["barks"]],
-                ) == 3;
-                if top.as_ref().is_none_or(|(m, _)| n > *m) {
-                    match ::dspygen_runtime::serde_json::from_str::<
+                if top
+                    .as_ref()
+                    .is_none_or(|(m, exact, _)| n > *m || (n == *m && !*exact))
+                {
+                    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
                         ::std::boxed::Box<crate::models::Dog>,
                     >(text)
                     {
-                        ::std::result::Result::Ok(v) => {
-                            top = ::std::option::Option::Some((
-                                n,
-                                ::std::option::Option::Some(Self::Dog(v)),
-                            ))
+                        top = ::std::option::Option::Some((n, true, Self::Dog(v)));
+                    } else if top.as_ref().is_none_or(|(m, _, _)| n > *m) {
+                        if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                            ::std::boxed::Box<crate::models::Dog>,
+                        >(text)
+                        {
+                            top = ::std::option::Option::Some((n, false, Self::Dog(v)));
                         }
-                        ::std::result::Result::Err(_) if all_required => {
-                            top = ::std::option::Option::Some((n, ::std::option::Option::None))
-                        }
-                        ::std::result::Result::Err(_) => {}
                     }
                 }
-                match top {
-        ::std::option::Option::Some((_, ::std::option::Option::Some(v))) => return ::std::result::Result::Ok(v),
-        ::std::option::Option::Some((_, ::std::option::Option::None)) => return ::std::result::Result::Err(::std::format!("{text:.80}: pydantic may read this object, in lax mode, into an arm that sets more fields than the one Rust reads (Rust does not coerce)")),
-        ::std::option::Option::None => {}
-        }
+                if let ::std::option::Option::Some((_, _, v)) = top {
+                    return ::std::result::Result::Ok(v);
+                }
             }
             _ => {}
         }
