@@ -138,6 +138,18 @@ fn int_of_float<E: de::Error>(v: f64) -> Result<i128, E> {
     Ok(v as i128)
 }
 
+/// An `IntEnum`'s value as pydantic's lax mode reads it: a numeric string is its int (`"1"`,
+/// `" 01 "`), when lax mode is on; a plain Enum of ints matches the value as given.
+pub fn int_text(atom: crate::Atom) -> crate::Atom {
+    match &atom {
+        crate::Atom::Str(text) if active() => match int_of_str(text) {
+            IntText::Int(n) => crate::Atom::Int(n),
+            _ => atom,
+        },
+        _ => atom,
+    }
+}
+
 // -- the mode of the value being read -----------------------------------------------------
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -163,6 +175,9 @@ fn forced() -> bool {
 }
 
 fn with_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
+    if MODE.get() == mode {
+        return read(); // the common case, a lax model's lax field: nothing to set or restore
+    }
     struct Restore(Mode);
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -275,12 +290,15 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
         self.visitor.expecting(f)
     }
 
+    // Lax mode is set once per model rather than per value (a thread-local costs a call in an
+    // extension module), and only a strict field's value sets it again.
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.visitor.visit_map(FieldsMap {
+        let fields = FieldsMap {
             map,
             strict: self.strict,
             next_is_strict: Cell::new(false),
-        })
+        };
+        with_mode(Mode::Lax, || self.visitor.visit_map(fields))
     }
 }
 
@@ -312,7 +330,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FieldsMap<A> {
         if self.next_is_strict.get() {
             with_mode(Mode::Strict, || self.map.next_value_seed(seed))
         } else {
-            with_mode(Mode::Lax, || self.map.next_value_seed(LaxSeed(seed)))
+            self.map.next_value_seed(LaxSeed(seed))
         }
     }
 
@@ -1026,6 +1044,22 @@ mod tests {
         );
         assert_eq!(lax::<Vec<Scores>>(r#"[["1"]]"#).unwrap()[0].root, vec![1]);
         assert!(strictly(|| serde_json::from_str::<Scores>(r#"["1"]"#)).is_err());
+    }
+
+    #[test]
+    fn int_enums_read_numeric_text_in_lax_mode_only() {
+        assert_eq!(
+            int_text(crate::Atom::Str(" 02 ".into())),
+            crate::Atom::Int(2)
+        );
+        assert_eq!(
+            int_text(crate::Atom::Str("x".into())),
+            crate::Atom::Str("x".into())
+        );
+        assert_eq!(
+            strictly(|| int_text(crate::Atom::Str("2".into()))),
+            crate::Atom::Str("2".into())
+        );
     }
 
     #[test]

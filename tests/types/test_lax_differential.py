@@ -97,6 +97,17 @@ REACH = [
     '{"counts_or_name": ["1", 2]}',
     '{"counts_or_name": "1"}',
     '{"counts_or_name": ["x"]}',
+    '{"priority": "2"}',
+    '{"priority": " 01 "}',
+    '{"priority": "1.0"}',
+    '{"priority": "3"}',
+    '{"priority": 1.0}',
+    '{"priority": true}',
+    '{"rank": "1"}',
+    '{"rank": 1.0}',
+    '{"rank": true}',
+    '{"strict_model": {"priority": "1"}}',
+    '{"strict_model": {"priority": 1}}',
 ]
 
 

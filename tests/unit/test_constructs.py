@@ -73,6 +73,17 @@ def test_auto_values_are_python_s(tmp_path: Path) -> None:
     assert ours == theirs
 
 
+def test_int_subclasses_are_told_from_plain_int_enums(tmp_path: Path) -> None:
+    """pydantic's lax mode reads `"3"` into an int subclass only (lax::int_text)."""
+    schema, _ = read(tmp_path, ENUMS + "\n\n    class IntMixin(int, Enum):\n        A = 1\n")
+    subclasses = {e.name: e.int_subclass for e in schema.enums}
+    theirs = python(
+        tmp_path, f"print(json.dumps({{c: issubclass(getattr(mod, c), int) for c in {list(subclasses)!r}}}))"
+    )
+    assert subclasses == theirs
+    assert subclasses["Ints"] and subclasses["IntMixin"] and not subclasses["Plain"]
+
+
 ALIASES = """\
     from typing import Annotated, Dict, List, Literal, NewType, Optional, Union
 

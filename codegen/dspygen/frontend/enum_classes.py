@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 AUTO = frozenset({"enum.auto"})
 STR_ENUM = frozenset({"enum.StrEnum"})
 STR_MIXIN = frozenset({"builtins.str"})
+INT_SUBCLASS = frozenset({"enum.IntEnum", "enum.IntFlag", "builtins.int"})
 
 
 def next_value(last_values: list[str | int]) -> int:
@@ -86,8 +87,16 @@ class EnumClasses:
                 hint="give every member a string value, or every member an int value",
             )
         ident = decl_id(module, qualname)
+        bases = {self.index.symbol(module, arg.value) for arg in node.bases}
         self.reader.enums[ident] = nodes.Enum(
-            ident, node.name.value, module.module, qualname, node.get_docstring(), tuple(members), module.span(node)
+            ident,
+            node.name.value,
+            module.module,
+            qualname,
+            node.get_docstring(),
+            tuple(members),
+            module.span(node),
+            int_subclass=bool(bases & INT_SUBCLASS),
         )
 
     def _auto_kind(self, module: SourceModule, node: cst.ClassDef) -> str | None:

@@ -216,7 +216,14 @@ class Introspector:
             raise Unsupported(f"{cls.__qualname__} mixes string and int values")
         doc = inspect.cleandoc(cls.__doc__ or "") if cls.__dict__.get("__doc__") else None
         self.enums[ident] = nodes.Enum(
-            ident, cls.__name__, cls.__module__, cls.__qualname__, doc, tuple(members), self.span_of(cls)
+            ident,
+            cls.__name__,
+            cls.__module__,
+            cls.__qualname__,
+            doc,
+            tuple(members),
+            self.span_of(cls),
+            int_subclass=issubclass(cls, int),
         )
 
     def read_model(self, cls: Any) -> None:

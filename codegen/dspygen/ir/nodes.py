@@ -140,6 +140,9 @@ class Enum:
     doc: str | None
     members: tuple[EnumMember, ...]
     span: Span
+    # A subclass of int (`IntEnum`, `class E(int, Enum)`): pydantic's lax mode reads `"1"` into it
+    # as into an int; a plain Enum of ints matches the value only (`1`, `1.0`, `true`).
+    int_subclass: bool = False
 
 
 @dataclass(frozen=True)

@@ -277,6 +277,7 @@ class _Lowering:
                 rust_str(enum.qualname),
                 mixed=True,
                 loose=tuple((str(n), i) for n, i in loose.items()),
+                int_text=enum.int_subclass,
             )
         variants = self.variants([(m.name, str(m.value), m.span) for m in enum.members], enum.qualname)
         return EnumView(

@@ -81,6 +81,7 @@ class EnumView:
     python_qualname: str
     mixed: bool = False  # a Literal with values other than strings: custom serde and conversions
     loose: tuple[tuple[str, str], ...] = ()  # (number, variant): matched by `==` when no type matches
+    int_text: bool = False  # an int subclass (`IntEnum`): lax mode reads a numeric string as its int
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,7 @@ impl<'de> ::dspygen_runtime::serde::Deserialize<'de> for Level {
         let atom = <::dspygen_runtime::Atom as ::dspygen_runtime::serde::Deserialize>::deserialize(
             deserializer,
         )?;
+        let atom = ::dspygen_runtime::lax::int_text(atom);
         Self::from_atom(&atom).ok_or_else(|| {
             <D::Error as ::dspygen_runtime::serde::de::Error>::custom(::std::format!(
                 "{atom:?} is not one of the values of Level"

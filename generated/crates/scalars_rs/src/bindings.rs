@@ -4,6 +4,56 @@
 //! validates), plus the functions the Python module exposes.
 use ::dspygen_runtime::methods::*;
 
+::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of Priority"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Priority, |value, py| {
+    let value = match value {
+        Self::Low => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::High => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+    };
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "Priority")?.call1((value,))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Priority);
+
+::dspygen_runtime::from_py!(crate::models::Rank, |obj| {
+    // A member, or its value itself (a model with `use_enum_values=True` keeps the value).
+    let value = match obj.getattr_opt(::dspygen_runtime::pyo3::intern!(obj.py(), "value"))? {
+        ::std::option::Option::Some(value) => value,
+        ::std::option::Option::None => obj.to_owned(),
+    };
+    let atom = ::dspygen_runtime::Atom::from_py(&value)?;
+    Self::from_atom(&atom).ok_or_else(|| {
+        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
+            "{atom:?} is not a value of Rank"
+        ))
+    })
+});
+
+::dspygen_runtime::into_py!(crate::models::Rank, |value, py| {
+    let value = match value {
+        Self::First => ::dspygen_runtime::pyo3::types::PyInt::new(py, 1i64).into_any(),
+        Self::Second => ::dspygen_runtime::pyo3::types::PyInt::new(py, 2i64).into_any(),
+    };
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "Rank")?.call1((value,))
+});
+
+::dspygen_runtime::into_py_by_value!(crate::models::Rank);
+
 ::dspygen_runtime::from_py!(crate::models::IntOrStr, |obj| {
     if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
         return ::std::result::Result::Ok(Self::Int(obj.extract()?));
@@ -380,6 +430,7 @@ use ::dspygen_runtime::methods::*;
         count: ::dspygen_runtime::getattr!(obj, "count")?.extract()?,
         ratio: ::dspygen_runtime::getattr!(obj, "ratio")?.extract()?,
         inner: ::dspygen_runtime::getattr!(obj, "inner")?.extract()?,
+        priority: ::dspygen_runtime::getattr!(obj, "priority")?.extract()?,
     })
 });
 
@@ -388,6 +439,7 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "count", value.count)?;
     ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
     ::dspygen_runtime::set_item!(data, "inner", &value.inner)?;
+    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "StrictCounter")?,
@@ -411,6 +463,8 @@ use ::dspygen_runtime::methods::*;
         bool_or_int: ::dspygen_runtime::getattr!(obj, "bool_or_int")?.extract()?,
         int_or_bool: ::dspygen_runtime::getattr!(obj, "int_or_bool")?.extract()?,
         counts_or_name: ::dspygen_runtime::getattr!(obj, "counts_or_name")?.extract()?,
+        priority: ::dspygen_runtime::getattr!(obj, "priority")?.extract()?,
+        rank: ::dspygen_runtime::getattr!(obj, "rank")?.extract()?,
     })
 });
 
@@ -428,6 +482,8 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
     ::dspygen_runtime::set_item!(data, "int_or_bool", &value.int_or_bool)?;
     ::dspygen_runtime::set_item!(data, "counts_or_name", &value.counts_or_name)?;
+    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+    ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxReach")?,

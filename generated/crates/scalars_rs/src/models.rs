@@ -5,6 +5,127 @@
 #[allow(unused_imports)]
 use ::dspygen_runtime::methods::*;
 
+/// An int subclass: lax mode reads `"2"` into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Priority {
+    Low,
+    High,
+}
+
+impl Priority {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::Low, Self::High];
+
+    /// The value Python holds for this variant, as JSON text.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::Low => "1",
+            Self::High => "2",
+        }
+    }
+
+    /// The variant holding `atom` (compared as `Literal` does: `1` is not `True`), if any.
+    pub fn from_atom(atom: &::dspygen_runtime::Atom) -> ::std::option::Option<Self> {
+        match atom {
+            ::dspygen_runtime::Atom::Int(1) => ::std::option::Option::Some(Self::Low),
+            ::dspygen_runtime::Atom::Int(2) => ::std::option::Option::Some(Self::High),
+            _ => match atom.number() {
+                ::std::option::Option::Some(1) => ::std::option::Option::Some(Self::Low),
+                ::std::option::Option::Some(2) => ::std::option::Option::Some(Self::High),
+                _ => ::std::option::Option::None,
+            },
+        }
+    }
+}
+
+impl ::dspygen_runtime::serde::Serialize for Priority {
+    fn serialize<S: ::dspygen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Low => serializer.serialize_i64(1),
+            Self::High => serializer.serialize_i64(2),
+        }
+    }
+}
+
+impl<'de> ::dspygen_runtime::serde::Deserialize<'de> for Priority {
+    fn deserialize<D: ::dspygen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let atom = <::dspygen_runtime::Atom as ::dspygen_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let atom = ::dspygen_runtime::lax::int_text(atom);
+        Self::from_atom(&atom).ok_or_else(|| {
+            <D::Error as ::dspygen_runtime::serde::de::Error>::custom(::std::format!(
+                "{atom:?} is not one of the values of Priority"
+            ))
+        })
+    }
+}
+
+/// A plain Enum of ints: the value only (`1`, `1.0`, `true`), never `"1"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rank {
+    First,
+    Second,
+}
+
+impl Rank {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::First, Self::Second];
+
+    /// The value Python holds for this variant, as JSON text.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::First => "1",
+            Self::Second => "2",
+        }
+    }
+
+    /// The variant holding `atom` (compared as `Literal` does: `1` is not `True`), if any.
+    pub fn from_atom(atom: &::dspygen_runtime::Atom) -> ::std::option::Option<Self> {
+        match atom {
+            ::dspygen_runtime::Atom::Int(1) => ::std::option::Option::Some(Self::First),
+            ::dspygen_runtime::Atom::Int(2) => ::std::option::Option::Some(Self::Second),
+            _ => match atom.number() {
+                ::std::option::Option::Some(1) => ::std::option::Option::Some(Self::First),
+                ::std::option::Option::Some(2) => ::std::option::Option::Some(Self::Second),
+                _ => ::std::option::Option::None,
+            },
+        }
+    }
+}
+
+impl ::dspygen_runtime::serde::Serialize for Rank {
+    fn serialize<S: ::dspygen_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::First => serializer.serialize_i64(1),
+            Self::Second => serializer.serialize_i64(2),
+        }
+    }
+}
+
+impl<'de> ::dspygen_runtime::serde::Deserialize<'de> for Rank {
+    fn deserialize<D: ::dspygen_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let atom = <::dspygen_runtime::Atom as ::dspygen_runtime::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        Self::from_atom(&atom).ok_or_else(|| {
+            <D::Error as ::dspygen_runtime::serde::de::Error>::custom(::std::format!(
+                "{atom:?} is not one of the values of Rank"
+            ))
+        })
+    }
+}
+
 #[derive(
     Debug,
     Clone,
@@ -238,6 +359,8 @@ pub struct StrictCounter {
     pub ratio: f64,
     #[serde(default)]
     pub inner: ::std::option::Option<crate::models::LaxInt>,
+    #[serde(default)]
+    pub priority: ::std::option::Option<crate::models::Priority>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only StrictCounter, strict);
@@ -249,6 +372,7 @@ impl ::std::default::Default for StrictCounter {
             count: crate::models::default_strict_counter_count(),
             ratio: crate::models::default_strict_counter_ratio(),
             inner: ::std::default::Default::default(),
+            priority: ::std::default::Default::default(),
         }
     }
 }
@@ -287,6 +411,10 @@ pub struct LaxReach {
     pub int_or_bool: crate::models::IntOrBool,
     #[serde(default = "crate::models::default_lax_reach_counts_or_name")]
     pub counts_or_name: crate::models::ListIntOrStr,
+    #[serde(default)]
+    pub priority: ::std::option::Option<crate::models::Priority>,
+    #[serde(default)]
+    pub rank: ::std::option::Option<crate::models::Rank>,
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxReach, strict = &["exact"]);
@@ -307,6 +435,8 @@ impl ::std::default::Default for LaxReach {
             bool_or_int: crate::models::default_lax_reach_bool_or_int(),
             int_or_bool: crate::models::default_lax_reach_int_or_bool(),
             counts_or_name: crate::models::default_lax_reach_counts_or_name(),
+            priority: ::std::default::Default::default(),
+            rank: ::std::default::Default::default(),
         }
     }
 }

@@ -238,9 +238,9 @@ fn lax_uuid_minimal() {
 fn strict_counter_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::StrictCounter>(
-            "{\"count\":36,\"ratio\":1.25,\"inner\":{\"value\":36}}"
+            "{\"count\":36,\"ratio\":1.25,\"inner\":{\"value\":36},\"priority\":2}"
         ),
-        "{\"count\":36,\"ratio\":1.25,\"inner\":{\"value\":36}}"
+        "{\"count\":36,\"ratio\":1.25,\"inner\":{\"value\":36},\"priority\":2}"
     );
 }
 
@@ -248,15 +248,15 @@ fn strict_counter_full() {
 fn strict_counter_minimal() {
     assert_eq!(
         roundtrip::<::scalars_rs::StrictCounter>("{}"),
-        "{\"count\":0,\"ratio\":0.0,\"inner\":null}"
+        "{\"count\":0,\"ratio\":0.0,\"inner\":null,\"priority\":null}"
     );
 }
 
 #[test]
 fn lax_reach_full() {
     assert_eq!(
-        roundtrip::<::scalars_rs::LaxReach>("{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null},\"int_or_str\":71,\"int_or_float\":85,\"float_or_int\":3.0,\"bool_or_int\":true,\"int_or_bool\":78,\"counts_or_name\":[99]}"),
-        "{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null},\"int_or_str\":71,\"int_or_float\":85,\"float_or_int\":3.0,\"bool_or_int\":true,\"int_or_bool\":78,\"counts_or_name\":[99]}"
+        roundtrip::<::scalars_rs::LaxReach>("{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null,\"priority\":null},\"int_or_str\":71,\"int_or_float\":85,\"float_or_int\":3.0,\"bool_or_int\":true,\"int_or_bool\":78,\"counts_or_name\":[99],\"priority\":2,\"rank\":2}"),
+        "{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null,\"priority\":null},\"int_or_str\":71,\"int_or_float\":85,\"float_or_int\":3.0,\"bool_or_int\":true,\"int_or_bool\":78,\"counts_or_name\":[99],\"priority\":2,\"rank\":2}"
     );
 }
 
@@ -264,15 +264,15 @@ fn lax_reach_full() {
 fn lax_reach_minimal() {
     assert_eq!(
         roundtrip::<::scalars_rs::LaxReach>("{}"),
-        "{\"counts\":[],\"ratios\":{},\"flag\":null,\"pair\":[0,0.0],\"exact\":0,\"strict_model\":null,\"int_or_str\":0,\"int_or_float\":0,\"float_or_int\":0,\"bool_or_int\":false,\"int_or_bool\":0,\"counts_or_name\":\"\"}"
+        "{\"counts\":[],\"ratios\":{},\"flag\":null,\"pair\":[0,0.0],\"exact\":0,\"strict_model\":null,\"int_or_str\":0,\"int_or_float\":0,\"float_or_int\":0,\"bool_or_int\":false,\"int_or_bool\":0,\"counts_or_name\":\"\",\"priority\":null,\"rank\":null}"
     );
 }
 
 #[test]
 fn lax_reach_full_arm2() {
     assert_eq!(
-        roundtrip::<::scalars_rs::LaxReach>("{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null},\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"int_or_float\":3.0,\"float_or_int\":85,\"bool_or_int\":78,\"int_or_bool\":true,\"counts_or_name\":\"counts_or_name \\\"é\\\"\\n\"}"),
-        "{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null},\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"int_or_float\":3.0,\"float_or_int\":85,\"bool_or_int\":78,\"int_or_bool\":true,\"counts_or_name\":\"counts_or_name \\\"é\\\"\\n\"}"
+        roundtrip::<::scalars_rs::LaxReach>("{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null,\"priority\":null},\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"int_or_float\":3.0,\"float_or_int\":85,\"bool_or_int\":78,\"int_or_bool\":true,\"counts_or_name\":\"counts_or_name \\\"é\\\"\\n\",\"priority\":2,\"rank\":2}"),
+        "{\"counts\":[43],\"ratios\":{\"ratios-key\":1.5},\"flag\":true,\"pair\":[29,1.0],\"exact\":36,\"strict_model\":{\"count\":36,\"ratio\":1.25,\"inner\":null,\"priority\":null},\"int_or_str\":\"int_or_str \\\"é\\\"\\n\",\"int_or_float\":3.0,\"float_or_int\":85,\"bool_or_int\":78,\"int_or_bool\":true,\"counts_or_name\":\"counts_or_name \\\"é\\\"\\n\",\"priority\":2,\"rank\":2}"
     );
 }
 
