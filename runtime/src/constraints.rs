@@ -165,13 +165,15 @@ pub fn finite(field: &str, value: f64) -> Result<(), String> {
 
 /// A float's `multiple_of`, with the tolerance pydantic-core allows for binary rounding
 /// (`0.3` is a multiple of `0.1`): the value is within 1e-9 of the nearest multiple, a
-/// quotient ending in .5 rounding away from zero (`f64::round`).
+/// quotient ending in .5 rounding away from zero (`f64::round`). NaN and the infinities pass,
+/// as in pydantic-core (its comparison with the remainder is false for them); lax mode reads
+/// them from `"nan"` and `"inf"`.
 pub fn float_multiple_of(field: &str, value: f64, of: f64, shown: &str) -> Result<(), String> {
     let nearest = (value / of).round() * of;
-    if (value - nearest).abs() <= 1e-9 {
-        Ok(())
-    } else {
+    if (value - nearest).abs() > 1e-9 {
         fail(field, format_args!("Input should be a multiple of {shown}"))
+    } else {
+        Ok(())
     }
 }
 
@@ -327,6 +329,9 @@ mod tests {
             "s: String should have at most 2 characters"
         );
         assert!(float_multiple_of("x", 0.3, 0.1, "0.1").is_ok());
+        assert!(float_multiple_of("x", f64::NAN, 0.1, "0.1").is_ok());
+        assert!(float_multiple_of("x", f64::NEG_INFINITY, 0.1, "0.1").is_ok());
+        assert!(float_multiple_of("x", 0.35, 0.1, "0.1").is_err());
     }
 
     #[test]

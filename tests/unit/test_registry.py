@@ -150,3 +150,22 @@ def test_scalars_of_one_union_group_rank_alike() -> None:
                 first.union.formatted,
             )
     assert sorted(groups) == ["bool", "bytes", "decimal", "float", "int", "str", "temporal", "uuid"]
+
+
+def test_lax_spellings_come_from_pydantic_core_s_tables_and_parse() -> None:
+    """The spellings the generated tests give each scalar are JSON, and each is one of the
+    inputs of pydantic-core's own tables for its family (tests/types/lax_spellings.py)."""
+    tables = _lax_tables()
+    for scalar in SCALARS:
+        family = "datetime" if scalar.name.endswith("datetime") else scalar.name
+        for text in scalar.readers.spellings:
+            json.loads(text)
+            assert text in tables[family], (scalar.name, text)
+
+
+def _lax_tables() -> dict[str, tuple[str, ...]]:
+    path = Path(__file__).resolve().parents[1] / "types" / "lax_spellings.py"
+    namespace: dict[str, Any] = {}
+    exec(compile(path.read_text(), str(path), "exec"), namespace)  # a data module outside the package
+    tables: dict[str, tuple[str, ...]] = namespace["SPELLINGS"]
+    return tables

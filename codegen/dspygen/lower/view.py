@@ -144,6 +144,18 @@ class SampleView:
 
 
 @dataclass(frozen=True)
+class LaxFieldView:
+    """A field of a model sample that the generated tests give each lax spelling of its type."""
+
+    type_name: str
+    python_class: str  # Python expression for the class
+    given: str  # the sample, a Python literal
+    key: str  # the field's key in the sample, a Python literal
+    scalar: str  # its registry scalar (the spellings' key)
+    test_name: str
+
+
+@dataclass(frozen=True)
 class LanguageView:
     """A language of `dspy.Code[...]`: its marker type in the crate's `lang` module."""
 
@@ -203,3 +215,6 @@ class CrateView:
     patterns: tuple[PatternView, ...] = ()  # compiled once each (lower/constraints.py)
     # (test name, type) of the models whose `Default` must equal what `{}` reads (a generated Rust test)
     default_tests: tuple[tuple[str, str], ...] = ()
+    # lower/lax_tests.py: the fields given lax spellings, and the spellings of each scalar used
+    lax_fields: tuple[LaxFieldView, ...] = ()
+    lax_spellings: tuple[tuple[str, tuple[str, ...]], ...] = ()

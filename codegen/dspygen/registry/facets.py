@@ -89,6 +89,9 @@ class Readers:
 
     strict: frozenset[Token]
     lax: frozenset[Token] | None
+    # JSON spellings from pydantic-core's own lax tables that each generated crate's tests give
+    # its fields of this type (accepted or refused, pydantic is the oracle); none: not tested so.
+    spellings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

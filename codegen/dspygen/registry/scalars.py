@@ -36,6 +36,86 @@ EVERY_TOKEN: frozenset[Token] = frozenset({"Str", "Int", "Float", "Bool", "Null"
 UNRANKED = Union("", {}, frozenset(), "Str", formatted=False)
 
 
+# Lax-mode spellings the generated tests give fields of each type (registry `Readers.spellings`):
+# picked from pydantic-core's test tables (tests/types/lax_spellings.py holds them all), accepted
+# and refused ones, none of the README's known differences.
+LAX_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "int": (
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ),
+    "float": (
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ),
+    "bool": (
+        '"on"',
+        '"off"',
+        '"yes"',
+        '"OFF"',
+        '"t"',
+        '"F"',
+        '"1"',
+        '"0"',
+        "1",
+        "0",
+        "1.0",
+        "0.0",
+        "2",
+        "0.5",
+        '" true "',
+        '"2"',
+        "null",
+    ),
+    "str": ("123", "123.456", "true", "null", '" foobar  "'),
+    "decimal": ('"42.0"', '"1E+10"', '"1_000"', '"+3"', '"1e3"', "42.5", "42", '"nan"', "true", '"wrong"'),
+    "datetime": ('"2022-06-08"', '"2022-06-08 12:13:14"', "1654646400", '"1654646400"', "123.4", "true", '"foobar"'),
+    "date": ('"2022-06-08"', "1654646400", '"1654646400"', '"2022-06-08T00:00:00"', '"2022-06-08T12:13:14"', "true"),
+    "time": ('"12:13"', '"12:13:14.123"', "123", "123.4", '"123"', "true", "86400"),
+    "timedelta": ("3601", "-3601.222222", '"P3DT1H"', '"1 day, 2:03:04"', '"12:34:56"', '"3601"', "true"),
+    "uuid": (
+        '"{12345678-1234-5678-1234-567812345678}"',
+        '"urn:uuid:12345678-1234-5678-1234-567812345678"',
+        '"12345678123456781234567812345678"',
+        "0",
+        "true",
+    ),
+}
+
+
 def fixed(path: str, *, copy: bool, word: str, feature: str | None = None) -> Rust:
     """A Rust type whatever the model's JSON settings, `word` in generated names."""
     found = RustType(path, copy, feature)
@@ -68,7 +148,11 @@ def _temporal(name: str, python: Python, rust: str, sample: str, readme: Readme,
             formatted=True,
             bare_date=bare_date,  # type: ignore[arg-type]
         ),
-        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=frozenset()),
+        readers=Readers(
+            frozenset({"Str", "Int", "Float"}),
+            lax=frozenset(),
+            spellings=LAX_SPELLINGS["datetime" if name.endswith("datetime") else name],
+        ),
         constraints=NO_CONSTRAINTS,
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": _FORMATS[name], "type": "string"},
@@ -197,7 +281,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=PyO3("native", exact="PyString"),
         samples=Samples(_str_sample),
         union=Union("str", {"Str": STRICT}, frozenset({"Str"}), "Str", formatted=False),
-        readers=Readers(frozenset({"Str"}), lax=frozenset()),
+        readers=Readers(frozenset({"Str"}), lax=frozenset(), spellings=LAX_SPELLINGS["str"]),
         constraints=Constraints(
             LENGTHS | {"pattern", "strip_whitespace", "to_lower", "to_upper", "strict"},
             strict_as_serde=True,  # a str refuses numbers in strict JSON mode, as serde does
@@ -216,7 +300,7 @@ SCALARS: tuple[Scalar, ...] = (
         union=Union(
             "int", {"Int": EXACT, "Float": LAX, "Str": LAX, "Bool": LAX}, frozenset({"Int"}), "Int", formatted=False
         ),
-        readers=Readers(frozenset({"Int"}), lax=frozenset({"Float", "Str", "Bool"})),
+        readers=Readers(frozenset({"Int"}), lax=frozenset({"Float", "Str", "Bool"}), spellings=LAX_SPELLINGS["int"]),
         constraints=Constraints(BOUNDS | {"multiple_of", "strict"}, strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key="pytypes::IntKey"),  # read as pydantic reads "007"
         json_schema={"type": "integer"},
@@ -235,7 +319,7 @@ SCALARS: tuple[Scalar, ...] = (
             "Float",
             formatted=False,
         ),
-        readers=Readers(frozenset({"Int", "Float"}), lax=frozenset({"Str", "Bool"})),
+        readers=Readers(frozenset({"Int", "Float"}), lax=frozenset({"Str", "Bool"}), spellings=LAX_SPELLINGS["float"]),
         constraints=Constraints(BOUNDS | {"multiple_of", "allow_inf_nan", "strict"}, strict_as_serde=True, length=None),
         containers=NOT_IN_CONTAINERS,
         json_schema={"type": "number"},
@@ -250,7 +334,7 @@ SCALARS: tuple[Scalar, ...] = (
         union=Union(
             "bool", {"Bool": EXACT, "Int": LAX, "Float": LAX, "Str": LAX}, frozenset(), "Bool", formatted=False
         ),
-        readers=Readers(frozenset({"Bool"}), lax=frozenset({"Int", "Float", "Str"})),
+        readers=Readers(frozenset({"Bool"}), lax=frozenset({"Int", "Float", "Str"}), spellings=LAX_SPELLINGS["bool"]),
         # strict JSON mode reads only `true` / `false`, as serde does (StrictBool)
         constraints=Constraints(frozenset({"strict"}), strict_as_serde=True, length=None),
         containers=Containers(set_item=True, dict_key=None),
@@ -313,7 +397,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=NATIVE,
         samples=same("12345678-1234-5678-1234-567812345678"),
         union=Union("uuid", {"Str": EXACT}, frozenset(), "Str", formatted=True),  # beats str and bytes
-        readers=Readers(frozenset({"Str"}), lax=frozenset()),
+        readers=Readers(frozenset({"Str"}), lax=frozenset(), spellings=LAX_SPELLINGS["uuid"]),
         constraints=NO_CONSTRAINTS,
         containers=NOT_IN_CONTAINERS,
         json_schema={"format": "uuid", "type": "string"},
@@ -326,7 +410,7 @@ SCALARS: tuple[Scalar, ...] = (
         pyo3=NATIVE,
         samples=same("-1.10E-7"),
         union=Union("decimal", {"Str": STRICT, "Int": STRICT, "Float": STRICT}, frozenset(), "Str", formatted=True),
-        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=frozenset()),
+        readers=Readers(frozenset({"Str", "Int", "Float"}), lax=frozenset(), spellings=LAX_SPELLINGS["decimal"]),
         constraints=Constraints(
             BOUNDS | {"multiple_of", "max_digits", "decimal_places", "allow_inf_nan", "strict"},
             strict_as_serde=False,  # Rust hands pydantic a str, which strict refuses

@@ -143,6 +143,280 @@ SIGNATURE_SAMPLES = [
         id="take_order_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "decimal": [
+        '"42.0"',
+        '"1E+10"',
+        '"1_000"',
+        '"+3"',
+        '"1e3"',
+        "42.5",
+        "42",
+        '"nan"',
+        "true",
+        '"wrong"',
+    ],
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "positive",
+        "int",
+        id="numbers_full_positive",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "percent",
+        "int",
+        id="numbers_full_percent",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "even",
+        "int",
+        id="numbers_full_even",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "step",
+        "int",
+        id="numbers_full_step",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "big",
+        "int",
+        id="numbers_full_big",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "ratio",
+        "float",
+        id="numbers_full_ratio",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "scale",
+        "float",
+        id="numbers_full_scale",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "tenth",
+        "float",
+        id="numbers_full_tenth",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "finite",
+        "float",
+        id="numbers_full_finite",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "price",
+        "decimal",
+        id="numbers_full_price",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "rate",
+        "decimal",
+        id="numbers_full_rate",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "count",
+        "int",
+        id="numbers_full_count",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "weight",
+        "float",
+        id="numbers_full_weight",
+    ),
+    pytest.param(
+        "Numbers",
+        lambda: _class("constraints.models", "Numbers"),
+        '{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":5}',
+        "maybe",
+        "int",
+        id="numbers_full_maybe",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "name",
+        "str",
+        id="texts_full_name",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "code",
+        "str",
+        id="texts_full_code",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "slug",
+        "str",
+        id="texts_full_slug",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "shout",
+        "str",
+        id="texts_full_shout",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "word",
+        "str",
+        id="texts_full_word",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "short",
+        "str",
+        id="texts_full_short",
+    ),
+    pytest.param(
+        "Texts",
+        lambda: _class("constraints.models", "Texts"),
+        '{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":"note "}',
+        "note",
+        "str",
+        id="texts_full_note",
+    ),
+    pytest.param(
+        "Order",
+        lambda: _class("constraints.models", "Order"),
+        '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,"scale":1.25,"tenth":1.2000000000000002,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":null},"texts":{"name":"name \\"\u00e9\\"\\n","code":"AAA-00","slug":"  aa\\n","shout":"shout \\"\u00e9","word":"a","short":"sho","blob":"b","note":null},"collections":{"tags":["tags \\"\u00e9\\"\\n"],"ids":[],"scores":{},"pair":[29,29],"items":[36],"positives":[],"counts":{},"names":[],"lowered":[],"point":[0,"po"],"maybe_tags":null},"quantity":99}',
+        "quantity",
+        "int",
+        id="order_full_quantity",
+    ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        "count",
+        "int",
+        id="strict_values_full_count",
+    ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        "bounded",
+        "int",
+        id="strict_values_full_bounded",
+    ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        "ratio",
+        "float",
+        id="strict_values_full_ratio",
+    ),
+    pytest.param(
+        "StrictValues",
+        lambda: _class("constraints.models", "StrictValues"),
+        '{"count":36,"bounded":0,"ratio":1.25,"name":"name \\"\u00e9\\"\\n","counts":[1]}',
+        "name",
+        "str",
+        id="strict_values_full_name",
+    ),
+]
 TYPE_NAMES = [
     "Aliased",
     "Collections",
@@ -226,6 +500,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -179,6 +179,69 @@ SIGNATURE_SAMPLES = [
         id="plan_route_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Point",
+        lambda: _class("containers.models", "Point"),
+        '{"x":0.25,"y":0.25}',
+        "x",
+        "float",
+        id="point_full_x",
+    ),
+    pytest.param(
+        "Point",
+        lambda: _class("containers.models", "Point"),
+        '{"x":0.25,"y":0.25}',
+        "y",
+        "float",
+        id="point_full_y",
+    ),
+    pytest.param(
+        "Route",
+        lambda: _class("containers.models", "Route"),
+        '{"name":"name \\"\u00e9\\"\\n","start":[1.25,1.25],"span":[29,"span \\"\u00e9\\"\\n",true],"waypoints":[{"x":0.25,"y":0.25}],"legs":[[{"x":0.25,"y":0.25},{"x":0.25,"y":0.25}]],"window":["2132-04-23","2132-04-23"],"tags":["tags \\"\u00e9\\"\\n"],"single":[43],"grade":["hard",36]}',
+        "name",
+        "str",
+        id="route_full_name",
+    ),
+    pytest.param(
+        "Tree",
+        lambda: _class("containers.models", "Tree"),
+        '{"label":"label \\"\u00e9\\"\\n","children":[],"pair":null}',
+        "label",
+        "str",
+        id="tree_full_label",
+    ),
+]
 TYPE_NAMES = [
     "Catalog",
     "Index",
@@ -263,6 +326,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -317,6 +317,196 @@ SIGNATURE_SAMPLES = [
         id="search_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Item",
+        lambda: _class("generics.models", "Item"),
+        '{"title":"title \\"\u00e9\\"\\n","score":1.25}',
+        "title",
+        "str",
+        id="item_full_title",
+    ),
+    pytest.param(
+        "Item",
+        lambda: _class("generics.models", "Item"),
+        '{"title":"title \\"\u00e9\\"\\n","score":1.25}',
+        "score",
+        "float",
+        id="item_full_score",
+    ),
+    pytest.param(
+        "Page[Item]",
+        lambda: _class("generics.models", "Page")[_class("generics.models", "Item")],
+        '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25}}',
+        "total",
+        "int",
+        id="page_item_full_total",
+    ),
+    pytest.param(
+        "Page[int]",
+        lambda: _class("generics.models", "Page")[_class("builtins", "int")],
+        '{"items":[36],"total":36,"first":36}',
+        "total",
+        "int",
+        id="page_int_full_total",
+    ),
+    pytest.param(
+        "Page[int]",
+        lambda: _class("generics.models", "Page")[_class("builtins", "int")],
+        '{"items":[36],"total":36,"first":36}',
+        "first",
+        "int",
+        id="page_int_full_first",
+    ),
+    pytest.param(
+        "Page[list[str]]",
+        lambda: _class("generics.models", "Page")[
+            _class("builtins", "list")[_class("builtins", "str")]
+        ],
+        '{"items":[["items \\"\u00e9\\"\\n"]],"total":36,"first":["first \\"\u00e9\\"\\n"]}',
+        "total",
+        "int",
+        id="page_list_str_full_total",
+    ),
+    pytest.param(
+        "Page[Union[int, NoneType]]",
+        lambda: _class("generics.models", "Page")[
+            _class("typing", "Optional")[_class("builtins", "int")]
+        ],
+        '{"items":[36],"total":36,"first":36}',
+        "total",
+        "int",
+        id="page_option_int_full_total",
+    ),
+    pytest.param(
+        "Page[Union[int, NoneType]]",
+        lambda: _class("generics.models", "Page")[
+            _class("typing", "Optional")[_class("builtins", "int")]
+        ],
+        '{"items":[36],"total":36,"first":36}',
+        "first",
+        "int",
+        id="page_option_int_full_first",
+    ),
+    pytest.param(
+        "Pair[str, Item]",
+        lambda: _class("generics.models", "Pair")[
+            _class("builtins", "str"), _class("generics.models", "Item")
+        ],
+        '{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{"index-key":{"title":"title \\"\u00e9\\"\\n","score":1.25}}}',
+        "left",
+        "str",
+        id="pair_str_item_full_left",
+    ),
+    pytest.param(
+        "Envelope[Item]",
+        lambda: _class("generics.models", "Envelope")[_class("generics.models", "Item")],
+        '{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"}',
+        "note",
+        "str",
+        id="envelope_item_full_note",
+    ),
+    pytest.param(
+        "Page",
+        lambda: _class("generics.models", "Page"),
+        '{"items":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"total":36,"first":{"k":[1,2.5,"s",null,true,{"n":-0.0}]}}',
+        "total",
+        "int",
+        id="page_full_total",
+    ),
+    pytest.param(
+        "IntPage",
+        lambda: _class("generics.models", "IntPage"),
+        '{"items":[36],"total":36,"first":36,"cursor":"cursor \\"\u00e9\\"\\n"}',
+        "total",
+        "int",
+        id="int_page_full_total",
+    ),
+    pytest.param(
+        "IntPage",
+        lambda: _class("generics.models", "IntPage"),
+        '{"items":[36],"total":36,"first":36,"cursor":"cursor \\"\u00e9\\"\\n"}',
+        "first",
+        "int",
+        id="int_page_full_first",
+    ),
+    pytest.param(
+        "IntPage",
+        lambda: _class("generics.models", "IntPage"),
+        '{"items":[36],"total":36,"first":36,"cursor":"cursor \\"\u00e9\\"\\n"}',
+        "cursor",
+        "str",
+        id="int_page_full_cursor",
+    ),
+    pytest.param(
+        "Ranked[Item]",
+        lambda: _class("generics.models", "Ranked")[_class("generics.models", "Item")],
+        '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25},"rank":29}',
+        "total",
+        "int",
+        id="ranked_item_full_total",
+    ),
+    pytest.param(
+        "Ranked[Item]",
+        lambda: _class("generics.models", "Ranked")[_class("generics.models", "Item")],
+        '{"items":[{"title":"title \\"\u00e9\\"\\n","score":1.25}],"total":36,"first":{"title":"title \\"\u00e9\\"\\n","score":1.25},"rank":29}',
+        "rank",
+        "int",
+        id="ranked_item_full_rank",
+    ),
+]
 TYPE_NAMES = [
     "Catalog",
     "Envelope[Item]",
@@ -408,6 +598,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -125,6 +125,93 @@ SIGNATURE_SAMPLES = [
         "EscalateOutput", '{"escalate":true}', '{"escalate":true}', id="escalate_output_minimal"
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Ticket",
+        lambda: _class("helpdesk.models", "Ticket"),
+        '{"author":"author \\"\u00e9\\"\\n","created":"created \\"\u00e9\\"\\n","title":"title \\"\u00e9\\"\\n","body":"body \\"\u00e9\\"\\n","tags":[{"name":"name \\"\u00e9\\"\\n","weight":1.5}]}',
+        "author",
+        "str",
+        id="ticket_full_author",
+    ),
+    pytest.param(
+        "Ticket",
+        lambda: _class("helpdesk.models", "Ticket"),
+        '{"author":"author \\"\u00e9\\"\\n","created":"created \\"\u00e9\\"\\n","title":"title \\"\u00e9\\"\\n","body":"body \\"\u00e9\\"\\n","tags":[{"name":"name \\"\u00e9\\"\\n","weight":1.5}]}',
+        "created",
+        "str",
+        id="ticket_full_created",
+    ),
+    pytest.param(
+        "Ticket",
+        lambda: _class("helpdesk.models", "Ticket"),
+        '{"author":"author \\"\u00e9\\"\\n","created":"created \\"\u00e9\\"\\n","title":"title \\"\u00e9\\"\\n","body":"body \\"\u00e9\\"\\n","tags":[{"name":"name \\"\u00e9\\"\\n","weight":1.5}]}',
+        "title",
+        "str",
+        id="ticket_full_title",
+    ),
+    pytest.param(
+        "Ticket",
+        lambda: _class("helpdesk.models", "Ticket"),
+        '{"author":"author \\"\u00e9\\"\\n","created":"created \\"\u00e9\\"\\n","title":"title \\"\u00e9\\"\\n","body":"body \\"\u00e9\\"\\n","tags":[{"name":"name \\"\u00e9\\"\\n","weight":1.5}]}',
+        "body",
+        "str",
+        id="ticket_full_body",
+    ),
+    pytest.param(
+        "Tag",
+        lambda: _class("shared.tags", "Tag"),
+        '{"name":"name \\"\u00e9\\"\\n","weight":1.5}',
+        "name",
+        "str",
+        id="tag_full_name",
+    ),
+    pytest.param(
+        "Tag",
+        lambda: _class("shared.tags", "Tag"),
+        '{"name":"name \\"\u00e9\\"\\n","weight":1.5}',
+        "weight",
+        "float",
+        id="tag_full_weight",
+    ),
+    pytest.param(
+        "Routing",
+        lambda: _class("helpdesk.models", "Routing"),
+        '{"team":"team \\"\u00e9\\"\\n","priority":"urgent","reasons":["reasons \\"\u00e9\\"\\n"]}',
+        "team",
+        "str",
+        id="routing_full_team",
+    ),
+]
 TYPE_NAMES = [
     "EscalateInput",
     "EscalateOutput",
@@ -207,6 +294,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -100,6 +100,175 @@ MODEL_SAMPLES = [
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = []
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "bool": [
+        '"on"',
+        '"off"',
+        '"yes"',
+        '"OFF"',
+        '"t"',
+        '"F"',
+        '"1"',
+        '"0"',
+        "1",
+        "0",
+        "1.0",
+        "0.0",
+        "2",
+        "0.5",
+        '" true "',
+        '"2"',
+        "null",
+    ],
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Person",
+        lambda: _class("library.models", "Person"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true}',
+        "name",
+        "str",
+        id="person_full_name",
+    ),
+    pytest.param(
+        "Person",
+        lambda: _class("library.models", "Person"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true}',
+        "born",
+        "int",
+        id="person_full_born",
+    ),
+    pytest.param(
+        "Person",
+        lambda: _class("library.models", "Person"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true}',
+        "alive",
+        "bool",
+        id="person_full_alive",
+    ),
+    pytest.param(
+        "Author",
+        lambda: _class("library.models", "Author"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}',
+        "name",
+        "str",
+        id="author_full_name",
+    ),
+    pytest.param(
+        "Author",
+        lambda: _class("library.models", "Author"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}',
+        "born",
+        "int",
+        id="author_full_born",
+    ),
+    pytest.param(
+        "Author",
+        lambda: _class("library.models", "Author"),
+        '{"name":"name \\"\u00e9\\"\\n","born":29,"alive":true,"pen_names":["pen_names \\"\u00e9\\"\\n"]}',
+        "alive",
+        "bool",
+        id="author_full_alive",
+    ),
+    pytest.param(
+        "Book",
+        lambda: _class("library.models", "Book"),
+        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        "title",
+        "str",
+        id="book_full_title",
+    ),
+    pytest.param(
+        "Book",
+        lambda: _class("library.models", "Book"),
+        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        "ISBN",
+        "str",
+        id="book_full_isbn",
+    ),
+    pytest.param(
+        "Book",
+        lambda: _class("library.models", "Book"),
+        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        "rating",
+        "float",
+        id="book_full_rating",
+    ),
+    pytest.param(
+        "Book",
+        lambda: _class("library.models", "Book"),
+        '{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[{"name":"name \\"\u00e9\\"\\n","born":null,"alive":true,"pen_names":[]}],"genre":"poetry","rating":1.5,"tags":{"tags-key":"tags \\"\u00e9\\"\\n"},"type":"ebook","pageCount":64,"sequel":null,"shelf":{"label":"label \\"\u00e9\\"\\n","books":[],"nested":{},"self":"self \\"\u00e9\\"\\n","match":null}}',
+        "pageCount",
+        "int",
+        id="book_full_pageCount",
+    ),
+    pytest.param(
+        "Shelf",
+        lambda: _class("library.models", "Shelf"),
+        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
+        "label",
+        "str",
+        id="shelf_full_label",
+    ),
+    pytest.param(
+        "Shelf",
+        lambda: _class("library.models", "Shelf"),
+        '{"label":"label \\"\u00e9\\"\\n","books":[{"title":"title \\"\u00e9\\"\\n","ISBN":"isbn \\"\u00e9\\"\\n","authors":[],"genre":"poetry","rating":null,"tags":{},"type":"ebook","pageCount":64,"sequel":null,"shelf":null}],"nested":{"nested-key":[{"nested-key":43}]},"self":"self \\"\u00e9\\"\\n","match":"fuzzy"}',
+        "self",
+        "str",
+        id="shelf_full_self",
+    ),
+]
 TYPE_NAMES = [
     "Author",
     "Book",
@@ -179,6 +348,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 def test_unknown_type_name_is_rejected() -> None:

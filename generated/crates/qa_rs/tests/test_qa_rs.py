@@ -161,6 +161,74 @@ SIGNATURE_SAMPLES = [
         id="check_citations_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Citation",
+        lambda: _class("qa.models", "Citation"),
+        '{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}',
+        "source_id",
+        "int",
+        id="citation_full_source_id",
+    ),
+    pytest.param(
+        "Citation",
+        lambda: _class("qa.models", "Citation"),
+        '{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}',
+        "quote",
+        "str",
+        id="citation_full_quote",
+    ),
+    pytest.param(
+        "Citation",
+        lambda: _class("qa.models", "Citation"),
+        '{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":"url \\"\u00e9\\"\\n"}',
+        "url",
+        "str",
+        id="citation_full_url",
+    ),
+    pytest.param(
+        "Answer",
+        lambda: _class("qa.models", "Answer"),
+        '{"text":"text \\"\u00e9\\"\\n","confidence":"high","citations":[{"source_id":64,"quote":"quote \\"\u00e9\\"\\n","url":null}],"verdict":"unknown","scores":{"scores-key":1.5}}',
+        "text",
+        "str",
+        id="answer_full_text",
+    ),
+]
 TYPE_NAMES = [
     "Answer",
     "CheckCitationsInput",
@@ -246,6 +314,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

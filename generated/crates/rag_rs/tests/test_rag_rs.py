@@ -227,6 +227,69 @@ SIGNATURE_SAMPLES = [
         id="agent_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Passage",
+        lambda: _class("rag_models", "Passage"),
+        '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
+        "title",
+        "str",
+        id="passage_full_title",
+    ),
+    pytest.param(
+        "Passage",
+        lambda: _class("rag_models", "Passage"),
+        '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
+        "text",
+        "str",
+        id="passage_full_text",
+    ),
+    pytest.param(
+        "Passage",
+        lambda: _class("rag_models", "Passage"),
+        '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":1.25}',
+        "score",
+        "float",
+        id="passage_full_score",
+    ),
+    pytest.param(
+        "SearchResult",
+        lambda: _class("rag_models", "SearchResult"),
+        '{"query":"query \\"\u00e9\\"\\n","passages":[{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n","score":null}],"next_page":null}',
+        "query",
+        "str",
+        id="search_result_full_query",
+    ),
+]
 TYPE_NAMES = [
     "AgentInput",
     "AgentOutput",
@@ -318,6 +381,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

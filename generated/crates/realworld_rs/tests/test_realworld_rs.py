@@ -290,6 +290,319 @@ SIGNATURE_SAMPLES = [
         id="recall_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "bool": [
+        '"on"',
+        '"off"',
+        '"yes"',
+        '"OFF"',
+        '"t"',
+        '"F"',
+        '"1"',
+        '"0"',
+        "1",
+        "0",
+        "1.0",
+        "0.0",
+        "2",
+        "0.5",
+        '" true "',
+        '"2"',
+        "null",
+    ],
+    "date": [
+        '"2022-06-08"',
+        "1654646400",
+        '"1654646400"',
+        '"2022-06-08T00:00:00"',
+        '"2022-06-08T12:13:14"',
+        "true",
+    ],
+    "datetime": [
+        '"2022-06-08"',
+        '"2022-06-08 12:13:14"',
+        "1654646400",
+        '"1654646400"',
+        "123.4",
+        "true",
+        '"foobar"',
+    ],
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+    "uuid": [
+        '"{12345678-1234-5678-1234-567812345678}"',
+        '"urn:uuid:12345678-1234-5678-1234-567812345678"',
+        '"12345678123456781234567812345678"',
+        "0",
+        "true",
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Owner",
+        lambda: _class("realworld.models", "Owner"),
+        '{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}',
+        "id",
+        "int",
+        id="owner_full_id",
+    ),
+    pytest.param(
+        "Cat",
+        lambda: _class("realworld.aliases", "Cat"),
+        '{"kind":"cat","meows":36}',
+        "meows",
+        "int",
+        id="cat_full_meows",
+    ),
+    pytest.param(
+        "Dog",
+        lambda: _class("realworld.aliases", "Dog"),
+        '{"kind":"dog","barks":1.25}',
+        "barks",
+        "float",
+        id="dog_full_barks",
+    ),
+    pytest.param(
+        "Defaults",
+        lambda: _class("realworld.models", "Defaults"),
+        '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
+        "model",
+        "str",
+        id="defaults_full_model",
+    ),
+    pytest.param(
+        "Defaults",
+        lambda: _class("realworld.models", "Defaults"),
+        '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
+        "turns",
+        "int",
+        id="defaults_full_turns",
+    ),
+    pytest.param(
+        "Defaults",
+        lambda: _class("realworld.models", "Defaults"),
+        '{"seen":["seen \\"\u00e9\\"\\n"],"order":[36],"frozen":[43],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":["stops \\"\u00e9\\"\\n"],"note":"note \\"\u00e9\\"\\n"}',
+        "note",
+        "str",
+        id="defaults_full_note",
+    ),
+    pytest.param(
+        "LegacyConfig",
+        lambda: _class("realworld.models", "LegacyConfig"),
+        '{"color":"green","name":"name \\"\u00e9\\"\\n"}',
+        "name",
+        "str",
+        id="legacy_config_full_name",
+    ),
+    pytest.param(
+        "Lowered",
+        lambda: _class("realworld.models", "Lowered"),
+        '{"handle":"  handle \\"\u00e9\\"\\n","aliases":["  aliases \\"\u00e9\\"\\n"],"nickname":"  nickname \\"\u00e9\\"\\n"}',
+        "handle",
+        "str",
+        id="lowered_full_handle",
+    ),
+    pytest.param(
+        "Lowered",
+        lambda: _class("realworld.models", "Lowered"),
+        '{"handle":"  handle \\"\u00e9\\"\\n","aliases":["  aliases \\"\u00e9\\"\\n"],"nickname":"  nickname \\"\u00e9\\"\\n"}',
+        "nickname",
+        "str",
+        id="lowered_full_nickname",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "id",
+        "uuid",
+        id="event_full_id",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "ref",
+        "str",
+        id="event_full_ref",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "token",
+        "str",
+        id="event_full_token",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "created",
+        "datetime",
+        id="event_full_created",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "created_utc",
+        "datetime",
+        id="event_full_created_utc",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "stamp",
+        "datetime",
+        id="event_full_stamp",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "day",
+        "date",
+        id="event_full_day",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "at",
+        "float",
+        id="event_full_at",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "at_seconds",
+        "int",
+        id="event_full_at_seconds",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "seen_at",
+        "datetime",
+        id="event_full_seen_at",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "slug",
+        "str",
+        id="event_full_slug",
+    ),
+    pytest.param(
+        "Event",
+        lambda: _class("realworld.models", "Event"),
+        '{"id":"12345678-1234-5678-1234-567812345678","ref":"ref \\"\u00e9\\"\\n","token":"token \\"\u00e9\\"\\n","created":"2132-04-23T10:20:30.400000+02:00","created_utc":"2132-04-23T10:20:30.400000+02:00","stamp":"2132-04-23T10:20:30.400000+02:00","day":"2132-04-23","at":0.5,"at_seconds":71,"seen_at":"2132-04-23T10:20:30.400000+02:00","settings":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null},"slug":"slug \\"\u00e9\\"\\n","loaded_at":"2132-04-23T10:20:30.400000+02:00","shared":{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":[]}}',
+        "loaded_at",
+        "datetime",
+        id="event_full_loaded_at",
+    ),
+    pytest.param(
+        "Shared",
+        lambda: _class("realworld.models", "Shared"),
+        '{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":["  tags \\"\u00e9\\"\\n"]}',
+        "name",
+        "str",
+        id="shared_full_name",
+    ),
+    pytest.param(
+        "Shared",
+        lambda: _class("realworld.models", "Shared"),
+        '{"name":"  name \\"\u00e9\\"\\n","hint":"  hint \\"\u00e9\\"\\n","tags":["  tags \\"\u00e9\\"\\n"]}',
+        "hint",
+        "str",
+        id="shared_full_hint",
+    ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        "count",
+        "int",
+        id="measured_full_count",
+    ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        "ratio",
+        "float",
+        id="measured_full_ratio",
+    ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        "ok",
+        "bool",
+        id="measured_full_ok",
+    ),
+    pytest.param(
+        "Measured",
+        lambda: _class("realworld.models", "Measured"),
+        '{"count":36,"ratio":1.25,"ok":true,"label":"label \\"\u00e9\\"\\n","tags":["tags \\"\u00e9\\"\\n"]}',
+        "label",
+        "str",
+        id="measured_full_label",
+    ),
+]
 TYPE_NAMES = [
     "Cat",
     "Defaults",
@@ -381,6 +694,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

@@ -651,6 +651,245 @@ SIGNATURE_SAMPLES = [
         id="chain_of_thought_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "bool": [
+        '"on"',
+        '"off"',
+        '"yes"',
+        '"OFF"',
+        '"t"',
+        '"F"',
+        '"1"',
+        '"0"',
+        "1",
+        "0",
+        "1.0",
+        "0.0",
+        "2",
+        "0.5",
+        '" true "',
+        '"2"',
+        "null",
+    ],
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Option",
+        lambda: _class("reserved.models", "Option"),
+        '{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}',
+        "label",
+        "str",
+        id="option_full_label",
+    ),
+    pytest.param(
+        "Option",
+        lambda: _class("reserved.models", "Option"),
+        '{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}',
+        "value",
+        "str",
+        id="option_full_value",
+    ),
+    pytest.param(
+        "Poll",
+        lambda: _class("reserved.models", "Poll"),
+        '{"question":"question \\"\u00e9\\"\\n","options":[{"label":"label \\"\u00e9\\"\\n","value":"value \\"\u00e9\\"\\n"}]}',
+        "question",
+        "str",
+        id="poll_full_question",
+    ),
+    pytest.param(
+        "Some", lambda: _class("reserved.models", "Some"), '{"x":8}', "x", "int", id="some_full_x"
+    ),
+    pytest.param(
+        "Ok", lambda: _class("reserved.models", "Ok"), '{"x":8}', "x", "int", id="ok_full_x"
+    ),
+    pytest.param(
+        "Err",
+        lambda: _class("reserved.models", "Err"),
+        '{"message":"message \\"\u00e9\\"\\n"}',
+        "message",
+        "str",
+        id="err_full_message",
+    ),
+    pytest.param(
+        "String",
+        lambda: _class("reserved.models", "String"),
+        '{"text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="string_full_text",
+    ),
+    pytest.param(
+        "Iterator",
+        lambda: _class("reserved.models", "Iterator"),
+        '{"position":57}',
+        "position",
+        "int",
+        id="iterator_full_position",
+    ),
+    pytest.param(
+        "ToString",
+        lambda: _class("reserved.models", "ToString"),
+        '{"text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="to_string_full_text",
+    ),
+    pytest.param(
+        "ToOwned",
+        lambda: _class("reserved.models", "ToOwned"),
+        '{"text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="to_owned_full_text",
+    ),
+    pytest.param(
+        "Signature",
+        lambda: _class("reserved.models", "Signature"),
+        '{"name":"name \\"\u00e9\\"\\n"}',
+        "name",
+        "str",
+        id="signature_full_name",
+    ),
+    pytest.param(
+        "Prediction",
+        lambda: _class("reserved.models", "Prediction"),
+        '{"value":1.25,"default":"off"}',
+        "value",
+        "float",
+        id="prediction_full_value",
+    ),
+    pytest.param(
+        "FieldMeta",
+        lambda: _class("reserved.models", "FieldMeta"),
+        '{"name":"name \\"\u00e9\\"\\n"}',
+        "name",
+        "str",
+        id="field_meta_full_name",
+    ),
+    pytest.param(
+        "Python",
+        lambda: _class("reserved.models", "Python"),
+        '{"version":"version \\"\u00e9\\"\\n"}',
+        "version",
+        "str",
+        id="python_full_version",
+    ),
+    pytest.param(
+        "Bound",
+        lambda: _class("reserved.models", "Bound"),
+        '{"low":22,"high":29}',
+        "low",
+        "int",
+        id="bound_full_low",
+    ),
+    pytest.param(
+        "Bound",
+        lambda: _class("reserved.models", "Bound"),
+        '{"low":22,"high":29}',
+        "high",
+        "int",
+        id="bound_full_high",
+    ),
+    pytest.param(
+        "PyErr",
+        lambda: _class("reserved.models", "PyErr"),
+        '{"message":"message \\"\u00e9\\"\\n"}',
+        "message",
+        "str",
+        id="py_err_full_message",
+    ),
+    pytest.param(
+        "SignatureInput",
+        lambda: _class("reserved.models", "SignatureInput"),
+        '{"text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="signature_input_full_text",
+    ),
+    pytest.param(
+        "SignatureOutput",
+        lambda: _class("reserved.models", "SignatureOutput"),
+        '{"text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="signature_output_full_text",
+    ),
+    pytest.param(
+        "PythonSignature",
+        lambda: _class("reserved.models", "PythonSignature"),
+        '{"text":"text \\"\u00e9\\"\\n","kinds":["output"]}',
+        "text",
+        "str",
+        id="python_signature_full_text",
+    ),
+    pytest.param(
+        "PyResult",
+        lambda: _class("reserved.models", "PyResult"),
+        '{"ok":true}',
+        "ok",
+        "bool",
+        id="py_result_full_ok",
+    ),
+    pytest.param(
+        "PyType",
+        lambda: _class("reserved.models", "PyType"),
+        '{"name":"name \\"\u00e9\\"\\n"}',
+        "name",
+        "str",
+        id="py_type_full_name",
+    ),
+]
 TYPE_NAMES = [
     "Borrowed",
     "Bound",
@@ -763,6 +1002,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

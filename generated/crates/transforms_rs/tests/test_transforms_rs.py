@@ -549,6 +549,69 @@ SIGNATURE_SAMPLES = [
         id="from_dict_default_output_minimal",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Passage",
+        lambda: _class("transforms.models", "Passage"),
+        '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n"}',
+        "title",
+        "str",
+        id="passage_full_title",
+    ),
+    pytest.param(
+        "Passage",
+        lambda: _class("transforms.models", "Passage"),
+        '{"title":"title \\"\u00e9\\"\\n","text":"text \\"\u00e9\\"\\n"}',
+        "text",
+        "str",
+        id="passage_full_text",
+    ),
+    pytest.param(
+        "Score",
+        lambda: _class("transforms.models", "Score"),
+        '{"value":1.25,"rationale":"rationale \\"\u00e9\\"\\n"}',
+        "value",
+        "float",
+        id="score_full_value",
+    ),
+    pytest.param(
+        "Score",
+        lambda: _class("transforms.models", "Score"),
+        '{"value":1.25,"rationale":"rationale \\"\u00e9\\"\\n"}',
+        "rationale",
+        "str",
+        id="score_full_rationale",
+    ),
+]
 TYPE_NAMES = [
     "AnswerOnlyInput",
     "AnswerOnlyOutput",
@@ -668,6 +731,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)

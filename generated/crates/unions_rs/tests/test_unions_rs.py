@@ -213,6 +213,138 @@ SIGNATURE_SAMPLES = [
         id="adopt_output_full_arm2",
     ),
 ]
+# pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
+# samples given each: (type name, the class, the sample, the field's key, its type)
+LAX_SPELLINGS = {
+    "bool": [
+        '"on"',
+        '"off"',
+        '"yes"',
+        '"OFF"',
+        '"t"',
+        '"F"',
+        '"1"',
+        '"0"',
+        "1",
+        "0",
+        "1.0",
+        "0.0",
+        "2",
+        "0.5",
+        '" true "',
+        '"2"',
+        "null",
+    ],
+    "float": [
+        '"0.25"',
+        '" 1.5 "',
+        '"nan"',
+        '"-Infinity"',
+        '"inf"',
+        '"1e3"',
+        '".5"',
+        '"5."',
+        '"1_000.5"',
+        '" 1_000 "',
+        "true",
+        "false",
+        "3",
+        '"wrong"',
+        '""',
+        "null",
+    ],
+    "int": [
+        '"3"',
+        "3.0",
+        '" 3 "',
+        "true",
+        "false",
+        '"1_000"',
+        '"+3"',
+        '"-3"',
+        '"42.00"',
+        '"042"',
+        '"3.5"',
+        "3.5",
+        '"0x1f"',
+        '""',
+        '"1e3"',
+        "1e3",
+        '"_1"',
+        '"1__0"',
+        '"42."',
+        '"nan"',
+        "null",
+    ],
+    "str": [
+        "123",
+        "123.456",
+        "true",
+        "null",
+        '" foobar  "',
+    ],
+}
+LAX_FIELDS = [
+    pytest.param(
+        "Cat",
+        lambda: _class("unions.models", "Cat"),
+        '{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}',
+        "name",
+        "str",
+        id="cat_full_name",
+    ),
+    pytest.param(
+        "Cat",
+        lambda: _class("unions.models", "Cat"),
+        '{"pet_type":"cat","name":"name \\"\u00e9\\"\\n","meows":36}',
+        "meows",
+        "int",
+        id="cat_full_meows",
+    ),
+    pytest.param(
+        "Dog",
+        lambda: _class("unions.models", "Dog"),
+        '{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}',
+        "name",
+        "str",
+        id="dog_full_name",
+    ),
+    pytest.param(
+        "Dog",
+        lambda: _class("unions.models", "Dog"),
+        '{"name":"name \\"\u00e9\\"\\n","pet_type":"dog","barks":1.25}',
+        "barks",
+        "float",
+        id="dog_full_barks",
+    ),
+    pytest.param(
+        "Lizard",
+        lambda: _class("unions.models", "Lizard"),
+        '{"pet_type":"gecko","scales":true}',
+        "scales",
+        "bool",
+        id="lizard_full_scales",
+    ),
+    pytest.param(
+        "Point", lambda: _class("unions.models", "Point"), '{"x":8}', "x", "int", id="point_full_x"
+    ),
+    pytest.param(
+        "Point2",
+        lambda: _class("unions.models", "Point2"),
+        '{"x":8,"y":8}',
+        "x",
+        "int",
+        id="point_2_full_x",
+    ),
+    pytest.param(
+        "Point2",
+        lambda: _class("unions.models", "Point2"),
+        '{"x":8,"y":8}',
+        "y",
+        "int",
+        id="point_2_full_y",
+    ),
+]
 TYPE_NAMES = [
     "AdoptInput",
     "AdoptOutput",
@@ -297,6 +429,27 @@ def test_model_rejects_what_pydantic_rejects(
             assert list(json.loads(got)) == list(json.loads(pydantic_empty))
         else:
             assert got == pydantic_empty
+
+
+@pytest.mark.parametrize(("type_name", "make", "given", "key", "scalar"), LAX_FIELDS)
+def test_lax_spellings(
+    type_name: str, make: Callable[[], Any], given: str, key: str, scalar: str
+) -> None:
+    """pydantic's lax mode: each spelling, given for the field, is read and written alike, or refused by both."""
+    cls = make()
+    for text in LAX_SPELLINGS[scalar]:
+        doc = json.loads(given)
+        doc[key] = "\u0000"
+        data = json.dumps(doc).replace('"\\u0000"', text)
+        try:
+            expected = cls.model_validate_json(data).model_dump_json()
+        except ValidationError:
+            expected = None
+        try:
+            got = native.roundtrip_json(type_name, data)
+        except ValueError:
+            got = None
+        assert got == expected, f"{key} = {text}"
 
 
 @pytest.mark.parametrize(("type_name", "given", "expected"), SIGNATURE_SAMPLES)
