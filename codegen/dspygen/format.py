@@ -61,6 +61,10 @@ def _format_batch(
         return {}
     with tempfile.TemporaryDirectory(prefix="dspygen-fmt-") as scratch:
         root = Path(scratch)
+        if tool == "Rust":
+            # rustfmt takes the first rustfmt.toml above the file, else the user's config folder's:
+            # one of our own, with the defaults, keeps the output the same bytes on every machine.
+            (root / "rustfmt.toml").write_text("# dspygen: rustfmt's defaults\n", encoding="utf-8")
         for rel, text in files.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8", newline="\n")

@@ -708,6 +708,40 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for LaxMap<A> {
     }
 }
 
+/// The visits a coercing visitor (`IntVisitor`, ...) shares: text goes to its own `text`, the
+/// values it never coerces to the wrapped visitor, which refuses them in its own words.
+macro_rules! text_and_the_rest {
+    () => {
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
+            self.text(v)
+        }
+
+        fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
+            self.text(v)
+        }
+
+        fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
+            self.text(&v)
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_none()
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
+            self.0.visit_unit()
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+            self.0.visit_seq(seq)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+            self.0.visit_map(map)
+        }
+    };
+}
+
 /// An `int`: a whole float, a bool, a numeric string.
 struct IntVisitor<V>(V);
 
@@ -751,33 +785,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for IntVisitor<V> {
         self.int(n)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-        self.text(&v)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(map)
-    }
+    text_and_the_rest!();
 }
 
 /// A 128-bit `int`, from the JSON text of its value (serde_json's `RawValue`), so that an
@@ -854,33 +862,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FloatVisitor<V> {
         self.0.visit_f64(if v { 1.0 } else { 0.0 })
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-        self.text(&v)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(map)
-    }
+    text_and_the_rest!();
 }
 
 /// A `bool`: `0` or `1`, one of the words pydantic reads.
@@ -932,33 +914,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for BoolVisitor<V> {
         self.number(v)
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<V::Value, E> {
-        self.text(v)
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<V::Value, E> {
-        self.text(&v)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.0.visit_unit()
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        self.0.visit_seq(seq)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        self.0.visit_map(map)
-    }
+    text_and_the_rest!();
 }
 
 #[cfg(test)]
