@@ -2,7 +2,9 @@
 
 Cargo.toml and pyproject.toml are generated, but users add dependencies, features,
 profiles and metadata to them. On regeneration dspygen sets every key it renders and
-keeps every other key, comment and layout of the file on disk (tomlkit).
+keeps every other key, comment and layout of the file on disk (tomlkit), but for the keys it
+wrote itself and renders no more (a mapped type's dependency, once no field holds the type):
+those carry the comment `symbols.OWN_KEY`.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ import tomlkit
 import tomlkit.exceptions
 from tomlkit.items import InlineTable
 
+from dspygen.lower.symbols import OWN_KEY
+
 MERGED_FILES = frozenset({"Cargo.toml", "pyproject.toml"})
+
+
+def _ours(value: Any) -> bool:
+    """A key dspygen wrote while something needed it (symbols.OWN_KEY), not the user's."""
+    trivia = getattr(value, "trivia", None)
+    return trivia is not None and str(trivia.comment) == OWN_KEY
 
 
 def _tables(value: Any) -> bool:
@@ -25,7 +35,7 @@ def _tables(value: Any) -> bool:
 def _add_user_keys(ours: Any, theirs: Any) -> None:
     """Copy into `ours` every key only `theirs` has, recursing into shared tables."""
     for key, value in theirs.items():
-        if key not in ours:
+        if key not in ours and not _ours(value):
             ours[key] = value
         elif _tables(value) and _tables(ours[key]):
             _add_user_keys(ours[key], value)
@@ -47,9 +57,21 @@ def merge_toml(on_disk: str, rendered: str) -> str:
 
 
 def same_toml(on_disk: str, merged: str) -> bool:
-    """The same data and header line: then the user's layout of the file stands."""
+    """The same data, header line and keys marked as dspygen's: then the user's layout stands."""
     try:
-        same_data = tomlkit.parse(on_disk).unwrap() == tomlkit.parse(merged).unwrap()
+        disk, ours = tomlkit.parse(on_disk), tomlkit.parse(merged)
     except tomlkit.exceptions.TOMLKitError:
         return False
+    same_data = disk.unwrap() == ours.unwrap() and _marked(disk) == _marked(ours)
     return same_data and on_disk.partition("\n")[0] == merged.partition("\n")[0]
+
+
+def _marked(table: Any, prefix: str = "") -> set[str]:
+    """The dotted names of the keys marked as dspygen's (`_ours`)."""
+    found: set[str] = set()
+    for key, value in table.items():
+        if _ours(value):
+            found.add(prefix + key)
+        if _tables(value):
+            found |= _marked(value, f"{prefix}{key}.")
+    return found

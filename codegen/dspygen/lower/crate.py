@@ -93,7 +93,7 @@ def _dependencies(runtime: RuntimeDependency, features: set[str], cargo: tuple[s
     listed = ", ".join(f'"{f}"' for f in sorted(features))
     version, path = f'version = "={runtime.version}"', f'path = "{runtime.path}"'
     line = f"{symbols.RUNTIME_CRATE} = {{ {version}, {path}, features = [{listed}] }}"
-    return scalars.Dependencies(line, cargo)
+    return scalars.Dependencies(line, tuple(f"{dependency}  {symbols.OWN_KEY}" for dependency in cargo))
 
 
 def _check_mapped(schema: nodes.Schema, types: dict[str, str], sink: Sink) -> None:

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dspygen.lower.rust import Path
 
 RUNTIME_CRATE = "dspygen-runtime"  # the package name in Cargo.toml
+# The comment on a Cargo.toml key dspygen writes only while a mapped type needs it: the merge with
+# the file on disk (merge.py) drops such a key once dspygen renders it no more.
+OWN_KEY = "# dspygen: for a mapped type; removed when none needs it"
 RUNTIME = Path("::dspygen_runtime", "dspygen_runtime")
 
 
