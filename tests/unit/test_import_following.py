@@ -282,25 +282,29 @@ def _cli(*args: str, cwd: Path, cache: Path) -> subprocess.CompletedProcess[str]
     )
 
 
-def test_editing_only_a_followed_file_makes_check_fail(tmp_path: Path) -> None:
-    """The fingerprint covers the followed files: the hook rebuilds when models.py changes."""
+@pytest.mark.parametrize("frontend", ["static", "import"])
+def test_editing_only_a_followed_file_makes_check_fail(frontend: str, tmp_path: Path) -> None:
+    """The fingerprint covers the followed files (the static frontend's) and the imported ones
+    (the import frontend's): the hook rebuilds when a module the source imports changes."""
     project(tmp_path)
     (tmp_path / "app" / "models.py").write_text(MODELS.replace("    broken: UndefinedName", "    x: int"))
     (tmp_path / "pyproject.toml").write_text(
         '[tool.dspygen]\nsources = ["app/signatures.py"]\nout = "out"\ncrate-name = "helpdesk_rs"\n'
     )
     cache = tmp_path / "cache"
-    built = _cli("build", cwd=tmp_path, cache=cache)
+    built = _cli("build", "--frontend", frontend, cwd=tmp_path, cache=cache)
     assert built.returncode == 0, built.stderr
     assert "pub struct Ticket" in (tmp_path / "out" / "src" / "models.rs").read_text()
-    assert _cli("check", cwd=tmp_path, cache=cache).returncode == 0  # the fast path, from the record
+    assert (
+        _cli("check", "--frontend", frontend, cwd=tmp_path, cache=cache).returncode == 0
+    )  # the fast path, from the record
     record = next(cache.glob("*.fingerprint")).read_text()
     assert str((tmp_path / "app" / "models.py").resolve()) in record
 
     base = tmp_path / "app" / "common" / "base.py"
     base.write_text(BASE + "    editor: str = ''\n")
-    stale = _cli("check", cwd=tmp_path, cache=cache)
+    stale = _cli("check", "--frontend", frontend, cwd=tmp_path, cache=cache)
     assert stale.returncode == 1, stale.stdout + stale.stderr
     assert "+    pub editor: ::std::string::String," in stale.stdout
-    assert _cli("build", cwd=tmp_path, cache=cache).returncode == 0
-    assert _cli("check", cwd=tmp_path, cache=cache).returncode == 0
+    assert _cli("build", "--frontend", frontend, cwd=tmp_path, cache=cache).returncode == 0
+    assert _cli("check", "--frontend", frontend, cwd=tmp_path, cache=cache).returncode == 0
