@@ -1,4 +1,5 @@
-"""The compiler's benchmarks: static check against `import dspy`, scaling, no-op rebuild, profile."""
+"""The compiler's benchmarks: static check against `import dspy`, scaling, no-op rebuild, rebuild
+after an edit, profile."""
 
 from __future__ import annotations
 
@@ -118,6 +119,37 @@ def noop(rounds: int) -> dict[str, Any]:
         "cargo_fresh": fresh,
         "cargo_warmup": warm,
         "warmup_compiled": "Compiling" in warm_output,
+    }
+
+
+def edit_rebuild(tmp: Path, n: int, rounds: int) -> dict[str, Any]:
+    """A rebuild after one model gains a field, against a fresh build of the same `n` models and
+    signatures (each round: a fresh build into an empty folder, then the edit and the rebuild)."""
+    fresh: list[float] = []
+    rebuilt: list[float] = []
+    written: list[int] = []
+    for r in range(rounds):
+        files = write_package(tmp / f"edit_in{r}", n)
+        out = tmp / f"edit_out{r}"
+        argv = [DSPYGEN, "build", *files, "--out", out, "--crate-name", f"edit_{n}"]
+        seconds, output, code = run(argv, ROOT)
+        if code != 0:
+            raise RuntimeError(f"dspygen build of {n} synthetic items failed:\n{output[-3000:]}")
+        fresh.append(seconds)
+        models = next(p for p in files if p.name.startswith("models_"))
+        models.write_text(models.read_text(encoding="utf-8") + "\n\nclass Edited(BaseModel):\n    added: int = 0\n")
+        seconds, output, code = run(argv, ROOT)
+        said = REPORTED.search(output)
+        if code != 0 or said is None:
+            raise RuntimeError(f"dspygen rebuild after an edit failed:\n{output[-3000:]}")
+        rebuilt.append(seconds)
+        written.append(int(said.group(1)))
+    return {
+        "n": n,
+        "fresh": median(fresh),
+        "rebuild": median(rebuilt),
+        "written": max(written),
+        "ratio": ratio(rebuilt, fresh),
     }
 
 

@@ -148,6 +148,19 @@ def compiler_rows(results: dict[str, Any]) -> list[Row]:
             verdict(noop["written"] == 0 and noop["cargo_fresh"]),
         )
     )
+    edited = results["edit"]
+    rows.append(
+        Row(
+            "compiler",
+            f"rebuild after a model is added (A, {edited['written']} written) vs a fresh build (B), "
+            f"{edited['n']} models + {edited['n']} signatures",
+            seconds(edited["rebuild"]),
+            seconds(edited["fresh"]),
+            f"A/B {edited['ratio']:.2f}",
+            "≤ 1.2",
+            verdict(edited["ratio"] <= 1.2),
+        )
+    )
     return rows
 
 
@@ -324,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             results["scaling"] = compiler.scaling(Path(tmp), rounds)
             print("compiler: no-op rebuild ...", flush=True)
             results["noop"] = compiler.noop(2 if q else 5)
+            print("compiler: rebuild after an edit ...", flush=True)
+            results["edit"] = compiler.edit_rebuild(Path(tmp), 80 if q else 800, 1 if q else 3)
             print("compiler: profile ...", flush=True)
             results["profile"] = compiler.profile(Path(tmp), (10, 100) if q else (100, 1000))
             plot.build_time(results["scaling"], png)
