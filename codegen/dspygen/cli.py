@@ -210,7 +210,17 @@ def build(verbose: bool, **options: Any) -> None:
     # written only once every target rendered cleanly; the shared runtimes first, which the crates need
     outputs = [*plan.runtimes, *((t.out, w.changes) for t, w in planned if w is not None)]
     for out, changes in outputs:
-        apply(out, changes)
+        try:
+            apply(out, changes)
+        except OSError as exc:  # a read-only folder, a full disk: the next run finishes or rolls back
+            sink.error(
+                Code.OUTPUT_PATH,
+                f"cannot write into {shown_path(out)}: {exc.strerror or exc}",
+                None,
+                hint="make the folder writable (or free space), then build again: it finishes what this began",
+            )
+            _report(sink)
+            sys.exit(1)
         written += len(changes.write)
         unchanged += len(changes.unchanged)
         removed += len(changes.remove)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import keyword
+import os
 import re
 import sys
 from collections.abc import Callable
@@ -64,7 +65,11 @@ def find_pyproject(start: Path) -> Path | None:
 
 
 def default_crate_name(out: Path) -> str:
-    name = re.sub(r"[^a-z0-9_]", "_", out.resolve().name.lower()) or "bindings"
+    try:
+        folder = out.resolve()
+    except (RuntimeError, OSError):  # a loop of links: refused later (sources.unsafe_out)
+        folder = Path(os.path.abspath(out))
+    name = re.sub(r"[^a-z0-9_]", "_", folder.name.lower()) or "bindings"
     return name if not name[0].isdigit() else f"_{name}"
 
 

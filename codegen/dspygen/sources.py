@@ -59,8 +59,15 @@ def default_out(entries: list[Path], base: Path) -> Path:
 def unsafe_out(out: Path, sources: tuple[Path, ...]) -> str | None:
     """Why `out` may not be an output folder, or None: a filesystem root, the home folder, or a
     folder holding a source (a build prunes what it owns there; one edited manifest away from
-    the user's own files)."""
-    folder = out.resolve()
+    the user's own files); or no folder at all: a file, a symbolic link to nothing, a loop of them."""
+    try:
+        folder = out.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError on a loop of links
+        return f"the output folder {out} is a loop of symbolic links"
+    if out.is_symlink() and not folder.is_dir():
+        return f"the output folder {out} is a symbolic link to {folder}, which is not a folder"
+    if folder.exists() and not folder.is_dir():
+        return f"the output folder {out} is a file, not a folder"
     if folder.parent == folder:
         return f"the output folder {out} is a filesystem root"
     if folder == Path.home().resolve():

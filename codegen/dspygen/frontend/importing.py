@@ -39,7 +39,12 @@ def read(
         sink.error(Code.IMPORT_FAILED, f"importing the sources took longer than {timeout:.0f}s", None)
         return empty
     if done.returncode == 0:
-        return load(done.stdout)
+        try:
+            return load(done.stdout)
+        except (ValueError, KeyError, TypeError):  # the process ended early, or wrote another answer
+            detail = (done.stderr.strip().splitlines() or ["no output"])[-1][:200]
+            sink.error(Code.IMPORT_FAILED, f"the importing frontend gave no schema: {detail}", None)
+            return empty
     try:
         problems = json.loads(done.stdout)["problems"]
     except (ValueError, KeyError, TypeError):

@@ -664,17 +664,27 @@ def _followed(base: Path, given: set[str], intro: Introspector) -> list[nodes.So
 
 
 def main(argv: list[str]) -> int:
+    # The answer goes to the real standard output; whatever the user's modules print (at any
+    # level: print, sys.stdout, the file descriptor) goes to standard error instead.
+    answer = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    sys.stdout.flush()
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
     base, files = Path(argv[0]).resolve(), [Path(a) for a in argv[1:]]
     intro = Introspector(base, files)
     sources = []
     for path in sorted({f.resolve() for f in files}):
         try:
             sources.append(intro.read_module(path))
-        except Exception as exc:  # the user's code failed to import: report it, never a traceback
+        except (Exception, SystemExit) as exc:  # the user's code failed to import: report it, never a traceback
             where = {"path": intro.display(str(path)), "line": _failing_line(exc, path), "col": 1}
-            intro.problems.append({"message": f"importing failed: {type(exc).__name__}: {exc}", "span": where})
+            what = (
+                f"it called sys.exit({exc.code!r})" if isinstance(exc, SystemExit) else f"{type(exc).__name__}: {exc}"
+            )
+            intro.problems.append({"message": f"importing failed: {what}", "span": where})
     if intro.problems:
-        json.dump({"problems": intro.problems}, sys.stdout)
+        json.dump({"problems": intro.problems}, answer)
+        answer.flush()
         return 3
     sources += _followed(base, {s.path for s in sources}, intro)
     schema = nodes.Schema(
@@ -684,7 +694,8 @@ def main(argv: list[str]) -> int:
         tuple(intro.enums.values()),
         tuple(intro.signatures.values()),
     )
-    sys.stdout.write(to_json(schema))
+    answer.write(to_json(schema))
+    answer.flush()
     return 0
 
 

@@ -126,13 +126,10 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
         return None
     if not text.isascii():
         text = nfkc_identifiers(text)
-    too_deep = _too_deep_for_python(text, display)
-    if too_deep is not None:
-        sink.error(
-            Code.SYNTAX,
-            *too_deep,
-            hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
-        )
+    refused = _refused_by_python(text, display)
+    if refused is not None:
+        message, span, hint = refused
+        sink.error(Code.SYNTAX, message, span, hint=hint)
         return None
     try:
         with recursion_limit(PARSE_RECURSION_LIMIT):
@@ -204,11 +201,17 @@ def recursion_limit(limit: int) -> Iterator[None]:
         sys.setrecursionlimit(before)
 
 
-def _too_deep_for_python(text: str, display: str) -> tuple[str, Span] | None:
-    """Python's own verdict on nesting it refuses to compile (more than 200 levels of
-    brackets, or an expression too deep for its compiler). libcst's native parser overflowed
-    the C stack and killed the process (SIGSEGV) on such files: they never reach it.
-    Other syntax errors are left to libcst, which knows newer syntax than this Python."""
+_DEEP_HINT = "flatten the deepest expression, e.g. name an inner type with a model of its own"
+_TEXT_HINT = "fix the string: Python refuses to import the file as it is"
+
+
+def _refused_by_python(text: str, display: str) -> tuple[str, Span, str] | None:
+    """Python's own verdict on what no version of it compiles: nesting deeper than its limits
+    (more than 200 levels of brackets, or an expression too deep for its compiler), a NUL
+    byte, a string escape that is not one (`"\\N{NO SUCH NAME}"`). libcst's native parser
+    overflowed the C stack (SIGSEGV) on the former, and its string evaluation raised on the
+    latter: such files never reach it. Other syntax errors are left to libcst, which knows
+    newer syntax than this Python."""
     before = sys.getrecursionlimit()
     sys.setrecursionlimit(PYTHON_RECURSION_LIMIT)  # Python's compiler guards its recursion by this limit
     try:
@@ -216,15 +219,26 @@ def _too_deep_for_python(text: str, display: str) -> tuple[str, Span] | None:
             warnings.simplefilter("ignore")
             ast.parse(text, filename=display)
     except SyntaxError as err:
+        where = Span(display, err.lineno or 1, max(err.offset or 1, 1))
         if "too many nested" in str(err.msg) or "too complex" in str(err.msg):
-            return f"invalid Python syntax: {err.msg}", Span(display, err.lineno or 1, max(err.offset or 1, 1))
+            return f"invalid Python syntax: {err.msg}", where, _DEEP_HINT
+        if "null bytes" in str(err.msg) or str(err.msg).startswith("(unicode error)"):
+            return f"invalid Python syntax: {err.msg}", _first_nul(text, display) or where, _TEXT_HINT
     except (RecursionError, MemoryError):
-        return "the file nests too deeply for Python to compile it", Span(display, 1, 1)
-    except ValueError:
-        pass
+        return "the file nests too deeply for Python to compile it", Span(display, 1, 1), _DEEP_HINT
+    except ValueError as err:  # a NUL byte, before Python 3.12
+        return f"invalid Python syntax: {err}", _first_nul(text, display) or Span(display, 1, 1), _TEXT_HINT
     finally:
         sys.setrecursionlimit(before)
     return None
+
+
+def _first_nul(text: str, display: str) -> Span | None:
+    """Where the first NUL byte is (Python does not say)."""
+    at = text.find("\0")
+    if at < 0:
+        return None
+    return Span(display, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
 
 
 def _syntax_error(text: str, display: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:
