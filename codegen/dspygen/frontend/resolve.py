@@ -120,8 +120,7 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        where = Span(display, before.count(b"\n") + 1, exc.start - (before.rfind(b"\n") + 1) + 1)
+        where = _span_at(display, data, exc.start)
         sink.error(Code.UNREADABLE, f"the file is not UTF-8: cannot decode the byte 0x{data[exc.start]:02x}", where)
         return None
     if not text.isascii():
@@ -236,9 +235,14 @@ def _refused_by_python(text: str, display: str) -> tuple[str, Span, str] | None:
 def _first_nul(text: str, display: str) -> Span | None:
     """Where the first NUL byte is (Python does not say)."""
     at = text.find("\0")
-    if at < 0:
-        return None
-    return Span(display, text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1)
+    return None if at < 0 else _span_at(display, text, at)
+
+
+def _span_at(display: str, text: str | bytes, at: int) -> Span:
+    """The line and column of offset `at` of `text` (characters, or bytes before decoding)."""
+    if isinstance(text, bytes):
+        return Span(display, text.count(b"\n", 0, at) + 1, at - text.rfind(b"\n", 0, at))
+    return Span(display, text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at))
 
 
 def _syntax_error(text: str, display: str, exc: cst.ParserSyntaxError) -> tuple[str, Span]:
