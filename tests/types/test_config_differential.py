@@ -38,7 +38,7 @@ from config import models as m  # noqa: E402
 SETTINGS = support.family_settings("CONFIG_EXAMPLES", 300)  # more: CONFIG_EXAMPLES=5000
 RUNS: Counter[str] = Counter()
 MISMATCHES: Counter[str] = Counter()
-KNOWN: Counter[str] = Counter()  # one field spelled twice: the documented gap
+KNOWN: Counter[str] = Counter()  # the documented gaps: one field spelled twice, a computed int beyond i64
 STALE: Counter[str] = Counter()  # computed keys with values pydantic would not compute: acceptance only
 EXACT: Counter[str] = Counter()  # inputs carrying computed values as pydantic computes them: byte-compared
 
@@ -189,7 +189,15 @@ def differential(family: str, cls: type[BaseModel], data: dict[str, Any] | str) 
     if full is None:
         return
     instance = cls.model_validate_json(text)
-    back = native.roundtrip(instance)
+    try:
+        back = native.roundtrip(instance)
+    except OverflowError:
+        # README: a computed int beyond i64 is an error on the Python -> Rust path (lax mode reads
+        # a whole float such as 5e15 into an `int` field, whose product then leaves i64)
+        computed = [getattr(instance, n) for n in cls.model_computed_fields]
+        assert any(isinstance(v, int) and not -(2**63) <= v < 2**63 for v in computed), text
+        KNOWN[family] += 1
+        return
     assert back == instance and back.__pydantic_extra__ == instance.__pydantic_extra__, f"{family}: {text}"
     assert back.model_dump_json() == full
     if cls.model_config.get("frozen"):

@@ -97,8 +97,9 @@ uuids = st.uuids().map(str)
 scalars = st.one_of(i128, floats, st.booleans(), st.none(), words, numeric_text, datetimes, uuids)
 points = st.fixed_dictionaries({"x": i64 | floats}, optional={"y": i64 | words, "z": st.booleans()})
 # Inside a list or dict an `int` is a plain i64 (beyond it Rust refuses by design, as the README
-# says); only a union's own `int` arm is an i128.
-item_scalars = st.one_of(i64, floats, st.booleans(), st.none(), words, numeric_text, datetimes, uuids)
+# says), whether written as a number or as text lax mode reads; only a union's own `int` arm is an i128.
+item_numeric_text = st.one_of(i64.map(str), floats.map(repr))
+item_scalars = st.one_of(i64, floats, st.booleans(), st.none(), words, item_numeric_text, datetimes, uuids)
 values = st.one_of(
     scalars, st.lists(item_scalars, max_size=3), points, st.dictionaries(words, item_scalars, max_size=2)
 )
