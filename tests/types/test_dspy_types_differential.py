@@ -339,7 +339,20 @@ def test_tool_calls_read_like_dspy_fuzzed(data: Any) -> None:
     got = _rust("dspy.ToolCalls", text)
     _check("tool_calls-fuzz", (expected is None) == (got is None), text)
     if expected is not None:
-        _check("tool_calls-fuzz", got is not None and dspy.ToolCalls.model_validate_json(got) == expected, text)
+        again = dspy.ToolCalls.model_validate_json(got) if got is not None else None
+        if again is not None and any(c.id == "" for c in expected.tool_calls):
+            # README: DSPy reads `"id": ""` back as no id (`id or call_id`): the one difference
+            again = again.model_copy(
+                update={
+                    "tool_calls": [_empty_id(a, e) for a, e in zip(again.tool_calls, expected.tool_calls, strict=True)]
+                }
+            )
+        _check("tool_calls-fuzz", again == expected, text)
+
+
+def _empty_id(again: Any, expected: Any) -> Any:
+    """`again`'s call with the empty id DSPy dropped on reading Rust's JSON put back."""
+    return again.model_copy(update={"id": ""}) if expected.id == "" and again.id is None else again
 
 
 @pytest.mark.parametrize("data", TOOL_CALLS_INPUTS)
