@@ -485,6 +485,8 @@ class Strategies:
             return st.sampled_from([str(m.value) for m in self.enums[ty.ref].members])
         if isinstance(ty, t.Constrained) and ty.inner == t.STR:
             return self.constrained(ty, nodes.JsonConfig(), 0)
+        if isinstance(ty, t.Constrained) and ty.inner == t.Primitive("int"):
+            return self.constrained(ty, nodes.JsonConfig(), 0).map(str)
         raise Unsupported(f"no strategy for dict keys of {ty!r}")
 
     # -- what valid values look like ------------------------------------------------------------

@@ -424,3 +424,27 @@ def test_alias_edges(field: str, value: Any) -> None:
     """Strict aliases: no lax excuse, Rust decides exactly as pydantic does; FiniteFloat refuses
     pydantic's inf and NaN spellings."""
     differential("alias edges", m.Aliased, ALIASED, field, value)
+
+
+RUBRIC = {"weights": {"a": 1.0}, "threshold": 0.5}
+RUBRIC_EDGES: list[tuple[str, Any]] = [
+    # model-wide allow_inf_nan=False: every float refuses inf and NaN, in lists too
+    *[("threshold", v) for v in ("inf", "-inf", "NaN", "Infinity", 1e308, 0.0)],
+    *[("history", v) for v in (["nan"], [1.5, "-Infinity"], [1e308])],
+    *[("weights", {"a": v}) for v in ("inf", "NaN", 1.5)],
+    # stripped and lowered keys: a changed key moves; two keys that become one keep the later
+    # value in the earlier place; a key left empty breaks min_length=1; fewer keys than min_length
+    ("weights", {" A ": 1.0, "b": 2.0, "a": 3.0}),
+    ("weights", {"b": 1.0, " B": 2.0, "c": 3.0, "C\n": 4.0}),
+    ("weights", {"ß": 1.0, "İ": 2.0, "Σ": 3.0}),
+    ("weights", {"  ": 1.0}),
+    ("weights", {}),
+    ("weights", {"x": 1.0, " X": "inf"}),
+    ("note", "  Kept  "),
+]
+
+
+@pytest.mark.parametrize(("field", "value"), RUBRIC_EDGES)
+def test_model_settings_edges(field: str, value: Any) -> None:
+    """`ConfigDict(allow_inf_nan=False, str_strip_whitespace=True)` and keys pydantic changes."""
+    differential("model settings", m.Rubric, RUBRIC, field, value)

@@ -53,7 +53,7 @@ class ClassReader:
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
         self.extra: dict[str, Extra] = {}
-        self.strings: dict[str, dict[str, object]] = {}  # model id -> its `str_*` settings (inherited)
+        self.scalars: dict[str, dict[str, object]] = {}  # model id -> its scalar settings (inherited)
         self.strict: dict[str, bool] = {}  # model id -> its `strict` setting (inherited)
         self._kinds: dict[str, Kind | None] = {}
         self.busy: set[str] = set()  # ids being read: guards cycles through bases and instantiations

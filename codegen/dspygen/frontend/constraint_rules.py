@@ -48,15 +48,18 @@ ALIASES: dict[str, tuple[str, dict[str, object]]] = {
     "StrictBytes": ("bytes", {"strict": True}),
 }
 ALIAS_SYMBOLS = {f"{module}.{name}": name for name in ALIASES for module in ("pydantic", "pydantic.types")}
-# A model's `str_*` settings: constraints on every `str` its fields hold (pydantic builds each
-# string validator of the model with them), by the constraint each stands for.
-STRING_SETTINGS = {
-    "str_strip_whitespace": "strip_whitespace",
-    "str_to_lower": "to_lower",
-    "str_to_upper": "to_upper",
-    "str_min_length": "min_length",
-    "str_max_length": "max_length",
+# A model's settings that constrain every scalar of a kind its fields hold (pydantic builds each
+# such validator of the model with them): setting -> (scalar, constraint) pairs.
+SCALAR_SETTINGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "str_strip_whitespace": (("str", "strip_whitespace"),),
+    "str_to_lower": (("str", "to_lower"),),
+    "str_to_upper": (("str", "to_upper"),),
+    "str_min_length": (("str", "min_length"),),
+    "str_max_length": (("str", "max_length"),),
+    "allow_inf_nan": (("float", "allow_inf_nan"), ("decimal", "allow_inf_nan")),
 }
+# What a scalar does without the setting (pydantic-core's defaults): no constraint to add.
+UNSET: dict[tuple[str, str], object] = {("float", "allow_inf_nan"): True, ("decimal", "allow_inf_nan"): False}
 
 
 def family(ty: t.Type) -> str | None:
@@ -180,18 +183,26 @@ def strict_problem(ty: t.Type) -> str | None:
     return None
 
 
-def with_strings(ty: t.Type, strings: dict[str, object]) -> t.Type | str:
-    """`ty` with the `str_*` settings on every `str` in it (not inside other models, which have
-    their own configuration); a constraint the field gives itself wins. A string: why not."""
-    if not strings:
-        return ty
-    if ty == t.STR:
-        return constrain(ty, strings)
-    if isinstance(ty, t.Constrained) and ty.inner == t.STR:
-        return constrain(t.STR, {**strings, **ty.given()})
+def with_settings(ty: t.Type, settings: dict[str, object]) -> t.Type | str:
+    """`ty` with the model's scalar settings (`SCALAR_SETTINGS`) on every scalar they apply to (not
+    inside other models, which have their own configuration); a constraint the field gives itself
+    wins. A string: why not."""
+    by_scalar: dict[str, dict[str, object]] = {}
+    for key, value in settings.items():
+        for scalar, constraint in SCALAR_SETTINGS.get(key, ()):
+            if value is not None and value != UNSET.get((scalar, constraint), False):
+                by_scalar.setdefault(scalar, {})[constraint] = value
+    return _with_constraints(ty, by_scalar) if by_scalar else ty
+
+
+def _with_constraints(ty: t.Type, by_scalar: dict[str, dict[str, object]]) -> t.Type | str:
+    if isinstance(ty, t.Primitive) and ty.name in by_scalar:
+        return constrain(ty, by_scalar[ty.name])
+    if isinstance(ty, t.Constrained) and isinstance(ty.inner, t.Primitive) and ty.inner.name in by_scalar:
+        return constrain(ty.inner, {**by_scalar[ty.inner.name], **ty.given()})
     children = []
     for child in t.children(ty):
-        new = with_strings(child, strings)
+        new = _with_constraints(child, by_scalar)
         if isinstance(new, str):
             return new
         children.append(new)

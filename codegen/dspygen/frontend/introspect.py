@@ -112,6 +112,8 @@ class Introspector:
         name = f"{getattr(tp, '__module__', '')}.{getattr(tp, '__qualname__', '')}"
         if isinstance(tp, type) and name in self.mapped:  # config `types`: the user's Rust type
             return t.Mapped(name)
+        if tp is None:  # `x: None`: typing keeps the annotation as None, not NoneType
+            return t.Primitive("none")
         scalar = next((name for known, name in self.scalars if tp is known), None)
         if scalar is not None:
             return t.Primitive(scalar)
@@ -136,7 +138,7 @@ class Introspector:
             return t.TupleOf(tuple(self.convert(a) for a in args))
         if origin is dict:
             key = self.convert(args[0])
-            if not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.LiteralOf | t.Named)):
+            if not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.KEY_NODES)):
                 raise Unsupported(f"dict keys of type {args[0]!r}")
             return t.DictOf(key, self.convert(args[1]))
         if origin in (typing.Union, types.UnionType):
@@ -249,9 +251,8 @@ class Introspector:
                 )
             )
         extra = config_reader.extra(cls.model_config)
-        strings = {c: cls.model_config[s] for s, c in constraint_rules.STRING_SETTINGS.items() if s in cls.model_config}
-        strings = {k: v for k, v in strings.items() if v not in (None, False)}
-        fields = [self.with_strings(f, strings) for f in fields]
+        settings = {k: v for k, v in cls.model_config.items() if k in constraint_rules.SCALAR_SETTINGS}
+        fields = [self.with_settings(f, settings) for f in fields]
         problems = [constraint_rules.strict_problem(f.type) for f in fields] if cls.model_config.get("strict") else []
         if any(problems):
             raise Unsupported(next(p for p in problems if p))
@@ -284,11 +285,11 @@ class Introspector:
         )
 
     @staticmethod
-    def with_strings(field: nodes.ModelField, strings: dict[str, object]) -> nodes.ModelField:
-        """The field with the model's `str_*` settings on its strings (as the static frontend)."""
-        ftype = constraint_rules.with_strings(field.type, strings)
+    def with_settings(field: nodes.ModelField, settings: dict[str, object]) -> nodes.ModelField:
+        """The field with the model's scalar settings on its scalars (as the static frontend)."""
+        ftype = constraint_rules.with_settings(field.type, settings)
         if isinstance(ftype, str):
-            raise Unsupported(f"the field {field.name} under the model's str_* settings: {ftype}")
+            raise Unsupported(f"the field {field.name} under the model's settings: {ftype}")
         return dataclasses.replace(field, type=ftype)
 
     @staticmethod

@@ -56,7 +56,7 @@ class ModelClasses:
                 fields.update((f.name, f) for f in self.reader.models[base].fields)
                 config.extra = self.reader.extra.get(base, config.extra)
                 config.json = self.reader.models[base].json
-                config.strings.update(self.reader.strings.get(base, {}))
+                config.scalars.update(self.reader.scalars.get(base, {}))
                 config.strict = self.reader.strict.get(base, config.strict)
                 names = self.reader.names.get(base, names).copy()
                 raw.update(self.reader.raw_names.get(base, {}))
@@ -96,10 +96,10 @@ class ModelClasses:
                 self.reader.unannotated(module, qualname, small, "annotate it (`name: str = ...`) or mark it ClassVar")
         ident = decl_id(module, instance or qualname)
         self.reader.extra[ident] = config.extra
-        self.reader.strings[ident] = config.strings
+        self.reader.scalars[ident] = config.scalars
         self.reader.strict[ident] = config.strict
         self.reader.names[ident], self.reader.raw_names[ident] = names, raw
-        fields = self.with_strings(fields, config.strings, module, node)
+        fields = self.with_settings(fields, config.scalars)
         if config.strict:
             for field in fields.values():
                 problem = constraint_rules.strict_problem(field.type)
@@ -184,17 +184,15 @@ class ModelClasses:
         if entries is not None:
             model_config.read(self.index, module, entries, config, names, self.sink)
 
-    def with_strings(
-        self, fields: dict[str, nodes.ModelField], strings: dict[str, object], module: SourceModule, node: cst.ClassDef
+    def with_settings(
+        self, fields: dict[str, nodes.ModelField], settings: dict[str, object]
     ) -> dict[str, nodes.ModelField]:
-        """The fields with the model's `str_*` settings on their strings."""
+        """The fields with the model's scalar settings (`str_*`, `allow_inf_nan`) on their scalars."""
         out = {}
         for name, field in fields.items():
-            ftype = constraint_rules.with_strings(field.type, strings)
+            ftype = constraint_rules.with_settings(field.type, settings)
             if isinstance(ftype, str):
-                self.sink.error(
-                    Code.CONSTRAINT, f"the field `{name}` under the model's `str_*` settings: {ftype}", field.span
-                )
+                self.sink.error(Code.CONSTRAINT, f"the field `{name}` under the model's settings: {ftype}", field.span)
                 ftype = field.type
             out[name] = dataclasses.replace(field, type=ftype)
         return out

@@ -64,7 +64,7 @@ JSON_CONFIG: dict[str, tuple[str, ...]] = {
     "ser_json_temporal": ("iso8601",),
     "val_temporal_unit": ("infer",),
 }
-STRING_SETTINGS = constraint_rules.STRING_SETTINGS
+SCALAR_SETTINGS = constraint_rules.SCALAR_SETTINGS
 # v1 keys pydantic v2 no longer honours: it warns and ignores them (checked with pydantic 2.14).
 V1_KEYS = {
     "allow_population_by_field_name": "renamed to `populate_by_name`",
@@ -96,7 +96,8 @@ class ConfigRead:
 
     extra: Extra = "ignore"
     json: nodes.JsonConfig = field(default_factory=nodes.JsonConfig)
-    strings: dict[str, object] = field(default_factory=dict)  # constraint name -> value, from `str_*`
+    # setting -> value: the settings that constrain scalars (`str_*`, `allow_inf_nan`)
+    scalars: dict[str, object] = field(default_factory=dict)
     strict: bool = False  # `strict=True`: checked field by field (constraint_rules.strict_problem)
 
 
@@ -172,8 +173,8 @@ def read(
                 config.extra = extra
         elif names is not None and (key in aliases.NAME_KEYS or key == "alias_generator"):
             aliases.read_setting(index, module, key, value, names, sink)
-        elif key in STRING_SETTINGS:
-            setting = _string_setting(key, value)
+        elif key in SCALAR_SETTINGS:
+            setting = _scalar_setting(key, value)
             if setting is None:
                 sink.error(
                     Code.UNSUPPORTED_MODEL,
@@ -181,7 +182,7 @@ def read(
                     module.span(where),
                 )
             else:
-                config.strings[STRING_SETTINGS[key]] = setting
+                config.scalars[key] = setting
         elif key == "strict" and isinstance(value, cst.Name) and value.value in {"True", "False"}:
             config.strict = value.value == "True"
         elif key == "regex_engine" and string(value) != "rust-regex":
@@ -215,7 +216,7 @@ def _extra(index: Index, module: SourceModule, value: cst.BaseExpression) -> Ext
     return cast(Extra, choice) if choice in EXTRA_VALUES else None
 
 
-def _string_setting(key: str, value: cst.BaseExpression) -> object | None:
+def _scalar_setting(key: str, value: cst.BaseExpression) -> object | None:
     if key.endswith("length"):
         return integer(value)
     if isinstance(value, cst.Name) and value.value in {"True", "False"}:

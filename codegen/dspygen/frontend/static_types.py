@@ -106,10 +106,8 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return None
     if symbol in dspy_types.SYMBOLS:
         return dspy_types.static(symbol)
-    if symbol == NONE:  # only a member of a union (`T | None`) may be None
-        hint = "use Optional[T] or T | None for a value that may be missing"
-        _error(ctx, expr, Code.UNSUPPORTED_TYPE, "`None` is not a type on its own, only in `T | None`", hint)
-        return None
+    if symbol == NONE:  # `x: None` holds only None (in `T | None` the union takes it first)
+        return t.Primitive("none")
     if symbol in LIST:  # pydantic reads a bare container's items (and keys) as Any
         return t.ListOf(ANY)
     if symbol in DICT:
@@ -246,7 +244,7 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             _error(ctx, expr, Code.BAD_TYPE_ARGS, "Optional takes exactly one type")
             return None
         inner = convert(args[0], ctx)
-        return None if inner is None else _optional(inner)
+        return None if inner is None else t.optional(inner)
     if symbol in UNION:
         return _union(args, expr, ctx)
     if symbol in LIST:
@@ -268,7 +266,7 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             _error(ctx, expr, Code.BAD_TYPE_ARGS, "dict takes a key type and a value type")
             return None
         key, value = convert(args[0], ctx), convert(args[1], ctx)
-        if key is not None and not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.LiteralOf | t.Named)):
+        if key is not None and not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.KEY_NODES)):
             _error(ctx, args[0], Code.DICT_KEY, f"dict keys of type `{text(args[0])}` are not supported")
             return None
         return None if key is None or value is None else t.DictOf(key, value)
@@ -308,19 +306,14 @@ def _code(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -
 TUPLE_HINT = "use tuple[A, B] (one type per position) or tuple[T, ...]"
 
 
-def _optional(inner: t.Type) -> t.Type:
-    return inner if isinstance(inner, t.OptionalOf) else t.OptionalOf(inner)
-
-
 def _union(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
     types = [a for a in args if _symbol(a, ctx) != NONE]
     converted = [convert(a, ctx) for a in types]
     if any(c is None for c in converted):
         return None
     rest = [c for c in converted if c is not None]
-    if not rest:
-        _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the union `{text(expr)}` holds nothing but None")
-        return None
+    if not rest:  # `Union[None, None]` is None, as typing reads it
+        return t.NONE
     return union_types.union_of(rest, len(types) < len(args))
 
 

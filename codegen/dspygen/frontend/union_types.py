@@ -31,7 +31,7 @@ def union_of(arms: list[t.Type], optional: bool) -> t.Type:
         inner = arm.arms if isinstance(arm, t.UnionOf) and arm.discriminator is None else (arm,)
         flat.extend(a for a in inner if a not in flat)
     core = flat[0] if len(flat) == 1 else t.UnionOf(tuple(flat))
-    return t.OptionalOf(core) if optional else core
+    return t.optional(core) if optional else core
 
 
 def discriminate(ty: t.Type, discriminator: str) -> t.Type | None:

@@ -260,6 +260,10 @@ Type: TypeAlias = (
 )
 
 STR = Primitive("str")
+NONE = Primitive("none")
+# Nodes a dict key may be besides `str` and `int`, checked further where lowered (lower/fields.py):
+# a Literal, an Enum, a constrained str or int.
+KEY_NODES = (LiteralOf, Named, Constrained)
 
 
 def children(t: Type) -> tuple[Type, ...]:
@@ -277,6 +281,12 @@ def children(t: Type) -> tuple[Type, ...]:
     return ()
 
 
+def optional(inner: Type) -> Type:
+    """`Optional[inner]` as typing reads it: `Optional[None]` is `None` (a generic's `Optional[T]`
+    with `T = None` too), and `Optional[Optional[T]]` is `Optional[T]`."""
+    return inner if inner == NONE or isinstance(inner, OptionalOf) else OptionalOf(inner)
+
+
 def with_children(t: Type, new: tuple[Type, ...]) -> Type:
     """`t` with its direct type arguments (as `children` lists them) replaced by `new`."""
     if isinstance(t, ListOf | SetOf):
@@ -287,7 +297,9 @@ def with_children(t: Type, new: tuple[Type, ...]) -> Type:
         return dataclasses.replace(t, arms=new)
     if isinstance(t, DictOf):
         return dataclasses.replace(t, key=new[0], value=new[1])
-    if isinstance(t, OptionalOf | Bounded):
+    if isinstance(t, OptionalOf):
+        return optional(new[0])
+    if isinstance(t, Bounded):
         return dataclasses.replace(t, inner=new[0])
     return t
 

@@ -101,7 +101,10 @@ class ConstraintLowering:
             return []
         inner = f"v{depth + 1}"
         if isinstance(ty, t.Constrained):
-            return self._own(name, place, ty, json) + self._walk(name, place, ty.inner, json, span, mutable, depth)
+            own = self._own(name, place, ty, json)
+            inside = self._walk(name, place, ty.inner, json, span, mutable, depth)
+            # a dict's length is measured after its keys are validated: two may have become one
+            return inside + own if isinstance(ty.inner, t.DictOf) else own + inside
         if isinstance(ty, t.OptionalOf):
             body = self._walk(name, inner, ty.inner, json, span, mutable, depth + 1)
             return _block(f"if let Some({inner}) = {place} {{", body)
@@ -117,12 +120,16 @@ class ConstraintLowering:
             return _block(f"for {inner} in {place}.0.iter() {{", body)
         if isinstance(ty, t.DictOf):
             out: list[str] = []
-            if _constrained(ty.key):
-                if _transforms(ty.key) and not self.after:
-                    self._refuse(name, span, "dict keys cannot be transformed (strip_whitespace, to_lower, to_upper)")
-                    return []
-                key = ty.key.inner if isinstance(ty.key, t.Constrained) else ty.key
-                keys = f"{place}.keys().map(|k| &k.0)" if key == scalars.INT else f"{place}.keys()"
+            if _constrained(ty.key) and _transforms(ty.key) and mutable:
+                # A changed key moves: the map is built again in order, a later entry whose key
+                # becomes an earlier one's replacing its value in place, as a Python dict does.
+                key, value = f"k{depth + 1}", f"x{depth + 1}"
+                body = self._walk(name, inner, ty.key, json, span, True, depth + 1)
+                out += [f"for (mut {key}, {value}) in {symbols.TAKE}({place}) {{", "{"]
+                out += [f"let {inner} = &mut {key};", *body, "}", f"{place}.insert({key}, {value});", "}"]
+            elif _constrained(ty.key):
+                key_type = ty.key.inner if isinstance(ty.key, t.Constrained) else ty.key
+                keys = f"{place}.keys().map(|k| &k.0)" if key_type == scalars.INT else f"{place}.keys()"
                 body = self._walk(name, inner, ty.key, json, span, False, depth + 1)
                 out += _block(f"for {inner} in {keys} {{", body)
             if _constrained(ty.value):

@@ -134,6 +134,7 @@ class FieldLowering:
             ok |= isinstance(key, t.LiteralOf) and all(isinstance(v, str) for v in key.values)
             enum = self.enums.get(key.ref) if isinstance(key, t.Named) else None
             ok |= enum is not None and all(isinstance(m.value, str) for m in enum.members)
+            ok |= isinstance(key, t.Constrained) and _constrained_key(key)
             if not ok:
                 shown = t.shown(key)
                 self.sink.error(
@@ -238,7 +239,7 @@ class FieldLowering:
         some_empty = False  # `Optional[list[T]] = []`: Some(vec![]), where serde's default is None
         if empty and not (json_value and (default.kind == "factory" or default.value is not None)):
             if default.kind == "value" and default.value is None:
-                if not (isinstance(ty, t.OptionalOf) or json_value):
+                if not (isinstance(ty, t.OptionalOf) or json_value or ty == t.Primitive("none")):
                     self._mismatch(span, "None", ty)
                 return ["default"]
             fits = _empty_fits(ty, default)
@@ -378,6 +379,8 @@ class FieldLowering:
             return None
         if not isinstance(ty, t.Primitive):
             return None
+        if ty.name == "none" and value is None:  # `list[None] = [None]`: a unit struct is its own value
+            return scalars.scalar("none", json)[0].render()
         if ty.name == "str" and isinstance(value, str):
             return f"{rust_str(value)}.to_owned()"
         if ty.name == "bool" and isinstance(value, bool):
@@ -387,6 +390,17 @@ class FieldLowering:
         if ty.name == "float" and isinstance(value, int | float) and not isinstance(value, bool):
             return rust_float(float(value))
         return None
+
+
+def _constrained_key(key: t.Constrained) -> bool:
+    """A constrained str key, or an int key whose bounds `IntKey` (i64) holds; never strict: a
+    JSON object's keys are strings, which a strict int or str reads differently."""
+    if key.strict:
+        return False
+    if key.inner == t.STR:
+        return True
+    choice = scalars.int_choice(key) if key.inner == t.Primitive("int") else None
+    return choice is not None and choice.rust == "i64"
 
 
 def _default_value(serde: list[str]) -> str | None:

@@ -99,7 +99,8 @@ def rust_type(
     assert isinstance(ty, t.DictOf)
     # str, int, a str Enum or Literal (checked in lower/fields.py); a scalar key is the registry's
     # (an int key reads as pydantic reads an int from a string: `pytypes::IntKey`)
-    scalar_key = registry.scalar(ty.key.name).containers.dict_key if isinstance(ty.key, t.Primitive) else None
+    plain = ty.key.inner if isinstance(ty.key, t.Constrained) else ty.key  # the checks are made in `validate`
+    scalar_key = registry.scalar(plain.name).containers.dict_key if isinstance(plain, t.Primitive) else None
     key = of(scalars.rust_path(scalar_key)) if scalar_key else rust_type(ty.key, names, literal_name).ty
     value = rust_type(ty.value, names, literal_name, json=json)
     return Lowered(of(symbols.INDEXMAP, key, value.ty), False, False, value.via_json)

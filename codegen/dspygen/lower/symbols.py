@@ -37,6 +37,7 @@ NONE = OPTION.child("None")
 OK = RESULT.child("Ok")
 ERR = RESULT.child("Err")
 DEFAULT = "::std::default::Default::default()"
+TAKE = "::std::mem::take"
 VEC_MACRO = "::std::vec!"
 FORMAT = "::std::format!"
 

@@ -343,9 +343,10 @@ SCALARS: tuple[Scalar, ...] = (
         readme=Readme("`bool`"),
     ),
     Scalar(
-        name="none",  # the arm `None` of `T | None` (an Optional), or a generic's argument `Page[None]`
+        # a field typed `None`, a generic's argument `Page[None]`; the arm `None` of `T | None` is an Optional
+        name="none",
         python=Python((), "None", "NoneType", ("types", "NoneType")),
-        rust=fixed("()", copy=True, word="None"),
+        rust=fixed("pytypes::NoneType", copy=True, word="None"),
         pyo3=NATIVE,
         samples=same(None),
         union=UNRANKED,
@@ -353,7 +354,7 @@ SCALARS: tuple[Scalar, ...] = (
         constraints=NO_CONSTRAINTS,
         containers=NOT_IN_CONTAINERS,
         json_schema={"type": "null"},
-        readme=Readme("`Optional[T]`"),
+        readme=Readme("`None`"),
     ),
     _temporal(
         "datetime",

@@ -12,6 +12,7 @@ TypeName = Literal[
     "Collections",
     "Numbers",
     "Order",
+    "Rubric",
     "StrictValues",
     "TakeOrderInput",
     "TakeOrderOutput",

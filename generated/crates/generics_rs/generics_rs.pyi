@@ -14,6 +14,7 @@ TypeName = Literal[
     "Item",
     "Page",
     "Page[Item]",
+    "Page[NoneType]",
     "Page[Union[int, NoneType]]",
     "Page[int]",
     "Page[list[str]]",

@@ -32,6 +32,7 @@ TypeName = Literal[
     "LegacyBlob",
     "Link",
     "Measurement",
+    "Placeholder",
     "RawMeasurement",
     "Reading",
     "ScheduleFollowUpInput",

@@ -14,6 +14,7 @@ mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
+mod none;
 #[cfg(feature = "ip")]
 mod networks;
 #[cfg(feature = "path")]
@@ -39,6 +40,7 @@ pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
 pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
+pub use none::NoneType;
 #[cfg(feature = "ip")]
 pub use networks::{
     Ipv4Interface, Ipv4Network, Ipv6Interface, Ipv6Network, IpvAnyInterface, IpvAnyNetwork,

@@ -104,6 +104,8 @@ use ::dspygen_runtime::methods::*;
         lowered: ::dspygen_runtime::getattr!(obj, "lowered")?.extract()?,
         point: ::dspygen_runtime::getattr!(obj, "point")?.extract()?,
         maybe_tags: ::dspygen_runtime::getattr!(obj, "maybe_tags")?.extract()?,
+        by_code: ::dspygen_runtime::getattr!(obj, "by_code")?.extract()?,
+        by_rank: ::dspygen_runtime::getattr!(obj, "by_rank")?.extract()?,
     };
     value
         .check()
@@ -124,6 +126,8 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "lowered", &value.lowered)?;
     ::dspygen_runtime::set_item!(data, "point", &value.point)?;
     ::dspygen_runtime::set_item!(data, "maybe_tags", &value.maybe_tags)?;
+    ::dspygen_runtime::set_item!(data, "by_code", &value.by_code)?;
+    ::dspygen_runtime::set_item!(data, "by_rank", &value.by_rank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     ::dspygen_runtime::model_validate(
         &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?,
@@ -132,6 +136,35 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Collections);
+
+::dspygen_runtime::from_py!(crate::models::Rubric, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        weights: ::dspygen_runtime::getattr!(obj, "weights")?.extract()?,
+        threshold: ::dspygen_runtime::getattr!(obj, "threshold")?.extract()?,
+        history: ::dspygen_runtime::getattr!(obj, "history")?.extract()?,
+        note: ::dspygen_runtime::getattr!(obj, "note")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Rubric, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "weights", &value.weights)?;
+    ::dspygen_runtime::set_item!(data, "threshold", value.threshold)?;
+    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Rubric")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Rubric);
 
 ::dspygen_runtime::from_py!(crate::models::Order, |obj| {
     // An instance pydantic validated passes; one built with `model_construct` may not.
@@ -308,6 +341,9 @@ pub fn roundtrip<'py>(
         ("constraints.models", "Collections") => obj
             .extract::<crate::models::Collections>()?
             .into_pyobject(py),
+        ("constraints.models", "Rubric") => {
+            obj.extract::<crate::models::Rubric>()?.into_pyobject(py)
+        }
         ("constraints.models", "Order") => obj.extract::<crate::models::Order>()?.into_pyobject(py),
         ("constraints.models", "StrictValues") => obj
             .extract::<crate::models::StrictValues>()?
@@ -334,6 +370,7 @@ pub fn roundtrip_json(
         "Collections" => ::dspygen_runtime::json_roundtrip::<crate::models::Collections>(data),
         "Numbers" => ::dspygen_runtime::json_roundtrip::<crate::models::Numbers>(data),
         "Order" => ::dspygen_runtime::json_roundtrip::<crate::models::Order>(data),
+        "Rubric" => ::dspygen_runtime::json_roundtrip::<crate::models::Rubric>(data),
         "StrictValues" => ::dspygen_runtime::json_roundtrip::<crate::models::StrictValues>(data),
         "TakeOrderInput" => {
             ::dspygen_runtime::json_roundtrip::<crate::signatures::TakeOrderInput>(data)
@@ -358,6 +395,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Collections",
         "Numbers",
         "Order",
+        "Rubric",
         "StrictValues",
         "TakeOrderInput",
         "TakeOrderOutput",

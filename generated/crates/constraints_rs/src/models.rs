@@ -382,6 +382,13 @@ pub struct Collections {
     pub point: (i64, ::std::string::String),
     #[serde(default)]
     pub maybe_tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    #[serde(default)]
+    pub by_code: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>,
+    #[serde(default)]
+    pub by_rank: ::dspygen_runtime::indexmap::IndexMap<
+        ::dspygen_runtime::pytypes::IntKey,
+        ::std::string::String,
+    >,
 }
 
 ::dspygen_runtime::struct_serde!(map_only Collections, validate);
@@ -486,6 +493,33 @@ impl Collections {
                 )?;
             }
         }
+        {
+            let v0 = &self.by_code;
+            for v1 in v0.keys() {
+                ::dspygen_runtime::constraints::min_length(
+                    "by_code",
+                    v1.chars().count(),
+                    2,
+                    "String",
+                    "characters",
+                )?;
+                ::dspygen_runtime::constraints::max_length(
+                    "by_code",
+                    v1.chars().count(),
+                    3,
+                    "String",
+                    "characters",
+                )?;
+                ::dspygen_runtime::constraints::pattern("by_code", v1, &PATTERN_3)?;
+            }
+        }
+        {
+            let v0 = &self.by_rank;
+            for v1 in v0.keys().map(|k| &k.0) {
+                ::dspygen_runtime::constraints::ge("by_rank", *v1, 1, "1")?;
+                ::dspygen_runtime::constraints::le("by_rank", *v1, 10, "10")?;
+            }
+        }
         ::std::result::Result::Ok(())
     }
 
@@ -578,6 +612,134 @@ impl Collections {
                     "List",
                     "items",
                 )?;
+            }
+        }
+        {
+            let v0 = &self.by_code;
+            for v1 in v0.keys() {
+                ::dspygen_runtime::constraints::min_length(
+                    "by_code",
+                    v1.chars().count(),
+                    2,
+                    "String",
+                    "characters",
+                )?;
+                ::dspygen_runtime::constraints::max_length(
+                    "by_code",
+                    v1.chars().count(),
+                    3,
+                    "String",
+                    "characters",
+                )?;
+                ::dspygen_runtime::constraints::pattern("by_code", v1, &PATTERN_3)?;
+            }
+        }
+        {
+            let v0 = &self.by_rank;
+            for v1 in v0.keys().map(|k| &k.0) {
+                ::dspygen_runtime::constraints::ge("by_rank", *v1, 1, "1")?;
+                ::dspygen_runtime::constraints::le("by_rank", *v1, 10, "10")?;
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+/// Model-wide settings: `allow_inf_nan=False` on every float, and stripped, lowered keys
+/// (`" A"` and `"a"` become one key, keeping the later value).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Rubric {
+    pub weights: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, f64>,
+    pub threshold: f64,
+    #[serde(default)]
+    pub history: ::std::vec::Vec<f64>,
+    #[serde(default = "crate::models::default_rubric_note")]
+    pub note: ::std::string::String,
+}
+
+::dspygen_runtime::struct_serde!(map_only Rubric, validate);
+
+impl Rubric {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &mut self.weights;
+            for (mut k1, x1) in ::std::mem::take(v0) {
+                {
+                    let v1 = &mut k1;
+                    ::dspygen_runtime::constraints::strip(v1);
+                    ::dspygen_runtime::constraints::min_length(
+                        "weights",
+                        v1.chars().count(),
+                        1,
+                        "String",
+                        "characters",
+                    )?;
+                    ::dspygen_runtime::constraints::lower(v1);
+                }
+                v0.insert(k1, x1);
+            }
+            for v1 in v0.values_mut() {
+                ::dspygen_runtime::constraints::finite("weights", *v1)?;
+            }
+            ::dspygen_runtime::constraints::min_length(
+                "weights",
+                v0.len(),
+                1,
+                "Dictionary",
+                "items",
+            )?;
+        }
+        {
+            let v0 = &self.threshold;
+            ::dspygen_runtime::constraints::finite("threshold", *v0)?;
+        }
+        {
+            let v0 = &self.history;
+            for v1 in v0.iter() {
+                ::dspygen_runtime::constraints::finite("history", *v1)?;
+            }
+        }
+        {
+            let v0 = &mut self.note;
+            ::dspygen_runtime::constraints::strip(v0);
+        }
+        ::std::result::Result::Ok(())
+    }
+
+    /// The constraints a value pydantic has validated still meets (a value read from Python):
+    /// `validate` without the string transforms, nor the checks made before `to_lower` / `to_upper`.
+    pub fn check(&self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &self.weights;
+            for v1 in v0.values() {
+                ::dspygen_runtime::constraints::finite("weights", *v1)?;
+            }
+            ::dspygen_runtime::constraints::min_length(
+                "weights",
+                v0.len(),
+                1,
+                "Dictionary",
+                "items",
+            )?;
+        }
+        {
+            let v0 = &self.threshold;
+            ::dspygen_runtime::constraints::finite("threshold", *v0)?;
+        }
+        {
+            let v0 = &self.history;
+            for v1 in v0.iter() {
+                ::dspygen_runtime::constraints::finite("history", *v1)?;
             }
         }
         ::std::result::Result::Ok(())
@@ -902,8 +1064,16 @@ static PATTERN_1: ::dspygen_runtime::constraints::Pattern =
 static PATTERN_2: ::dspygen_runtime::constraints::Pattern =
     ::dspygen_runtime::constraints::Pattern::new("\\w+");
 
+// Compiled once, on first use (the runtime's `regex` feature).
+static PATTERN_3: ::dspygen_runtime::constraints::Pattern =
+    ::dspygen_runtime::constraints::Pattern::new("^[A-Z]+$");
+
 pub(crate) fn default_collections_point() -> (i64, ::std::string::String) {
     (0, "".to_owned())
+}
+
+pub(crate) fn default_rubric_note() -> ::std::string::String {
+    "".to_owned()
 }
 
 pub(crate) fn default_order_quantity() -> i64 {

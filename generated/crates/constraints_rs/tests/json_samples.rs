@@ -57,8 +57,8 @@ fn texts_minimal() {
 #[test]
 fn collections_full() {
     assert_eq!(
-        roundtrip::<::constraints_rs::Collections>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"  lowered \\\"é\\\"\\n\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"]}"),
-        "{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"lowered \\\"é\\\"\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"]}"
+        roundtrip::<::constraints_rs::Collections>("{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"  lowered \\\"é\\\"\\n\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"],\"by_code\":{\"AA\":50},\"by_rank\":{\"10\":\"by_rank \\\"é\\\"\\n\"}}"),
+        "{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"scores-key\":43},\"pair\":[29,29],\"items\":[36],\"positives\":[1],\"counts\":{\"counts-key\":0},\"names\":[\"name\"],\"lowered\":[\"lowered \\\"é\\\"\"],\"point\":[0,\"po\"],\"maybe_tags\":[\"maybe_tags \\\"é\\\"\\n\"],\"by_code\":{\"AA\":50},\"by_rank\":{\"10\":\"by_rank \\\"é\\\"\\n\"}}"
     );
 }
 
@@ -66,15 +66,33 @@ fn collections_full() {
 fn collections_minimal() {
     assert_eq!(
         roundtrip::<::constraints_rs::Collections>("{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}"),
-        "{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null}"
+        "{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[22],\"scores\":{\"min-key\":22},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}}"
+    );
+}
+
+#[test]
+fn rubric_full() {
+    assert_eq!(
+        roundtrip::<::constraints_rs::Rubric>("{\"weights\":{\"  weights \\\"é\\\"\\n\":1.75},\"threshold\":2.25,\"history\":[1.75],\"note\":\"  note \\\"é\\\"\\n\"}"),
+        "{\"weights\":{\"weights \\\"é\\\"\":1.75},\"threshold\":2.25,\"history\":[1.75],\"note\":\"note \\\"é\\\"\"}"
+    );
+}
+
+#[test]
+fn rubric_minimal() {
+    assert_eq!(
+        roundtrip::<::constraints_rs::Rubric>(
+            "{\"weights\":{\"  min \\\"é\\\"\\n\":0.75},\"threshold\":0.75}"
+        ),
+        "{\"weights\":{\"min \\\"é\\\"\":0.75},\"threshold\":0.75,\"history\":[],\"note\":\"\"}"
     );
 }
 
 #[test]
 fn order_full() {
     assert_eq!(
-        roundtrip::<::constraints_rs::Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99}"),
-        "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99}"
+        roundtrip::<::constraints_rs::Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":99}"),
+        "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":99}"
     );
 }
 
@@ -82,7 +100,7 @@ fn order_full() {
 fn order_minimal() {
     assert_eq!(
         roundtrip::<::constraints_rs::Order>("{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}}"),
-        "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null},\"quantity\":1}"
+        "{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":1}"
     );
 }
 
@@ -123,8 +141,8 @@ fn take_order_input_minimal() {
 #[test]
 fn take_order_output_full() {
     assert_eq!(
-        roundtrip::<::constraints_rs::TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"),
-        "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"
+        roundtrip::<::constraints_rs::TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"shout \\\"é\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"),
+        "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":null},\"texts\":{\"name\":\"name \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"SHOUT \\\"É\",\"word\":\"a\",\"short\":\"sho\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"tags \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[29,29],\"items\":[36],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"po\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":99},\"summary\":\"summary \\\"é\\\"\\n\"}"
     );
 }
 
@@ -132,6 +150,6 @@ fn take_order_output_full() {
 fn take_order_output_minimal() {
     assert_eq!(
         roundtrip::<::constraints_rs::TakeOrderOutput>("{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"  aa\\n\",\"shout\":\"min \\\"é\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\"},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[]}},\"summary\":\"min \\\"é\\\"\\n\"}"),
-        "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null},\"quantity\":1},\"summary\":\"min \\\"é\\\"\\n\"}"
+        "{\"order\":{\"numbers\":{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.75,\"scale\":0.75,\"tenth\":0.8,\"finite\":0.75,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":0.75,\"maybe\":null},\"texts\":{\"name\":\"min \\\"é\\\"\\n\",\"code\":\"AAA-00\",\"slug\":\"aa\",\"shout\":\"MIN \\\"É\\\"\\n\",\"word\":\"a\",\"short\":\"min\",\"blob\":\"b\",\"note\":null},\"collections\":{\"tags\":[\"min \\\"é\\\"\\n\"],\"ids\":[],\"scores\":{},\"pair\":[22,22],\"items\":[22],\"positives\":[],\"counts\":{},\"names\":[],\"lowered\":[],\"point\":[0,\"\"],\"maybe_tags\":null,\"by_code\":{},\"by_rank\":{}},\"quantity\":1},\"summary\":\"min \\\"é\\\"\\n\"}"
     );
 }

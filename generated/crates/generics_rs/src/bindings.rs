@@ -64,6 +64,7 @@ use ::dspygen_runtime::methods::*;
         counts: ::dspygen_runtime::getattr!(obj, "counts")?.extract()?,
         words: ::dspygen_runtime::getattr!(obj, "words")?.extract()?,
         maybe: ::dspygen_runtime::getattr!(obj, "maybe")?.extract()?,
+        blanks: ::dspygen_runtime::getattr!(obj, "blanks")?.extract()?,
         pair: ::dspygen_runtime::getattr!(obj, "pair")?.extract()?,
         envelope: ::dspygen_runtime::getattr!(obj, "envelope")?.extract()?,
         tags: ::dspygen_runtime::getattr!(obj, "tags")?.extract()?,
@@ -78,6 +79,7 @@ use ::dspygen_runtime::methods::*;
     ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
     ::dspygen_runtime::set_item!(data, "words", &value.words)?;
     ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+    ::dspygen_runtime::set_item!(data, "blanks", &value.blanks)?;
     ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
     ::dspygen_runtime::set_item!(data, "envelope", &value.envelope)?;
     ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
@@ -196,6 +198,31 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PageOptionInt);
+
+::dspygen_runtime::from_py!(crate::models::PageNone, |obj| {
+    ::std::result::Result::Ok(Self {
+        items: ::dspygen_runtime::getattr!(obj, "items")?.extract()?,
+        total: ::dspygen_runtime::getattr!(obj, "total")?.extract()?,
+        first: ::dspygen_runtime::getattr!(obj, "first")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::PageNone, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+    ::dspygen_runtime::set_item!(data, "total", value.total)?;
+    ::dspygen_runtime::set_item!(data, "first", value.first)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::build_class(py, &CLASS, |py| {
+            ::dspygen_runtime::python_path(py, "generics.models", "Page")?
+                .get_item(::dspygen_runtime::python_path(py, "types", "NoneType")?)
+        })?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::PageNone);
 
 ::dspygen_runtime::from_py!(crate::models::PairStrItem, |obj| {
     ::std::result::Result::Ok(Self {
@@ -427,6 +454,9 @@ pub fn roundtrip<'py>(
         ("generics.models", "Page[Union[int, NoneType]]") => obj
             .extract::<crate::models::PageOptionInt>()?
             .into_pyobject(py),
+        ("generics.models", "Page[NoneType]") => {
+            obj.extract::<crate::models::PageNone>()?.into_pyobject(py)
+        }
         ("generics.models", "Pair[str, Item]") => obj
             .extract::<crate::models::PairStrItem>()?
             .into_pyobject(py),
@@ -464,6 +494,7 @@ pub fn roundtrip_json(
         "Item" => ::dspygen_runtime::json_roundtrip::<crate::models::Item>(data),
         "Page" => ::dspygen_runtime::json_roundtrip::<crate::models::Page>(data),
         "Page[Item]" => ::dspygen_runtime::json_roundtrip::<crate::models::PageItem>(data),
+        "Page[NoneType]" => ::dspygen_runtime::json_roundtrip::<crate::models::PageNone>(data),
         "Page[Union[int, NoneType]]" => {
             ::dspygen_runtime::json_roundtrip::<crate::models::PageOptionInt>(data)
         }
@@ -496,6 +527,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Item",
         "Page",
         "Page[Item]",
+        "Page[NoneType]",
         "Page[Union[int, NoneType]]",
         "Page[int]",
         "Page[list[str]]",

@@ -53,6 +53,8 @@ pub struct Catalog {
     pub counts: crate::models::PageInt,
     pub words: crate::models::PageListStr,
     pub maybe: crate::models::PageOptionInt,
+    #[serde(default)]
+    pub blanks: ::std::option::Option<crate::models::PageNone>,
     pub pair: crate::models::PairStrItem,
     pub envelope: crate::models::EnvelopeItem,
     pub tags: crate::models::Tags,
@@ -134,6 +136,24 @@ pub struct PageOptionInt {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PageOptionInt);
+
+/// A page of results of any type.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct PageNone {
+    pub items: ::std::vec::Vec<::dspygen_runtime::pytypes::NoneType>,
+    pub total: i64,
+    #[serde(default)]
+    pub first: ::dspygen_runtime::pytypes::NoneType,
+}
+
+::dspygen_runtime::struct_serde!(map_only PageNone);
 
 /// Two values of two types, and a lookup of the second.
 #[derive(

@@ -67,8 +67,8 @@ fn scores_minimal() {
 #[test]
 fn catalog_full() {
     assert_eq!(
-        roundtrip::<::generics_rs::Catalog>("{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"),
-        "{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"
+        roundtrip::<::generics_rs::Catalog>("{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"blanks\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"),
+        "{\"items\":{\"items\":[],\"total\":36,\"first\":null},\"counts\":{\"items\":[],\"total\":36,\"first\":null},\"words\":{\"items\":[],\"total\":36,\"first\":null},\"maybe\":{\"items\":[],\"total\":36,\"first\":null},\"blanks\":{\"items\":[],\"total\":36,\"first\":null},\"pair\":{\"left\":\"left \\\"é\\\"\\n\",\"right\":{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":36,\"first\":null},\"note\":\"note \\\"é\\\"\\n\"},\"tags\":[],\"scores\":{},\"raw\":{\"items\":[],\"total\":36,\"first\":null}}"
     );
 }
 
@@ -76,7 +76,7 @@ fn catalog_full() {
 fn catalog_minimal() {
     assert_eq!(
         roundtrip::<::generics_rs::Catalog>("{\"items\":{\"items\":[],\"total\":22},\"counts\":{\"items\":[],\"total\":22},\"words\":{\"items\":[],\"total\":22},\"maybe\":{\"items\":[],\"total\":22},\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75}},\"envelope\":{\"page\":{\"items\":[],\"total\":22}},\"tags\":[],\"raw\":{\"items\":[],\"total\":22}}"),
-        "{\"items\":{\"items\":[],\"total\":22,\"first\":null},\"counts\":{\"items\":[],\"total\":22,\"first\":null},\"words\":{\"items\":[],\"total\":22,\"first\":null},\"maybe\":{\"items\":[],\"total\":22,\"first\":null},\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":22,\"first\":null},\"note\":\"\"},\"tags\":[],\"scores\":null,\"raw\":{\"items\":[],\"total\":22,\"first\":null}}"
+        "{\"items\":{\"items\":[],\"total\":22,\"first\":null},\"counts\":{\"items\":[],\"total\":22,\"first\":null},\"words\":{\"items\":[],\"total\":22,\"first\":null},\"maybe\":{\"items\":[],\"total\":22,\"first\":null},\"blanks\":null,\"pair\":{\"left\":\"min \\\"é\\\"\\n\",\"right\":{\"title\":\"min \\\"é\\\"\\n\",\"score\":0.75},\"index\":{}},\"envelope\":{\"page\":{\"items\":[],\"total\":22,\"first\":null},\"note\":\"\"},\"tags\":[],\"scores\":null,\"raw\":{\"items\":[],\"total\":22,\"first\":null}}"
     );
 }
 
@@ -140,6 +140,22 @@ fn page_option_int_full() {
 fn page_option_int_minimal() {
     assert_eq!(
         roundtrip::<::generics_rs::PageOptionInt>("{\"items\":[],\"total\":22}"),
+        "{\"items\":[],\"total\":22,\"first\":null}"
+    );
+}
+
+#[test]
+fn page_none_full() {
+    assert_eq!(
+        roundtrip::<::generics_rs::PageNone>("{\"items\":[null],\"total\":36,\"first\":null}"),
+        "{\"items\":[null],\"total\":36,\"first\":null}"
+    );
+}
+
+#[test]
+fn page_none_minimal() {
+    assert_eq!(
+        roundtrip::<::generics_rs::PageNone>("{\"items\":[],\"total\":22}"),
         "{\"items\":[],\"total\":22,\"first\":null}"
     );
 }

@@ -82,8 +82,8 @@ MODEL_SAMPLES = [
     pytest.param(
         "Catalog",
         lambda: _class("generics.models", "Catalog"),
-        '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
-        '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
+        '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"blanks":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
+        '{"items":{"items":[],"total":36,"first":null},"counts":{"items":[],"total":36,"first":null},"words":{"items":[],"total":36,"first":null},"maybe":{"items":[],"total":36,"first":null},"blanks":{"items":[],"total":36,"first":null},"pair":{"left":"left \\"\u00e9\\"\\n","right":{"title":"title \\"\u00e9\\"\\n","score":1.25},"index":{}},"envelope":{"page":{"items":[],"total":36,"first":null},"note":"note \\"\u00e9\\"\\n"},"tags":[],"scores":{},"raw":{"items":[],"total":36,"first":null}}',
         False,
         "same",
         id="catalog_full",
@@ -92,7 +92,7 @@ MODEL_SAMPLES = [
         "Catalog",
         lambda: _class("generics.models", "Catalog"),
         '{"items":{"items":[],"total":22},"counts":{"items":[],"total":22},"words":{"items":[],"total":22},"maybe":{"items":[],"total":22},"pair":{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75}},"envelope":{"page":{"items":[],"total":22}},"tags":[],"raw":{"items":[],"total":22}}',
-        '{"items":{"items":[],"total":22,"first":null},"counts":{"items":[],"total":22,"first":null},"words":{"items":[],"total":22,"first":null},"maybe":{"items":[],"total":22,"first":null},"pair":{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75},"index":{}},"envelope":{"page":{"items":[],"total":22,"first":null},"note":""},"tags":[],"scores":null,"raw":{"items":[],"total":22,"first":null}}',
+        '{"items":{"items":[],"total":22,"first":null},"counts":{"items":[],"total":22,"first":null},"words":{"items":[],"total":22,"first":null},"maybe":{"items":[],"total":22,"first":null},"blanks":null,"pair":{"left":"min \\"\u00e9\\"\\n","right":{"title":"min \\"\u00e9\\"\\n","score":0.75},"index":{}},"envelope":{"page":{"items":[],"total":22,"first":null},"note":""},"tags":[],"scores":null,"raw":{"items":[],"total":22,"first":null}}',
         False,
         "same",
         id="catalog_minimal",
@@ -176,6 +176,24 @@ MODEL_SAMPLES = [
         False,
         "same",
         id="page_option_int_minimal",
+    ),
+    pytest.param(
+        "Page[NoneType]",
+        lambda: _class("generics.models", "Page")[_class("types", "NoneType")],
+        '{"items":[null],"total":36,"first":null}',
+        '{"items":[null],"total":36,"first":null}',
+        False,
+        "same",
+        id="page_none_full",
+    ),
+    pytest.param(
+        "Page[NoneType]",
+        lambda: _class("generics.models", "Page")[_class("types", "NoneType")],
+        '{"items":[],"total":22}',
+        '{"items":[],"total":22,"first":null}',
+        False,
+        "same",
+        id="page_none_minimal",
     ),
     pytest.param(
         "Pair[str, Item]",
@@ -441,6 +459,14 @@ LAX_FIELDS = [
         id="page_option_int_full_first",
     ),
     pytest.param(
+        "Page[NoneType]",
+        lambda: _class("generics.models", "Page")[_class("types", "NoneType")],
+        '{"items":[null],"total":36,"first":null}',
+        "total",
+        "int",
+        id="page_none_full_total",
+    ),
+    pytest.param(
         "Pair[str, Item]",
         lambda: _class("generics.models", "Pair")[
             _class("builtins", "str"), _class("generics.models", "Item")
@@ -514,6 +540,7 @@ TYPE_NAMES = [
     "Item",
     "Page",
     "Page[Item]",
+    "Page[NoneType]",
     "Page[Union[int, NoneType]]",
     "Page[int]",
     "Page[list[str]]",

@@ -906,6 +906,30 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::SigningKey);
 
+::dspygen_runtime::from_py!(crate::models::Placeholder, |obj| {
+    ::std::result::Result::Ok(Self {
+        reserved: ::dspygen_runtime::getattr!(obj, "reserved")?.extract()?,
+        unset: ::dspygen_runtime::getattr!(obj, "unset")?.extract()?,
+        gaps: ::dspygen_runtime::getattr!(obj, "gaps")?.extract()?,
+        cells: ::dspygen_runtime::getattr!(obj, "cells")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Placeholder, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "reserved", value.reserved)?;
+    ::dspygen_runtime::set_item!(data, "unset", value.unset)?;
+    ::dspygen_runtime::set_item!(data, "gaps", &value.gaps)?;
+    ::dspygen_runtime::set_item!(data, "cells", &value.cells)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Placeholder")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Placeholder);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -1014,6 +1038,9 @@ pub fn roundtrip<'py>(
         ("scalars.models", "SigningKey") => obj
             .extract::<crate::models::SigningKey>()?
             .into_pyobject(py),
+        ("scalars.models", "Placeholder") => obj
+            .extract::<crate::models::Placeholder>()?
+            .into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -1053,6 +1080,7 @@ pub fn roundtrip_json(
         "LegacyBlob" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyBlob>(data),
         "Link" => ::dspygen_runtime::json_roundtrip::<crate::models::Link>(data),
         "Measurement" => ::dspygen_runtime::json_roundtrip::<crate::models::Measurement>(data),
+        "Placeholder" => ::dspygen_runtime::json_roundtrip::<crate::models::Placeholder>(data),
         "RawMeasurement" => {
             ::dspygen_runtime::json_roundtrip::<crate::models::RawMeasurement>(data)
         }
@@ -1103,6 +1131,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "LegacyBlob",
         "Link",
         "Measurement",
+        "Placeholder",
         "RawMeasurement",
         "Reading",
         "ScheduleFollowUpInput",

@@ -882,6 +882,30 @@ pub struct SigningKey {
 
 ::dspygen_runtime::struct_serde!(map_only SigningKey);
 
+/// Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Placeholder {
+    pub reserved: ::dspygen_runtime::pytypes::NoneType,
+    #[serde(default)]
+    pub unset: ::dspygen_runtime::pytypes::NoneType,
+    #[serde(default)]
+    pub gaps: ::std::vec::Vec<::dspygen_runtime::pytypes::NoneType>,
+    #[serde(default)]
+    pub cells: ::dspygen_runtime::indexmap::IndexMap<
+        ::std::string::String,
+        ::dspygen_runtime::pytypes::NoneType,
+    >,
+}
+
+::dspygen_runtime::struct_serde!(map_only Placeholder);
+
 /// `int | str`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]

@@ -543,6 +543,24 @@ fn signing_key_minimal() {
 }
 
 #[test]
+fn placeholder_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Placeholder>(
+            "{\"reserved\":null,\"unset\":null,\"gaps\":[null],\"cells\":{\"cells-key\":null}}"
+        ),
+        "{\"reserved\":null,\"unset\":null,\"gaps\":[null],\"cells\":{\"cells-key\":null}}"
+    );
+}
+
+#[test]
+fn placeholder_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Placeholder>("{\"reserved\":null}"),
+        "{\"reserved\":null,\"unset\":null,\"gaps\":[],\"cells\":{}}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),

@@ -574,6 +574,24 @@ MODEL_SAMPLES = [
         "same",
         id="signing_key_minimal",
     ),
+    pytest.param(
+        "Placeholder",
+        lambda: _class("scalars.models", "Placeholder"),
+        '{"reserved":null,"unset":null,"gaps":[null],"cells":{"cells-key":null}}',
+        '{"reserved":null,"unset":null,"gaps":[null],"cells":{"cells-key":null}}',
+        False,
+        "same",
+        id="placeholder_full",
+    ),
+    pytest.param(
+        "Placeholder",
+        lambda: _class("scalars.models", "Placeholder"),
+        '{"reserved":null}',
+        '{"reserved":null,"unset":null,"gaps":[],"cells":{}}',
+        False,
+        "same",
+        id="placeholder_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -1097,6 +1115,7 @@ TYPE_NAMES = [
     "LegacyBlob",
     "Link",
     "Measurement",
+    "Placeholder",
     "RawMeasurement",
     "Reading",
     "ScheduleFollowUpInput",
