@@ -206,6 +206,19 @@ pub fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Er
     Ok(value)
 }
 
+/// Reads the JSON `text` inside a `Json[T]` string as `T`, in the mode the string is read in
+/// (pydantic validates the parsed value as it would the field's own).
+pub fn read_text<T: de::DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    let mut json = serde_json::Deserializer::from_str(text);
+    let value = if active() {
+        T::deserialize(Lax(&mut json))?
+    } else {
+        T::deserialize(&mut json)?
+    };
+    json.end()?;
+    Ok(value)
+}
+
 // -- the model's side ---------------------------------------------------------------------
 
 /// How a model reads its fields: every field lax but those read under `strict` keys, or, for

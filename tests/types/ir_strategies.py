@@ -367,6 +367,11 @@ class Strategies:
             return PRIMITIVES[ty.name](json_config)
         if isinstance(ty, t.Constrained):
             return self.constrained(ty, json_config, depth)
+        if isinstance(ty, t.JsonOf):  # the JSON text of a value, spaced one way or another
+            indent = st.sampled_from([None, 1])
+            return st.tuples(self.value(ty.inner, json_config, depth), indent).map(
+                lambda pair: json.dumps(pair[0], ensure_ascii=False, indent=pair[1])
+            )
         if isinstance(ty, t.LiteralOf):
             return st.sampled_from(ty.values)
         if isinstance(ty, t.OptionalOf):
@@ -497,6 +502,8 @@ class Strategies:
             return PRIMITIVE_KINDS[ty.name]
         if isinstance(ty, t.Constrained):
             return self.kinds(ty.inner)
+        if isinstance(ty, t.JsonOf):  # read from a string (its JSON text)
+            return frozenset({"str"})
         if isinstance(ty, t.LiteralOf):
             return frozenset(json_kind(v) for v in ty.values)
         if isinstance(ty, t.OptionalOf):
@@ -557,7 +564,7 @@ class Strategies:
                 return {k: self.canonical(v, types[k]) if k in types else v for k, v in value.items()}
         if isinstance(ty, t.SetOf) and isinstance(value, list):
             return sorted((self.canonical(v, ty.item) for v in value), key=lambda v: json.dumps(v, sort_keys=True))
-        if isinstance(ty, t.OptionalOf | t.Constrained):
+        if isinstance(ty, t.OptionalOf | t.Constrained | t.JsonOf):  # Json[T]: written as the T
             return self.canonical(value, ty.inner)
         if isinstance(ty, t.ListOf | t.TupleOf) and isinstance(value, list):
             items = ty.items if isinstance(ty, t.TupleOf) and not ty.variadic else (t.children(ty)[0],) * len(value)

@@ -117,6 +117,8 @@ class Introspector:
         scalar = next((name for known, name in self.scalars if tp is known), None)
         if scalar is not None:
             return t.Primitive(scalar)
+        if tp is self.pydantic.Json:  # a bare `Json` is `Json[Any]`
+            return t.JsonOf(t.Primitive("any"))
         if tp in BARE:  # pydantic reads a bare container's items (and keys) as Any
             return BARE[tp]
         if hasattr(tp, "__supertype__"):  # NewType("UserId", int): its base type
@@ -312,7 +314,13 @@ class Introspector:
         return found
 
     def bounded(self, ty: t.Type, metadata: list[Any]) -> t.Type:
-        """`ty` under the constraints pydantic keeps in a field's metadata (Gt, Len, StringConstraints, ...)."""
+        """`ty` under the constraints pydantic keeps in a field's metadata (Gt, Len, StringConstraints, ...);
+        `Json[T]` is `Annotated[T, Json()]`: the metadata before the mark constrain the `T`."""
+        mark = next((i for i, m in enumerate(metadata) if isinstance(m, self.pydantic.Json)), None)
+        if mark is not None:
+            if metadata[mark + 1 :]:
+                raise Unsupported(f"the metadata {metadata[mark + 1 :]!r} after Json")
+            return t.JsonOf(self.bounded(ty, metadata[:mark]))
         out = constraint_rules.constrain(ty, self.constraints(metadata))
         if isinstance(out, str):
             raise Unsupported(out)

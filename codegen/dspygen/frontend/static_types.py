@@ -35,6 +35,7 @@ FROZENSET = {"builtins.frozenset", "typing.FrozenSet", "typing_extensions.Frozen
 OPTIONAL = {"typing.Optional", "typing_extensions.Optional"}
 UNION = {"typing.Union", "typing_extensions.Union"}
 LITERAL = {"typing.Literal", "typing_extensions.Literal"}
+JSON = {"pydantic.Json", "pydantic.types.Json"}
 # Where a type is a library's, not a model in a file the user forgot to pass.
 ANY = t.Primitive("any")
 # Type names Python knows without an import, for a "did you mean".
@@ -108,6 +109,8 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return dspy_types.static(symbol)
     if symbol == NONE:  # `x: None` holds only None (in `T | None` the union takes it first)
         return t.Primitive("none")
+    if symbol in JSON:  # a bare `Json` is `Json[Any]`
+        return t.JsonOf(ANY)
     if symbol in LIST:  # pydantic reads a bare container's items (and keys) as Any
         return t.ListOf(ANY)
     if symbol in DICT:
@@ -239,6 +242,12 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
         return constraints_static.annotated(args, expr, ctx, convert)  # Annotated[int, Gt(0)], ...
     if symbol in dspy_types.CODE:
         return _code(args, expr, ctx)
+    if symbol in JSON:
+        if len(args) != 1:
+            _error(ctx, expr, Code.BAD_TYPE_ARGS, "Json takes exactly one type")
+            return None
+        inner = convert(args[0], ctx)
+        return None if inner is None else t.JsonOf(inner)
     if symbol in OPTIONAL:
         if len(args) != 1:
             _error(ctx, expr, Code.BAD_TYPE_ARGS, "Optional takes exactly one type")

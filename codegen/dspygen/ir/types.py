@@ -244,6 +244,15 @@ class Mapped:
     name: str
 
 
+@dataclass(frozen=True)
+class JsonOf:
+    """`pydantic.Json[T]` (bare `Json`: `Json[Any]`): JSON text holding a `T`, read from a string
+    and written as the `T` itself (`model_dump_json()` does not write the text again)."""
+
+    kind: ClassVar[str] = "json"
+    inner: Type
+
+
 Type: TypeAlias = (
     Primitive
     | ListOf
@@ -257,6 +266,7 @@ Type: TypeAlias = (
     | DspyType
     | UnionOf
     | Mapped
+    | JsonOf
 )
 
 STR = Primitive("str")
@@ -276,7 +286,7 @@ def children(t: Type) -> tuple[Type, ...]:
         return t.arms
     if isinstance(t, DictOf):
         return (t.key, t.value)
-    if isinstance(t, OptionalOf | Bounded):
+    if isinstance(t, OptionalOf | Bounded | JsonOf):
         return (t.inner,)
     return ()
 
@@ -299,7 +309,7 @@ def with_children(t: Type, new: tuple[Type, ...]) -> Type:
         return dataclasses.replace(t, key=new[0], value=new[1])
     if isinstance(t, OptionalOf):
         return optional(new[0])
-    if isinstance(t, Bounded):
+    if isinstance(t, Bounded | JsonOf):
         return dataclasses.replace(t, inner=new[0])
     return t
 
@@ -343,6 +353,8 @@ def python_text(t: Type, names: dict[str, str]) -> str:
         return " | ".join(python_text(a, names) for a in t.arms)
     if isinstance(t, Mapped):
         return t.name.rpartition(".")[2]
+    if isinstance(t, JsonOf):
+        return f"Json[{python_text(t.inner, names)}]"
     return names[t.ref]
 
 

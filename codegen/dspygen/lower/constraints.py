@@ -108,6 +108,9 @@ class ConstraintLowering:
         if isinstance(ty, t.OptionalOf):
             body = self._walk(name, inner, ty.inner, json, span, mutable, depth + 1)
             return _block(f"if let Some({inner}) = {place} {{", body)
+        if isinstance(ty, t.JsonOf):  # the value parsed from the text
+            body = self._walk(name, inner, ty.inner, json, span, mutable, depth + 1)
+            return ["{", f"let {inner} = {'&mut' if mutable else '&'} {place}.0;", *body, "}"] if body else []
         if isinstance(ty, t.ListOf) or (isinstance(ty, t.TupleOf) and ty.variadic):
             item = ty.item if isinstance(ty, t.ListOf) else ty.items[0]
             body = self._walk(name, inner, item, json, span, mutable, depth + 1)

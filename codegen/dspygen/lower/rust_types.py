@@ -77,6 +77,9 @@ def rust_type(
         if boxed:
             return Lowered(of(symbols.BOX, name), False, True)
         return Lowered(name, ty.ref in names.enums, False)
+    if isinstance(ty, t.JsonOf):  # its own conversions: the JSON text into Python, the value out
+        inner = rust_type(ty.inner, names, literal_name, boxed, json)
+        return Lowered(of(symbols.JSON_TEXT, inner.ty), False, False)
     if isinstance(ty, t.OptionalOf):
         inner = rust_type(ty.inner, names, literal_name, boxed, json)
         return Lowered(of(symbols.OPTION, inner.ty), inner.copy, inner.boxed, inner.via_json)

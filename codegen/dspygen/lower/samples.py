@@ -106,6 +106,11 @@ FILL_DEPTH = 2
 MODEL_BUDGET = 2000
 
 
+def _text_of(value: object) -> str:
+    """The JSON text a `Json[T]` field is given (`full`'s parameter `json` hides the module)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
 def _unions(ty: t.Type) -> list[t.UnionOf]:
     found = [ty] if isinstance(ty, t.UnionOf) else []
     return found + [u for child in t.children(ty) for u in _unions(child)]
@@ -157,6 +162,9 @@ class SampleMaker:
             return found[0] if found[0] is found[1] else Io(*found)
         if isinstance(ty, t.LiteralOf):
             return ty.values[-1]
+        if isinstance(ty, t.JsonOf):  # given as the JSON text of a value; that value written back
+            inner = self.full(ty.inner, hint, stack, json, depth + 1)
+            return CYCLE if inner is CYCLE else Io(_text_of(plain(inner, by_alias=True)), inner)
         if isinstance(ty, t.Mapped):  # the user's type: dspygen knows no JSON for it
             return CYCLE
         if isinstance(ty, t.UnionOf):  # the arm `arm_pick` chooses (each arm gets a sample of its own)

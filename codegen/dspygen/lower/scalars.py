@@ -74,6 +74,8 @@ def via_json(ty: t.Type) -> bool:
     """Whether a value of `ty` holds Any / JsonValue parts, which cross into Python as JSON."""
     if isinstance(ty, t.Primitive):
         return ty.name in JSON_VALUES
+    if isinstance(ty, t.JsonOf):  # `pytypes::Json` crosses as its JSON text, whatever it holds
+        return False
     return any(via_json(c) for c in t.children(ty))
 
 

@@ -76,6 +76,7 @@ OPT_INT_WITHIN = PYTYPES.child("opt_int_within")
 FROM_JSON_PY = PYTYPES.child("from_json_py")
 TO_JSON_PY = PYTYPES.child("to_json_py")
 DECIMAL = PYTYPES.child("Decimal")
+JSON_TEXT = PYTYPES.child("Json")  # pydantic.Json[T]
 FACTORIES = _runtime("factories")  # what a mirrored `default_factory` computes
 UNIONS = _runtime("unions")
 CONSTRAINTS = _runtime("constraints")

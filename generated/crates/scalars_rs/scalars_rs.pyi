@@ -41,6 +41,7 @@ TypeName = Literal[
     "SigningKey",
     "StrictCounter",
     "Subnet",
+    "Webhook",
 ]
 
 def roundtrip(obj: _Model) -> _Model:

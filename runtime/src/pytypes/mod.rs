@@ -14,9 +14,10 @@ mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
-mod none;
+mod json_text;
 #[cfg(feature = "ip")]
 mod networks;
+mod none;
 #[cfg(feature = "path")]
 mod path;
 #[cfg(feature = "secret")]
@@ -40,11 +41,12 @@ pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
 pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
-pub use none::NoneType;
+pub use json_text::Json;
 #[cfg(feature = "ip")]
 pub use networks::{
     Ipv4Interface, Ipv4Network, Ipv6Interface, Ipv6Network, IpvAnyInterface, IpvAnyNetwork,
 };
+pub use none::NoneType;
 #[cfg(feature = "path")]
 pub use path::Path;
 #[cfg(feature = "secret")]

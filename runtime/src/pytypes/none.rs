@@ -68,7 +68,10 @@ mod tests {
     fn reads_and_writes_only_null() {
         assert_eq!(serde_json::from_str::<NoneType>("null").unwrap(), NoneType);
         for refused in ["0", "\"\"", "\"null\"", "[]", "{}", "false"] {
-            assert!(serde_json::from_str::<NoneType>(refused).is_err(), "{refused}");
+            assert!(
+                serde_json::from_str::<NoneType>(refused).is_err(),
+                "{refused}"
+            );
         }
         assert_eq!(serde_json::to_string(&NoneType).unwrap(), "null");
         assert_eq!(

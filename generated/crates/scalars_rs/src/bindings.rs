@@ -930,6 +930,37 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Placeholder);
 
+::dspygen_runtime::from_py!(crate::models::Webhook, |obj| {
+    // An instance pydantic validated passes; one built with `model_construct` may not.
+    let value = Self {
+        body: ::dspygen_runtime::getattr!(obj, "body")?.extract()?,
+        shift: ::dspygen_runtime::getattr!(obj, "shift")?.extract()?,
+        headers: ::dspygen_runtime::getattr!(obj, "headers")?.extract()?,
+        raw: ::dspygen_runtime::getattr!(obj, "raw")?.extract()?,
+        attempts: ::dspygen_runtime::getattr!(obj, "attempts")?.extract()?,
+    };
+    value
+        .check()
+        .map_err(::dspygen_runtime::pyo3::exceptions::PyValueError::new_err)?;
+    ::std::result::Result::Ok(value)
+});
+
+::dspygen_runtime::into_py!(&crate::models::Webhook, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "body", &value.body)?;
+    ::dspygen_runtime::set_item!(data, "shift", &value.shift)?;
+    ::dspygen_runtime::set_item!(data, "headers", &value.headers)?;
+    ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
+    ::dspygen_runtime::set_item!(data, "attempts", &value.attempts)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Webhook")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Webhook);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -1041,6 +1072,7 @@ pub fn roundtrip<'py>(
         ("scalars.models", "Placeholder") => obj
             .extract::<crate::models::Placeholder>()?
             .into_pyobject(py),
+        ("scalars.models", "Webhook") => obj.extract::<crate::models::Webhook>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -1095,6 +1127,7 @@ pub fn roundtrip_json(
         "SigningKey" => ::dspygen_runtime::json_roundtrip::<crate::models::SigningKey>(data),
         "StrictCounter" => ::dspygen_runtime::json_roundtrip::<crate::models::StrictCounter>(data),
         "Subnet" => ::dspygen_runtime::json_roundtrip::<crate::models::Subnet>(data),
+        "Webhook" => ::dspygen_runtime::json_roundtrip::<crate::models::Webhook>(data),
         other => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyKeyError::new_err(
                 ::std::format!("unknown type name {other:?}; see type_names()"),
@@ -1140,5 +1173,6 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "SigningKey",
         "StrictCounter",
         "Subnet",
+        "Webhook",
     ]
 }

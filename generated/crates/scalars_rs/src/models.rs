@@ -906,6 +906,65 @@ pub struct Placeholder {
 
 ::dspygen_runtime::struct_serde!(map_only Placeholder);
 
+/// Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;
+/// written as the value itself (`model_dump_json()` does not write the text again).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Webhook {
+    pub body: ::dspygen_runtime::pytypes::Json<::std::vec::Vec<i64>>,
+    pub shift: ::dspygen_runtime::pytypes::Json<crate::models::Shift>,
+    #[serde(default)]
+    pub headers: ::std::option::Option<
+        ::dspygen_runtime::pytypes::Json<
+            ::dspygen_runtime::indexmap::IndexMap<::std::string::String, ::std::string::String>,
+        >,
+    >,
+    pub raw: ::dspygen_runtime::pytypes::Json<::dspygen_runtime::serde_json::Value>,
+    #[serde(default)]
+    pub attempts: ::std::vec::Vec<::dspygen_runtime::pytypes::Json<i64>>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Webhook, validate);
+
+impl Webhook {
+    /// Checks the field constraints pydantic checks, applying its string transforms
+    /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
+    /// from Python call it; call it yourself after changing a field.
+    pub fn validate(&mut self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &self.attempts;
+            for v1 in v0.iter() {
+                {
+                    let v2 = &v1.0;
+                    ::dspygen_runtime::constraints::ge("attempts", *v2, 0, "0")?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+
+    /// The constraints a value pydantic has validated still meets (a value read from Python):
+    /// `validate` without the string transforms, nor the checks made before `to_lower` / `to_upper`.
+    pub fn check(&self) -> ::std::result::Result<(), ::std::string::String> {
+        {
+            let v0 = &self.attempts;
+            for v1 in v0.iter() {
+                {
+                    let v2 = &v1.0;
+                    ::dspygen_runtime::constraints::ge("attempts", *v2, 0, "0")?;
+                }
+            }
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
 /// `int | str`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]

@@ -561,6 +561,22 @@ fn placeholder_minimal() {
 }
 
 #[test]
+fn webhook_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Webhook>("{\"body\":\"[29]\",\"shift\":\"{\\\"starts\\\": \\\"10:20:30.000005-05:30\\\", \\\"ends\\\": \\\"10:20:30.000005-05:30\\\", \\\"break_length\\\": \\\"-P1Y35DT1H2M3.5S\\\"}\",\"headers\":\"{\\\"headers-key\\\": \\\"headers \\\\\\\"é\\\\\\\"\\\\n\\\"}\",\"raw\":\"{\\\"k\\\": [1, 2.5, \\\"s\\\", null, true, {\\\"n\\\": -0.0}]}\",\"attempts\":[\"0\"]}"),
+        "{\"body\":[29],\"shift\":{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"},\"headers\":{\"headers-key\":\"headers \\\"é\\\"\\n\"},\"raw\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"attempts\":[0]}"
+    );
+}
+
+#[test]
+fn webhook_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Webhook>("{\"body\":\"[22]\",\"shift\":\"{\\\"starts\\\": \\\"10:20:30.000005-05:30\\\", \\\"ends\\\": \\\"10:20:30.000005-05:30\\\", \\\"break_length\\\": \\\"-P1Y35DT1H2M3.5S\\\"}\",\"raw\":\"{\\\"k\\\": [1, 2.5, \\\"s\\\", null, true, {\\\"n\\\": -0.0}]}\"}"),
+        "{\"body\":[22],\"shift\":{\"starts\":\"10:20:30.000005-05:30\",\"ends\":\"10:20:30.000005-05:30\",\"break_length\":\"-P1Y35DT1H2M3.5S\"},\"headers\":null,\"raw\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"attempts\":[]}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),

@@ -592,6 +592,24 @@ MODEL_SAMPLES = [
         "same",
         id="placeholder_minimal",
     ),
+    pytest.param(
+        "Webhook",
+        lambda: _class("scalars.models", "Webhook"),
+        '{"body":"[29]","shift":"{\\"starts\\": \\"10:20:30.000005-05:30\\", \\"ends\\": \\"10:20:30.000005-05:30\\", \\"break_length\\": \\"-P1Y35DT1H2M3.5S\\"}","headers":"{\\"headers-key\\": \\"headers \\\\\\"\u00e9\\\\\\"\\\\n\\"}","raw":"{\\"k\\": [1, 2.5, \\"s\\", null, true, {\\"n\\": -0.0}]}","attempts":["0"]}',
+        '{"body":[29],"shift":{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"},"headers":{"headers-key":"headers \\"\u00e9\\"\\n"},"raw":{"k":[1,2.5,"s",null,true,{"n":-0.0}]},"attempts":[0]}',
+        False,
+        "same",
+        id="webhook_full",
+    ),
+    pytest.param(
+        "Webhook",
+        lambda: _class("scalars.models", "Webhook"),
+        '{"body":"[22]","shift":"{\\"starts\\": \\"10:20:30.000005-05:30\\", \\"ends\\": \\"10:20:30.000005-05:30\\", \\"break_length\\": \\"-P1Y35DT1H2M3.5S\\"}","raw":"{\\"k\\": [1, 2.5, \\"s\\", null, true, {\\"n\\": -0.0}]}"}',
+        '{"body":[22],"shift":{"starts":"10:20:30.000005-05:30","ends":"10:20:30.000005-05:30","break_length":"-P1Y35DT1H2M3.5S"},"headers":null,"raw":{"k":[1,2.5,"s",null,true,{"n":-0.0}]},"attempts":[]}',
+        False,
+        "same",
+        id="webhook_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -1124,6 +1142,7 @@ TYPE_NAMES = [
     "SigningKey",
     "StrictCounter",
     "Subnet",
+    "Webhook",
 ]
 
 
