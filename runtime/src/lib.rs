@@ -16,6 +16,9 @@
 //! - [`dspy_types`] (feature `dspy-types`): DSPy's own types (`dspy.Image`, `dspy.History`, ...);
 //! - [`factories`]: what the `default_factory`s dspygen mirrors compute (a new UUID4, the time);
 //! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
+//! - [`Lm`], [`Settings`]: DSPy's language model and settings, for the process or a scope
+//!   (a scripted test LM answering with typed outputs too);
+//! - [`embed`] (feature `embed`): starting Python inside a Rust program;
 //! - [`lax`]: pydantic's lax mode (`"3"` into an `int`), which generated models read in;
 //! - the serde and PyO3 helpers the generated conversions call.
 //!
@@ -36,9 +39,12 @@ pub mod constraints;
 mod de;
 #[cfg(feature = "dspy-types")]
 pub mod dspy_types;
+#[cfg(feature = "embed")]
+pub mod embed;
 pub mod factories;
 mod key_priority;
 pub mod lax;
+mod lm;
 mod macros;
 pub mod methods;
 mod modules;
@@ -50,6 +56,7 @@ pub mod unions;
 pub use atom::Atom;
 pub use de::{computed, computed_float, required, MapOnly};
 pub use key_priority::KeyPriority;
+pub use lm::{Lm, Settings};
 pub use modules::{
     Acted, BestOfN, ChainOfThought, Example, Module, Predict, PredictError, Prediction, ReAct,
     Reasoned, Step,

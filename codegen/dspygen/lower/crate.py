@@ -242,6 +242,10 @@ class _Lowering:
             class_entries=tuple(classes),
             samples=tuple(samples),
             python_roots=tuple(py_str(r.replace(os.sep, "/")) for r in roots),
+            crate_roots=tuple(
+                rust_str("/" + os.path.relpath(r, opts.out_dir).replace(os.sep, "/"))
+                for r in sorted({s.root for s in self.schema.sources})
+            ),
             python_imports=tuple(imports),
             exports=tuple(name for name in symbols.EXPORTS if name not in self.taken),
             has_model_samples=any(s.is_model for s in samples),

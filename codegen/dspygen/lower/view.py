@@ -204,6 +204,7 @@ class CrateView:
     class_entries: tuple[ClassEntry, ...]
     samples: tuple[SampleView, ...]
     python_roots: tuple[str, ...]  # Python literals, relative to the crate's tests/ folder
+    crate_roots: tuple[str, ...]  # Rust literals: `/` and the source roots' paths from the crate's folder
     python_imports: tuple[str, ...]  # import lines for the .pyi
     exports: tuple[str, ...]  # the runtime items re-exported at the crate root (none of its own types' names)
     has_model_samples: bool  # else the generated pytest has no model sample tests (never an empty parametrize)

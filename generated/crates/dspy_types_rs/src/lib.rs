@@ -27,6 +27,11 @@ pub mod lang {
     ::dspygen_runtime::code_language!(Python = "python", Rust = "rust");
 }
 
+/// The folders holding the Python modules these bindings were generated from, found from this
+/// crate's folder: a Rust program that runs Python inside itself starts it with
+/// `runtime::embed::start(PYTHON_ROOTS)` (this crate's feature `embed`), so they import.
+pub const PYTHON_ROOTS: &[&str] = &[concat!(env!("CARGO_MANIFEST_DIR"), "/../../../fixtures")];
+
 /// The runtime these bindings are written against: `Predict`, `Signature`, pydantic's
 /// formats, and the pyo3, serde and serde_json they use.
 pub use ::dspygen_runtime as runtime;
