@@ -58,12 +58,19 @@ typecheck: venv
 pytest: venv
 	DSPYGEN_CRASH_QUICK=1 $(BIN)/python -m pytest -q tests --ignore=tests/types
 
+# The runtime's features but abi3 (tests/unit/test_runtime_crate.py keeps the list whole).
+RUNTIME_FEATURES = datetime uuid decimal bytes ip path url secret floats json unions constraints regex dspy-types embed
+
 # The runtime every generated crate depends on: with every feature, and with none (each
 # family's `cfg` must stand alone).
 runtime: venv
 	cd runtime && cargo fmt --check
 	cd runtime && cargo clippy --all-targets --all-features --quiet -- -D warnings
 	cd runtime && cargo clippy --all-targets --quiet -- -D warnings
+	# each family's feature alone, as a generated crate turns it on (a workspace unifies them)
+	cd runtime && for feature in $(RUNTIME_FEATURES); do \
+		cargo clippy --all-targets --quiet --features $$feature -- -D warnings || exit 1; \
+	done
 	cd runtime && cargo test --all-features --quiet
 
 rust: venv runtime

@@ -4,6 +4,7 @@ the crates' Cargo.toml says, and that dspygen owns it like any output (issue 13)
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,3 +116,11 @@ def test_runtime_in_configuration(tmp_path: Path) -> None:
     load_targets(tmp_path / "pyproject.toml", "pyproject.toml", sink)
     assert [d.code.id for d in sink.items] == ["DSG050"]
     assert sink.items[0].span is not None and sink.items[0].span.line == 4
+
+
+def test_make_checks_each_runtime_feature_alone() -> None:
+    """`make runtime` runs clippy with each feature alone: the list there is every feature but abi3."""
+    features = set(tomlkit.parse((ROOT / "runtime" / "Cargo.toml").read_text(encoding="utf-8")).unwrap()["features"])
+    found = re.search(r"^RUNTIME_FEATURES = (.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.MULTILINE)
+    assert found is not None
+    assert set(found.group(1).split()) == features - {"abi3"}
