@@ -24,9 +24,10 @@ from pathlib import Path
 
 from dspygen.config import Target
 from dspygen.limits import MAX_SOURCE_BYTES
+from dspygen.manifest import MANIFEST, records
 
 PACKAGE = Path(__file__).resolve().parent
-MANIFEST = ".dspygen-manifest"  # owned by writer.py; read here without importing it
+
 JOURNAL = ".dspygen-journal"  # writer.py's: a build into the folder was interrupted
 
 
@@ -120,8 +121,7 @@ def _outputs(target: Target) -> list[str] | None:
     except (OSError, UnicodeDecodeError):
         return None
     lines = []
-    listed = [x.rpartition("  ")[2] for x in manifest.splitlines() if x and not x.startswith("#")]  # `sha  path`
-    for rel in [MANIFEST, *listed]:
+    for rel in [MANIFEST, *records(manifest)]:
         try:
             lines.append(f"{hashlib.sha256((target.out / rel).read_bytes()).hexdigest()}  {rel}")
         except OSError:

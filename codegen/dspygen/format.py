@@ -54,9 +54,10 @@ def _run(argv: list[str], what: str, sink: Sink, scratch: Path, templates: Path 
 
 
 def _format_batch(
-    files: dict[str, str], argv: list[str], tool: str, sink: Sink, templates: Path | None
+    files: dict[str, str], argv: list[str], tool: str, sink: Sink, templates: Path | None, context: dict[str, str]
 ) -> dict[str, str] | None:
-    """Write `files` to a scratch folder, run `argv + paths` once, read them back."""
+    """Write `files` to a scratch folder, run `argv + paths` once, read them back. `context`: files
+    already formatted, written beside them: rustfmt also reads the modules a file declares."""
     if not files:
         return {}
     with tempfile.TemporaryDirectory(prefix="dspygen-fmt-") as scratch:
@@ -65,7 +66,7 @@ def _format_batch(
             # rustfmt takes the first rustfmt.toml above the file, else the user's config folder's:
             # one of our own, with the defaults, keeps the output the same bytes on every machine.
             (root / "rustfmt.toml").write_text("# dspygen: rustfmt's defaults\n", encoding="utf-8")
-        for rel, text in files.items():
+        for rel, text in {**context, **files}.items():
             (root / rel).parent.mkdir(parents=True, exist_ok=True)
             (root / rel).write_text(text, encoding="utf-8", newline="\n")
         paths = [str(root / rel) for rel in sorted(files)]
@@ -74,9 +75,18 @@ def _format_batch(
         return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
 
 
-def format_files(files: dict[str, str], sink: Sink, templates: Path | None = None) -> dict[str, str]:
+def formats(path: str) -> bool:
+    """Whether a formatter runs over the file at `path` (Rust and Python sources)."""
+    return path.endswith(RUST + PYTHON)
+
+
+def format_files(
+    files: dict[str, str], sink: Sink, templates: Path | None = None, context: dict[str, str] | None = None
+) -> dict[str, str]:
     """Formatted texts; on any failure the sink holds an error and the result is partial.
-    `templates`: the user's folder of templates, which a formatter failure is blamed on."""
+    `templates`: the user's folder of templates, which a formatter failure is blamed on.
+    `context`: the target's other files, formatted already (not formatted again)."""
+    context = context or {}
     rust = {p: t for p, t in files.items() if p.endswith(RUST)}
     python = {p: t for p, t in files.items() if p.endswith(PYTHON)}
     out = {p: t for p, t in files.items() if p not in rust and p not in python}
@@ -87,14 +97,15 @@ def format_files(files: dict[str, str], sink: Sink, templates: Path | None = Non
     if python and ruff is None:
         sink.error(Code.TOOL_MISSING, "ruff is not installed", None)
         return out
+    rust_context = {p: t for p, t in context.items() if p.endswith(RUST)}
     formatted_rust = _format_batch(
-        rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink, templates
+        rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink, templates, rust_context
     )
     if formatted_rust is None:
         return out
     # --no-cache: ruff would otherwise leave a .ruff_cache folder in the user's working directory.
     argv = [ruff or "ruff", "format", "--isolated", "--no-cache", "--quiet", "--line-length", "100"]
-    formatted_python = _format_batch(python, argv, "Python", sink, templates)
+    formatted_python = _format_batch(python, argv, "Python", sink, templates, {})
     if formatted_python is None:
         return out
     return {**out, **formatted_rust, **formatted_python}

@@ -13,14 +13,15 @@ from pathlib import Path
 from dspygen import runtime_crate
 from dspygen.config import Target
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.format import format_files
+from dspygen.format import format_files, formats
 from dspygen.frontend import importing, static
 from dspygen.ir.nodes import Schema
 from dspygen.lower.crate import CrateOptions, RuntimeDependency, lower
+from dspygen.manifest import sha256
 from dspygen.mapping import cargo_lines
 from dspygen.render.env import environment
 from dspygen.render.plan import render
-from dspygen.writer import Changes, apply, plan_changes, settle
+from dspygen.writer import Changes, apply, formatted_before, plan_changes, settle
 
 
 def read(
@@ -46,10 +47,20 @@ class Planned:
     read: tuple[Path, ...]
 
 
+@dataclass(frozen=True)
+class Generated:
+    """One target's files, formatted; the sha256 of each formatted file's render (the manifest
+    records it, so that an unchanged render is not formatted again); the source files read."""
+
+    files: dict[str, str]
+    renders: dict[str, str]
+    read: tuple[Path, ...]
+
+
 def generate(target: Target, base: Path, sink: Sink) -> dict[str, str] | None:
     """The formatted files of one target, or None when the input has errors."""
     generated = _generate(target, base, sink)
-    return None if generated is None else generated[0]
+    return None if generated is None else generated.files
 
 
 def read_target(target: Target, base: Path, sink: Sink) -> Schema:
@@ -60,7 +71,7 @@ def read_target(target: Target, base: Path, sink: Sink) -> Schema:
     )
 
 
-def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], tuple[Path, ...]] | None:
+def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
     schema = read_target(target, base, sink)
     # A declaration with an error was left out of the schema (skipping.py): the rest is still
     # lowered, so that every error of the run shows at once. Nothing is written after an error.
@@ -82,9 +93,15 @@ def _generate(target: Target, base: Path, sink: Sink) -> tuple[dict[str, str], t
     rendered = render(view, environment(target.templates), sink)
     if rendered is None:
         return None
-    files = format_files(rendered, sink, target.templates)
+    # The formatter runs only over renders the manifest does not pair with the bytes on disk.
+    known = formatted_before(target.out, rendered)
+    todo = {p: t for p, t in rendered.items() if p not in known}
+    files = format_files(todo, sink, target.templates, context=known)
+    renders = {p: sha256(t) for p, t in rendered.items() if formats(p)}
     read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
-    return None if sink.has_errors else ({**files, **_own_runtime(target, sink)}, read_paths)
+    if sink.has_errors:
+        return None
+    return Generated({**files, **known, **_own_runtime(target, sink)}, renders, read_paths)
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -111,9 +128,9 @@ def changes(target: Target, base: Path, sink: Sink, *, writing: bool = True) -> 
         return None
     folder = target.runtime_folder  # its own runtime copy's files, among those _generate rendered
     prefix = f"{_relative(folder, target.out)}/" if runtime_crate.inside(folder, target.out) else None
-    copy = frozenset(rel for rel in generated[0] if prefix is not None and rel.startswith(prefix))
-    planned = plan_changes(target.out, generated[0], sink, writing=writing, headless=copy)
-    return None if sink.has_errors else Planned(planned, generated[1])
+    copy = frozenset(rel for rel in generated.files if prefix is not None and rel.startswith(prefix))
+    planned = plan_changes(target.out, generated.files, sink, writing=writing, headless=copy, renders=generated.renders)
+    return None if sink.has_errors else Planned(planned, generated.read)
 
 
 def build(target: Target, base: Path, sink: Sink) -> Changes | None:

@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 import tomlkit
 
+from dspygen.manifest import MANIFEST, records
+
 ROOT = Path(__file__).resolve().parents[2]
 DSPYGEN = Path(sys.executable).parent / "dspygen"
-MANIFEST = ".dspygen-manifest"
 # A bare time opening a string (`"10:20:30"`) is sample data of a `time` field, not a build time.
 TIMESTAMP = re.compile(r"\b(19|20)\d\d-[01]\d-[0-3]\d\b|(?<![\"])\b[0-2]\d:[0-5]\d:[0-5]\d\b")
 
@@ -41,8 +42,7 @@ def outs(root: Path) -> list[Path]:
 
 
 def owned(out: Path) -> list[str]:
-    lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    return [line.rpartition("  ")[2] for line in lines if line and not line.startswith("#")]
+    return list(records((out / MANIFEST).read_text(encoding="utf-8")))
 
 
 def tree(out: Path) -> dict[str, bytes]:

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import DSPYGEN, ROOT, dspygen, files_under
 
-from dspygen.writer import JOURNAL, KILL_AT_ENV, MANIFEST, STAGED, owned
+from dspygen.manifest import MANIFEST
+from dspygen.writer import JOURNAL, KILL_AT_ENV, STAGED, owned
 
 FIRST = """\
 from pydantic import BaseModel

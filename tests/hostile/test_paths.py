@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_clean_failure, dspygen, files_under
 
+from dspygen.manifest import records
+
 MODELS = ROOT / "fixtures" / "qa" / "models.py"
 
 
@@ -156,8 +158,7 @@ def test_a_relative_out_escaping_upward_writes_only_there(tmp_path: Path) -> Non
     assert all(rel.startswith("bindings/") for rel in added), added
     assert {rel: after[rel] for rel in before} == before
     written = {rel.removeprefix("bindings/") for rel in added}
-    manifest = (tmp_path / "bindings" / ".dspygen-manifest").read_text(encoding="utf-8").splitlines()
-    listed = {line.rpartition("  ")[2] for line in manifest if line and not line.startswith("#")}
+    listed = set(records((tmp_path / "bindings" / ".dspygen-manifest").read_text(encoding="utf-8")))
     assert written == listed | {".dspygen-manifest"}
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, assert_clean_failure, dspygen
 
-MANIFEST = ".dspygen-manifest"
+from dspygen.manifest import MANIFEST, records
 
 
 def cargo_env() -> dict[str, str]:
@@ -91,8 +91,7 @@ def big_source(lines: int = 10_000) -> tuple[str, int, int]:
 
 
 def owned(out: Path) -> list[str]:
-    lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    return [x.rpartition("  ")[2] for x in lines if x and not x.startswith("#")]
+    return list(records((out / MANIFEST).read_text(encoding="utf-8")))
 
 
 def test_ten_thousand_line_file_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

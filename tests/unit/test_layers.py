@@ -18,6 +18,7 @@ ORDER = ["diagnostics", "ir", "frontend", "lower", "render", "format", "writer",
 # Modules outside the pipeline proper, placed where they sit in it.
 PLACED = {
     "merge": "writer",  # the writer's TOML merge
+    "manifest": "writer",  # the format of the output folder's manifest, which fingerprint reads too
     "init": "config",  # `dspygen init` writes [tool.dspygen]
     "fingerprint": "config",  # the fast path of `check`, keyed by a target
     "mapping": "config",  # `types` in a target: user type mappings
