@@ -8,15 +8,17 @@ mod bytes;
 mod clock;
 #[cfg(feature = "decimal")]
 mod decimal;
+#[cfg(feature = "email")]
+mod email;
 #[cfg(feature = "floats")]
 mod floats;
 mod ints;
 #[cfg(feature = "ip")]
 mod ip;
 mod json;
-mod none;
 #[cfg(feature = "ip")]
 mod networks;
+mod none;
 #[cfg(feature = "path")]
 mod path;
 #[cfg(feature = "secret")]
@@ -34,17 +36,19 @@ pub use bytes::{
 };
 #[cfg(feature = "decimal")]
 pub use decimal::Decimal;
+#[cfg(feature = "email")]
+pub use email::{EmailStr, NameEmail};
 #[cfg(feature = "floats")]
 pub use floats::{InfNanConstants, InfNanStrings};
 pub use ints::{int_within, opt_int_within, IntKey};
 #[cfg(feature = "ip")]
 pub use ip::{Ipv4Address, Ipv6Address, IpvAnyAddress};
 pub use json::{from_json_py, to_json_py};
-pub use none::NoneType;
 #[cfg(feature = "ip")]
 pub use networks::{
     Ipv4Interface, Ipv4Network, Ipv6Interface, Ipv6Network, IpvAnyInterface, IpvAnyNetwork,
 };
+pub use none::NoneType;
 #[cfg(feature = "path")]
 pub use path::Path;
 #[cfg(feature = "secret")]
