@@ -679,22 +679,21 @@ impl EmailStr {
 
 /// `pydantic.NameEmail`: a display name and an address; written `name <email>`, the name in
 /// quotes when it holds an `@`. Without a name given, the name is the address's local part.
+/// Read from text, the address is checked and normalised; a `NameEmail` built in Python crosses
+/// as it is (pydantic does not check an instance again), so `email` is a plain `String`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct NameEmail {
     /// The display name, as given (or the address's local part).
     pub name: String,
     /// The address.
-    pub email: EmailStr,
+    pub email: String,
 }
 
 impl NameEmail {
     /// `Name <address>` or a bare address, checked and normalised as pydantic does.
     pub fn parse(text: &str) -> Result<Self, String> {
         let (name, email) = validate(text)?;
-        Ok(Self {
-            name,
-            email: EmailStr(email),
-        })
+        Ok(Self { name, email })
     }
 }
 
@@ -784,14 +783,14 @@ impl<'py> IntoPyObject<'py> for EmailStr {
 impl<'a, 'py> FromPyObject<'a, 'py> for NameEmail {
     type Error = PyErr;
 
-    /// A `pydantic.networks.NameEmail` (its `name` kept, its `email` checked), or a `str` read
+    /// A `pydantic.networks.NameEmail` (taken as it is, as pydantic takes it), or a `str` read
     /// as pydantic reads one.
     fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
         if let Ok(text) = obj.cast::<PyString>() {
             return Self::parse(text.to_str()?).map_err(pyo3::exceptions::PyValueError::new_err);
         }
         let name: String = crate::getattr!(obj, "name")?.extract()?;
-        let email: EmailStr = crate::getattr!(obj, "email")?.extract()?;
+        let email: String = crate::getattr!(obj, "email")?.extract()?;
         Ok(Self { name, email })
     }
 }
