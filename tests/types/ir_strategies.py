@@ -164,6 +164,17 @@ def _urls(*schemes: str) -> Strategy:
     )
 
 
+def _emails() -> Strategy:
+    """Addresses as people write them: any case, spaces around, a display name (plain or quoted)."""
+    name = st.sampled_from([None, "", "Jane Doe ", '"Doe, Jane" ', '"a@b" '])
+    return st.builds(
+        lambda n, a, pad: (a if n is None else f"{n}<{a}>") + pad,
+        name,
+        st.emails().map(lambda a: a[: a.index("@")] + a[a.index("@") :].upper()) | st.emails(),
+        st.sampled_from(["", " "]),
+    )
+
+
 PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "str": lambda _: text,
     "int": lambda _: ints,
@@ -199,6 +210,8 @@ PRIMITIVES: dict[str, Callable[[nodes.JsonConfig], Strategy]] = {
     "file_url": lambda _: _urls("file"),
     "ftp_url": lambda _: _urls("ftp"),
     **dict.fromkeys(("any_websocket_url", "websocket_url"), lambda _: _urls("ws", "wss")),
+    "email_str": lambda _: _emails(),
+    "name_email": lambda _: _emails(),
     "secret_str": lambda _: st.text(max_size=12),
     "secret_bytes": lambda json_config: _encode_bytes(_raw_bytes(json_config), json_config),
     "any": lambda _: json_values,
@@ -228,7 +241,7 @@ PRIMITIVE_KINDS: dict[str, frozenset[str]] = {
         ("any_url", "any_http_url", "http_url", "file_url", "ftp_url", "any_websocket_url", "websocket_url"),
         frozenset({"str"}),
     ),
-    **dict.fromkeys(("secret_str", "secret_bytes"), frozenset({"str"})),
+    **dict.fromkeys(("email_str", "name_email", "secret_str", "secret_bytes"), frozenset({"str"})),
     "any": frozenset(JSON_KINDS),
     "json_value": frozenset(JSON_KINDS),
 }

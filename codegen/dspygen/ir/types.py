@@ -49,6 +49,8 @@ PrimitiveName = Literal[
     "ftp_url",
     "any_websocket_url",
     "websocket_url",
+    "email_str",  # pydantic.EmailStr
+    "name_email",  # pydantic.NameEmail
     "secret_str",  # pydantic.SecretStr
     "secret_bytes",  # pydantic.SecretBytes
     "any",  # typing.Any

@@ -11,6 +11,7 @@ TypeName = Literal[
     "Artifact",
     "Attachment",
     "Blob",
+    "Contact",
     "Credentials",
     "Digest",
     "Event",

@@ -8,6 +8,8 @@ mod bytes;
 mod clock;
 #[cfg(feature = "decimal")]
 mod decimal;
+#[cfg(feature = "email")]
+mod email;
 #[cfg(feature = "floats")]
 mod floats;
 mod ints;
@@ -35,6 +37,8 @@ pub use bytes::{
 };
 #[cfg(feature = "decimal")]
 pub use decimal::Decimal;
+#[cfg(feature = "email")]
+pub use email::{EmailStr, NameEmail};
 #[cfg(feature = "floats")]
 pub use floats::{InfNanConstants, InfNanStrings};
 pub use ints::{int_within, opt_int_within, IntKey};

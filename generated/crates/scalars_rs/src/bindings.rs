@@ -961,6 +961,30 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Webhook);
 
+::dspygen_runtime::from_py!(crate::models::Contact, |obj| {
+    ::std::result::Result::Ok(Self {
+        email: ::dspygen_runtime::getattr!(obj, "email")?.extract()?,
+        cc: ::dspygen_runtime::getattr!(obj, "cc")?.extract()?,
+        owner: ::dspygen_runtime::getattr!(obj, "owner")?.extract()?,
+        reply_to: ::dspygen_runtime::getattr!(obj, "reply_to")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Contact, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "email", &value.email)?;
+    ::dspygen_runtime::set_item!(data, "cc", &value.cc)?;
+    ::dspygen_runtime::set_item!(data, "owner", &value.owner)?;
+    ::dspygen_runtime::set_item!(data, "reply_to", &value.reply_to)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Contact")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Contact);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::ScheduleFollowUpInput {
     fn to_kwargs<'py>(
         &self,
@@ -1073,6 +1097,7 @@ pub fn roundtrip<'py>(
             .extract::<crate::models::Placeholder>()?
             .into_pyobject(py),
         ("scalars.models", "Webhook") => obj.extract::<crate::models::Webhook>()?.into_pyobject(py),
+        ("scalars.models", "Contact") => obj.extract::<crate::models::Contact>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -1091,6 +1116,7 @@ pub fn roundtrip_json(
         "Artifact" => ::dspygen_runtime::json_roundtrip::<crate::models::Artifact>(data),
         "Attachment" => ::dspygen_runtime::json_roundtrip::<crate::models::Attachment>(data),
         "Blob" => ::dspygen_runtime::json_roundtrip::<crate::models::Blob>(data),
+        "Contact" => ::dspygen_runtime::json_roundtrip::<crate::models::Contact>(data),
         "Credentials" => ::dspygen_runtime::json_roundtrip::<crate::models::Credentials>(data),
         "Digest" => ::dspygen_runtime::json_roundtrip::<crate::models::Digest>(data),
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
@@ -1143,6 +1169,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Artifact",
         "Attachment",
         "Blob",
+        "Contact",
         "Credentials",
         "Digest",
         "Event",

@@ -965,6 +965,27 @@ impl Webhook {
     }
 }
 
+/// Email addresses, checked and normalised as pydantic does (with email-validator).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Contact {
+    pub email: ::dspygen_runtime::pytypes::EmailStr,
+    #[serde(default)]
+    pub cc: ::std::vec::Vec<::dspygen_runtime::pytypes::EmailStr>,
+    #[serde(default)]
+    pub owner: ::std::option::Option<::dspygen_runtime::pytypes::NameEmail>,
+    #[serde(default)]
+    pub reply_to: ::std::vec::Vec<::dspygen_runtime::pytypes::NameEmail>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Contact);
+
 /// `int | str`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]

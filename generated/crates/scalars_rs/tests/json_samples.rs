@@ -577,6 +577,22 @@ fn webhook_minimal() {
 }
 
 #[test]
+fn contact_full() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Contact>("{\"email\":\"  Jane.Doe@Example.COM \",\"cc\":[\"  Jane.Doe@Example.COM \"],\"owner\":\"Jane Doe <Jane.Doe@Example.COM>\",\"reply_to\":[\"Jane Doe <Jane.Doe@Example.COM>\"]}"),
+        "{\"email\":\"Jane.Doe@example.com\",\"cc\":[\"Jane.Doe@example.com\"],\"owner\":\"Jane Doe <Jane.Doe@example.com>\",\"reply_to\":[\"Jane Doe <Jane.Doe@example.com>\"]}"
+    );
+}
+
+#[test]
+fn contact_minimal() {
+    assert_eq!(
+        roundtrip::<::scalars_rs::Contact>("{\"email\":\"  Jane.Doe@Example.COM \"}"),
+        "{\"email\":\"Jane.Doe@example.com\",\"cc\":[],\"owner\":null,\"reply_to\":[]}"
+    );
+}
+
+#[test]
 fn schedule_follow_up_input_full() {
     assert_eq!(
         roundtrip::<::scalars_rs::ScheduleFollowUpInput>("{\"invoice\":{\"number\":1,\"total\":\"-1.10E-7\",\"lines\":[\"-1.10E-7\"],\"tax_rate\":\"-1.10E-7\",\"ledger_id\":18446744073709551615,\"checksum\":1267650600228229401496703205376,\"balance_cents\":1208925819614629174706175,\"quantity\":1000,\"weight\":1.5,\"metadata\":{\"metadata-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"extra\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"today\":\"2132-04-23\"}"),

@@ -610,6 +610,24 @@ MODEL_SAMPLES = [
         "same",
         id="webhook_minimal",
     ),
+    pytest.param(
+        "Contact",
+        lambda: _class("scalars.models", "Contact"),
+        '{"email":"  Jane.Doe@Example.COM ","cc":["  Jane.Doe@Example.COM "],"owner":"Jane Doe <Jane.Doe@Example.COM>","reply_to":["Jane Doe <Jane.Doe@Example.COM>"]}',
+        '{"email":"Jane.Doe@example.com","cc":["Jane.Doe@example.com"],"owner":"Jane Doe <Jane.Doe@example.com>","reply_to":["Jane Doe <Jane.Doe@example.com>"]}',
+        False,
+        "same",
+        id="contact_full",
+    ),
+    pytest.param(
+        "Contact",
+        lambda: _class("scalars.models", "Contact"),
+        '{"email":"  Jane.Doe@Example.COM "}',
+        '{"email":"Jane.Doe@example.com","cc":[],"owner":null,"reply_to":[]}',
+        False,
+        "same",
+        id="contact_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -1112,6 +1130,7 @@ TYPE_NAMES = [
     "Artifact",
     "Attachment",
     "Blob",
+    "Contact",
     "Credentials",
     "Digest",
     "Event",
