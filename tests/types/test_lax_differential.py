@@ -7,6 +7,7 @@ write the same bytes. Then lax mode's reach: inside lists, dicts, tuples, Option
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -15,7 +16,9 @@ from lax_spellings import SPELLINGS
 
 support.fixtures_on_path()
 
-import scalars_rs as native  # noqa: E402  (built by `make bindings`: maturin develop)
+import containers_rs  # noqa: E402  (built by `make bindings`: maturin develop)
+import scalars_rs as native  # noqa: E402
+from containers import models as containers  # noqa: E402
 from scalars import lax  # noqa: E402
 
 MODELS = {
@@ -115,3 +118,27 @@ REACH = [
 def test_lax_reach(data: str) -> None:
     expected, got = _both(lax.LaxReach, data)
     assert got == expected, f"{data}: pydantic {expected}, rust {got}"
+
+
+# Every string of up to four of these characters, as an int's text, in a field and as a dict key
+# (pydantic-core reads both with the same rules; `"0-1"` is -1 there, `"0+1"` is refused).
+INT_TEXT_ALPHABET = "0-+_1. "
+INT_TEXTS = ["".join(t) for n in range(1, 5) for t in itertools.product(INT_TEXT_ALPHABET, repeat=n)]
+
+
+def test_every_short_int_text() -> None:
+    disagree = []
+    for text in INT_TEXTS:
+        for cls, data in (
+            (lax.LaxInt, json.dumps({"value": text})),
+            (lax.LaxWideInt, json.dumps({"value": text})),
+        ):
+            expected, got = _both(cls, data)
+            if got != expected:
+                disagree.append((cls.__name__, text, expected, got))
+        data = json.dumps({"by_id": {text: "x"}})
+        expected = support.pydantic_json(containers.Index, data)
+        got = support.rust_json(containers_rs, "Index", data)
+        if got != expected:
+            disagree.append(("dict[int, str] key", text, expected, got))
+    assert not disagree, disagree[:20]
