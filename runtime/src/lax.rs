@@ -71,7 +71,8 @@ fn python_int(text: &str) -> IntText {
 /// pydantic-core drops a sign, then the leading zeros and `_`s, and reads what is left as a
 /// JSON integer with the sign put back: so `"0__1"` is 1, and `"0-1"` is -1 (the `-` is what
 /// is left), while `"0+1"`, `"0-01"` and `"-0-1"` are refused (measured against pydantic-core
-/// 2.50 over every string of up to seven of `0 1 2 - + _ . e` and space).
+/// 2.50 over every string of up to five of `0 1 2 - + _ . e` and space, and of up to seven of
+/// `0 1 - _`).
 fn after_leading_zeros(text: &str) -> IntText {
     let (sign, rest) = match text.as_bytes().first() {
         Some(b'-') => ("-", &text[1..]),
