@@ -13,11 +13,11 @@ from typing import Literal
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import aliases
+from dspygen.frontend import aliases, literals
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.class_syntax import decl_id, target_name
 from dspygen.frontend.enum_classes import EnumClasses
-from dspygen.frontend.field_args import call_symbol, literal_value
+from dspygen.frontend.field_args import call_symbol
 from dspygen.frontend.generic_models import GenericModels
 from dspygen.frontend.model_classes import PYDANTIC_FIELD, Extra, ModelClasses, placeholder
 from dspygen.frontend.resolve import Index, SourceModule
@@ -244,7 +244,7 @@ class ClassReader:
         if name is None or name.startswith("_") or name == "model_config":
             return
         is_field = isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD
-        if is_field or literal_value(node.value)[0]:
+        if is_field or literals.value(node.value)[0]:
             self.sink.error(
                 Code.BARE_ANNOTATION,
                 f"`{name}` in `{qualname}` has no type annotation, which pydantic refuses",

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from dspygen.diagnostics import Code
-from dspygen.frontend.class_syntax import assignments, decl_id, integer, string
+from dspygen.frontend import literals
+from dspygen.frontend.class_syntax import assignments, decl_id, int64
 from dspygen.frontend.resolve import SourceModule
 from dspygen.frontend.static_types import text
 from dspygen.ir import nodes
@@ -56,8 +57,8 @@ class EnumClasses:
             target = small.targets[0].target
             if not isinstance(target, cst.Name) or target.value.startswith("_"):
                 continue
-            text_value = string(small.value)
-            value = text_value if text_value is not None else integer(small.value)
+            text_value = literals.string(small.value)
+            value = text_value if text_value is not None else int64(small.value)
             auto = isinstance(small.value, cst.Call) and self.index.symbol(module, small.value.func) in AUTO
             if auto and kind is not None:
                 number = next_value(raw)

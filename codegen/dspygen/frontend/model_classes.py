@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from dspygen.diagnostics import Code, Span
-from dspygen.frontend import aliases, constraint_rules, model_config, union_types
+from dspygen.frontend import aliases, constraint_rules, literals, model_config, union_types
 from dspygen.frontend import computed as aliases_computed
-from dspygen.frontend.class_syntax import assignments, body, decl_id, string, target_name
+from dspygen.frontend.class_syntax import assignments, body, decl_id, target_name
 from dspygen.frontend.field_args import FieldArgs, call_symbol, read_call_args, read_default
 from dspygen.frontend.resolve import SourceModule
 from dspygen.frontend.static_types import mapping_hint, text
@@ -294,5 +294,5 @@ def _validated_fields(decorator: cst.BaseExpression, symbol: str) -> list[str]:
     validator (or a field validator over `"*"`, every field)."""
     if symbol.endswith(("model_validator", "root_validator")) or not isinstance(decorator, cst.Call):
         return [""]
-    names = [string(a.value) for a in decorator.args if a.keyword is None]
+    names = [literals.string(a.value) for a in decorator.args if a.keyword is None]
     return [""] if not names or None in names or "*" in names else [n for n in names if n is not None]
