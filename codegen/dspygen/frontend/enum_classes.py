@@ -8,19 +8,14 @@ that overrides `_generate_next_value_`, and other computed values, would need th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import libcst as cst
 
-from dspygen.diagnostics import Code
+from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import literals
 from dspygen.frontend.class_syntax import assignments, decl_id, int64
-from dspygen.frontend.resolve import SourceModule
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.static_types import text
 from dspygen.ir import nodes
-
-if TYPE_CHECKING:
-    from dspygen.frontend.classes import ClassReader
 
 AUTO = frozenset({"enum.auto"})
 STR_ENUM = frozenset({"enum.StrEnum"})
@@ -40,14 +35,13 @@ def next_value(last_values: list[str | int]) -> int:
 
 
 class EnumClasses:
-    """The Enum part of a ClassReader: results go to `reader.enums`."""
+    """The Enum part of a ClassReader: an Enum needs no other class read."""
 
-    def __init__(self, reader: ClassReader) -> None:
-        self.reader = reader
-        self.index = reader.index
-        self.sink = reader.sink
+    def __init__(self, index: Index, sink: Sink) -> None:
+        self.index = index
+        self.sink = sink
 
-    def read_enum(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
+    def read_enum(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> nodes.Enum:
         members = []
         kind = self._auto_kind(module, node)
         raw: list[str | int] = []  # the values as written (auto's ints before the str mixin)
@@ -89,7 +83,7 @@ class EnumClasses:
             )
         ident = decl_id(module, qualname)
         bases = {self.index.symbol(module, arg.value) for arg in node.bases}
-        self.reader.enums[ident] = nodes.Enum(
+        return nodes.Enum(
             ident,
             node.name.value,
             module.module,
