@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import nodes
 
 ALIAS_CHOICES = frozenset({"pydantic.AliasChoices", "pydantic.aliases.AliasChoices"})
@@ -83,7 +84,7 @@ def validation_alias(
     index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink
 ) -> tuple[str, ...] | None:
     """`validation_alias="a"` or `AliasChoices("a", "b")`; AliasPath and the rest are reported."""
-    text = string_value(node)
+    text = literals.string(node)
     text = index.constant(module, node) if text is None else text
     if text is not None:
         return (text,)
@@ -91,7 +92,7 @@ def validation_alias(
     if isinstance(node, cst.Call) and symbol in ALIAS_CHOICES:
         choices = []
         for arg in node.args:
-            value = string_value(arg.value) if arg.keyword is None and not arg.star else None
+            value = literals.string(arg.value) if arg.keyword is None and not arg.star else None
             if value is None:
                 _path_or_static(index, module, arg.value, sink)
                 return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import libcst as cst
 
+from dspygen.frontend import literals
 from dspygen.frontend.resolve import SourceModule
 
 
@@ -32,18 +33,7 @@ def target_name(node: cst.Assign) -> str | None:
     return target.value if isinstance(target, cst.Name) else None
 
 
-def string(node: cst.BaseExpression) -> str | None:
-    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def integer(node: cst.BaseExpression) -> int | None:
-    """An int literal, maybe negative, within 64 bits (an Enum's value)."""
-    negative = isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus)
-    inner = node.expression if isinstance(node, cst.UnaryOperation) and negative else node
-    if not isinstance(inner, cst.Integer):
-        return None
-    value = -int(inner.evaluated_value) if negative else int(inner.evaluated_value)
-    return value if -(2**63) <= value < 2**63 else None
+def int64(node: cst.BaseExpression) -> int | None:
+    """An int literal within 64 bits (an Enum's value, a length setting), which Rust holds."""
+    value = literals.integer(node)
+    return value if value is not None and -(2**63) <= value < 2**63 else None

@@ -1,23 +1,23 @@
 """Frontend stage: class declarations -> IR models, enums and class signatures.
 
 A class's kind comes from what its bases resolve to, transitively through the set. This
-module holds the kinds, the reader's shared state and the dispatch by kind; the kinds are
-read by frontend/enum_classes.py, frontend/model_classes.py (with frontend/generic_models.py)
-and frontend/signature_classes.py, each given the ClassReader it is part of.
+module holds the kinds, the reader's tables and the dispatch by kind; the kinds are read by
+frontend/enum_classes.py, frontend/model_classes.py (with frontend/generic_models.py) and
+frontend/signature_classes.py, which see the ClassReader as frontend/class_reading.py's
+`Reader` and return what they read, recorded here.
 """
 
 from __future__ import annotations
 
-from typing import Literal
-
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import aliases
 from dspygen.frontend import dspy_rules as rules
+from dspygen.frontend import literals
+from dspygen.frontend.class_reading import Kind, ModelRead, ModelSettings
 from dspygen.frontend.class_syntax import decl_id, target_name
 from dspygen.frontend.enum_classes import EnumClasses
-from dspygen.frontend.field_args import call_symbol, literal_value
+from dspygen.frontend.field_args import call_symbol
 from dspygen.frontend.generic_models import GenericModels
 from dspygen.frontend.model_classes import PYDANTIC_FIELD, Extra, ModelClasses, placeholder
 from dspygen.frontend.resolve import Index, SourceModule
@@ -30,7 +30,6 @@ from dspygen.ir import types as t
 
 __all__ = ["ROOTS", "ClassReader", "Extra", "Kind", "decl_id"]
 
-Kind = Literal["signature", "model", "enum"]
 ROOTS: dict[str, Kind] = {
     **{s: "signature" for s in rules.SIGNATURE_BASES},
     "pydantic.BaseModel": "model",
@@ -52,19 +51,15 @@ class ClassReader:
         self.models: dict[str, nodes.Model] = {}
         self.enums: dict[str, nodes.Enum] = {}
         self.signatures: dict[str, nodes.Signature] = {}
-        self.extra: dict[str, Extra] = {}
-        self.scalars: dict[str, dict[str, object]] = {}  # model id -> its scalar settings (inherited)
-        self.strict: dict[str, bool] = {}  # model id -> its `strict` setting (inherited)
+        self.settings: dict[str, ModelSettings] = {}  # model id -> the settings its subclasses inherit
         self._kinds: dict[str, Kind | None] = {}
         self.busy: set[str] = set()  # ids being read: guards cycles through bases and instantiations
-        self.names: dict[str, aliases.NameSettings] = {}  # model id -> its key settings (inherited)
-        self.raw_names: dict[str, dict[str, aliases.RawNames]] = {}  # model id -> field -> aliases as written
         self.mapped: frozenset[str] = frozenset()  # classes mapped to the user's Rust types (config `types`)
         self.excluded: frozenset[str] = frozenset()  # `module.Name`s the target's `exclude` leaves out
         self.excluded_met: set[str] = set()  # the ones met: an entry never met is a typo, said so
         self.left_out: dict[str, LeftOut] = {}  # id -> why it is left out on purpose (skipping.py)
         self.failed: set[str] = set()  # ids whose reading reported an error
-        self.enum_classes = EnumClasses(self)
+        self.enum_classes = EnumClasses(index, sink)
         self.model_classes = ModelClasses(self)
         self.generic_models = GenericModels(self)
         self.signature_classes = SignatureClasses(self)
@@ -198,13 +193,39 @@ class ClassReader:
     def _read_kind(self, kind: Kind, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
         ident = decl_id(module, qualname)
         if kind == "enum":
-            self.enum_classes.read_enum(module, qualname, node)
+            self.enums[ident] = self.enum_classes.read_enum(module, qualname, node)
         elif kind == "model":
             # Reserve the slot first: the importing frontend meets a model before the ones it uses.
             self.models[ident] = placeholder(ident, qualname, module, node)
-            self.model_classes.read_model(module, qualname, node)
+            self._record(self.model_classes.read_model(module, qualname, node))
         else:
-            self.signature_classes.read_signature(module, qualname, node)
+            self.signatures[ident] = self.signature_classes.read_signature(module, qualname, node)
+
+    def _record(self, read: ModelRead) -> None:
+        self.settings[read.model.id] = read.settings
+        self.models[read.model.id] = read.model
+
+    # -- for the sub-readers (class_reading.Reader) ---------------------------------------
+
+    def read_instance(self, module: SourceModule, qualname: str, instance: str) -> None:
+        ident = decl_id(module, instance)
+        node = module.classes[qualname]
+        # Reserve the slot first, as pydantic builds (and the importing frontend meets) the outer class first.
+        self.models[ident] = placeholder(ident, instance, module, node)
+        self.busy.add(ident)
+        try:
+            self._record(self.model_classes.read_model(module, qualname, node, instance=instance))
+        finally:
+            self.busy.discard(ident)
+
+    def record_model(self, model: nodes.Model) -> None:
+        self.models[model.id] = model
+
+    def forget_model(self, ident: str) -> None:
+        del self.models[ident]
+
+    def generic_base(self, module: SourceModule, node: cst.ClassDef, qualname: str) -> nodes.Model | bool | None:
+        return self.generic_models.generic_base(module, node, qualname)
 
     def read_imported(self, module: SourceModule) -> list[str]:
         """The classes an entry file imports from other files of the project (followed files),
@@ -219,7 +240,7 @@ class ClassReader:
 
     def report_empty_signatures(self) -> None:
         """Warn about class signatures with no output field that no other signature extends."""
-        self.signature_classes.report_empty_signatures()
+        self.signature_classes.report_empty_signatures(self.signatures)
 
     def _done(self, ident: str) -> bool:
         return ident in self.models or ident in self.enums or ident in self.signatures
@@ -244,7 +265,7 @@ class ClassReader:
         if name is None or name.startswith("_") or name == "model_config":
             return
         is_field = isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD
-        if is_field or literal_value(node.value)[0]:
+        if is_field or literals.value(node.value)[0]:
             self.sink.error(
                 Code.BARE_ANNOTATION,
                 f"`{name}` in `{qualname}` has no type annotation, which pydantic refuses",

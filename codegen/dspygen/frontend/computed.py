@@ -14,7 +14,8 @@ from collections.abc import Callable
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 
@@ -57,7 +58,7 @@ def _field(
     ok = True
     for arg in deco.decorator.args if isinstance(deco.decorator, cst.Call) else ():
         key = arg.keyword.value if arg.keyword is not None else None
-        value = string_value(arg.value)
+        value = literals.string(arg.value)
         value = index.constant(module, arg.value) if value is None else value
         if key in SCHEMA_ONLY:
             continue

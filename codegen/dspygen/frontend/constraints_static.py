@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 import libcst as cst
 
 from dspygen.diagnostics import Code
-from dspygen.frontend import constraint_rules
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import constraint_rules, literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import types as t
 
 if TYPE_CHECKING:
@@ -55,26 +55,17 @@ HARMLESS = frozenset({"description", "title", "examples", "json_schema_extra"})
 
 def value(index: Index, module: SourceModule, node: cst.BaseExpression, depth: int = 0) -> Any:
     """A constraint's literal value, or MISSING: 5, -5, 2**64 - 1, 0.5, -1e3, "^a", True, Decimal("1.5")."""
-    from dspygen.frontend.field_args import int_value  # field_args imports this module
-
-    text = string_value(node)
-    if text is not None:
-        return text
-    number = int_value(node)
-    if number is not None:
-        return number
-    if isinstance(node, cst.Float):
-        return float(node.evaluated_value)
+    ok, plain = literals.scalar(node, arithmetic=True)
+    if ok:
+        return plain
     if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
         inner = value(index, module, node.expression, depth)
         if isinstance(inner, float):
             return -inner if isinstance(node.operator, cst.Minus) else inner
         return MISSING
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return {"True": True, "False": False, "None": None}[node.value]
     if isinstance(node, cst.Call) and index.symbol(module, node.func) == "decimal.Decimal" and len(node.args) == 1:
-        literal = string_value(node.args[0].value)
-        number = int_value(node.args[0].value)
+        literal = literals.string(node.args[0].value)
+        number = literals.integer(node.args[0].value, arithmetic=True)
         try:
             return str(decimal.Decimal(literal if literal is not None else str(number)))  # as pydantic shows it
         except decimal.InvalidOperation:

@@ -22,7 +22,8 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, LeftOutBase, ordered
 from dspygen.ir import nodes
@@ -221,7 +222,7 @@ def _is_transform(module: SourceModule, index: Index, call: cst.Call) -> bool:
         return False
     first = call.args[0].value if call.args and call.args[0].keyword is None else None
     first = next((a.value for a in call.args if a.keyword and a.keyword.value == "signature"), first)
-    return first is not None and string_value(first) is None and not isinstance(first, cst.FormattedString)
+    return first is not None and literals.string(first) is None and not isinstance(first, cst.FormattedString)
 
 
 def _type_call(module: SourceModule, evaluator: Evaluator, call: cst.Call) -> bool:

@@ -8,18 +8,14 @@ that overrides `_generate_next_value_`, and other computed values, would need th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import libcst as cst
 
-from dspygen.diagnostics import Code
-from dspygen.frontend.class_syntax import assignments, decl_id, integer, string
-from dspygen.frontend.resolve import SourceModule
+from dspygen.diagnostics import Code, Sink
+from dspygen.frontend import literals
+from dspygen.frontend.class_syntax import assignments, decl_id, int64
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.static_types import text
 from dspygen.ir import nodes
-
-if TYPE_CHECKING:
-    from dspygen.frontend.classes import ClassReader
 
 AUTO = frozenset({"enum.auto"})
 STR_ENUM = frozenset({"enum.StrEnum"})
@@ -39,14 +35,13 @@ def next_value(last_values: list[str | int]) -> int:
 
 
 class EnumClasses:
-    """The Enum part of a ClassReader: results go to `reader.enums`."""
+    """The Enum part of a ClassReader: an Enum needs no other class read."""
 
-    def __init__(self, reader: ClassReader) -> None:
-        self.reader = reader
-        self.index = reader.index
-        self.sink = reader.sink
+    def __init__(self, index: Index, sink: Sink) -> None:
+        self.index = index
+        self.sink = sink
 
-    def read_enum(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
+    def read_enum(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> nodes.Enum:
         members = []
         kind = self._auto_kind(module, node)
         raw: list[str | int] = []  # the values as written (auto's ints before the str mixin)
@@ -56,8 +51,8 @@ class EnumClasses:
             target = small.targets[0].target
             if not isinstance(target, cst.Name) or target.value.startswith("_"):
                 continue
-            text_value = string(small.value)
-            value = text_value if text_value is not None else integer(small.value)
+            text_value = literals.string(small.value)
+            value = text_value if text_value is not None else int64(small.value)
             auto = isinstance(small.value, cst.Call) and self.index.symbol(module, small.value.func) in AUTO
             if auto and kind is not None:
                 number = next_value(raw)
@@ -88,7 +83,7 @@ class EnumClasses:
             )
         ident = decl_id(module, qualname)
         bases = {self.index.symbol(module, arg.value) for arg in node.bases}
-        self.reader.enums[ident] = nodes.Enum(
+        return nodes.Enum(
             ident,
             node.name.value,
             module.module,

@@ -13,8 +13,8 @@ from dataclasses import field as dataclass_field
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import aliases, constraint_rules, constraints_static, factories
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import aliases, constraint_rules, constraints_static, factories, literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import nodes
 
 # Arguments that only feed JSON schema, docs, `repr` or the dataclass-style `__init__`: they
@@ -106,7 +106,7 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         elif key == "default_factory":
             out.default = _factory(index, module, arg.value)
         elif model_field and key == "discriminator":
-            name = string_value(arg.value)
+            name = literals.string(arg.value)
             if name is None:
                 hint = "name the tag field as a string; a callable Discriminator(...) is not supported yet"
                 sink.error(Code.BAD_DISCRIMINATOR, "`discriminator=` must be a string literal", module.span(arg), hint)
@@ -116,16 +116,16 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         elif model_field and key == "validation_alias":
             out.validation_alias = aliases.validation_alias(index, module, arg.value, sink)
             out.failed |= out.validation_alias is None
-        elif model_field and key == "exclude" and literal_value(arg.value)[1] in (True, False):
-            out.exclude = literal_value(arg.value)[1] is True  # pydantic reads the field and never writes it
-        elif model_field and key == "frozen" and literal_value(arg.value)[1] in (True, False):
+        elif model_field and key == "exclude" and literals.value(arg.value)[1] in (True, False):
+            out.exclude = literals.value(arg.value)[1] is True  # pydantic reads the field and never writes it
+        elif model_field and key == "frozen" and literals.value(arg.value)[1] in (True, False):
             continue  # assignment only: no effect on JSON nor on which values are valid
         elif (
             key in {"description", "alias"}
             or (model_field and key == "serialization_alias")
             or (not model_field and key in {"desc", "prefix"})
         ):
-            text = string_value(arg.value)
+            text = literals.string(arg.value)
             text = index.constant(module, arg.value) if text is None else text
             if text is None and key in DOCS_ONLY:
                 # `desc=f"One of {', '.join(MOVES)}"`: DSPy and pydantic use the value; Rust's docs and
@@ -170,29 +170,6 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
     return out
 
 
-def int_value(node: cst.BaseExpression) -> int | None:
-    """An integer written as a literal expression: `5`, `-5`, `2**64 - 1`, `-(2**63)`."""
-    if isinstance(node, cst.Integer):
-        value = node.evaluated_value
-        return value if isinstance(value, int) else None
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus | cst.Plus):
-        inner = int_value(node.expression)
-        return None if inner is None else (-inner if isinstance(node.operator, cst.Minus) else inner)
-    if isinstance(node, cst.BinaryOperation):
-        left, right = int_value(node.left), int_value(node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.operator, cst.Add):
-            return left + right
-        if isinstance(node.operator, cst.Subtract):
-            return left - right
-        if isinstance(node.operator, cst.Multiply):
-            return left * right
-        if isinstance(node.operator, cst.Power) and 0 <= right <= 256 and abs(left) <= 2**16:
-            return int(left**right)
-    return None
-
-
 def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tuple[str, Span, str | None]:
     """Message, place and hint for a string argument dspygen cannot read."""
     if isinstance(node, cst.Name) and node.value in module.rebound:
@@ -203,7 +180,7 @@ def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tup
 
 def _factory(index: Index, module: SourceModule, node: cst.BaseExpression) -> nodes.Default:
     if isinstance(node, cst.Lambda) and not node.params.params:
-        ok, value = literal_value(node.body)  # `lambda: "x"` is the default "x"
+        ok, value = literals.value(node.body)  # `lambda: "x"` is the default "x"
         if not ok and isinstance(node.body, cst.Call):
             ok, value = factories.empty_call(index, module, node.body)
         if ok:
@@ -219,7 +196,7 @@ def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, s
             found = index.class_of(owner)
             assert found is not None
             return nodes.Default("enum_member", value=f"{found[0].module}:{found[1]}", member=node.attr.value)
-    ok, value = literal_value(node)
+    ok, value = literals.value(node)
     if not ok and isinstance(node, cst.Call):
         ok, value = factories.empty_call(index, module, node)  # set(), frozenset(), tuple()
     if not ok:
@@ -244,35 +221,10 @@ def _constant(index: Index, module: SourceModule, node: cst.BaseExpression) -> t
     if text is not None:
         return True, text
     found = index.variable(module, node)
-    return (False, None) if found is None else literal_value(found[1])
+    return (False, None) if found is None else literals.value(found[1])
 
 
 def _finite(value: nodes.JsonValue) -> bool:
     if isinstance(value, float):
         return math.isfinite(value)
     return all(_finite(v) for v in value) if isinstance(value, list) else True
-
-
-def literal_value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
-    """Evaluate a literal expression without running code."""
-    text = string_value(node)
-    if text is not None:
-        return True, text
-    if isinstance(node, cst.Integer | cst.Float):
-        return True, node.evaluated_value
-    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
-        ok, inner = literal_value(node.expression)
-        if ok and isinstance(inner, int | float) and not isinstance(inner, bool):
-            return True, -inner
-        return False, None
-    if isinstance(node, cst.Name) and node.value in {"True", "False", "None"}:
-        return True, {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.List | cst.Tuple) and not node.elements:
-        return True, []
-    if isinstance(node, cst.List | cst.Tuple):  # a tuple default is a JSON array too
-        items = [literal_value(e.value) for e in node.elements if isinstance(e, cst.Element)]
-        if len(items) == len(node.elements) and all(ok for ok, _ in items):
-            return True, [v for _, v in items]
-    if isinstance(node, cst.Dict) and not node.elements:
-        return True, {}
-    return False, None

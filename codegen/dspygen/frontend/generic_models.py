@@ -7,27 +7,23 @@ a generic model used without arguments with each parameter as `Any`; dspygen doe
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Span
+from dspygen.frontend.class_reading import Reader
 from dspygen.frontend.class_syntax import decl_id
-from dspygen.frontend.model_classes import placeholder
 from dspygen.frontend.resolve import SourceModule
 from dspygen.frontend.static_types import TypeContext, convert, text
 from dspygen.frontend.type_params import TypeParam, type_params
 from dspygen.ir import generics, nodes
 from dspygen.ir import types as t
 
-if TYPE_CHECKING:
-    from dspygen.frontend.classes import ClassReader
-
 
 class GenericModels:
-    """The generic-model part of a ClassReader: instantiations go to `reader.models`."""
+    """The generic-model part of a ClassReader: it has the reader read and record each instantiation."""
 
-    def __init__(self, reader: ClassReader) -> None:
+    def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.index = reader.index
         self.sink = reader.sink
@@ -85,7 +81,7 @@ class GenericModels:
             return None
         self.read_instance(module, qualname, instance, dict(zip((p.name for p in params), arguments, strict=True)))
         ident = decl_id(module, instance)
-        models[ident] = dataclasses.replace(models[ident], generic_origin=qualname, type_args=arguments)
+        self.reader.record_model(dataclasses.replace(models[ident], generic_origin=qualname, type_args=arguments))
         return t.Named(ident)
 
     def bare_generic(self, module: SourceModule, qualname: str, params: list[TypeParam], span: Span) -> t.Type | None:
@@ -120,16 +116,11 @@ class GenericModels:
         ident = decl_id(module, instance)
         if ident in self.reader.models or ident in self.reader.busy:
             return
-        node = module.classes[qualname]
-        # Reserve the slot first, as pydantic builds (and the importing frontend meets) the outer class first.
-        self.reader.models[ident] = placeholder(ident, instance, module, node)
-        self.reader.busy.add(ident)
         saved, self.typevars = self.typevars, typevars
         try:
-            self.reader.model_classes.read_model(module, qualname, node, instance=instance)
+            self.reader.read_instance(module, qualname, instance)
         finally:
             self.typevars = saved
-            self.reader.busy.discard(ident)
 
     def generic_base(self, module: SourceModule, node: cst.ClassDef, qualname: str) -> nodes.Model | bool | None:
         """The instantiation a model derives from (`class IntPage(Page[int])`), whose fields it inherits
@@ -159,6 +150,6 @@ class GenericModels:
             model = models[base.ref]
             # pydantic builds `Page[int]` as a base; it is a model of its own only where a field uses it.
             if base.ref not in before and base.ref not in {r for f in model.fields for r in t.refs(f.type)}:
-                del models[base.ref]
+                self.reader.forget_model(base.ref)
             return model
         return None

@@ -7,22 +7,19 @@ models (one IR model per instantiation) are frontend/generic_models.py.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Span
-from dspygen.frontend import aliases, constraint_rules, model_config, union_types
+from dspygen.frontend import aliases, constraint_rules, literals, model_config, union_types
 from dspygen.frontend import computed as aliases_computed
-from dspygen.frontend.class_syntax import assignments, body, decl_id, string, target_name
+from dspygen.frontend.class_reading import ModelRead, ModelSettings, Reader
+from dspygen.frontend.class_syntax import assignments, body, decl_id, target_name
 from dspygen.frontend.field_args import FieldArgs, call_symbol, read_call_args, read_default
 from dspygen.frontend.resolve import SourceModule
 from dspygen.frontend.static_types import mapping_hint, text
 from dspygen.ir import nodes
 from dspygen.ir import types as t
-
-if TYPE_CHECKING:
-    from dspygen.frontend.classes import ClassReader
 
 Extra = model_config.Extra
 PYDANTIC_FIELD = frozenset({"pydantic.Field", "pydantic.fields.Field"})
@@ -35,14 +32,14 @@ VALIDATORS = frozenset({"field_validator", "model_validator", "validator", "root
 
 
 class ModelClasses:
-    """The pydantic-model part of a ClassReader: results go to `reader.models`, `.extra`, `.names`, `.raw_names`."""
+    """The pydantic-model part of a ClassReader: a model read with the settings its subclasses inherit."""
 
-    def __init__(self, reader: ClassReader) -> None:
+    def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.index = reader.index
         self.sink = reader.sink
 
-    def read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef, instance: str = "") -> None:
+    def read_model(self, module: SourceModule, qualname: str, node: cst.ClassDef, instance: str = "") -> ModelRead:
         """Read a model, or with `instance` (`Page[Item]`) one instantiation of a generic model."""
         fields: dict[str, nodes.ModelField] = {}
         config = model_config.ConfigRead()
@@ -52,16 +49,19 @@ class ModelClasses:
         validated: list[str] = []
         for base in self.reader.base_decls(module, node):
             if base in self.reader.models:
-                validated += self.reader.models[base].validated
-                fields.update((f.name, f) for f in self.reader.models[base].fields)
-                config.extra = self.reader.extra.get(base, config.extra)
-                config.json = self.reader.models[base].json
-                config.scalars.update(self.reader.scalars.get(base, {}))
-                config.strict = self.reader.strict.get(base, config.strict)
-                names = self.reader.names.get(base, names).copy()
-                raw.update(self.reader.raw_names.get(base, {}))
-                computed.update((c.name, c) for c in self.reader.models[base].computed)
-                root = root or self.reader.models[base].root
+                model, inherited_settings = self.reader.models[base], self.reader.settings.get(base)
+                validated += model.validated
+                fields.update((f.name, f) for f in model.fields)
+                config.json = model.json
+                if inherited_settings is not None:
+                    config.extra = inherited_settings.extra
+                    config.scalars.update(inherited_settings.scalars)
+                    config.strict = inherited_settings.strict
+                    names = inherited_settings.names
+                    raw.update(inherited_settings.raw_names)
+                names = names.copy()
+                computed.update((c.name, c) for c in model.computed)
+                root = root or model.root
         root_field = self.root_field(module, node)
         if root_field is not None:
             fields, root = {"root": root_field}, True
@@ -69,10 +69,11 @@ class ModelClasses:
         computed.update(
             (c.name, c) for c in aliases_computed.read(self.index, module, node, self.reader.type_of, self.sink)
         )
-        inherited = self.reader.generic_models.generic_base(module, node, qualname)
+        inherited = self.reader.generic_base(module, node, qualname)
         if isinstance(inherited, nodes.Model):
             fields.update((f.name, f) for f in inherited.fields)
-            config.extra, config.json = self.reader.extra.get(inherited.id, config.extra), inherited.json
+            found = self.reader.settings.get(inherited.id)
+            config.extra, config.json = found.extra if found is not None else config.extra, inherited.json
         generic = inherited is False
         for stmt in [] if generic else body(node):
             if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":  # pydantic v1's spelling
@@ -95,10 +96,7 @@ class ModelClasses:
             elif isinstance(small, cst.Assign):
                 self.reader.unannotated(module, qualname, small, "annotate it (`name: str = ...`) or mark it ClassVar")
         ident = decl_id(module, instance or qualname)
-        self.reader.extra[ident] = config.extra
-        self.reader.scalars[ident] = config.scalars
-        self.reader.strict[ident] = config.strict
-        self.reader.names[ident], self.reader.raw_names[ident] = names, raw
+        settings = ModelSettings(config.extra, config.scalars, config.strict, names, raw)
         fields = self.with_settings(fields, config.scalars)
         if config.strict:
             for field in fields.values():
@@ -106,7 +104,7 @@ class ModelClasses:
                 if problem is not None:
                     self.sink.error(Code.CONSTRAINT, f"`{field.name}`: {problem}", field.span)
         aliases.check_settings(names, module, node.name, self.sink)
-        self.reader.models[ident] = nodes.Model(
+        model = nodes.Model(
             ident,
             instance or node.name.value,
             module.module,
@@ -125,6 +123,7 @@ class ModelClasses:
             validated=tuple(sorted(set(validated))),
             strict=config.strict,
         )
+        return ModelRead(model, settings)
 
     def root_field(self, module: SourceModule, node: cst.ClassDef) -> nodes.ModelField | None:
         """The `root` field of `class Tags(RootModel[list[str]])` (bare `RootModel`: Any)."""
@@ -294,5 +293,5 @@ def _validated_fields(decorator: cst.BaseExpression, symbol: str) -> list[str]:
     validator (or a field validator over `"*"`, every field)."""
     if symbol.endswith(("model_validator", "root_validator")) or not isinstance(decorator, cst.Call):
         return [""]
-    names = [string(a.value) for a in decorator.args if a.keyword is None]
+    names = [literals.string(a.value) for a in decorator.args if a.keyword is None]
     return [""] if not names or None in names or "*" in names else [n for n in names if n is not None]

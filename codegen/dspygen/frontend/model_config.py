@@ -16,8 +16,8 @@ from typing import Literal, cast
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import aliases, constraint_rules
-from dspygen.frontend.class_syntax import body, integer, string
+from dspygen.frontend import aliases, constraint_rules, literals
+from dspygen.frontend.class_syntax import body, int64
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.static_types import text
 from dspygen.ir import nodes
@@ -111,7 +111,7 @@ def entries(
     if isinstance(value, cst.Dict):
         out: list[tuple[str, cst.BaseExpression, cst.CSTNode]] = []
         for element in value.elements:
-            key = string(element.key) if isinstance(element, cst.DictElement) else None
+            key = literals.string(element.key) if isinstance(element, cst.DictElement) else None
             if key is None or not isinstance(element, cst.DictElement):
                 sink.error(Code.UNSUPPORTED_MODEL, "model_config keys must be string literals", module.span(element))
                 return None
@@ -149,7 +149,7 @@ def read(
     """Apply the settings `items` to `config` (and the key settings to `names`)."""
     for key, value, where in items:
         if key in JSON_CONFIG:
-            choice = string(value)
+            choice = literals.string(value)
             if choice in JSON_CONFIG[key]:
                 if key in {f.name for f in dataclasses.fields(nodes.JsonConfig)}:
                     config.json = dataclasses.replace(config.json, **{key: choice})  # type: ignore[arg-type]
@@ -185,7 +185,7 @@ def read(
                 config.scalars[key] = setting
         elif key == "strict" and isinstance(value, cst.Name) and value.value in {"True", "False"}:
             config.strict = value.value == "True"
-        elif key == "regex_engine" and string(value) != "rust-regex":
+        elif key == "regex_engine" and literals.string(value) != "rust-regex":
             sink.error(
                 Code.UNSUPPORTED_MODEL,
                 f"`regex_engine={text(value)}`: Rust checks patterns with the `regex` crate, pydantic's default engine",
@@ -210,7 +210,7 @@ def read(
 
 
 def _extra(index: Index, module: SourceModule, value: cst.BaseExpression) -> Extra | None:
-    choice = string(value)
+    choice = literals.string(value)
     if choice is None and isinstance(value, cst.Attribute) and index.symbol(module, value.value) in EXTRA_ENUM:
         choice = value.attr.value  # pydantic.Extra.forbid
     return cast(Extra, choice) if choice in EXTRA_VALUES else None
@@ -218,7 +218,6 @@ def _extra(index: Index, module: SourceModule, value: cst.BaseExpression) -> Ext
 
 def _scalar_setting(key: str, value: cst.BaseExpression) -> object | None:
     if key.endswith("length"):
-        return integer(value)
-    if isinstance(value, cst.Name) and value.value in {"True", "False"}:
-        return value.value == "True"
-    return None
+        return int64(value)
+    _, flag = literals.scalar(value)
+    return flag if isinstance(flag, bool) else None

@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import literals
 from dspygen.frontend.project import Project, importable, package_root
 from dspygen.limits import MAX_SOURCE_BYTES
 
@@ -324,13 +325,13 @@ def _index_small(module: SourceModule, small: cst.BaseSmallStatement) -> None:
             module.imports[local] = f"{source}.{name}" if source else name
     elif isinstance(small, cst.Assign) and len(small.targets) == 1:
         target = small.targets[0].target
-        value = string_value(small.value)
+        value = literals.string(small.value)
         if isinstance(target, cst.Name):
             _bind(module, target.value, small.value)
             if value is not None:
                 module.constants[target.value] = value
     elif isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name):
-        value = string_value(small.value) if small.value is not None else None
+        value = literals.string(small.value) if small.value is not None else None
         if small.value is not None:
             _bind(module, small.target.value, small.value)
         if value is not None:
@@ -368,14 +369,6 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
-
-
-def string_value(node: cst.BaseExpression | None) -> str | None:
-    """The value of a plain (non-f, non-bytes) string literal, else None."""
-    if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
 
 
 class Index:

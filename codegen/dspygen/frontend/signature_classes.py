@@ -6,12 +6,14 @@ InputField/OutputField, and a missing description, prefix or instructions get DS
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import Literal
 
 import libcst as cst
 
 from dspygen.diagnostics import Code
 from dspygen.frontend import dspy_rules as rules
+from dspygen.frontend.class_reading import Reader
 from dspygen.frontend.class_syntax import assignments, decl_id
 from dspygen.frontend.field_args import call_symbol, read_call_args
 from dspygen.frontend.resolve import SourceModule
@@ -19,22 +21,19 @@ from dspygen.frontend.union_types import ANNOTATED
 from dspygen.ir import nodes
 from dspygen.ir import types as t
 
-if TYPE_CHECKING:
-    from dspygen.frontend.classes import ClassReader
-
 GENERIC = frozenset({"typing.Generic", "typing_extensions.Generic"})
 
 
 class SignatureClasses:
-    """The DSPy-signature part of a ClassReader: results go to `reader.signatures`."""
+    """The DSPy-signature part of a ClassReader: it reads the signatures the reader records."""
 
-    def __init__(self, reader: ClassReader) -> None:
+    def __init__(self, reader: Reader) -> None:
         self.reader = reader
         self.index = reader.index
         self.sink = reader.sink
         self.extended: set[str] = set()  # ids of signatures other signatures derive from
 
-    def read_signature(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
+    def read_signature(self, module: SourceModule, qualname: str, node: cst.ClassDef) -> nodes.Signature:
         fields: dict[str, nodes.SignatureField] = {}
         instructions = node.get_docstring()
         for base in self.reader.base_decls(module, node):
@@ -54,7 +53,7 @@ class SignatureClasses:
                 [f.name for f in ordered if f.role == "input"], [f.name for f in ordered if f.role == "output"]
             )
         ident = decl_id(module, qualname)
-        self.reader.signatures[ident] = nodes.Signature(
+        return nodes.Signature(
             ident,
             node.name.value,
             module.module,
@@ -131,9 +130,9 @@ class SignatureClasses:
                 return annotation.with_changes(slice=[*rest[:-1], last]), value
         return annotation, None
 
-    def report_empty_signatures(self) -> None:
+    def report_empty_signatures(self, signatures: Mapping[str, nodes.Signature]) -> None:
         """Warn about class signatures with no output field that no other signature extends."""
-        for ident, sig in self.reader.signatures.items():
+        for ident, sig in signatures.items():
             if ident not in self.extended and not any(f.role == "output" for f in sig.fields):
                 found = self.index.class_of(f"{sig.module}.{sig.qualname}")
                 if found is not None and not self.declares_output(*found):

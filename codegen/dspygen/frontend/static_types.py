@@ -16,8 +16,8 @@ from typing import cast
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span, did_you_mean
-from dspygen.frontend import constraint_rules, constraints_static, dspy_types, type_aliases, union_types
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import constraint_rules, constraints_static, dspy_types, literals, type_aliases, union_types
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import types as t
 from dspygen.registry import scalars
 
@@ -305,7 +305,7 @@ def _tuple(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) 
 
 def _code(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
     """`dspy.Code["python"]`: DSPy builds a subclass whose `language` is the string given."""
-    language = string_value(args[0]) if len(args) == 1 else None
+    language = literals.string(args[0]) if len(args) == 1 else None
     if language is None or not dspy_types.LANGUAGE.fullmatch(language):
         _error(ctx, expr, Code.BAD_TYPE_ARGS, f"`{text(expr)}` takes one language name", dspy_types.LANGUAGE_HINT)
         return None
@@ -359,22 +359,13 @@ def _literal(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext
 
 
 def _literal_value(arg: cst.BaseExpression) -> tuple[bool, t.LiteralValue]:
-    """A Literal's value: a string, an int (maybe negative), True, False or None."""
-    value = string_value(arg)
-    if value is not None:
-        return True, value
-    if isinstance(arg, cst.Integer):
-        return True, int(arg.evaluated_value)
-    minus = isinstance(arg, cst.UnaryOperation) and isinstance(arg.operator, cst.Minus)
-    if minus and isinstance(arg, cst.UnaryOperation) and isinstance(arg.expression, cst.Integer):
-        return True, -int(arg.expression.evaluated_value)
-    if isinstance(arg, cst.Name) and arg.value in {"True", "False", "None"}:
-        return True, {"True": True, "False": False, "None": None}[arg.value]
-    return False, None
+    """A Literal's value: a string, an int (maybe negative), True, False or None; no float."""
+    found, value = literals.scalar(arg)
+    return (True, value) if found and not isinstance(value, float) else (False, None)
 
 
 def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeContext) -> t.Type | None:
-    value = string_value(expr)
+    value = literals.string(expr)
     try:
         inner = cst.parse_expression(value.strip()) if value is not None else None
     except cst.ParserSyntaxError:

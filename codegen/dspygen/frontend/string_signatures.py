@@ -20,8 +20,9 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
+from dspygen.frontend import literals
 from dspygen.frontend.field_args import not_static
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.static_types import TypeContext, convert
 from dspygen.frontend.static_types import text as text_of
@@ -112,7 +113,7 @@ def find_string_signatures(
         if arg is None:
             continue  # a class or variable given: not a string signature
         span = module.span(call)
-        text = string_value(arg)
+        text = literals.string(arg)
         if text is None:
             sink.error(Code.NON_STATIC, "the signature string must be a literal", module.span(arg))
             continue
@@ -177,7 +178,7 @@ def _instructions_arg(module: SourceModule, index: Index, call: cst.Call, sink: 
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
         if (key is None and position == 1) or key == "instructions":
-            value = string_value(arg.value)
+            value = literals.string(arg.value)
             value = index.constant(module, arg.value) if value is None else value
             if value is None:
                 sink.error(Code.NON_STATIC, *not_static("instructions", module, arg.value))
@@ -196,7 +197,7 @@ def build_string_signature(
     name: str,
 ) -> nodes.Signature | None:
     """The signature a builder call with the literal string `arg` makes (a transform's receiver)."""
-    text = string_value(arg)
+    text = literals.string(arg)
     assert text is not None
     return _build(module, index, reader, sink, call, arg, text, name, module.span(call))
 

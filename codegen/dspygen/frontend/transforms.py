@@ -18,8 +18,9 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend.field_args import int_value, read_call_args
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.field_args import read_call_args
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.static_types import TypeContext, convert
 from dspygen.frontend.static_types import text as source_text
 from dspygen.frontend.string_signatures import build_string_signature
@@ -202,7 +203,7 @@ class Evaluator:
         if "signature" not in bound:
             return None
         arg = bound["signature"].value
-        if string_value(arg) is not None:
+        if literals.string(arg) is not None:
             scratch = Sink()
             sig = build_string_signature(module, self.index, self.reader, scratch, call, arg, "StringSignature")
             # Only the end of a chain needs an output field (derived.py warns about it there).
@@ -256,7 +257,7 @@ class Evaluator:
         index = {"append": -1, "prepend": 0}.get(method)
         if index is None:
             index_node = self._required(module, call, bound, "index", method)
-            index = int_value(index_node)
+            index = literals.integer(index_node, arithmetic=True)
             if index is None:
                 raise Dynamic(index_node, f"`{source_text(index_node)}`, not an int literal")
         name_node = self._required(module, call, bound, "name", method)
@@ -356,7 +357,7 @@ class Evaluator:
         return None if _is_none(node) else self._text(module, node, "instructions")
 
     def _text(self, module: SourceModule, node: cst.BaseExpression, what: str) -> str:
-        value = string_value(node)
+        value = literals.string(node)
         value = self.index.constant(module, node) if value is None else value
         if value is None:
             raise Dynamic(node, f"`{source_text(node)}` as {what}, not a string literal")

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.resolve import Index, SourceModule
 
 TYPEVAR = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 NEWTYPE = frozenset({"typing.NewType", "typing_extensions.NewType"})
@@ -65,7 +66,7 @@ def may_recurse(index: Index, module: SourceModule, name: str) -> bool:
 def is_json(index: Index, module: SourceModule, name: str, value: cst.BaseExpression) -> bool:
     """`value` is the recursive JSON alias: a union of JSON scalars and dicts / lists of
     `name` itself (named, or as the string "name"), with scalars and recursion both."""
-    text = string_value(value)
+    text = literals.string(value)
     if text is not None:  # TypeAliasType("JSON", "dict[str, JSON] | ...")
         try:
             value = cst.parse_expression(text.strip())
@@ -104,5 +105,5 @@ def _arms(index: Index, module: SourceModule, value: cst.BaseExpression) -> list
 def _is_self(node: cst.BaseExpression, name: str) -> bool:
     if isinstance(node, cst.Name):
         return node.value == name
-    text = string_value(node)
+    text = literals.string(node)
     return text is not None and text.strip() == name

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from dspygen.frontend.resolve import Index, SourceModule, string_value
+from dspygen.frontend import literals
+from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import types as t
 
 ANNOTATED = {"typing.Annotated", "typing_extensions.Annotated"}
@@ -59,5 +60,5 @@ def discriminator_of(
     arg = call.args[0]
     if arg.keyword is None or arg.keyword.value != "discriminator":
         return None
-    name = string_value(arg.value)
+    name = literals.string(arg.value)
     return None if name is None else (args[0], name)
