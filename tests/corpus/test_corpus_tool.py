@@ -224,13 +224,15 @@ def test_each_declaration_gets_its_outcome_from_dspygen(tmp_path: Path) -> None:
                     answer: Answer = dspy.OutputField()
             """,
             "bad.py": """\
-                from pydantic import BaseModel, EmailStr
+                from typing import Callable
+
+                from pydantic import BaseModel
 
                 class Fine(BaseModel):
                     name: str
 
                 class Link(BaseModel):
-                    email: EmailStr
+                    on_click: Callable[[int], int]
             """,
         },
     )
