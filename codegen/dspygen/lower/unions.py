@@ -219,10 +219,7 @@ class UnionLowering:
         words = [arm_word(a, names.unions, names.declarations) for a in union.arms]
         variants = naming.union_variants(words)
         types = [self._rust(a, names) for a in union.arms]
-        arms = tuple(
-            ArmView(v, rt.ty.render(), f"({'*v' if rt.copy else '&**v' if rt.boxed else 'v'}).into_bound_py_any(py)")
-            for v, rt in zip(variants, types, strict=True)
-        )
+        arms = tuple(ArmView(v, rt.ty.render(), _arm_to_py(rt)) for v, rt in zip(variants, types, strict=True))
         shown = rust_str(t.shown(union))
         if union.discriminator is not None:
             body = self._discriminated(union, variants, types, shown)
@@ -360,12 +357,22 @@ class UnionLowering:
         for i, kind in enumerate(kinds):
             if kind not in PY_EXACT and kind != "model":
                 extract = f"obj.extract::<{types[i].ty.render()}>()"
+                if types[i].via_json:  # `dict[str, Any]`: serde_json::Value parts cross as JSON
+                    extract = f"{symbols.FROM_JSON_PY}::<{types[i].ty.render()}>(&obj.to_owned())"
                 lines.append(f"if let {ok}(v) = {extract} {{ return {ok}(Self::{variants[i]}(v)); }}")
         lines.append(
             f'{err}({symbols.PY_TYPE_ERROR}::new_err({symbols.FORMAT}("{{}} is not a value of `{{}}`", '
             f"obj.get_type().name()?, {shown})))"
         )
         return lines, classes
+
+
+def _arm_to_py(rt: Lowered) -> str:
+    """The Python value of an arm's `v` (a reference): by its own conversion, or as JSON where it
+    holds `serde_json::Value` parts (`Any`, `JsonValue`), as a field of that type crosses."""
+    if rt.via_json:
+        return f"{symbols.TO_JSON_PY}(py, v)"
+    return f"({'*v' if rt.copy else '&**v' if rt.boxed else 'v'}).into_bound_py_any(py)"
 
 
 def _tries(union: t.UnionOf, kinds: list[str], token: str) -> list[tuple[int, int, str, str]]:

@@ -14,6 +14,7 @@ TypeName = Literal[
     "Dog",
     "Lizard",
     "Owner",
+    "Payload",
     "Point",
     "Point2",
     "Smart",

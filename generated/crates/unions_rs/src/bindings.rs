@@ -516,6 +516,81 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrBool);
 
+::dspygen_runtime::from_py!(crate::models::StrOrDictStrJsonValueOrListJsonValue, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
+        return ::std::result::Result::Ok(Self::Str(obj.extract()?));
+    }
+    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::pytypes::from_json_py::<
+        ::dspygen_runtime::indexmap::IndexMap<
+            ::std::string::String,
+            ::dspygen_runtime::serde_json::Value,
+        >,
+    >(&obj.to_owned())
+    {
+        return ::std::result::Result::Ok(Self::DictStrJsonValue(v));
+    }
+    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::pytypes::from_json_py::<
+        ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+    >(&obj.to_owned())
+    {
+        return ::std::result::Result::Ok(Self::ListJsonValue(v));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
+            "{} is not a value of `{}`",
+            obj.get_type().name()?,
+            "str | dict[str, JsonValue] | list[JsonValue]"
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(
+    &crate::models::StrOrDictStrJsonValueOrListJsonValue,
+    |value, py| {
+        match value {
+            crate::models::StrOrDictStrJsonValueOrListJsonValue::Str(v) => {
+                (v).into_bound_py_any(py)
+            }
+            crate::models::StrOrDictStrJsonValueOrListJsonValue::DictStrJsonValue(v) => {
+                ::dspygen_runtime::pytypes::to_json_py(py, v)
+            }
+            crate::models::StrOrDictStrJsonValueOrListJsonValue::ListJsonValue(v) => {
+                ::dspygen_runtime::pytypes::to_json_py(py, v)
+            }
+        }
+    }
+);
+
+::dspygen_runtime::into_py_by_ref!(crate::models::StrOrDictStrJsonValueOrListJsonValue);
+
+::dspygen_runtime::from_py!(crate::models::IntOrListAny, |obj| {
+    if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyInt>() {
+        return ::std::result::Result::Ok(Self::Int(obj.extract()?));
+    }
+    if let ::std::result::Result::Ok(v) = ::dspygen_runtime::pytypes::from_json_py::<
+        ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+    >(&obj.to_owned())
+    {
+        return ::std::result::Result::Ok(Self::ListAny(v));
+    }
+    ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
+        ::std::format!(
+            "{} is not a value of `{}`",
+            obj.get_type().name()?,
+            "int | list[Any]"
+        ),
+    ))
+});
+
+::dspygen_runtime::into_py!(&crate::models::IntOrListAny, |value, py| {
+    match value {
+        crate::models::IntOrListAny::Int(v) => (*v).into_bound_py_any(py),
+        crate::models::IntOrListAny::ListAny(v) => ::dspygen_runtime::pytypes::to_json_py(py, v),
+    }
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::IntOrListAny);
+
 ::dspygen_runtime::from_py!(crate::models::CatOrDog, |obj| {
     let py = obj.py();
     static CLASS_0: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
@@ -726,6 +801,26 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Smart);
 
+::dspygen_runtime::from_py!(crate::models::Payload, |obj| {
+    ::std::result::Result::Ok(Self {
+        state: ::dspygen_runtime::getattr!(obj, "state")?.extract()?,
+        extra: ::dspygen_runtime::getattr!(obj, "extra")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Payload, |value, py| {
+    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+    ::dspygen_runtime::set_item!(data, "state", &value.state)?;
+    ::dspygen_runtime::set_item!(data, "extra", &value.extra)?;
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    ::dspygen_runtime::model_validate(
+        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Payload")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Payload);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::AdoptInput {
     fn to_kwargs<'py>(
         &self,
@@ -784,6 +879,7 @@ pub fn roundtrip<'py>(
         ("unions.models", "Point") => obj.extract::<crate::models::Point>()?.into_pyobject(py),
         ("unions.models", "Point2") => obj.extract::<crate::models::Point2>()?.into_pyobject(py),
         ("unions.models", "Smart") => obj.extract::<crate::models::Smart>()?.into_pyobject(py),
+        ("unions.models", "Payload") => obj.extract::<crate::models::Payload>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -805,6 +901,7 @@ pub fn roundtrip_json(
         "Dog" => ::dspygen_runtime::json_roundtrip::<crate::models::Dog>(data),
         "Lizard" => ::dspygen_runtime::json_roundtrip::<crate::models::Lizard>(data),
         "Owner" => ::dspygen_runtime::json_roundtrip::<crate::models::Owner>(data),
+        "Payload" => ::dspygen_runtime::json_roundtrip::<crate::models::Payload>(data),
         "Point" => ::dspygen_runtime::json_roundtrip::<crate::models::Point>(data),
         "Point2" => ::dspygen_runtime::json_roundtrip::<crate::models::Point2>(data),
         "Smart" => ::dspygen_runtime::json_roundtrip::<crate::models::Smart>(data),
@@ -826,6 +923,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Dog",
         "Lizard",
         "Owner",
+        "Payload",
         "Point",
         "Point2",
         "Smart",

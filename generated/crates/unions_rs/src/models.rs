@@ -286,6 +286,23 @@ pub struct Smart {
 
 ::dspygen_runtime::struct_serde!(map_only Smart);
 
+/// Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Payload {
+    pub state: crate::models::StrOrDictStrJsonValueOrListJsonValue,
+    #[serde(default = "crate::models::default_payload_extra")]
+    pub extra: crate::models::IntOrListAny,
+}
+
+::dspygen_runtime::struct_serde!(map_only Payload);
+
 /// `Cat | Dog`, discriminated by `pet_type`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]
@@ -1004,6 +1021,133 @@ impl FloatOrBool {
     }
 }
 
+/// `str | dict[str, JsonValue] | list[JsonValue]`.
+#[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
+#[serde(crate = "::dspygen_runtime::serde", untagged)]
+pub enum StrOrDictStrJsonValueOrListJsonValue {
+    Str(::std::string::String),
+    DictStrJsonValue(
+        ::dspygen_runtime::indexmap::IndexMap<
+            ::std::string::String,
+            ::dspygen_runtime::serde_json::Value,
+        >,
+    ),
+    ListJsonValue(::std::vec::Vec<::dspygen_runtime::serde_json::Value>),
+}
+
+::dspygen_runtime::union_deserialize!(StrOrDictStrJsonValueOrListJsonValue);
+
+impl StrOrDictStrJsonValueOrListJsonValue {
+    /// The arm pydantic picks for the JSON value `text` (lower/unions.py orders the tries).
+    #[allow(clippy::single_match)]
+    pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                return ::dspygen_runtime::unions::strict::<::std::string::String>(text)
+                    .map(Self::Str)
+                    .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Array => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
+                    ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::ListJsonValue(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                    ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::ListJsonValue(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Object => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
+                    ::dspygen_runtime::indexmap::IndexMap<
+                        ::std::string::String,
+                        ::dspygen_runtime::serde_json::Value,
+                    >,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::DictStrJsonValue(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                    ::dspygen_runtime::indexmap::IndexMap<
+                        ::std::string::String,
+                        ::dspygen_runtime::serde_json::Value,
+                    >,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::DictStrJsonValue(v));
+                }
+            }
+            _ => {}
+        }
+        ::std::result::Result::Err(::std::format!(
+            "{text:.80} matches no arm of `{}`",
+            "str | dict[str, JsonValue] | list[JsonValue]"
+        ))
+    }
+}
+
+/// `int | list[Any]`.
+#[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
+#[serde(crate = "::dspygen_runtime::serde", untagged)]
+pub enum IntOrListAny {
+    Int(i128),
+    ListAny(::std::vec::Vec<::dspygen_runtime::serde_json::Value>),
+}
+
+::dspygen_runtime::union_deserialize!(IntOrListAny);
+
+impl IntOrListAny {
+    /// The arm pydantic picks for the JSON value `text` (lower/unions.py orders the tries).
+    #[allow(clippy::single_match)]
+    pub fn from_json(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
+        match ::dspygen_runtime::unions::kind(text) {
+            ::dspygen_runtime::unions::Kind::Str => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Int => {
+                return ::dspygen_runtime::unions::strict::<i128>(text)
+                    .map(Self::Int)
+                    .map_err(|e| e.to_string());
+            }
+            ::dspygen_runtime::unions::Kind::Float => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Bool => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<i128>(text) {
+                    return ::std::result::Result::Ok(Self::Int(v));
+                }
+            }
+            ::dspygen_runtime::unions::Kind::Array => {
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::strict::<
+                    ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::ListAny(v));
+                }
+                if let ::std::result::Result::Ok(v) = ::dspygen_runtime::unions::lax::<
+                    ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+                >(text)
+                {
+                    return ::std::result::Result::Ok(Self::ListAny(v));
+                }
+            }
+            _ => {}
+        }
+        ::std::result::Result::Err(::std::format!(
+            "{text:.80} matches no arm of `{}`",
+            "int | list[Any]"
+        ))
+    }
+}
+
 /// `Cat | Dog`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]
@@ -1098,4 +1242,8 @@ pub(crate) fn default_smart_amount() -> crate::models::DecimalOrFloat {
 
 pub(crate) fn default_smart_color() -> crate::models::ColorOrStr {
     crate::models::ColorOrStr::Str("red".to_owned())
+}
+
+pub(crate) fn default_payload_extra() -> crate::models::IntOrListAny {
+    crate::models::IntOrListAny::Int(0)
 }

@@ -161,6 +161,38 @@ fn smart_full_arm2() {
 }
 
 #[test]
+fn payload_full() {
+    assert_eq!(
+        roundtrip::<::unions_rs::Payload>("{\"state\":\"state \\\"é\\\"\\n\",\"extra\":36}"),
+        "{\"state\":\"state \\\"é\\\"\\n\",\"extra\":36}"
+    );
+}
+
+#[test]
+fn payload_minimal() {
+    assert_eq!(
+        roundtrip::<::unions_rs::Payload>("{\"state\":\"min \\\"é\\\"\\n\"}"),
+        "{\"state\":\"min \\\"é\\\"\\n\",\"extra\":0}"
+    );
+}
+
+#[test]
+fn payload_full_arm2() {
+    assert_eq!(
+        roundtrip::<::unions_rs::Payload>("{\"state\":{\"state-key\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"extra\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"),
+        "{\"state\":{\"state-key\":[{\"z\":1,\"a\":\"é\"},1e+16]},\"extra\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"
+    );
+}
+
+#[test]
+fn payload_full_arm3() {
+    assert_eq!(
+        roundtrip::<::unions_rs::Payload>("{\"state\":[[{\"z\":1,\"a\":\"é\"},1e+16]],\"extra\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"),
+        "{\"state\":[[{\"z\":1,\"a\":\"é\"},1e+16]],\"extra\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}"
+    );
+}
+
+#[test]
 fn adopt_input_full() {
     assert_eq!(
         roundtrip::<::unions_rs::AdoptInput>("{\"wish\":\"wish \\\"é\\\"\\n\"}"),
