@@ -243,17 +243,9 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
     if symbol in dspy_types.CODE:
         return _code(args, expr, ctx)
     if symbol in JSON:
-        if len(args) != 1:
-            _error(ctx, expr, Code.BAD_TYPE_ARGS, "Json takes exactly one type")
-            return None
-        inner = convert(args[0], ctx)
-        return None if inner is None else t.JsonOf(inner)
+        return _wrapping("Json", t.JsonOf, args, expr, ctx)
     if symbol in OPTIONAL:
-        if len(args) != 1:
-            _error(ctx, expr, Code.BAD_TYPE_ARGS, "Optional takes exactly one type")
-            return None
-        inner = convert(args[0], ctx)
-        return None if inner is None else t.optional(inner)
+        return _wrapping("Optional", t.optional, args, expr, ctx)
     if symbol in UNION:
         return _union(args, expr, ctx)
     if symbol in LIST:
@@ -313,6 +305,17 @@ def _code(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -
 
 
 TUPLE_HINT = "use tuple[A, B] (one type per position) or tuple[T, ...]"
+
+
+def _wrapping(
+    name: str, wrap: Callable[[t.Type], t.Type], args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext
+) -> t.Type | None:
+    """`Optional[T]`, `Json[T]`: exactly one type, wrapped."""
+    if len(args) != 1:
+        _error(ctx, expr, Code.BAD_TYPE_ARGS, f"{name} takes exactly one type")
+        return None
+    inner = convert(args[0], ctx)
+    return None if inner is None else wrap(inner)
 
 
 def _union(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:
