@@ -9,6 +9,7 @@ pub mod parity;
 
 use std::path::PathBuf;
 
+use dspygen_runtime::{Lm, Settings};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -59,41 +60,31 @@ pub fn dummy_lm<'py>(py: Python<'py>, replies: &[Reply<'_>]) -> PyResult<Bound<'
         .call1((answers,))
 }
 
-/// `dspy.configure(lm=DummyLM(replies))`: process-wide, and only from the thread that
-/// configured dspy first. For the binary; tests use [`with_dummy_lm`].
+/// `dspy.configure(lm=DummyLM(replies))` through the runtime's [`Settings`]: process-wide, and
+/// only from the thread that configured dspy first. For the binary; tests use [`with_dummy_lm`].
 pub fn configure_dummy_lm<'py>(
     py: Python<'py>,
     replies: &[Reply<'_>],
 ) -> PyResult<Bound<'py, PyAny>> {
     let lm = dummy_lm(py, replies)?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("lm", &lm)?;
-    py.import("dspy")?
-        .getattr("configure")?
-        .call((), Some(&kwargs))?;
+    Settings::new(py)
+        .lm(py, &Lm::from_object(lm.clone()))?
+        .configure(py)?;
     Ok(lm)
 }
 
-/// Runs `f` inside `with dspy.context(lm=DummyLM(replies)):`. The override is local to the
-/// calling thread, so tests running in parallel each see their own LM. `f` gets the LM, to
-/// inspect its `history`.
+/// Runs `f` inside `with dspy.context(lm=DummyLM(replies)):` (the runtime's [`Settings::scope`]).
+/// The override is local to the calling thread, so tests running in parallel each see their own
+/// LM. `f` gets the LM, to inspect its `history`. These replies are raw text (an LM's answer as
+/// written, malformed ones too); `Lm::scripted` gives typed ones.
 pub fn with_dummy_lm<'py, R>(
     py: Python<'py>,
     replies: &[Reply<'_>],
     f: impl FnOnce(&Bound<'py, PyAny>) -> PyResult<R>,
 ) -> PyResult<R> {
     let lm = dummy_lm(py, replies)?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("lm", &lm)?;
-    let context = py
-        .import("dspy")?
-        .getattr("context")?
-        .call((), Some(&kwargs))?;
-    context.call_method0("__enter__")?;
-    let result = f(&lm);
-    let none = py.None();
-    context.call_method1("__exit__", (&none, &none, &none))?;
-    result
+    let settings = Settings::new(py).lm(py, &Lm::from_object(lm.clone()))?;
+    settings.scope(py, || f(&lm))?
 }
 
 /// How many times the LM was called (`len(lm.history)`).
