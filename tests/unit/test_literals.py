@@ -67,7 +67,26 @@ def _random_strings(count: int) -> list[str]:
     return out
 
 
-ALL = TRICKY + _random_strings(300)
+def _random_ascii(count: int) -> list[str]:
+    """ASCII only: rust_str's own path for it (a regular expression, not a loop)."""
+    rng = random.Random(20261207)
+    return ["".join(chr(rng.randint(0, 0x7F)) for _ in range(rng.randint(0, 40))) for _ in range(count)]
+
+
+ALL = TRICKY + _random_strings(300) + _random_ascii(200)
+
+
+def _reference_rust_str(text: str) -> str:
+    """rust_str as first written, one character at a time."""
+    short = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\0": "\\0"}
+    unsafe = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
+    body = [short.get(ch) or (f"\\u{{{ord(ch):x}}}" if unicodedata.category(ch) in unsafe else ch) for ch in text]
+    return '"' + "".join(body) + '"'
+
+
+def test_rust_str_agrees_with_the_character_loop() -> None:
+    for text in ALL + [chr(code) for code in range(0x800)]:
+        assert rust_str(text) == _reference_rust_str(text), repr(text[:80])
 
 
 def test_rust_str_round_trips_through_rustc(run_rust) -> None:

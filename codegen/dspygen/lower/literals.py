@@ -19,16 +19,27 @@ def _unsafe(ch: str) -> bool:
     return unicodedata.category(ch) in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
+# In ASCII, the characters _unsafe names are the C0 controls and DEL (category Cc): most text
+# is ASCII, and a generated crate holds tens of thousands of literals, so they are found in C.
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ASCII_ESCAPED = re.compile(r'[\x00-\x1f\x7f\\"]')
+
+
+def _has_unsafe(text: str) -> bool:
+    if text.isascii():
+        return _ASCII_CONTROL.search(text) is not None
+    return any(_unsafe(ch) for ch in text)
+
+
+def _escape(ch: str) -> str:
+    return _SHORT.get(ch) or f"\\u{{{ord(ch):x}}}"
+
+
 def rust_str(text: str) -> str:
     """A Rust string literal that evaluates to exactly `text`."""
-    out = []
-    for ch in text:
-        if ch in _SHORT:
-            out.append(_SHORT[ch])
-        elif _unsafe(ch):
-            out.append(f"\\u{{{ord(ch):x}}}")
-        else:
-            out.append(ch)
+    if text.isascii():
+        return '"' + _ASCII_ESCAPED.sub(lambda m: _escape(m.group()), text) + '"'
+    out = [_escape(ch) if ch in _SHORT or _unsafe(ch) else ch for ch in text]
     return '"' + "".join(out) + '"'
 
 
@@ -45,7 +56,7 @@ def doc_attrs(text: str | None) -> tuple[str, ...]:
         lines = [f"{fence}text", *lines, fence]
     out = []
     for line in lines:
-        if any(_unsafe(ch) for ch in line) or line.endswith("\\"):
+        if _has_unsafe(line) or line.endswith("\\"):
             out.append(f"#[doc = {rust_str(' ' + line)}]")
         else:
             out.append(f"/// {line}".rstrip())
