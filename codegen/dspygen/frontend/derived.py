@@ -22,7 +22,7 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend import literals
+from dspygen.frontend import literals, prescan
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, LeftOutBase, ordered
@@ -90,7 +90,8 @@ def find_derived(modules: list[SourceModule], index: Index, reader: ClassReader,
             for c in bound_calls
             if isinstance(c.func, cst.Name) and _signature_function(module, evaluator.index, c) is not None
         }
-        module.tree.visit(_Unbound(module, evaluator, bound, builders, sink))
+        if prescan.may_transform(module.text):
+            module.tree.visit(_Unbound(module, evaluator, bound, builders, sink))
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Literal
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import dspy_rules, skipping
+from dspygen.frontend import dspy_rules, prescan, skipping
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.derived import find_derived
 from dspygen.frontend.project import Project
@@ -115,6 +115,8 @@ class _LocalClasses(cst.CSTVisitor):
 
 def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
     """A signature, model or Enum defined inside a function is left out, and said so."""
+    if not prescan.may_define_local_classes(module.text):
+        return
     finder = _LocalClasses()
     module.tree.visit(finder)
     for node, function in finder.found:

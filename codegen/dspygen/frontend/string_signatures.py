@@ -20,7 +20,7 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend import literals
+from dspygen.frontend import literals, prescan
 from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
@@ -104,6 +104,8 @@ def _target(node: cst.BaseExpression) -> str | None:
 def find_string_signatures(
     module: SourceModule, index: Index, reader: ClassReader, sink: Sink
 ) -> list[nodes.Signature]:
+    if not prescan.may_call_with_string(module.text):
+        return []
     finder = _Finder(module, index)
     module.tree.visit(finder)
     out = []
