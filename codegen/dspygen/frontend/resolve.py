@@ -22,10 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import literals
+from dspygen.frontend import literals, positions
 from dspygen.frontend.project import Project, importable, package_root
 from dspygen.limits import MAX_SOURCE_BYTES
 
@@ -40,7 +39,8 @@ class SourceModule:
     root: Path
     is_package: bool
     tree: cst.Module
-    positions: dict[cst.CSTNode, CodeRange]
+    starts: dict[cst.CSTNode, positions.Start]
+    text: str
     lines: list[str]
     imports: dict[str, str] = field(default_factory=dict)
     classes: dict[str, cst.ClassDef] = field(default_factory=dict)
@@ -56,10 +56,10 @@ class SourceModule:
     followed: bool = False
 
     def span(self, node: cst.CSTNode) -> Span:
-        pos = self.positions.get(node)
-        if pos is None:
+        start = self.starts.get(node)
+        if start is None:
             return Span(self.display, 1, 1)
-        return Span(self.display, pos.start.line, pos.start.column + 1)
+        return Span(self.display, start[0], start[1] + 1)
 
     @property
     def package(self) -> str:
@@ -133,8 +133,8 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
         return None
     try:
         with recursion_limit(PARSE_RECURSION_LIMIT):
-            wrapper = MetadataWrapper(cst.parse_module(text), unsafe_skip_copy=True)
-            positions = dict(wrapper.resolve(PositionProvider))
+            tree = cst.parse_module(text)
+            starts = positions.starts(tree)
     except cst.ParserSyntaxError as exc:
         sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
         return None
@@ -146,7 +146,7 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
             hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
         )
         return None
-    module = SourceModule(path, display, name, root, is_package, wrapper.module, positions, text.splitlines())
+    module = SourceModule(path, display, name, root, is_package, tree, starts, text, text.splitlines())
     _index(module)
     return module
 

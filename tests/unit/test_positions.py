@@ -1,0 +1,56 @@
+"""positions.starts places every node where libcst's PositionProvider does: compared node by
+node over every Python file of the repository and over line breaks of each kind."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from dspygen.frontend import positions
+from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, recursion_limit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _compare(text: str) -> int:
+    tree = cst.parse_module(text)
+    expected = MetadataWrapper(tree, unsafe_skip_copy=True).resolve(PositionProvider)
+    found = positions.starts(tree)
+    assert found.keys() == expected.keys()
+    for node, where in expected.items():
+        assert found[node] == (where.start.line, where.start.column), (type(node).__name__, where)
+    return len(found)
+
+
+def test_every_file_of_the_repository() -> None:
+    compared = 0
+    for path in sorted(
+        p for folder in ("fixtures", "tests", "codegen", "corpus", "bench") for p in (ROOT / folder).rglob("*.py")
+    ):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            with recursion_limit(PARSE_RECURSION_LIMIT):
+                compared += _compare(text)
+        except (cst.ParserSyntaxError, RecursionError):
+            continue  # the fixtures of syntax errors and of nesting beyond the parser's limit
+    assert compared > 100_000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "class A:\r\n    x: int\r\n    y: str = 'a'\r\n",
+        "class A:\r    x: int\r    y: str\r",
+        "class A:\n\tx: int\n\tdef f(self):\n\t\treturn (1,\n  2)\n",
+        "x = '''a\r\nb\rc\nd''' ; y = 1\n",
+        "\n\n# c\n@d\n\nclass A(B, metaclass=M):  # c\n    '''doc'''\n\n    x: 'int' = \\\n        3\n",
+        "if True:\n    class A: pass\nelse:\n  class B: x: int\n",
+        "",
+        "x",
+    ],
+)
+def test_line_breaks_indentation_and_continuations(text: str) -> None:
+    _compare(text)
