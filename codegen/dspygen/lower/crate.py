@@ -7,8 +7,10 @@ assembles the view the templates render. Nothing here touches the file system.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
+import re
 from dataclasses import dataclass
 
 from dspygen.diagnostics import Code, Sink, Span, printable
@@ -66,8 +68,9 @@ def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
     no Rust string can hold one, so rust_str would emit an escape rustc rejects and
     the run would end in a formatter failure blamed on dspygen."""
     if isinstance(value, str):
-        bad = next((ch for ch in value if 0xD800 <= ord(ch) <= 0xDFFF), None)
-        if bad is not None:
+        found = None if value.isascii() else _SURROGATE.search(value)
+        if found is not None:
+            bad = found.group()
             sink.error(
                 Code.UNREADABLE,
                 f"the string {value[:40]!r} holds the lone surrogate U+{ord(bad):04X}, which Rust cannot represent",
@@ -83,9 +86,17 @@ def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
             _check_scalar_values(item, span, sink)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         inner = getattr(value, "span", span)
-        for f in dataclasses.fields(value):
-            if f.name != "span":
-                _check_scalar_values(getattr(value, f.name), inner if isinstance(inner, Span) else span, sink)
+        for name in _field_names(type(value)):
+            _check_scalar_values(getattr(value, name), inner if isinstance(inner, Span) else span, sink)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields of an IR dataclass but its span (asked once per type: there are a million nodes)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "span")
 
 
 def _dependencies(runtime: RuntimeDependency, features: set[str], cargo: tuple[str, ...]) -> scalars.Dependencies:

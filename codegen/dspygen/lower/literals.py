@@ -28,7 +28,8 @@ _ASCII_ESCAPED = re.compile(r'[\x00-\x1f\x7f\\"]')
 def _has_unsafe(text: str) -> bool:
     if text.isascii():
         return _ASCII_CONTROL.search(text) is not None
-    return any(_unsafe(ch) for ch in text)
+    # Every character _unsafe names is one str.isprintable refuses (categories C* and Z*).
+    return not text.isprintable() and any(_unsafe(ch) for ch in text)
 
 
 def _escape(ch: str) -> str:
@@ -37,6 +38,8 @@ def _escape(ch: str) -> str:
 
 def rust_str(text: str) -> str:
     """A Rust string literal that evaluates to exactly `text`."""
+    if text.isprintable():  # no character _unsafe names, nor any control: only `\\` and `"` to escape
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if text.isascii():
         return '"' + _ASCII_ESCAPED.sub(lambda m: _escape(m.group()), text) + '"'
     out = [_escape(ch) if ch in _SHORT or _unsafe(ch) else ch for ch in text]
@@ -76,6 +79,8 @@ def py_str(text: str) -> str:
     # Not json.dumps(ensure_ascii=True): it writes U+1F44D as the surrogate pair
     # "\ud83d\udc4d", which JSON joins but Python reads as two lone surrogates.
     body = json.dumps(text, ensure_ascii=False)
+    if body.isascii() and "\x7f" not in body:  # json.dumps escaped the other controls
+        return body
     return "".join(ch if " " <= ch <= "~" else _py_escape(ch) for ch in body)
 
 

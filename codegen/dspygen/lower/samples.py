@@ -10,6 +10,7 @@ so a wrong sample fails loudly rather than proving nothing.
 from __future__ import annotations
 
 import json
+import json.encoder
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,8 +63,15 @@ def dumps(value: object) -> str:
     if isinstance(value, list):
         return "[" + ",".join(dumps(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{dumps(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{_json_str(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return _json_str(value)
     return json.dumps(value, ensure_ascii=False)
+
+
+# What json.dumps(text, ensure_ascii=False) writes, without building an encoder per call
+# (a crate's samples hold hundreds of thousands of strings).
+_json_str: Callable[[str], str] = json.encoder.encode_basestring
 
 
 def json_float(value: float) -> str:
