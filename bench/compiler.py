@@ -54,39 +54,62 @@ def check_vs_import(rounds: int) -> dict[str, Any]:
     }
 
 
+FORMAT_STAGE = "format: rustfmt + ruff subprocesses"
+
+
 def scaling(tmp: Path, rounds: dict[int, int]) -> dict[str, Any]:
-    """`dspygen build` of N synthetic models + N signatures into an empty folder, for each N."""
+    """`dspygen build` of N synthetic models + N signatures into an empty folder, for each N,
+    with `python -c "import dspy"` once per round beside them. Each build runs through
+    bench.profile_build (without cProfile): its stage times give the formatter's share, and
+    its peak memory is that of dspygen's own process."""
     inputs = {n: write_package(tmp / f"in{n}", n) for n in rounds}
     wall: dict[int, list[float]] = {n: [] for n in rounds}
     inside: dict[int, list[float]] = {n: [] for n in rounds}
+    formatting: dict[int, list[float]] = {n: [] for n in rounds}
+    rss: dict[int, list[int]] = {n: [] for n in rounds}
+    import_dspy: list[float] = []
+    paired: dict[int, list[float]] = {n: [] for n in rounds}  # the import of the same round, per build
     size: dict[int, int] = {}
     for r in range(max(rounds.values())):
         sizes = [n for n in rounds if r < rounds[n]]
+        imported = run([sys.executable, "-c", "import dspy"], ROOT)[0]
+        import_dspy.append(imported)
         for n in sizes if r % 2 == 0 else reversed(sizes):
-            out = tmp / f"out{n}"
+            out, stages = tmp / f"out{n}", tmp / f"stages{n}.json"
             shutil.rmtree(out, ignore_errors=True)
-            seconds, output, code = run(
-                [DSPYGEN, "build", *inputs[n], "--out", out, "--crate-name", f"synth_{n}"], ROOT
-            )
+            argv = [sys.executable, "-m", "bench.profile_build", "--json", stages, "--"]
+            seconds, output, code = run([*argv, *inputs[n], "--out", out, "--crate-name", f"synth_{n}"], ROOT)
             said = REPORTED.search(output)
             if code != 0 or said is None:
                 raise RuntimeError(f"dspygen build of {n} synthetic items failed:\n{output[-3000:]}")
+            record = json.loads(stages.read_text(encoding="utf-8"))
             wall[n].append(seconds)
             inside[n].append(float(said.group(4)))
+            formatting[n].append(record["stages"].get(FORMAT_STAGE, 0.0))
+            rss[n].append(record["peak_rss_kib"])
+            paired[n].append(imported)
             size[n] = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     result: dict[str, Any] = {
         "rounds": rounds,
         "wall": {n: median(v) for n, v in wall.items()},
         "inside": {n: median(v) for n, v in inside.items()},
+        "format": {n: median(v) for n, v in formatting.items()},
+        # per item, the formatter apart: the median over rounds of (inside - formatter) / n
+        "per_item_unformatted": {
+            n: median([(i - f) / n for i, f in zip(inside[n], formatting[n], strict=True)]) for n in rounds
+        },
+        "peak_rss_kib": {n: max(v) for n, v in rss.items()},
+        "import_dspy": median(import_dspy),
+        "wall_over_import": {n: ratio(wall[n], paired[n]) for n in rounds},
         "output_bytes": size,
         "samples_wall": wall,
         "samples_inside": inside,
         "source_lines": {n: sum(len(p.read_text().splitlines()) for p in inputs[n]) for n in inputs},
     }
     if 100 in rounds and 1000 in rounds:  # per round: the 1,000 build against the 100 build of the same round
-        paired = min(rounds[100], rounds[1000])
-        result["growth_inside"] = ratio(inside[1000][:paired], inside[100][:paired])
-        result["growth_wall"] = ratio(wall[1000][:paired], wall[100][:paired])
+        both = min(rounds[100], rounds[1000])
+        result["growth_inside"] = ratio(inside[1000][:both], inside[100][:both])
+        result["growth_wall"] = ratio(wall[1000][:both], wall[100][:both])
     return result
 
 
@@ -123,12 +146,15 @@ def noop(rounds: int) -> dict[str, Any]:
 
 
 def edit_rebuild(tmp: Path, n: int, rounds: int) -> dict[str, Any]:
-    """A rebuild after one model gains a field, against a fresh build of the same `n` models and
-    signatures (each round: a fresh build into an empty folder, then the edit and the rebuild)."""
+    """A rebuild after one source file changes (a model is added), against a fresh build of the
+    same `n` models and signatures (each round: a fresh build into an empty folder, then the
+    edit and the rebuild), and against `import dspy` in the same round: the pre-commit hook's case."""
     fresh: list[float] = []
     rebuilt: list[float] = []
+    imported: list[float] = []
     written: list[int] = []
     for r in range(rounds):
+        imported.append(run([sys.executable, "-c", "import dspy"], ROOT)[0])
         files = write_package(tmp / f"edit_in{r}", n)
         out = tmp / f"edit_out{r}"
         argv = [DSPYGEN, "build", *files, "--out", out, "--crate-name", f"edit_{n}"]
@@ -150,6 +176,9 @@ def edit_rebuild(tmp: Path, n: int, rounds: int) -> dict[str, Any]:
         "rebuild": median(rebuilt),
         "written": max(written),
         "ratio": ratio(rebuilt, fresh),
+        "files": len(files),
+        "import_dspy": median(imported),
+        "rebuild_over_import": ratio(rebuilt, imported),
     }
 
 

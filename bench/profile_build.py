@@ -1,4 +1,4 @@
-"""One `dspygen build` in this process, with its stage times recorded and, optionally, cProfile.
+"""One `dspygen build` in this process, with its stage times and peak memory recorded and, optionally, cProfile.
 
     python -m bench.profile_build --json STAGES.json [--prof OUT.prof] -- BUILD-ARGS...
 
@@ -14,6 +14,7 @@ import argparse
 import cProfile
 import json
 import pstats
+import resource
 import sysconfig
 import time
 from collections import defaultdict
@@ -78,13 +79,17 @@ def main(argv: list[str] | None = None) -> int:
             profiler.disable()
             profiler.dump_stats(args.prof)
     total = time.perf_counter() - start
-    args.json.write_text(json.dumps({"total": total, "stages": dict(STAGES)}, indent=1), encoding="utf-8")
+    # The peak of this process alone (KiB on Linux): rustfmt and ruff run as children.
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    record = {"total": total, "stages": dict(STAGES), "peak_rss_kib": rss}
+    args.json.write_text(json.dumps(record, indent=1), encoding="utf-8")
     return 0
 
 
 AREAS: list[tuple[str, str]] = [
     ("libcst/_parser", "libcst: parse"),
     ("libcst/metadata", "libcst: position metadata"),
+    ("dspygen/frontend/positions", "dspygen frontend: node positions (in libcst's codegen)"),
     ("libcst", "libcst: tree walks + codegen"),
     ("dspygen/frontend", "dspygen frontend"),
     ("dspygen/lower/samples", "dspygen lower: JSON samples"),

@@ -81,11 +81,14 @@ def py_str(text: str) -> str:
     body = json.dumps(text, ensure_ascii=False)
     if body.isascii() and "\x7f" not in body:  # json.dumps escaped the other controls
         return body
-    return "".join(ch if " " <= ch <= "~" else _py_escape(ch) for ch in body)
+    return _NOT_PRINTABLE_ASCII.sub(_py_escape, body)
 
 
-def _py_escape(ch: str) -> str:
-    code = ord(ch)
+_NOT_PRINTABLE_ASCII = re.compile("[^ -~]")
+
+
+def _py_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
