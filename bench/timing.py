@@ -36,10 +36,11 @@ def ratio(numerator: Sequence[float], denominator: Sequence[float]) -> float:
 
 def run(argv: Sequence[str | Path], cwd: Path, env: Mapping[str, str] | None = None) -> tuple[float, str, int]:
     """Runs a whole process; returns (wall seconds, stdout + stderr, exit code)."""
+    # Bytecode is cached, as for an installed package (pip compiles it): dspygen's editable
+    # install would otherwise compile its modules in every process, and dspy's would not.
+    environ = {k: v for k, v in {**os.environ, **(env or {})}.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    done = subprocess.run(
-        [str(a) for a in argv], cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([str(a) for a in argv], cwd=cwd, env=environ, capture_output=True, text=True, check=False)
     return time.perf_counter() - start, done.stdout + done.stderr, done.returncode
 
 

@@ -47,6 +47,8 @@ def merge_toml(on_disk: str, rendered: str) -> str:
     Starting from the rendered text keeps dspygen's own layout and comments exact; the
     user's keys keep their values and inline comments, at the end of their table.
     """
+    if on_disk == rendered:  # the usual case, and tomlkit parses slowly (pure Python)
+        return rendered
     try:
         ours = tomlkit.parse(rendered)
         theirs = tomlkit.parse(on_disk)
@@ -58,6 +60,8 @@ def merge_toml(on_disk: str, rendered: str) -> str:
 
 def same_toml(on_disk: str, merged: str) -> bool:
     """The same data, header line and keys marked as dspygen's: then the user's layout stands."""
+    if on_disk == merged:
+        return True
     try:
         disk, ours = tomlkit.parse(on_disk), tomlkit.parse(merged)
     except tomlkit.exceptions.TOMLKitError:
