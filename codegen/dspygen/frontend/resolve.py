@@ -388,6 +388,7 @@ class Index:
         sink: Sink | None = None,
     ) -> None:
         self.by_name = {m.module: m for m in modules}
+        self._canonical: dict[tuple[str, str], str] = {}
         self.by_path = {m.path: m for m in modules}
         self.project = project
         self.base = base or Path.cwd()
@@ -412,6 +413,7 @@ class Index:
                 self._missing.add(dotted)
                 return None
         self.by_name[dotted] = found  # the same module under this name too: one module per file
+        self._canonical.clear()  # a name that led nowhere may lead here now
         return found
 
     def _follow(self, dotted: str, path: Path, root: Path) -> SourceModule | None:
@@ -448,6 +450,18 @@ class Index:
 
     def canonical(self, importer: SourceModule, dotted: str, depth: int = 0) -> str:
         """Follow re-exports inside the set so each class has one symbol."""
+        # The answer depends on the importer's package (locate) and on the modules known, which
+        # change only when one is followed (module() then clears this): so it is asked once per
+        # name and package between follows (a type names a class many times).
+        key = (importer.package, dotted)
+        if depth == 0 and key in self._canonical:
+            return self._canonical[key]
+        answer = self._canonical_uncached(importer, dotted, depth)
+        if depth == 0:
+            self._canonical[key] = answer
+        return answer
+
+    def _canonical_uncached(self, importer: SourceModule, dotted: str, depth: int) -> str:
         found = self.locate(dotted, importer)
         if found is None or depth > 20:
             return dotted
@@ -515,10 +529,7 @@ class Index:
             found = self.module(".".join(parts[:cut]))
             if found is not None and ".".join(parts[cut:]) in found.classes:
                 return found, ".".join(parts[cut:])
-        for name, module in self.by_name.items():
-            prefix = f"{name}." if name else ""
-            if symbol.startswith(prefix):
-                qualname = symbol[len(prefix) :]
-                if qualname in module.classes:
-                    return module, qualname
-        return None
+        # Any other module whose name starts the symbol was one of the cuts above: what is
+        # left is a module Python cannot name (the empty name), whose classes' symbols are bare.
+        unnamed = self.by_name.get("")
+        return (unnamed, symbol) if unnamed is not None and symbol in unnamed.classes else None

@@ -41,6 +41,7 @@ class FieldLowering:
     models: dict[str, nodes.Model]
     literals: dict[str, LiteralEnum] = field(default_factory=dict)
     default_fns: list[DefaultFn] = field(default_factory=list)
+    default_names: set[str] = field(default_factory=set)  # of default_fns
     needs: set[str] = field(default_factory=set)  # what the fields need of pytypes (lower/scalars.py)
 
     def literal_for(self, owner: str, name: str, ty: t.Type, span: Span) -> str | None:
@@ -259,12 +260,12 @@ class FieldLowering:
         """`default = "fn"`, and the function returning `expr`."""
         fn = f"default_{naming.snake(owner)}_{ident.removeprefix('r#')}"
         # `HTTPServer.port` and `HttpServer.port` both snake_case to `http_server_port`.
-        taken = {d.name for d in self.default_fns}
         unique, n = fn, 1
-        while unique in taken:
+        while unique in self.default_names:
             n += 1
             unique = f"{fn}_{n}"
         fn = unique
+        self.default_names.add(fn)
         self.default_fns.append(DefaultFn(fn, rt.ty.render(), expr))
         return [f"default = {rust_str(f'crate::models::{fn}')}"]  # signatures.rs names it too
 
