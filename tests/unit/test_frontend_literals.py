@@ -124,3 +124,32 @@ def test_nested_minus_in_an_enum_a_literal_and_a_length_setting(tmp_path: Path) 
     fields = {f.name: f.type for f in model.fields}
     assert fields["x"] == t.LiteralOf((5, -3, "a"))
     assert fields["s"] == t.Constrained(t.STR, max_length=5)
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self) -> None:
+        self.found: list[cst.SimpleString] = []
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.found.append(node)
+
+
+STRING_EDGES = ['"a"', "'a'", 'r"a\\\\b"', 'R"x"', 'u"é"', 'b"x"', 'rb"x"', '"""a"""', "'''a\nb'''", '"\\x41"', '""']
+
+
+def test_strings_read_as_python_reads_them() -> None:
+    """literals.string takes a literal without escapes or line breaks from between its quotes:
+    the same value as evaluating it, on every string literal of the repository."""
+    root = Path(__file__).resolve().parents[2]
+    finder = _Strings()
+    for text in STRING_EDGES:
+        cst.parse_expression(text).visit(finder)
+    for path in sorted(p for folder in ("fixtures", "codegen", "tests") for p in (root / folder).rglob("*.py")):
+        try:
+            cst.parse_module(path.read_text(encoding="utf-8")).visit(finder)
+        except (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError):
+            continue
+    assert len(finder.found) > 4000
+    for node in finder.found:
+        value = node.evaluated_value
+        assert literals.string(node) == (value if isinstance(value, str) else None), node.value

@@ -20,8 +20,12 @@ NAMED = {"True": True, "False": False, "None": None}
 def string(node: cst.BaseExpression | None) -> str | None:
     """The value of a plain string literal, maybe concatenated (`"a" "b"`), else None: an
     f-string or a byte string is not one."""
+    if isinstance(node, cst.SimpleString) and node.prefix.lower() in ("", "r", "u"):
+        body = node.raw_value
+        if "\\" not in body and "\n" not in body and "\r" not in body:
+            return body  # no escape, no line break: the text between the quotes, as Python reads it
     if isinstance(node, cst.SimpleString | cst.ConcatenatedString):
-        value = node.evaluated_value
+        value = node.evaluated_value  # (ast.literal_eval: a compile per string)
         return value if isinstance(value, str) else None
     return None
 

@@ -84,6 +84,8 @@ class Project:
 
 def _file_in(root: Path, parts: list[str]) -> Path | None:
     for candidate in (root.joinpath(*parts[:-1], f"{parts[-1]}.py"), root.joinpath(*parts, "__init__.py")):
+        if not candidate.is_file():  # most names looked for are not modules: one stat, not a realpath
+            continue
         try:
             real = candidate.resolve()
         except (OSError, RuntimeError):  # a symbolic link loop

@@ -418,6 +418,12 @@ class _Lowering:
                 )
             seen[ident] = name
 
+    @functools.cached_property
+    def python_names(self) -> dict[str, str]:
+        """Each model's and Enum's Python qualname, by id (how a signature's field types are spelled)."""
+        decls: list[nodes.Enum | nodes.Model] = [*self.schema.enums, *self.schema.models]
+        return {d.id: d.qualname for d in decls}
+
     def signature(self, sig: nodes.Signature) -> SignatureView:
         ident = self.sig_names[sig.id]
         sides = []
@@ -438,8 +444,7 @@ class _Lowering:
             serde_impl = f"{symbols.STRUCT_SERDE}(map_only {side_ident});"
             attrs = self.type_attrs(side_ident, doc)
             sides.append(StructView(side_ident, attrs, (), tuple(views), '""', '""', False, serde_impl=serde_impl))
-        decls: list[nodes.Enum | nodes.Model] = [*self.schema.enums, *self.schema.models]
-        names = {d.id: d.qualname for d in decls}
+        names = self.python_names
         meta = tuple(
             FieldMetaView(
                 rust_str(f.name),
