@@ -1,15 +1,18 @@
 """Format stage: rustfmt for Rust, ruff for Python.
 
-Each tool runs once per target over a scratch copy of all its files (a process per file
-cost more than everything else in `dspygen check`). A missing or failing formatter is a
-diagnostic; unformatted text is never written.
+rustfmt runs once per Rust file, ruff once per target, concurrently; `dspygen check` formats
+only what the manifest does not pair with the bytes on disk (writer.formatted_before). A
+missing or failing formatter is a diagnostic; unformatted text is never written.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from dspygen.diagnostics import Code, Sink
@@ -35,44 +38,59 @@ def _rustfmt() -> str | None:
     return found
 
 
-def _run(argv: list[str], what: str, sink: Sink, scratch: Path, templates: Path | None) -> bool:
+@dataclass(frozen=True)
+class _Failure:
+    """Why a formatter run failed: reported by the caller, in a fixed order (runs are concurrent)."""
+
+    code: Code
+    message: str
+
+
+def _run(argv: list[str], what: str, scratch: Path, stdin: str | None = None) -> str | _Failure:
+    """The tool's standard output, or why it failed."""
     try:
-        done = subprocess.run(argv, capture_output=True, text=True, encoding="utf-8", check=False)
+        done = subprocess.run(
+            argv, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False, cwd=scratch
+        )
     except OSError as exc:
-        sink.error(Code.TOOL_MISSING, f"cannot run {argv[0]} to format {what}: {exc}", None)
-        return False
+        return _Failure(Code.TOOL_MISSING, f"cannot run {argv[0]} to format {what}: {exc}")
     if done.returncode != 0:
         # The scratch folder's name means nothing to the user; the output's paths do.
-        detail = (done.stderr or done.stdout).replace(f"{scratch}/", "").strip().splitlines()[:5]
-        message = f"{Path(argv[0]).name} failed on {what}: {' | '.join(detail)}"
-        if templates is None:
-            sink.error(Code.TOOL_FAILED, message, None)
-        else:  # the user's templates wrote what the formatter cannot parse
-            sink.error(Code.TEMPLATE, message, None, hint=f"fix the templates in {templates}: they wrote invalid code")
-        return False
-    return True
+        detail = (done.stderr or done.stdout).replace(f"{scratch}/", "").replace("<stdin>", what)
+        lines = detail.strip().splitlines()[:5]
+        return _Failure(Code.TOOL_FAILED, f"{Path(argv[0]).name} failed on {what}: {' | '.join(lines)}")
+    return done.stdout
 
 
-def _format_batch(
-    files: dict[str, str], argv: list[str], tool: str, sink: Sink, templates: Path | None, context: dict[str, str]
-) -> dict[str, str] | None:
-    """Write `files` to a scratch folder, run `argv + paths` once, read them back. `context`: files
-    already formatted, written beside them: rustfmt also reads the modules a file declares."""
-    if not files:
-        return {}
-    with tempfile.TemporaryDirectory(prefix="dspygen-fmt-") as scratch:
-        root = Path(scratch)
-        if tool == "Rust":
-            # rustfmt takes the first rustfmt.toml above the file, else the user's config folder's:
-            # one of our own, with the defaults, keeps the output the same bytes on every machine.
-            (root / "rustfmt.toml").write_text("# dspygen: rustfmt's defaults\n", encoding="utf-8")
-        for rel, text in {**context, **files}.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_text(text, encoding="utf-8", newline="\n")
-        paths = [str(root / rel) for rel in sorted(files)]
-        if not _run([*argv, *paths], f"{len(files)} {tool} file(s)", sink, root, templates):
-            return None
-        return {rel: (root / rel).read_text(encoding="utf-8") for rel in files}
+def _report(failure: _Failure, sink: Sink, templates: Path | None) -> None:
+    if failure.code == Code.TOOL_FAILED and templates is not None:
+        # the user's templates wrote what the formatter cannot parse
+        hint = f"fix the templates in {templates}: they wrote invalid code"
+        sink.error(Code.TEMPLATE, failure.message, None, hint=hint)
+    else:
+        sink.error(failure.code, failure.message, None)
+
+
+def _rustfmt_one(rustfmt: str, rel: str, text: str, scratch: Path) -> str | _Failure:
+    """One file through rustfmt's standard input: only that file is formatted (given a path,
+    rustfmt also formats every module the file declares, so lib.rs's would be formatted twice).
+    The configuration is our own file, rustfmt's defaults: the same bytes on every machine."""
+    config = str(scratch / "rustfmt.toml")
+    return _run([rustfmt, "--edition", "2021", "--quiet", "--config-path", config], rel, scratch, stdin=text)
+
+
+def _ruff_batch(ruff: str, files: dict[str, str], scratch: Path) -> dict[str, str] | _Failure:
+    """The Python files written to the scratch folder, formatted by one ruff run, read back."""
+    folder = scratch / "python"
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8", newline="\n")
+    # --no-cache: ruff would otherwise leave a .ruff_cache folder in the user's working directory.
+    argv = [ruff, "format", "--isolated", "--no-cache", "--quiet", "--line-length", "100"]
+    done = _run([*argv, *(str(folder / rel) for rel in sorted(files))], f"{len(files)} Python file(s)", folder)
+    if isinstance(done, _Failure):
+        return done
+    return {rel: (folder / rel).read_text(encoding="utf-8") for rel in files}
 
 
 def formats(path: str) -> bool:
@@ -80,13 +98,13 @@ def formats(path: str) -> bool:
     return path.endswith(RUST + PYTHON)
 
 
-def format_files(
-    files: dict[str, str], sink: Sink, templates: Path | None = None, context: dict[str, str] | None = None
-) -> dict[str, str]:
+def format_files(files: dict[str, str], sink: Sink, templates: Path | None = None) -> dict[str, str]:
     """Formatted texts; on any failure the sink holds an error and the result is partial.
     `templates`: the user's folder of templates, which a formatter failure is blamed on.
-    `context`: the target's other files, formatted already (not formatted again)."""
-    context = context or {}
+
+    rustfmt runs once per Rust file and ruff once over the Python files, all at once, as many
+    at a time as the machine has cores: rustfmt is single-threaded, and the largest crates'
+    few big files took most of a build's time one after another."""
     rust = {p: t for p, t in files.items() if p.endswith(RUST)}
     python = {p: t for p, t in files.items() if p.endswith(PYTHON)}
     out = {p: t for p, t in files.items() if p not in rust and p not in python}
@@ -97,15 +115,23 @@ def format_files(
     if python and ruff is None:
         sink.error(Code.TOOL_MISSING, "ruff is not installed", None)
         return out
-    rust_context = {p: t for p, t in context.items() if p.endswith(RUST)}
-    formatted_rust = _format_batch(
-        rust, [rustfmt or "rustfmt", "--edition", "2021", "--quiet"], "Rust", sink, templates, rust_context
-    )
-    if formatted_rust is None:
+    with tempfile.TemporaryDirectory(prefix="dspygen-fmt-") as folder, ThreadPoolExecutor(_WORKERS) as pool:
+        scratch = Path(folder)
+        (scratch / "rustfmt.toml").write_text("# dspygen: rustfmt's defaults\n", encoding="utf-8")
+        # The largest first, so that the last to finish is a small one.
+        order = sorted(rust, key=lambda rel: (-len(rust[rel]), rel))
+        formatted = {rel: pool.submit(_rustfmt_one, rustfmt or "rustfmt", rel, rust[rel], scratch) for rel in order}
+        by_ruff = pool.submit(_ruff_batch, ruff or "ruff", python, scratch) if python else None
+        results = {rel: future.result() for rel, future in formatted.items()}
+        python_result = by_ruff.result() if by_ruff is not None else {}
+    failures = [r for _, r in sorted(results.items()) if isinstance(r, _Failure)]
+    if isinstance(python_result, _Failure):
+        failures.append(python_result)
+        python_result = {}
+    if failures:
+        _report(failures[0], sink, templates)  # the first, as when the tools ran one after another
         return out
-    # --no-cache: ruff would otherwise leave a .ruff_cache folder in the user's working directory.
-    argv = [ruff or "ruff", "format", "--isolated", "--no-cache", "--quiet", "--line-length", "100"]
-    formatted_python = _format_batch(python, argv, "Python", sink, templates, {})
-    if formatted_python is None:
-        return out
-    return {**out, **formatted_rust, **formatted_python}
+    return {**out, **{rel: text for rel, text in results.items() if isinstance(text, str)}, **python_result}
+
+
+_WORKERS = max(2, os.cpu_count() or 1)

@@ -96,7 +96,7 @@ def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
     # The formatter runs only over renders the manifest does not pair with the bytes on disk.
     known = formatted_before(target.out, rendered)
     todo = {p: t for p, t in rendered.items() if p not in known}
-    files = format_files(todo, sink, target.templates, context=known)
+    files = format_files(todo, sink, target.templates)
     renders = {p: sha256(t) for p, t in rendered.items() if formats(p)}
     read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
     if sink.has_errors:
