@@ -75,7 +75,7 @@ impl Clone for Lm {
 
 /// What an LM writes for a field holding `value`: a `str` as it is; an Enum member, a model, a
 /// list, ... as pydantic's JSON (a JSON string unquoted: the member's value).
-fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
     if value.is_exact_instance_of::<PyString>() {
         return value.extract();
     }
@@ -92,7 +92,7 @@ fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
 /// DSPy settings (`lm`, `adapter`, ...), set for the whole process ([`Settings::configure`]) or
 /// for a scope ([`Settings::scope`]).
 #[derive(Debug)]
-pub struct Settings(Py<PyDict>);
+pub struct Settings(pub(crate) Py<PyDict>);
 
 impl Settings {
     /// No settings yet.
