@@ -31,6 +31,10 @@
 
 pub use indexmap;
 pub use pyo3;
+/// The asyncio bridge [`aio`] is built on: an extension module hands an `acall` future to
+/// Python with `pyo3_async_runtimes::tokio::future_into_py`.
+#[cfg(feature = "async")]
+pub use pyo3_async_runtimes;
 pub use serde;
 pub use serde_json;
 #[cfg(feature = "uuid")]

@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use common::{echo_lm, engine_count, eventually, init, question, Qa, QaOutput};
 use dspygen_runtime::aio::{BatchOptions, CallOptions};
 use dspygen_runtime::pyo3::prelude::*;
-use dspygen_runtime::pyo3::types::PyBool;
+use dspygen_runtime::pyo3::types::{PyBool, PyCFunction, PyDict, PyTuple};
+use dspygen_runtime::pyo3_async_runtimes;
 use dspygen_runtime::{ChainOfThought, Lm, Predict, PredictError, Settings, TokenUsage};
 
 fn predict() -> Predict<Qa> {
@@ -267,4 +268,54 @@ async fn settings_scoped_to_one_future_do_not_leak() {
     assert!(predict.acall(&question("later")).await.is_err());
     assert_eq!(engine_count(&a, "finished"), 3);
     assert_eq!(engine_count(&b, "finished"), 2);
+}
+
+/// Python code running its own asyncio loop awaits a Rust `acall` (as it awaits an extension
+/// module's future, handed over with `future_into_py`): the call runs on the caller's loop, in a
+/// copy of its contextvars, so the caller's `dspy.context` applies, as it would to a Python
+/// callee. On the runtime's own loop that context would not exist, and the call would find no LM.
+#[test]
+fn awaited_inside_a_running_python_loop_the_call_uses_that_loop_and_its_context() {
+    let predict = Arc::new(predict());
+    let lm = echo_lm("caller", Duration::from_millis(20));
+    Python::attach(|py| -> PyResult<()> {
+        let ask = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>,
+                  _kwargs: Option<&Bound<'_, PyDict>>|
+                  -> PyResult<Py<PyAny>> {
+                let text: String = args.get_item(0)?.extract()?;
+                let call = predict.acall(&question(text));
+                let awaitable =
+                    pyo3_async_runtimes::tokio::future_into_py(args.py(), async move {
+                        Ok(call.await?.into_output().answer)
+                    })?;
+                Ok(awaitable.unbind())
+            },
+        )?;
+        let scope = PyDict::new(py);
+        scope.set_item("ask", ask)?;
+        scope.set_item("lm", lm.as_py())?;
+        py.run(
+            c"
+import asyncio
+import dspy
+
+async def main():
+    with dspy.context(lm=lm):
+        return await asyncio.gather(ask('x'), ask('y'))
+
+answers = asyncio.run(main())
+",
+            Some(&scope),
+            None,
+        )?;
+        let answers: Vec<String> = scope.get_item("answers")?.unwrap().extract()?;
+        assert_eq!(answers, ["caller: x", "caller: y"]);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(engine_count(&lm, "finished"), 2);
 }
