@@ -1,5 +1,5 @@
-//! Shutting the runtime's asyncio loop down (feature `async`): a test binary of its own, since
-//! the loop is the process's and stays closed.
+//! Shutting the runtime's asyncio loop down (feature `async`), and settings configured for the
+//! whole process: a test binary of its own, since both are the process's (the loop stays closed).
 #![cfg(all(feature = "async", feature = "embed"))]
 
 mod common;
@@ -11,7 +11,7 @@ use dspygen_runtime::pyo3::prelude::*;
 use dspygen_runtime::{aio, Predict, PredictError, Settings};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_cancels_the_pending_calls_and_closes_the_loop() {
+async fn configured_settings_apply_and_shutdown_cancels_the_pending_calls_and_closes_the_loop() {
     init();
     let predict = Python::attach(Predict::<Qa>::new).unwrap();
     let (quick, slow) = (
@@ -24,6 +24,11 @@ async fn shutdown_cancels_the_pending_calls_and_closes_the_loop() {
         .scope_future(predict.acall(&question("before")))
         .await;
     assert_eq!(ok.unwrap().answer, "quick: before");
+    // Settings configured for the process reach the loop's thread too (this binary alone may
+    // configure: tests/aio.rs checks that a call outside every scope finds no LM).
+    Python::attach(|py| in_quick.configure(py)).unwrap();
+    let configured = predict.acall(&question("configured")).await;
+    assert_eq!(configured.unwrap().answer, "quick: configured");
 
     let pending = tokio::spawn(in_slow.scope_future(predict.acall(&question("pending"))));
     assert_eq!(eventually(&slow, "started", 1).await, 1);
