@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use common::{echo_lm, engine_count, eventually, init, question, Qa, QaOutput};
 use dspygen_runtime::aio::{BatchOptions, CallOptions};
 use dspygen_runtime::pyo3::prelude::*;
-use dspygen_runtime::pyo3::types::{PyBool, PyCFunction, PyDict, PyTuple};
+use dspygen_runtime::pyo3::types::{PyCFunction, PyDict, PyTuple};
 use dspygen_runtime::pyo3_async_runtimes;
 use dspygen_runtime::{ChainOfThought, Lm, Predict, PredictError, Settings, TokenUsage};
 
@@ -190,12 +190,8 @@ async fn a_batch_keeps_input_order_and_each_items_error() {
 async fn usage_tracked_by_dspy_is_read_back_typed() {
     let predict = predict();
     let lm = echo_lm("usage", Duration::from_millis(10));
-    let tracking = Python::attach(|py| {
-        Settings::new(py)
-            .lm(py, &lm)?
-            .set(py, "track_usage", PyBool::new(py, true).as_any())
-    })
-    .unwrap();
+    let tracking =
+        Python::attach(|py| Settings::new(py).lm(py, &lm)?.track_usage(py, true)).unwrap();
     let prediction = tracking
         .scope_future(predict.acall(&question("how much")))
         .await
