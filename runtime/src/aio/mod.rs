@@ -214,13 +214,12 @@ impl Drop for Call {
             return;
         };
         Python::attach(|py| {
-            let cancel = call.bind(py).getattr(intern!(py, "drop")).and_then(|drop| {
+            // A closed loop refuses the callback: it has cancelled every task it had already.
+            let _ = call.bind(py).getattr(intern!(py, "drop")).and_then(|drop| {
                 self.event_loop
                     .bind(py)
                     .call_method1(intern!(py, "call_soon_threadsafe"), (drop,))
             });
-            // A closed loop has already cancelled every task it had.
-            let _ = cancel;
         });
     }
 }
