@@ -59,7 +59,7 @@ pytest: venv
 	DSPYGEN_CRASH_QUICK=1 $(BIN)/python -m pytest -q tests --ignore=tests/types
 
 # The runtime's features but abi3 (tests/unit/test_runtime_crate.py keeps the list whole).
-RUNTIME_FEATURES = datetime uuid decimal bytes ip path url secret email floats json unions constraints regex dspy-types embed
+RUNTIME_FEATURES = datetime uuid decimal bytes ip path url secret email floats json unions constraints regex dspy-types embed async
 
 # The runtime every generated crate depends on: with every feature, and with none (each
 # family's `cfg` must stand alone).

@@ -1,5 +1,6 @@
 """The bindings' benchmarks: the generated conversions against pydantic's own routes, and
-a typed `Predict<S>` call against `dspy.Predict` from Python, both with DummyLM.
+a typed `Predict<S>` call against `dspy.Predict` from Python, both with DummyLM; and many
+concurrent `acall`s from tokio against `asyncio.gather` in Python, with a test LM of fixed latency.
 
 Every case is a batch of `n` operations looped inside Rust (bench/native), returning the
 elapsed nanoseconds; the Python baselines are looped the same way, by Rust calling the
@@ -10,8 +11,10 @@ Garbage collection is off during a batch, as in `timeit`.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import gc
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -150,4 +153,56 @@ def predict(rounds: int, calls: int) -> dict[str, Any]:
         "median": {name: median(values) for name, values in samples.items()},
         "rust_over_python": ratio(samples["rust_predict"], samples["dspy_predict"]),
         "overhead": median([r - p for r, p in zip(samples["rust_predict"], samples["dspy_predict"], strict=True)]),
+    }
+
+
+# DSRs' async benchmark: 256 calls of 20 ms, 16 at a time: 16 waves, ideally 320 ms.
+ACALLS, ALATENCY, ACONCURRENCY = 256, 0.020, 16
+
+
+def acall(rounds: int, calls: int = ACALLS) -> dict[str, Any]:
+    """`Predict::<ReviewOrder>::batch` (acall, a concurrency limit) on tokio, against
+    `asyncio.gather` over `dspy.Predict(ReviewOrder).acall` behind a semaphore, on one asyncio
+    loop kept across rounds (as the Rust side keeps its own); one test LM for both, its latency an
+    `asyncio.sleep`. Rounds alternate the two sides."""
+    order = make_order(SIZES["small"])
+    data = order.model_dump_json()
+    lm = native.answering_lm(ALATENCY)
+    predict = dspy.Predict(ReviewOrder)
+    loop = asyncio.new_event_loop()
+
+    async def gather() -> list[Any]:
+        limit = asyncio.Semaphore(ACONCURRENCY)
+
+        async def one() -> Any:
+            async with limit:
+                return await predict.acall(order=order, note=NOTE)
+
+        with dspy.context(lm=lm):
+            return await asyncio.gather(*(one() for _ in range(calls)))
+
+    def python_side() -> float:
+        start = time.perf_counter()
+        done = loop.run_until_complete(gather())
+        elapsed = time.perf_counter() - start
+        assert len(done) == calls and all(p.approve for p in done)
+        return elapsed
+
+    def rust_side() -> float:
+        return native.time_acall_batch(lm, data, NOTE, calls, ACONCURRENCY) / 1e9
+
+    try:
+        python_side()  # warm-up: imports, the runtime's loop, the thread pools
+        rust_side()
+        samples = interleave({"python_gather": python_side, "rust_acall": rust_side}, rounds)
+    finally:
+        loop.close()
+    return {
+        "rounds": rounds,
+        "calls": calls,
+        "latency": ALATENCY,
+        "concurrency": ACONCURRENCY,
+        "ideal": calls / ACONCURRENCY * ALATENCY,
+        "median": {name: median(values) for name, values in samples.items()},
+        "rust_over_python": ratio(samples["rust_acall"], samples["python_gather"]),
     }

@@ -263,6 +263,20 @@ def bindings_rows(results: dict[str, Any]) -> list[Row]:
             f"A/B {p['rust_over_python']:.3f}",
         )
     )
+    a = results["acall"]
+    rows.append(
+        Row(
+            "acall",
+            f"{a['calls']} calls of {a['latency'] * 1e3:.0f} ms, {a['concurrency']} at a time (ideal "
+            f"{seconds(a['ideal'])}): `Predict::<ReviewOrder>::batch` (acall) on tokio (A) vs `asyncio.gather` "
+            "over `dspy.Predict.acall` (B), one test LM",
+            seconds(a["median"]["rust_acall"]),
+            seconds(a["median"]["python_gather"]),
+            f"A/B {a['rust_over_python']:.3f}",
+            "≤ 1.05",
+            verdict(a["rust_over_python"] <= 1.05),
+        )
+    )
     for size, data in results["conversions"].items():
         m, r = data["median"], data["ratio"]
         rows += [
@@ -396,6 +410,8 @@ def main(argv: list[str] | None = None) -> int:
             results["conversions"] = interop.conversions(5 if args.quick else 15, 0.004 if args.quick else 0.015)
             print("bindings: Predict<S> vs dspy.Predict ...", flush=True)
             results["predict"] = interop.predict(3 if args.quick else 15, 5 if args.quick else 20)
+            print("bindings: acall from tokio vs asyncio.gather ...", flush=True)
+            results["acall"] = interop.acall(3 if args.quick else 11)
             rows += bindings_rows(results)
     info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     elapsed = time.perf_counter() - started

@@ -18,6 +18,9 @@
 //! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
 //! - [`Lm`], [`Settings`]: DSPy's language model and settings, for the process or a scope
 //!   (a scripted test LM answering with typed outputs too);
+//! - [`aio`] (feature `async`): `acall` and `batch` on DSPy's modules, awaited from async Rust
+//!   (tokio) while DSPy's own `acall` runs on an asyncio loop this crate owns;
+//! - [`Usage`]: the LM usage DSPy tracked for a call, typed;
 //! - [`embed`] (feature `embed`): starting Python inside a Rust program;
 //! - [`lax`]: pydantic's lax mode (`"3"` into an `int`), which generated models read in;
 //! - the serde and PyO3 helpers the generated conversions call.
@@ -28,11 +31,17 @@
 
 pub use indexmap;
 pub use pyo3;
+/// The asyncio bridge [`aio`] is built on: an extension module hands an `acall` future to
+/// Python with `pyo3_async_runtimes::tokio::future_into_py`.
+#[cfg(feature = "async")]
+pub use pyo3_async_runtimes;
 pub use serde;
 pub use serde_json;
 #[cfg(feature = "uuid")]
 pub use uuid;
 
+#[cfg(feature = "async")]
+pub mod aio;
 mod atom;
 #[cfg(feature = "constraints")]
 pub mod constraints;
@@ -52,6 +61,7 @@ mod python;
 pub mod pytypes;
 mod signature;
 pub mod unions;
+mod usage;
 
 pub use atom::Atom;
 pub use de::{computed, computed_float, required, MapOnly};
@@ -68,3 +78,4 @@ pub use signature::{
     load_signature, FieldKind, FieldMeta, PythonSignature, Signature, SignatureInput,
     SignatureOutput,
 };
+pub use usage::{TokenUsage, Usage};

@@ -4,7 +4,7 @@
 //! [`Settings`] is a value (`Clone + Send`): a scope can be entered again wherever it is carried,
 //! a thread or a future, and each entry is undone when it ends, as `with dspy.context(...)` is.
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
 
 use crate::signature::{Signature, SignatureOutput};
 
@@ -75,7 +75,7 @@ impl Clone for Lm {
 
 /// What an LM writes for a field holding `value`: a `str` as it is; an Enum member, a model, a
 /// list, ... as pydantic's JSON (a JSON string unquoted: the member's value).
-fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
     if value.is_exact_instance_of::<PyString>() {
         return value.extract();
     }
@@ -92,7 +92,7 @@ fn answer_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
 /// DSPy settings (`lm`, `adapter`, ...), set for the whole process ([`Settings::configure`]) or
 /// for a scope ([`Settings::scope`]).
 #[derive(Debug)]
-pub struct Settings(Py<PyDict>);
+pub struct Settings(pub(crate) Py<PyDict>);
 
 impl Settings {
     /// No settings yet.
@@ -109,6 +109,12 @@ impl Settings {
     pub fn set(self, py: Python<'_>, key: &str, value: &Bound<'_, PyAny>) -> PyResult<Self> {
         self.0.bind(py).set_item(key, value)?;
         Ok(self)
+    }
+
+    /// The settings with DSPy's usage tracking on or off (`track_usage`): a call made under them
+    /// reports the tokens its LM calls spent ([`crate::Prediction::usage`]).
+    pub fn track_usage(self, py: Python<'_>, on: bool) -> PyResult<Self> {
+        self.set(py, "track_usage", PyBool::new(py, on).as_any())
     }
 
     /// `dspy.configure(**settings)`: for the whole process. DSPy lets only the thread that

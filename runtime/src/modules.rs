@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::signature::{Signature, SignatureInput, SignatureOutput};
+use crate::usage::Usage;
 
 /// Why a call to a DSPy module failed. Converts into `PyErr` with `?`.
 #[derive(Debug)]
@@ -23,13 +24,16 @@ pub enum PredictError {
     Parse(PyErr),
     /// The outputs did not fit the Rust types (an int beyond `i64`, a wrong value).
     Conversion(PyErr),
+    /// An async call outlived the timeout it was given (feature `async`); DSPy's task was
+    /// cancelled.
+    Timeout(PyErr),
 }
 
 impl PredictError {
     /// The Python exception behind the error.
     pub fn py_err(&self) -> &PyErr {
         match self {
-            Self::Lm(err) | Self::Parse(err) | Self::Conversion(err) => err,
+            Self::Lm(err) | Self::Parse(err) | Self::Conversion(err) | Self::Timeout(err) => err,
         }
     }
 }
@@ -40,6 +44,7 @@ impl fmt::Display for PredictError {
             Self::Lm(_) => "the LM call failed",
             Self::Parse(_) => "the LM's answer could not be parsed",
             Self::Conversion(_) => "the outputs do not fit the Rust types",
+            Self::Timeout(_) => "the call timed out",
         };
         write!(f, "{what}: {}", self.py_err())
     }
@@ -50,7 +55,10 @@ impl std::error::Error for PredictError {}
 impl From<PredictError> for PyErr {
     fn from(err: PredictError) -> PyErr {
         match err {
-            PredictError::Lm(e) | PredictError::Parse(e) | PredictError::Conversion(e) => e,
+            PredictError::Lm(e)
+            | PredictError::Parse(e)
+            | PredictError::Conversion(e)
+            | PredictError::Timeout(e) => e,
         }
     }
 }
@@ -62,19 +70,24 @@ fn invoke<'py, S: Signature>(
 ) -> Result<(Bound<'py, PyAny>, S::Output), PredictError> {
     let py = module.py();
     let kwargs = input.to_kwargs(py).map_err(PredictError::Conversion)?;
-    let raw = module.call((), Some(&kwargs)).map_err(|err| {
-        let parse = py
-            .import("dspy.utils.exceptions")
-            .and_then(|m| m.getattr("AdapterParseError"))
-            .is_ok_and(|class| err.matches(py, class).unwrap_or(false));
-        if parse {
-            PredictError::Parse(err)
-        } else {
-            PredictError::Lm(err)
-        }
-    })?;
+    let raw = module
+        .call((), Some(&kwargs))
+        .map_err(|err| failed(py, err))?;
     let output = S::Output::from_prediction(&raw).map_err(PredictError::Conversion)?;
     Ok((raw, output))
+}
+
+/// What a DSPy module's exception means: an answer DSPy could not parse, or any other failure.
+pub(crate) fn failed(py: Python<'_>, err: PyErr) -> PredictError {
+    let parse = py
+        .import("dspy.utils.exceptions")
+        .and_then(|m| m.getattr("AdapterParseError"))
+        .is_ok_and(|class| err.matches(py, class).unwrap_or(false));
+    if parse {
+        PredictError::Parse(err)
+    } else {
+        PredictError::Lm(err)
+    }
 }
 
 fn build<S: Signature>(py: Python<'_>, module: &str) -> PyResult<Py<PyAny>> {
@@ -88,7 +101,7 @@ fn build<S: Signature>(py: Python<'_>, module: &str) -> PyResult<Py<PyAny>> {
 
 /// `dspy.Predict` over the signature `S`.
 pub struct Predict<S: Signature> {
-    module: Py<PyAny>,
+    pub(crate) module: Py<PyAny>,
     _sig: PhantomData<fn() -> S>,
 }
 
@@ -146,7 +159,7 @@ impl<S: Signature> Predict<S> {
 
 /// `dspy.ChainOfThought` over the signature `S`: the LM reasons before it answers.
 pub struct ChainOfThought<S: Signature> {
-    module: Py<PyAny>,
+    pub(crate) module: Py<PyAny>,
     _sig: PhantomData<fn() -> S>,
 }
 
@@ -167,19 +180,7 @@ impl<S: Signature> ChainOfThought<S> {
     /// Calls DSPy; the result derefs to `S::Output` and carries the `reasoning`.
     pub fn call(&self, py: Python<'_>, input: &S::Input) -> Result<Reasoned<S>, PredictError> {
         let (raw, output) = invoke::<S>(self.module.bind(py), input)?;
-        let reasoning = raw
-            .getattr(intern!(py, "reasoning"))
-            .and_then(|r| r.extract::<String>())
-            .map_err(PredictError::Conversion)?;
-        let prediction = Prediction {
-            output,
-            raw: raw.unbind(),
-            _sig: PhantomData,
-        };
-        Ok(Reasoned {
-            reasoning,
-            prediction,
-        })
+        Reasoned::read(&raw, output)
     }
 }
 
@@ -384,6 +385,20 @@ pub struct Prediction<S: Signature> {
 }
 
 impl<S: Signature> Prediction<S> {
+    pub(crate) fn new(raw: &Bound<'_, PyAny>, output: S::Output) -> Self {
+        Self {
+            output,
+            raw: raw.clone().unbind(),
+            _sig: PhantomData,
+        }
+    }
+
+    /// The LM usage DSPy tracked for this call, by model: filled when the call ran with DSPy's
+    /// `track_usage` setting on (`prediction.get_lm_usage()`), else empty.
+    pub fn usage(&self, py: Python<'_>) -> PyResult<Usage> {
+        Usage::of(self.raw.bind(py))
+    }
+
     /// The outputs, without the `dspy.Prediction`.
     pub fn into_output(self) -> S::Output {
         self.output
@@ -409,6 +424,20 @@ pub struct Reasoned<S: Signature> {
     pub reasoning: String,
     /// The outputs and the `dspy.Prediction`.
     pub prediction: Prediction<S>,
+}
+
+impl<S: Signature> Reasoned<S> {
+    /// The reasoning of `raw`, a `dspy.Prediction` whose outputs were read as `output`.
+    pub(crate) fn read(raw: &Bound<'_, PyAny>, output: S::Output) -> Result<Self, PredictError> {
+        let reasoning = raw
+            .getattr(intern!(raw.py(), "reasoning"))
+            .and_then(|r| r.extract::<String>())
+            .map_err(PredictError::Conversion)?;
+        Ok(Self {
+            reasoning,
+            prediction: Prediction::new(raw, output),
+        })
+    }
 }
 
 impl<S: Signature> Deref for Reasoned<S> {

@@ -97,6 +97,49 @@ fn main() -> PyResult<()> {
 }
 """
 
+# The README's async program (section "From async Rust"): its dependencies, added to the same
+# Cargo.toml, and its main, a second binary of the program.
+ASYNC_DEPENDENCIES = """\
+dspygen-runtime = {{ path = "{crate}/dspygen-runtime", features = ["async"] }}  # the copy dspygen wrote
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"""
+ASYNC_MAIN_RS = """\
+use std::time::Duration;
+
+use app_rs::runtime::aio::BatchOptions;
+use app_rs::runtime::{embed, Lm, Settings};
+use app_rs::{Predict, Team, Ticket, Triage, TriageInput, TriageOutput};
+use pyo3::prelude::*;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    embed::start(app_rs::PYTHON_ROOTS)?;
+    let (triage, settings) = Python::attach(|py| -> PyResult<_> {
+        // A test LM answering typed outputs after 20 ms; a real one is `Lm::new(py, "openai/gpt-4o-mini")?`.
+        let lm = Lm::answering::<Triage, _>(py, "test/triage", Duration::from_millis(20), |prompt| {
+            let team = if prompt.contains("Refund") { Team::Billing } else { Team::Support };
+            Ok(TriageOutput { team, reason: "a refund".into() })
+        })?;
+        Ok((Predict::<Triage>::new(py)?, Settings::new(py).lm(py, &lm)?))
+    })?;
+
+    // One call: DSPy's acall runs on an asyncio loop the runtime owns; waiting holds no GIL.
+    let ticket = Ticket { title: "Refund my order".into(), body: String::new() };
+    let pred = settings.scope_future(triage.acall(&TriageInput { ticket })).await?;
+    println!("team: {:?}, reason: {}", pred.team, pred.reason);
+
+    // Many: in input order, 16 at a time, each result its own.
+    let inputs: Vec<TriageInput> = ["Refund twice", "Login fails"]
+        .iter()
+        .map(|title| TriageInput { ticket: Ticket { title: title.to_string(), body: String::new() } })
+        .collect();
+    for result in settings.scope_future(triage.batch(&inputs, BatchOptions::default())).await {
+        println!("{:?}", result?.team);
+    }
+    Ok(())
+}
+"""
+
 
 def run(argv: list[str], cwd: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=1200, check=False)
@@ -141,9 +184,15 @@ def test_a_new_user_builds_and_runs_a_rust_program(tmp_path: Path) -> None:
     # 3. the README's Rust program, in a folder of its own
     program = tmp_path / "program"
     (program / "src").mkdir(parents=True)
-    (program / "Cargo.toml").write_text(CARGO_TOML.format(crate=project / "app_rs"))
+    cargo_toml = CARGO_TOML.format(crate=project / "app_rs")
+    dependencies = ASYNC_DEPENDENCIES.format(crate=project / "app_rs")
+    (program / "Cargo.toml").write_text(
+        cargo_toml.replace("\n[build-dependencies]", dependencies + "\n[build-dependencies]")
+    )
     (program / "build.rs").write_text(BUILD_RS)
     (program / "src" / "main.rs").write_text(MAIN_RS)
+    (program / "src" / "bin").mkdir()
+    (program / "src" / "bin" / "triage_async.rs").write_text(ASYNC_MAIN_RS)
     target = ROOT / "generated" / "target" / "new-user"  # kept warm between runs; pyo3 built for this venv
     run(["cargo", "build", "--quiet"], program, {**shell, "PYO3_PYTHON": str(python), "CARGO_TARGET_DIR": str(target)})
 
@@ -154,11 +203,19 @@ def test_a_new_user_builds_and_runs_a_rust_program(tmp_path: Path) -> None:
     expected_version = run([str(python), "-c", "import platform; print(platform.python_version())"], tmp_path).strip()
     assert re.search(rf"^python {re.escape(expected_version)}$", printed, re.MULTILINE), printed
     assert "team: Billing, reason: a refund" in printed, printed
+    printed = run([str(target / "debug" / "triage_async")], elsewhere, clean_env())
+    assert printed.splitlines() == ["team: Billing, reason: a refund", "Billing", "Support"], printed
 
 
 def test_the_readme_gives_this_recipe() -> None:
     """The README's quick start shows the program this test builds, so the two cannot drift."""
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for text in (BUILD_RS, MAIN_RS, CARGO_TOML.format(crate="../app_rs")):
+    for text in (
+        BUILD_RS,
+        MAIN_RS,
+        CARGO_TOML.format(crate="../app_rs"),
+        ASYNC_DEPENDENCIES.format(crate="../app_rs"),
+        ASYNC_MAIN_RS,
+    ):
         body = textwrap.dedent(text).strip()
         assert body in readme, f"the README lacks:\n{body}"

@@ -18,6 +18,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
+mod aio;
 mod proto;
 
 fn parse(data: &str) -> PyResult<Order> {
@@ -234,6 +235,8 @@ fn time_proto_dicts(py: Python<'_>, data: &str, n: u64) -> PyResult<u64> {
 
 #[pymodule]
 mod bench_native {
+    #[pymodule_export]
+    use super::aio::{answering_lm, time_acall_batch};
     #[pymodule_export]
     use super::{
         extract_attr_json, into_py, predict_once, proto_construct, proto_extract_json,
