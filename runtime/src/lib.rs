@@ -36,6 +36,7 @@ pub use uuid;
 mod atom;
 #[cfg(feature = "constraints")]
 pub mod constraints;
+mod construct;
 mod de;
 #[cfg(feature = "dspy-types")]
 pub mod dspy_types;
@@ -54,6 +55,9 @@ mod signature;
 pub mod unions;
 
 pub use atom::Atom;
+pub use construct::{
+    extract_vec, member_index, members, model_into_py, validating, Fields, MemberCell, ModelRoute,
+};
 pub use de::{computed, computed_float, required, MapOnly};
 pub use key_priority::KeyPriority;
 pub use lm::{Lm, Settings};
