@@ -60,19 +60,50 @@ impl ModelRoute {
 
 thread_local! {
     static VALIDATING: Cell<bool> = const { Cell::new(false) };
+    // Building the data of a validated model that nests: a validated model inside gives its
+    // data (a dict, a RootModel's bare value) for the outer validation instead of validating.
+    static TREE: Cell<bool> = const { Cell::new(false) };
+}
+
+fn with<R>(flag: &'static std::thread::LocalKey<Cell<bool>>, on: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(&'static std::thread::LocalKey<Cell<bool>>, bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            self.0.with(|v| v.set(self.1));
+        }
+    }
+    let _restore = Restore(flag, flag.with(|v| v.replace(on)));
+    f()
+}
+
+/// Runs `f` (building a model built directly, or a union's arm) with every model inside it
+/// converted into an instance: the class of such a value is decided here, not by a validation
+/// around it.
+pub fn instances<R>(f: impl FnOnce() -> R) -> R {
+    with(&TREE, false, f)
+}
+
+/// A validated model into Python: `build` gives its data, `validate` validates it. The outermost
+/// validated model validates the whole tree once: inside it, a model that `nests` gives its data
+/// itself (pydantic validates a nested model's dict as it validates the model alone). A model
+/// that does not nest (`strict`, whose nested models must be instances) validates alone.
+pub fn validated_tree<'py>(
+    nests: bool,
+    build: impl FnOnce() -> PyResult<Bound<'py, PyAny>>,
+    validate: impl FnOnce(Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let nests = nests && !VALIDATING.with(Cell::get);
+    if nests && TREE.with(Cell::get) {
+        return build();
+    }
+    let data = with(&TREE, nests, build)?;
+    validate(data)
 }
 
 /// Runs `f` with every model conversion inside it going through `model_validate`, as they all
 /// did before the construct route: the oracle the differential tests compare that route with.
 pub fn validating<R>(f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            VALIDATING.with(|v| v.set(self.0));
-        }
-    }
-    let _restore = Restore(VALIDATING.with(|v| v.replace(true)));
-    f()
+    with(&VALIDATING, true, || instances(f))
 }
 
 /// A pydantic instance of `class` from `data` (its fields by name, in pydantic's order, values

@@ -56,7 +56,8 @@ pub mod unions;
 
 pub use atom::Atom;
 pub use construct::{
-    extract_vec, member_index, members, model_into_py, validating, Fields, MemberCell, ModelRoute,
+    extract_vec, instances, member_index, members, model_into_py, validated_tree, validating,
+    Fields, MemberCell, ModelRoute,
 };
 pub use de::{computed, computed_float, required, MapOnly};
 pub use key_priority::KeyPriority;

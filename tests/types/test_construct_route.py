@@ -1,11 +1,12 @@
-"""The direct route into Python (runtime `construct.rs`): a model whose route it is (its docs
-say so) reaches Python without any `model_validate` call, and a live class that no longer
-matches what was generated (here: a field validator added after generation) is validated.
+"""The routes into Python (runtime `construct.rs`): a model built directly (its docs say so)
+reaches Python without any `model_validate` call, a live class that no longer matches what was
+generated (here: a field validator added after generation) is validated, and a tree of
+validated models is validated once, by the outermost.
 
 Each case runs in a fresh interpreter: the route is decided once per process, from the class
 the first conversion finds. Calls are observed with `sys.setprofile` (every Python function
-call, `model_validate` included), not by replacing anything of pydantic's. Needs config_rs
-(`make bindings`). That both routes build equal instances is proven over every model by
+call, `model_validate` included), not by replacing anything of pydantic's. Needs config_rs and
+constraints_rs (`make bindings`). That both routes build equal instances is proven over every model by
 test_every_model_differential.py (`roundtrip_validated`).
 """
 
@@ -71,6 +72,23 @@ print(json.dumps([type(back) is Aliased, back.full_name, back.user_id, back_call
 )
 
 
+# constraints.models.Order: validated (constraints), holding three validated models.
+ORDER = (
+    '{"numbers":{"positive":1,"percent":100,"even":6,"step":5,"big":18446744073709551615,"ratio":0.5,'
+    '"scale":1.25,"tenth":1.2,"finite":1.5,"price":"1.5","rate":"1.5","count":1000,"weight":1.5,"maybe":null},'
+    '"texts":{"name":"name","code":"AAA-00","slug":"aa","shout":"SHOUT","word":"a","short":"sho","blob":"b",'
+    '"note":null},"collections":{"tags":["t"],"ids":[],"scores":{},"pair":[29,29],"items":[36],"positives":[],'
+    '"counts":{},"names":[],"lowered":[],"point":[0,"po"],"maybe_tags":null,"by_code":{},"by_rank":{}},'
+    '"quantity":99}'
+)
+NESTED = PRELUDE.replace("import config_rs", "import constraints_rs").replace("from config", "from constraints") + (
+    f"given = models.Order.model_validate_json({ORDER!r})\n"
+    "tree, tree_calls = validations(constraints_rs.roundtrip, given)\n"
+    "alone, alone_calls = validations(constraints_rs.roundtrip_validated, given)\n"
+    "print(json.dumps([tree == given, alone == given, tree_calls, alone_calls]))\n"
+)
+
+
 def _run(script: str) -> list[object]:
     done = subprocess.run(
         [sys.executable, "-c", script],
@@ -103,6 +121,13 @@ def test_a_class_changed_since_generation_is_validated() -> None:
     assert same_class and user_id == 2
     assert full_name == "ada!!"  # read back as "ada!", then validated again: the validator ran
     assert calls == 1
+
+
+def test_a_tree_of_validated_models_is_validated_once() -> None:
+    tree_equal, alone_equal, tree_calls, alone_calls = _run(NESTED)
+    assert tree_equal and alone_equal
+    assert tree_calls == 1  # the outermost model validates the data of the three inside it
+    assert alone_calls == 4
 
 
 def test_the_differential_comparison_sees_what_a_wrong_construction_would_change() -> None:

@@ -28,6 +28,8 @@ def keys(m: nodes.Model) -> list[str]:
     return [f'"{f.name}"' for f in m.fields]
 
 
+VALIDATED = "Into Python: validated by `model_validate` (inside another validated model, in its one validation)"
+
 AS_STORED = [
     t.STR,
     INT,
@@ -70,7 +72,8 @@ def test_a_field_pydantic_converts_or_checks_is_validated(ty: t.Type) -> None:
     route = routes.route(model(t.STR, ty), ['"f0"', '"f1"'])
     assert not route.construct and not route.new
     why = f"pydantic converts or checks `f1` ({t.shown(ty)})"
-    assert route.doc == f"Into Python: validated by `model_validate`, as {why}."
+    assert route.doc == f"{VALIDATED}, as {why}."
+    assert route.nests
 
 
 @pytest.mark.parametrize(
@@ -86,7 +89,7 @@ def test_what_pydantic_runs_itself_is_validated(settings: dict[str, object], why
     m = model(t.STR, **settings)
     route = routes.route(m, keys(m))
     assert not route.construct
-    assert route.doc == f"Into Python: validated by `model_validate`, as {why}."
+    assert route.doc == f"{VALIDATED}, as {why}."
 
 
 def test_a_generic_models_instantiation_inside_is_validated() -> None:
@@ -96,6 +99,13 @@ def test_a_generic_models_instantiation_inside_is_validated() -> None:
     route = routes.route(m, keys(m), frozenset({"m.Page[int]"}))
     assert not route.construct
     assert "`f0`" in route.doc
+
+
+def test_a_strict_model_is_validated_alone() -> None:
+    """pydantic's strict mode takes a nested model only as an instance: no data tree."""
+    route = routes.route(model(t.Constrained(INT, ge=0), strict=True), ['"f0"'])
+    assert not route.construct and not route.nests
+    assert route.doc.startswith("Into Python: validated alone by `model_validate` (strict), as ")
 
 
 def test_aliased_keys_are_what_model_validate_reads_when_it_falls_back() -> None:

@@ -398,6 +398,7 @@ class _Lowering:
             default=default,
             default_values=default_values,
             route=into_python.new,
+            nests="true" if into_python.nests else "false",
         )
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:

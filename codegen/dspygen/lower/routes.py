@@ -8,9 +8,11 @@ str-keyed dicts of those; and when pydantic would run nothing of its own: no val
 `extra="allow"` (extras), not a RootModel.
 Anything else (constraints and the `str_*` settings, which Rust cannot promise a hand-built value
 meets; tuples and sets, which pydantic converts; unions; the other scalars) is validated by
-`model_validate`. The runtime checks the live class once more before building (a class edited
-after generation is validated); tests/types/test_every_model_differential.py proves both routes
-give equal instances. Imports nothing from later stages.
+`model_validate`: once for a tree of validated models, the outermost validating the data of
+those inside it (not under `strict`, which takes nested models only as instances). The runtime
+checks the live class once more before building (a class edited after generation is validated);
+tests/types/test_every_model_differential.py proves every route gives what validating each model
+alone gives. Imports nothing from later stages.
 """
 
 from __future__ import annotations
@@ -30,14 +32,23 @@ class Route:
     construct: bool
     doc: str  # the line the model's docs say it with
     new: str = ""  # the runtime `ModelRoute` expression, when built directly
+    # Validated: with the outermost validated model holding it, in one validation (runtime
+    # `validated_tree`), or alone (`strict`: pydantic's strict mode takes nested models as instances).
+    nests: bool = True
 
 
 def route(model: nodes.Model, keys: list[str], generic: Set[str] = frozenset()) -> Route:
     """The route of `model`; `keys` the keys of the dict `model_validate` is given, per field;
     `generic` the ids of the models that are instantiations of a generic model."""
     why = _why_validated(model, generic)
+    if why and model.strict:
+        return Route(False, f"Into Python: validated alone by `model_validate` (strict), as {why}.", nests=False)
     if why:
-        return Route(False, f"Into Python: validated by `model_validate`, as {why}.")
+        return Route(
+            False,
+            f"Into Python: validated by `model_validate` (inside another validated model, in its one"
+            f" validation), as {why}.",
+        )
     names = ", ".join(rust_str(f.name) for f in model.fields)
     keyed = ", ".join(keys)
     return Route(

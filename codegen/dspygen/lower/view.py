@@ -61,6 +61,9 @@ class StructView:
     default_values: tuple[str, ...] = ()
     # Built without validation (lower/routes.py): the runtime `ModelRoute` expression; "": validated.
     route: str = ""
+    # Validated: "true" where the outermost validated model validates it with the rest (its data
+    # nested in the outer data), "false" where it validates alone (`strict`: nested models must be instances).
+    nests: str = "true"
 
 
 @dataclass(frozen=True)

@@ -20,17 +20,20 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
-    ::dspygen_runtime::set_item!(data, "full_name", &value.full_name)?;
-    ::dspygen_runtime::set_item!(data, "score", value.score)?;
-    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
-    ::dspygen_runtime::set_item!(data, "both", value.both)?;
-    ::dspygen_runtime::set_item!(data, "mixed", &value.mixed)?;
-    ::dspygen_runtime::set_item!(data, "locked", value.locked)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::dspygen_runtime::set_item!(data, "full_name", &value.full_name)?;
+        ::dspygen_runtime::set_item!(data, "score", value.score)?;
+        ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+        ::dspygen_runtime::set_item!(data, "both", value.both)?;
+        ::dspygen_runtime::set_item!(data, "mixed", &value.mixed)?;
+        ::dspygen_runtime::set_item!(data, "locked", value.locked)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "plain",
@@ -71,11 +74,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ByName, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["user_id", "tags"], &["userId", "labels"]);
     ::dspygen_runtime::model_into_py(
@@ -96,11 +102,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::NameOnly, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
-    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["user_id", "note"], &["user_id", "note"]);
     ::dspygen_runtime::model_into_py(
@@ -121,11 +130,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::AliasOff, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
-    ::dspygen_runtime::set_item!(data, "score", value.score)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::dspygen_runtime::set_item!(data, "score", value.score)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["user_id", "score"], &["user_id", "score"]);
     ::dspygen_runtime::model_into_py(
@@ -145,10 +157,13 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Populated, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["user_id"], &["userId"]);
     ::dspygen_runtime::model_into_py(
@@ -171,13 +186,16 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ByAlias, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
-    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
-    ::dspygen_runtime::set_item!(data, "read_only", value.read_only)?;
-    ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "user_id", value.user_id)?;
+        ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+        ::dspygen_runtime::set_item!(data, "read_only", value.read_only)?;
+        ::dspygen_runtime::set_item!(data, "plain", value.plain)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["user_id", "label", "read_only", "plain"],
         &["userId", "label", "ro", "plain"],
@@ -203,14 +221,17 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Camel, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "invoice_number", &value.invoice_number)?;
-    ::dspygen_runtime::set_item!(data, "total_amount_2x", value.total_amount_2_x)?;
-    ::dspygen_runtime::set_item!(data, "custom", value.custom)?;
-    ::dspygen_runtime::set_item!(data, "vv_ww", value.vv_ww)?;
-    ::dspygen_runtime::set_item!(data, "ss_tt", value.ss_tt)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "invoice_number", &value.invoice_number)?;
+        ::dspygen_runtime::set_item!(data, "total_amount_2x", value.total_amount_2_x)?;
+        ::dspygen_runtime::set_item!(data, "custom", value.custom)?;
+        ::dspygen_runtime::set_item!(data, "vv_ww", value.vv_ww)?;
+        ::dspygen_runtime::set_item!(data, "ss_tt", value.ss_tt)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "invoice_number",
@@ -242,11 +263,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CamelOut, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "first_name", &value.first_name)?;
-    ::dspygen_runtime::set_item!(data, "http_code_2", value.http_code_2)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "first_name", &value.first_name)?;
+        ::dspygen_runtime::set_item!(data, "http_code_2", value.http_code_2)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["first_name", "http_code_2"],
         &["FirstName", "HttpCode2"],
@@ -269,11 +293,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Snake, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "firstName", &value.first_name)?;
-    ::dspygen_runtime::set_item!(data, "HTTPStatus", value.http_status)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "firstName", &value.first_name)?;
+        ::dspygen_runtime::set_item!(data, "HTTPStatus", value.http_status)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["firstName", "HTTPStatus"],
         &["first_name", "http_status"],
@@ -300,19 +327,28 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Open, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "Size", value.size)?;
-    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
-        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
-        .iter()
-    {
-        data.set_item(key, item)?;
-    }
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "Size", value.size)?;
+            for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+                .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+                .iter()
+            {
+                data.set_item(key, item)?;
+            }
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "config.models", "Open")?,
+                data,
+            )
+        },
     )
 });
 
@@ -330,18 +366,27 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::OpenByName, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
-    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
-        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
-        .iter()
-    {
-        data.set_item(key, item)?;
-    }
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "userId", value.user_id)?;
+            for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+                .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+                .iter()
+            {
+                data.set_item(key, item)?;
+            }
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenByName")?,
+                data,
+            )
+        },
     )
 });
 
@@ -356,11 +401,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Closed, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "size", value.size)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "size", value.size)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["name", "size"], &["name", "size"]);
     ::dspygen_runtime::model_into_py(
@@ -383,11 +431,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Rectangle, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "width", value.width)?;
-    ::dspygen_runtime::set_item!(data, "height", value.height)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "width", value.width)?;
+        ::dspygen_runtime::set_item!(data, "height", value.height)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["width", "height"], &["width", "height"]);
     ::dspygen_runtime::model_into_py(
@@ -409,11 +460,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::StrictRectangle, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "width", value.width)?;
-    ::dspygen_runtime::set_item!(data, "height", value.height)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "width", value.width)?;
+        ::dspygen_runtime::set_item!(data, "height", value.height)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["width", "height"], &["width", "height"]);
     ::dspygen_runtime::model_into_py(
@@ -440,18 +494,27 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::OpenRectangle, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "s", value.side)?;
-    for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
-        .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
-        .iter()
-    {
-        data.set_item(key, item)?;
-    }
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "s", value.side)?;
+            for (key, item) in ::dspygen_runtime::pytypes::to_json_py(py, &value.extra_fields)?
+                .cast::<::dspygen_runtime::pyo3::types::PyDict>()?
+                .iter()
+            {
+                data.set_item(key, item)?;
+            }
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "config.models", "OpenRectangle")?,
+                data,
+            )
+        },
     )
 });
 
@@ -467,12 +530,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Base, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "a", value.a)?;
-    ::dspygen_runtime::set_item!(data, "b", &value.b)?;
-    ::dspygen_runtime::set_item!(data, "c", value.c)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "a", value.a)?;
+        ::dspygen_runtime::set_item!(data, "b", &value.b)?;
+        ::dspygen_runtime::set_item!(data, "c", value.c)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["a", "b", "c"], &["a", "b", "c"]);
     ::dspygen_runtime::model_into_py(
@@ -495,13 +561,16 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Child, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "a", value.a)?;
-    ::dspygen_runtime::set_item!(data, "b", &value.b)?;
-    ::dspygen_runtime::set_item!(data, "c", value.c)?;
-    ::dspygen_runtime::set_item!(data, "d", value.d)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "a", value.a)?;
+        ::dspygen_runtime::set_item!(data, "b", &value.b)?;
+        ::dspygen_runtime::set_item!(data, "c", value.c)?;
+        ::dspygen_runtime::set_item!(data, "d", value.d)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["a", "b", "c", "d"], &["a", "B", "c", "d"]);
     ::dspygen_runtime::model_into_py(
@@ -522,11 +591,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Frozen, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "count", value.count)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["name", "count"], &["name", "n"]);
     ::dspygen_runtime::model_into_py(
@@ -548,12 +620,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Holder, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
-    ::dspygen_runtime::set_item!(data, "open", &value.open)?;
-    ::dspygen_runtime::set_item!(data, "rects", &value.rects)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
+        ::dspygen_runtime::set_item!(data, "open", &value.open)?;
+        ::dspygen_runtime::set_item!(data, "rects", &value.rects)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["aliased", "open", "rects"],
         &["aliased", "open", "rects"],

@@ -253,7 +253,7 @@ pub struct Snake {
 
 /// extra="allow": unknown keys are kept and written after the fields.
 ///
-/// Into Python: validated by `model_validate`, as extra="allow" keeps its extras.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,
@@ -283,7 +283,7 @@ pub struct Open {
 /// extra="allow" with validate_by_name: one field given under both keys keeps the other as
 /// an extra in pydantic, which Rust cannot (a known gap).
 ///
-/// Into Python: validated by `model_validate`, as extra="allow" keeps its extras.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,
@@ -392,7 +392,7 @@ pub struct StrictRectangle {
 
 /// Computed fields after extras (extra="allow"), by alias.
 ///
-/// Into Python: validated by `model_validate`, as extra="allow" keeps its extras.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,

@@ -31,25 +31,34 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Numbers, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
-    ::dspygen_runtime::set_item!(data, "percent", value.percent)?;
-    ::dspygen_runtime::set_item!(data, "even", value.even)?;
-    ::dspygen_runtime::set_item!(data, "step", value.step)?;
-    ::dspygen_runtime::set_item!(data, "big", value.big)?;
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "scale", value.scale)?;
-    ::dspygen_runtime::set_item!(data, "tenth", value.tenth)?;
-    ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
-    ::dspygen_runtime::set_item!(data, "price", &value.price)?;
-    ::dspygen_runtime::set_item!(data, "rate", &value.rate)?;
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
-    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
-    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Numbers")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
+            ::dspygen_runtime::set_item!(data, "percent", value.percent)?;
+            ::dspygen_runtime::set_item!(data, "even", value.even)?;
+            ::dspygen_runtime::set_item!(data, "step", value.step)?;
+            ::dspygen_runtime::set_item!(data, "big", value.big)?;
+            ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+            ::dspygen_runtime::set_item!(data, "scale", value.scale)?;
+            ::dspygen_runtime::set_item!(data, "tenth", value.tenth)?;
+            ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
+            ::dspygen_runtime::set_item!(data, "price", &value.price)?;
+            ::dspygen_runtime::set_item!(data, "rate", &value.rate)?;
+            ::dspygen_runtime::set_item!(data, "count", value.count)?;
+            ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+            ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Numbers")?,
+                data,
+            )
+        },
     )
 });
 
@@ -75,19 +84,28 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Texts, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "code", &value.code)?;
-    ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
-    ::dspygen_runtime::set_item!(data, "shout", &value.shout)?;
-    ::dspygen_runtime::set_item!(data, "word", &value.word)?;
-    ::dspygen_runtime::set_item!(data, "short", &value.short)?;
-    ::dspygen_runtime::set_item!(data, "blob", &value.blob)?;
-    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Texts")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "code", &value.code)?;
+            ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
+            ::dspygen_runtime::set_item!(data, "shout", &value.shout)?;
+            ::dspygen_runtime::set_item!(data, "word", &value.word)?;
+            ::dspygen_runtime::set_item!(data, "short", &value.short)?;
+            ::dspygen_runtime::set_item!(data, "blob", &value.blob)?;
+            ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Texts")?,
+                data,
+            )
+        },
     )
 });
 
@@ -121,24 +139,33 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Collections, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
-    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
-    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "positives", &value.positives)?;
-    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
-    ::dspygen_runtime::set_item!(data, "names", &value.names)?;
-    ::dspygen_runtime::set_item!(data, "lowered", &value.lowered)?;
-    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
-    ::dspygen_runtime::set_item!(data, "maybe_tags", &value.maybe_tags)?;
-    ::dspygen_runtime::set_item!(data, "by_code", &value.by_code)?;
-    ::dspygen_runtime::set_item!(data, "by_rank", &value.by_rank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+            ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+            ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+            ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+            ::dspygen_runtime::set_item!(data, "positives", &value.positives)?;
+            ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+            ::dspygen_runtime::set_item!(data, "names", &value.names)?;
+            ::dspygen_runtime::set_item!(data, "lowered", &value.lowered)?;
+            ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+            ::dspygen_runtime::set_item!(data, "maybe_tags", &value.maybe_tags)?;
+            ::dspygen_runtime::set_item!(data, "by_code", &value.by_code)?;
+            ::dspygen_runtime::set_item!(data, "by_rank", &value.by_rank)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Collections")?,
+                data,
+            )
+        },
     )
 });
 
@@ -160,15 +187,24 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Rubric, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "weights", &value.weights)?;
-    ::dspygen_runtime::set_item!(data, "threshold", value.threshold)?;
-    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
-    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Rubric")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "weights", &value.weights)?;
+            ::dspygen_runtime::set_item!(data, "threshold", value.threshold)?;
+            ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+            ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Rubric")?,
+                data,
+            )
+        },
     )
 });
 
@@ -190,15 +226,24 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Order, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "numbers", &value.numbers)?;
-    ::dspygen_runtime::set_item!(data, "texts", &value.texts)?;
-    ::dspygen_runtime::set_item!(data, "collections", &value.collections)?;
-    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Order")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "numbers", &value.numbers)?;
+            ::dspygen_runtime::set_item!(data, "texts", &value.texts)?;
+            ::dspygen_runtime::set_item!(data, "collections", &value.collections)?;
+            ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Order")?,
+                data,
+            )
+        },
     )
 });
 
@@ -221,16 +266,25 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::StrictValues, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
-    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "StrictValues")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "count", value.count)?;
+            ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
+            ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "StrictValues")?,
+                data,
+            )
+        },
     )
 });
 
@@ -266,29 +320,38 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Aliased, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
-    ::dspygen_runtime::set_item!(data, "negative", value.negative)?;
-    ::dspygen_runtime::set_item!(data, "non_negative", value.non_negative)?;
-    ::dspygen_runtime::set_item!(data, "non_positive", value.non_positive)?;
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "debt", value.debt)?;
-    ::dspygen_runtime::set_item!(data, "size", value.size)?;
-    ::dspygen_runtime::set_item!(data, "loss", value.loss)?;
-    ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
-    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
-    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
-    ::dspygen_runtime::set_item!(data, "capped", value.capped)?;
-    ::dspygen_runtime::set_item!(data, "sizes", &value.sizes)?;
-    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
-    ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
-    ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Aliased")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "positive", value.positive)?;
+            ::dspygen_runtime::set_item!(data, "negative", value.negative)?;
+            ::dspygen_runtime::set_item!(data, "non_negative", value.non_negative)?;
+            ::dspygen_runtime::set_item!(data, "non_positive", value.non_positive)?;
+            ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+            ::dspygen_runtime::set_item!(data, "debt", value.debt)?;
+            ::dspygen_runtime::set_item!(data, "size", value.size)?;
+            ::dspygen_runtime::set_item!(data, "loss", value.loss)?;
+            ::dspygen_runtime::set_item!(data, "finite", value.finite)?;
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "count", value.count)?;
+            ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+            ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+            ::dspygen_runtime::set_item!(data, "capped", value.capped)?;
+            ::dspygen_runtime::set_item!(data, "sizes", &value.sizes)?;
+            ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+            ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
+            ::dspygen_runtime::set_item!(data, "bounded", value.bounded)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "constraints.models", "Aliased")?,
+                data,
+            )
+        },
     )
 });
 

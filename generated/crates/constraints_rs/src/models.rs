@@ -7,7 +7,7 @@ use ::dspygen_runtime::methods::*;
 
 /// Bounds and multiples of ints, floats and decimals.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `positive` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `positive` (int).
 #[derive(
     Debug,
     Clone,
@@ -196,7 +196,7 @@ impl Numbers {
 
 /// Lengths (in code points), patterns (searched, not matched whole) and transforms.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `name` (str).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `name` (str).
 #[derive(
     Debug,
     Clone,
@@ -364,7 +364,7 @@ impl Texts {
 
 /// Lengths of collections, and constrained items inside them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `tags` (list[str]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (list[str]).
 #[derive(
     Debug,
     Clone,
@@ -654,7 +654,7 @@ impl Collections {
 /// Model-wide settings: `allow_inf_nan=False` on every float, and stripped, lowered keys
 /// (`" A"` and `"a"` become one key, keeping the later value).
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `weights` (dict[str, float]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `weights` (dict[str, float]).
 #[derive(
     Debug,
     Clone,
@@ -756,7 +756,7 @@ impl Rubric {
 
 /// An order whose parts are all constrained.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `quantity` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `quantity` (int).
 #[derive(
     Debug,
     Clone,
@@ -805,7 +805,7 @@ impl Order {
 
 /// strict=True where pydantic's strict JSON mode reads what serde reads.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `count` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `count` (int).
 #[derive(
     Debug,
     Clone,
@@ -885,7 +885,7 @@ impl StrictValues {
 
 /// pydantic's aliases of constraints: each is the constraint it stands for.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `positive` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `positive` (int).
 #[derive(
     Debug,
     Clone,

@@ -419,11 +419,14 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "x", value.x)?;
-    ::dspygen_runtime::set_item!(data, "y", value.y)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "x", value.x)?;
+        ::dspygen_runtime::set_item!(data, "y", value.y)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["x", "y"], &["x", "y"]);
     ::dspygen_runtime::model_into_py(
@@ -454,20 +457,29 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Route, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "start", value.start)?;
-    ::dspygen_runtime::set_item!(data, "span", &value.span)?;
-    ::dspygen_runtime::set_item!(data, "waypoints", &value.waypoints)?;
-    ::dspygen_runtime::set_item!(data, "legs", &value.legs)?;
-    ::dspygen_runtime::set_item!(data, "window", value.window)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "single", value.single)?;
-    ::dspygen_runtime::set_item!(data, "grade", value.grade)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Route")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "start", value.start)?;
+            ::dspygen_runtime::set_item!(data, "span", &value.span)?;
+            ::dspygen_runtime::set_item!(data, "waypoints", &value.waypoints)?;
+            ::dspygen_runtime::set_item!(data, "legs", &value.legs)?;
+            ::dspygen_runtime::set_item!(data, "window", value.window)?;
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::dspygen_runtime::set_item!(data, "single", value.single)?;
+            ::dspygen_runtime::set_item!(data, "grade", value.grade)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Route")?,
+                data,
+            )
+        },
     )
 });
 
@@ -485,14 +497,23 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Tree, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
-    ::dspygen_runtime::set_item!(data, "children", &value.children)?;
-    ::dspygen_runtime::set_item!(data, "pair", value.pair.as_deref())?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Tree")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+            ::dspygen_runtime::set_item!(data, "children", &value.children)?;
+            ::dspygen_runtime::set_item!(data, "pair", value.pair.as_deref())?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Tree")?,
+                data,
+            )
+        },
     )
 });
 
@@ -512,18 +533,27 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Setting, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "level", value.level)?;
-    ::dspygen_runtime::set_item!(data, "offset", value.offset)?;
-    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
-    ::dspygen_runtime::set_item!(data, "mixed", value.mixed)?;
-    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
-    ::dspygen_runtime::set_item!(data, "none_default", value.none_default)?;
-    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Setting")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "level", value.level)?;
+            ::dspygen_runtime::set_item!(data, "offset", value.offset)?;
+            ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+            ::dspygen_runtime::set_item!(data, "mixed", value.mixed)?;
+            ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+            ::dspygen_runtime::set_item!(data, "none_default", value.none_default)?;
+            ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Setting")?,
+                data,
+            )
+        },
     )
 });
 
@@ -541,16 +571,25 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
-    ::dspygen_runtime::set_item!(data, "level", value.level)?;
-    ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
-    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
-    ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Ticket")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+            ::dspygen_runtime::set_item!(data, "level", value.level)?;
+            ::dspygen_runtime::set_item!(data, "maybe", value.maybe)?;
+            ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+            ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Ticket")?,
+                data,
+            )
+        },
     )
 });
 
@@ -569,17 +608,26 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
-    ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
-    ::dspygen_runtime::set_item!(data, "grades", &value.grades)?;
-    ::dspygen_runtime::set_item!(data, "pairs", &value.pairs)?;
-    ::dspygen_runtime::set_item!(data, "groups", &value.groups)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Catalog")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::dspygen_runtime::set_item!(data, "ids", &value.ids)?;
+            ::dspygen_runtime::set_item!(data, "levels", &value.levels)?;
+            ::dspygen_runtime::set_item!(data, "grades", &value.grades)?;
+            ::dspygen_runtime::set_item!(data, "pairs", &value.pairs)?;
+            ::dspygen_runtime::set_item!(data, "groups", &value.groups)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Catalog")?,
+                data,
+            )
+        },
     )
 });
 
@@ -596,15 +644,24 @@ impl crate::models::RouteGrade {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Index, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "by_id", &value.by_id)?;
-    ::dspygen_runtime::set_item!(data, "by_color", &value.by_color)?;
-    ::dspygen_runtime::set_item!(data, "by_kind", &value.by_kind)?;
-    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Index")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "by_id", &value.by_id)?;
+            ::dspygen_runtime::set_item!(data, "by_color", &value.by_color)?;
+            ::dspygen_runtime::set_item!(data, "by_kind", &value.by_kind)?;
+            ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Index")?,
+                data,
+            )
+        },
     )
 });
 

@@ -765,7 +765,7 @@ pub struct Point {
 
 /// A route: fixed-size tuples of primitives, models and dates, and variadic tuples.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `start` (tuple[float, float]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `start` (tuple[float, float]).
 #[derive(
     Debug,
     Clone,
@@ -797,7 +797,7 @@ pub struct Route {
 
 /// A tree whose children sit in a tuple beside their weight.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `children` (tuple[tuple[float, Tree], ...]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `children` (tuple[tuple[float, Tree], ...]).
 #[derive(
     Debug,
     Clone,
@@ -818,7 +818,7 @@ pub struct Tree {
 
 /// Literals of ints, bools, None and strings, alone and mixed.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `level` (Literal[1, 2, 3]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `level` (Literal[1, 2, 3]).
 #[derive(
     Debug,
     Clone,
@@ -845,7 +845,7 @@ pub struct Setting {
 
 /// Int Enums: required, defaulted, optional and in containers.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `pair` (tuple[Level, Priority] | None).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[Level, Priority] | None).
 #[derive(
     Debug,
     Clone,
@@ -870,7 +870,7 @@ pub struct Ticket {
 
 /// Sets and frozensets of hashable items.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `tags` (set[str]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (set[str]).
 #[derive(
     Debug,
     Clone,
@@ -895,7 +895,7 @@ pub struct Catalog {
 
 /// Dicts keyed by ints, str Enums and Literals.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `by_id` (dict[int, str]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `by_id` (dict[int, str]).
 #[derive(
     Debug,
     Clone,

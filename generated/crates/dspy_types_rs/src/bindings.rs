@@ -19,22 +19,36 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "images", &value.images)?;
-    ::dspygen_runtime::set_item!(data, "audio", &value.audio)?;
-    ::dspygen_runtime::set_item!(data, "file", &value.file)?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "snippet",
-        ::dspygen_runtime::dspy_types::for_validation(py, &value.snippet)?
-    )?;
-    ::dspygen_runtime::set_item!(data, "calls", &value.calls)?;
-    ::dspygen_runtime::set_item!(data, "results", &value.results)?;
-    ::dspygen_runtime::set_item!(data, "notes", &value.notes)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "dspy_types.signatures", "Attachment")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "images", &value.images)?;
+            ::dspygen_runtime::set_item!(data, "audio", &value.audio)?;
+            ::dspygen_runtime::set_item!(data, "file", &value.file)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "snippet",
+                ::dspygen_runtime::dspy_types::for_validation(py, &value.snippet)?
+            )?;
+            ::dspygen_runtime::set_item!(data, "calls", &value.calls)?;
+            ::dspygen_runtime::set_item!(data, "results", &value.results)?;
+            ::dspygen_runtime::set_item!(data, "notes", &value.notes)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(
+                    py,
+                    &CLASS,
+                    "dspy_types.signatures",
+                    "Attachment",
+                )?,
+                data,
+            )
+        },
     )
 });
 

@@ -14,11 +14,14 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Item, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "score", value.score)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+        ::dspygen_runtime::set_item!(data, "score", value.score)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["title", "score"], &["title", "score"]);
     ::dspygen_runtime::model_into_py(
@@ -38,11 +41,20 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Tags, |value, py| {
-    let data = &value.root; // a RootModel validates its bare value
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Tags")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            // a RootModel validates its bare value
+            ::dspygen_runtime::pyo3::IntoPyObjectExt::into_bound_py_any(&value.root, py)
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Tags")?,
+                data,
+            )
+        },
     )
 });
 
@@ -56,11 +68,20 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Scores, |value, py| {
-    let data = &value.root; // a RootModel validates its bare value
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Scores")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            // a RootModel validates its bare value
+            ::dspygen_runtime::pyo3::IntoPyObjectExt::into_bound_py_any(&value.root, py)
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Scores")?,
+                data,
+            )
+        },
     )
 });
 
@@ -83,21 +104,30 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Catalog, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
-    ::dspygen_runtime::set_item!(data, "words", &value.words)?;
-    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
-    ::dspygen_runtime::set_item!(data, "blanks", &value.blanks)?;
-    ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
-    ::dspygen_runtime::set_item!(data, "envelope", &value.envelope)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
-    ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Catalog")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+            ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+            ::dspygen_runtime::set_item!(data, "words", &value.words)?;
+            ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+            ::dspygen_runtime::set_item!(data, "blanks", &value.blanks)?;
+            ::dspygen_runtime::set_item!(data, "pair", &value.pair)?;
+            ::dspygen_runtime::set_item!(data, "envelope", &value.envelope)?;
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+            ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Catalog")?,
+                data,
+            )
+        },
     )
 });
 
@@ -113,12 +143,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageItem, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first"],
         &["items", "total", "first"],
@@ -146,12 +179,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageInt, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", value.first)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", value.first)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first"],
         &["items", "total", "first"],
@@ -178,12 +214,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageListStr, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first"],
         &["items", "total", "first"],
@@ -212,12 +251,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageOptionInt, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", value.first)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", value.first)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first"],
         &["items", "total", "first"],
@@ -246,17 +288,26 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PageNone, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", value.first)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::build_class(py, &CLASS, |py| {
-            ::dspygen_runtime::python_path(py, "generics.models", "Page")?
-                .get_item(::dspygen_runtime::python_path(py, "types", "NoneType")?)
-        })?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+            ::dspygen_runtime::set_item!(data, "total", value.total)?;
+            ::dspygen_runtime::set_item!(data, "first", value.first)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::build_class(py, &CLASS, |py| {
+                    ::dspygen_runtime::python_path(py, "generics.models", "Page")?
+                        .get_item(::dspygen_runtime::python_path(py, "types", "NoneType")?)
+                })?,
+                data,
+            )
+        },
     )
 });
 
@@ -272,12 +323,15 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PairStrItem, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "left", &value.left)?;
-    ::dspygen_runtime::set_item!(data, "right", &value.right)?;
-    ::dspygen_runtime::set_item!(data, "index", &value.index)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "left", &value.left)?;
+        ::dspygen_runtime::set_item!(data, "right", &value.right)?;
+        ::dspygen_runtime::set_item!(data, "index", &value.index)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["left", "right", "index"],
         &["left", "right", "index"],
@@ -310,17 +364,26 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::EnvelopeItem, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
-    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::build_class(py, &CLASS, |py| {
-            ::dspygen_runtime::python_path(py, "generics.models", "Envelope")?.get_item(
-                ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+            ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::build_class(py, &CLASS, |py| {
+                    ::dspygen_runtime::python_path(py, "generics.models", "Envelope")?.get_item(
+                        ::dspygen_runtime::python_path(py, "generics.models", "Item")?,
+                    )
+                })?,
+                data,
             )
-        })?,
-        data,
+        },
     )
 });
 
@@ -340,22 +403,31 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Page, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(
-        data,
-        "items",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
-    )?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "first",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.first)?
-    )?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Page")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(
+                data,
+                "items",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
+            )?;
+            ::dspygen_runtime::set_item!(data, "total", value.total)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "first",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.first)?
+            )?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Page")?,
+                data,
+            )
+        },
     )
 });
 
@@ -372,13 +444,16 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntPage, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", value.first)?;
-    ::dspygen_runtime::set_item!(data, "cursor", &value.cursor)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", value.first)?;
+        ::dspygen_runtime::set_item!(data, "cursor", &value.cursor)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first", "cursor"],
         &["items", "total", "first", "cursor"],
@@ -401,13 +476,22 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Results, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "pages", &value.pages)?;
-    ::dspygen_runtime::set_item!(data, "ranked", &value.ranked)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Results")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "pages", &value.pages)?;
+            ::dspygen_runtime::set_item!(data, "ranked", &value.ranked)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "generics.models", "Results")?,
+                data,
+            )
+        },
     )
 });
 
@@ -424,13 +508,16 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::RankedItem, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "total", value.total)?;
-    ::dspygen_runtime::set_item!(data, "first", &value.first)?;
-    ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+        ::dspygen_runtime::set_item!(data, "total", value.total)?;
+        ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+        ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["items", "total", "first", "rank"],
         &["items", "total", "first", "rank"],

@@ -25,7 +25,7 @@ pub struct Item {
 
 /// Tags, written as a bare JSON array.
 ///
-/// Into Python: validated by `model_validate`, as a RootModel.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Tags {
@@ -36,7 +36,7 @@ pub struct Tags {
 
 /// Scores by name, written as a bare JSON object.
 ///
-/// Into Python: validated by `model_validate`, as a RootModel.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Scores {
@@ -47,7 +47,7 @@ pub struct Scores {
 
 /// Every instantiation in one place.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `items` (Page[Item]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (Page[Item]).
 #[derive(
     Debug,
     Clone,
@@ -155,7 +155,7 @@ pub struct PageOptionInt {
 
 /// A page of results of any type.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `items` (list[None]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[None]).
 #[derive(
     Debug,
     Clone,
@@ -195,7 +195,7 @@ pub struct PairStrItem {
 
 /// A generic model holding another generic model.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `page` (Page[Item]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `page` (Page[Item]).
 #[derive(
     Debug,
     Clone,
@@ -214,7 +214,7 @@ pub struct EnvelopeItem {
 
 /// A page of results of any type.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `items` (list[Any]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[Any]).
 #[derive(
     Debug,
     Clone,
@@ -256,7 +256,7 @@ pub struct IntPage {
 
 /// Derived instantiations in use.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `ranked` (Ranked[Item]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `ranked` (Ranked[Item]).
 #[derive(
     Debug,
     Clone,

@@ -686,25 +686,28 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Keywords, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "type", &value.r#type)?;
-    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
-    ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
-    ::dspygen_runtime::set_item!(data, "self", value.self_)?;
-    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
-    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
-    ::dspygen_runtime::set_item!(data, "fn", value.r#fn)?;
-    ::dspygen_runtime::set_item!(data, "mod", value.r#mod)?;
-    ::dspygen_runtime::set_item!(data, "async_", &value.r#async)?;
-    ::dspygen_runtime::set_item!(data, "r", &value.r)?;
-    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
-    ::dspygen_runtime::set_item!(data, "kinds", &value.kinds)?;
-    ::dspygen_runtime::set_item!(data, "impl", value.r#impl)?;
-    ::dspygen_runtime::set_item!(data, "where", value.r#where)?;
-    ::dspygen_runtime::set_item!(data, "loop", value.r#loop)?;
-    ::dspygen_runtime::set_item!(data, "dyn", &value.r#dyn)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "type", &value.r#type)?;
+        ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+        ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
+        ::dspygen_runtime::set_item!(data, "self", value.self_)?;
+        ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+        ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+        ::dspygen_runtime::set_item!(data, "fn", value.r#fn)?;
+        ::dspygen_runtime::set_item!(data, "mod", value.r#mod)?;
+        ::dspygen_runtime::set_item!(data, "async_", &value.r#async)?;
+        ::dspygen_runtime::set_item!(data, "r", &value.r)?;
+        ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+        ::dspygen_runtime::set_item!(data, "kinds", &value.kinds)?;
+        ::dspygen_runtime::set_item!(data, "impl", value.r#impl)?;
+        ::dspygen_runtime::set_item!(data, "where", value.r#where)?;
+        ::dspygen_runtime::set_item!(data, "loop", value.r#loop)?;
+        ::dspygen_runtime::set_item!(data, "dyn", &value.r#dyn)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "type", "match", "ref", "self", "crate", "super", "fn", "mod", "async_", "r", "kind",
@@ -733,11 +736,14 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SelfType, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "Self", &value.self_)?;
-    ::dspygen_runtime::set_item!(data, "Type", value.r#type)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "Self", &value.self_)?;
+        ::dspygen_runtime::set_item!(data, "Type", value.r#type)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["Self", "Type"], &["Self", "Type"]);
     ::dspygen_runtime::model_into_py(
@@ -774,27 +780,30 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Described, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "quotes", &value.quotes)?;
-    ::dspygen_runtime::set_item!(data, "backslash", &value.backslash)?;
-    ::dspygen_runtime::set_item!(data, "raw_closer", &value.raw_closer)?;
-    ::dspygen_runtime::set_item!(data, "comment", &value.comment)?;
-    ::dspygen_runtime::set_item!(data, "jinja", &value.jinja)?;
-    ::dspygen_runtime::set_item!(data, "shell", &value.shell)?;
-    ::dspygen_runtime::set_item!(data, "controls", &value.controls)?;
-    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
-    ::dspygen_runtime::set_item!(data, "bidi", &value.bidi)?;
-    ::dspygen_runtime::set_item!(data, "emoji", &value.emoji)?;
-    ::dspygen_runtime::set_item!(data, "non_ascii", &value.non_ascii)?;
-    ::dspygen_runtime::set_item!(data, "long", &value.long)?;
-    ::dspygen_runtime::set_item!(data, "trailing_backslash", &value.trailing_backslash)?;
-    ::dspygen_runtime::set_item!(data, "concatenated", &value.concatenated)?;
-    ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
-    ::dspygen_runtime::set_item!(data, "literal", value.literal)?;
-    ::dspygen_runtime::set_item!(data, "refdef", &value.refdef)?;
-    ::dspygen_runtime::set_item!(data, "blank", &value.blank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "quotes", &value.quotes)?;
+        ::dspygen_runtime::set_item!(data, "backslash", &value.backslash)?;
+        ::dspygen_runtime::set_item!(data, "raw_closer", &value.raw_closer)?;
+        ::dspygen_runtime::set_item!(data, "comment", &value.comment)?;
+        ::dspygen_runtime::set_item!(data, "jinja", &value.jinja)?;
+        ::dspygen_runtime::set_item!(data, "shell", &value.shell)?;
+        ::dspygen_runtime::set_item!(data, "controls", &value.controls)?;
+        ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+        ::dspygen_runtime::set_item!(data, "bidi", &value.bidi)?;
+        ::dspygen_runtime::set_item!(data, "emoji", &value.emoji)?;
+        ::dspygen_runtime::set_item!(data, "non_ascii", &value.non_ascii)?;
+        ::dspygen_runtime::set_item!(data, "long", &value.long)?;
+        ::dspygen_runtime::set_item!(data, "trailing_backslash", &value.trailing_backslash)?;
+        ::dspygen_runtime::set_item!(data, "concatenated", &value.concatenated)?;
+        ::dspygen_runtime::set_item!(data, "aliased", &value.aliased)?;
+        ::dspygen_runtime::set_item!(data, "literal", value.literal)?;
+        ::dspygen_runtime::set_item!(data, "refdef", &value.refdef)?;
+        ::dspygen_runtime::set_item!(data, "blank", &value.blank)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "quotes",
@@ -857,13 +866,16 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::HTTPServer, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "hostName", &value.host_name)?;
-    ::dspygen_runtime::set_item!(data, "port", value.port)?;
-    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
-    ::dspygen_runtime::set_item!(data, "HTTPCode", value.http_code)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "hostName", &value.host_name)?;
+        ::dspygen_runtime::set_item!(data, "port", value.port)?;
+        ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+        ::dspygen_runtime::set_item!(data, "HTTPCode", value.http_code)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["hostName", "port", "mode", "HTTPCode"],
         &["hostName", "port", "mode", "HTTPCode"],
@@ -888,13 +900,16 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::HttpServer, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "host_name", &value.host_name)?;
-    ::dspygen_runtime::set_item!(data, "port", value.port)?;
-    ::dspygen_runtime::set_item!(data, "Mode", value.mode)?;
-    ::dspygen_runtime::set_item!(data, "http_code", value.http_code)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "host_name", &value.host_name)?;
+        ::dspygen_runtime::set_item!(data, "port", value.port)?;
+        ::dspygen_runtime::set_item!(data, "Mode", value.mode)?;
+        ::dspygen_runtime::set_item!(data, "http_code", value.http_code)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["host_name", "port", "Mode", "http_code"],
         &["host_name", "port", "Mode", "http_code"],
@@ -921,13 +936,16 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Node, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
-    ::dspygen_runtime::set_item!(data, "self", value.self_.as_deref())?;
-    ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
-    ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+        ::dspygen_runtime::set_item!(data, "self", value.self_.as_deref())?;
+        ::dspygen_runtime::set_item!(data, "super", &value.super_)?;
+        ::dspygen_runtime::set_item!(data, "crate", &value.crate_)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["type", "self", "super", "crate"],
         &["type", "self", "super", "crate"],
@@ -947,9 +965,12 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Nothing, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(&[], &[]);
     ::dspygen_runtime::model_into_py(
         &ROUTE,
@@ -982,21 +1003,24 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Defaults, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "tiny", value.tiny)?;
-    ::dspygen_runtime::set_item!(data, "small", value.small)?;
-    ::dspygen_runtime::set_item!(data, "big", value.big)?;
-    ::dspygen_runtime::set_item!(data, "negative_zero", value.negative_zero)?;
-    ::dspygen_runtime::set_item!(data, "ints", &value.ints)?;
-    ::dspygen_runtime::set_item!(data, "opt_list", &value.opt_list)?;
-    ::dspygen_runtime::set_item!(data, "opt_dict", &value.opt_dict)?;
-    ::dspygen_runtime::set_item!(data, "plain_value", value.plain_value)?;
-    ::dspygen_runtime::set_item!(data, "plain_values", &value.plain_values)?;
-    ::dspygen_runtime::set_item!(data, "signs", &value.signs)?;
-    ::dspygen_runtime::set_item!(data, "optional_sign", value.optional_sign)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+        ::dspygen_runtime::set_item!(data, "tiny", value.tiny)?;
+        ::dspygen_runtime::set_item!(data, "small", value.small)?;
+        ::dspygen_runtime::set_item!(data, "big", value.big)?;
+        ::dspygen_runtime::set_item!(data, "negative_zero", value.negative_zero)?;
+        ::dspygen_runtime::set_item!(data, "ints", &value.ints)?;
+        ::dspygen_runtime::set_item!(data, "opt_list", &value.opt_list)?;
+        ::dspygen_runtime::set_item!(data, "opt_dict", &value.opt_dict)?;
+        ::dspygen_runtime::set_item!(data, "plain_value", value.plain_value)?;
+        ::dspygen_runtime::set_item!(data, "plain_values", &value.plain_values)?;
+        ::dspygen_runtime::set_item!(data, "signs", &value.signs)?;
+        ::dspygen_runtime::set_item!(data, "optional_sign", value.optional_sign)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "ratio",
@@ -1045,11 +1069,14 @@ impl crate::models::TagKind {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Share, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
-    ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+        ::dspygen_runtime::set_item!(data, "mode", value.mode)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["path", "mode"], &["path", "mode"]);
     ::dspygen_runtime::model_into_py(

@@ -66,14 +66,17 @@ impl crate::models::Priority {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "author", &value.author)?;
-    ::dspygen_runtime::set_item!(data, "created", &value.created)?;
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "body", &value.body)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "author", &value.author)?;
+        ::dspygen_runtime::set_item!(data, "created", &value.created)?;
+        ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+        ::dspygen_runtime::set_item!(data, "body", &value.body)?;
+        ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["author", "created", "title", "body", "tags"],
         &["author", "created", "title", "body", "tags"],
@@ -96,11 +99,14 @@ impl crate::models::Priority {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Tag, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["name", "weight"], &["name", "weight"]);
     ::dspygen_runtime::model_into_py(
@@ -122,12 +128,15 @@ impl crate::models::Priority {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Routing, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "team", &value.team)?;
-    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
-    ::dspygen_runtime::set_item!(data, "reasons", &value.reasons)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "team", &value.team)?;
+        ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+        ::dspygen_runtime::set_item!(data, "reasons", &value.reasons)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["team", "priority", "reasons"],
         &["team", "priority", "reasons"],

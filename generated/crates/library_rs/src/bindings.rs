@@ -144,12 +144,15 @@ impl crate::models::ShelfMatch {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Person, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "born", value.born)?;
-    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "born", value.born)?;
+        ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["name", "born", "alive"], &["name", "born", "alive"]);
     ::dspygen_runtime::model_into_py(
@@ -175,13 +178,16 @@ impl crate::models::ShelfMatch {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Author, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "born", value.born)?;
-    ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
-    ::dspygen_runtime::set_item!(data, "pen_names", &value.pen_names)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "born", value.born)?;
+        ::dspygen_runtime::set_item!(data, "alive", value.alive)?;
+        ::dspygen_runtime::set_item!(data, "pen_names", &value.pen_names)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["name", "born", "alive", "pen_names"],
         &["name", "born", "alive", "pen_names"],
@@ -214,19 +220,22 @@ impl crate::models::ShelfMatch {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Book, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "isbn", &value.isbn)?;
-    ::dspygen_runtime::set_item!(data, "authors", &value.authors)?;
-    ::dspygen_runtime::set_item!(data, "genre", value.genre)?;
-    ::dspygen_runtime::set_item!(data, "rating", value.rating)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
-    ::dspygen_runtime::set_item!(data, "pageCount", value.page_count)?;
-    ::dspygen_runtime::set_item!(data, "sequel", value.sequel.as_deref())?;
-    ::dspygen_runtime::set_item!(data, "shelf", &value.shelf)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+        ::dspygen_runtime::set_item!(data, "isbn", &value.isbn)?;
+        ::dspygen_runtime::set_item!(data, "authors", &value.authors)?;
+        ::dspygen_runtime::set_item!(data, "genre", value.genre)?;
+        ::dspygen_runtime::set_item!(data, "rating", value.rating)?;
+        ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+        ::dspygen_runtime::set_item!(data, "type", value.r#type)?;
+        ::dspygen_runtime::set_item!(data, "pageCount", value.page_count)?;
+        ::dspygen_runtime::set_item!(data, "sequel", value.sequel.as_deref())?;
+        ::dspygen_runtime::set_item!(data, "shelf", &value.shelf)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &[
             "title",
@@ -274,14 +283,17 @@ impl crate::models::ShelfMatch {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shelf, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
-    ::dspygen_runtime::set_item!(data, "books", &value.books)?;
-    ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
-    ::dspygen_runtime::set_item!(data, "self", &value.self_)?;
-    ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+        ::dspygen_runtime::set_item!(data, "books", &value.books)?;
+        ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+        ::dspygen_runtime::set_item!(data, "self", &value.self_)?;
+        ::dspygen_runtime::set_item!(data, "match", value.r#match)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["label", "books", "nested", "self", "match"],
         &["label", "books", "nested", "self", "match"],

@@ -16,15 +16,24 @@ use ::dspygen_runtime::methods::*;
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "number", &value.number)?;
-    ::dspygen_runtime::set_item!(data, "total", &value.total)?;
-    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
-    ::dspygen_runtime::set_item!(data, "tip", &value.tip)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "mapped.models", "Invoice")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "number", &value.number)?;
+            ::dspygen_runtime::set_item!(data, "total", &value.total)?;
+            ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+            ::dspygen_runtime::set_item!(data, "tip", &value.tip)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "mapped.models", "Invoice")?,
+                data,
+            )
+        },
     )
 });
 

@@ -104,12 +104,15 @@ impl crate::models::Confidence {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Citation, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "source_id", value.source_id)?;
-    ::dspygen_runtime::set_item!(data, "quote", &value.quote)?;
-    ::dspygen_runtime::set_item!(data, "url", &value.url)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "source_id", value.source_id)?;
+        ::dspygen_runtime::set_item!(data, "quote", &value.quote)?;
+        ::dspygen_runtime::set_item!(data, "url", &value.url)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["source_id", "quote", "url"],
         &["source_id", "quote", "url"],
@@ -138,14 +141,17 @@ impl crate::models::Confidence {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Answer, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
-    ::dspygen_runtime::set_item!(data, "confidence", value.confidence)?;
-    ::dspygen_runtime::set_item!(data, "citations", &value.citations)?;
-    ::dspygen_runtime::set_item!(data, "verdict", value.verdict)?;
-    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+        ::dspygen_runtime::set_item!(data, "confidence", value.confidence)?;
+        ::dspygen_runtime::set_item!(data, "citations", &value.citations)?;
+        ::dspygen_runtime::set_item!(data, "verdict", value.verdict)?;
+        ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["text", "confidence", "citations", "verdict", "scores"],
         &["text", "confidence", "citations", "verdict", "scores"],

@@ -55,12 +55,15 @@ impl crate::models::ClassifyLabel {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
-    ::dspygen_runtime::set_item!(data, "score", value.score)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+        ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+        ::dspygen_runtime::set_item!(data, "score", value.score)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["title", "text", "score"],
         &["title", "text", "score"],
@@ -86,12 +89,15 @@ impl crate::models::ClassifyLabel {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SearchResult, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "query", &value.query)?;
-    ::dspygen_runtime::set_item!(data, "passages", &value.passages)?;
-    ::dspygen_runtime::set_item!(data, "next_page", value.next_page.as_deref())?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "query", &value.query)?;
+        ::dspygen_runtime::set_item!(data, "passages", &value.passages)?;
+        ::dspygen_runtime::set_item!(data, "next_page", value.next_page.as_deref())?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["query", "passages", "next_page"],
         &["query", "passages", "next_page"],

@@ -268,10 +268,11 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CatOrDogByKind, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::CatOrDogByKind::Cat(v) => (&**v).into_bound_py_any(py),
         crate::models::CatOrDogByKind::Dog(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogByKind);
@@ -293,23 +294,32 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Owner, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "id", value.id)?;
-    ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
-    ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
-    ::dspygen_runtime::set_item!(data, "more", &value.more)?;
-    ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "payload",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
-    )?;
-    ::dspygen_runtime::set_item!(data, "defaults", &value.defaults)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Owner")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "id", value.id)?;
+            ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
+            ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::dspygen_runtime::set_item!(data, "more", &value.more)?;
+            ::dspygen_runtime::set_item!(data, "scores", &value.scores)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "payload",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
+            )?;
+            ::dspygen_runtime::set_item!(data, "defaults", &value.defaults)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Owner")?,
+                data,
+            )
+        },
     )
 });
 
@@ -324,11 +334,14 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Cat, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
-    ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+        ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["kind", "meows"], &["kind", "meows"]);
     ::dspygen_runtime::model_into_py(
@@ -349,11 +362,14 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Dog, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
-    ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "kind", value.kind)?;
+        ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["kind", "barks"], &["kind", "barks"]);
     ::dspygen_runtime::model_into_py(
@@ -379,18 +395,27 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Defaults, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "seen", &value.seen)?;
-    ::dspygen_runtime::set_item!(data, "order", &value.order)?;
-    ::dspygen_runtime::set_item!(data, "frozen", &value.frozen)?;
-    ::dspygen_runtime::set_item!(data, "model", &value.model)?;
-    ::dspygen_runtime::set_item!(data, "turns", value.turns)?;
-    ::dspygen_runtime::set_item!(data, "stops", &value.stops)?;
-    ::dspygen_runtime::set_item!(data, "note", &value.note)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Defaults")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "seen", &value.seen)?;
+            ::dspygen_runtime::set_item!(data, "order", &value.order)?;
+            ::dspygen_runtime::set_item!(data, "frozen", &value.frozen)?;
+            ::dspygen_runtime::set_item!(data, "model", &value.model)?;
+            ::dspygen_runtime::set_item!(data, "turns", value.turns)?;
+            ::dspygen_runtime::set_item!(data, "stops", &value.stops)?;
+            ::dspygen_runtime::set_item!(data, "note", &value.note)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Defaults")?,
+                data,
+            )
+        },
     )
 });
 
@@ -418,25 +443,34 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Ticket, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "stage", value.stage)?;
-    ::dspygen_runtime::set_item!(data, "level", value.level)?;
-    ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "extra",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
-    )?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "items",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
-    )?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Ticket")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+            ::dspygen_runtime::set_item!(data, "stage", value.stage)?;
+            ::dspygen_runtime::set_item!(data, "level", value.level)?;
+            ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "extra",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
+            )?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "items",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.items)?
+            )?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Ticket")?,
+                data,
+            )
+        },
     )
 });
 
@@ -451,11 +485,14 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LegacyConfig, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "color", value.color)?;
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "color", value.color)?;
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["color", "name"], &["color", "name"]);
     ::dspygen_runtime::model_into_py(
@@ -477,14 +514,23 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Lowered, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "handle", &value.handle)?;
-    ::dspygen_runtime::set_item!(data, "aliases", &value.aliases)?;
-    ::dspygen_runtime::set_item!(data, "nickname", &value.nickname)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Lowered")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "handle", &value.handle)?;
+            ::dspygen_runtime::set_item!(data, "aliases", &value.aliases)?;
+            ::dspygen_runtime::set_item!(data, "nickname", &value.nickname)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Lowered")?,
+                data,
+            )
+        },
     )
 });
 
@@ -511,25 +557,34 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "id", value.id)?;
-    ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
-    ::dspygen_runtime::set_item!(data, "token", &value.token)?;
-    ::dspygen_runtime::set_item!(data, "created", value.created)?;
-    ::dspygen_runtime::set_item!(data, "created_utc", value.created_utc)?;
-    ::dspygen_runtime::set_item!(data, "stamp", value.stamp)?;
-    ::dspygen_runtime::set_item!(data, "day", value.day)?;
-    ::dspygen_runtime::set_item!(data, "at", value.at)?;
-    ::dspygen_runtime::set_item!(data, "at_seconds", value.at_seconds)?;
-    ::dspygen_runtime::set_item!(data, "seen_at", value.seen_at)?;
-    ::dspygen_runtime::set_item!(data, "settings", &value.settings)?;
-    ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
-    ::dspygen_runtime::set_item!(data, "loaded_at", value.loaded_at)?;
-    ::dspygen_runtime::set_item!(data, "shared", &value.shared)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Event")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "id", value.id)?;
+            ::dspygen_runtime::set_item!(data, "ref", &value.r#ref)?;
+            ::dspygen_runtime::set_item!(data, "token", &value.token)?;
+            ::dspygen_runtime::set_item!(data, "created", value.created)?;
+            ::dspygen_runtime::set_item!(data, "created_utc", value.created_utc)?;
+            ::dspygen_runtime::set_item!(data, "stamp", value.stamp)?;
+            ::dspygen_runtime::set_item!(data, "day", value.day)?;
+            ::dspygen_runtime::set_item!(data, "at", value.at)?;
+            ::dspygen_runtime::set_item!(data, "at_seconds", value.at_seconds)?;
+            ::dspygen_runtime::set_item!(data, "seen_at", value.seen_at)?;
+            ::dspygen_runtime::set_item!(data, "settings", &value.settings)?;
+            ::dspygen_runtime::set_item!(data, "slug", &value.slug)?;
+            ::dspygen_runtime::set_item!(data, "loaded_at", value.loaded_at)?;
+            ::dspygen_runtime::set_item!(data, "shared", &value.shared)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Event")?,
+                data,
+            )
+        },
     )
 });
 
@@ -545,14 +600,23 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shared, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "hint", &value.hint)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Shared")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "hint", &value.hint)?;
+            ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Shared")?,
+                data,
+            )
+        },
     )
 });
 
@@ -570,14 +634,17 @@ impl crate::models::Stage {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Measured, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "ok", value.ok)?;
-    ::dspygen_runtime::set_item!(data, "label", &value.label)?;
-    ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "count", value.count)?;
+        ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+        ::dspygen_runtime::set_item!(data, "ok", value.ok)?;
+        ::dspygen_runtime::set_item!(data, "label", &value.label)?;
+        ::dspygen_runtime::set_item!(data, "tags", &value.tags)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["count", "ratio", "ok", "label", "tags"],
         &["count", "ratio", "ok", "label", "tags"],

@@ -208,7 +208,7 @@ impl Stage {
 
 /// Aliases in every position.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `pet` (Cat | Dog).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pet` (Cat | Dog).
 #[derive(
     Debug,
     Clone,
@@ -269,7 +269,7 @@ pub struct Dog {
 
 /// Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `seen` (set[str]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `seen` (set[str]).
 #[derive(
     Debug,
     Clone,
@@ -314,7 +314,7 @@ impl ::std::default::Default for Defaults {
 
 /// Validators are Python code: Rust keeps the fields' shapes and warns.
 ///
-/// Into Python: validated by `model_validate`, as pydantic validators run on it.
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic validators run on it.
 #[derive(
     Debug,
     Clone,
@@ -406,7 +406,7 @@ pub struct LegacyConfig {
 
 /// The `str_*` settings: every string the fields hold is stripped, lowered and bounded.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `handle` (str).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `handle` (str).
 #[derive(
     Debug,
     Clone,
@@ -478,7 +478,7 @@ impl Lowered {
 /// a model built from its own defaults; and Python code, which Rust cannot run (a warning: Rust
 /// requires those fields).
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `id` (UUID).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -520,7 +520,7 @@ pub struct Event {
 
 /// A configuration imported as a constant.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `name` (str).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `name` (str).
 #[derive(
     Debug,
     Clone,

@@ -132,10 +132,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrStr::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrStr);
@@ -157,10 +158,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrFloat, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrFloat::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrFloat::Float(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrFloat);
@@ -182,10 +184,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::FloatOrInt, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::FloatOrInt::Float(v) => (*v).into_bound_py_any(py),
         crate::models::FloatOrInt::Int(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrInt);
@@ -207,10 +210,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::BoolOrInt, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::BoolOrInt::Bool(v) => (*v).into_bound_py_any(py),
         crate::models::BoolOrInt::Int(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::BoolOrInt);
@@ -232,10 +236,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrBool, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrBool::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrBool::Bool(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrBool);
@@ -257,10 +262,11 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ListIntOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::ListIntOrStr::ListInt(v) => (v).into_bound_py_any(py),
         crate::models::ListIntOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ListIntOrStr);
@@ -273,10 +279,13 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxInt, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value"], &["value"]);
     ::dspygen_runtime::model_into_py(
@@ -301,12 +310,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxWideInt, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxWideInt")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxWideInt")?,
+                data,
+            )
+        },
     )
 });
 
@@ -320,10 +338,13 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxFloat, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value"], &["value"]);
     ::dspygen_runtime::model_into_py(
@@ -343,10 +364,13 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxBool, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value"], &["value"]);
     ::dspygen_runtime::model_into_py(
@@ -366,10 +390,13 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxStr, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", &value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", &value.value)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value"], &["value"]);
     ::dspygen_runtime::model_into_py(
@@ -389,12 +416,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxDecimal, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", &value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDecimal")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", &value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDecimal")?,
+                data,
+            )
+        },
     )
 });
 
@@ -408,12 +444,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxBytes, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", &value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxBytes")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", &value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxBytes")?,
+                data,
+            )
+        },
     )
 });
 
@@ -427,12 +472,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxDate, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDate")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDate")?,
+                data,
+            )
+        },
     )
 });
 
@@ -446,12 +500,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxDatetime, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDatetime")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxDatetime")?,
+                data,
+            )
+        },
     )
 });
 
@@ -465,12 +528,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxTime, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxTime")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxTime")?,
+                data,
+            )
+        },
     )
 });
 
@@ -484,12 +556,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxTimedelta, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxTimedelta")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxTimedelta")?,
+                data,
+            )
+        },
     )
 });
 
@@ -503,12 +584,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxUuid, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxUuid")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxUuid")?,
+                data,
+            )
+        },
     )
 });
 
@@ -525,13 +615,16 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::StrictCounter, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "count", value.count)?;
-    ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
-    ::dspygen_runtime::set_item!(data, "inner", &value.inner)?;
-    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "count", value.count)?;
+        ::dspygen_runtime::set_item!(data, "ratio", value.ratio)?;
+        ::dspygen_runtime::set_item!(data, "inner", &value.inner)?;
+        ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["count", "ratio", "inner", "priority"],
         &["count", "ratio", "inner", "priority"],
@@ -566,25 +659,34 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LaxReach, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
-    ::dspygen_runtime::set_item!(data, "ratios", &value.ratios)?;
-    ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
-    ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
-    ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
-    ::dspygen_runtime::set_item!(data, "strict_model", &value.strict_model)?;
-    ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
-    ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
-    ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
-    ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
-    ::dspygen_runtime::set_item!(data, "int_or_bool", &value.int_or_bool)?;
-    ::dspygen_runtime::set_item!(data, "counts_or_name", &value.counts_or_name)?;
-    ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
-    ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxReach")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+            ::dspygen_runtime::set_item!(data, "ratios", &value.ratios)?;
+            ::dspygen_runtime::set_item!(data, "flag", value.flag)?;
+            ::dspygen_runtime::set_item!(data, "pair", value.pair)?;
+            ::dspygen_runtime::set_item!(data, "exact", value.exact)?;
+            ::dspygen_runtime::set_item!(data, "strict_model", &value.strict_model)?;
+            ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
+            ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
+            ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
+            ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
+            ::dspygen_runtime::set_item!(data, "int_or_bool", &value.int_or_bool)?;
+            ::dspygen_runtime::set_item!(data, "counts_or_name", &value.counts_or_name)?;
+            ::dspygen_runtime::set_item!(data, "priority", value.priority)?;
+            ::dspygen_runtime::set_item!(data, "rank", value.rank)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.lax", "LaxReach")?,
+                data,
+            )
+        },
     )
 });
 
@@ -600,14 +702,23 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Shift, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "starts", value.starts)?;
-    ::dspygen_runtime::set_item!(data, "ends", value.ends)?;
-    ::dspygen_runtime::set_item!(data, "break_length", value.break_length)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "starts", value.starts)?;
+            ::dspygen_runtime::set_item!(data, "ends", value.ends)?;
+            ::dspygen_runtime::set_item!(data, "break_length", value.break_length)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Shift")?,
+                data,
+            )
+        },
     )
 });
 
@@ -630,21 +741,30 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Event, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "id", value.id)?;
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "starts_at", value.starts_at)?;
-    ::dspygen_runtime::set_item!(data, "created_at", value.created_at)?;
-    ::dspygen_runtime::set_item!(data, "local_reminder", value.local_reminder)?;
-    ::dspygen_runtime::set_item!(data, "day", value.day)?;
-    ::dspygen_runtime::set_item!(data, "duration", value.duration)?;
-    ::dspygen_runtime::set_item!(data, "shifts", &value.shifts)?;
-    ::dspygen_runtime::set_item!(data, "attendees", &value.attendees)?;
-    ::dspygen_runtime::set_item!(data, "history", &value.history)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "id", value.id)?;
+            ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+            ::dspygen_runtime::set_item!(data, "starts_at", value.starts_at)?;
+            ::dspygen_runtime::set_item!(data, "created_at", value.created_at)?;
+            ::dspygen_runtime::set_item!(data, "local_reminder", value.local_reminder)?;
+            ::dspygen_runtime::set_item!(data, "day", value.day)?;
+            ::dspygen_runtime::set_item!(data, "duration", value.duration)?;
+            ::dspygen_runtime::set_item!(data, "shifts", &value.shifts)?;
+            ::dspygen_runtime::set_item!(data, "attendees", &value.attendees)?;
+            ::dspygen_runtime::set_item!(data, "history", &value.history)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Event")?,
+                data,
+            )
+        },
     )
 });
 
@@ -680,35 +800,44 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "number", value.number)?;
-    ::dspygen_runtime::set_item!(data, "total", &value.total)?;
-    ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
-    ::dspygen_runtime::set_item!(data, "tax_rate", &value.tax_rate)?;
-    ::dspygen_runtime::set_item!(data, "ledger_id", value.ledger_id)?;
-    ::dspygen_runtime::set_item!(data, "checksum", value.checksum)?;
-    ::dspygen_runtime::set_item!(data, "balance_cents", value.balance_cents)?;
-    ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
-    ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "metadata",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?
-    )?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "extra",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
-    )?;
-    ::dspygen_runtime::set_item!(
-        data,
-        "payload",
-        ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
-    )?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "number", value.number)?;
+            ::dspygen_runtime::set_item!(data, "total", &value.total)?;
+            ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+            ::dspygen_runtime::set_item!(data, "tax_rate", &value.tax_rate)?;
+            ::dspygen_runtime::set_item!(data, "ledger_id", value.ledger_id)?;
+            ::dspygen_runtime::set_item!(data, "checksum", value.checksum)?;
+            ::dspygen_runtime::set_item!(data, "balance_cents", value.balance_cents)?;
+            ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+            ::dspygen_runtime::set_item!(data, "weight", value.weight)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "metadata",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.metadata)?
+            )?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "extra",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.extra)?
+            )?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "payload",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.payload)?
+            )?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Invoice")?,
+                data,
+            )
+        },
     )
 });
 
@@ -724,14 +853,23 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Attachment, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "content", &value.content)?;
-    ::dspygen_runtime::set_item!(data, "thumbnail", &value.thumbnail)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "content", &value.content)?;
+            ::dspygen_runtime::set_item!(data, "thumbnail", &value.thumbnail)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Attachment")?,
+                data,
+            )
+        },
     )
 });
 
@@ -746,13 +884,22 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Blob, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
-    ::dspygen_runtime::set_item!(data, "parts", &value.parts)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+            ::dspygen_runtime::set_item!(data, "parts", &value.parts)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Blob")?,
+                data,
+            )
+        },
     )
 });
 
@@ -766,12 +913,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Digest, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "sha256", &value.sha_256)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "sha256", &value.sha_256)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Digest")?,
+                data,
+            )
+        },
     )
 });
 
@@ -785,12 +941,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::LegacyBlob, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "data", &value.data)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "data", &value.data)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "LegacyBlob")?,
+                data,
+            )
+        },
     )
 });
 
@@ -806,12 +971,15 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Measurement, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
-    ::dspygen_runtime::set_item!(data, "samples", &value.samples)?;
-    ::dspygen_runtime::set_item!(data, "error", value.error)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::dspygen_runtime::set_item!(data, "samples", &value.samples)?;
+        ::dspygen_runtime::set_item!(data, "error", value.error)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["value", "samples", "error"],
         &["value", "samples", "error"],
@@ -833,10 +1001,13 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::RawMeasurement, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value"], &["value"]);
     ::dspygen_runtime::model_into_py(
@@ -857,13 +1028,22 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Reading, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
-    ::dspygen_runtime::set_item!(data, "at", value.at)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "value", value.value)?;
+            ::dspygen_runtime::set_item!(data, "at", value.at)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Reading")?,
+                data,
+            )
+        },
     )
 });
 
@@ -882,17 +1062,26 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Host, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "address", value.address)?;
-    ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
-    ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
-    ::dspygen_runtime::set_item!(data, "address6", &value.address_6)?;
-    ::dspygen_runtime::set_item!(data, "peers", &value.peers)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+            ::dspygen_runtime::set_item!(data, "address", value.address)?;
+            ::dspygen_runtime::set_item!(data, "gateways", &value.gateways)?;
+            ::dspygen_runtime::set_item!(data, "backup", value.backup)?;
+            ::dspygen_runtime::set_item!(data, "address6", &value.address_6)?;
+            ::dspygen_runtime::set_item!(data, "peers", &value.peers)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Host")?,
+                data,
+            )
+        },
     )
 });
 
@@ -911,17 +1100,26 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Subnet, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "network", &value.network)?;
-    ::dspygen_runtime::set_item!(data, "network6", &value.network_6)?;
-    ::dspygen_runtime::set_item!(data, "interface", &value.interface)?;
-    ::dspygen_runtime::set_item!(data, "interface6", &value.interface_6)?;
-    ::dspygen_runtime::set_item!(data, "routes", &value.routes)?;
-    ::dspygen_runtime::set_item!(data, "links", &value.links)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Subnet")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "network", &value.network)?;
+            ::dspygen_runtime::set_item!(data, "network6", &value.network_6)?;
+            ::dspygen_runtime::set_item!(data, "interface", &value.interface)?;
+            ::dspygen_runtime::set_item!(data, "interface6", &value.interface_6)?;
+            ::dspygen_runtime::set_item!(data, "routes", &value.routes)?;
+            ::dspygen_runtime::set_item!(data, "links", &value.links)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Subnet")?,
+                data,
+            )
+        },
     )
 });
 
@@ -939,16 +1137,25 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Artifact, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "path", &value.path)?;
-    ::dspygen_runtime::set_item!(data, "source", &value.source)?;
-    ::dspygen_runtime::set_item!(data, "copies", &value.copies)?;
-    ::dspygen_runtime::set_item!(data, "mirror", &value.mirror)?;
-    ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Artifact")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "path", &value.path)?;
+            ::dspygen_runtime::set_item!(data, "source", &value.source)?;
+            ::dspygen_runtime::set_item!(data, "copies", &value.copies)?;
+            ::dspygen_runtime::set_item!(data, "mirror", &value.mirror)?;
+            ::dspygen_runtime::set_item!(data, "labels", &value.labels)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Artifact")?,
+                data,
+            )
+        },
     )
 });
 
@@ -968,18 +1175,27 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Link, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "href", &value.href)?;
-    ::dspygen_runtime::set_item!(data, "page", &value.page)?;
-    ::dspygen_runtime::set_item!(data, "api", &value.api)?;
-    ::dspygen_runtime::set_item!(data, "mirrors", &value.mirrors)?;
-    ::dspygen_runtime::set_item!(data, "local", &value.local)?;
-    ::dspygen_runtime::set_item!(data, "socket", &value.socket)?;
-    ::dspygen_runtime::set_item!(data, "any_socket", &value.any_socket)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Link")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "href", &value.href)?;
+            ::dspygen_runtime::set_item!(data, "page", &value.page)?;
+            ::dspygen_runtime::set_item!(data, "api", &value.api)?;
+            ::dspygen_runtime::set_item!(data, "mirrors", &value.mirrors)?;
+            ::dspygen_runtime::set_item!(data, "local", &value.local)?;
+            ::dspygen_runtime::set_item!(data, "socket", &value.socket)?;
+            ::dspygen_runtime::set_item!(data, "any_socket", &value.any_socket)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Link")?,
+                data,
+            )
+        },
     )
 });
 
@@ -996,15 +1212,24 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Credentials, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "user", &value.user)?;
-    ::dspygen_runtime::set_item!(data, "password", &value.password)?;
-    ::dspygen_runtime::set_item!(data, "token", &value.token)?;
-    ::dspygen_runtime::set_item!(data, "previous", &value.previous)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Credentials")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "user", &value.user)?;
+            ::dspygen_runtime::set_item!(data, "password", &value.password)?;
+            ::dspygen_runtime::set_item!(data, "token", &value.token)?;
+            ::dspygen_runtime::set_item!(data, "previous", &value.previous)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Credentials")?,
+                data,
+            )
+        },
     )
 });
 
@@ -1018,12 +1243,21 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::SigningKey, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "key", &value.key)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "SigningKey")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "key", &value.key)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "SigningKey")?,
+                data,
+            )
+        },
     )
 });
 
@@ -1040,15 +1274,24 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Placeholder, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "reserved", value.reserved)?;
-    ::dspygen_runtime::set_item!(data, "unset", value.unset)?;
-    ::dspygen_runtime::set_item!(data, "gaps", &value.gaps)?;
-    ::dspygen_runtime::set_item!(data, "cells", &value.cells)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Placeholder")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "reserved", value.reserved)?;
+            ::dspygen_runtime::set_item!(data, "unset", value.unset)?;
+            ::dspygen_runtime::set_item!(data, "gaps", &value.gaps)?;
+            ::dspygen_runtime::set_item!(data, "cells", &value.cells)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Placeholder")?,
+                data,
+            )
+        },
     )
 });
 
@@ -1071,16 +1314,25 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Webhook, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "body", &value.body)?;
-    ::dspygen_runtime::set_item!(data, "shift", &value.shift)?;
-    ::dspygen_runtime::set_item!(data, "headers", &value.headers)?;
-    ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
-    ::dspygen_runtime::set_item!(data, "attempts", &value.attempts)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Webhook")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "body", &value.body)?;
+            ::dspygen_runtime::set_item!(data, "shift", &value.shift)?;
+            ::dspygen_runtime::set_item!(data, "headers", &value.headers)?;
+            ::dspygen_runtime::set_item!(data, "raw", &value.raw)?;
+            ::dspygen_runtime::set_item!(data, "attempts", &value.attempts)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Webhook")?,
+                data,
+            )
+        },
     )
 });
 
@@ -1097,15 +1349,24 @@ impl crate::models::Rank {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Contact, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "email", &value.email)?;
-    ::dspygen_runtime::set_item!(data, "cc", &value.cc)?;
-    ::dspygen_runtime::set_item!(data, "owner", &value.owner)?;
-    ::dspygen_runtime::set_item!(data, "reply_to", &value.reply_to)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Contact")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "email", &value.email)?;
+            ::dspygen_runtime::set_item!(data, "cc", &value.cc)?;
+            ::dspygen_runtime::set_item!(data, "owner", &value.owner)?;
+            ::dspygen_runtime::set_item!(data, "reply_to", &value.reply_to)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "scalars.models", "Contact")?,
+                data,
+            )
+        },
     )
 });
 

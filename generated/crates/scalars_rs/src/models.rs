@@ -143,7 +143,7 @@ pub struct LaxInt {
 
 /// An int Rust holds in an i128: lax mode reads the token's digits, not an f64.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (int).
 #[derive(
     Debug,
     Clone,
@@ -251,7 +251,7 @@ pub struct LaxStr {
 
 ::dspygen_runtime::struct_serde!(map_only LaxStr);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (Decimal).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (Decimal).
 #[derive(
     Debug,
     Clone,
@@ -266,7 +266,7 @@ pub struct LaxDecimal {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDecimal);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (bytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -281,7 +281,7 @@ pub struct LaxBytes {
 
 ::dspygen_runtime::struct_serde!(map_only LaxBytes);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (date).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (date).
 #[derive(
     Debug,
     Clone,
@@ -296,7 +296,7 @@ pub struct LaxDate {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDate);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (datetime).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (datetime).
 #[derive(
     Debug,
     Clone,
@@ -311,7 +311,7 @@ pub struct LaxDatetime {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDatetime);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (time).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (time).
 #[derive(
     Debug,
     Clone,
@@ -326,7 +326,7 @@ pub struct LaxTime {
 
 ::dspygen_runtime::struct_serde!(map_only LaxTime);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (timedelta).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (timedelta).
 #[derive(
     Debug,
     Clone,
@@ -341,7 +341,7 @@ pub struct LaxTimedelta {
 
 ::dspygen_runtime::struct_serde!(map_only LaxTimedelta);
 
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `value` (UUID).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -394,7 +394,7 @@ impl ::std::default::Default for StrictCounter {
 
 /// Lax mode inside containers and unions, and a strict field and model beside them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `pair` (tuple[int, float]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[int, float]).
 #[derive(
     Debug,
     Clone,
@@ -460,7 +460,7 @@ impl ::std::default::Default for LaxReach {
 
 /// A work shift: wall-clock times, some with a UTC offset.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `starts` (time).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `starts` (time).
 #[derive(
     Debug,
     Clone,
@@ -480,7 +480,7 @@ pub struct Shift {
 
 /// A calendar event; `starts_at` may be naive (local) or aware.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `id` (UUID).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -511,7 +511,7 @@ pub struct Event {
 
 /// Money and counters: decimals as text, ints wider than i64 where the bounds say so.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `number` (int).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `number` (int).
 #[derive(
     Debug,
     Clone,
@@ -659,7 +659,7 @@ impl Invoice {
 
 /// Raw bytes, written as UTF-8 text (pydantic's default).
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `content` (bytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `content` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -679,7 +679,7 @@ pub struct Attachment {
 
 /// Bytes as URL-safe base64, both ways.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `data` (bytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -698,7 +698,7 @@ pub struct Blob {
 
 /// Bytes as hex, both ways.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `sha256` (bytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `sha256` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -716,7 +716,7 @@ pub struct Digest {
 
 /// Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `data` (bytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -771,7 +771,7 @@ pub struct RawMeasurement {
 
 /// Default floats: non-finite values are written as null.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `at` (datetime).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `at` (datetime).
 #[derive(
     Debug,
     Clone,
@@ -789,7 +789,7 @@ pub struct Reading {
 
 /// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `address` (IPv4Address).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `address` (IPv4Address).
 #[derive(
     Debug,
     Clone,
@@ -815,7 +815,7 @@ pub struct Host {
 
 /// IP networks and interfaces, written `address/prefix` as `str()` writes them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `network` (IPv4Network).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `network` (IPv4Network).
 #[derive(
     Debug,
     Clone,
@@ -842,7 +842,7 @@ pub struct Subnet {
 
 /// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `path` (Path).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `path` (Path).
 #[derive(
     Debug,
     Clone,
@@ -866,7 +866,7 @@ pub struct Artifact {
 
 /// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `href` (AnyUrl).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `href` (AnyUrl).
 #[derive(
     Debug,
     Clone,
@@ -894,7 +894,7 @@ pub struct Link {
 
 /// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `password` (SecretStr).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `password` (SecretStr).
 #[derive(
     Debug,
     Clone,
@@ -916,7 +916,7 @@ pub struct Credentials {
 
 /// Secret bytes read as base64.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `key` (SecretBytes).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `key` (SecretBytes).
 #[derive(
     Debug,
     Clone,
@@ -933,7 +933,7 @@ pub struct SigningKey {
 
 /// Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `reserved` (None).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `reserved` (None).
 #[derive(
     Debug,
     Clone,
@@ -960,7 +960,7 @@ pub struct Placeholder {
 /// Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;
 /// written as the value itself (`model_dump_json()` does not write the text again).
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `body` (Json[list[int]]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `body` (Json[list[int]]).
 #[derive(
     Debug,
     Clone,
@@ -1020,7 +1020,7 @@ impl Webhook {
 
 /// Email addresses, checked and normalised as pydantic does (with email-validator).
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `email` (EmailStr).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `email` (EmailStr).
 #[derive(
     Debug,
     Clone,

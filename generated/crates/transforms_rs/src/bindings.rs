@@ -64,11 +64,14 @@ impl crate::models::Verdict {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Passage, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "title", &value.title)?;
-    ::dspygen_runtime::set_item!(data, "text", &value.text)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "title", &value.title)?;
+        ::dspygen_runtime::set_item!(data, "text", &value.text)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["title", "text"], &["title", "text"]);
     ::dspygen_runtime::model_into_py(
@@ -89,11 +92,14 @@ impl crate::models::Verdict {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Score, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "value", value.value)?;
-    ::dspygen_runtime::set_item!(data, "rationale", &value.rationale)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "value", value.value)?;
+        ::dspygen_runtime::set_item!(data, "rationale", &value.rationale)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["value", "rationale"], &["value", "rationale"]);
     ::dspygen_runtime::model_into_py(

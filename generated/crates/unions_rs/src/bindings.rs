@@ -202,10 +202,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CatOrDogByPetType, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::CatOrDogByPetType::Cat(v) => (&**v).into_bound_py_any(py),
         crate::models::CatOrDogByPetType::Dog(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogByPetType);
@@ -247,11 +248,12 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CatOrDogOrLizardByPetType, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::CatOrDogOrLizardByPetType::Cat(v) => (&**v).into_bound_py_any(py),
         crate::models::CatOrDogOrLizardByPetType::Dog(v) => (&**v).into_bound_py_any(py),
         crate::models::CatOrDogOrLizardByPetType::Lizard(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDogOrLizardByPetType);
@@ -273,10 +275,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrFloat, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrFloat::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrFloat::Float(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrFloat);
@@ -298,10 +301,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::FloatOrInt, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::FloatOrInt::Float(v) => (*v).into_bound_py_any(py),
         crate::models::FloatOrInt::Int(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrInt);
@@ -323,10 +327,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrStr::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrStr);
@@ -348,10 +353,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::StrOrInt, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::StrOrInt::Str(v) => (v).into_bound_py_any(py),
         crate::models::StrOrInt::Int(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::StrOrInt);
@@ -373,10 +379,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::BoolOrInt, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::BoolOrInt::Bool(v) => (*v).into_bound_py_any(py),
         crate::models::BoolOrInt::Int(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::BoolOrInt);
@@ -411,10 +418,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::PointOrPoint2, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::PointOrPoint2::Point(v) => (&**v).into_bound_py_any(py),
         crate::models::PointOrPoint2::Point2(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::PointOrPoint2);
@@ -449,10 +457,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point2OrPoint, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::Point2OrPoint::Point2(v) => (&**v).into_bound_py_any(py),
         crate::models::Point2OrPoint::Point(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Point2OrPoint);
@@ -474,10 +483,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ListIntOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::ListIntOrStr::ListInt(v) => (v).into_bound_py_any(py),
         crate::models::ListIntOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ListIntOrStr);
@@ -499,10 +509,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::DatetimeOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::DatetimeOrStr::Datetime(v) => (*v).into_bound_py_any(py),
         crate::models::DatetimeOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::DatetimeOrStr);
@@ -524,10 +535,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::UuidOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::UuidOrStr::Uuid(v) => (*v).into_bound_py_any(py),
         crate::models::UuidOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::UuidOrStr);
@@ -549,10 +561,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::DecimalOrFloat, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::DecimalOrFloat::Decimal(v) => (v).into_bound_py_any(py),
         crate::models::DecimalOrFloat::Float(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::DecimalOrFloat);
@@ -574,10 +587,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::ColorOrStr, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::ColorOrStr::Color(v) => (*v).into_bound_py_any(py),
         crate::models::ColorOrStr::Str(v) => (v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::ColorOrStr);
@@ -599,10 +613,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::FloatOrBool, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::FloatOrBool::Float(v) => (*v).into_bound_py_any(py),
         crate::models::FloatOrBool::Bool(v) => (*v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::FloatOrBool);
@@ -638,7 +653,8 @@ impl crate::models::LizardPetType {
 ::dspygen_runtime::into_py!(
     &crate::models::StrOrDictStrJsonValueOrListJsonValue,
     |value, py| {
-        match value {
+        // An instance, never a dict for an outer validation: the arm decides the class.
+        ::dspygen_runtime::instances(|| match value {
             crate::models::StrOrDictStrJsonValueOrListJsonValue::Str(v) => {
                 (v).into_bound_py_any(py)
             }
@@ -648,7 +664,7 @@ impl crate::models::LizardPetType {
             crate::models::StrOrDictStrJsonValueOrListJsonValue::ListJsonValue(v) => {
                 ::dspygen_runtime::pytypes::to_json_py(py, v)
             }
-        }
+        })
     }
 );
 
@@ -674,10 +690,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::IntOrListAny, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::IntOrListAny::Int(v) => (*v).into_bound_py_any(py),
         crate::models::IntOrListAny::ListAny(v) => ::dspygen_runtime::pytypes::to_json_py(py, v),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::IntOrListAny);
@@ -710,10 +727,11 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::CatOrDog, |value, py| {
-    match value {
+    // An instance, never a dict for an outer validation: the arm decides the class.
+    ::dspygen_runtime::instances(|| match value {
         crate::models::CatOrDog::Cat(v) => (&**v).into_bound_py_any(py),
         crate::models::CatOrDog::Dog(v) => (&**v).into_bound_py_any(py),
-    }
+    })
 });
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::CatOrDog);
@@ -728,12 +746,15 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Cat, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "meows", value.meows)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["pet_type", "name", "meows"],
         &["pet_type", "name", "meows"],
@@ -757,12 +778,15 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Dog, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "name", &value.name)?;
-    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
-    ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+        ::dspygen_runtime::set_item!(data, "barks", value.barks)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
         &["name", "pet_type", "barks"],
         &["name", "pet_type", "barks"],
@@ -785,11 +809,14 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Lizard, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
-    ::dspygen_runtime::set_item!(data, "scales", value.scales)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "pet_type", value.pet_type)?;
+        ::dspygen_runtime::set_item!(data, "scales", value.scales)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["pet_type", "scales"], &["pet_type", "scales"]);
     ::dspygen_runtime::model_into_py(
@@ -813,16 +840,25 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Owner, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
-    ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
-    ::dspygen_runtime::set_item!(data, "by_name", &value.by_name)?;
-    ::dspygen_runtime::set_item!(data, "favourite", &value.favourite)?;
-    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Owner")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "pet", &value.pet)?;
+            ::dspygen_runtime::set_item!(data, "pets", &value.pets)?;
+            ::dspygen_runtime::set_item!(data, "by_name", &value.by_name)?;
+            ::dspygen_runtime::set_item!(data, "favourite", &value.favourite)?;
+            ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Owner")?,
+                data,
+            )
+        },
     )
 });
 
@@ -836,10 +872,13 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "x", value.x)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "x", value.x)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["x"], &["x"]);
     ::dspygen_runtime::model_into_py(
@@ -860,11 +899,14 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Point2, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "x", value.x)?;
-    ::dspygen_runtime::set_item!(data, "y", value.y)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
     // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "x", value.x)?;
+        ::dspygen_runtime::set_item!(data, "y", value.y)?;
+        ::std::result::Result::Ok(data)
+    })?;
     static ROUTE: ::dspygen_runtime::ModelRoute =
         ::dspygen_runtime::ModelRoute::new(&["x", "y"], &["x", "y"]);
     ::dspygen_runtime::model_into_py(
@@ -898,26 +940,35 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Smart, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
-    ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
-    ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
-    ::dspygen_runtime::set_item!(data, "str_or_int", &value.str_or_int)?;
-    ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
-    ::dspygen_runtime::set_item!(data, "point", &value.point)?;
-    ::dspygen_runtime::set_item!(data, "point_first_wide", &value.point_first_wide)?;
-    ::dspygen_runtime::set_item!(data, "list_or_str", &value.list_or_str)?;
-    ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
-    ::dspygen_runtime::set_item!(data, "when", &value.when)?;
-    ::dspygen_runtime::set_item!(data, "id_or_text", &value.id_or_text)?;
-    ::dspygen_runtime::set_item!(data, "amount", &value.amount)?;
-    ::dspygen_runtime::set_item!(data, "color", &value.color)?;
-    ::dspygen_runtime::set_item!(data, "items", &value.items)?;
-    ::dspygen_runtime::set_item!(data, "table", &value.table)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Smart")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "int_or_float", &value.int_or_float)?;
+            ::dspygen_runtime::set_item!(data, "float_or_int", &value.float_or_int)?;
+            ::dspygen_runtime::set_item!(data, "int_or_str", &value.int_or_str)?;
+            ::dspygen_runtime::set_item!(data, "str_or_int", &value.str_or_int)?;
+            ::dspygen_runtime::set_item!(data, "bool_or_int", &value.bool_or_int)?;
+            ::dspygen_runtime::set_item!(data, "point", &value.point)?;
+            ::dspygen_runtime::set_item!(data, "point_first_wide", &value.point_first_wide)?;
+            ::dspygen_runtime::set_item!(data, "list_or_str", &value.list_or_str)?;
+            ::dspygen_runtime::set_item!(data, "maybe", &value.maybe)?;
+            ::dspygen_runtime::set_item!(data, "when", &value.when)?;
+            ::dspygen_runtime::set_item!(data, "id_or_text", &value.id_or_text)?;
+            ::dspygen_runtime::set_item!(data, "amount", &value.amount)?;
+            ::dspygen_runtime::set_item!(data, "color", &value.color)?;
+            ::dspygen_runtime::set_item!(data, "items", &value.items)?;
+            ::dspygen_runtime::set_item!(data, "table", &value.table)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Smart")?,
+                data,
+            )
+        },
     )
 });
 
@@ -932,13 +983,22 @@ impl crate::models::LizardPetType {
 });
 
 ::dspygen_runtime::into_py!(&crate::models::Payload, |value, py| {
-    let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-    ::dspygen_runtime::set_item!(data, "state", &value.state)?;
-    ::dspygen_runtime::set_item!(data, "extra", &value.extra)?;
     static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-    ::dspygen_runtime::model_validate(
-        &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Payload")?,
-        data,
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "state", &value.state)?;
+            ::dspygen_runtime::set_item!(data, "extra", &value.extra)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "unions.models", "Payload")?,
+                data,
+            )
+        },
     )
 });
 

@@ -202,7 +202,7 @@ pub struct Lizard {
 
 /// Discriminated unions, alone and inside containers.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `pet` (Cat | Dog).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pet` (Cat | Dog).
 #[derive(
     Debug,
     Clone,
@@ -261,7 +261,7 @@ pub struct Point2 {
 
 /// Smart-mode unions: Rust picks the arm pydantic picks.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `int_or_float` (int | float).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `int_or_float` (int | float).
 #[derive(
     Debug,
     Clone,
@@ -300,7 +300,7 @@ pub struct Smart {
 
 /// Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.
 ///
-/// Into Python: validated by `model_validate`, as pydantic converts or checks `state` (str | dict[str, JsonValue] | list[JsonValue]).
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `state` (str | dict[str, JsonValue] | list[JsonValue]).
 #[derive(
     Debug,
     Clone,
