@@ -46,6 +46,7 @@ impl crate::models::Color {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Color, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -99,6 +100,12 @@ impl crate::models::IndexByKind {
 }
 
 ::dspygen_runtime::from_py!(crate::models::IndexByKind, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -143,6 +150,7 @@ impl crate::models::Level {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Level, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -202,6 +210,7 @@ impl crate::models::Priority {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -251,6 +260,12 @@ impl crate::models::RouteGrade {
 }
 
 ::dspygen_runtime::from_py!(crate::models::RouteGrade, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {

@@ -30,6 +30,12 @@ impl crate::models::DefaultsOptionalSign {
 }
 
 ::dspygen_runtime::from_py!(crate::models::DefaultsOptionalSign, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -70,6 +76,12 @@ impl crate::models::DefaultsSigns {
 }
 
 ::dspygen_runtime::from_py!(crate::models::DefaultsSigns, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -110,6 +122,12 @@ impl crate::models::DerivedFn {
 }
 
 ::dspygen_runtime::from_py!(crate::models::DerivedFn, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -150,6 +168,12 @@ impl crate::models::DescribedLiteral {
 }
 
 ::dspygen_runtime::from_py!(crate::models::DescribedLiteral, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -190,6 +214,12 @@ impl crate::models::HTTPServerMode {
 }
 
 ::dspygen_runtime::from_py!(crate::models::HTTPServerMode, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -230,6 +260,12 @@ impl crate::models::HostileFn {
 }
 
 ::dspygen_runtime::from_py!(crate::models::HostileFn, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -270,6 +306,12 @@ impl crate::models::HostileStringCrate {
 }
 
 ::dspygen_runtime::from_py!(crate::models::HostileStringCrate, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -310,6 +352,12 @@ impl crate::models::HttpServerMode {
 }
 
 ::dspygen_runtime::from_py!(crate::models::HttpServerMode, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -346,6 +394,7 @@ impl crate::models::Keyword {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Keyword, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -399,6 +448,12 @@ impl crate::models::KeywordsLoop {
 }
 
 ::dspygen_runtime::from_py!(crate::models::KeywordsLoop, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -439,6 +494,12 @@ impl crate::models::KeywordsMod {
 }
 
 ::dspygen_runtime::from_py!(crate::models::KeywordsMod, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -479,6 +540,12 @@ impl crate::models::KeywordsWhere {
 }
 
 ::dspygen_runtime::from_py!(crate::models::KeywordsWhere, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -515,6 +582,7 @@ impl crate::models::Mode {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Mode, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -568,6 +636,12 @@ impl crate::models::NodeType {
 }
 
 ::dspygen_runtime::from_py!(crate::models::NodeType, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -608,6 +682,12 @@ impl crate::models::SelfTypeType {
 }
 
 ::dspygen_runtime::from_py!(crate::models::SelfTypeType, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -648,6 +728,12 @@ impl crate::models::TagKind {
 }
 
 ::dspygen_runtime::from_py!(crate::models::TagKind, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {

@@ -30,6 +30,12 @@ impl crate::models::ClassifyLabel {
 }
 
 ::dspygen_runtime::from_py!(crate::models::ClassifyLabel, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {

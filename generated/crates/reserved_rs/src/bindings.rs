@@ -26,6 +26,7 @@ impl crate::models::Default {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Default, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -76,6 +77,7 @@ impl crate::models::FieldKind {
 }
 
 ::dspygen_runtime::from_py!(crate::models::FieldKind, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -125,6 +127,7 @@ impl crate::models::Result {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Result, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);

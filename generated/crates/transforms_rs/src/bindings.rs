@@ -27,6 +27,7 @@ impl crate::models::Verdict {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Verdict, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);

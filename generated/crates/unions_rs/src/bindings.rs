@@ -30,6 +30,12 @@ impl crate::models::CatPetType {
 }
 
 ::dspygen_runtime::from_py!(crate::models::CatPetType, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -66,6 +72,7 @@ impl crate::models::Color {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Color, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -119,6 +126,12 @@ impl crate::models::DogPetType {
 }
 
 ::dspygen_runtime::from_py!(crate::models::DogPetType, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
@@ -159,6 +172,12 @@ impl crate::models::LizardPetType {
 }
 
 ::dspygen_runtime::from_py!(crate::models::LizardPetType, |obj| {
+    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
+        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
+            return ::std::result::Result::Ok(Self::ALL[index]);
+        }
+    }
     let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
     let text = value.to_str()?;
     Self::from_value(text).ok_or_else(|| {
