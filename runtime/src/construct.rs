@@ -1,14 +1,17 @@
-//! Rust -> Python without validating again, and Python -> Rust from an instance's `__dict__`.
+//! Rust -> Python without validating again (or validating a tree of models once), and
+//! Python -> Rust from an instance's `__dict__`.
 //!
 //! A generated model whose every field Rust holds exactly as pydantic would store it after
-//! validation (str, int, float, bool, an Enum member, a string Literal, a nested model, and
-//! lists, dicts and `Optional`s of those; no constraint, no validator) is built as pydantic's
-//! own `model_construct` builds an instance: the class's `tp_alloc`, then `__dict__`,
-//! `__pydantic_fields_set__`, `__pydantic_extra__` and `__pydantic_private__` set with
-//! `object.__setattr__`. Whether the *live* class still allows that is checked once per process
-//! ([`ModelRoute`]): a class edited after generation (a validator, a new field, a private
-//! attribute, `use_enum_values`, ...) is given to `model_validate` instead, as every other model is.
-//! `tests/types/test_every_model_differential.py` proves the result equal to `model_validate`'s.
+//! validation (str, int, float, bool, an Enum member, a string Literal, a nested non-generic
+//! model, and lists, dicts and `Optional`s of those; no constraint, no validator: dspygen's
+//! `lower/routes.py` decides) is built as pydantic's own `model_construct` builds an instance:
+//! the class's `tp_alloc`, then `__dict__`, `__pydantic_fields_set__`, `__pydantic_extra__` and
+//! `__pydantic_private__` set with `object.__setattr__`. Whether the *live* class still allows
+//! that is checked once per process ([`ModelRoute`]): a class edited after generation (a
+//! validator, a new field, a private attribute, `use_enum_values`, ...) is given to
+//! `model_validate` instead, as every other model is; a tree of such models is validated once,
+//! by the outermost ([`validated_tree`]). `tests/types/test_every_model_differential.py` proves
+//! the results equal to validating each model alone ([`validating`]).
 use std::cell::Cell;
 
 use pyo3::prelude::*;
