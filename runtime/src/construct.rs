@@ -288,10 +288,18 @@ pub struct Fields<'a, 'py> {
 impl<'a, 'py> Fields<'a, 'py> {
     /// The fields of `obj`.
     pub fn of(obj: &'a Bound<'py, PyAny>) -> Self {
-        let dict = obj
-            .getattr(pyo3::intern!(obj.py(), "__dict__"))
-            .ok()
-            .and_then(|d| d.cast_into::<PyDict>().ok());
+        // The instance's own dict, as `object.__dict__` gives it, without the attribute lookup
+        // (through pydantic's `__getattr__` hook); an object without one falls back to getattr.
+        // SAFETY: `obj` is live; the call returns a new reference, or NULL with an exception set
+        // (taken and dropped here).
+        let dict = unsafe {
+            Bound::from_owned_ptr_or_err(
+                obj.py(),
+                pyo3::ffi::PyObject_GenericGetDict(obj.as_ptr(), std::ptr::null_mut()),
+            )
+        }
+        .ok()
+        .and_then(|d| d.cast_into::<PyDict>().ok());
         Self {
             obj,
             dict,
