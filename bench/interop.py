@@ -58,6 +58,7 @@ def _check(order: Order, data: str) -> None:
     assert native.proto_extract_json(order) == data, "prototype attribute path differs"
     assert native.into_py(data) == order, "IntoPyObject differs from the original"
     assert bench_rs.roundtrip(order) == order, "bench_rs.roundtrip differs"
+    assert bench_rs.roundtrip_validated(order) == order, "bench_rs.roundtrip_validated differs"
     assert bench_rs.roundtrip_json("Order", data) == data, "serde round trip differs"
     assert native.proto_into_py(Order.__pydantic_validator__.validate_python, data) == order
     constructed = native.proto_construct(data)
@@ -98,6 +99,7 @@ RATIOS = [
     ("model_validate_json/into_py", "model_validate_json", "into_py"),
     ("model_validate_json/serde_parse", "model_validate_json", "serde_parse"),
     ("json_route/proto_extract", "json_route", "proto_extract"),
+    ("attr/proto_extract", "attr", "proto_extract"),
     ("model_validate_json/proto_construct", "model_validate_json", "proto_construct"),
     ("model_validate_json/proto_validate_once", "model_validate_json", "proto_validate_once"),
     ("model_validate_json/into_py_json", "model_validate_json", "into_py_json"),

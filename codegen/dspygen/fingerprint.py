@@ -48,6 +48,12 @@ def _shipped_templates() -> Path:
     return packaged if packaged.is_dir() else PACKAGE.parents[1] / "templates"
 
 
+def _shipped_runtime() -> Path:
+    """The runtime's sources (runtime_crate.py's rule; not imported: this module stays light)."""
+    packaged = PACKAGE / "runtime"
+    return packaged if packaged.is_dir() else PACKAGE.parents[1] / "runtime"
+
+
 def _files(folder: Path, pattern: str) -> Iterable[Path]:
     return sorted(p for p in folder.rglob(pattern) if p.is_file() and "__pycache__" not in p.parts)
 
@@ -85,6 +91,10 @@ def _shared_hash(templates: Path | None) -> str:
         if folder is not None and folder.is_dir():
             for path in _files(folder, "*"):
                 digest.add(f"tpl:{folder}:{path.relative_to(folder).as_posix()}", path.read_bytes())
+    runtime = _shipped_runtime()  # copied into the output: an edit to it must rebuild the copy
+    for path in [runtime / "Cargo.toml", runtime / "README.md", *_files(runtime / "src", "*.rs")]:
+        if path.is_file():
+            digest.add(f"rt:{path.relative_to(runtime).as_posix()}", path.read_bytes())
     digest.add("tools", "\0".join(_tool_identity(t) for t in ("rustfmt", "ruff")).encode())
     return digest.sha.hexdigest()
 

@@ -45,6 +45,7 @@ pub mod aio;
 mod atom;
 #[cfg(feature = "constraints")]
 pub mod constraints;
+mod construct;
 mod de;
 #[cfg(feature = "dspy-types")]
 pub mod dspy_types;
@@ -64,6 +65,10 @@ pub mod unions;
 mod usage;
 
 pub use atom::Atom;
+pub use construct::{
+    extract_vec, instances, member_index, members, model_into_py, validated_tree, validating,
+    Fields, MemberCell, ModelRoute,
+};
 pub use de::{computed, computed_float, required, MapOnly};
 pub use key_priority::KeyPriority;
 pub use lm::{Lm, Settings};

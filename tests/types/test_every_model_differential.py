@@ -8,7 +8,9 @@ only, as `roundtrip` takes pydantic instances):
 
 - valid documents (constraints, aliases, JsonConfig honoured): pydantic and Rust both accept,
   `roundtrip_json` gives model_dump_json() back byte for byte, the same holds for pydantic's
-  own output read again, and `roundtrip(instance)` returns an equal instance of the class;
+  own output read again, and `roundtrip(instance)` returns an equal instance of the class, the
+  same in every stored value, type and field set as the one `model_validate` builds from the
+  same Rust value (`roundtrip_validated`: the proof of the direct route into Python);
 - invalid documents (one mutation of a valid one, each kind as likely: wrong JSON type, missing
   required field, unknown field under extra="forbid", int out of range, broken constraint,
   value outside an Enum / Literal, fixed tuple of the wrong length, bad dict key): whatever
@@ -195,6 +197,9 @@ class Case:
             assert self.computed, data
             return "documented computed overflow"
         assert type(back) is self.cls, data
+        # Built directly where the model's route allows it: held to what `model_validate` builds.
+        difference = support.same_instance(back, self.native.roundtrip_validated(instance))
+        assert not difference, f"{data}\nroundtrip vs model_validate at {difference}"
         dumped = instance.model_dump_json()
         assert back == instance or _has_nan(dumped), data  # NaN != NaN: compared by its JSON below
         assert self.same(dumped, back.model_dump_json()), data

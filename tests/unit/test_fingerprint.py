@@ -91,3 +91,20 @@ def test_changed_target_option_runs_the_pipeline(project: tuple[Path, dict[str, 
     config.write_text(config.read_text() + 'types = { "app.Money" = "money::Money" }\n')
     assert probe(root, env) == "exit 0 True True"
     assert probe(root, env) == "exit 0 False False"
+
+
+def test_an_edit_to_the_runtime_changes_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The runtime's sources are copied into the output: editing them must rebuild the copy
+    (a build after an edit to runtime/src once reported "0 written")."""
+    from dspygen import fingerprint
+
+    runtime = tmp_path / "runtime"
+    (runtime / "src").mkdir(parents=True)
+    (runtime / "Cargo.toml").write_text('[package]\nname = "dspygen-runtime"\n')
+    (runtime / "src" / "lib.rs").write_text("pub fn one() {}\n")
+    monkeypatch.setattr(fingerprint, "_shipped_runtime", lambda: runtime)
+    shared = fingerprint._shared_hash.__wrapped__  # uncached
+    before = shared(None)
+    assert shared(None) == before
+    (runtime / "src" / "lib.rs").write_text("pub fn two() {}\n")
+    assert shared(None) != before

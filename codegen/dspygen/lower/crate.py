@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import config, dspy_types, generics, lax_tests, naming, scalars, symbols
+from dspygen.lower import config, dspy_types, generics, lax_tests, naming, routes, scalars, symbols
 from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
 from dspygen.lower.literals import doc_attrs, py_str, rust_str
@@ -185,6 +185,7 @@ class _Lowering:
         self.unions.check()
         self.names = TypeNames(declarations, frozenset(e.id for e in schema.enums), union_names, options.types)
         _check_mapped(schema, options.types, sink)
+        self.generic_ids = frozenset(m.id for m in schema.models if m.generic_origin)
         self.fields = FieldLowering(self.names, sink, {e.id: e for e in schema.enums}, {m.id: m for m in schema.models})
         self.boxed = graph.cyclic_edges(schema)
         self.constraints = ConstraintLowering(sink)
@@ -386,9 +387,11 @@ class _Lowering:
         checks = self.constraints.model_checks(model, [v.ident for v in declared])
         wires = [config.wire(model, f) for f in model.fields]
         default, default_values = _default_impl(fields, model.root)
+        into_python = routes.route(model, [f.key for f in declared], self.generic_ids)
+        attrs = (*self.type_attrs(ident, model.doc), *(("///",) if model.doc else ()), *doc_attrs(into_python.doc))
         return StructView(
             ident,
-            self.type_attrs(ident, model.doc),
+            attrs,
             serde,
             tuple(fields),
             rust_str(model.module),
@@ -405,6 +408,8 @@ class _Lowering:
             py_checks=self.constraints.model_checks(model, [v.ident for v in declared], after=True),
             default=default,
             default_values=default_values,
+            route=into_python.new,
+            nests="true" if into_python.nests else "false",
         )
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:

@@ -120,11 +120,12 @@ class FieldLowering:
             python_name,
             rt.ty.render(),
             tuple(attrs),
-            from_py(rt, python_name),
+            from_py(rt, python_name, by_fields=wire is not None),
             into_py,
             rust_str(wire.py_key if wire is not None else python_name),
             shown_type=rt.ty.shown(),
             default_expr=_default_value(defaulted),
+            name_key=rust_str(python_name),
         )
 
     def _check_keys(self, python_name: str, ty: t.Type, span: Span) -> None:

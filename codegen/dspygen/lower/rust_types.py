@@ -114,11 +114,19 @@ def getattr_expr(python_name: str, source: str = "obj") -> str:
     return f'{symbols.GETATTR}({source}, "{python_name}")?'
 
 
-def from_py(rt: Lowered, python_name: str, source: str = "obj") -> str:
-    """Expression reading attribute `python_name` of `source` into `rt`."""
-    get = getattr_expr(python_name, source)
+def field_expr(python_name: str) -> str:
+    """The field `python_name` of the model instance read into `fields` (the runtime's `Fields`:
+    its `__dict__`, by an interned key)."""
+    return f'{symbols.FIELD}(fields, "{python_name}")?'
+
+
+def from_py(rt: Lowered, python_name: str, source: str = "obj", *, by_fields: bool = False) -> str:
+    """Expression reading attribute `python_name` of `source` (or of a model's `fields`) into `rt`."""
+    get = field_expr(python_name) if by_fields else getattr_expr(python_name, source)
     if rt.via_json:
         return f"{symbols.FROM_JSON_PY}(&{get})?"
+    if rt.ty.is_(symbols.VEC) and by_fields:  # a list read by index (runtime `extract_vec`)
+        return f"{symbols.EXTRACT_VEC}(&{get})?"
     if not rt.boxed:
         return f"{get}.extract()?"
     if rt.ty.is_(symbols.OPTION):

@@ -22,6 +22,7 @@ class FieldView:
     shown_type: str = ""  # as docs and messages show it (`Vec<pytypes::Date>`)
     # The value the field takes when the JSON leaves it out (the Rust of its serde default); None: required.
     default_expr: str | None = None
+    name_key: str = ""  # Rust string literal: the field's Python name (the key of a built instance's `__dict__`)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class StructView:
     # type's own default, "impl" (`default_values` the `field: expr` lines) otherwise, "" for none.
     default: str = ""
     default_values: tuple[str, ...] = ()
+    # Built without validation (lower/routes.py): the runtime `ModelRoute` expression; "": validated.
+    route: str = ""
+    # Validated: "true" where the outermost validated model validates it with the rest (its data
+    # nested in the outer data), "false" where it validates alone (`strict`: nested models must be instances).
+    nests: str = "true"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ TypeName = Literal[
 def roundtrip(obj: _Model) -> _Model:
     """An instance of a covered pydantic model, through its Rust struct and back."""
 
+def roundtrip_validated(obj: _Model) -> _Model:
+    """roundtrip(obj), every model built back by pydantic's model_validate (none built directly)."""
+
 def roundtrip_json(type_name: TypeName, data: str) -> str:
     """JSON -> Rust struct (serde) -> JSON; ValueError on invalid input."""
 

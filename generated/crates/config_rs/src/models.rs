@@ -6,6 +6,8 @@
 use ::dspygen_runtime::methods::*;
 
 /// Every way of naming a field's keys, read and written under the default settings.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -38,6 +40,8 @@ pub struct Aliased {
 ::dspygen_runtime::struct_serde!(key_priority Aliased, groups = &[&["score", "points", "pts"], &["m1", "m2"]], forbid = false);
 
 /// validate_by_name: a field is read under its alias or its name.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -65,6 +69,8 @@ pub struct ByName {
 ::dspygen_runtime::struct_serde!(key_priority ByName, groups = &[&["userId", "user_id"], &["labels", "tagList", "tags"]], forbid = true);
 
 /// validate_by_alias=False: a field is read under its name only.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -82,6 +88,8 @@ pub struct NameOnly {
 ::dspygen_runtime::struct_serde!(map_only NameOnly);
 
 /// validate_by_alias=False alone: pydantic then reads fields by name.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -99,6 +107,8 @@ pub struct AliasOff {
 ::dspygen_runtime::struct_serde!(map_only AliasOff);
 
 /// populate_by_name=True, as pydantic < 2.11 spelled validate_by_name.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -118,6 +128,8 @@ pub struct Populated {
 ::dspygen_runtime::struct_serde!(key_priority Populated, groups = &[&["userId", "user_id"]], forbid = false);
 
 /// serialize_by_alias=True: model_dump_json() writes the serialization aliases.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -146,6 +158,8 @@ pub struct ByAlias {
 ::dspygen_runtime::struct_serde!(map_only ByAlias);
 
 /// alias_generator=to_camel: generated aliases, an explicit alias wins.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -182,6 +196,8 @@ pub struct Camel {
 ::dspygen_runtime::struct_serde!(map_only Camel);
 
 /// to_pascal, written by alias.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -213,6 +229,8 @@ pub struct CamelOut {
 ::dspygen_runtime::struct_serde!(key_priority CamelOut, groups = &[&["FirstName", "first_name"], &["HttpCode2", "http_code_2"]], forbid = false);
 
 /// to_snake on camelCase field names.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -234,6 +252,8 @@ pub struct Snake {
 ::dspygen_runtime::struct_serde!(map_only Snake);
 
 /// extra="allow": unknown keys are kept and written after the fields.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,
@@ -262,6 +282,8 @@ pub struct Open {
 
 /// extra="allow" with validate_by_name: one field given under both keys keeps the other as
 /// an extra in pydantic, which Rust cannot (a known gap).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,
@@ -288,6 +310,8 @@ pub struct OpenByName {
 ::dspygen_runtime::struct_serde!(map_only OpenByName);
 
 /// extra="forbid": unknown keys are an error.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -306,6 +330,8 @@ pub struct Closed {
 ::dspygen_runtime::struct_serde!(map_only Closed);
 
 /// A computed field: written after the fields, computed by pydantic.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -339,6 +365,8 @@ pub struct Rectangle {
 ::dspygen_runtime::struct_serde!(map_only Rectangle);
 
 /// A computed field under extra="forbid": pydantic rejects its own output.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -363,6 +391,8 @@ pub struct StrictRectangle {
 ::dspygen_runtime::struct_serde!(map_only StrictRectangle);
 
 /// Computed fields after extras (extra="allow"), by alias.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as extra="allow" keeps its extras.
 #[derive(
     Debug,
     Clone,
@@ -393,6 +423,8 @@ pub struct OpenRectangle {
 ::dspygen_runtime::struct_serde!(map_only OpenRectangle);
 
 /// A parent whose fields a child overrides.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -411,6 +443,8 @@ pub struct Base {
 ::dspygen_runtime::struct_serde!(map_only Base);
 
 /// Overrides `b` (with an alias): the field keeps its parent's slot.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -435,6 +469,8 @@ pub struct Child {
 ::dspygen_runtime::struct_serde!(map_only Child);
 
 /// A frozen model of hashable fields: pydantic instances hash.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -455,6 +491,8 @@ pub struct Frozen {
 ::dspygen_runtime::struct_serde!(map_only Frozen);
 
 /// Config models nested in another.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

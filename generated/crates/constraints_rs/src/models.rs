@@ -6,6 +6,8 @@
 use ::dspygen_runtime::methods::*;
 
 /// Bounds and multiples of ints, floats and decimals.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `positive` (int).
 #[derive(
     Debug,
     Clone,
@@ -193,6 +195,8 @@ impl Numbers {
 }
 
 /// Lengths (in code points), patterns (searched, not matched whole) and transforms.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `name` (str).
 #[derive(
     Debug,
     Clone,
@@ -359,6 +363,8 @@ impl Texts {
 }
 
 /// Lengths of collections, and constrained items inside them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (list[str]).
 #[derive(
     Debug,
     Clone,
@@ -647,6 +653,8 @@ impl Collections {
 
 /// Model-wide settings: `allow_inf_nan=False` on every float, and stripped, lowered keys
 /// (`" A"` and `"a"` become one key, keeping the later value).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `weights` (dict[str, float]).
 #[derive(
     Debug,
     Clone,
@@ -747,6 +755,8 @@ impl Rubric {
 }
 
 /// An order whose parts are all constrained.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `quantity` (int).
 #[derive(
     Debug,
     Clone,
@@ -794,6 +804,8 @@ impl Order {
 }
 
 /// strict=True where pydantic's strict JSON mode reads what serde reads.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `count` (int).
 #[derive(
     Debug,
     Clone,
@@ -872,6 +884,8 @@ impl StrictValues {
 }
 
 /// pydantic's aliases of constraints: each is the constraint it stands for.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `positive` (int).
 #[derive(
     Debug,
     Clone,

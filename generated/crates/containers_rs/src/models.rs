@@ -746,6 +746,8 @@ impl<'de> ::dspygen_runtime::serde::Deserialize<'de> for SettingOffset {
 }
 
 /// A point on a map.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -762,6 +764,8 @@ pub struct Point {
 ::dspygen_runtime::struct_serde!(map_only Point);
 
 /// A route: fixed-size tuples of primitives, models and dates, and variadic tuples.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `start` (tuple[float, float]).
 #[derive(
     Debug,
     Clone,
@@ -792,6 +796,8 @@ pub struct Route {
 ::dspygen_runtime::struct_serde!(map_only Route);
 
 /// A tree whose children sit in a tuple beside their weight.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `children` (tuple[tuple[float, Tree], ...]).
 #[derive(
     Debug,
     Clone,
@@ -811,6 +817,8 @@ pub struct Tree {
 ::dspygen_runtime::struct_serde!(map_only Tree);
 
 /// Literals of ints, bools, None and strings, alone and mixed.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `level` (Literal[1, 2, 3]).
 #[derive(
     Debug,
     Clone,
@@ -836,6 +844,8 @@ pub struct Setting {
 ::dspygen_runtime::struct_serde!(map_only Setting);
 
 /// Int Enums: required, defaulted, optional and in containers.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[Level, Priority] | None).
 #[derive(
     Debug,
     Clone,
@@ -859,6 +869,8 @@ pub struct Ticket {
 ::dspygen_runtime::struct_serde!(map_only Ticket);
 
 /// Sets and frozensets of hashable items.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (set[str]).
 #[derive(
     Debug,
     Clone,
@@ -882,6 +894,8 @@ pub struct Catalog {
 ::dspygen_runtime::struct_serde!(map_only Catalog);
 
 /// Dicts keyed by ints, str Enums and Literals.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `by_id` (dict[int, str]).
 #[derive(
     Debug,
     Clone,

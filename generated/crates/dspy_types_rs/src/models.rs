@@ -6,6 +6,8 @@
 use ::dspygen_runtime::methods::*;
 
 /// What a user attached to a message.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `images` (list[dspy.Image]).
 #[derive(
     Debug,
     Clone,

@@ -6,6 +6,8 @@
 use ::dspygen_runtime::methods::*;
 
 /// One search hit.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -22,6 +24,8 @@ pub struct Item {
 ::dspygen_runtime::struct_serde!(map_only Item);
 
 /// Tags, written as a bare JSON array.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Tags {
@@ -31,6 +35,8 @@ pub struct Tags {
 ::dspygen_runtime::root_deserialize!(Tags);
 
 /// Scores by name, written as a bare JSON object.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", transparent)]
 pub struct Scores {
@@ -40,6 +46,8 @@ pub struct Scores {
 ::dspygen_runtime::root_deserialize!(Scores);
 
 /// Every instantiation in one place.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (Page[Item]).
 #[derive(
     Debug,
     Clone,
@@ -66,6 +74,8 @@ pub struct Catalog {
 ::dspygen_runtime::struct_serde!(map_only Catalog);
 
 /// A page of results of any type.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -84,6 +94,8 @@ pub struct PageItem {
 ::dspygen_runtime::struct_serde!(map_only PageItem);
 
 /// A page of results of any type.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -102,6 +114,8 @@ pub struct PageInt {
 ::dspygen_runtime::struct_serde!(map_only PageInt);
 
 /// A page of results of any type.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -120,6 +134,8 @@ pub struct PageListStr {
 ::dspygen_runtime::struct_serde!(map_only PageListStr);
 
 /// A page of results of any type.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -138,6 +154,8 @@ pub struct PageOptionInt {
 ::dspygen_runtime::struct_serde!(map_only PageOptionInt);
 
 /// A page of results of any type.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[None]).
 #[derive(
     Debug,
     Clone,
@@ -156,6 +174,8 @@ pub struct PageNone {
 ::dspygen_runtime::struct_serde!(map_only PageNone);
 
 /// Two values of two types, and a lookup of the second.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -174,6 +194,8 @@ pub struct PairStrItem {
 ::dspygen_runtime::struct_serde!(map_only PairStrItem);
 
 /// A generic model holding another generic model.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `page` (Page[Item]).
 #[derive(
     Debug,
     Clone,
@@ -191,6 +213,8 @@ pub struct EnvelopeItem {
 ::dspygen_runtime::struct_serde!(map_only EnvelopeItem);
 
 /// A page of results of any type.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[Any]).
 #[derive(
     Debug,
     Clone,
@@ -209,6 +233,8 @@ pub struct Page {
 ::dspygen_runtime::struct_serde!(map_only Page);
 
 /// A model deriving from an instantiation: it inherits `items: list[int]`.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -229,6 +255,8 @@ pub struct IntPage {
 ::dspygen_runtime::struct_serde!(map_only IntPage);
 
 /// Derived instantiations in use.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `ranked` (Ranked[Item]).
 #[derive(
     Debug,
     Clone,
@@ -245,6 +273,8 @@ pub struct Results {
 ::dspygen_runtime::struct_serde!(map_only Results);
 
 /// A generic model deriving from a generic model.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

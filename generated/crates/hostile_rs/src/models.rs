@@ -751,6 +751,8 @@ impl TagKind {
 }
 
 /// Every field name is a Rust keyword, or becomes one in snake_case.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -799,6 +801,8 @@ pub struct Keywords {
 ::dspygen_runtime::struct_serde!(map_only Keywords);
 
 /// `Self` as a field name (in its own struct: `self` and `Self` share the Rust name `self_`).
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -846,6 +850,8 @@ impl ::std::default::Default for SelfType {
 #[doc = " two\rthree."]
 ///
 /// ````
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -918,6 +924,8 @@ pub struct Described {
 ::dspygen_runtime::struct_serde!(map_only Described);
 
 /// Acronym spelling; the next model differs only by case convention.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -958,6 +966,8 @@ impl ::std::default::Default for HTTPServer {
 }
 
 /// Snake-case spelling of the fields of HTTPServer.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -992,6 +1002,8 @@ impl ::std::default::Default for HttpServer {
 }
 
 /// Recursive, with keyword names on the recursive edges.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -1026,6 +1038,8 @@ impl ::std::default::Default for Node {
 }
 
 /// A model without fields (its bindings once left `py` unused, failing clippy).
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -1039,6 +1053,8 @@ pub struct Nothing {}
 ::dspygen_runtime::struct_serde!(map_only Nothing);
 
 /// Defaults as pydantic writes them: floats from ints, zmij's float format, empty containers.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -1097,6 +1113,7 @@ impl ::std::default::Default for Defaults {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

@@ -45,6 +45,8 @@ impl Priority {
 }
 
 /// A customer's ticket.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -65,6 +67,7 @@ pub struct Ticket {
 
 ::dspygen_runtime::struct_serde!(map_only Ticket);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -81,6 +84,7 @@ pub struct Tag {
 
 ::dspygen_runtime::struct_serde!(map_only Tag);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

@@ -120,6 +120,8 @@ impl ShelfMatch {
 }
 
 /// Someone who wrote or edited a book.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -139,6 +141,8 @@ pub struct Person {
 ::dspygen_runtime::struct_serde!(map_only Person);
 
 /// An author: a person with works. `name` keeps its slot from Person.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -160,6 +164,7 @@ pub struct Author {
 
 ::dspygen_runtime::struct_serde!(map_only Author);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -195,6 +200,7 @@ pub struct Book {
 
 ::dspygen_runtime::struct_serde!(map_only Book);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

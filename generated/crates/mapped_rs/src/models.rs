@@ -6,6 +6,8 @@
 use ::dspygen_runtime::methods::*;
 
 /// An invoice: amounts are `Money`, which Rust reads as `shop_money::Money`.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `total` (Money).
 #[derive(
     Debug,
     Clone,

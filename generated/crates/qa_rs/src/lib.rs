@@ -41,5 +41,5 @@ pub use signatures::*;
 #[::dspygen_runtime::pyo3::pymodule(name = "qa_rs", crate = "::dspygen_runtime::pyo3")]
 mod python_module {
     #[pymodule_export]
-    use super::bindings::{roundtrip, roundtrip_json, type_names};
+    use super::bindings::{roundtrip, roundtrip_json, roundtrip_validated, type_names};
 }

@@ -84,6 +84,8 @@ impl Confidence {
 }
 
 /// A passage the answer relies on.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -103,6 +105,8 @@ pub struct Citation {
 ::dspygen_runtime::struct_serde!(map_only Citation);
 
 /// An answer with its evidence.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

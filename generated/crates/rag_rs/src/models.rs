@@ -44,6 +44,7 @@ impl ClassifyLabel {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -61,6 +62,7 @@ pub struct Passage {
 
 ::dspygen_runtime::struct_serde!(map_only Passage);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

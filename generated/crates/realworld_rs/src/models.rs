@@ -207,6 +207,8 @@ impl Stage {
 }
 
 /// Aliases in every position.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pet` (Cat | Dog).
 #[derive(
     Debug,
     Clone,
@@ -233,6 +235,7 @@ pub struct Owner {
 
 ::dspygen_runtime::struct_serde!(map_only Owner);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -248,6 +251,7 @@ pub struct Cat {
 
 ::dspygen_runtime::struct_serde!(map_only Cat);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -264,6 +268,8 @@ pub struct Dog {
 ::dspygen_runtime::struct_serde!(map_only Dog);
 
 /// Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `seen` (set[str]).
 #[derive(
     Debug,
     Clone,
@@ -307,6 +313,8 @@ impl ::std::default::Default for Defaults {
 }
 
 /// Validators are Python code: Rust keeps the fields' shapes and warns.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic validators run on it.
 #[derive(
     Debug,
     Clone,
@@ -378,6 +386,8 @@ impl Ticket {
 }
 
 /// pydantic v1's `class Config:`, which v2 still honours.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -395,6 +405,8 @@ pub struct LegacyConfig {
 ::dspygen_runtime::struct_serde!(map_only LegacyConfig);
 
 /// The `str_*` settings: every string the fields hold is stripped, lowered and bounded.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `handle` (str).
 #[derive(
     Debug,
     Clone,
@@ -465,6 +477,8 @@ impl Lowered {
 /// default_factory as real code writes it: the time in each spelling, UUIDs and their texts,
 /// a model built from its own defaults; and Python code, which Rust cannot run (a warning: Rust
 /// requires those fields).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -505,6 +519,8 @@ pub struct Event {
 ::dspygen_runtime::struct_serde!(map_only Event);
 
 /// A configuration imported as a constant.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `name` (str).
 #[derive(
     Debug,
     Clone,
@@ -548,6 +564,8 @@ impl Shared {
 }
 
 /// A strict model: every field reads only its own JSON type, as serde does.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

@@ -113,6 +113,7 @@ impl Result {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -128,6 +129,7 @@ pub struct Option {
 
 ::dspygen_runtime::struct_serde!(map_only Option);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -143,6 +145,7 @@ pub struct Poll {
 
 ::dspygen_runtime::struct_serde!(map_only Poll);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -157,6 +160,7 @@ pub struct Some {
 
 ::dspygen_runtime::struct_serde!(map_only Some);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -171,6 +175,7 @@ pub struct Ok {
 
 ::dspygen_runtime::struct_serde!(map_only Ok);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -185,6 +190,7 @@ pub struct Err {
 
 ::dspygen_runtime::struct_serde!(map_only Err);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -201,6 +207,7 @@ pub struct Box {
 
 ::dspygen_runtime::struct_serde!(map_only Box);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -215,6 +222,7 @@ pub struct String {
 
 ::dspygen_runtime::struct_serde!(map_only String);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -229,6 +237,7 @@ pub struct Vec {
 
 ::dspygen_runtime::struct_serde!(map_only Vec);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -253,6 +262,7 @@ impl ::std::default::Default for Iterator {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -277,6 +287,7 @@ impl ::std::default::Default for ToString {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -301,6 +312,7 @@ impl ::std::default::Default for ToOwned {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -315,6 +327,7 @@ pub struct Clone {
 
 ::dspygen_runtime::struct_serde!(map_only Clone);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -329,6 +342,7 @@ pub struct Signature {
 
 ::dspygen_runtime::struct_serde!(map_only Signature);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -345,6 +359,7 @@ pub struct Prediction {
 
 ::dspygen_runtime::struct_serde!(map_only Prediction);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -359,6 +374,7 @@ pub struct Example {
 
 ::dspygen_runtime::struct_serde!(map_only Example);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -373,6 +389,7 @@ pub struct FieldMeta {
 
 ::dspygen_runtime::struct_serde!(map_only FieldMeta);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -389,6 +406,7 @@ pub struct Serialize {
 
 ::dspygen_runtime::struct_serde!(map_only Serialize);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -403,6 +421,7 @@ pub struct Deserialize {
 
 ::dspygen_runtime::struct_serde!(map_only Deserialize);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -417,6 +436,7 @@ pub struct IndexMap {
 
 ::dspygen_runtime::struct_serde!(map_only IndexMap);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -431,6 +451,7 @@ pub struct Python {
 
 ::dspygen_runtime::struct_serde!(map_only Python);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -446,6 +467,7 @@ pub struct Bound {
 
 ::dspygen_runtime::struct_serde!(map_only Bound);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -460,6 +482,7 @@ pub struct Py {
 
 ::dspygen_runtime::struct_serde!(map_only Py);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -474,6 +497,7 @@ pub struct PyAny {
 
 ::dspygen_runtime::struct_serde!(map_only PyAny);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -488,6 +512,7 @@ pub struct PyErr {
 
 ::dspygen_runtime::struct_serde!(map_only PyErr);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -502,6 +527,7 @@ pub struct SignatureInput {
 
 ::dspygen_runtime::struct_serde!(map_only SignatureInput);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -516,6 +542,7 @@ pub struct SignatureOutput {
 
 ::dspygen_runtime::struct_serde!(map_only SignatureOutput);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -531,6 +558,7 @@ pub struct PythonSignature {
 
 ::dspygen_runtime::struct_serde!(map_only PythonSignature);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -545,6 +573,7 @@ pub struct PyResult {
 
 ::dspygen_runtime::struct_serde!(map_only PyResult);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -559,6 +588,7 @@ pub struct PyDict {
 
 ::dspygen_runtime::struct_serde!(map_only PyDict);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -573,6 +603,7 @@ pub struct PyType {
 
 ::dspygen_runtime::struct_serde!(map_only PyType);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,

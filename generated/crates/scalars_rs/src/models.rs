@@ -126,6 +126,7 @@ impl<'de> ::dspygen_runtime::serde::Deserialize<'de> for Rank {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -141,6 +142,8 @@ pub struct LaxInt {
 ::dspygen_runtime::struct_serde!(map_only LaxInt);
 
 /// An int Rust holds in an i128: lax mode reads the token's digits, not an f64.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (int).
 #[derive(
     Debug,
     Clone,
@@ -203,6 +206,7 @@ impl LaxWideInt {
     }
 }
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -217,6 +221,7 @@ pub struct LaxFloat {
 
 ::dspygen_runtime::struct_serde!(map_only LaxFloat);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -231,6 +236,7 @@ pub struct LaxBool {
 
 ::dspygen_runtime::struct_serde!(map_only LaxBool);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -245,6 +251,7 @@ pub struct LaxStr {
 
 ::dspygen_runtime::struct_serde!(map_only LaxStr);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (Decimal).
 #[derive(
     Debug,
     Clone,
@@ -259,6 +266,7 @@ pub struct LaxDecimal {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDecimal);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -273,6 +281,7 @@ pub struct LaxBytes {
 
 ::dspygen_runtime::struct_serde!(map_only LaxBytes);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (date).
 #[derive(
     Debug,
     Clone,
@@ -287,6 +296,7 @@ pub struct LaxDate {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDate);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (datetime).
 #[derive(
     Debug,
     Clone,
@@ -301,6 +311,7 @@ pub struct LaxDatetime {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDatetime);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (time).
 #[derive(
     Debug,
     Clone,
@@ -315,6 +326,7 @@ pub struct LaxTime {
 
 ::dspygen_runtime::struct_serde!(map_only LaxTime);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (timedelta).
 #[derive(
     Debug,
     Clone,
@@ -329,6 +341,7 @@ pub struct LaxTimedelta {
 
 ::dspygen_runtime::struct_serde!(map_only LaxTimedelta);
 
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -344,6 +357,8 @@ pub struct LaxUuid {
 ::dspygen_runtime::struct_serde!(map_only LaxUuid);
 
 /// A strict model: none of its fields is coerced, but a model inside reads its own way.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -378,6 +393,8 @@ impl ::std::default::Default for StrictCounter {
 }
 
 /// Lax mode inside containers and unions, and a strict field and model beside them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[int, float]).
 #[derive(
     Debug,
     Clone,
@@ -442,6 +459,8 @@ impl ::std::default::Default for LaxReach {
 }
 
 /// A work shift: wall-clock times, some with a UTC offset.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `starts` (time).
 #[derive(
     Debug,
     Clone,
@@ -460,6 +479,8 @@ pub struct Shift {
 ::dspygen_runtime::struct_serde!(map_only Shift);
 
 /// A calendar event; `starts_at` may be naive (local) or aware.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
 #[derive(
     Debug,
     Clone,
@@ -489,6 +510,8 @@ pub struct Event {
 ::dspygen_runtime::struct_serde!(map_only Event);
 
 /// Money and counters: decimals as text, ints wider than i64 where the bounds say so.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `number` (int).
 #[derive(
     Debug,
     Clone,
@@ -635,6 +658,8 @@ impl Invoice {
 }
 
 /// Raw bytes, written as UTF-8 text (pydantic's default).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `content` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -653,6 +678,8 @@ pub struct Attachment {
 ::dspygen_runtime::struct_serde!(map_only Attachment);
 
 /// Bytes as URL-safe base64, both ways.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -670,6 +697,8 @@ pub struct Blob {
 ::dspygen_runtime::struct_serde!(map_only Blob);
 
 /// Bytes as hex, both ways.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `sha256` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -686,6 +715,8 @@ pub struct Digest {
 ::dspygen_runtime::struct_serde!(map_only Digest);
 
 /// Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
 #[derive(
     Debug,
     Clone,
@@ -701,6 +732,8 @@ pub struct LegacyBlob {
 ::dspygen_runtime::struct_serde!(map_only LegacyBlob);
 
 /// Non-finite floats written as strings.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -720,6 +753,8 @@ pub struct Measurement {
 ::dspygen_runtime::struct_serde!(map_only Measurement);
 
 /// Non-finite floats written as the bare tokens Infinity / NaN (not JSON).
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -735,6 +770,8 @@ pub struct RawMeasurement {
 ::dspygen_runtime::struct_serde!(map_only RawMeasurement);
 
 /// Default floats: non-finite values are written as null.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `at` (datetime).
 #[derive(
     Debug,
     Clone,
@@ -751,6 +788,8 @@ pub struct Reading {
 ::dspygen_runtime::struct_serde!(map_only Reading);
 
 /// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `address` (IPv4Address).
 #[derive(
     Debug,
     Clone,
@@ -775,6 +814,8 @@ pub struct Host {
 ::dspygen_runtime::struct_serde!(map_only Host);
 
 /// IP networks and interfaces, written `address/prefix` as `str()` writes them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `network` (IPv4Network).
 #[derive(
     Debug,
     Clone,
@@ -800,6 +841,8 @@ pub struct Subnet {
 ::dspygen_runtime::struct_serde!(map_only Subnet);
 
 /// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `path` (Path).
 #[derive(
     Debug,
     Clone,
@@ -822,6 +865,8 @@ pub struct Artifact {
 ::dspygen_runtime::struct_serde!(map_only Artifact);
 
 /// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `href` (AnyUrl).
 #[derive(
     Debug,
     Clone,
@@ -848,6 +893,8 @@ pub struct Link {
 ::dspygen_runtime::struct_serde!(map_only Link);
 
 /// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `password` (SecretStr).
 #[derive(
     Debug,
     Clone,
@@ -868,6 +915,8 @@ pub struct Credentials {
 ::dspygen_runtime::struct_serde!(map_only Credentials);
 
 /// Secret bytes read as base64.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `key` (SecretBytes).
 #[derive(
     Debug,
     Clone,
@@ -883,6 +932,8 @@ pub struct SigningKey {
 ::dspygen_runtime::struct_serde!(map_only SigningKey);
 
 /// Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `reserved` (None).
 #[derive(
     Debug,
     Clone,
@@ -908,6 +959,8 @@ pub struct Placeholder {
 
 /// Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;
 /// written as the value itself (`model_dump_json()` does not write the text again).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `body` (Json[list[int]]).
 #[derive(
     Debug,
     Clone,
@@ -966,6 +1019,8 @@ impl Webhook {
 }
 
 /// Email addresses, checked and normalised as pydantic does (with email-validator).
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `email` (EmailStr).
 #[derive(
     Debug,
     Clone,

@@ -144,6 +144,8 @@ impl LizardPetType {
 }
 
 /// A cat: the tag comes first.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -161,6 +163,8 @@ pub struct Cat {
 ::dspygen_runtime::struct_serde!(map_only Cat);
 
 /// A dog: the tag is declared after `name`, and stays there in the JSON.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -178,6 +182,8 @@ pub struct Dog {
 ::dspygen_runtime::struct_serde!(map_only Dog);
 
 /// A lizard answers to two tags.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -195,6 +201,8 @@ pub struct Lizard {
 ::dspygen_runtime::struct_serde!(map_only Lizard);
 
 /// Discriminated unions, alone and inside containers.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pet` (Cat | Dog).
 #[derive(
     Debug,
     Clone,
@@ -220,6 +228,7 @@ pub struct Owner {
 
 ::dspygen_runtime::struct_serde!(map_only Owner);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -234,6 +243,7 @@ pub struct Point {
 
 ::dspygen_runtime::struct_serde!(map_only Point);
 
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
     Clone,
@@ -250,6 +260,8 @@ pub struct Point2 {
 ::dspygen_runtime::struct_serde!(map_only Point2);
 
 /// Smart-mode unions: Rust picks the arm pydantic picks.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `int_or_float` (int | float).
 #[derive(
     Debug,
     Clone,
@@ -287,6 +299,8 @@ pub struct Smart {
 ::dspygen_runtime::struct_serde!(map_only Smart);
 
 /// Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `state` (str | dict[str, JsonValue] | list[JsonValue]).
 #[derive(
     Debug,
     Clone,
