@@ -103,11 +103,12 @@ fn question(text: &str) -> RatedInput {
     }
 }
 
-/// The answer the LM gives: its text holds a `[`, a quote, a newline and a backslash, which the
-/// ChatAdapter's markers and JSON's escapes must not swallow.
+/// The answer the LM gives: its text holds brackets (a `[[`, a line starting with `[`), quotes,
+/// newlines and a backslash, which neither the ChatAdapter's markers nor JSON's escapes may
+/// swallow (DSPy's ChatAdapter listener alone loses `[[x` from its chunks).
 fn rated(question: &str) -> RatedOutput {
     RatedOutput {
-        answer: format!("about {question}: a [short] \"answer\"\nwith \\ two lines"),
+        answer: format!("about {question}: a [[short]] \"answer\"\n[with] \\ three\nlines"),
         score: 7,
         tags: vec!["a".into(), "b c".into()],
     }
@@ -229,7 +230,9 @@ async fn predict_events(adapter: Adapter) {
     );
     assert_eq!(seen.texts, [("answer", rated("why").answer)], "{adapter:?}");
     // Token by token, while the LM was still writing: the first chunk came before its end.
-    assert!(seen.chunks >= 8, "{adapter:?}: {} chunks", seen.chunks);
+    // (Fewer chunks than tokens: DSPy's ChatAdapter listener holds back text that could begin
+    // a marker, here from the line that starts with `[` to the field's end.)
+    assert!(seen.chunks >= 5, "{adapter:?}: {} chunks", seen.chunks);
     assert_eq!(finished_at_first_chunk, Some(0), "{adapter:?}");
     assert_eq!(prediction.unwrap().into_output(), rated("why"));
     assert_eq!(engine_count(&lm, "finished"), 1);

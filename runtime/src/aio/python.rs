@@ -123,8 +123,11 @@ class Streamer:
     reported complete once, with the value DSPy's adapter parses from its text, before the
     prediction; a str field's text arrives in chunks first.
 
-    ChatAdapter: DSPy's StreamListeners, one per field, say which field a chunk belongs to
-    (they hold back the `[[ ## field ## ]]` markers) and when it ends. JSONAdapter: DSPy 3.4's
+    ChatAdapter: DSPy's StreamListeners, one per field, say which field is streaming and when it
+    ends (they hold back the `[[ ## field ## ]]` markers). The text itself is the field's section
+    of the completion so far (a Tap listener records it), cut as ChatAdapter.parse cuts it: a
+    listener's own chunks lose text at a `[[` inside a value (`see [[x]]`, a list of lists),
+    which it takes for the start of the next marker. JSONAdapter: DSPy 3.4's
     listeners pass the JSON text on as it is (quotes, escapes and the next key's `", "` inside
     the chunks) and end a field one chunk late, so here the raw chunks streamify yields without
     listeners are read with jiter's partial parser instead, as the listener itself parses them:
@@ -138,6 +141,7 @@ class Streamer:
         self.emit = emit
         self.done = set()
         self.texts = {}  # ChatAdapter: each field's text so far, as the listeners gave it
+        self.tap = Tap(self.name, self.predictor)  # ChatAdapter: the completion so far
         self.raw = ""  # JSONAdapter: the completion so far
         self.sent = {}  # JSONAdapter: the text of each str field already sent
 
@@ -150,7 +154,7 @@ class Streamer:
 
     async def run(self, kwargs):
         json_mode = isinstance(dspy.settings.adapter, dspy.JSONAdapter)
-        listeners = [] if json_mode else [
+        listeners = [] if json_mode else [self.tap] + [
             dspy.streaming.StreamListener(field, predict=self.predictor, predict_name=self.name)
             for field in self.fields
         ]
@@ -177,11 +181,17 @@ class Streamer:
 
     def listened(self, event):
         field = event.signature_field_name
-        self.texts[field] = self.texts.get(field, "") + event.chunk
-        if event.chunk and self.fields[field].annotation is str:
-            self.emit(("chunk", field, event.chunk))
+        self.texts[field] = self.texts.get(field, "") + event.chunk  # if the tap missed it
+        whole = chat_section(self.tap.text, field, partial=not event.is_last_chunk)
+        if whole is None:
+            whole = self.texts[field]
+        if self.fields[field].annotation is str:
+            sent = self.sent.get(field, "")
+            if len(whole) > len(sent) and whole.startswith(sent):
+                self.emit(("chunk", field, whole[len(sent):]))
+                self.sent[field] = whole
         if event.is_last_chunk:
-            self.complete(field, self.texts[field])
+            self.complete(field, whole)
 
     def json_chunk(self, chunk):
         import jiter
@@ -216,6 +226,49 @@ class Streamer:
                     self.sent[field] = value
             if closed or i < len(keys) - 1:
                 self.complete(field, value)
+
+
+class Tap(dspy.streaming.StreamListener):
+    """A listener that records the predictor's completion as it streams and says nothing."""
+
+    def __init__(self, name, predictor):
+        super().__init__("", predict=predictor, predict_name=name)
+        self.text = ""
+
+    def receive(self, chunk):
+        try:
+            self.text += chunk.choices[0].delta.content or ""
+        except (AttributeError, IndexError, TypeError):
+            pass
+
+    def finalize(self):
+        return None
+
+
+HEADER = re.compile(r"\[\[ ## (\w+) ## \]\]")
+
+
+def chat_section(text, field, partial=False):
+    """The text of `field`'s section, as ChatAdapter.parse cuts it (a header starts a line), or
+    None if there is none yet. `partial`: the text is still arriving, so an unfinished last line
+    that starts with `[` (maybe a header's first half) is left out until it is whole, and the
+    whitespace at the end (which parse strips) waits for the text after it."""
+    if partial and not text.endswith("\n"):
+        last = text[text.rfind("\n") + 1:]
+        if last.lstrip().startswith("["):
+            text = text[: len(text) - len(last)]
+    sections = [(None, [])]
+    for line in text.splitlines():
+        match = HEADER.match(line.strip())
+        if match:
+            rest = line[match.end():].strip()
+            sections.append((match.group(1), [rest] if rest else []))
+        else:
+            sections[-1][1].append(line)
+    for name, lines in sections:
+        if name == field:
+            return "\n".join(lines).strip()
+    return None
 
 
 def field_text(value):
