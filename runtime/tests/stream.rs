@@ -374,3 +374,69 @@ async fn a_stream_outside_every_scope_finds_no_lm() {
         "{events:?}"
     );
 }
+
+/// An answer DSPy serves from its cache is not streamed: no listener sees it, and it arrives
+/// whole. Its events keep their shape: the text as one chunk, each field, the prediction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cached_answer_arrives_whole_with_the_same_events() {
+    init();
+    let predict = Python::attach(Predict::<Rated>::new).unwrap();
+    let lm = streaming_lm(
+        "dspygen/cached-stream",
+        Duration::from_millis(10),
+        Duration::ZERO,
+    );
+    Python::attach(|py| -> PyResult<()> {
+        // In memory only: nothing written to the user's disk cache, nothing read from a past run.
+        let dspy = py.import("dspy")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("enable_disk_cache", false)?;
+        dspy.getattr("configure_cache")?.call((), Some(&kwargs))?;
+        lm.as_py().bind(py).setattr("cache", true)
+    })
+    .unwrap();
+    for adapter in [Adapter::Chat, Adapter::Json] {
+        let mut runs = Vec::new();
+        for _ in 0..2 {
+            let events: Vec<_> = settings(&lm, adapter)
+                .scope_future(predict.stream(&question("cached")).collect::<Vec<_>>())
+                .await;
+            let mut seen = Seen::default();
+            for event in &events {
+                let event = event.as_ref().expect("no error event");
+                check_field(event, "cached");
+                see(&mut seen, event);
+            }
+            runs.push((seen, engine_count(&lm, "chunks")));
+        }
+        let [(first, chunks_after_first), (second, chunks_after_second)] = &runs[..] else {
+            unreachable!()
+        };
+        assert!(
+            first.chunks > 1,
+            "{adapter:?}: the first answer was streamed"
+        );
+        assert_eq!(
+            second.chunks, 1,
+            "{adapter:?}: the cached answer is one chunk"
+        );
+        assert_eq!(
+            chunks_after_first, chunks_after_second,
+            "{adapter:?}: no LM call"
+        );
+        for seen in [first, second] {
+            assert_eq!(
+                seen.shape,
+                [
+                    "chunks answer",
+                    "field answer",
+                    "field score",
+                    "field tags",
+                    "done"
+                ],
+                "{adapter:?}"
+            );
+            assert_eq!(seen.texts, [("answer", rated("cached").answer)]);
+        }
+    }
+}

@@ -171,12 +171,18 @@ class Streamer:
                     self.listened(event)
                 elif json_mode:
                     self.json_chunk(event)
-        # A field no listener saw end (a cached answer arrives whole; a listener misses a
-        # marker): its value is the prediction's.
+        # A field no listener saw end (an answer from DSPy's cache arrives whole, unstreamed; a
+        # listener misses a marker): its value is the prediction's, and a str field's text not
+        # sent yet is one last chunk, so that its chunks still join into its value.
         for field in self.fields:
-            if field not in self.done:
-                self.done.add(field)
-                self.emit(("field", field, prediction[field]))
+            if field in self.done:
+                continue
+            value = prediction[field]
+            sent = self.sent.get(field, "")
+            if isinstance(value, str) and len(value) > len(sent) and value.startswith(sent):
+                self.emit(("chunk", field, value[len(sent):]))
+            self.done.add(field)
+            self.emit(("field", field, value))
         return prediction
 
     def listened(self, event):
