@@ -1,5 +1,6 @@
-//! DSPy from async Rust (feature `async`): [`Predict::acall`], [`ChainOfThought::acall`] and
-//! their `batch`, awaited on tokio (current-thread or multi-thread), while DSPy's own `acall`
+//! DSPy from async Rust (feature `async`): [`Predict::acall`], [`ChainOfThought::acall`],
+//! their `batch` and their `stream` (typed events as the LM writes, over `dspy.streamify`:
+//! [`StreamEvent`]), awaited on tokio (current-thread or multi-thread), while DSPy's own `acall`
 //! runs as an asyncio task.
 //!
 //! ```ignore
