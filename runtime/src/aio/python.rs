@@ -143,7 +143,7 @@ class Streamer:
         self.texts = {}  # ChatAdapter: each field's text so far, as the listeners gave it
         self.tap = Tap(self.name, self.predictor)  # ChatAdapter: the completion so far
         self.raw = ""  # JSONAdapter: the completion so far
-        self.sent = {}  # JSONAdapter: the text of each str field already sent
+        self.sent = {}  # the text of each str field already sent as chunks
 
     def complete(self, field, value):
         from dspy.adapters.utils import parse_value
@@ -187,7 +187,8 @@ class Streamer:
 
     def listened(self, event):
         field = event.signature_field_name
-        self.texts[field] = self.texts.get(field, "") + event.chunk  # if the tap missed it
+        # The listener's own text: the field's value only if its section cannot be found.
+        self.texts[field] = self.texts.get(field, "") + event.chunk
         whole = chat_section(self.tap.text, field, partial=not event.is_last_chunk)
         if whole is None:
             whole = self.texts[field]
@@ -227,7 +228,7 @@ class Streamer:
             value = partial[field]
             if self.fields[field].annotation is str and isinstance(value, str):
                 sent = self.sent.get(field, "")
-                if len(value) > len(sent):
+                if len(value) > len(sent) and value.startswith(sent):
                     self.emit(("chunk", field, value[len(sent):]))
                     self.sent[field] = value
             if closed or i < len(keys) - 1:
