@@ -440,3 +440,49 @@ async fn a_cached_answer_arrives_whole_with_the_same_events() {
         }
     }
 }
+
+/// Why the streams do not pass on what DSPy 3.4's own listeners yield (if this fails, DSPy
+/// changed its listeners, and the workarounds in the runtime's `Streamer` may be dropped):
+/// with the JSONAdapter a listener's chunks are raw JSON (quotes, escapes, the next key), and
+/// with the ChatAdapter they lose text at a `[[` inside a value.
+#[test]
+fn dspys_own_listeners_have_the_gaps_the_streams_work_around() {
+    let lm = streaming_lm("dspygen/listeners", Duration::ZERO, Duration::ZERO);
+    let joined = |adapter: &str| -> String {
+        Python::attach(|py| -> PyResult<String> {
+            let scope = PyDict::new(py);
+            scope.set_item("lm", lm.as_py())?;
+            scope.set_item("adapter", adapter)?;
+            py.run(
+                c"
+import asyncio
+import dspy
+
+async def main():
+    predict = dspy.Predict('question -> answer, score: int, tags: list[str]')
+    listener = dspy.streaming.StreamListener('answer')
+    program = dspy.streamify(predict, stream_listeners=[listener], is_async_program=True)
+    chunks = []
+    with dspy.context(lm=lm, adapter=getattr(dspy, adapter)()):
+        async for event in program(question='gaps'):
+            if isinstance(event, dspy.streaming.StreamResponse):
+                chunks.append(event.chunk)
+    return ''.join(chunks)
+
+joined = asyncio.run(main())
+",
+                Some(&scope),
+                None,
+            )?;
+            scope.get_item("joined")?.unwrap().extract()
+        })
+        .unwrap()
+    };
+    let answer = rated("gaps").answer;
+    let json = joined("JSONAdapter");
+    assert!(json.contains(r#"\"answer\""#), "{json:?}"); // escaped quotes, as in the JSON text
+    assert!(json.contains(r#"", ""#), "{json:?}"); // the separator before the next key
+    let chat = joined("ChatAdapter");
+    assert_ne!(chat, answer);
+    assert!(!chat.contains("[[short"), "{chat:?}");
+}
