@@ -248,6 +248,12 @@ async fn json_adapter_events_arrive_in_order_typed() {
     predict_events(Adapter::Json).await;
 }
 
+/// The stream waits without blocking its thread: one thread is enough.
+#[tokio::test(flavor = "current_thread")]
+async fn a_current_thread_runtime_streams_too() {
+    predict_events(Adapter::Chat).await;
+}
+
 async fn chain_of_thought_events(adapter: Adapter) {
     init();
     let cot = Python::attach(ChainOfThought::<Rated>::new).unwrap();
