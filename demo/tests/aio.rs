@@ -1,11 +1,12 @@
 //! The README's async example ("From async Rust"), on a generated crate (rag_rs's `Classify`
 //! standing for the README's `Triage`): `acall` and `batch` awaited on tokio, with the runtime's
-//! test LM answering typed outputs after 20 ms.
+//! test LM answering typed outputs after 20 ms; then a stream, whose completed field reads back
+//! as the generated enum.
 use std::time::Duration;
 
 use pyo3::prelude::*;
 use qa_demo::init;
-use rag_rs::runtime::aio::BatchOptions;
+use rag_rs::runtime::aio::{BatchOptions, StreamEvent, StreamExt};
 use rag_rs::runtime::{Lm, Settings};
 use rag_rs::{Classify, ClassifyInput, ClassifyLabel, ClassifyOutput, Predict};
 
@@ -62,5 +63,27 @@ async fn the_readme_async_example_runs() -> Result<(), Box<dyn std::error::Error
             ClassifyLabel::Positive
         ]
     );
+
+    // Streamed: `label` is no `str`, so no chunks: its value once complete, then the prediction.
+    let mut events = classify.stream(&ClassifyInput {
+        text: "a great day".into(),
+    });
+    let mut seen = Vec::new();
+    settings
+        .scope_future(async {
+            while let Some(event) = events.next().await {
+                match event? {
+                    StreamEvent::Chunk { field, .. } => seen.push(format!("chunk {field}")),
+                    StreamEvent::Field(field) => {
+                        let label = field.extract::<ClassifyLabel>()?;
+                        seen.push(format!("{}: {label:?}", field.name));
+                    }
+                    StreamEvent::Done(pred) => seen.push(format!("done: {:?}", pred.label)),
+                }
+            }
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })
+        .await?;
+    assert_eq!(seen, ["label: Positive", "done: Positive"]);
     Ok(())
 }

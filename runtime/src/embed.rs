@@ -56,9 +56,26 @@ fn add_virtualenv(py: Python<'_>, python: &str) -> PyResult<()> {
         .join("lib")
         .join(format!("python{}.{}", version.major, version.minor))
         .join("site-packages");
-    if site.is_dir() {
-        py.import("site")?
-            .call_method1("addsitedir", (site.to_string_lossy().as_ref(),))?;
+    if !site.is_dir() {
+        return Ok(());
+    }
+    let path = py.import("sys")?.getattr("path")?.cast_into::<PyList>()?;
+    let before: Vec<String> = path.extract()?;
+    py.import("site")?
+        .call_method1("addsitedir", (site.to_string_lossy().as_ref(),))?;
+    // addsitedir appends: the base interpreter's own site-packages (a pyenv's, the system's)
+    // would come first, and an older copy of a package there (typing_extensions) would shadow
+    // the virtualenv's, which dspy's dependencies need. The virtualenv's entries go before them,
+    // as in the virtualenv's own interpreter (still after the standard library).
+    let after: Vec<String> = path.extract()?;
+    let added: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
+    let first_site = before
+        .iter()
+        .position(|p| p.ends_with("site-packages") || p.ends_with("dist-packages"));
+    if let Some(at) = first_site {
+        let mut order: Vec<&String> = before.iter().collect();
+        order.splice(at..at, added);
+        path.call_method1("__setitem__", (pyo3::types::PySlice::full(py), order))?;
     }
     Ok(())
 }

@@ -18,8 +18,8 @@
 //! - [`constraints`] (feature `constraints`): the checks behind pydantic's field constraints;
 //! - [`Lm`], [`Settings`]: DSPy's language model and settings, for the process or a scope
 //!   (a scripted test LM answering with typed outputs too);
-//! - [`aio`] (feature `async`): `acall` and `batch` on DSPy's modules, awaited from async Rust
-//!   (tokio) while DSPy's own `acall` runs on an asyncio loop this crate owns;
+//! - [`aio`] (feature `async`): `acall`, `batch` and `stream` on DSPy's modules, awaited from
+//!   async Rust (tokio) while DSPy's own `acall` runs on an asyncio loop this crate owns;
 //! - [`Usage`]: the LM usage DSPy tracked for a call, typed;
 //! - [`embed`] (feature `embed`): starting Python inside a Rust program;
 //! - [`lax`]: pydantic's lax mode (`"3"` into an `int`), which generated models read in;

@@ -106,7 +106,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
 ASYNC_MAIN_RS = """\
 use std::time::Duration;
 
-use app_rs::runtime::aio::BatchOptions;
+use app_rs::runtime::aio::{BatchOptions, StreamEvent, StreamExt};
 use app_rs::runtime::{embed, Lm, Settings};
 use app_rs::{Predict, Team, Ticket, Triage, TriageInput, TriageOutput};
 use pyo3::prelude::*;
@@ -136,6 +136,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for result in settings.scope_future(triage.batch(&inputs, BatchOptions::default())).await {
         println!("{:?}", result?.team);
     }
+
+    // Streamed: a str field's text as the LM writes it, each field's value once complete, then
+    // the prediction. The stream is polled inside the scope, where its call starts.
+    let ticket = Ticket { title: "Refund my order".into(), body: String::new() };
+    let mut events = triage.stream(&TriageInput { ticket });
+    settings
+        .scope_future(async {
+            while let Some(event) = events.next().await {
+                match event? {
+                    StreamEvent::Chunk { text, .. } => print!("{text}"), // the reason, word by word
+                    StreamEvent::Field(field) if field.name == "team" => {
+                        println!("team: {:?}", field.extract::<Team>()?)
+                    }
+                    StreamEvent::Field(field) => println!(" ({} complete)", field.name),
+                    StreamEvent::Done(pred) => println!("done: {:?}", pred.team),
+                }
+            }
+            Ok::<_, Box<dyn std::error::Error>>(())
+        })
+        .await?;
     Ok(())
 }
 """
@@ -204,7 +224,14 @@ def test_a_new_user_builds_and_runs_a_rust_program(tmp_path: Path) -> None:
     assert re.search(rf"^python {re.escape(expected_version)}$", printed, re.MULTILINE), printed
     assert "team: Billing, reason: a refund" in printed, printed
     printed = run([str(target / "debug" / "triage_async")], elsewhere, clean_env())
-    assert printed.splitlines() == ["team: Billing, reason: a refund", "Billing", "Support"], printed
+    assert printed.splitlines() == [
+        "team: Billing, reason: a refund",
+        "Billing",
+        "Support",
+        "team: Billing",
+        "a refund (reason complete)",
+        "done: Billing",
+    ], printed
 
 
 def test_the_readme_gives_this_recipe() -> None:

@@ -1,5 +1,6 @@
-//! DSPy from async Rust (feature `async`): [`Predict::acall`], [`ChainOfThought::acall`] and
-//! their `batch`, awaited on tokio (current-thread or multi-thread), while DSPy's own `acall`
+//! DSPy from async Rust (feature `async`): [`Predict::acall`], [`ChainOfThought::acall`],
+//! their `batch` and their `stream` (typed events as the LM writes, over `dspy.streamify`:
+//! [`StreamEvent`]), awaited on tokio (current-thread or multi-thread), while DSPy's own `acall`
 //! runs as an asyncio task.
 //!
 //! ```ignore
@@ -42,19 +43,23 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use futures_util::stream::{self, StreamExt};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyDict, PyModule, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 
-use crate::lm::answer_text;
 use crate::modules::{failed, ChainOfThought, Predict, PredictError, Prediction, Reasoned};
 use crate::signature::{Signature, SignatureInput, SignatureOutput};
 use crate::{Lm, Settings};
 
 mod python;
+mod stream;
+
+/// `next()` and the other combinators on an [`EventStream`], re-exported so that a program
+/// reads a stream without depending on futures-util itself.
+pub use futures_util::StreamExt;
+pub use stream::{CompletedField, EventStream, StreamEvent, REASONING};
 
 /// How one async call runs.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,7 +92,7 @@ static MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 static RUNNER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The Python half of this module, loaded once per process.
-fn helpers(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+pub(crate) fn helpers(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
     MODULE
         .get_or_try_init(py, || {
             PyModule::from_code(py, python::CODE, python::FILE, python::NAME).map(Bound::unbind)
@@ -167,7 +172,7 @@ impl Settings {
 }
 
 /// The settings of the scopes being polled, merged.
-fn scoped_settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+pub(crate) fn scoped_settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let merged = PyDict::new(py);
     SCOPES.with(|scopes| -> PyResult<()> {
         for settings in scopes.borrow().iter() {
@@ -179,12 +184,15 @@ fn scoped_settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 }
 
 /// A call's Python arguments, made when its future is made (the input is borrowed only then).
-struct Pending {
+pub(crate) struct Pending {
     module: Py<PyAny>,
     kwargs: Py<PyDict>,
 }
 
-fn pending<S: Signature>(module: &Py<PyAny>, input: &S::Input) -> Result<Pending, PredictError> {
+pub(crate) fn pending<S: Signature>(
+    module: &Py<PyAny>,
+    input: &S::Input,
+) -> Result<Pending, PredictError> {
     Python::attach(|py| {
         Ok(Pending {
             module: module.clone_ref(py),
@@ -197,13 +205,13 @@ fn pending<S: Signature>(module: &Py<PyAny>, input: &S::Input) -> Result<Pending
 }
 
 /// The Python side of a call in flight: cancels its task if the Rust future is dropped first.
-struct Call {
+pub(crate) struct Call {
     call: Option<Py<PyAny>>,
     event_loop: Py<PyAny>,
 }
 
 impl Call {
-    fn finished(mut self) {
+    pub(crate) fn finished(mut self) {
         self.call = None;
     }
 }
@@ -233,17 +241,34 @@ fn submit(
     impl Future<Output = PyResult<Py<PyAny>>> + Send + 'static,
     Call,
 )> {
-    let locals = task_locals(py)?;
-    let helpers = helpers(py)?;
-    let call = helpers.getattr(intern!(py, "Call"))?.call0()?;
     let timeout = options.timeout.map(|t| t.as_secs_f64());
-    let coroutine = helpers.getattr(intern!(py, "run"))?.call1((
+    let call = new_call(py)?;
+    let coroutine = helpers(py)?.getattr(intern!(py, "run"))?.call1((
         &call,
         pending.module.bind(py),
         pending.kwargs.bind(py),
         scoped_settings(py)?,
         timeout,
     ))?;
+    hand_over(py, call, coroutine)
+}
+
+/// The Python side of a new call (its task, and what ended it early).
+pub(crate) fn new_call(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    helpers(py)?.getattr(intern!(py, "Call"))?.call0()
+}
+
+/// Hands `coroutine`, a coroutine of the helpers' that gives its task to `call`, to the loop
+/// of this call as a task.
+pub(crate) fn hand_over<'py>(
+    py: Python<'py>,
+    call: Bound<'py, PyAny>,
+    coroutine: Bound<'py, PyAny>,
+) -> PyResult<(
+    impl Future<Output = PyResult<Py<PyAny>>> + Send + 'static,
+    Call,
+)> {
+    let locals = task_locals(py)?;
     let future = match pyo3_async_runtimes::into_future_with_locals(&locals, coroutine.clone()) {
         Ok(future) => future,
         Err(err) => {
@@ -285,12 +310,16 @@ async fn run<T>(
     })
 }
 
-fn read_prediction<S: Signature>(raw: &Bound<'_, PyAny>) -> Result<Prediction<S>, PredictError> {
+pub(crate) fn read_prediction<S: Signature>(
+    raw: &Bound<'_, PyAny>,
+) -> Result<Prediction<S>, PredictError> {
     let output = S::Output::from_prediction(raw).map_err(PredictError::Conversion)?;
     Ok(Prediction::new(raw, output))
 }
 
-fn read_reasoned<S: Signature>(raw: &Bound<'_, PyAny>) -> Result<Reasoned<S>, PredictError> {
+pub(crate) fn read_reasoned<S: Signature>(
+    raw: &Bound<'_, PyAny>,
+) -> Result<Reasoned<S>, PredictError> {
     let output = S::Output::from_prediction(raw).map_err(PredictError::Conversion)?;
     Reasoned::read(raw, output)
 }
@@ -313,7 +342,7 @@ where
         .map(|input| run(pending::<S>(module, input), call, read))
         .collect();
     // `buffered` (not `buffer_unordered`) yields in input order; an item's error is its own.
-    stream::iter(calls)
+    futures_util::stream::iter(calls)
         .buffered(options.concurrency.max(1))
         .collect()
 }
@@ -393,14 +422,36 @@ impl<S: Signature> ChainOfThought<S> {
 impl Lm {
     /// A test LM (`dspy.LM` over a custom engine, DSPy's interface for one) that answers each
     /// call, after `latency` (an `asyncio.sleep` when DSPy awaits it), with the typed outputs
-    /// `answer` computes from the prompt (the text of the last message). An `Err` is the LM
-    /// failing. Each call reports usage: the prompt's and the completion's whitespace-separated
-    /// words as tokens. Its engine (`lm.engine`) counts the calls `started`, `finished` and
-    /// `cancelled`, and the most awaited at once (`peak`).
+    /// `answer` computes from the prompt (the text of the last message), written in the format
+    /// of the adapter DSPy calls it with (the ChatAdapter's `[[ ## field ## ]]` sections, or the
+    /// JSONAdapter's object). An `Err` is the LM failing. Each call reports usage: the prompt's
+    /// and the completion's whitespace-separated words as tokens. Its engine (`lm.engine`)
+    /// counts the calls `started`, `finished` and `cancelled`, and the most awaited at once
+    /// (`peak`). Streamed ([`Predict::stream`]), the answer arrives in chunks at once after the
+    /// latency; [`Lm::streaming`] spaces them.
     pub fn answering<S, F>(
         py: Python<'_>,
         model: &str,
         latency: Duration,
+        answer: F,
+    ) -> PyResult<Self>
+    where
+        S: Signature,
+        F: Fn(&str) -> Result<S::Output, String> + Send + Sync + 'static,
+    {
+        Self::streaming::<S, F>(py, model, latency, Duration::ZERO, answer)
+    }
+
+    /// [`Lm::answering`] whose streamed answers arrive as an LM's do: one text chunk per token
+    /// (a word with the whitespace before it; each piece of a `[[ ## field ## ]]` marker apart),
+    /// the first after `latency`, each next one `chunk_latency` later (`asyncio.sleep`s), as
+    /// the lm15 stream events (start, text deltas, end with usage) `dspy.LM` reads from a
+    /// custom engine's `stream`. The engine counts the `chunks` it streamed too.
+    pub fn streaming<S, F>(
+        py: Python<'_>,
+        model: &str,
+        latency: Duration,
+        chunk_latency: Duration,
         answer: F,
     ) -> PyResult<Self>
     where
@@ -413,34 +464,18 @@ impl Lm {
             None,
             move |args: &Bound<'_, PyTuple>,
                   _kwargs: Option<&Bound<'_, PyDict>>|
-                  -> PyResult<String> {
+                  -> PyResult<Py<PyDict>> {
                 let prompt: String = args.get_item(0)?.extract()?;
                 let output = answer(&prompt).map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
-                completion(&output.to_kwargs(args.py())?)
+                Ok(output.to_kwargs(args.py())?.unbind())
             },
         )?;
-        let lm =
-            helpers(py)?
-                .getattr("answering_lm")?
-                .call1((model, respond, latency.as_secs_f64()))?;
+        let lm = helpers(py)?.getattr("answering_lm")?.call1((
+            model,
+            respond,
+            latency.as_secs_f64(),
+            chunk_latency.as_secs_f64(),
+        ))?;
         Ok(Lm::from_object(lm))
     }
-}
-
-/// The completion an LM following DSPy's ChatAdapter writes for `fields`, with a `reasoning`
-/// first when they hold none (what `dspy.ChainOfThought` asks for; `dspy.Predict` ignores it).
-fn completion(fields: &Bound<'_, PyDict>) -> PyResult<String> {
-    let mut text = String::new();
-    if !fields.contains("reasoning")? {
-        text.push_str("[[ ## reasoning ## ]]\nAnswered in Rust.\n\n");
-    }
-    for (name, value) in fields.iter() {
-        text.push_str(&format!(
-            "[[ ## {} ## ]]\n{}\n\n",
-            name.str()?,
-            answer_text(&value)?
-        ));
-    }
-    text.push_str("[[ ## completed ## ]]");
-    Ok(text)
 }

@@ -11,11 +11,16 @@ pub(super) const NAME: &CStr = c"dspygen_runtime_aio";
 pub(super) const CODE: &CStr = cr#"
 import asyncio
 import atexit
+import contextlib
+import json
+import re
 import threading
 import time
 
 import dspy
-from dspy.lm15 import Message, Response, TextPart, Usage
+import pydantic_core
+from dspy.lm15 import (Message, Response, StreamDeltaEvent, StreamEndEvent, StreamStartEvent,
+                       TextDelta, TextPart, Usage)
 
 
 class Deadline(Exception):
@@ -102,28 +107,235 @@ async def run(call, module, kwargs, settings, timeout):
             timer.cancel()
 
 
+async def stream(call, module, kwargs, settings, emit):
+    """module's prediction, streamed: emit(("chunk", field, text)) and emit(("field", field,
+    value)) as the LM's answer arrives, then the prediction returned. Run as run() is."""
+    if call.dropped:
+        raise asyncio.CancelledError
+    call.task = asyncio.current_task()
+    with dspy.context(**settings):
+        return await Streamer(module, emit).run(kwargs)
+
+
+class Streamer:
+    """One streamed call of a module with one predictor (Predict, ChainOfThought) over
+    dspy.streamify. Each output field of the predictor (ChainOfThought's reasoning too) is
+    reported complete once, with the value DSPy's adapter parses from its text, before the
+    prediction; a str field's text arrives in chunks first.
+
+    ChatAdapter: DSPy's StreamListeners, one per field, say which field is streaming and when it
+    ends (they hold back the `[[ ## field ## ]]` markers). The text itself is the field's section
+    of the completion so far (a Tap listener records it), cut as ChatAdapter.parse cuts it: a
+    listener's own chunks lose text at a `[[` inside a value (`see [[x]]`, a list of lists),
+    which it takes for the start of the next marker. JSONAdapter: DSPy 3.4's
+    listeners pass the JSON text on as it is (quotes, escapes and the next key's `", "` inside
+    the chunks) and end a field one chunk late, so here the raw chunks streamify yields without
+    listeners are read with jiter's partial parser instead, as the listener itself parses them:
+    a str field's chunks are its decoded text, and a field ends when the next key (or the
+    object's end) arrives."""
+
+    def __init__(self, module, emit):
+        [(self.name, self.predictor)] = module.named_predictors()
+        self.module = module
+        self.fields = self.predictor.signature.output_fields
+        self.emit = emit
+        self.done = set()
+        self.texts = {}  # ChatAdapter: each field's text so far, as the listeners gave it
+        self.tap = Tap(self.name, self.predictor)  # ChatAdapter: the completion so far
+        self.raw = ""  # JSONAdapter: the completion so far
+        self.sent = {}  # the text of each str field already sent as chunks
+
+    def complete(self, field, value):
+        from dspy.adapters.utils import parse_value
+
+        if field not in self.done:
+            self.done.add(field)
+            self.emit(("field", field, parse_value(value, self.fields[field].annotation)))
+
+    async def run(self, kwargs):
+        json_mode = isinstance(dspy.settings.adapter, dspy.JSONAdapter)
+        listeners = [] if json_mode else [self.tap] + [
+            dspy.streaming.StreamListener(field, predict=self.predictor, predict_name=self.name)
+            for field in self.fields
+        ]
+        program = dspy.streamify(self.module, stream_listeners=listeners, is_async_program=True)
+        prediction = None
+        # Read to the end (streamify returns right after the prediction): an async generator
+        # left suspended is closed later by the garbage collector, in another task, where anyio
+        # refuses to exit its task group. aclosing closes it here on a cancellation too.
+        async with contextlib.aclosing(program(**kwargs)) as events:
+            async for event in events:
+                if isinstance(event, dspy.Prediction):
+                    prediction = event
+                elif isinstance(event, dspy.streaming.StreamResponse):
+                    self.listened(event)
+                elif json_mode:
+                    self.json_chunk(event)
+        # A field no listener saw end (an answer from DSPy's cache arrives whole, unstreamed; a
+        # listener misses a marker): its value is the prediction's, and a str field's text not
+        # sent yet is one last chunk, so that its chunks still join into its value.
+        for field in self.fields:
+            if field in self.done:
+                continue
+            value = prediction[field]
+            sent = self.sent.get(field, "")
+            if isinstance(value, str) and len(value) > len(sent) and value.startswith(sent):
+                self.emit(("chunk", field, value[len(sent):]))
+            self.done.add(field)
+            self.emit(("field", field, value))
+        return prediction
+
+    def listened(self, event):
+        field = event.signature_field_name
+        # The listener's own text: the field's value only if its section cannot be found.
+        self.texts[field] = self.texts.get(field, "") + event.chunk
+        whole = chat_section(self.tap.text, field, partial=not event.is_last_chunk)
+        if whole is None:
+            whole = self.texts[field]
+        if self.fields[field].annotation is str:
+            sent = self.sent.get(field, "")
+            if len(whole) > len(sent) and whole.startswith(sent):
+                self.emit(("chunk", field, whole[len(sent):]))
+                self.sent[field] = whole
+        if event.is_last_chunk:
+            self.complete(field, whole)
+
+    def json_chunk(self, chunk):
+        import jiter
+
+        try:
+            content = chunk.choices[0].delta.content
+        except (AttributeError, IndexError, TypeError):
+            return
+        if not content:
+            return
+        self.raw += content
+        try:
+            partial = jiter.from_json(self.raw.encode(), partial_mode="trailing-strings")
+        except ValueError:
+            return
+        if not isinstance(partial, dict):
+            return
+        try:
+            jiter.from_json(self.raw.encode())
+            closed = True
+        except ValueError:
+            closed = False
+        keys = list(partial)
+        for i, field in enumerate(keys):
+            if field not in self.fields or field in self.done:
+                continue
+            value = partial[field]
+            if self.fields[field].annotation is str and isinstance(value, str):
+                sent = self.sent.get(field, "")
+                if len(value) > len(sent) and value.startswith(sent):
+                    self.emit(("chunk", field, value[len(sent):]))
+                    self.sent[field] = value
+            if closed or i < len(keys) - 1:
+                self.complete(field, value)
+
+
+class Tap(dspy.streaming.StreamListener):
+    """A listener that records the predictor's completion as it streams and says nothing."""
+
+    def __init__(self, name, predictor):
+        super().__init__("", predict=predictor, predict_name=name)
+        self.text = ""
+
+    def receive(self, chunk):
+        try:
+            self.text += chunk.choices[0].delta.content or ""
+        except (AttributeError, IndexError, TypeError):
+            pass
+
+    def finalize(self):
+        return None
+
+
+HEADER = re.compile(r"\[\[ ## (\w+) ## \]\]")
+
+
+def chat_section(text, field, partial=False):
+    """The text of `field`'s section, as ChatAdapter.parse cuts it (a header starts a line), or
+    None if there is none yet. `partial`: the text is still arriving, so an unfinished last line
+    that starts with `[` (maybe a header's first half) is left out until it is whole, and the
+    whitespace at the end (which parse strips) waits for the text after it."""
+    if partial and not text.endswith("\n"):
+        last = text[text.rfind("\n") + 1:]
+        if last.lstrip().startswith("["):
+            text = text[: len(text) - len(last)]
+    sections = [(None, [])]
+    for line in text.splitlines():
+        match = HEADER.match(line.strip())
+        if match:
+            rest = line[match.end():].strip()
+            sections.append((match.group(1), [rest] if rest else []))
+        else:
+            sections[-1][1].append(line)
+    for name, lines in sections:
+        if name == field:
+            return "\n".join(lines).strip()
+    return None
+
+
+def field_text(value):
+    """What an LM following the ChatAdapter writes for a value: a str as it is, anything else
+    as pydantic's JSON (a JSON string unquoted: an Enum member's value)."""
+    if type(value) is str:
+        return value
+    text = pydantic_core.to_json(value).decode()
+    decoded = json.loads(text)
+    return decoded if isinstance(decoded, str) else text
+
+
+def completion(fields):
+    """The completion an LM writes for `fields` in the format of the adapter DSPy calls it
+    with (JSONAdapter: one JSON object; else ChatAdapter's `[[ ## field ## ]]` sections), with
+    a `reasoning` first when they hold none (what dspy.ChainOfThought asks for; dspy.Predict
+    ignores it)."""
+    if "reasoning" not in fields:
+        fields = {"reasoning": "Answered in Rust.", **fields}
+    if isinstance(dspy.settings.adapter, dspy.JSONAdapter):
+        return json.dumps({name: json.loads(pydantic_core.to_json(value)) for name, value in fields.items()})
+    text = "".join(f"[[ ## {name} ## ]]\n{field_text(value)}\n\n" for name, value in fields.items())
+    return text + "[[ ## completed ## ]]"
+
+
+# An LM's tokens, roughly: a word with the whitespace before it, and each of the ChatAdapter's
+# marker pieces (`[[`, `##`, `]]`) apart, so a marker reaches DSPy's listeners split as a real
+# LM splits it.
+TOKEN = re.compile(r"\s*(?:\[\[|\]\]|##|[^\s\[\]#]+|[\[\]#])|\s+$")
+
+
 class Answering:
     """A test engine (dspy.LM(engine=...)): answers each request, after `latency` seconds,
-    with the completion a Rust closure computes from the prompt. It counts the calls that
-    started, finished and were cancelled, and the most awaited at once, so tests can see a
-    cancellation or a concurrency limit reach it."""
+    with the completion of the output fields a Rust closure computes from the prompt. It counts
+    the calls that started, finished and were cancelled, and the most awaited at once, so tests
+    can see a cancellation or a concurrency limit reach it."""
 
-    def __init__(self, answer, latency):
+    def __init__(self, answer, latency, chunk_latency):
         self.answer = answer
         self.latency = latency
+        self.chunk_latency = chunk_latency
         self.started = 0
         self.finished = 0
         self.cancelled = 0
         self.running = 0  # awaited calls in flight now, and the most there ever were
         self.peak = 0
+        self.chunks = 0  # chunks streamed, over all calls
+
+    def text(self, request):
+        prompt = request.messages[-1].text or ""
+        return prompt, completion(self.answer(prompt))
+
+    def usage(self, prompt, text):
+        return Usage(input_tokens=len(prompt.split()), output_tokens=len(text.split()))
 
     def respond(self, request):
-        prompt = request.messages[-1].text or ""
-        text = self.answer(prompt)
+        prompt, text = self.text(request)
         self.finished += 1
-        usage = Usage(input_tokens=len(prompt.split()), output_tokens=len(text.split()))
         return Response(id=None, model="answering", message=Message.assistant([TextPart(text)]),
-                        finish_reason="stop", usage=usage)
+                        finish_reason="stop", usage=self.usage(prompt, text))
 
     def complete(self, request):
         self.started += 1
@@ -135,31 +347,52 @@ class Answering:
 
 
 class AsyncAnswering:
-    """The async counterpart DSPy's acall awaits: the latency is an asyncio.sleep."""
+    """The async counterpart DSPy's acall awaits: the latency is an asyncio.sleep. Streamed
+    (dspy.streamify), the completion arrives as lm15 stream events, one text delta per token,
+    `chunk_latency` apart, after the latency."""
 
     def __init__(self, sync):
         self.sync = sync
 
-    async def complete(self, request):
+    @contextlib.contextmanager
+    def counted(self):
         sync = self.sync
         sync.started += 1
         sync.running += 1
         sync.peak = max(sync.peak, sync.running)
         try:
-            await asyncio.sleep(sync.latency)
+            yield
         except asyncio.CancelledError:
             sync.cancelled += 1
             raise
         finally:
             sync.running -= 1
-        return sync.respond(request)
+
+    async def complete(self, request):
+        with self.counted():
+            await asyncio.sleep(self.sync.latency)
+        return self.sync.respond(request)
+
+    async def stream(self, request):
+        sync = self.sync
+        with self.counted():
+            await asyncio.sleep(sync.latency)
+            prompt, text = sync.text(request)
+            yield StreamStartEvent(model="answering")
+            for i, token in enumerate(TOKEN.findall(text)):
+                if i:
+                    await asyncio.sleep(sync.chunk_latency)
+                sync.chunks += 1
+                yield StreamDeltaEvent(TextDelta(token))
+            sync.finished += 1
+            yield StreamEndEvent(finish_reason="stop", usage=sync.usage(prompt, text))
 
     async def aclose(self):
         pass
 
 
-def answering_lm(model, answer, latency):
-    sync = Answering(answer, latency)
+def answering_lm(model, answer, latency, chunk_latency):
+    sync = Answering(answer, latency, chunk_latency)
     # No response cache (equal prompts must each reach the engine) and no retries (an
     # answer that fails must fail once).
     return dspy.LM(model, engine=sync, async_engine=AsyncAnswering(sync), cache=False, num_retries=0)
