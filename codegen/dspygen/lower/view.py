@@ -58,6 +58,10 @@ class StructView:
     # type's own default, "impl" (`default_values` the `field: expr` lines) otherwise, "" for none.
     default: str = ""
     default_values: tuple[str, ...] = ()
+    # `json.dumps(Model.model_json_schema(mode=...))` for mode validation and serialization, as
+    # Rust string literals (lower/json_schema.py); "" where dspygen cannot know it (warning DSG039).
+    json_schema: str = ""
+    json_schema_serialization: str = ""
 
 
 @dataclass(frozen=True)
