@@ -273,6 +273,7 @@ class _Lowering:
             ),
             patterns=self.constraints.pattern_views(),
             default_tests=_default_tests(self.schema.models, models),
+            json_schema_models=tuple(v.ident for v in models if v.json_schema),
             lax_fields=lax_fields,
             lax_spellings=lax_spellings,
             languages=dspy_types.languages(self.fields.needs),

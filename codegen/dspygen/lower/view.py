@@ -220,6 +220,8 @@ class CrateView:
     patterns: tuple[PatternView, ...] = ()  # compiled once each (lower/constraints.py)
     # (test name, type) of the models whose `Default` must equal what `{}` reads (a generated Rust test)
     default_tests: tuple[tuple[str, str], ...] = ()
+    # The models with JSON Schema constants (their Rust idents), which a generated test parses.
+    json_schema_models: tuple[str, ...] = ()
     # lower/lax_tests.py: the fields given lax spellings, and the spellings of each scalar used
     lax_fields: tuple[LaxFieldView, ...] = ()
     lax_spellings: tuple[tuple[str, tuple[str, ...]], ...] = ()
