@@ -151,6 +151,63 @@ SNIPPETS = {
             label: str = Field(default_factory=lambda: "root")
             weight: float = 1
         """,
+    "config_str_lengths": """
+        import pathlib
+        from pydantic import BaseModel, ConfigDict, EmailStr, NameEmail, SecretStr
+
+        class Base(BaseModel):
+            model_config = ConfigDict(str_min_length=2, str_max_length=9)
+
+        class Contact(Base):
+            email: EmailStr
+            named: NameEmail
+            secret: SecretStr
+            path: pathlib.Path
+            tags: dict[str, list[str]] = {}
+        """,
+    "many_constructs": """
+        import enum
+        from decimal import Decimal
+        from typing import Annotated, Literal, Union, Optional
+        from pydantic import BaseModel, ConfigDict, Field
+
+        class Color(str, enum.Enum):
+            RED = "red"
+            BLUE = "blue"
+
+        class Level(enum.IntEnum):
+            LOW = 1
+            HIGH = 2
+
+        class Cat(BaseModel):
+            pet_type: Literal["cat"] = Field(alias="petType")
+            lives: int = 9
+
+        class Dog(BaseModel):
+            pet_type: Literal["dog", "puppy"] = Field(alias="petType")
+
+        class Box(BaseModel):
+            model_config = ConfigDict(extra="forbid", ser_json_bytes="base64")
+            color: Color = Color.RED
+            level: Level = Level.HIGH
+            lit: Literal[1, "a", None] = None
+            pet: Union[Cat, Dog] = Field(discriminator="pet_type")
+            maybe_pet: Optional[Union[Cat, Dog]] = Field(None, discriminator="pet_type")
+            price: Decimal = Field(gt=0, le=100, max_digits=5, decimal_places=2)
+            blob: bytes
+            pair: tuple[int, str] = (1, "a")
+            rest: tuple[int, ...] = ()
+            tags: set[str]
+            by_id: dict[int, str] = {}
+            by_color: dict[Color, int] = {}
+            name: Annotated[str, Field(min_length=1, max_length=5, pattern="^a")] = "a"
+            nums: list[float] = Field(default=[1.5], min_length=1)
+            ratio: float = Field(0.5, ge=0, lt=1, multiple_of=0.25)
+            nested: Cat
+            kw_title: int = Field(1, title="Custom")
+            empty: dict[str, list[int]] = {}
+            mixed: Union[int, str, None] = 3
+        """,
 }
 
 

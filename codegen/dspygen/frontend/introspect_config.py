@@ -90,6 +90,7 @@ def schema(config: Any) -> tuple[tuple[tuple[str, Any], ...], str]:
     for key, default in SCHEMA_OTHER.items():
         if config.get(key, default) != default:
             unknown = unknown or f"model_config `{key}`"
+    found += [(k, config[k]) for k in ("str_min_length", "str_max_length") if config.get(k) is not None]
     return tuple(found), unknown
 
 

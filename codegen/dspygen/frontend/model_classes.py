@@ -124,7 +124,7 @@ class ModelClasses:
             ),
             validated=tuple(sorted(set(validated))),
             strict=config.strict,
-            schema=tuple((k, config.schema[k]) for k in model_config.SCHEMA_KEYS if k in config.schema),
+            schema=model_config.schema_facts(config),
             schema_unknown=config.schema_unknown,
         )
         return ModelRead(model, settings)

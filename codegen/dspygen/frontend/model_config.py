@@ -222,6 +222,21 @@ def read(
             )
 
 
+def schema_facts(config: ConfigRead) -> tuple[tuple[str, nodes.JsonValue], ...]:
+    """nodes.Model.schema: the config's `title` and `json_schema_extra` dict, then `str_min_length`
+    and `str_max_length`, which pydantic's schema also shows on the str-like types (EmailStr,
+    SecretStr, Path, ...) that the IR holds no constraint for."""
+    found = [(k, config.schema[k]) for k in SCHEMA_KEYS if k in config.schema]
+    for key in STR_LENGTHS:
+        value = config.scalars.get(key)
+        if isinstance(value, int):
+            found.append((key, value))
+    return tuple(found)
+
+
+STR_LENGTHS = ("str_min_length", "str_max_length")
+
+
 def _schema_key(config: ConfigRead, key: str, value: cst.BaseExpression) -> None:
     ok, found = literals.json_value(value)
     if key in SCHEMA_OTHER:

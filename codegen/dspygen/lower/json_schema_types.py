@@ -35,6 +35,8 @@ _LENGTHS = {
     "object": {"min_length": "minProperties", "max_length": "maxProperties"},
 }
 _BYTES_LIKE = frozenset({"bytes"})
+# Types pydantic builds on a str schema without the IR's constraints: the config's str lengths show on them.
+_STR_LIKE = frozenset({"email_str", "name_email", "secret_str", "path", "pure_path", "posix_path", "pure_posix_path"})
 JSON_VALUE = "pydantic.types:JsonValue"  # the id of pydantic.JsonValue's definition
 
 
@@ -218,7 +220,13 @@ class Generator:
         if name == "bytes":
             base64 = self.config and self.config[-1].json.ser_json_bytes == "base64"
             return {"type": "string", "format": "base64url" if base64 else "binary"}
-        return copy.deepcopy(dict(scalars.scalar(name).json_schema))
+        out = copy.deepcopy(dict(scalars.scalar(name).json_schema))
+        if name in _STR_LIKE and self.config:  # the model's str_min_length / str_max_length
+            settings = dict(self.config[-1].schema)
+            for key, word in (("str_min_length", "minLength"), ("str_max_length", "maxLength")):
+                if settings.get(key) is not None:
+                    out[word] = settings[key]
+        return out
 
     def constrained(self, ty: t.Constrained) -> Json:
         inner = ty.inner
