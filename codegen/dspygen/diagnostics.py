@@ -72,6 +72,11 @@ class Code(enum.Enum):
         "give a literal default or one dspygen mirrors (empty containers, the current time, uuid4, time.time, "
         "a model class); or leave it: Rust then asks for the field",
     )
+    JSON_SCHEMA = (
+        "DSG039",
+        "nothing to change if you do not use the constant; otherwise give the literal (a default, a "
+        "`json_schema_extra` dict, ...) or read the schema from pydantic: `Model.model_json_schema()`",
+    )
     ENUM_VALUE = ("DSG031", "give each member a string or int literal value")
     DSPY_TOOL = (
         "DSG032",

@@ -71,6 +71,9 @@ class Reader(Protocol):
 
     def type_of(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type | None: ...
 
+    # The `type` / TypeAliasType aliases the last `type_of` met (static_types.TypeContext).
+    schema_aliases: tuple[str, ...]
+
     def is_classvar(self, module: SourceModule, annotation: cst.BaseExpression) -> bool: ...
 
     def unannotated(self, module: SourceModule, qualname: str, node: cst.Assign, hint: str | None) -> None: ...

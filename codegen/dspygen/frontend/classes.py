@@ -57,6 +57,7 @@ class ClassReader:
         self.mapped: frozenset[str] = frozenset()  # classes mapped to the user's Rust types (config `types`)
         self.excluded: frozenset[str] = frozenset()  # `module.Name`s the target's `exclude` leaves out
         self.excluded_met: set[str] = set()  # the ones met: an entry never met is a typo, said so
+        self.schema_aliases: tuple[str, ...] = ()  # the aliases the last type_of met
         self.left_out: dict[str, LeftOut] = {}  # id -> why it is left out on purpose (skipping.py)
         self.failed: set[str] = set()  # ids whose reading reported an error
         self.enum_classes = EnumClasses(index, sink)
@@ -146,7 +147,9 @@ class ClassReader:
             module, self.index, self.sink, self.named, typevars=self.generic_models.typevars, mapped=self.mapped
         )
         ctx.instantiate = self.generic_models.instantiate
-        return convert(expr, ctx)
+        found = convert(expr, ctx)
+        self.schema_aliases = tuple(ctx.schema_aliases)  # read by the caller right after
+        return found
 
     # -- reading ----------------------------------------------------------------------
 

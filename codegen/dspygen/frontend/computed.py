@@ -22,6 +22,8 @@ from dspygen.ir import types as t
 COMPUTED = frozenset({"pydantic.computed_field", "pydantic.fields.computed_field"})
 # Arguments that only feed JSON schema or repr: no effect on the JSON pydantic writes.
 SCHEMA_ONLY = frozenset({"title", "examples", "json_schema_extra", "repr", "deprecated", "field_title_generator"})
+# What nodes.ComputedField.schema_unknown says when one of them (but `repr`) is given.
+COMPUTED_SCHEMA = "a JSON Schema argument of @computed_field"
 
 TypeOf = Callable[[SourceModule, cst.BaseExpression], "t.Type | None"]
 
@@ -55,12 +57,16 @@ def _field(
     name = stmt.name.value
     alias: str | None = None
     description: str | None = None
+    unknown = ""
     ok = True
     for arg in deco.decorator.args if isinstance(deco.decorator, cst.Call) else ():
         key = arg.keyword.value if arg.keyword is not None else None
         value = literals.string(arg.value)
         value = index.constant(module, arg.value) if value is None else value
+        if key == "repr":
+            continue
         if key in SCHEMA_ONLY:
+            unknown = COMPUTED_SCHEMA
             continue
         if key in {"alias", "description"} and value is not None:
             alias, description = (value, description) if key == "alias" else (alias, value)
@@ -87,4 +93,4 @@ def _field(
     if description is None:
         doc = stmt.get_docstring(clean=False)
         description = inspect.cleandoc(doc) if doc else None
-    return nodes.ComputedField(name, ftype, description, alias, module.span(stmt.name))
+    return nodes.ComputedField(name, ftype, description, alias, module.span(stmt.name), unknown)

@@ -6,6 +6,7 @@ argument that would need running code, or that dspygen cannot mirror yet, is rep
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -21,11 +22,6 @@ from dspygen.ir import nodes
 # change no JSON and no validation.
 SCHEMA_ONLY = frozenset(
     {
-        "title",
-        "examples",
-        "json_schema_extra",
-        "field_title_generator",
-        "deprecated",
         "repr",
         "init",
         "init_var",
@@ -34,6 +30,8 @@ SCHEMA_ONLY = frozenset(
         "fail_fast",
     }
 )
+# Arguments only pydantic's JSON Schema shows, read when their values are literals (nodes.ModelField.schema).
+SCHEMA_KEYS = ("title", "examples", "deprecated", "json_schema_extra")
 # Arguments pydantic v2 still reads under their v1 names (with a deprecation warning).
 V1_RENAMED = {"min_items": "min_length", "max_items": "max_length"}
 # Field's own parameters that change the JSON or which values are valid, and are not mirrored
@@ -59,6 +57,9 @@ class FieldArgs:
     discriminator: tuple[str, Span] | None = None
     # the constraints of a model field (ge, min_length, pattern, ...), with where each was written
     bounds: dict[str, tuple[object, Span]] = dataclass_field(default_factory=dict)
+    # what only the JSON Schema shows (nodes.ModelField.schema), and what dspygen cannot read of it
+    schema: dict[str, nodes.JsonValue] = dataclass_field(default_factory=dict)
+    schema_unknown: str = ""
 
 
 def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | None:
@@ -92,6 +93,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             out.failed = True
         elif key in SCHEMA_ONLY:
             continue
+        elif key in SCHEMA_KEYS or key == "field_title_generator":
+            _schema_key(out, key, arg.value)
         elif model_field and key == "regex":
             sink.error(
                 Code.FIELD_ARGUMENT,
@@ -105,6 +108,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             out.failed |= out.default is None
         elif key == "default_factory":
             out.default = _factory(index, module, arg.value)
+            if out.default.kind == "unmirrored":  # pydantic's JSON Schema shows no default for a factory
+                out.default = dataclasses.replace(out.default, from_factory=True)
         elif model_field and key == "discriminator":
             name = literals.string(arg.value)
             if name is None:
@@ -156,7 +161,8 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
         elif model_field and key not in NOT_MIRRORED and key not in {"default", "default_factory", "exclude"}:
-            continue  # an extra keyword: pydantic keeps it in the JSON schema (deprecated), nothing else
+            # an extra keyword: pydantic keeps it in the JSON schema (deprecated), nothing else
+            out.schema_unknown = out.schema_unknown or f"the extra keyword `{key}=`"
         else:
             known = (
                 "default, default_factory, alias, validation_alias, serialization_alias, frozen, description "
@@ -168,6 +174,19 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             sink.error(Code.FIELD_ARGUMENT, f"the field argument `{key}` is not supported yet", module.span(arg), hint)
             out.failed = True
     return out
+
+
+def _schema_key(out: FieldArgs, key: str, node: cst.BaseExpression) -> None:
+    """Record `title=`, `examples=`, `deprecated=` or `json_schema_extra=` as pydantic's JSON Schema shows it."""
+    ok, value = literals.json_value(node)
+    if key == "deprecated" and ok and isinstance(value, bool | str):
+        if value is not False:
+            out.schema["deprecated"] = True  # a message or True: the schema says `deprecated: true`
+    elif ok and (key != "json_schema_extra" or isinstance(value, dict)) and key != "field_title_generator":
+        if not (key == "title" and value is None):
+            out.schema[key] = value
+    elif not out.schema_unknown:
+        out.schema_unknown = f"`{key}=`"
 
 
 def not_static(what: str, module: SourceModule, node: cst.BaseExpression) -> tuple[str, Span, str | None]:
@@ -184,7 +203,7 @@ def _factory(index: Index, module: SourceModule, node: cst.BaseExpression) -> no
         if not ok and isinstance(node.body, cst.Call):
             ok, value = factories.empty_call(index, module, node.body)
         if ok:
-            return nodes.Default("value", value=value)
+            return nodes.Default("value", value=value, from_factory=True)
     return factories.read_factory(index, module, node)
 
 

@@ -188,10 +188,10 @@ class Introspector:
             if found is not None:
                 return nodes.Default("computed", computed=found)
             if not lambda_:
-                return nodes.Default("unmirrored")
+                return nodes.Default("unmirrored", from_factory=True)
             value = factory()  # `lambda: "x"`: the default "x"
             if not _is_literal(value):
-                return nodes.Default("unmirrored")
+                return nodes.Default("unmirrored", from_factory=True)
         else:
             value = info.default
         if value is PydanticUndefined:
@@ -202,7 +202,7 @@ class Introspector:
             return nodes.Default("enum_member", value=self.ident(type(value)), member=value.name)
         if not _is_literal(value):  # computed when the class was made: `= datetime.now()`
             return nodes.Default("unmirrored")
-        return nodes.Default("value", value=_arrays(value))
+        return nodes.Default("value", value=_arrays(value), from_factory=factory is not None)
 
     # -- declarations ----------------------------------------------------------------
 
@@ -239,6 +239,8 @@ class Introspector:
             cls.model_rebuild()  # resolves forward references to classes defined later
         fields = []
         for name, info in cls.model_fields.items():
+            schema, unknown = config_reader.field_schema(info)
+            aliases = config_reader.type_aliases(info.annotation, self.pydantic.JsonValue)
             fields.append(
                 nodes.ModelField(
                     name,
@@ -250,6 +252,8 @@ class Introspector:
                     self.config_part(config_reader.validation_alias, info.validation_alias),
                     info.serialization_alias,
                     info.exclude is True,
+                    schema,
+                    unknown or (f"the type alias `{aliases[0]}`" if aliases else ""),
                 )
             )
         extra = config_reader.extra(cls.model_config)
@@ -267,6 +271,7 @@ class Introspector:
             config.get("val_json_bytes", "utf8"),
             config.get("ser_json_inf_nan", "null"),
         )
+        model_schema, model_unknown = config_reader.schema(config)
         self.models[ident] = nodes.Model(
             ident,
             cls.__name__,
@@ -284,6 +289,8 @@ class Introspector:
             computed=self.config_part(config_reader.computed, cls, self.convert, self.field_span),
             validated=_validated(cls),
             strict=config.get("strict") is True,
+            schema=model_schema,
+            schema_unknown=model_unknown,
         )
 
     @staticmethod

@@ -59,5 +59,85 @@ def computed(
         if type(info.return_type).__name__ == "PydanticUndefinedType":
             raise UnsupportedAlias(f"the computed field {name} has no return annotation")
         description = info.description
-        out.append(nodes.ComputedField(name, convert(info.return_type), description, info.alias, span_of(cls, name)))
+        given = (info.title, info.examples, info.json_schema_extra, info.deprecated)
+        unknown = "a JSON Schema argument of @computed_field" if any(v is not None for v in given) else ""
+        ftype = convert(info.return_type)
+        out.append(nodes.ComputedField(name, ftype, description, info.alias, span_of(cls, name), unknown))
     return tuple(out)
+
+
+# As frontend/model_config.py: the keys only pydantic's JSON Schema shows.
+SCHEMA_KEYS = ("title", "json_schema_extra")
+SCHEMA_OTHER = {
+    "use_attribute_docstrings": False,
+    "json_schema_mode_override": None,
+    "json_schema_serialization_defaults_required": False,
+}
+
+
+def schema(config: Any) -> tuple[tuple[tuple[str, Any], ...], str]:
+    """A model's (nodes.Model.schema, nodes.Model.schema_unknown), as the static frontend reads them."""
+    found: list[tuple[str, Any]] = []
+    unknown = ""
+    for key in SCHEMA_KEYS:
+        value = config.get(key)
+        if value is None:
+            continue
+        if (isinstance(value, str) if key == "title" else isinstance(value, dict)) and _json(value):
+            found.append((key, value))
+        else:
+            unknown = unknown or f"model_config `{key}`"
+    for key, default in SCHEMA_OTHER.items():
+        if config.get(key, default) != default:
+            unknown = unknown or f"model_config `{key}`"
+    found += [(k, config[k]) for k in ("str_min_length", "str_max_length") if config.get(k) is not None]
+    return tuple(found), unknown
+
+
+def field_schema(info: Any) -> tuple[tuple[tuple[str, Any], ...], str]:
+    """A field's (nodes.ModelField.schema, nodes.ModelField.schema_unknown) from its FieldInfo."""
+    found: list[tuple[str, Any]] = []
+    unknown = ""
+    if info.title is not None:
+        found.append(("title", info.title))
+    if info.examples is not None:
+        found.append(("examples", list(info.examples)))
+    if info.deprecated:
+        found.append(("deprecated", True))
+    if isinstance(info.json_schema_extra, dict):
+        found.append(("json_schema_extra", info.json_schema_extra))
+    elif info.json_schema_extra is not None:
+        unknown = "`json_schema_extra=`"
+    if getattr(info, "field_title_generator", None) is not None:
+        unknown = unknown or "`field_title_generator=`"
+    if not all(_json(v) for _, v in found):
+        unknown = unknown or "a JSON Schema argument that is not a literal"
+    return tuple(found), unknown
+
+
+def _json(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _json(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_json(v) for v in value)
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def type_aliases(annotation: Any, json_value: Any) -> list[str]:
+    """The `type` / TypeAliasType aliases inside `annotation` (pydantic.JsonValue aside), outermost first."""
+    found: list[str] = []
+    todo = [annotation]
+    seen: list[Any] = []
+    while todo:
+        item = todo.pop(0)
+        if any(item is s for s in seen):
+            continue
+        seen.append(item)
+        if type(item).__name__ == "TypeAliasType" and item is not json_value:
+            found.append(item.__name__)
+            todo.append(item.__value__)
+        todo.extend(getattr(item, "__args__", ()) or ())
+        origin = getattr(item, "__origin__", None)
+        if origin is not None and type(origin).__name__ == "TypeAliasType":
+            todo.append(origin)
+    return found

@@ -85,3 +85,22 @@ def value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
     if isinstance(node, cst.Dict) and not node.elements:
         return True, {}
     return False, None
+
+
+def json_value(node: cst.BaseExpression) -> tuple[bool, nodes.JsonValue]:
+    """(found, value) of a JSON value written as a literal: `value`'s, and dicts with string keys."""
+    if isinstance(node, cst.Dict):
+        out: dict[str, nodes.JsonValue] = {}
+        for e in node.elements:
+            key = string(e.key) if isinstance(e, cst.DictElement) else None
+            ok, found = json_value(e.value) if isinstance(e, cst.DictElement) else (False, None)
+            if key is None or not ok:
+                return False, None
+            out[key] = found
+        return True, out
+    if isinstance(node, cst.List | cst.Tuple):
+        items = [json_value(e.value) for e in node.elements if isinstance(e, cst.Element)]
+        if len(items) == len(node.elements) and all(ok for ok, _ in items):
+            return True, [v for _, v in items]
+        return False, None
+    return value(node)

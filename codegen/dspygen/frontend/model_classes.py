@@ -15,7 +15,7 @@ from dspygen.frontend import aliases, constraint_rules, literals, model_config, 
 from dspygen.frontend import computed as aliases_computed
 from dspygen.frontend.class_reading import ModelRead, ModelSettings, Reader
 from dspygen.frontend.class_syntax import assignments, body, decl_id, target_name
-from dspygen.frontend.field_args import FieldArgs, call_symbol, read_call_args, read_default
+from dspygen.frontend.field_args import SCHEMA_KEYS, FieldArgs, call_symbol, read_call_args, read_default
 from dspygen.frontend.resolve import SourceModule
 from dspygen.frontend.static_types import mapping_hint, text
 from dspygen.ir import nodes
@@ -53,6 +53,7 @@ class ModelClasses:
                 validated += model.validated
                 fields.update((f.name, f) for f in model.fields)
                 config.json = model.json
+                config.schema, config.schema_unknown = dict(model.schema), model.schema_unknown
                 if inherited_settings is not None:
                     config.extra = inherited_settings.extra
                     config.scalars.update(inherited_settings.scalars)
@@ -74,6 +75,7 @@ class ModelClasses:
             fields.update((f.name, f) for f in inherited.fields)
             found = self.reader.settings.get(inherited.id)
             config.extra, config.json = found.extra if found is not None else config.extra, inherited.json
+            config.schema, config.schema_unknown = dict(inherited.schema), inherited.schema_unknown
         generic = inherited is False
         for stmt in [] if generic else body(node):
             if isinstance(stmt, cst.ClassDef) and stmt.name.value == "Config":  # pydantic v1's spelling
@@ -122,6 +124,8 @@ class ModelClasses:
             ),
             validated=tuple(sorted(set(validated))),
             strict=config.strict,
+            schema=model_config.schema_facts(config),
+            schema_unknown=config.schema_unknown,
         )
         return ModelRead(model, settings)
 
@@ -203,6 +207,7 @@ class ModelClasses:
         if name.startswith("_") or self.reader.is_classvar(module, annotation):
             return None
         ftype = self.reader.type_of(module, annotation)
+        aliases = self.reader.schema_aliases
         args = FieldArgs()
         if node.value is not None:
             if isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD:
@@ -235,6 +240,8 @@ class ModelClasses:
             args.validation_alias or (),
             args.serialization_alias,
             args.exclude,
+            tuple((k, args.schema[k]) for k in SCHEMA_KEYS if k in args.schema),
+            args.schema_unknown or (f"the type alias `{aliases[0]}`" if aliases else ""),
         )
 
     def bounded(

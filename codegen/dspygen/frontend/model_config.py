@@ -54,6 +54,14 @@ HARMLESS = frozenset(
         "use_enum_values",
     }
 )
+# Keys only pydantic's JSON Schema shows: `title` and a `json_schema_extra` dict are read; the others
+# change the schema in ways dspygen does not compute (nodes.Model.schema_unknown), unless at their default.
+SCHEMA_KEYS = ("title", "json_schema_extra")
+SCHEMA_OTHER = {
+    "use_attribute_docstrings": "False",
+    "json_schema_mode_override": "None",
+    "json_schema_serialization_defaults_required": "False",
+}
 # Config keys that change the JSON of scalars: the values dspygen mirrors (the first is pydantic's default).
 # Keys that are not fields of nodes.JsonConfig are accepted only at their default.
 JSON_CONFIG: dict[str, tuple[str, ...]] = {
@@ -99,6 +107,9 @@ class ConfigRead:
     # setting -> value: the settings that constrain scalars (`str_*`, `allow_inf_nan`)
     scalars: dict[str, object] = field(default_factory=dict)
     strict: bool = False  # `strict=True`: checked field by field (constraint_rules.strict_problem)
+    # what only the JSON Schema shows (nodes.Model.schema), and what dspygen cannot read of it
+    schema: dict[str, nodes.JsonValue] = field(default_factory=dict)
+    schema_unknown: str = ""
 
 
 def entries(
@@ -148,6 +159,8 @@ def read(
 ) -> None:
     """Apply the settings `items` to `config` (and the key settings to `names`)."""
     for key, value, where in items:
+        if key in SCHEMA_KEYS or key in SCHEMA_OTHER:
+            _schema_key(config, key, value)
         if key in JSON_CONFIG:
             choice = literals.string(value)
             if choice in JSON_CONFIG[key]:
@@ -207,6 +220,32 @@ def read(
                 f"the model setting `{key or '**'}` is not supported yet",
                 module.span(where),
             )
+
+
+def schema_facts(config: ConfigRead) -> tuple[tuple[str, nodes.JsonValue], ...]:
+    """nodes.Model.schema: the config's `title` and `json_schema_extra` dict, then `str_min_length`
+    and `str_max_length`, which pydantic's schema also shows on the str-like types (EmailStr,
+    SecretStr, Path, ...) that the IR holds no constraint for."""
+    found = [(k, config.schema[k]) for k in SCHEMA_KEYS if k in config.schema]
+    for key in STR_LENGTHS:
+        value = config.scalars.get(key)
+        if isinstance(value, int):
+            found.append((key, value))
+    return tuple(found)
+
+
+STR_LENGTHS = ("str_min_length", "str_max_length")
+
+
+def _schema_key(config: ConfigRead, key: str, value: cst.BaseExpression) -> None:
+    ok, found = literals.json_value(value)
+    if key in SCHEMA_OTHER:
+        if text(value) != SCHEMA_OTHER[key]:
+            config.schema_unknown = config.schema_unknown or f"model_config `{key}`"
+    elif ok and (isinstance(found, str) if key == "title" else isinstance(found, dict)):
+        config.schema[key] = found
+    elif not (ok and found is None):
+        config.schema_unknown = config.schema_unknown or f"model_config `{key}`"
 
 
 def _extra(index: Index, module: SourceModule, value: cst.BaseExpression) -> Extra | None:

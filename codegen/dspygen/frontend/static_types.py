@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
 import libcst as cst
@@ -67,6 +67,9 @@ class TypeContext:
     mapped: frozenset[str] = frozenset()
     # The type aliases being followed (`module.Name`), innermost last: one met again is recursive.
     aliases: tuple[str, ...] = ()
+    # The `type` / TypeAliasType aliases met (pydantic gives each a `$defs` entry of its JSON
+    # Schema), shared by the contexts `dataclasses.replace` derives from this one.
+    schema_aliases: list[str] = field(default_factory=list)
 
     def span(self, node: cst.CSTNode) -> Span:
         return self.module.span(self.anchor or node)
@@ -173,6 +176,8 @@ def _alias(module: SourceModule, name: str, expr: cst.BaseExpression, ctx: TypeC
         _error(ctx, expr, Code.UNSUPPORTED_TYPE, message, "assign the alias once")
         return None
     json = type_aliases.is_json(ctx.index, module, name, value)
+    if type_aliases.may_recurse(ctx.index, module, name) and name not in ctx.schema_aliases:
+        ctx.schema_aliases.append(name)
     if json and type_aliases.may_recurse(ctx.index, module, name):
         return t.Primitive("json_value")  # pydantic's JsonValue is this very alias
     if json or key in ctx.aliases:

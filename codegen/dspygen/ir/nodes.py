@@ -14,7 +14,8 @@ from dspygen.ir.types import Type
 
 # 2: unions, constraints, aliases / extras / computed fields, generic and root models, mapped and
 # DSPy types, derived signatures. 3: computed, model and unmirrored defaults; signature field defaults.
-SCHEMA_VERSION = 3
+# 4: what only the JSON Schema shows (`schema`, `schema_unknown`), defaults from a factory lambda.
+SCHEMA_VERSION = 4
 
 JsonValue: TypeAlias = bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"] | None
 
@@ -40,6 +41,8 @@ class Default:
     factory: Literal["list", "dict", ""] = ""
     member: str = ""
     computed: Computed | None = None
+    # `default_factory=lambda: "x"`: the value is known, but pydantic's JSON Schema shows no default.
+    from_factory: bool = False
 
 
 def defaulted(default: Default | None) -> bool:
@@ -61,6 +64,12 @@ class ModelField:
     validation_alias: tuple[str, ...] = ()
     serialization_alias: str | None = None
     exclude: bool = False  # `Field(exclude=True)`: read, never written
+    # What only pydantic's JSON Schema shows: `Field(title=..., examples=..., deprecated=...,
+    # json_schema_extra={...})` as (key, value) in that order, literal values only; and, when
+    # the schema depends on what dspygen does not read (a callable, a value that is no literal,
+    # a `type` / TypeAliasType alias, which pydantic gives a `$defs` entry), what that is.
+    schema: tuple[tuple[str, JsonValue], ...] = ()
+    schema_unknown: str = ""
 
 
 BytesMode: TypeAlias = Literal["utf8", "base64", "hex"]
@@ -84,6 +93,8 @@ class ComputedField:
     description: str | None
     alias: str | None  # the key `by_alias` writes
     span: Span
+    # `title=`, `examples=`, ... given: pydantic's JSON Schema shows them, dspygen does not compute it
+    schema_unknown: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +133,10 @@ class Model:
     validated: tuple[str, ...] = ()
     # `strict=True`: no field is read in pydantic's lax mode (a field's own `strict` is its type's).
     strict: bool = False
+    # The configuration only pydantic's JSON Schema shows (`title`, a `json_schema_extra` dict),
+    # and what the schema depends on that dspygen does not read (as for ModelField).
+    schema: tuple[tuple[str, JsonValue], ...] = ()
+    schema_unknown: str = ""
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import config, dspy_types, generics, lax_tests, naming, routes, scalars, symbols
+from dspygen.lower import config, dspy_types, generics, json_schema, lax_tests, naming, routes, scalars, symbols
 from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
-from dspygen.lower.literals import doc_attrs, py_str, rust_str
+from dspygen.lower.literals import doc_attrs, py_str, rust_raw_str, rust_str
 from dspygen.lower.rust_types import TypeNames
 from dspygen.lower.samples import SampleMaker
 from dspygen.lower.unions import UnionLowering
@@ -60,7 +60,12 @@ def lower(schema: nodes.Schema, options: CrateOptions, sink: Sink) -> CrateView:
     decls: list[nodes.Model | nodes.Enum | nodes.Signature] = [*schema.models, *schema.enums, *schema.signatures]
     for decl in decls:
         _check_scalar_values(decl, decl.span, sink)
-    return _Lowering(schema, options, sink).crate()
+    lowering = _Lowering(schema, options, sink)
+    view = lowering.crate()
+    if not sink.has_errors:  # after an error nothing is written: no word on constants either
+        for where, message in lowering.no_schema:
+            sink.warning(Code.JSON_SCHEMA, message, where)
+    return view
 
 
 def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
@@ -167,6 +172,7 @@ class _Lowering:
         self.schema = schema
         self.options = options
         self.sink = sink
+        self.no_schema: list[tuple[Span, str]] = []  # the models left without JSON Schema constants, and why
         self.taken: dict[str, tuple[str, Span]] = {}
         self.collided: set[str] = set()  # names claimed twice, already reported
         declarations: dict[str, str] = {}
@@ -268,6 +274,7 @@ class _Lowering:
             ),
             patterns=self.constraints.pattern_views(),
             default_tests=_default_tests(self.schema.models, models),
+            json_schema_models=tuple(v.ident for v in models if v.json_schema),
             lax_fields=lax_fields,
             lax_spellings=lax_spellings,
             languages=dspy_types.languages(self.fields.needs),
@@ -410,7 +417,26 @@ class _Lowering:
             default_values=default_values,
             route=into_python.new,
             nests="true" if into_python.nests else "false",
+            **self.json_schemas(model),
         )
+
+    def json_schemas(self, model: nodes.Model) -> dict[str, str]:
+        """The model's JSON Schema constants, or none and a warning where dspygen cannot know them."""
+        try:
+            validation, serialization = json_schema.schema_texts(self.schema, model)
+        except json_schema.Unknown as why:
+            message = (
+                f"`{model.qualname}` gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what "
+                f"dspygen does not compute ({why})"
+            )
+            self.no_schema.append((model.span, message))
+            return {}
+        # The same text in both modes (most models): the second constant names the first.
+        same = validation == serialization
+        return {
+            "json_schema": rust_raw_str(validation),
+            "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
+        }
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
         seen: dict[str, str] = {}

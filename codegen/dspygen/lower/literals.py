@@ -46,6 +46,15 @@ def rust_str(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
+def rust_raw_str(text: str) -> str:
+    """A raw Rust string literal (`r#"..."#`) that evaluates to exactly `text`, for long texts full
+    of quotes (JSON); `rust_str`'s form where `text` holds anything but printable ASCII."""
+    if not (text.isascii() and text.isprintable()):
+        return rust_str(text)
+    hashes = "#" * (max([0, *(len(run) for run in re.findall('"(#*)', text))]) + 1)
+    return f'r{hashes}"{text}"{hashes}'
+
+
 def doc_attrs(text: str | None) -> tuple[str, ...]:
     """Doc comment lines for `text`: `///` where plain, `#[doc = ...]` where not."""
     if not text:

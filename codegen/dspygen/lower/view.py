@@ -64,6 +64,10 @@ class StructView:
     # Validated: "true" where the outermost validated model validates it with the rest (its data
     # nested in the outer data), "false" where it validates alone (`strict`: nested models must be instances).
     nests: str = "true"
+    # `json.dumps(Model.model_json_schema(mode=...))` for mode validation and serialization, as
+    # Rust string literals (lower/json_schema.py); "" where dspygen cannot know it (warning DSG039).
+    json_schema: str = ""
+    json_schema_serialization: str = ""
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ class CrateView:
     patterns: tuple[PatternView, ...] = ()  # compiled once each (lower/constraints.py)
     # (test name, type) of the models whose `Default` must equal what `{}` reads (a generated Rust test)
     default_tests: tuple[tuple[str, str], ...] = ()
+    # The models with JSON Schema constants (their Rust idents), which a generated test parses.
+    json_schema_models: tuple[str, ...] = ()
     # lower/lax_tests.py: the fields given lax spellings, and the spellings of each scalar used
     lax_fields: tuple[LaxFieldView, ...] = ()
     lax_spellings: tuple[tuple[str, tuple[str, ...]], ...] = ()

@@ -39,6 +39,13 @@ pub struct Aliased {
 
 ::dspygen_runtime::struct_serde!(key_priority Aliased, groups = &[&["score", "points", "pts"], &["m1", "m2"]], forbid = false);
 
+impl Aliased {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "fullName": {"title": "Fullname", "type": "string"}, "score": {"title": "Score", "type": "number"}, "label": {"default": "x", "title": "Label", "type": "string"}, "bothAlias": {"default": 0, "title": "Bothalias", "type": "integer"}, "m1": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "M1"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "fullName", "score"], "title": "Aliased", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "full_name": {"title": "Full Name", "type": "string"}, "score": {"title": "Score", "type": "number"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "bothOut": {"default": 0, "title": "Bothout", "type": "integer"}, "mixedIn": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Mixedin"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "full_name", "score"], "title": "Aliased", "type": "object"}"#;
+}
+
 /// validate_by_name: a field is read under its alias or its name.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -68,6 +75,13 @@ pub struct ByName {
 
 ::dspygen_runtime::struct_serde!(key_priority ByName, groups = &[&["userId", "user_id"], &["labels", "tagList", "tags"]], forbid = true);
 
+impl ByName {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "validate_by_name: a field is read under its alias or its name.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "labels": {"items": {"type": "string"}, "title": "Labels", "type": "array"}}, "required": ["userId"], "title": "ByName", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "validate_by_name: a field is read under its alias or its name.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "tags": {"items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["userId"], "title": "ByName", "type": "object"}"#;
+}
+
 /// validate_by_alias=False: a field is read under its name only.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -87,6 +101,13 @@ pub struct NameOnly {
 
 ::dspygen_runtime::struct_serde!(map_only NameOnly);
 
+impl NameOnly {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "validate_by_alias=False: a field is read under its name only.", "properties": {"user_id": {"title": "User Id", "type": "integer"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["user_id"], "title": "NameOnly", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "validate_by_alias=False: a field is read under its name only.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["userId"], "title": "NameOnly", "type": "object"}"#;
+}
+
 /// validate_by_alias=False alone: pydantic then reads fields by name.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -105,6 +126,13 @@ pub struct AliasOff {
 }
 
 ::dspygen_runtime::struct_serde!(map_only AliasOff);
+
+impl AliasOff {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "validate_by_alias=False alone: pydantic then reads fields by name.", "properties": {"user_id": {"title": "User Id", "type": "integer"}, "score": {"default": 0.0, "title": "Score", "type": "number"}}, "required": ["user_id"], "title": "AliasOff", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "validate_by_alias=False alone: pydantic then reads fields by name.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "S": {"default": 0.0, "title": "S", "type": "number"}}, "required": ["userId"], "title": "AliasOff", "type": "object"}"#;
+}
 
 /// populate_by_name=True, as pydantic < 2.11 spelled validate_by_name.
 ///
@@ -126,6 +154,13 @@ pub struct Populated {
 }
 
 ::dspygen_runtime::struct_serde!(key_priority Populated, groups = &[&["userId", "user_id"]], forbid = false);
+
+impl Populated {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "populate_by_name=True, as pydantic < 2.11 spelled validate_by_name.", "properties": {"userId": {"title": "Userid", "type": "integer"}}, "required": ["userId"], "title": "Populated", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// serialize_by_alias=True: model_dump_json() writes the serialization aliases.
 ///
@@ -156,6 +191,13 @@ pub struct ByAlias {
 }
 
 ::dspygen_runtime::struct_serde!(map_only ByAlias);
+
+impl ByAlias {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "serialize_by_alias=True: model_dump_json() writes the serialization aliases.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "label": {"default": "x", "title": "Label", "type": "string"}, "ro": {"default": 1, "title": "Ro", "type": "integer"}, "plain": {"default": true, "title": "Plain", "type": "boolean"}}, "required": ["userId"], "title": "ByAlias", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "serialize_by_alias=True: model_dump_json() writes the serialization aliases.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "read_only": {"default": 1, "title": "Read Only", "type": "integer"}, "plain": {"default": true, "title": "Plain", "type": "boolean"}}, "required": ["userId"], "title": "ByAlias", "type": "object"}"#;
+}
 
 /// alias_generator=to_camel: generated aliases, an explicit alias wins.
 ///
@@ -195,6 +237,13 @@ pub struct Camel {
 
 ::dspygen_runtime::struct_serde!(map_only Camel);
 
+impl Camel {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "alias_generator=to_camel: generated aliases, an explicit alias wins.", "properties": {"invoiceNumber": {"title": "Invoicenumber", "type": "string"}, "totalAmount2X": {"default": 0.0, "title": "Totalamount2X", "type": "number"}, "CUSTOM": {"default": 1, "title": "Custom", "type": "integer"}, "VW": {"default": 2, "title": "Vw", "type": "integer"}, "ssTt": {"default": 3, "title": "Sstt", "type": "integer"}}, "required": ["invoiceNumber"], "title": "Camel", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "alias_generator=to_camel: generated aliases, an explicit alias wins.", "properties": {"invoiceNumber": {"title": "Invoicenumber", "type": "string"}, "totalAmount2X": {"default": 0.0, "title": "Totalamount2X", "type": "number"}, "CUSTOM": {"default": 1, "title": "Custom", "type": "integer"}, "vvWw": {"default": 2, "title": "Vvww", "type": "integer"}, "ST": {"default": 3, "title": "St", "type": "integer"}}, "required": ["invoiceNumber"], "title": "Camel", "type": "object"}"#;
+}
+
 /// to_pascal, written by alias.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -228,6 +277,13 @@ pub struct CamelOut {
 
 ::dspygen_runtime::struct_serde!(key_priority CamelOut, groups = &[&["FirstName", "first_name"], &["HttpCode2", "http_code_2"]], forbid = false);
 
+impl CamelOut {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "to_pascal, written by alias.", "properties": {"FirstName": {"title": "Firstname", "type": "string"}, "HttpCode2": {"default": 200, "title": "Httpcode2", "type": "integer"}}, "required": ["FirstName"], "title": "CamelOut", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "to_pascal, written by alias.", "properties": {"FirstName": {"title": "Firstname", "type": "string"}, "HttpCode2": {"default": 200, "title": "Httpcode2", "type": "integer"}, "GreetingText": {"description": "The alias generator names computed fields too: `GreetingText`.", "readOnly": true, "title": "Greetingtext", "type": "string"}}, "required": ["FirstName", "GreetingText"], "title": "CamelOut", "type": "object"}"#;
+}
+
 /// to_snake on camelCase field names.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -250,6 +306,13 @@ pub struct Snake {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Snake);
+
+impl Snake {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "to_snake on camelCase field names.", "properties": {"first_name": {"title": "First Name", "type": "string"}, "http_status": {"default": 0, "title": "Http Status", "type": "integer"}}, "required": ["first_name"], "title": "Snake", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// extra="allow": unknown keys are kept and written after the fields.
 ///
@@ -280,6 +343,13 @@ pub struct Open {
 
 ::dspygen_runtime::struct_serde!(map_only Open);
 
+impl Open {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": true, "description": "extra=\"allow\": unknown keys are kept and written after the fields.", "properties": {"name": {"title": "Name", "type": "string"}, "Size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Open", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// extra="allow" with validate_by_name: one field given under both keys keeps the other as
 /// an extra in pydantic, which Rust cannot (a known gap).
 ///
@@ -309,6 +379,13 @@ pub struct OpenByName {
 
 ::dspygen_runtime::struct_serde!(map_only OpenByName);
 
+impl OpenByName {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": true, "description": "extra=\"allow\" with validate_by_name: one field given under both keys keeps the other as\nan extra in pydantic, which Rust cannot (a known gap).", "properties": {"userId": {"title": "Userid", "type": "integer"}}, "required": ["userId"], "title": "OpenByName", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// extra="forbid": unknown keys are an error.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -328,6 +405,13 @@ pub struct Closed {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Closed);
+
+impl Closed {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "extra=\"forbid\": unknown keys are an error.", "properties": {"name": {"title": "Name", "type": "string"}, "size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Closed", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A computed field: written after the fields, computed by pydantic.
 ///
@@ -364,6 +448,13 @@ pub struct Rectangle {
 
 ::dspygen_runtime::struct_serde!(map_only Rectangle);
 
+impl Rectangle {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}}, "required": ["width", "height"], "title": "Rectangle", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}, "area": {"description": "Width times height.", "readOnly": true, "title": "Area", "type": "number"}, "Kind": {"readOnly": true, "title": "Kind", "type": "string"}}, "required": ["width", "height", "area", "Kind"], "title": "Rectangle", "type": "object"}"#;
+}
+
 /// A computed field under extra="forbid": pydantic rejects its own output.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -389,6 +480,13 @@ pub struct StrictRectangle {
 }
 
 ::dspygen_runtime::struct_serde!(map_only StrictRectangle);
+
+impl StrictRectangle {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "A computed field under extra=\"forbid\": pydantic rejects its own output.", "properties": {"width": {"title": "Width", "type": "integer"}, "height": {"title": "Height", "type": "integer"}}, "required": ["width", "height"], "title": "StrictRectangle", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "A computed field under extra=\"forbid\": pydantic rejects its own output.", "properties": {"width": {"title": "Width", "type": "integer"}, "height": {"title": "Height", "type": "integer"}, "area": {"readOnly": true, "title": "Area", "type": "integer"}}, "required": ["width", "height", "area"], "title": "StrictRectangle", "type": "object"}"#;
+}
 
 /// Computed fields after extras (extra="allow"), by alias.
 ///
@@ -422,6 +520,13 @@ pub struct OpenRectangle {
 
 ::dspygen_runtime::struct_serde!(map_only OpenRectangle);
 
+impl OpenRectangle {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": true, "description": "Computed fields after extras (extra=\"allow\"), by alias.", "properties": {"s": {"title": "S", "type": "integer"}}, "required": ["s"], "title": "OpenRectangle", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": true, "description": "Computed fields after extras (extra=\"allow\"), by alias.", "properties": {"s": {"title": "S", "type": "integer"}, "Perimeter": {"anyOf": [{"type": "integer"}, {"type": "null"}], "readOnly": true, "title": "Perimeter"}}, "required": ["s", "Perimeter"], "title": "OpenRectangle", "type": "object"}"#;
+}
+
 /// A parent whose fields a child overrides.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -441,6 +546,13 @@ pub struct Base {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Base);
+
+impl Base {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A parent whose fields a child overrides.", "properties": {"a": {"title": "A", "type": "integer"}, "b": {"title": "B", "type": "string"}, "c": {"default": 0, "title": "C", "type": "integer"}}, "required": ["a", "b"], "title": "Base", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Overrides `b` (with an alias): the field keeps its parent's slot.
 ///
@@ -468,6 +580,13 @@ pub struct Child {
 
 ::dspygen_runtime::struct_serde!(map_only Child);
 
+impl Child {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Overrides `b` (with an alias): the field keeps its parent's slot.", "properties": {"a": {"title": "A", "type": "integer"}, "B": {"default": "x", "title": "B", "type": "string"}, "c": {"default": 0, "title": "C", "type": "integer"}, "d": {"default": 1, "title": "D", "type": "integer"}}, "required": ["a"], "title": "Child", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A frozen model of hashable fields: pydantic instances hash.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -490,6 +609,13 @@ pub struct Frozen {
 
 ::dspygen_runtime::struct_serde!(map_only Frozen);
 
+impl Frozen {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A frozen model of hashable fields: pydantic instances hash.", "properties": {"name": {"title": "Name", "type": "string"}, "n": {"default": 0, "title": "N", "type": "integer"}}, "required": ["name"], "title": "Frozen", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Config models nested in another.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -510,6 +636,13 @@ pub struct Holder {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Holder);
+
+impl Holder {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "fullName": {"title": "Fullname", "type": "string"}, "score": {"title": "Score", "type": "number"}, "label": {"default": "x", "title": "Label", "type": "string"}, "bothAlias": {"default": 0, "title": "Bothalias", "type": "integer"}, "m1": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "M1"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "fullName", "score"], "title": "Aliased", "type": "object"}, "Open": {"additionalProperties": true, "description": "extra=\"allow\": unknown keys are kept and written after the fields.", "properties": {"name": {"title": "Name", "type": "string"}, "Size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Open", "type": "object"}, "Rectangle": {"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}}, "required": ["width", "height"], "title": "Rectangle", "type": "object"}}, "description": "Config models nested in another.", "properties": {"aliased": {"$ref": "#/$defs/Aliased"}, "open": {"anyOf": [{"$ref": "#/$defs/Open"}, {"type": "null"}], "default": null}, "rects": {"default": [], "items": {"$ref": "#/$defs/Rectangle"}, "title": "Rects", "type": "array"}}, "required": ["aliased"], "title": "Holder", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "full_name": {"title": "Full Name", "type": "string"}, "score": {"title": "Score", "type": "number"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "bothOut": {"default": 0, "title": "Bothout", "type": "integer"}, "mixedIn": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Mixedin"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "full_name", "score"], "title": "Aliased", "type": "object"}, "Open": {"additionalProperties": true, "description": "extra=\"allow\": unknown keys are kept and written after the fields.", "properties": {"name": {"title": "Name", "type": "string"}, "Size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Open", "type": "object"}, "Rectangle": {"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}, "area": {"description": "Width times height.", "readOnly": true, "title": "Area", "type": "number"}, "Kind": {"readOnly": true, "title": "Kind", "type": "string"}}, "required": ["width", "height", "area", "Kind"], "title": "Rectangle", "type": "object"}}, "description": "Config models nested in another.", "properties": {"aliased": {"$ref": "#/$defs/Aliased"}, "open": {"anyOf": [{"$ref": "#/$defs/Open"}, {"type": "null"}], "default": null}, "rects": {"default": [], "items": {"$ref": "#/$defs/Rectangle"}, "title": "Rects", "type": "array"}}, "required": ["aliased"], "title": "Holder", "type": "object"}"##;
+}
 
 pub(crate) fn default_aliased_label() -> ::std::string::String {
     "x".to_owned()

@@ -23,6 +23,55 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::config_rs::Aliased::JSON_SCHEMA,
+        ::config_rs::Aliased::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::ByName::JSON_SCHEMA,
+        ::config_rs::ByName::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::NameOnly::JSON_SCHEMA,
+        ::config_rs::NameOnly::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::AliasOff::JSON_SCHEMA,
+        ::config_rs::AliasOff::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Populated::JSON_SCHEMA,
+        ::config_rs::Populated::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::ByAlias::JSON_SCHEMA,
+        ::config_rs::ByAlias::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Camel::JSON_SCHEMA,
+        ::config_rs::Camel::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::CamelOut::JSON_SCHEMA,
+        ::config_rs::CamelOut::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Snake::JSON_SCHEMA,
+        ::config_rs::Snake::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Open::JSON_SCHEMA,
+        ::config_rs::Open::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::OpenByName::JSON_SCHEMA,
+        ::config_rs::OpenByName::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Closed::JSON_SCHEMA,
+        ::config_rs::Closed::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Rectangle::JSON_SCHEMA,
+        ::config_rs::Rectangle::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::StrictRectangle::JSON_SCHEMA,
+        ::config_rs::StrictRectangle::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::OpenRectangle::JSON_SCHEMA,
+        ::config_rs::OpenRectangle::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Base::JSON_SCHEMA,
+        ::config_rs::Base::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Child::JSON_SCHEMA,
+        ::config_rs::Child::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Frozen::JSON_SCHEMA,
+        ::config_rs::Frozen::JSON_SCHEMA_SERIALIZATION,
+        ::config_rs::Holder::JSON_SCHEMA,
+        ::config_rs::Holder::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn aliased_full() {
     assert_eq!(
         roundtrip::<::config_rs::Aliased>("{\"plain\":36,\"userId\":50,\"fullName\":\"full_name \\\"é\\\"\\n\",\"score\":1.25,\"label\":\"label \\\"é\\\"\\n\",\"bothAlias\":29,\"m1\":\"mixed \\\"é\\\"\\n\",\"locked\":true}"),

@@ -23,6 +23,31 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::constraints_rs::Numbers::JSON_SCHEMA,
+        ::constraints_rs::Numbers::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::Texts::JSON_SCHEMA,
+        ::constraints_rs::Texts::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::Collections::JSON_SCHEMA,
+        ::constraints_rs::Collections::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::Rubric::JSON_SCHEMA,
+        ::constraints_rs::Rubric::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::Order::JSON_SCHEMA,
+        ::constraints_rs::Order::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::StrictValues::JSON_SCHEMA,
+        ::constraints_rs::StrictValues::JSON_SCHEMA_SERIALIZATION,
+        ::constraints_rs::Aliased::JSON_SCHEMA,
+        ::constraints_rs::Aliased::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn numbers_full() {
     assert_eq!(
         roundtrip::<::constraints_rs::Numbers>("{\"positive\":1,\"percent\":100,\"even\":6,\"step\":5,\"big\":18446744073709551615,\"ratio\":0.5,\"scale\":1.25,\"tenth\":1.2000000000000002,\"finite\":1.5,\"price\":\"1.5\",\"rate\":\"1.5\",\"count\":1000,\"weight\":1.5,\"maybe\":5}"),

@@ -763,6 +763,13 @@ pub struct Point {
 
 ::dspygen_runtime::struct_serde!(map_only Point);
 
+impl Point {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A point on a map.", "properties": {"x": {"title": "X", "type": "number"}, "y": {"title": "Y", "type": "number"}}, "required": ["x", "y"], "title": "Point", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A route: fixed-size tuples of primitives, models and dates, and variadic tuples.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `start` (tuple[float, float]).
@@ -795,6 +802,13 @@ pub struct Route {
 
 ::dspygen_runtime::struct_serde!(map_only Route);
 
+impl Route {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Point": {"description": "A point on a map.", "properties": {"x": {"title": "X", "type": "number"}, "y": {"title": "Y", "type": "number"}}, "required": ["x", "y"], "title": "Point", "type": "object"}}, "description": "A route: fixed-size tuples of primitives, models and dates, and variadic tuples.", "properties": {"name": {"title": "Name", "type": "string"}, "start": {"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "number"}, {"type": "number"}], "title": "Start", "type": "array"}, "span": {"maxItems": 3, "minItems": 3, "prefixItems": [{"type": "integer"}, {"type": "string"}, {"type": "boolean"}], "title": "Span", "type": "array"}, "waypoints": {"items": {"$ref": "#/$defs/Point"}, "title": "Waypoints", "type": "array"}, "legs": {"items": {"maxItems": 2, "minItems": 2, "prefixItems": [{"$ref": "#/$defs/Point"}, {"$ref": "#/$defs/Point"}], "type": "array"}, "title": "Legs", "type": "array"}, "window": {"anyOf": [{"maxItems": 2, "minItems": 2, "prefixItems": [{"format": "date", "type": "string"}, {"format": "date", "type": "string"}], "type": "array"}, {"type": "null"}], "default": null, "title": "Window"}, "tags": {"default": [], "items": {"type": "string"}, "title": "Tags", "type": "array"}, "single": {"default": [1], "maxItems": 1, "minItems": 1, "prefixItems": [{"type": "integer"}], "title": "Single", "type": "array"}, "grade": {"default": ["easy", 1], "maxItems": 2, "minItems": 2, "prefixItems": [{"enum": ["easy", "hard"], "type": "string"}, {"type": "integer"}], "title": "Grade", "type": "array"}}, "required": ["name", "start", "span", "waypoints", "legs"], "title": "Route", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A tree whose children sit in a tuple beside their weight.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `children` (tuple[tuple[float, Tree], ...]).
@@ -815,6 +829,13 @@ pub struct Tree {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Tree);
+
+impl Tree {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Tree": {"description": "A tree whose children sit in a tuple beside their weight.", "properties": {"label": {"title": "Label", "type": "string"}, "children": {"default": [], "items": {"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "number"}, {"$ref": "#/$defs/Tree"}], "type": "array"}, "title": "Children", "type": "array"}, "pair": {"anyOf": [{"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "integer"}, {"$ref": "#/$defs/Tree"}], "type": "array"}, {"type": "null"}], "default": null, "title": "Pair"}}, "required": ["label"], "title": "Tree", "type": "object"}}, "$ref": "#/$defs/Tree"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Literals of ints, bools, None and strings, alone and mixed.
 ///
@@ -843,6 +864,13 @@ pub struct Setting {
 
 ::dspygen_runtime::struct_serde!(map_only Setting);
 
+impl Setting {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Literals of ints, bools, None and strings, alone and mixed.", "properties": {"level": {"enum": [1, 2, 3], "title": "Level", "type": "integer"}, "offset": {"default": 0, "enum": [-1, 0, 1], "title": "Offset", "type": "integer"}, "flag": {"const": true, "title": "Flag", "type": "boolean"}, "mixed": {"enum": [1, true, null, "auto", -5], "title": "Mixed"}, "maybe": {"anyOf": [{"enum": [false, "x"]}, {"type": "null"}], "default": null, "title": "Maybe"}, "none_default": {"default": null, "enum": [null, 10], "title": "None Default"}, "levels": {"default": [], "items": {"enum": [1, 2, 3], "type": "integer"}, "title": "Levels", "type": "array"}}, "required": ["level", "flag", "mixed"], "title": "Setting", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Int Enums: required, defaulted, optional and in containers.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[Level, Priority] | None).
@@ -868,6 +896,13 @@ pub struct Ticket {
 
 ::dspygen_runtime::struct_serde!(map_only Ticket);
 
+impl Ticket {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Level": {"description": "An IntEnum.", "enum": [0, 2], "title": "Level", "type": "integer"}, "Priority": {"description": "An Enum with int values.", "enum": [1, 10, -3], "title": "Priority", "type": "integer"}}, "description": "Int Enums: required, defaulted, optional and in containers.", "properties": {"priority": {"$ref": "#/$defs/Priority"}, "level": {"$ref": "#/$defs/Level", "default": 2}, "maybe": {"anyOf": [{"$ref": "#/$defs/Level"}, {"type": "null"}], "default": null}, "history": {"default": [], "items": {"$ref": "#/$defs/Priority"}, "title": "History", "type": "array"}, "pair": {"anyOf": [{"maxItems": 2, "minItems": 2, "prefixItems": [{"$ref": "#/$defs/Level"}, {"$ref": "#/$defs/Priority"}], "type": "array"}, {"type": "null"}], "default": null, "title": "Pair"}}, "required": ["priority"], "title": "Ticket", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Sets and frozensets of hashable items.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (set[str]).
@@ -892,6 +927,13 @@ pub struct Catalog {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Catalog);
+
+impl Catalog {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Level": {"description": "An IntEnum.", "enum": [0, 2], "title": "Level", "type": "integer"}}, "description": "Sets and frozensets of hashable items.", "properties": {"tags": {"items": {"type": "string"}, "title": "Tags", "type": "array", "uniqueItems": true}, "ids": {"items": {"type": "integer"}, "title": "Ids", "type": "array", "uniqueItems": true}, "levels": {"items": {"$ref": "#/$defs/Level"}, "title": "Levels", "type": "array", "uniqueItems": true}, "grades": {"anyOf": [{"items": {"enum": [1, 2, 3], "type": "integer"}, "type": "array", "uniqueItems": true}, {"type": "null"}], "default": null, "title": "Grades"}, "pairs": {"items": {"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "integer"}, {"type": "string"}], "type": "array"}, "title": "Pairs", "type": "array", "uniqueItems": true}, "groups": {"default": [], "items": {"items": {"type": "string"}, "type": "array", "uniqueItems": true}, "title": "Groups", "type": "array"}}, "required": ["tags", "ids", "levels", "pairs"], "title": "Catalog", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Dicts keyed by ints, str Enums and Literals.
 ///
@@ -921,6 +963,13 @@ pub struct Index {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Index);
+
+impl Index {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"description": "A str Enum, as dict keys.", "enum": ["red", "green"], "title": "Color", "type": "string"}}, "description": "Dicts keyed by ints, str Enums and Literals.", "properties": {"by_id": {"additionalProperties": {"type": "string"}, "title": "By Id", "type": "object"}, "by_color": {"additionalProperties": {"type": "integer"}, "default": {}, "propertyNames": {"$ref": "#/$defs/Color"}, "title": "By Color", "type": "object"}, "by_kind": {"additionalProperties": {"type": "number"}, "default": {}, "propertyNames": {"enum": ["a", "b"]}, "title": "By Kind", "type": "object"}, "nested": {"additionalProperties": {"additionalProperties": {"items": {"type": "integer"}, "type": "array"}, "propertyNames": {"$ref": "#/$defs/Color"}, "type": "object"}, "default": {}, "title": "Nested", "type": "object"}}, "required": ["by_id"], "title": "Index", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 pub(crate) fn default_route_single() -> (i64,) {
     (1,)

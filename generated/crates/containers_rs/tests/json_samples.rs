@@ -23,6 +23,31 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::containers_rs::Point::JSON_SCHEMA,
+        ::containers_rs::Point::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Route::JSON_SCHEMA,
+        ::containers_rs::Route::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Tree::JSON_SCHEMA,
+        ::containers_rs::Tree::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Setting::JSON_SCHEMA,
+        ::containers_rs::Setting::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Ticket::JSON_SCHEMA,
+        ::containers_rs::Ticket::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Catalog::JSON_SCHEMA,
+        ::containers_rs::Catalog::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Index::JSON_SCHEMA,
+        ::containers_rs::Index::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn point_full() {
     assert_eq!(
         roundtrip::<::containers_rs::Point>("{\"x\":0.25,\"y\":0.25}"),

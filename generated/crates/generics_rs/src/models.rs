@@ -23,6 +23,13 @@ pub struct Item {
 
 ::dspygen_runtime::struct_serde!(map_only Item);
 
+impl Item {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Tags, written as a bare JSON array.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
@@ -34,6 +41,13 @@ pub struct Tags {
 
 ::dspygen_runtime::root_deserialize!(Tags);
 
+impl Tags {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Tags, written as a bare JSON array.", "items": {"type": "string"}, "title": "Tags", "type": "array"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Scores by name, written as a bare JSON object.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
@@ -44,6 +58,13 @@ pub struct Scores {
 }
 
 ::dspygen_runtime::root_deserialize!(Scores);
+
+impl Scores {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": {"type": "integer"}, "description": "Scores by name, written as a bare JSON object.", "title": "Scores", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Every instantiation in one place.
 ///
@@ -73,6 +94,13 @@ pub struct Catalog {
 
 ::dspygen_runtime::struct_serde!(map_only Catalog);
 
+impl Catalog {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Envelope_Item_": {"properties": {"page": {"$ref": "#/$defs/Page_Item_"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["page"], "title": "Envelope[Item]", "type": "object"}, "Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Page": {"description": "A page of results of any type.", "properties": {"items": {"items": {}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page", "type": "object"}, "Page_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}, "Page_NoneType_": {"properties": {"items": {"items": {"type": "null"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"default": null, "title": "First", "type": "null"}}, "required": ["items", "total"], "title": "Page[NoneType]", "type": "object"}, "Page_Union_int__NoneType__": {"properties": {"items": {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[Union[int, NoneType]]", "type": "object"}, "Page_int_": {"properties": {"items": {"items": {"type": "integer"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[int]", "type": "object"}, "Page_list_str__": {"properties": {"items": {"items": {"items": {"type": "string"}, "type": "array"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"items": {"type": "string"}, "type": "array"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[list[str]]", "type": "object"}, "Pair_str_Item_": {"properties": {"left": {"title": "Left", "type": "string"}, "right": {"$ref": "#/$defs/Item"}, "index": {"additionalProperties": {"$ref": "#/$defs/Item"}, "title": "Index", "type": "object"}}, "required": ["left", "right"], "title": "Pair[str, Item]", "type": "object"}, "Scores": {"additionalProperties": {"type": "integer"}, "description": "Scores by name, written as a bare JSON object.", "title": "Scores", "type": "object"}, "Tags": {"description": "Tags, written as a bare JSON array.", "items": {"type": "string"}, "title": "Tags", "type": "array"}}, "description": "Every instantiation in one place.", "properties": {"items": {"$ref": "#/$defs/Page_Item_"}, "counts": {"$ref": "#/$defs/Page_int_"}, "words": {"$ref": "#/$defs/Page_list_str__"}, "maybe": {"$ref": "#/$defs/Page_Union_int__NoneType__"}, "blanks": {"anyOf": [{"$ref": "#/$defs/Page_NoneType_"}, {"type": "null"}], "default": null}, "pair": {"$ref": "#/$defs/Pair_str_Item_"}, "envelope": {"$ref": "#/$defs/Envelope_Item_"}, "tags": {"$ref": "#/$defs/Tags"}, "scores": {"anyOf": [{"$ref": "#/$defs/Scores"}, {"type": "null"}], "default": null}, "raw": {"$ref": "#/$defs/Page"}}, "required": ["items", "counts", "words", "maybe", "pair", "envelope", "tags", "raw"], "title": "Catalog", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -92,6 +120,13 @@ pub struct PageItem {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PageItem);
+
+impl PageItem {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}}, "properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A page of results of any type.
 ///
@@ -113,6 +148,13 @@ pub struct PageInt {
 
 ::dspygen_runtime::struct_serde!(map_only PageInt);
 
+impl PageInt {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"type": "integer"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[int]", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -132,6 +174,13 @@ pub struct PageListStr {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PageListStr);
+
+impl PageListStr {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"items": {"type": "string"}, "type": "array"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"items": {"type": "string"}, "type": "array"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[list[str]]", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A page of results of any type.
 ///
@@ -153,6 +202,13 @@ pub struct PageOptionInt {
 
 ::dspygen_runtime::struct_serde!(map_only PageOptionInt);
 
+impl PageOptionInt {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"anyOf": [{"type": "integer"}, {"type": "null"}]}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[Union[int, NoneType]]", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[None]).
@@ -172,6 +228,13 @@ pub struct PageNone {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PageNone);
+
+impl PageNone {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"type": "null"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"default": null, "title": "First", "type": "null"}}, "required": ["items", "total"], "title": "Page[NoneType]", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Two values of two types, and a lookup of the second.
 ///
@@ -193,6 +256,13 @@ pub struct PairStrItem {
 
 ::dspygen_runtime::struct_serde!(map_only PairStrItem);
 
+impl PairStrItem {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}}, "properties": {"left": {"title": "Left", "type": "string"}, "right": {"$ref": "#/$defs/Item"}, "index": {"additionalProperties": {"$ref": "#/$defs/Item"}, "title": "Index", "type": "object"}}, "required": ["left", "right"], "title": "Pair[str, Item]", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A generic model holding another generic model.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `page` (Page[Item]).
@@ -211,6 +281,13 @@ pub struct EnvelopeItem {
 }
 
 ::dspygen_runtime::struct_serde!(map_only EnvelopeItem);
+
+impl EnvelopeItem {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Page_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}}, "properties": {"page": {"$ref": "#/$defs/Page_Item_"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["page"], "title": "Envelope[Item]", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A page of results of any type.
 ///
@@ -231,6 +308,13 @@ pub struct Page {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Page);
+
+impl Page {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A page of results of any type.", "properties": {"items": {"items": {}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A model deriving from an instantiation: it inherits `items: list[int]`.
 ///
@@ -254,6 +338,13 @@ pub struct IntPage {
 
 ::dspygen_runtime::struct_serde!(map_only IntPage);
 
+impl IntPage {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A model deriving from an instantiation: it inherits `items: list[int]`.", "properties": {"items": {"items": {"type": "integer"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}, "cursor": {"default": "", "title": "Cursor", "type": "string"}}, "required": ["items", "total"], "title": "IntPage", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Derived instantiations in use.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `ranked` (Ranked[Item]).
@@ -271,6 +362,13 @@ pub struct Results {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Results);
+
+impl Results {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"IntPage": {"description": "A model deriving from an instantiation: it inherits `items: list[int]`.", "properties": {"items": {"items": {"type": "integer"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}, "cursor": {"default": "", "title": "Cursor", "type": "string"}}, "required": ["items", "total"], "title": "IntPage", "type": "object"}, "Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Ranked_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}, "rank": {"default": 0, "title": "Rank", "type": "integer"}}, "required": ["items", "total"], "title": "Ranked[Item]", "type": "object"}}, "description": "Derived instantiations in use.", "properties": {"pages": {"items": {"$ref": "#/$defs/IntPage"}, "title": "Pages", "type": "array"}, "ranked": {"$ref": "#/$defs/Ranked_Item_"}}, "required": ["pages", "ranked"], "title": "Results", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A generic model deriving from a generic model.
 ///
@@ -293,6 +391,13 @@ pub struct RankedItem {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RankedItem);
+
+impl RankedItem {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}}, "properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}, "rank": {"default": 0, "title": "Rank", "type": "integer"}}, "required": ["items", "total"], "title": "Ranked[Item]", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 pub(crate) fn default_envelope_item_note() -> ::std::string::String {
     "".to_owned()

@@ -23,6 +23,47 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::generics_rs::Item::JSON_SCHEMA,
+        ::generics_rs::Item::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::Tags::JSON_SCHEMA,
+        ::generics_rs::Tags::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::Scores::JSON_SCHEMA,
+        ::generics_rs::Scores::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::Catalog::JSON_SCHEMA,
+        ::generics_rs::Catalog::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PageItem::JSON_SCHEMA,
+        ::generics_rs::PageItem::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PageInt::JSON_SCHEMA,
+        ::generics_rs::PageInt::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PageListStr::JSON_SCHEMA,
+        ::generics_rs::PageListStr::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PageOptionInt::JSON_SCHEMA,
+        ::generics_rs::PageOptionInt::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PageNone::JSON_SCHEMA,
+        ::generics_rs::PageNone::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::PairStrItem::JSON_SCHEMA,
+        ::generics_rs::PairStrItem::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::EnvelopeItem::JSON_SCHEMA,
+        ::generics_rs::EnvelopeItem::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::Page::JSON_SCHEMA,
+        ::generics_rs::Page::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::IntPage::JSON_SCHEMA,
+        ::generics_rs::IntPage::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::Results::JSON_SCHEMA,
+        ::generics_rs::Results::JSON_SCHEMA_SERIALIZATION,
+        ::generics_rs::RankedItem::JSON_SCHEMA,
+        ::generics_rs::RankedItem::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn item_full() {
     assert_eq!(
         roundtrip::<::generics_rs::Item>("{\"title\":\"title \\\"é\\\"\\n\",\"score\":1.25}"),

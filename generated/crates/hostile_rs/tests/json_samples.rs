@@ -23,6 +23,35 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::hostile_rs::Keywords::JSON_SCHEMA,
+        ::hostile_rs::Keywords::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::SelfType::JSON_SCHEMA,
+        ::hostile_rs::SelfType::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::Described::JSON_SCHEMA,
+        ::hostile_rs::Described::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::HTTPServer::JSON_SCHEMA,
+        ::hostile_rs::HTTPServer::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::HttpServer::JSON_SCHEMA,
+        ::hostile_rs::HttpServer::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::Node::JSON_SCHEMA,
+        ::hostile_rs::Node::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::Nothing::JSON_SCHEMA,
+        ::hostile_rs::Nothing::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::Defaults::JSON_SCHEMA,
+        ::hostile_rs::Defaults::JSON_SCHEMA_SERIALIZATION,
+        ::hostile_rs::Share::JSON_SCHEMA,
+        ::hostile_rs::Share::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn self_type_default_is_what_an_empty_object_reads() {
     let read: ::hostile_rs::SelfType =
         serde_json::from_str("{}").expect("every field has a default");

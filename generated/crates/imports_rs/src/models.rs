@@ -67,6 +67,13 @@ pub struct Ticket {
 
 ::dspygen_runtime::struct_serde!(map_only Ticket);
 
+impl Ticket {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Tag": {"properties": {"name": {"title": "Name", "type": "string"}, "weight": {"default": 1.0, "title": "Weight", "type": "number"}}, "required": ["name"], "title": "Tag", "type": "object"}}, "description": "A customer's ticket.", "properties": {"author": {"title": "Author", "type": "string"}, "created": {"description": "ISO 8601 timestamp", "title": "Created", "type": "string"}, "title": {"title": "Title", "type": "string"}, "body": {"title": "Body", "type": "string"}, "tags": {"default": [], "items": {"$ref": "#/$defs/Tag"}, "title": "Tags", "type": "array"}}, "required": ["author", "created", "title", "body"], "title": "Ticket", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -84,6 +91,13 @@ pub struct Tag {
 
 ::dspygen_runtime::struct_serde!(map_only Tag);
 
+impl Tag {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}, "weight": {"default": 1.0, "title": "Weight", "type": "number"}}, "required": ["name"], "title": "Tag", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -100,6 +114,13 @@ pub struct Routing {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Routing);
+
+impl Routing {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Priority": {"enum": ["low", "normal", "urgent"], "title": "Priority", "type": "string"}}, "properties": {"team": {"title": "Team", "type": "string"}, "priority": {"$ref": "#/$defs/Priority"}, "reasons": {"items": {"type": "string"}, "title": "Reasons", "type": "array"}}, "required": ["team", "priority", "reasons"], "title": "Routing", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 pub(crate) fn default_tag_weight() -> f64 {
     1.0

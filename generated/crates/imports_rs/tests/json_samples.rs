@@ -23,6 +23,23 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::imports_rs::Ticket::JSON_SCHEMA,
+        ::imports_rs::Ticket::JSON_SCHEMA_SERIALIZATION,
+        ::imports_rs::Tag::JSON_SCHEMA,
+        ::imports_rs::Tag::JSON_SCHEMA_SERIALIZATION,
+        ::imports_rs::Routing::JSON_SCHEMA,
+        ::imports_rs::Routing::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn ticket_full() {
     assert_eq!(
         roundtrip::<::imports_rs::Ticket>("{\"author\":\"author \\\"é\\\"\\n\",\"created\":\"created \\\"é\\\"\\n\",\"title\":\"title \\\"é\\\"\\n\",\"body\":\"body \\\"é\\\"\\n\",\"tags\":[{\"name\":\"name \\\"é\\\"\\n\",\"weight\":1.5}]}"),

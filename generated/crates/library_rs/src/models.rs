@@ -140,6 +140,13 @@ pub struct Person {
 
 ::dspygen_runtime::struct_serde!(map_only Person);
 
+impl Person {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Someone who wrote or edited a book.", "properties": {"name": {"title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}}, "required": ["name"], "title": "Person", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// An author: a person with works. `name` keeps its slot from Person.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -163,6 +170,13 @@ pub struct Author {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Author);
+
+impl Author {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "An author: a person with works. `name` keeps its slot from Person.", "properties": {"name": {"description": "Full name, as printed", "title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}, "pen_names": {"default": [], "items": {"type": "string"}, "title": "Pen Names", "type": "array"}}, "required": ["name"], "title": "Author", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -200,6 +214,13 @@ pub struct Book {
 
 ::dspygen_runtime::struct_serde!(map_only Book);
 
+impl Book {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Author": {"description": "An author: a person with works. `name` keeps its slot from Person.", "properties": {"name": {"description": "Full name, as printed", "title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}, "pen_names": {"default": [], "items": {"type": "string"}, "title": "Pen Names", "type": "array"}}, "required": ["name"], "title": "Author", "type": "object"}, "Book": {"additionalProperties": false, "properties": {"title": {"title": "Title", "type": "string"}, "ISBN": {"title": "Isbn", "type": "string"}, "authors": {"items": {"$ref": "#/$defs/Author"}, "title": "Authors", "type": "array"}, "genre": {"$ref": "#/$defs/Genre", "default": "fiction"}, "rating": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Rating"}, "tags": {"additionalProperties": {"type": "string"}, "title": "Tags", "type": "object"}, "type": {"default": "paperback", "enum": ["hardcover", "paperback", "ebook"], "title": "Type", "type": "string"}, "pageCount": {"default": 0, "title": "Pagecount", "type": "integer"}, "sequel": {"anyOf": [{"$ref": "#/$defs/Book"}, {"type": "null"}], "default": null}, "shelf": {"anyOf": [{"$ref": "#/$defs/Shelf"}, {"type": "null"}], "default": null}}, "required": ["title", "ISBN", "authors", "rating"], "title": "Book", "type": "object"}, "Genre": {"enum": ["fiction", "non-fiction", "poetry"], "title": "Genre", "type": "string"}, "Shelf": {"properties": {"label": {"title": "Label", "type": "string"}, "books": {"default": [], "items": {"$ref": "#/$defs/Book"}, "title": "Books", "type": "array"}, "nested": {"additionalProperties": {"items": {"additionalProperties": {"type": "integer"}, "type": "object"}, "type": "array"}, "default": {}, "title": "Nested", "type": "object"}, "self": {"default": "me", "title": "Self", "type": "string"}, "match": {"anyOf": [{"enum": ["exact", "fuzzy"], "type": "string"}, {"type": "null"}], "default": null, "title": "Match"}}, "required": ["label"], "title": "Shelf", "type": "object"}}, "$ref": "#/$defs/Book"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -225,6 +246,13 @@ pub struct Shelf {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Shelf);
+
+impl Shelf {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Author": {"description": "An author: a person with works. `name` keeps its slot from Person.", "properties": {"name": {"description": "Full name, as printed", "title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}, "pen_names": {"default": [], "items": {"type": "string"}, "title": "Pen Names", "type": "array"}}, "required": ["name"], "title": "Author", "type": "object"}, "Book": {"additionalProperties": false, "properties": {"title": {"title": "Title", "type": "string"}, "ISBN": {"title": "Isbn", "type": "string"}, "authors": {"items": {"$ref": "#/$defs/Author"}, "title": "Authors", "type": "array"}, "genre": {"$ref": "#/$defs/Genre", "default": "fiction"}, "rating": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Rating"}, "tags": {"additionalProperties": {"type": "string"}, "title": "Tags", "type": "object"}, "type": {"default": "paperback", "enum": ["hardcover", "paperback", "ebook"], "title": "Type", "type": "string"}, "pageCount": {"default": 0, "title": "Pagecount", "type": "integer"}, "sequel": {"anyOf": [{"$ref": "#/$defs/Book"}, {"type": "null"}], "default": null}, "shelf": {"anyOf": [{"$ref": "#/$defs/Shelf"}, {"type": "null"}], "default": null}}, "required": ["title", "ISBN", "authors", "rating"], "title": "Book", "type": "object"}, "Genre": {"enum": ["fiction", "non-fiction", "poetry"], "title": "Genre", "type": "string"}, "Shelf": {"properties": {"label": {"title": "Label", "type": "string"}, "books": {"default": [], "items": {"$ref": "#/$defs/Book"}, "title": "Books", "type": "array"}, "nested": {"additionalProperties": {"items": {"additionalProperties": {"type": "integer"}, "type": "object"}, "type": "array"}, "default": {}, "title": "Nested", "type": "object"}, "self": {"default": "me", "title": "Self", "type": "string"}, "match": {"anyOf": [{"enum": ["exact", "fuzzy"], "type": "string"}, {"type": "null"}], "default": null, "title": "Match"}}, "required": ["label"], "title": "Shelf", "type": "object"}}, "$ref": "#/$defs/Shelf"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 pub(crate) fn default_person_alive() -> bool {
     true

@@ -23,6 +23,25 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::library_rs::Person::JSON_SCHEMA,
+        ::library_rs::Person::JSON_SCHEMA_SERIALIZATION,
+        ::library_rs::Author::JSON_SCHEMA,
+        ::library_rs::Author::JSON_SCHEMA_SERIALIZATION,
+        ::library_rs::Book::JSON_SCHEMA,
+        ::library_rs::Book::JSON_SCHEMA_SERIALIZATION,
+        ::library_rs::Shelf::JSON_SCHEMA,
+        ::library_rs::Shelf::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn person_full() {
     assert_eq!(
         roundtrip::<::library_rs::Person>(

@@ -23,6 +23,21 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::qa_rs::Citation::JSON_SCHEMA,
+        ::qa_rs::Citation::JSON_SCHEMA_SERIALIZATION,
+        ::qa_rs::Answer::JSON_SCHEMA,
+        ::qa_rs::Answer::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn citation_full() {
     assert_eq!(
         roundtrip::<::qa_rs::Citation>(

@@ -23,6 +23,21 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::rag_rs::Passage::JSON_SCHEMA,
+        ::rag_rs::Passage::JSON_SCHEMA_SERIALIZATION,
+        ::rag_rs::SearchResult::JSON_SCHEMA,
+        ::rag_rs::SearchResult::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn passage_full() {
     assert_eq!(
         roundtrip::<::rag_rs::Passage>(

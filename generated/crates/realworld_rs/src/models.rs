@@ -251,6 +251,13 @@ pub struct Cat {
 
 ::dspygen_runtime::struct_serde!(map_only Cat);
 
+impl Cat {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"kind": {"const": "cat", "title": "Kind", "type": "string"}, "meows": {"title": "Meows", "type": "integer"}}, "required": ["kind", "meows"], "title": "Cat", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -266,6 +273,13 @@ pub struct Dog {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Dog);
+
+impl Dog {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"kind": {"const": "dog", "title": "Kind", "type": "string"}, "barks": {"title": "Barks", "type": "number"}}, "required": ["kind", "barks"], "title": "Dog", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.
 ///
@@ -296,6 +310,13 @@ pub struct Defaults {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Defaults);
+
+impl Defaults {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.", "properties": {"seen": {"default": [], "items": {"type": "string"}, "title": "Seen", "type": "array", "uniqueItems": true}, "order": {"default": [], "items": {"type": "integer"}, "title": "Order", "type": "array"}, "frozen": {"items": {"type": "integer"}, "title": "Frozen", "type": "array", "uniqueItems": true}, "model": {"default": "gpt-4o-mini", "title": "Model", "type": "string"}, "turns": {"default": 8, "title": "Turns", "type": "integer"}, "stops": {"items": {"type": "string"}, "title": "Stops", "type": "array"}, "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Note"}}, "title": "Defaults", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The value pydantic's `Defaults()` builds: every field its default.
 impl ::std::default::Default for Defaults {
@@ -341,6 +362,13 @@ pub struct Ticket {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Ticket, validate);
+
+impl Ticket {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Level": {"enum": [1, 2], "title": "Level", "type": "integer"}, "Stage": {"enum": ["1", "2", "3"], "title": "Stage", "type": "string"}}, "description": "Validators are Python code: Rust keeps the fields' shapes and warns.", "properties": {"title": {"examples": ["Login fails"], "minLength": 1, "title": "Title", "type": "string"}, "stage": {"$ref": "#/$defs/Stage", "default": "1"}, "level": {"$ref": "#/$defs/Level", "default": 1}, "labels": {"default": [], "items": {"type": "string"}, "maxItems": 5, "title": "Labels", "type": "array"}, "extra": {"additionalProperties": true, "default": {}, "title": "Extra", "type": "object"}, "items": {"default": [], "items": {}, "title": "Items", "type": "array"}}, "required": ["title"], "title": "Ticket", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 impl Ticket {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -404,6 +432,13 @@ pub struct LegacyConfig {
 
 ::dspygen_runtime::struct_serde!(map_only LegacyConfig);
 
+impl LegacyConfig {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}}, "additionalProperties": false, "description": "pydantic v1's `class Config:`, which v2 still honours.", "properties": {"color": {"$ref": "#/$defs/Color"}, "name": {"title": "Name", "type": "string"}}, "required": ["color", "name"], "title": "LegacyConfig", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The `str_*` settings: every string the fields hold is stripped, lowered and bounded.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `handle` (str).
@@ -424,6 +459,13 @@ pub struct Lowered {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Lowered, validate);
+
+impl Lowered {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "The `str_*` settings: every string the fields hold is stripped, lowered and bounded.", "properties": {"handle": {"maxLength": 12, "title": "Handle", "type": "string"}, "aliases": {"default": [], "items": {"maxLength": 12, "type": "string"}, "title": "Aliases", "type": "array"}, "nickname": {"anyOf": [{"maxLength": 12, "type": "string"}, {"type": "null"}], "default": null, "title": "Nickname"}}, "required": ["handle"], "title": "Lowered", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 impl Lowered {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -541,6 +583,13 @@ pub struct Shared {
 ::dspygen_runtime::struct_serde!(map_only Shared, validate);
 
 impl Shared {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "A configuration imported as a constant.", "properties": {"name": {"title": "Name", "type": "string"}, "hint": {"default": "", "title": "Hint", "type": "string"}, "tags": {"items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["name", "tags"], "title": "Shared", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "A configuration imported as a constant.", "properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "Shared", "type": "object"}"#;
+}
+
+impl Shared {
     /// Checks the field constraints pydantic checks, applying its string transforms
     /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
     /// from Python call it; call it yourself after changing a field.
@@ -584,6 +633,13 @@ pub struct Measured {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Measured, strict);
+
+impl Measured {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A strict model: every field reads only its own JSON type, as serde does.", "properties": {"count": {"title": "Count", "type": "integer"}, "ratio": {"title": "Ratio", "type": "number"}, "ok": {"title": "Ok", "type": "boolean"}, "label": {"title": "Label", "type": "string"}, "tags": {"default": [], "items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["count", "ratio", "ok", "label"], "title": "Measured", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]

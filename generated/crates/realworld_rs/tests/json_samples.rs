@@ -23,6 +23,33 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::realworld_rs::Cat::JSON_SCHEMA,
+        ::realworld_rs::Cat::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Dog::JSON_SCHEMA,
+        ::realworld_rs::Dog::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Defaults::JSON_SCHEMA,
+        ::realworld_rs::Defaults::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Ticket::JSON_SCHEMA,
+        ::realworld_rs::Ticket::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::LegacyConfig::JSON_SCHEMA,
+        ::realworld_rs::LegacyConfig::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Lowered::JSON_SCHEMA,
+        ::realworld_rs::Lowered::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Shared::JSON_SCHEMA,
+        ::realworld_rs::Shared::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Measured::JSON_SCHEMA,
+        ::realworld_rs::Measured::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn defaults_default_is_what_an_empty_object_reads() {
     let read: ::realworld_rs::Defaults =
         serde_json::from_str("{}").expect("every field has a default");

@@ -129,6 +129,13 @@ pub struct Option {
 
 ::dspygen_runtime::struct_serde!(map_only Option);
 
+impl Option {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -145,6 +152,13 @@ pub struct Poll {
 
 ::dspygen_runtime::struct_serde!(map_only Poll);
 
+impl Poll {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}}, "properties": {"question": {"title": "Question", "type": "string"}, "options": {"items": {"$ref": "#/$defs/Option"}, "title": "Options", "type": "array"}}, "required": ["question", "options"], "title": "Poll", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -159,6 +173,13 @@ pub struct Some {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Some);
+
+impl Some {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Some", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -175,6 +196,13 @@ pub struct Ok {
 
 ::dspygen_runtime::struct_serde!(map_only Ok);
 
+impl Ok {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Ok", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -189,6 +217,13 @@ pub struct Err {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Err);
+
+impl Err {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"message": {"title": "Message", "type": "string"}}, "required": ["message"], "title": "Err", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -207,6 +242,13 @@ pub struct Box {
 
 ::dspygen_runtime::struct_serde!(map_only Box);
 
+impl Box {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}}, "properties": {"inner": {"anyOf": [{"$ref": "#/$defs/Option"}, {"type": "null"}], "default": null}}, "title": "Box", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -221,6 +263,13 @@ pub struct String {
 }
 
 ::dspygen_runtime::struct_serde!(map_only String);
+
+impl String {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -237,6 +286,13 @@ pub struct Vec {
 
 ::dspygen_runtime::struct_serde!(map_only Vec);
 
+impl Vec {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"String": {"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}}, "properties": {"items": {"items": {"$ref": "#/$defs/String"}, "title": "Items", "type": "array"}}, "required": ["items"], "title": "Vec", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -252,6 +308,13 @@ pub struct Iterator {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Iterator);
+
+impl Iterator {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"position": {"default": 0, "title": "Position", "type": "integer"}}, "title": "Iterator", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The value pydantic's `Iterator()` builds: every field its default.
 impl ::std::default::Default for Iterator {
@@ -278,6 +341,13 @@ pub struct ToString {
 
 ::dspygen_runtime::struct_serde!(map_only ToString);
 
+impl ToString {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"default": "", "title": "Text", "type": "string"}}, "title": "ToString", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `ToString()` builds: every field its default.
 impl ::std::default::Default for ToString {
     fn default() -> Self {
@@ -303,6 +373,13 @@ pub struct ToOwned {
 
 ::dspygen_runtime::struct_serde!(map_only ToOwned);
 
+impl ToOwned {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"default": "", "title": "Text", "type": "string"}}, "title": "ToOwned", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `ToOwned()` builds: every field its default.
 impl ::std::default::Default for ToOwned {
     fn default() -> Self {
@@ -327,6 +404,13 @@ pub struct Clone {
 
 ::dspygen_runtime::struct_serde!(map_only Clone);
 
+impl Clone {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"String": {"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}, "Vec": {"properties": {"items": {"items": {"$ref": "#/$defs/String"}, "title": "Items", "type": "array"}}, "required": ["items"], "title": "Vec", "type": "object"}}, "properties": {"of": {"$ref": "#/$defs/Vec"}}, "required": ["of"], "title": "Clone", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -341,6 +425,13 @@ pub struct Signature {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Signature);
+
+impl Signature {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "Signature", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -359,6 +450,13 @@ pub struct Prediction {
 
 ::dspygen_runtime::struct_serde!(map_only Prediction);
 
+impl Prediction {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Default": {"enum": ["on", "off"], "title": "Default", "type": "string"}}, "properties": {"value": {"title": "Value", "type": "number"}, "default": {"$ref": "#/$defs/Default", "default": "on"}}, "required": ["value"], "title": "Prediction", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -374,6 +472,13 @@ pub struct Example {
 
 ::dspygen_runtime::struct_serde!(map_only Example);
 
+impl Example {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"String": {"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}, "Vec": {"properties": {"items": {"items": {"$ref": "#/$defs/String"}, "title": "Items", "type": "array"}}, "required": ["items"], "title": "Vec", "type": "object"}}, "properties": {"given": {"additionalProperties": {"$ref": "#/$defs/Vec"}, "title": "Given", "type": "object"}}, "required": ["given"], "title": "Example", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -388,6 +493,13 @@ pub struct FieldMeta {
 }
 
 ::dspygen_runtime::struct_serde!(map_only FieldMeta);
+
+impl FieldMeta {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "FieldMeta", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -406,6 +518,13 @@ pub struct Serialize {
 
 ::dspygen_runtime::struct_serde!(map_only Serialize);
 
+impl Serialize {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Err": {"properties": {"message": {"title": "Message", "type": "string"}}, "required": ["message"], "title": "Err", "type": "object"}, "Ok": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Ok", "type": "object"}}, "properties": {"ok": {"$ref": "#/$defs/Ok"}, "err": {"anyOf": [{"$ref": "#/$defs/Err"}, {"type": "null"}], "default": null}}, "required": ["ok"], "title": "Serialize", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -420,6 +539,13 @@ pub struct Deserialize {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Deserialize);
+
+impl Deserialize {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Result": {"enum": ["pass", "fail"], "title": "Result", "type": "string"}}, "properties": {"result": {"$ref": "#/$defs/Result"}}, "required": ["result"], "title": "Deserialize", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -436,6 +562,13 @@ pub struct IndexMap {
 
 ::dspygen_runtime::struct_serde!(map_only IndexMap);
 
+impl IndexMap {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"entries": {"additionalProperties": {"type": "integer"}, "title": "Entries", "type": "object"}}, "required": ["entries"], "title": "IndexMap", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -450,6 +583,13 @@ pub struct Python {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Python);
+
+impl Python {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"version": {"title": "Version", "type": "string"}}, "required": ["version"], "title": "Python", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -467,6 +607,13 @@ pub struct Bound {
 
 ::dspygen_runtime::struct_serde!(map_only Bound);
 
+impl Bound {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"low": {"title": "Low", "type": "integer"}, "high": {"title": "High", "type": "integer"}}, "required": ["low", "high"], "title": "Bound", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -481,6 +628,13 @@ pub struct Py {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Py);
+
+impl Py {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Some": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Some", "type": "object"}}, "properties": {"some": {"$ref": "#/$defs/Some"}}, "required": ["some"], "title": "Py", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -497,6 +651,13 @@ pub struct PyAny {
 
 ::dspygen_runtime::struct_serde!(map_only PyAny);
 
+impl PyAny {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Box": {"properties": {"inner": {"anyOf": [{"$ref": "#/$defs/Option"}, {"type": "null"}], "default": null}}, "title": "Box", "type": "object"}, "Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}}, "properties": {"anything": {"items": {"$ref": "#/$defs/Box"}, "title": "Anything", "type": "array"}}, "required": ["anything"], "title": "PyAny", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -511,6 +672,13 @@ pub struct PyErr {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PyErr);
+
+impl PyErr {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"message": {"title": "Message", "type": "string"}}, "required": ["message"], "title": "PyErr", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -527,6 +695,13 @@ pub struct SignatureInput {
 
 ::dspygen_runtime::struct_serde!(map_only SignatureInput);
 
+impl SignatureInput {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "SignatureInput", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -541,6 +716,13 @@ pub struct SignatureOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only SignatureOutput);
+
+impl SignatureOutput {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "SignatureOutput", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -558,6 +740,13 @@ pub struct PythonSignature {
 
 ::dspygen_runtime::struct_serde!(map_only PythonSignature);
 
+impl PythonSignature {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"FieldKind": {"enum": ["input", "output"], "title": "FieldKind", "type": "string"}}, "properties": {"text": {"title": "Text", "type": "string"}, "kinds": {"items": {"$ref": "#/$defs/FieldKind"}, "title": "Kinds", "type": "array"}}, "required": ["text", "kinds"], "title": "PythonSignature", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -572,6 +761,13 @@ pub struct PyResult {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PyResult);
+
+impl PyResult {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ok": {"title": "Ok", "type": "boolean"}}, "required": ["ok"], "title": "PyResult", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -588,6 +784,13 @@ pub struct PyDict {
 
 ::dspygen_runtime::struct_serde!(map_only PyDict);
 
+impl PyDict {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"String": {"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}}, "properties": {"items": {"additionalProperties": {"$ref": "#/$defs/String"}, "title": "Items", "type": "object"}}, "required": ["items"], "title": "PyDict", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -603,6 +806,13 @@ pub struct PyType {
 
 ::dspygen_runtime::struct_serde!(map_only PyType);
 
+impl PyType {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "PyType", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -617,6 +827,13 @@ pub struct Borrowed {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Borrowed);
+
+impl Borrowed {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Bound": {"properties": {"low": {"title": "Low", "type": "integer"}, "high": {"title": "High", "type": "integer"}}, "required": ["low", "high"], "title": "Bound", "type": "object"}}, "properties": {"bound": {"$ref": "#/$defs/Bound"}}, "required": ["bound"], "title": "Borrowed", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 pub(crate) fn default_iterator_position() -> i64 {
     0

@@ -23,6 +23,79 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::reserved_rs::Option::JSON_SCHEMA,
+        ::reserved_rs::Option::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Poll::JSON_SCHEMA,
+        ::reserved_rs::Poll::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Some::JSON_SCHEMA,
+        ::reserved_rs::Some::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Ok::JSON_SCHEMA,
+        ::reserved_rs::Ok::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Err::JSON_SCHEMA,
+        ::reserved_rs::Err::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Box::JSON_SCHEMA,
+        ::reserved_rs::Box::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::String::JSON_SCHEMA,
+        ::reserved_rs::String::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Vec::JSON_SCHEMA,
+        ::reserved_rs::Vec::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Iterator::JSON_SCHEMA,
+        ::reserved_rs::Iterator::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::ToString::JSON_SCHEMA,
+        ::reserved_rs::ToString::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::ToOwned::JSON_SCHEMA,
+        ::reserved_rs::ToOwned::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Clone::JSON_SCHEMA,
+        ::reserved_rs::Clone::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Signature::JSON_SCHEMA,
+        ::reserved_rs::Signature::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Prediction::JSON_SCHEMA,
+        ::reserved_rs::Prediction::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Example::JSON_SCHEMA,
+        ::reserved_rs::Example::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::FieldMeta::JSON_SCHEMA,
+        ::reserved_rs::FieldMeta::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Serialize::JSON_SCHEMA,
+        ::reserved_rs::Serialize::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Deserialize::JSON_SCHEMA,
+        ::reserved_rs::Deserialize::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::IndexMap::JSON_SCHEMA,
+        ::reserved_rs::IndexMap::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Python::JSON_SCHEMA,
+        ::reserved_rs::Python::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Bound::JSON_SCHEMA,
+        ::reserved_rs::Bound::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Py::JSON_SCHEMA,
+        ::reserved_rs::Py::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PyAny::JSON_SCHEMA,
+        ::reserved_rs::PyAny::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PyErr::JSON_SCHEMA,
+        ::reserved_rs::PyErr::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::SignatureInput::JSON_SCHEMA,
+        ::reserved_rs::SignatureInput::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::SignatureOutput::JSON_SCHEMA,
+        ::reserved_rs::SignatureOutput::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PythonSignature::JSON_SCHEMA,
+        ::reserved_rs::PythonSignature::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PyResult::JSON_SCHEMA,
+        ::reserved_rs::PyResult::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PyDict::JSON_SCHEMA,
+        ::reserved_rs::PyDict::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::PyType::JSON_SCHEMA,
+        ::reserved_rs::PyType::JSON_SCHEMA_SERIALIZATION,
+        ::reserved_rs::Borrowed::JSON_SCHEMA,
+        ::reserved_rs::Borrowed::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn box_default_is_what_an_empty_object_reads() {
     let read: ::reserved_rs::Box = serde_json::from_str("{}").expect("every field has a default");
     assert_eq!(

@@ -141,6 +141,13 @@ pub struct LaxInt {
 
 ::dspygen_runtime::struct_serde!(map_only LaxInt);
 
+impl LaxInt {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxInt", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// An int Rust holds in an i128: lax mode reads the token's digits, not an f64.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (int).
@@ -160,6 +167,13 @@ pub struct LaxWideInt {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxWideInt, validate);
+
+impl LaxWideInt {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "An int Rust holds in an i128: lax mode reads the token's digits, not an f64.", "properties": {"value": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxWideInt", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 impl LaxWideInt {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -221,6 +235,13 @@ pub struct LaxFloat {
 
 ::dspygen_runtime::struct_serde!(map_only LaxFloat);
 
+impl LaxFloat {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "number"}}, "required": ["value"], "title": "LaxFloat", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -235,6 +256,13 @@ pub struct LaxBool {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxBool);
+
+impl LaxBool {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "boolean"}}, "required": ["value"], "title": "LaxBool", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -251,6 +279,13 @@ pub struct LaxStr {
 
 ::dspygen_runtime::struct_serde!(map_only LaxStr);
 
+impl LaxStr {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxStr", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (Decimal).
 #[derive(
     Debug,
@@ -265,6 +300,13 @@ pub struct LaxDecimal {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxDecimal);
+
+impl LaxDecimal {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Value"}}, "required": ["value"], "title": "LaxDecimal", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxDecimal", "type": "object"}"#;
+}
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (bytes).
 #[derive(
@@ -281,6 +323,13 @@ pub struct LaxBytes {
 
 ::dspygen_runtime::struct_serde!(map_only LaxBytes);
 
+impl LaxBytes {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "binary", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxBytes", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (date).
 #[derive(
     Debug,
@@ -295,6 +344,13 @@ pub struct LaxDate {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxDate);
+
+impl LaxDate {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "date", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxDate", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (datetime).
 #[derive(
@@ -311,6 +367,13 @@ pub struct LaxDatetime {
 
 ::dspygen_runtime::struct_serde!(map_only LaxDatetime);
 
+impl LaxDatetime {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "date-time", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxDatetime", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (time).
 #[derive(
     Debug,
@@ -325,6 +388,13 @@ pub struct LaxTime {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxTime);
+
+impl LaxTime {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "time", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxTime", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (timedelta).
 #[derive(
@@ -341,6 +411,13 @@ pub struct LaxTimedelta {
 
 ::dspygen_runtime::struct_serde!(map_only LaxTimedelta);
 
+impl LaxTimedelta {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "duration", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxTimedelta", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (UUID).
 #[derive(
     Debug,
@@ -355,6 +432,13 @@ pub struct LaxUuid {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LaxUuid);
+
+impl LaxUuid {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "uuid", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxUuid", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A strict model: none of its fields is coerced, but a model inside reads its own way.
 ///
@@ -379,6 +463,13 @@ pub struct StrictCounter {
 }
 
 ::dspygen_runtime::struct_serde!(map_only StrictCounter, strict);
+
+impl StrictCounter {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"LaxInt": {"properties": {"value": {"title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxInt", "type": "object"}, "Priority": {"description": "An int subclass: lax mode reads `\"2\"` into it.", "enum": [1, 2], "title": "Priority", "type": "integer"}}, "description": "A strict model: none of its fields is coerced, but a model inside reads its own way.", "properties": {"count": {"default": 0, "title": "Count", "type": "integer"}, "ratio": {"default": 0.0, "title": "Ratio", "type": "number"}, "inner": {"anyOf": [{"$ref": "#/$defs/LaxInt"}, {"type": "null"}], "default": null}, "priority": {"anyOf": [{"$ref": "#/$defs/Priority"}, {"type": "null"}], "default": null}}, "title": "StrictCounter", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The value pydantic's `StrictCounter()` builds: every field its default.
 impl ::std::default::Default for StrictCounter {
@@ -436,6 +527,13 @@ pub struct LaxReach {
 
 ::dspygen_runtime::struct_serde!(map_only LaxReach, strict = &["exact"]);
 
+impl LaxReach {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"LaxInt": {"properties": {"value": {"title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxInt", "type": "object"}, "Priority": {"description": "An int subclass: lax mode reads `\"2\"` into it.", "enum": [1, 2], "title": "Priority", "type": "integer"}, "Rank": {"description": "A plain Enum of ints: the value only (`1`, `1.0`, `true`), never `\"1\"`.", "enum": [1, 2], "title": "Rank", "type": "integer"}, "StrictCounter": {"description": "A strict model: none of its fields is coerced, but a model inside reads its own way.", "properties": {"count": {"default": 0, "title": "Count", "type": "integer"}, "ratio": {"default": 0.0, "title": "Ratio", "type": "number"}, "inner": {"anyOf": [{"$ref": "#/$defs/LaxInt"}, {"type": "null"}], "default": null}, "priority": {"anyOf": [{"$ref": "#/$defs/Priority"}, {"type": "null"}], "default": null}}, "title": "StrictCounter", "type": "object"}}, "description": "Lax mode inside containers and unions, and a strict field and model beside them.", "properties": {"counts": {"default": [], "items": {"type": "integer"}, "title": "Counts", "type": "array"}, "ratios": {"additionalProperties": {"type": "number"}, "default": {}, "title": "Ratios", "type": "object"}, "flag": {"anyOf": [{"type": "boolean"}, {"type": "null"}], "default": null, "title": "Flag"}, "pair": {"default": [0, 0.0], "maxItems": 2, "minItems": 2, "prefixItems": [{"type": "integer"}, {"type": "number"}], "title": "Pair", "type": "array"}, "exact": {"default": 0, "title": "Exact", "type": "integer"}, "strict_model": {"anyOf": [{"$ref": "#/$defs/StrictCounter"}, {"type": "null"}], "default": null}, "int_or_str": {"anyOf": [{"type": "integer"}, {"type": "string"}], "default": 0, "title": "Int Or Str"}, "int_or_float": {"anyOf": [{"type": "integer"}, {"type": "number"}], "default": 0, "title": "Int Or Float"}, "float_or_int": {"anyOf": [{"type": "number"}, {"type": "integer"}], "default": 0, "title": "Float Or Int"}, "bool_or_int": {"anyOf": [{"type": "boolean"}, {"type": "integer"}], "default": false, "title": "Bool Or Int"}, "int_or_bool": {"anyOf": [{"type": "integer"}, {"type": "boolean"}], "default": 0, "title": "Int Or Bool"}, "counts_or_name": {"anyOf": [{"items": {"type": "integer"}, "type": "array"}, {"type": "string"}], "default": "", "title": "Counts Or Name"}, "priority": {"anyOf": [{"$ref": "#/$defs/Priority"}, {"type": "null"}], "default": null}, "rank": {"anyOf": [{"$ref": "#/$defs/Rank"}, {"type": "null"}], "default": null}}, "title": "LaxReach", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `LaxReach()` builds: every field its default.
 impl ::std::default::Default for LaxReach {
     fn default() -> Self {
@@ -478,6 +576,13 @@ pub struct Shift {
 
 ::dspygen_runtime::struct_serde!(map_only Shift);
 
+impl Shift {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A calendar event; `starts_at` may be naive (local) or aware.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
@@ -508,6 +613,13 @@ pub struct Event {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Event);
+
+impl Event {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "A calendar event; `starts_at` may be naive (local) or aware.", "properties": {"id": {"format": "uuid", "title": "Id", "type": "string"}, "title": {"title": "Title", "type": "string"}, "starts_at": {"format": "date-time", "title": "Starts At", "type": "string"}, "created_at": {"format": "date-time", "title": "Created At", "type": "string"}, "local_reminder": {"anyOf": [{"format": "date-time", "type": "string"}, {"type": "null"}], "default": null, "title": "Local Reminder"}, "day": {"format": "date", "title": "Day", "type": "string"}, "duration": {"format": "duration", "title": "Duration", "type": "string"}, "shifts": {"default": [], "items": {"$ref": "#/$defs/Shift"}, "title": "Shifts", "type": "array"}, "attendees": {"additionalProperties": {"format": "uuid", "type": "string"}, "default": {}, "title": "Attendees", "type": "object"}, "history": {"default": [], "items": {"format": "date-time", "type": "string"}, "title": "History", "type": "array"}}, "required": ["id", "title", "starts_at", "created_at", "day", "duration"], "title": "Event", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Money and counters: decimals as text, ints wider than i64 where the bounds say so.
 ///
@@ -559,6 +671,13 @@ pub struct Invoice {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Invoice, validate);
+
+impl Invoice {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Money and counters: decimals as text, ints wider than i64 where the bounds say so.", "properties": {"number": {"minimum": 1, "title": "Number", "type": "integer"}, "total": {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Total"}, "lines": {"items": {"anyOf": [{"type": "number"}, {"type": "string"}]}, "title": "Lines", "type": "array"}, "tax_rate": {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "default": null, "title": "Tax Rate"}, "ledger_id": {"description": "An unsigned 64-bit id", "maximum": 18446744073709551615, "minimum": 0, "title": "Ledger Id", "type": "integer"}, "checksum": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Checksum", "type": "integer"}, "balance_cents": {"anyOf": [{"exclusiveMaximum": 1208925819614629174706176, "exclusiveMinimum": -1208925819614629174706176, "type": "integer"}, {"type": "null"}], "default": null, "title": "Balance Cents"}, "quantity": {"default": 1, "maximum": 1000, "minimum": 1, "title": "Quantity", "type": "integer"}, "weight": {"default": 0.0, "title": "Weight", "type": "number"}, "metadata": {"additionalProperties": true, "default": {}, "title": "Metadata", "type": "object"}, "extra": {"default": null, "title": "Extra"}, "payload": {"$ref": "#/$defs/JsonValue"}}, "required": ["number", "total", "lines", "ledger_id", "checksum"], "title": "Invoice", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Money and counters: decimals as text, ints wider than i64 where the bounds say so.", "properties": {"number": {"minimum": 1, "title": "Number", "type": "integer"}, "total": {"title": "Total", "type": "string"}, "lines": {"items": {"type": "string"}, "title": "Lines", "type": "array"}, "tax_rate": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Tax Rate"}, "ledger_id": {"description": "An unsigned 64-bit id", "maximum": 18446744073709551615, "minimum": 0, "title": "Ledger Id", "type": "integer"}, "checksum": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Checksum", "type": "integer"}, "balance_cents": {"anyOf": [{"exclusiveMaximum": 1208925819614629174706176, "exclusiveMinimum": -1208925819614629174706176, "type": "integer"}, {"type": "null"}], "default": null, "title": "Balance Cents"}, "quantity": {"default": 1, "maximum": 1000, "minimum": 1, "title": "Quantity", "type": "integer"}, "weight": {"default": 0.0, "title": "Weight", "type": "number"}, "metadata": {"additionalProperties": true, "default": {}, "title": "Metadata", "type": "object"}, "extra": {"default": null, "title": "Extra"}, "payload": {"$ref": "#/$defs/JsonValue"}}, "required": ["number", "total", "lines", "ledger_id", "checksum"], "title": "Invoice", "type": "object"}"##;
+}
 
 impl Invoice {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -677,6 +796,13 @@ pub struct Attachment {
 
 ::dspygen_runtime::struct_serde!(map_only Attachment);
 
+impl Attachment {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Raw bytes, written as UTF-8 text (pydantic's default).", "properties": {"name": {"title": "Name", "type": "string"}, "content": {"format": "binary", "title": "Content", "type": "string"}, "thumbnail": {"anyOf": [{"format": "binary", "type": "string"}, {"type": "null"}], "default": null, "title": "Thumbnail"}}, "required": ["name", "content"], "title": "Attachment", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Bytes as URL-safe base64, both ways.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
@@ -696,6 +822,13 @@ pub struct Blob {
 
 ::dspygen_runtime::struct_serde!(map_only Blob);
 
+impl Blob {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Bytes as URL-safe base64, both ways.", "properties": {"data": {"format": "base64url", "title": "Data", "type": "string"}, "parts": {"default": [], "items": {"format": "base64url", "type": "string"}, "title": "Parts", "type": "array"}}, "required": ["data"], "title": "Blob", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Bytes as hex, both ways.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `sha256` (bytes).
@@ -714,6 +847,13 @@ pub struct Digest {
 
 ::dspygen_runtime::struct_serde!(map_only Digest);
 
+impl Digest {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Bytes as hex, both ways.", "properties": {"sha256": {"format": "binary", "title": "Sha256", "type": "string"}}, "required": ["sha256"], "title": "Digest", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
@@ -730,6 +870,13 @@ pub struct LegacyBlob {
 }
 
 ::dspygen_runtime::struct_serde!(map_only LegacyBlob);
+
+impl LegacyBlob {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.", "properties": {"data": {"format": "base64url", "title": "Data", "type": "string"}}, "required": ["data"], "title": "LegacyBlob", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Non-finite floats written as strings.
 ///
@@ -752,6 +899,13 @@ pub struct Measurement {
 
 ::dspygen_runtime::struct_serde!(map_only Measurement);
 
+impl Measurement {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Non-finite floats written as strings.", "properties": {"value": {"title": "Value", "type": "number"}, "samples": {"default": [], "items": {"type": "number"}, "title": "Samples", "type": "array"}, "error": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null, "title": "Error"}}, "required": ["value"], "title": "Measurement", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Non-finite floats written as the bare tokens Infinity / NaN (not JSON).
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -768,6 +922,13 @@ pub struct RawMeasurement {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RawMeasurement);
+
+impl RawMeasurement {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Non-finite floats written as the bare tokens Infinity / NaN (not JSON).", "properties": {"value": {"title": "Value", "type": "number"}}, "required": ["value"], "title": "RawMeasurement", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Default floats: non-finite values are written as null.
 ///
@@ -786,6 +947,13 @@ pub struct Reading {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Reading);
+
+impl Reading {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Default floats: non-finite values are written as null.", "properties": {"value": {"title": "Value", "type": "number"}, "at": {"format": "date-time", "title": "At", "type": "string"}}, "required": ["value", "at"], "title": "Reading", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
 ///
@@ -812,6 +980,13 @@ pub struct Host {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Host);
+
+impl Host {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.", "properties": {"name": {"title": "Name", "type": "string"}, "address": {"format": "ipv4", "title": "Address", "type": "string"}, "gateways": {"default": [], "items": {"format": "ipv4", "type": "string"}, "title": "Gateways", "type": "array"}, "backup": {"anyOf": [{"format": "ipv4", "type": "string"}, {"type": "null"}], "default": null, "title": "Backup"}, "address6": {"anyOf": [{"format": "ipv6", "type": "string"}, {"type": "null"}], "default": null, "title": "Address6"}, "peers": {"default": [], "items": {"format": "ipvanyaddress", "type": "string"}, "title": "Peers", "type": "array"}}, "required": ["name", "address"], "title": "Host", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// IP networks and interfaces, written `address/prefix` as `str()` writes them.
 ///
@@ -840,6 +1015,13 @@ pub struct Subnet {
 
 ::dspygen_runtime::struct_serde!(map_only Subnet);
 
+impl Subnet {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "IP networks and interfaces, written `address/prefix` as `str()` writes them.", "properties": {"network": {"format": "ipv4network", "title": "Network", "type": "string"}, "network6": {"anyOf": [{"format": "ipv6network", "type": "string"}, {"type": "null"}], "default": null, "title": "Network6"}, "interface": {"anyOf": [{"format": "ipv4interface", "type": "string"}, {"type": "null"}], "default": null, "title": "Interface"}, "interface6": {"anyOf": [{"format": "ipv6interface", "type": "string"}, {"type": "null"}], "default": null, "title": "Interface6"}, "routes": {"default": [], "items": {"format": "ipvanynetwork", "type": "string"}, "title": "Routes", "type": "array"}, "links": {"default": [], "items": {"format": "ipvanyinterface", "type": "string"}, "title": "Links", "type": "array"}}, "required": ["network"], "title": "Subnet", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `path` (Path).
@@ -863,6 +1045,13 @@ pub struct Artifact {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Artifact);
+
+impl Artifact {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.", "properties": {"path": {"format": "path", "title": "Path", "type": "string"}, "source": {"format": "path", "title": "Source", "type": "string"}, "copies": {"default": [], "items": {"format": "path", "type": "string"}, "title": "Copies", "type": "array"}, "mirror": {"anyOf": [{"format": "path", "type": "string"}, {"type": "null"}], "default": null, "title": "Mirror"}, "labels": {"additionalProperties": {"type": "string"}, "default": {}, "title": "Labels", "type": "object"}}, "required": ["path", "source"], "title": "Artifact", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
 ///
@@ -892,6 +1081,13 @@ pub struct Link {
 
 ::dspygen_runtime::struct_serde!(map_only Link);
 
+impl Link {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Where a page points: pydantic's URL types, written as pydantic-core normalises them.", "properties": {"href": {"format": "uri", "minLength": 1, "title": "Href", "type": "string"}, "page": {"format": "uri", "maxLength": 2083, "minLength": 1, "title": "Page", "type": "string"}, "api": {"anyOf": [{"format": "uri", "minLength": 1, "type": "string"}, {"type": "null"}], "default": null, "title": "Api"}, "mirrors": {"default": [], "items": {"format": "uri", "minLength": 1, "type": "string"}, "title": "Mirrors", "type": "array"}, "local": {"anyOf": [{"format": "uri", "minLength": 1, "type": "string"}, {"type": "null"}], "default": null, "title": "Local"}, "socket": {"anyOf": [{"format": "uri", "maxLength": 2083, "minLength": 1, "type": "string"}, {"type": "null"}], "default": null, "title": "Socket"}, "any_socket": {"anyOf": [{"format": "uri", "minLength": 1, "type": "string"}, {"type": "null"}], "default": null, "title": "Any Socket"}}, "required": ["href", "page"], "title": "Link", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `password` (SecretStr).
@@ -914,6 +1110,13 @@ pub struct Credentials {
 
 ::dspygen_runtime::struct_serde!(map_only Credentials);
 
+impl Credentials {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A service login: secrets, written masked (`\"**********\"`) as pydantic writes them.", "properties": {"user": {"title": "User", "type": "string"}, "password": {"format": "password", "title": "Password", "type": "string", "writeOnly": true}, "token": {"anyOf": [{"format": "password", "type": "string", "writeOnly": true}, {"type": "null"}], "default": null, "title": "Token"}, "previous": {"default": [], "items": {"format": "password", "type": "string", "writeOnly": true}, "title": "Previous", "type": "array"}}, "required": ["user", "password"], "title": "Credentials", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Secret bytes read as base64.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `key` (SecretBytes).
@@ -930,6 +1133,13 @@ pub struct SigningKey {
 }
 
 ::dspygen_runtime::struct_serde!(map_only SigningKey);
+
+impl SigningKey {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Secret bytes read as base64.", "properties": {"key": {"format": "password", "title": "Key", "type": "string", "writeOnly": true}}, "required": ["key"], "title": "SigningKey", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.
 ///
@@ -956,6 +1166,13 @@ pub struct Placeholder {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Placeholder);
+
+impl Placeholder {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.", "properties": {"reserved": {"title": "Reserved", "type": "null"}, "unset": {"default": null, "title": "Unset", "type": "null"}, "gaps": {"default": [], "items": {"type": "null"}, "title": "Gaps", "type": "array"}, "cells": {"additionalProperties": {"type": "null"}, "default": {}, "title": "Cells", "type": "object"}}, "required": ["reserved"], "title": "Placeholder", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;
 /// written as the value itself (`model_dump_json()` does not write the text again).
@@ -984,6 +1201,13 @@ pub struct Webhook {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Webhook, validate);
+
+impl Webhook {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;\nwritten as the value itself (`model_dump_json()` does not write the text again).", "properties": {"body": {"contentMediaType": "application/json", "contentSchema": {"items": {"type": "integer"}, "type": "array"}, "title": "Body", "type": "string"}, "shift": {"contentMediaType": "application/json", "contentSchema": {"$ref": "#/$defs/Shift"}, "title": "Shift", "type": "string"}, "headers": {"anyOf": [{"contentMediaType": "application/json", "contentSchema": {"additionalProperties": {"type": "string"}, "type": "object"}, "type": "string"}, {"type": "null"}], "default": null, "title": "Headers"}, "raw": {"contentMediaType": "application/json", "contentSchema": {}, "title": "Raw", "type": "string"}, "attempts": {"default": [], "items": {"contentMediaType": "application/json", "contentSchema": {"minimum": 0, "type": "integer"}, "type": "string"}, "title": "Attempts", "type": "array"}}, "required": ["body", "shift", "raw"], "title": "Webhook", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;\nwritten as the value itself (`model_dump_json()` does not write the text again).", "properties": {"body": {"items": {"type": "integer"}, "title": "Body", "type": "array"}, "shift": {"$ref": "#/$defs/Shift"}, "headers": {"anyOf": [{"additionalProperties": {"type": "string"}, "type": "object"}, {"type": "null"}], "default": null, "title": "Headers"}, "raw": {"title": "Raw"}, "attempts": {"default": [], "items": {"minimum": 0, "type": "integer"}, "title": "Attempts", "type": "array"}}, "required": ["body", "shift", "raw"], "title": "Webhook", "type": "object"}"##;
+}
 
 impl Webhook {
     /// Checks the field constraints pydantic checks, applying its string transforms
@@ -1040,6 +1264,13 @@ pub struct Contact {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Contact);
+
+impl Contact {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Email addresses, checked and normalised as pydantic does (with email-validator).", "properties": {"email": {"format": "email", "title": "Email", "type": "string"}, "cc": {"default": [], "items": {"format": "email", "type": "string"}, "title": "Cc", "type": "array"}, "owner": {"anyOf": [{"format": "name-email", "type": "string"}, {"type": "null"}], "default": null, "title": "Owner"}, "reply_to": {"default": [], "items": {"format": "name-email", "type": "string"}, "title": "Reply To", "type": "array"}}, "required": ["email"], "title": "Contact", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// `int | str`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]

@@ -23,6 +23,83 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::scalars_rs::LaxInt::JSON_SCHEMA,
+        ::scalars_rs::LaxInt::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxWideInt::JSON_SCHEMA,
+        ::scalars_rs::LaxWideInt::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxFloat::JSON_SCHEMA,
+        ::scalars_rs::LaxFloat::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxBool::JSON_SCHEMA,
+        ::scalars_rs::LaxBool::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxStr::JSON_SCHEMA,
+        ::scalars_rs::LaxStr::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxDecimal::JSON_SCHEMA,
+        ::scalars_rs::LaxDecimal::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxBytes::JSON_SCHEMA,
+        ::scalars_rs::LaxBytes::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxDate::JSON_SCHEMA,
+        ::scalars_rs::LaxDate::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxDatetime::JSON_SCHEMA,
+        ::scalars_rs::LaxDatetime::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxTime::JSON_SCHEMA,
+        ::scalars_rs::LaxTime::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxTimedelta::JSON_SCHEMA,
+        ::scalars_rs::LaxTimedelta::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxUuid::JSON_SCHEMA,
+        ::scalars_rs::LaxUuid::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::StrictCounter::JSON_SCHEMA,
+        ::scalars_rs::StrictCounter::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LaxReach::JSON_SCHEMA,
+        ::scalars_rs::LaxReach::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Shift::JSON_SCHEMA,
+        ::scalars_rs::Shift::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Event::JSON_SCHEMA,
+        ::scalars_rs::Event::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Invoice::JSON_SCHEMA,
+        ::scalars_rs::Invoice::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Attachment::JSON_SCHEMA,
+        ::scalars_rs::Attachment::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Blob::JSON_SCHEMA,
+        ::scalars_rs::Blob::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Digest::JSON_SCHEMA,
+        ::scalars_rs::Digest::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::LegacyBlob::JSON_SCHEMA,
+        ::scalars_rs::LegacyBlob::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Measurement::JSON_SCHEMA,
+        ::scalars_rs::Measurement::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::RawMeasurement::JSON_SCHEMA,
+        ::scalars_rs::RawMeasurement::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Reading::JSON_SCHEMA,
+        ::scalars_rs::Reading::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Host::JSON_SCHEMA,
+        ::scalars_rs::Host::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Subnet::JSON_SCHEMA,
+        ::scalars_rs::Subnet::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Artifact::JSON_SCHEMA,
+        ::scalars_rs::Artifact::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Link::JSON_SCHEMA,
+        ::scalars_rs::Link::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Credentials::JSON_SCHEMA,
+        ::scalars_rs::Credentials::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::SigningKey::JSON_SCHEMA,
+        ::scalars_rs::SigningKey::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Placeholder::JSON_SCHEMA,
+        ::scalars_rs::Placeholder::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Webhook::JSON_SCHEMA,
+        ::scalars_rs::Webhook::JSON_SCHEMA_SERIALIZATION,
+        ::scalars_rs::Contact::JSON_SCHEMA,
+        ::scalars_rs::Contact::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn strict_counter_default_is_what_an_empty_object_reads() {
     let read: ::scalars_rs::StrictCounter =
         serde_json::from_str("{}").expect("every field has a default");

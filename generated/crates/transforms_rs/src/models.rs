@@ -60,6 +60,13 @@ pub struct Passage {
 
 ::dspygen_runtime::struct_serde!(map_only Passage);
 
+impl Passage {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -76,3 +83,10 @@ pub struct Score {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Score);
+
+impl Score {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "number"}, "rationale": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Rationale"}}, "required": ["value"], "title": "Score", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}

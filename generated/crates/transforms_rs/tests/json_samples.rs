@@ -23,6 +23,21 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::transforms_rs::Passage::JSON_SCHEMA,
+        ::transforms_rs::Passage::JSON_SCHEMA_SERIALIZATION,
+        ::transforms_rs::Score::JSON_SCHEMA,
+        ::transforms_rs::Score::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn passage_full() {
     assert_eq!(
         roundtrip::<::transforms_rs::Passage>(

@@ -162,6 +162,13 @@ pub struct Cat {
 
 ::dspygen_runtime::struct_serde!(map_only Cat);
 
+impl Cat {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A cat: the tag comes first.", "properties": {"pet_type": {"const": "cat", "title": "Pet Type", "type": "string"}, "name": {"title": "Name", "type": "string"}, "meows": {"title": "Meows", "type": "integer"}}, "required": ["pet_type", "name", "meows"], "title": "Cat", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A dog: the tag is declared after `name`, and stays there in the JSON.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -181,6 +188,13 @@ pub struct Dog {
 
 ::dspygen_runtime::struct_serde!(map_only Dog);
 
+impl Dog {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A dog: the tag is declared after `name`, and stays there in the JSON.", "properties": {"name": {"title": "Name", "type": "string"}, "pet_type": {"const": "dog", "title": "Pet Type", "type": "string"}, "barks": {"title": "Barks", "type": "number"}}, "required": ["name", "pet_type", "barks"], "title": "Dog", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A lizard answers to two tags.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -199,6 +213,13 @@ pub struct Lizard {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Lizard);
+
+impl Lizard {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "A lizard answers to two tags.", "properties": {"pet_type": {"enum": ["lizard", "gecko"], "title": "Pet Type", "type": "string"}, "scales": {"default": true, "title": "Scales", "type": "boolean"}}, "required": ["pet_type"], "title": "Lizard", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Discriminated unions, alone and inside containers.
 ///
@@ -228,6 +249,13 @@ pub struct Owner {
 
 ::dspygen_runtime::struct_serde!(map_only Owner);
 
+impl Owner {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Cat": {"description": "A cat: the tag comes first.", "properties": {"pet_type": {"const": "cat", "title": "Pet Type", "type": "string"}, "name": {"title": "Name", "type": "string"}, "meows": {"title": "Meows", "type": "integer"}}, "required": ["pet_type", "name", "meows"], "title": "Cat", "type": "object"}, "Dog": {"description": "A dog: the tag is declared after `name`, and stays there in the JSON.", "properties": {"name": {"title": "Name", "type": "string"}, "pet_type": {"const": "dog", "title": "Pet Type", "type": "string"}, "barks": {"title": "Barks", "type": "number"}}, "required": ["name", "pet_type", "barks"], "title": "Dog", "type": "object"}, "Lizard": {"description": "A lizard answers to two tags.", "properties": {"pet_type": {"enum": ["lizard", "gecko"], "title": "Pet Type", "type": "string"}, "scales": {"default": true, "title": "Scales", "type": "boolean"}}, "required": ["pet_type"], "title": "Lizard", "type": "object"}}, "description": "Discriminated unions, alone and inside containers.", "properties": {"pet": {"discriminator": {"mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}, "propertyName": "pet_type"}, "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}], "title": "Pet"}, "pets": {"default": [], "items": {"discriminator": {"mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog", "gecko": "#/$defs/Lizard", "lizard": "#/$defs/Lizard"}, "propertyName": "pet_type"}, "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}, {"$ref": "#/$defs/Lizard"}]}, "title": "Pets", "type": "array"}, "by_name": {"additionalProperties": {"discriminator": {"mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}, "propertyName": "pet_type"}, "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]}, "default": {}, "title": "By Name", "type": "object"}, "favourite": {"anyOf": [{"discriminator": {"mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}, "propertyName": "pet_type"}, "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]}, {"type": "null"}], "default": null, "title": "Favourite"}, "maybe": {"anyOf": [{"discriminator": {"mapping": {"cat": "#/$defs/Cat", "dog": "#/$defs/Dog"}, "propertyName": "pet_type"}, "oneOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}]}, {"type": "null"}], "default": null, "title": "Maybe"}}, "required": ["pet"], "title": "Owner", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -242,6 +270,13 @@ pub struct Point {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Point);
+
+impl Point {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Point", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
@@ -258,6 +293,13 @@ pub struct Point2 {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Point2);
+
+impl Point2 {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}, "y": {"title": "Y", "type": "integer"}}, "required": ["x", "y"], "title": "Point2", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// Smart-mode unions: Rust picks the arm pydantic picks.
 ///
@@ -298,6 +340,13 @@ pub struct Smart {
 
 ::dspygen_runtime::struct_serde!(map_only Smart);
 
+impl Smart {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "blue"], "title": "Color", "type": "string"}, "Point": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Point", "type": "object"}, "Point2": {"properties": {"x": {"title": "X", "type": "integer"}, "y": {"title": "Y", "type": "integer"}}, "required": ["x", "y"], "title": "Point2", "type": "object"}}, "description": "Smart-mode unions: Rust picks the arm pydantic picks.", "properties": {"int_or_float": {"anyOf": [{"type": "integer"}, {"type": "number"}], "title": "Int Or Float"}, "float_or_int": {"anyOf": [{"type": "number"}, {"type": "integer"}], "title": "Float Or Int"}, "int_or_str": {"anyOf": [{"type": "integer"}, {"type": "string"}], "title": "Int Or Str"}, "str_or_int": {"anyOf": [{"type": "string"}, {"type": "integer"}], "title": "Str Or Int"}, "bool_or_int": {"anyOf": [{"type": "boolean"}, {"type": "integer"}], "title": "Bool Or Int"}, "point": {"anyOf": [{"$ref": "#/$defs/Point"}, {"$ref": "#/$defs/Point2"}], "title": "Point"}, "point_first_wide": {"anyOf": [{"$ref": "#/$defs/Point2"}, {"$ref": "#/$defs/Point"}], "title": "Point First Wide"}, "list_or_str": {"anyOf": [{"items": {"type": "integer"}, "type": "array"}, {"type": "string"}], "title": "List Or Str"}, "maybe": {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}], "default": null, "title": "Maybe"}, "when": {"anyOf": [{"format": "date-time", "type": "string"}, {"type": "string"}], "default": "never", "title": "When"}, "id_or_text": {"anyOf": [{"format": "uuid", "type": "string"}, {"type": "string"}], "default": "none", "title": "Id Or Text"}, "amount": {"anyOf": [{"type": "number"}, {"type": "string"}], "default": 0.0, "title": "Amount"}, "color": {"anyOf": [{"$ref": "#/$defs/Color"}, {"type": "string"}], "default": "red", "title": "Color"}, "items": {"default": [], "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]}, "title": "Items", "type": "array"}, "table": {"additionalProperties": {"anyOf": [{"type": "number"}, {"type": "boolean"}]}, "default": {}, "title": "Table", "type": "object"}}, "required": ["int_or_float", "float_or_int", "int_or_str", "str_or_int", "bool_or_int", "point", "point_first_wide", "list_or_str"], "title": "Smart", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "blue"], "title": "Color", "type": "string"}, "Point": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Point", "type": "object"}, "Point2": {"properties": {"x": {"title": "X", "type": "integer"}, "y": {"title": "Y", "type": "integer"}}, "required": ["x", "y"], "title": "Point2", "type": "object"}}, "description": "Smart-mode unions: Rust picks the arm pydantic picks.", "properties": {"int_or_float": {"anyOf": [{"type": "integer"}, {"type": "number"}], "title": "Int Or Float"}, "float_or_int": {"anyOf": [{"type": "number"}, {"type": "integer"}], "title": "Float Or Int"}, "int_or_str": {"anyOf": [{"type": "integer"}, {"type": "string"}], "title": "Int Or Str"}, "str_or_int": {"anyOf": [{"type": "string"}, {"type": "integer"}], "title": "Str Or Int"}, "bool_or_int": {"anyOf": [{"type": "boolean"}, {"type": "integer"}], "title": "Bool Or Int"}, "point": {"anyOf": [{"$ref": "#/$defs/Point"}, {"$ref": "#/$defs/Point2"}], "title": "Point"}, "point_first_wide": {"anyOf": [{"$ref": "#/$defs/Point2"}, {"$ref": "#/$defs/Point"}], "title": "Point First Wide"}, "list_or_str": {"anyOf": [{"items": {"type": "integer"}, "type": "array"}, {"type": "string"}], "title": "List Or Str"}, "maybe": {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}], "default": null, "title": "Maybe"}, "when": {"anyOf": [{"format": "date-time", "type": "string"}, {"type": "string"}], "default": "never", "title": "When"}, "id_or_text": {"anyOf": [{"format": "uuid", "type": "string"}, {"type": "string"}], "default": "none", "title": "Id Or Text"}, "amount": {"anyOf": [{"type": "string"}, {"type": "number"}], "default": 0.0, "title": "Amount"}, "color": {"anyOf": [{"$ref": "#/$defs/Color"}, {"type": "string"}], "default": "red", "title": "Color"}, "items": {"default": [], "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]}, "title": "Items", "type": "array"}, "table": {"additionalProperties": {"anyOf": [{"type": "number"}, {"type": "boolean"}]}, "default": {}, "title": "Table", "type": "object"}}, "required": ["int_or_float", "float_or_int", "int_or_str", "str_or_int", "bool_or_int", "point", "point_first_wide", "list_or_str"], "title": "Smart", "type": "object"}"##;
+}
+
 /// Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `state` (str | dict[str, JsonValue] | list[JsonValue]).
@@ -316,6 +365,13 @@ pub struct Payload {
 }
 
 ::dspygen_runtime::struct_serde!(map_only Payload);
+
+impl Payload {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.", "properties": {"state": {"anyOf": [{"type": "string"}, {"additionalProperties": {"$ref": "#/$defs/JsonValue"}, "type": "object"}, {"items": {"$ref": "#/$defs/JsonValue"}, "type": "array"}], "title": "State"}, "extra": {"anyOf": [{"type": "integer"}, {"items": {}, "type": "array"}], "default": 0, "title": "Extra"}}, "required": ["state"], "title": "Payload", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// `Cat | Dog`, discriminated by `pet_type`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]

@@ -23,6 +23,33 @@ fn floats_are_written_as_pydantic_writes_them() {
 }
 
 #[test]
+fn json_schema_constants_are_json_objects() {
+    let texts = [
+        ::unions_rs::Cat::JSON_SCHEMA,
+        ::unions_rs::Cat::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Dog::JSON_SCHEMA,
+        ::unions_rs::Dog::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Lizard::JSON_SCHEMA,
+        ::unions_rs::Lizard::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Owner::JSON_SCHEMA,
+        ::unions_rs::Owner::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Point::JSON_SCHEMA,
+        ::unions_rs::Point::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Point2::JSON_SCHEMA,
+        ::unions_rs::Point2::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Smart::JSON_SCHEMA,
+        ::unions_rs::Smart::JSON_SCHEMA_SERIALIZATION,
+        ::unions_rs::Payload::JSON_SCHEMA,
+        ::unions_rs::Payload::JSON_SCHEMA_SERIALIZATION,
+    ];
+    for text in texts {
+        let value: serde_json::Value =
+            serde_json::from_str(text).expect("a JSON Schema constant parses");
+        assert!(value.is_object(), "{text}");
+    }
+}
+
+#[test]
 fn cat_full() {
     assert_eq!(
         roundtrip::<::unions_rs::Cat>(
