@@ -6,6 +6,8 @@ module each declaration belongs to. Lowering decides everything about Rust.
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
@@ -216,8 +218,14 @@ class Schema:
     signatures: tuple[Signature, ...]
 
     def declaration(self, ref: str) -> Model | Enum:
+        return self._declarations[ref]
+
+    @functools.cached_property
+    def _declarations(self) -> dict[str, Model | Enum]:
+        """Models and Enums by id, the first of each id (asked once per type reference:
+        a scan each time made lowering quadratic in the number of models)."""
+        index: dict[str, Model | Enum] = {}
         decls: list[Model | Enum] = [*self.models, *self.enums]
         for decl in decls:
-            if decl.id == ref:
-                return decl
-        raise KeyError(ref)
+            index.setdefault(decl.id, decl)
+        return index
