@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::signature::{Signature, SignatureInput, SignatureOutput};
+use crate::tools::Tool;
 use crate::usage::Usage;
 
 /// Why a call to a DSPy module failed. Converts into `PyErr` with `?`.
@@ -274,8 +275,8 @@ impl<S: Signature> BestOfN<S> {
     }
 }
 
-/// `dspy.ReAct` over `S`: the LM calls `tools` (Python callables or `dspy.Tool`s) in a loop of
-/// at most `max_iters` steps, then answers with `S`'s outputs.
+/// `dspy.ReAct` over `S`: the LM calls `tools` (Python callables or `dspy.Tool`s, or Rust
+/// closures as [`Tool`]s) in a loop of at most `max_iters` steps, then answers with `S`'s outputs.
 pub struct ReAct<S: Signature> {
     module: Py<PyAny>,
     _sig: PhantomData<fn() -> S>,
@@ -284,8 +285,25 @@ pub struct ReAct<S: Signature> {
 impl<S: Signature> ReAct<S> {
     /// Imports (or rebuilds) the Python signature and wraps it in `dspy.ReAct` with `tools`.
     pub fn new(py: Python<'_>, tools: &[Bound<'_, PyAny>], max_iters: usize) -> PyResult<Self> {
+        Self::build(py, PyList::new(py, tools)?, max_iters)
+    }
+
+    /// Wraps the signature in `dspy.ReAct` with tools written in Rust ([`Tool`]): each is an
+    /// ordinary `dspy.Tool` to DSPy, whose arguments reach the closure as its typed struct.
+    pub fn with_tools(
+        py: Python<'_>,
+        tools: impl IntoIterator<Item = Tool>,
+        max_iters: usize,
+    ) -> PyResult<Self> {
+        let list = PyList::empty(py);
+        for tool in tools {
+            list.append(tool.as_py().bind(py))?;
+        }
+        Self::build(py, list, max_iters)
+    }
+
+    fn build(py: Python<'_>, tools: Bound<'_, PyList>, max_iters: usize) -> PyResult<Self> {
         let class = S::python_class(py)?;
-        let tools = PyList::new(py, tools)?;
         let module = py
             .import("dspy")?
             .getattr("ReAct")?
