@@ -278,7 +278,7 @@ impl<S: Signature> BestOfN<S> {
 /// `dspy.ReAct` over `S`: the LM calls `tools` (Python callables or `dspy.Tool`s, or Rust
 /// closures as [`Tool`]s) in a loop of at most `max_iters` steps, then answers with `S`'s outputs.
 pub struct ReAct<S: Signature> {
-    module: Py<PyAny>,
+    pub(crate) module: Py<PyAny>,
     _sig: PhantomData<fn() -> S>,
 }
 
@@ -322,13 +322,7 @@ impl<S: Signature> ReAct<S> {
     /// Calls DSPy; the result derefs to `S::Output` and carries the steps the agent took.
     pub fn call(&self, py: Python<'_>, input: &S::Input) -> Result<Acted<S>, PredictError> {
         let (raw, output) = invoke::<S>(self.module.bind(py), input)?;
-        let steps = steps(&raw).map_err(PredictError::Conversion)?;
-        let prediction = Prediction {
-            output,
-            raw: raw.unbind(),
-            _sig: PhantomData,
-        };
-        Ok(Acted { steps, prediction })
+        Acted::read(&raw, output)
     }
 }
 
@@ -386,6 +380,17 @@ pub struct Acted<S: Signature> {
     pub steps: Vec<Step>,
     /// The outputs and the `dspy.Prediction`.
     pub prediction: Prediction<S>,
+}
+
+impl<S: Signature> Acted<S> {
+    /// The steps of `raw`, a `dspy.Prediction` of ReAct whose outputs were read as `output`.
+    pub(crate) fn read(raw: &Bound<'_, PyAny>, output: S::Output) -> Result<Self, PredictError> {
+        let steps = steps(raw).map_err(PredictError::Conversion)?;
+        Ok(Self {
+            steps,
+            prediction: Prediction::new(raw, output),
+        })
+    }
 }
 
 impl<S: Signature> Deref for Acted<S> {

@@ -78,18 +78,77 @@ impl Tool {
                 }
             },
         )?;
-        Self::wrap(py, name, description, A::JSON_SCHEMA, inner.into_any())
+        // DSPy reads a tool's signature (`inspect.signature`), which a builtin lacks: the
+        // closure is wrapped in a Python function taking `**kwargs`.
+        let function = function_factory(py)?.call1((inner, name, description))?;
+        Self::wrap(py, name, description, A::JSON_SCHEMA, function)
     }
 
-    /// `dspy.Tool(function, name=, desc=, args=, arg_types=)` around `inner`, a callable taking
-    /// keyword arguments; `args` are the `properties` of `schema` with its `$ref`s inlined, as
+    /// An async tool (feature `async`): as [`Tool::new`], but `f` gives a future, which runs
+    /// on the tokio runtime of `pyo3_async_runtimes` while DSPy awaits it on its asyncio loop.
+    /// DSPy awaits a tool only in an async run: use [`ReAct::acall`](crate::ReAct::acall) (a
+    /// sync [`ReAct::call`](crate::ReAct::call) shows the LM DSPy's refusal to call an async
+    /// tool as the observation). An `Err(e)` or a panic, while the future is made or polled,
+    /// raises as with [`Tool::new`].
+    #[cfg(feature = "async")]
+    pub fn new_async<A, R, E, F, Fut>(
+        py: Python<'_>,
+        name: &str,
+        description: &str,
+        f: F,
+    ) -> PyResult<Self>
+    where
+        A: DeserializeOwned + JsonSchema,
+        R: Serialize + Send + 'static,
+        E: Display + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<R, E>> + Send + 'static,
+    {
+        use futures_util::FutureExt;
+
+        let tool_name = name.to_owned();
+        let inner = PyCFunction::new_closure(
+            py,
+            Some(c"rust_tool"),
+            None,
+            move |args: &Bound<'_, PyTuple>,
+                  kwargs: Option<&Bound<'_, PyDict>>|
+                  -> PyResult<Py<PyAny>> {
+                let py = args.py();
+                let value: A = arguments(py, &tool_name, kwargs)?;
+                let name = tool_name.clone();
+                let future = catch_unwind(AssertUnwindSafe(|| f(value)))
+                    .map(|future| AssertUnwindSafe(future).catch_unwind());
+                let awaitable = pyo3_async_runtimes::tokio::future_into_py(py, async move {
+                    let outcome = match future {
+                        Ok(future) => future.await,
+                        Err(payload) => Err(payload),
+                    };
+                    match outcome {
+                        Ok(Ok(result)) => Python::attach(|py| to_python(py, &name, &result)),
+                        Ok(Err(err)) => Err(PyRuntimeError::new_err(err.to_string())),
+                        Err(payload) => Err(PyRuntimeError::new_err(format!(
+                            "the tool {name} panicked: {}",
+                            panic_message(&*payload)
+                        ))),
+                    }
+                })?;
+                Ok(awaitable.unbind())
+            },
+        )?;
+        let function = async_function_factory(py)?.call1((inner, name, description))?;
+        Self::wrap(py, name, description, A::JSON_SCHEMA, function)
+    }
+
+    /// `dspy.Tool(function, name=, desc=, args=, arg_types=)` around `function`, a callable taking
+    /// keyword arguments (a Python function, which DSPy can read the signature of); `args` are the `properties` of `schema` with its `$ref`s inlined, as
     /// `dspy.Tool` writes them for a function's pydantic-typed arguments.
     fn wrap(
         py: Python<'_>,
         name: &str,
         description: &str,
         schema: &str,
-        inner: Bound<'_, PyAny>,
+        function: Bound<'_, PyAny>,
     ) -> PyResult<Self> {
         let schema: serde_json::Value = serde_json::from_str(schema).map_err(|e| {
             PyValueError::new_err(format!("the JSON Schema of {name}'s arguments: {e}"))
@@ -107,9 +166,6 @@ impl Tool {
         for key in args.cast::<PyDict>()?.keys() {
             arg_types.set_item(key, &any)?;
         }
-        // DSPy reads a tool's signature (`inspect.signature`), which a builtin lacks: the
-        // closure is wrapped in a Python function taking `**kwargs`.
-        let function = function_factory(py)?.call1((inner, name, description))?;
         let kwargs = PyDict::new(py);
         kwargs.set_item("name", name)?;
         kwargs.set_item("desc", description)?;
@@ -226,6 +282,30 @@ fn function_factory(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
                 c"def make(inner, name, doc):
     def tool(**kwargs):
         return inner(**kwargs)
+    tool.__name__ = tool.__qualname__ = name
+    tool.__doc__ = doc
+    return tool
+",
+                Some(&globals),
+                None,
+            )?;
+            Ok(globals.get_item("make")?.expect("defined above").unbind())
+        })
+        .map(|factory| factory.bind(py))
+}
+
+/// `make(inner, name, doc)` giving a coroutine function `name(**kwargs)` that awaits
+/// `inner(**kwargs)` (DSPy awaits what a tool returns only when it is a coroutine).
+#[cfg(feature = "async")]
+fn async_function_factory(py: Python<'_>) -> PyResult<&Bound<'_, PyAny>> {
+    static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    FACTORY
+        .get_or_try_init(py, || -> PyResult<Py<PyAny>> {
+            let globals = PyDict::new(py);
+            py.run(
+                c"def make(inner, name, doc):
+    async def tool(**kwargs):
+        return await inner(**kwargs)
     tool.__name__ = tool.__qualname__ = name
     tool.__doc__ = doc
     return tool

@@ -1,7 +1,8 @@
 //! Tools written in Rust (`Tool`) in a `dspy.ReAct` run, end to end with the real dspy and its
 //! scripted LM (`dspy.utils.DummyLM`): typed arguments reach the closure, a typed result reaches
 //! the LM, and an `Err`, a panic or arguments that do not fit become observations, not crashes.
-#![cfg(feature = "embed")]
+// The shared test signature (tests/common) needs `async` as well as `embed`.
+#![cfg(all(feature = "async", feature = "embed"))]
 
 mod common;
 
@@ -307,4 +308,121 @@ fn a_tool_holding_a_schema_with_a_recursive_reference_still_builds() {
         Ok(())
     })
     .expect("the tool builds");
+}
+
+/// Async tools, awaited by DSPy's `acall` on the runtime's asyncio loop, with a sync tool beside
+/// them; an `Err` and a panic of a future are observations too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn react_acall_awaits_async_rust_tools_and_reports_their_errors_and_panics() {
+    use std::time::Duration;
+
+    init();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (agent, settings) = Python::attach(|py| -> PyResult<_> {
+        let record = Arc::clone(&seen);
+        let slow_forecast = Tool::new_async(
+            py,
+            "slow_forecast",
+            "The forecast, after a while.",
+            move |args: Forecast| {
+                let record = Arc::clone(&record);
+                async move {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    record.lock().unwrap().push(args.clone());
+                    Ok::<_, String>(format!("{} days of rain in {}", args.days, args.city))
+                }
+            },
+        )?;
+        let failing = Tool::new_async(py, "failing", "Fails.", |_: NoArgs| async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            Err::<String, _>("timed out upstream")
+        })?;
+        let panicking = Tool::new_async(py, "panicking", "Panics.", |_: NoArgs| async {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+            panic!("the future panicked");
+            #[allow(unreachable_code)]
+            Ok::<String, String>(String::new())
+        })?;
+        let sync = forecast_tool(py, Arc::clone(&seen))?;
+        let lm = scripted(
+            py,
+            &[
+                (
+                    "slow_forecast",
+                    r#"{"city": "Oslo", "unit": "celsius", "days": 3}"#,
+                ),
+                ("failing", "{}"),
+                ("panicking", "{}"),
+                ("forecast", r#"{"city": "Rome", "unit": "fahrenheit"}"#),
+            ],
+            "Rain in Oslo.",
+        )?;
+        let agent = ReAct::<Qa>::with_tools(py, [slow_forecast, failing, panicking, sync], 10)?;
+        Ok((agent, Settings::new(py).lm(py, &lm)?))
+    })
+    .expect("the agent builds");
+
+    let acted = settings
+        .scope_future(agent.acall(&question("Weather?")))
+        .await
+        .expect("the agent runs to its answer");
+    assert_eq!(acted.answer, "Rain in Oslo.");
+    let observations: Vec<&str> = acted.steps.iter().map(|s| s.observation.as_str()).collect();
+    assert_eq!(observations.len(), 5, "{:#?}", acted.steps);
+    assert_eq!(observations[0], "3 days of rain in Oslo");
+    assert!(
+        observations[1].starts_with("Execution error in failing:")
+            && observations[1].contains("RuntimeError: timed out upstream"),
+        "{}",
+        observations[1]
+    );
+    assert!(
+        observations[2].starts_with("Execution error in panicking:")
+            && observations[2]
+                .contains("RuntimeError: the tool panicking panicked: the future panicked"),
+        "{}",
+        observations[2]
+    );
+    assert_eq!(observations[3], "{'city': 'Rome', 'degrees': [50]}");
+    assert_eq!(observations[4], "Completed.");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![
+            Forecast {
+                city: "Oslo".into(),
+                unit: Unit::Celsius,
+                days: 3
+            },
+            Forecast {
+                city: "Rome".into(),
+                unit: Unit::Fahrenheit,
+                days: 1
+            },
+        ]
+    );
+}
+
+/// A sync run cannot await an async tool: DSPy's refusal is the observation, not a crash.
+#[test]
+fn a_sync_run_shows_the_lm_that_an_async_tool_needs_acall() {
+    init();
+    let steps = Python::attach(|py| -> PyResult<_> {
+        let tool = Tool::new_async(py, "later", "Async.", |_: NoArgs| async {
+            Ok::<_, String>("never")
+        })?;
+        let lm = scripted(py, &[("later", "{}")], "No.")?;
+        let agent = ReAct::<Qa>::with_tools(py, [tool], 5)?;
+        let settings = Settings::new(py).lm(py, &lm)?;
+        let acted = settings.scope(py, || agent.call(py, &question("Now?")))??;
+        Ok(acted.steps.clone())
+    })
+    .expect("the agent runs to its answer");
+    assert!(
+        steps[0]
+            .observation
+            .starts_with("Execution error in later:")
+            && steps[0].observation.contains("please use `acall`"),
+        "{}",
+        steps[0].observation
+    );
 }
