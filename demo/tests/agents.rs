@@ -121,3 +121,97 @@ fn react_calls_python_tools_and_returns_typed_outputs_and_steps() -> PyResult<()
         })
     })
 }
+
+/// The README's Rust-tool example, verbatim between the markers.
+mod readme_rust_tool {
+    // README: rust-tool
+    use pyo3::prelude::*;
+    use qa_rs::runtime::{Acted, Tool};
+    use qa_rs::{Citation, ReAct, Summarize, SummarizeInput};
+
+    pub fn summarize_checking_quotes(
+        py: Python<'_>,
+        input: &SummarizeInput,
+        passages: Vec<String>,
+    ) -> PyResult<Acted<Summarize>> {
+        // The LM calls the tool with a `Citation` (a generated model: DSPy shows it the model's
+        // JSON Schema); an `Err` or a panic becomes the step's observation, not a crash.
+        let check = Tool::new(
+            py,
+            "check_quote",
+            "Whether passage `source_id` holds `quote`.",
+            move |citation: Citation| match usize::try_from(citation.source_id)
+                .ok()
+                .and_then(|i| passages.get(i))
+            {
+                Some(passage) => Ok(passage.contains(&citation.quote)),
+                None => Err(format!("there is no passage {}", citation.source_id)),
+            },
+        )?;
+        let agent = ReAct::<Summarize>::with_tools(py, [check], 5)?;
+        Ok(agent.call(py, input)?)
+    }
+    // README: end
+}
+use readme_rust_tool::summarize_checking_quotes;
+
+#[test]
+fn react_calls_a_rust_tool_typed_by_a_generated_model() -> PyResult<()> {
+    init()?;
+    Python::attach(|py| {
+        let replies: &[&[(&str, &str)]] = &[
+            &[
+                ("next_thought", "Check the quote."),
+                ("next_tool_name", "check_quote"),
+                ("next_tool_args", r#"{"source_id": 0, "quote": "the moon"}"#),
+            ],
+            &[
+                ("next_thought", "And another."),
+                ("next_tool_name", "check_quote"),
+                ("next_tool_args", r#"{"source_id": 3, "quote": "the sun"}"#),
+            ],
+            &[
+                ("next_thought", "Done."),
+                ("next_tool_name", "finish"),
+                ("next_tool_args", "{}"),
+            ],
+            &[
+                ("reasoning", "The first passage says so."),
+                ("summary", "Tides follow the moon."),
+                ("key_points", r#"["moon"]"#),
+            ],
+        ];
+        with_dummy_lm(py, replies, |lm| {
+            let passages = vec!["Tides follow the moon.".to_string()];
+            let pred = summarize_checking_quotes(py, &input(), passages)?;
+            assert_eq!(pred.summary, "Tides follow the moon.");
+            let seen: Vec<(&str, &str)> = pred
+                .steps
+                .iter()
+                .map(|s| (s.tool_name.as_str(), s.observation.as_str()))
+                .collect();
+            assert_eq!(seen[0], ("check_quote", "True"));
+            assert!(
+                seen[1].1.starts_with("Execution error in check_quote:")
+                    && seen[1].1.contains("RuntimeError: there is no passage 3"),
+                "{}",
+                seen[1].1
+            );
+            assert_eq!(seen[2], ("finish", "Completed."));
+            // DSPy showed the LM the model's fields as the tool's arguments.
+            let prompt = lm
+                .getattr("history")?
+                .get_item(0)?
+                .get_item("messages")?
+                .str()?;
+            assert!(
+                prompt
+                    .to_string()
+                    .contains("Index of the passage in the context"),
+                "{prompt}"
+            );
+            assert_eq!(lm_calls(lm)?, 4);
+            Ok(())
+        })
+    })
+}

@@ -20,6 +20,8 @@
 //!   (a scripted test LM answering with typed outputs too);
 //! - [`aio`] (feature `async`): `acall`, `batch` and `stream` on DSPy's modules, awaited from
 //!   async Rust (tokio) while DSPy's own `acall` runs on an asyncio loop this crate owns;
+//! - [`Tool`], [`JsonSchema`]: a Rust closure over a typed argument struct as a `dspy.Tool`,
+//!   for [`ReAct::with_tools`];
 //! - [`Usage`]: the LM usage DSPy tracked for a call, typed;
 //! - [`embed`] (feature `embed`): starting Python inside a Rust program;
 //! - [`lax`]: pydantic's lax mode (`"3"` into an `int`), which generated models read in;
@@ -61,6 +63,7 @@ mod modules;
 mod python;
 pub mod pytypes;
 mod signature;
+mod tools;
 pub mod unions;
 mod usage;
 
@@ -83,4 +86,5 @@ pub use signature::{
     load_signature, FieldKind, FieldMeta, PythonSignature, Signature, SignatureInput,
     SignatureOutput,
 };
+pub use tools::{JsonSchema, Tool};
 pub use usage::{TokenUsage, Usage};

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyCFunction, PyDict, PyList, PyTuple};
 
 use crate::signature::{Signature, SignatureInput, SignatureOutput};
+use crate::tools::Tool;
 use crate::usage::Usage;
 
 /// Why a call to a DSPy module failed. Converts into `PyErr` with `?`.
@@ -274,18 +275,35 @@ impl<S: Signature> BestOfN<S> {
     }
 }
 
-/// `dspy.ReAct` over `S`: the LM calls `tools` (Python callables or `dspy.Tool`s) in a loop of
-/// at most `max_iters` steps, then answers with `S`'s outputs.
+/// `dspy.ReAct` over `S`: the LM calls `tools` (Python callables or `dspy.Tool`s, or Rust
+/// closures as [`Tool`]s) in a loop of at most `max_iters` steps, then answers with `S`'s outputs.
 pub struct ReAct<S: Signature> {
-    module: Py<PyAny>,
+    pub(crate) module: Py<PyAny>,
     _sig: PhantomData<fn() -> S>,
 }
 
 impl<S: Signature> ReAct<S> {
     /// Imports (or rebuilds) the Python signature and wraps it in `dspy.ReAct` with `tools`.
     pub fn new(py: Python<'_>, tools: &[Bound<'_, PyAny>], max_iters: usize) -> PyResult<Self> {
+        Self::build(py, PyList::new(py, tools)?, max_iters)
+    }
+
+    /// Wraps the signature in `dspy.ReAct` with tools written in Rust ([`Tool`]): each is an
+    /// ordinary `dspy.Tool` to DSPy, whose arguments reach the closure as its typed struct.
+    pub fn with_tools(
+        py: Python<'_>,
+        tools: impl IntoIterator<Item = Tool>,
+        max_iters: usize,
+    ) -> PyResult<Self> {
+        let list = PyList::empty(py);
+        for tool in tools {
+            list.append(tool.as_py().bind(py))?;
+        }
+        Self::build(py, list, max_iters)
+    }
+
+    fn build(py: Python<'_>, tools: Bound<'_, PyList>, max_iters: usize) -> PyResult<Self> {
         let class = S::python_class(py)?;
-        let tools = PyList::new(py, tools)?;
         let module = py
             .import("dspy")?
             .getattr("ReAct")?
@@ -304,13 +322,7 @@ impl<S: Signature> ReAct<S> {
     /// Calls DSPy; the result derefs to `S::Output` and carries the steps the agent took.
     pub fn call(&self, py: Python<'_>, input: &S::Input) -> Result<Acted<S>, PredictError> {
         let (raw, output) = invoke::<S>(self.module.bind(py), input)?;
-        let steps = steps(&raw).map_err(PredictError::Conversion)?;
-        let prediction = Prediction {
-            output,
-            raw: raw.unbind(),
-            _sig: PhantomData,
-        };
-        Ok(Acted { steps, prediction })
+        Acted::read(&raw, output)
     }
 }
 
@@ -368,6 +380,17 @@ pub struct Acted<S: Signature> {
     pub steps: Vec<Step>,
     /// The outputs and the `dspy.Prediction`.
     pub prediction: Prediction<S>,
+}
+
+impl<S: Signature> Acted<S> {
+    /// The steps of `raw`, a `dspy.Prediction` of ReAct whose outputs were read as `output`.
+    pub(crate) fn read(raw: &Bound<'_, PyAny>, output: S::Output) -> Result<Self, PredictError> {
+        let steps = steps(raw).map_err(PredictError::Conversion)?;
+        Ok(Self {
+            steps,
+            prediction: Prediction::new(raw, output),
+        })
+    }
 }
 
 impl<S: Signature> Deref for Acted<S> {

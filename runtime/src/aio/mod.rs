@@ -49,7 +49,9 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCFunction, PyDict, PyModule, PyTuple};
 use pyo3_async_runtimes::TaskLocals;
 
-use crate::modules::{failed, ChainOfThought, Predict, PredictError, Prediction, Reasoned};
+use crate::modules::{
+    failed, Acted, ChainOfThought, Predict, PredictError, Prediction, ReAct, Reasoned,
+};
 use crate::signature::{Signature, SignatureInput, SignatureOutput};
 use crate::{Lm, Settings};
 
@@ -345,6 +347,32 @@ where
     futures_util::stream::iter(calls)
         .buffered(options.concurrency.max(1))
         .collect()
+}
+
+pub(crate) fn read_acted<S: Signature>(raw: &Bound<'_, PyAny>) -> Result<Acted<S>, PredictError> {
+    let output = S::Output::from_prediction(raw).map_err(PredictError::Conversion)?;
+    Acted::read(raw, output)
+}
+
+impl<S: Signature> ReAct<S> {
+    /// Calls DSPy's `acall` with typed inputs, on an asyncio loop (see [`crate::aio`]): DSPy
+    /// awaits each tool's `acall`, so async Rust tools ([`Tool::new_async`](crate::Tool::new_async))
+    /// run here (sync tools too). The result carries the steps, as [`ReAct::call`]'s does.
+    pub fn acall(
+        &self,
+        input: &S::Input,
+    ) -> impl Future<Output = Result<Acted<S>, PredictError>> + Send + 'static {
+        self.acall_with(input, CallOptions::default())
+    }
+
+    /// [`ReAct::acall`] with options (a timeout).
+    pub fn acall_with(
+        &self,
+        input: &S::Input,
+        options: CallOptions,
+    ) -> impl Future<Output = Result<Acted<S>, PredictError>> + Send + 'static {
+        run(pending::<S>(&self.module, input), options, read_acted::<S>)
+    }
 }
 
 impl<S: Signature> Predict<S> {

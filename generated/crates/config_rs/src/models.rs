@@ -46,6 +46,11 @@ impl Aliased {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "full_name": {"title": "Full Name", "type": "string"}, "score": {"title": "Score", "type": "number"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "bothOut": {"default": 0, "title": "Bothout", "type": "integer"}, "mixedIn": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Mixedin"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "full_name", "score"], "title": "Aliased", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Aliased {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// validate_by_name: a field is read under its alias or its name.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -82,6 +87,11 @@ impl ByName {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "validate_by_name: a field is read under its alias or its name.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "tags": {"items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["userId"], "title": "ByName", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for ByName {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// validate_by_alias=False: a field is read under its name only.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -106,6 +116,11 @@ impl NameOnly {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "validate_by_alias=False: a field is read under its name only.", "properties": {"user_id": {"title": "User Id", "type": "integer"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["user_id"], "title": "NameOnly", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "validate_by_alias=False: a field is read under its name only.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["userId"], "title": "NameOnly", "type": "object"}"#;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for NameOnly {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// validate_by_alias=False alone: pydantic then reads fields by name.
@@ -134,6 +149,11 @@ impl AliasOff {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "validate_by_alias=False alone: pydantic then reads fields by name.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "S": {"default": 0.0, "title": "S", "type": "number"}}, "required": ["userId"], "title": "AliasOff", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for AliasOff {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// populate_by_name=True, as pydantic < 2.11 spelled validate_by_name.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -160,6 +180,11 @@ impl Populated {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "populate_by_name=True, as pydantic < 2.11 spelled validate_by_name.", "properties": {"userId": {"title": "Userid", "type": "integer"}}, "required": ["userId"], "title": "Populated", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Populated {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// serialize_by_alias=True: model_dump_json() writes the serialization aliases.
@@ -197,6 +222,11 @@ impl ByAlias {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "serialize_by_alias=True: model_dump_json() writes the serialization aliases.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "label": {"default": "x", "title": "Label", "type": "string"}, "ro": {"default": 1, "title": "Ro", "type": "integer"}, "plain": {"default": true, "title": "Plain", "type": "boolean"}}, "required": ["userId"], "title": "ByAlias", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "serialize_by_alias=True: model_dump_json() writes the serialization aliases.", "properties": {"userId": {"title": "Userid", "type": "integer"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "read_only": {"default": 1, "title": "Read Only", "type": "integer"}, "plain": {"default": true, "title": "Plain", "type": "boolean"}}, "required": ["userId"], "title": "ByAlias", "type": "object"}"#;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for ByAlias {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// alias_generator=to_camel: generated aliases, an explicit alias wins.
@@ -244,6 +274,11 @@ impl Camel {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "alias_generator=to_camel: generated aliases, an explicit alias wins.", "properties": {"invoiceNumber": {"title": "Invoicenumber", "type": "string"}, "totalAmount2X": {"default": 0.0, "title": "Totalamount2X", "type": "number"}, "CUSTOM": {"default": 1, "title": "Custom", "type": "integer"}, "vvWw": {"default": 2, "title": "Vvww", "type": "integer"}, "ST": {"default": 3, "title": "St", "type": "integer"}}, "required": ["invoiceNumber"], "title": "Camel", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Camel {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// to_pascal, written by alias.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -284,6 +319,11 @@ impl CamelOut {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "to_pascal, written by alias.", "properties": {"FirstName": {"title": "Firstname", "type": "string"}, "HttpCode2": {"default": 200, "title": "Httpcode2", "type": "integer"}, "GreetingText": {"description": "The alias generator names computed fields too: `GreetingText`.", "readOnly": true, "title": "Greetingtext", "type": "string"}}, "required": ["FirstName", "GreetingText"], "title": "CamelOut", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for CamelOut {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// to_snake on camelCase field names.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -312,6 +352,11 @@ impl Snake {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "to_snake on camelCase field names.", "properties": {"first_name": {"title": "First Name", "type": "string"}, "http_status": {"default": 0, "title": "Http Status", "type": "integer"}}, "required": ["first_name"], "title": "Snake", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Snake {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// extra="allow": unknown keys are kept and written after the fields.
@@ -350,6 +395,11 @@ impl Open {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Open {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// extra="allow" with validate_by_name: one field given under both keys keeps the other as
 /// an extra in pydantic, which Rust cannot (a known gap).
 ///
@@ -386,6 +436,11 @@ impl OpenByName {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for OpenByName {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// extra="forbid": unknown keys are an error.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -411,6 +466,11 @@ impl Closed {
     pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "extra=\"forbid\": unknown keys are an error.", "properties": {"name": {"title": "Name", "type": "string"}, "size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Closed", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Closed {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A computed field: written after the fields, computed by pydantic.
@@ -455,6 +515,11 @@ impl Rectangle {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}, "area": {"description": "Width times height.", "readOnly": true, "title": "Area", "type": "number"}, "Kind": {"readOnly": true, "title": "Kind", "type": "string"}}, "required": ["width", "height", "area", "Kind"], "title": "Rectangle", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Rectangle {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A computed field under extra="forbid": pydantic rejects its own output.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -486,6 +551,11 @@ impl StrictRectangle {
     pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": false, "description": "A computed field under extra=\"forbid\": pydantic rejects its own output.", "properties": {"width": {"title": "Width", "type": "integer"}, "height": {"title": "Height", "type": "integer"}}, "required": ["width", "height"], "title": "StrictRectangle", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "A computed field under extra=\"forbid\": pydantic rejects its own output.", "properties": {"width": {"title": "Width", "type": "integer"}, "height": {"title": "Height", "type": "integer"}, "area": {"readOnly": true, "title": "Area", "type": "integer"}}, "required": ["width", "height", "area"], "title": "StrictRectangle", "type": "object"}"#;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for StrictRectangle {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Computed fields after extras (extra="allow"), by alias.
@@ -527,6 +597,11 @@ impl OpenRectangle {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": true, "description": "Computed fields after extras (extra=\"allow\"), by alias.", "properties": {"s": {"title": "S", "type": "integer"}, "Perimeter": {"anyOf": [{"type": "integer"}, {"type": "null"}], "readOnly": true, "title": "Perimeter"}}, "required": ["s", "Perimeter"], "title": "OpenRectangle", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for OpenRectangle {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A parent whose fields a child overrides.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -552,6 +627,11 @@ impl Base {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A parent whose fields a child overrides.", "properties": {"a": {"title": "A", "type": "integer"}, "b": {"title": "B", "type": "string"}, "c": {"default": 0, "title": "C", "type": "integer"}}, "required": ["a", "b"], "title": "Base", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Base {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Overrides `b` (with an alias): the field keeps its parent's slot.
@@ -587,6 +667,11 @@ impl Child {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Child {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A frozen model of hashable fields: pydantic instances hash.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -616,6 +701,11 @@ impl Frozen {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Frozen {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Config models nested in another.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -642,6 +732,11 @@ impl Holder {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "fullName": {"title": "Fullname", "type": "string"}, "score": {"title": "Score", "type": "number"}, "label": {"default": "x", "title": "Label", "type": "string"}, "bothAlias": {"default": 0, "title": "Bothalias", "type": "integer"}, "m1": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "M1"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "fullName", "score"], "title": "Aliased", "type": "object"}, "Open": {"additionalProperties": true, "description": "extra=\"allow\": unknown keys are kept and written after the fields.", "properties": {"name": {"title": "Name", "type": "string"}, "Size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Open", "type": "object"}, "Rectangle": {"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}}, "required": ["width", "height"], "title": "Rectangle", "type": "object"}}, "description": "Config models nested in another.", "properties": {"aliased": {"$ref": "#/$defs/Aliased"}, "open": {"anyOf": [{"$ref": "#/$defs/Open"}, {"type": "null"}], "default": null}, "rects": {"default": [], "items": {"$ref": "#/$defs/Rectangle"}, "title": "Rects", "type": "array"}}, "required": ["aliased"], "title": "Holder", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "full_name": {"title": "Full Name", "type": "string"}, "score": {"title": "Score", "type": "number"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "bothOut": {"default": 0, "title": "Bothout", "type": "integer"}, "mixedIn": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Mixedin"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "full_name", "score"], "title": "Aliased", "type": "object"}, "Open": {"additionalProperties": true, "description": "extra=\"allow\": unknown keys are kept and written after the fields.", "properties": {"name": {"title": "Name", "type": "string"}, "Size": {"default": 0, "title": "Size", "type": "integer"}}, "required": ["name"], "title": "Open", "type": "object"}, "Rectangle": {"description": "A computed field: written after the fields, computed by pydantic.", "properties": {"width": {"title": "Width", "type": "number"}, "height": {"title": "Height", "type": "number"}, "area": {"description": "Width times height.", "readOnly": true, "title": "Area", "type": "number"}, "Kind": {"readOnly": true, "title": "Kind", "type": "string"}}, "required": ["width", "height", "area", "Kind"], "title": "Rectangle", "type": "object"}}, "description": "Config models nested in another.", "properties": {"aliased": {"$ref": "#/$defs/Aliased"}, "open": {"anyOf": [{"$ref": "#/$defs/Open"}, {"type": "null"}], "default": null}, "rects": {"default": [], "items": {"$ref": "#/$defs/Rectangle"}, "title": "Rects", "type": "array"}}, "required": ["aliased"], "title": "Holder", "type": "object"}"##;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Holder {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_aliased_label() -> ::std::string::String {

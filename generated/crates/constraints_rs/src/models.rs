@@ -52,6 +52,11 @@ impl Numbers {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"description": "Bounds and multiples of ints, floats and decimals.", "properties": {"positive": {"exclusiveMinimum": 0, "title": "Positive", "type": "integer"}, "percent": {"maximum": 100, "minimum": 0, "title": "Percent", "type": "integer"}, "even": {"multipleOf": 2, "title": "Even", "type": "integer"}, "step": {"exclusiveMaximum": 10, "minimum": -10, "multipleOf": 5, "title": "Step", "type": "integer"}, "big": {"maximum": 18446744073709551615, "minimum": 0, "title": "Big", "type": "integer"}, "ratio": {"exclusiveMaximum": 1, "exclusiveMinimum": 0, "title": "Ratio", "type": "number"}, "scale": {"maximum": 2.5, "minimum": -1.5, "title": "Scale", "type": "number"}, "tenth": {"multipleOf": 0.1, "title": "Tenth", "type": "number"}, "finite": {"title": "Finite", "type": "number"}, "price": {"title": "Price", "type": "string"}, "rate": {"title": "Rate", "type": "string"}, "count": {"maximum": 1000, "minimum": 1, "title": "Count", "type": "integer"}, "weight": {"minimum": 0.0, "title": "Weight", "type": "number"}, "maybe": {"anyOf": [{"minimum": 5, "type": "integer"}, {"type": "null"}], "default": null, "title": "Maybe"}}, "required": ["positive", "percent", "even", "step", "big", "ratio", "scale", "tenth", "finite", "price", "rate", "count", "weight"], "title": "Numbers", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Numbers {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 impl Numbers {
     /// Checks the field constraints pydantic checks, applying its string transforms
     /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
@@ -231,6 +236,11 @@ impl Texts {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Lengths (in code points), patterns (searched, not matched whole) and transforms.", "properties": {"name": {"maxLength": 20, "minLength": 1, "title": "Name", "type": "string"}, "code": {"pattern": "^[A-Z]{3}-\\d{2}$", "title": "Code", "type": "string"}, "slug": {"minLength": 2, "pattern": "^[a-z0-9-]+$", "title": "Slug", "type": "string"}, "shout": {"maxLength": 8, "title": "Shout", "type": "string"}, "word": {"pattern": "\\w+", "title": "Word", "type": "string"}, "short": {"maxLength": 3, "title": "Short", "type": "string"}, "blob": {"format": "binary", "maxLength": 8, "minLength": 1, "title": "Blob", "type": "string"}, "note": {"anyOf": [{"maxLength": 5, "type": "string"}, {"type": "null"}], "default": null, "title": "Note"}}, "required": ["name", "code", "slug", "shout", "word", "short", "blob"], "title": "Texts", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Texts {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Texts {
@@ -418,6 +428,11 @@ impl Collections {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Lengths of collections, and constrained items inside them.", "properties": {"tags": {"items": {"type": "string"}, "maxItems": 3, "minItems": 1, "title": "Tags", "type": "array"}, "ids": {"items": {"type": "integer"}, "maxItems": 4, "title": "Ids", "type": "array", "uniqueItems": true}, "scores": {"additionalProperties": {"type": "integer"}, "maxProperties": 2, "title": "Scores", "type": "object"}, "pair": {"items": {"type": "integer"}, "maxItems": 2, "minItems": 2, "title": "Pair", "type": "array"}, "items": {"items": {"type": "integer"}, "minItems": 1, "title": "Items", "type": "array"}, "positives": {"items": {"exclusiveMinimum": 0, "type": "integer"}, "title": "Positives", "type": "array"}, "counts": {"additionalProperties": {"minimum": 0, "type": "integer"}, "title": "Counts", "type": "object"}, "names": {"items": {"maxLength": 4, "minLength": 1, "type": "string"}, "title": "Names", "type": "array"}, "lowered": {"default": [], "items": {"type": "string"}, "title": "Lowered", "type": "array"}, "point": {"default": [0, ""], "maxItems": 2, "minItems": 2, "prefixItems": [{"minimum": 0, "type": "integer"}, {"maxLength": 2, "type": "string"}], "title": "Point", "type": "array"}, "maybe_tags": {"anyOf": [{"items": {"type": "string"}, "maxItems": 2, "type": "array"}, {"type": "null"}], "default": null, "title": "Maybe Tags"}, "by_code": {"default": {}, "patternProperties": {"^[A-Z]+$": {"type": "integer"}}, "propertyNames": {"maxLength": 3, "minLength": 2}, "title": "By Code", "type": "object"}, "by_rank": {"additionalProperties": {"type": "string"}, "default": {}, "title": "By Rank", "type": "object"}}, "required": ["tags", "ids", "scores", "pair", "items", "positives", "counts", "names"], "title": "Collections", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Collections {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Collections {
@@ -702,6 +717,11 @@ impl Rubric {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Rubric {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 impl Rubric {
     /// Checks the field constraints pydantic checks, applying its string transforms
     /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
@@ -813,6 +833,11 @@ impl Order {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Collections": {"description": "Lengths of collections, and constrained items inside them.", "properties": {"tags": {"items": {"type": "string"}, "maxItems": 3, "minItems": 1, "title": "Tags", "type": "array"}, "ids": {"items": {"type": "integer"}, "maxItems": 4, "title": "Ids", "type": "array", "uniqueItems": true}, "scores": {"additionalProperties": {"type": "integer"}, "maxProperties": 2, "title": "Scores", "type": "object"}, "pair": {"items": {"type": "integer"}, "maxItems": 2, "minItems": 2, "title": "Pair", "type": "array"}, "items": {"items": {"type": "integer"}, "minItems": 1, "title": "Items", "type": "array"}, "positives": {"items": {"exclusiveMinimum": 0, "type": "integer"}, "title": "Positives", "type": "array"}, "counts": {"additionalProperties": {"minimum": 0, "type": "integer"}, "title": "Counts", "type": "object"}, "names": {"items": {"maxLength": 4, "minLength": 1, "type": "string"}, "title": "Names", "type": "array"}, "lowered": {"default": [], "items": {"type": "string"}, "title": "Lowered", "type": "array"}, "point": {"default": [0, ""], "maxItems": 2, "minItems": 2, "prefixItems": [{"minimum": 0, "type": "integer"}, {"maxLength": 2, "type": "string"}], "title": "Point", "type": "array"}, "maybe_tags": {"anyOf": [{"items": {"type": "string"}, "maxItems": 2, "type": "array"}, {"type": "null"}], "default": null, "title": "Maybe Tags"}, "by_code": {"default": {}, "patternProperties": {"^[A-Z]+$": {"type": "integer"}}, "propertyNames": {"maxLength": 3, "minLength": 2}, "title": "By Code", "type": "object"}, "by_rank": {"additionalProperties": {"type": "string"}, "default": {}, "title": "By Rank", "type": "object"}}, "required": ["tags", "ids", "scores", "pair", "items", "positives", "counts", "names"], "title": "Collections", "type": "object"}, "Numbers": {"description": "Bounds and multiples of ints, floats and decimals.", "properties": {"positive": {"exclusiveMinimum": 0, "title": "Positive", "type": "integer"}, "percent": {"maximum": 100, "minimum": 0, "title": "Percent", "type": "integer"}, "even": {"multipleOf": 2, "title": "Even", "type": "integer"}, "step": {"exclusiveMaximum": 10, "minimum": -10, "multipleOf": 5, "title": "Step", "type": "integer"}, "big": {"maximum": 18446744073709551615, "minimum": 0, "title": "Big", "type": "integer"}, "ratio": {"exclusiveMaximum": 1, "exclusiveMinimum": 0, "title": "Ratio", "type": "number"}, "scale": {"maximum": 2.5, "minimum": -1.5, "title": "Scale", "type": "number"}, "tenth": {"multipleOf": 0.1, "title": "Tenth", "type": "number"}, "finite": {"title": "Finite", "type": "number"}, "price": {"title": "Price", "type": "string"}, "rate": {"title": "Rate", "type": "string"}, "count": {"maximum": 1000, "minimum": 1, "title": "Count", "type": "integer"}, "weight": {"minimum": 0.0, "title": "Weight", "type": "number"}, "maybe": {"anyOf": [{"minimum": 5, "type": "integer"}, {"type": "null"}], "default": null, "title": "Maybe"}}, "required": ["positive", "percent", "even", "step", "big", "ratio", "scale", "tenth", "finite", "price", "rate", "count", "weight"], "title": "Numbers", "type": "object"}, "Texts": {"description": "Lengths (in code points), patterns (searched, not matched whole) and transforms.", "properties": {"name": {"maxLength": 20, "minLength": 1, "title": "Name", "type": "string"}, "code": {"pattern": "^[A-Z]{3}-\\d{2}$", "title": "Code", "type": "string"}, "slug": {"minLength": 2, "pattern": "^[a-z0-9-]+$", "title": "Slug", "type": "string"}, "shout": {"maxLength": 8, "title": "Shout", "type": "string"}, "word": {"pattern": "\\w+", "title": "Word", "type": "string"}, "short": {"maxLength": 3, "title": "Short", "type": "string"}, "blob": {"format": "binary", "maxLength": 8, "minLength": 1, "title": "Blob", "type": "string"}, "note": {"anyOf": [{"maxLength": 5, "type": "string"}, {"type": "null"}], "default": null, "title": "Note"}}, "required": ["name", "code", "slug", "shout", "word", "short", "blob"], "title": "Texts", "type": "object"}}, "description": "An order whose parts are all constrained.", "properties": {"numbers": {"$ref": "#/$defs/Numbers"}, "texts": {"$ref": "#/$defs/Texts"}, "collections": {"$ref": "#/$defs/Collections"}, "quantity": {"default": 1, "maximum": 99, "minimum": 1, "title": "Quantity", "type": "integer"}}, "required": ["numbers", "texts", "collections"], "title": "Order", "type": "object"}"##;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Order {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 impl Order {
     /// Checks the field constraints pydantic checks, applying its string transforms
     /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
@@ -868,6 +893,11 @@ impl StrictValues {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "strict=True where pydantic's strict JSON mode reads what serde reads.", "properties": {"count": {"title": "Count", "type": "integer"}, "bounded": {"minimum": 0, "title": "Bounded", "type": "integer"}, "ratio": {"title": "Ratio", "type": "number"}, "name": {"minLength": 1, "title": "Name", "type": "string"}, "counts": {"default": [], "items": {"exclusiveMinimum": 0, "type": "integer"}, "title": "Counts", "type": "array"}}, "required": ["count", "bounded", "ratio", "name"], "title": "StrictValues", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for StrictValues {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl StrictValues {
@@ -984,6 +1014,11 @@ impl Aliased {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "pydantic's aliases of constraints: each is the constraint it stands for.", "properties": {"positive": {"exclusiveMinimum": 0, "title": "Positive", "type": "integer"}, "negative": {"exclusiveMaximum": 0, "title": "Negative", "type": "integer"}, "non_negative": {"minimum": 0, "title": "Non Negative", "type": "integer"}, "non_positive": {"maximum": 0, "title": "Non Positive", "type": "integer"}, "ratio": {"exclusiveMinimum": 0, "title": "Ratio", "type": "number"}, "debt": {"exclusiveMaximum": 0, "title": "Debt", "type": "number"}, "size": {"minimum": 0, "title": "Size", "type": "number"}, "loss": {"maximum": 0, "title": "Loss", "type": "number"}, "finite": {"title": "Finite", "type": "number"}, "name": {"title": "Name", "type": "string"}, "count": {"title": "Count", "type": "integer"}, "flag": {"title": "Flag", "type": "boolean"}, "weight": {"title": "Weight", "type": "number"}, "capped": {"default": 1, "exclusiveMaximum": 10, "exclusiveMinimum": 0, "title": "Capped", "type": "integer"}, "sizes": {"default": [], "items": {"minimum": 0, "type": "integer"}, "title": "Sizes", "type": "array"}, "maybe": {"anyOf": [{"exclusiveMaximum": 0, "type": "number"}, {"type": "null"}], "default": null, "title": "Maybe"}, "exact": {"default": 0, "title": "Exact", "type": "integer"}, "bounded": {"default": 0.0, "title": "Bounded", "type": "number"}}, "required": ["positive", "negative", "non_negative", "non_positive", "ratio", "debt", "size", "loss", "finite", "name", "count", "flag", "weight"], "title": "Aliased", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Aliased {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Aliased {

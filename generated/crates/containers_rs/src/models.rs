@@ -770,6 +770,11 @@ impl Point {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Point {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A route: fixed-size tuples of primitives, models and dates, and variadic tuples.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `start` (tuple[float, float]).
@@ -809,6 +814,11 @@ impl Route {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Route {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A tree whose children sit in a tuple beside their weight.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `children` (tuple[tuple[float, Tree], ...]).
@@ -835,6 +845,11 @@ impl Tree {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Tree": {"description": "A tree whose children sit in a tuple beside their weight.", "properties": {"label": {"title": "Label", "type": "string"}, "children": {"default": [], "items": {"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "number"}, {"$ref": "#/$defs/Tree"}], "type": "array"}, "title": "Children", "type": "array"}, "pair": {"anyOf": [{"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "integer"}, {"$ref": "#/$defs/Tree"}], "type": "array"}, {"type": "null"}], "default": null, "title": "Pair"}}, "required": ["label"], "title": "Tree", "type": "object"}}, "$ref": "#/$defs/Tree"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Tree {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Literals of ints, bools, None and strings, alone and mixed.
@@ -871,6 +886,11 @@ impl Setting {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Setting {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Int Enums: required, defaulted, optional and in containers.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `pair` (tuple[Level, Priority] | None).
@@ -903,6 +923,11 @@ impl Ticket {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Ticket {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Sets and frozensets of hashable items.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `tags` (set[str]).
@@ -933,6 +958,11 @@ impl Catalog {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Level": {"description": "An IntEnum.", "enum": [0, 2], "title": "Level", "type": "integer"}}, "description": "Sets and frozensets of hashable items.", "properties": {"tags": {"items": {"type": "string"}, "title": "Tags", "type": "array", "uniqueItems": true}, "ids": {"items": {"type": "integer"}, "title": "Ids", "type": "array", "uniqueItems": true}, "levels": {"items": {"$ref": "#/$defs/Level"}, "title": "Levels", "type": "array", "uniqueItems": true}, "grades": {"anyOf": [{"items": {"enum": [1, 2, 3], "type": "integer"}, "type": "array", "uniqueItems": true}, {"type": "null"}], "default": null, "title": "Grades"}, "pairs": {"items": {"maxItems": 2, "minItems": 2, "prefixItems": [{"type": "integer"}, {"type": "string"}], "type": "array"}, "title": "Pairs", "type": "array", "uniqueItems": true}, "groups": {"default": [], "items": {"items": {"type": "string"}, "type": "array", "uniqueItems": true}, "title": "Groups", "type": "array"}}, "required": ["tags", "ids", "levels", "pairs"], "title": "Catalog", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Catalog {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Dicts keyed by ints, str Enums and Literals.
@@ -969,6 +999,11 @@ impl Index {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"description": "A str Enum, as dict keys.", "enum": ["red", "green"], "title": "Color", "type": "string"}}, "description": "Dicts keyed by ints, str Enums and Literals.", "properties": {"by_id": {"additionalProperties": {"type": "string"}, "title": "By Id", "type": "object"}, "by_color": {"additionalProperties": {"type": "integer"}, "default": {}, "propertyNames": {"$ref": "#/$defs/Color"}, "title": "By Color", "type": "object"}, "by_kind": {"additionalProperties": {"type": "number"}, "default": {}, "propertyNames": {"enum": ["a", "b"]}, "title": "By Kind", "type": "object"}, "nested": {"additionalProperties": {"additionalProperties": {"items": {"type": "integer"}, "type": "array"}, "propertyNames": {"$ref": "#/$defs/Color"}, "type": "object"}, "default": {}, "title": "Nested", "type": "object"}}, "required": ["by_id"], "title": "Index", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Index {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_route_single() -> (i64,) {

@@ -30,6 +30,11 @@ impl Item {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Item {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Tags, written as a bare JSON array.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
@@ -48,6 +53,11 @@ impl Tags {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Tags {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Scores by name, written as a bare JSON object.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as a RootModel.
@@ -64,6 +74,11 @@ impl Scores {
     pub const JSON_SCHEMA: &'static str = r#"{"additionalProperties": {"type": "integer"}, "description": "Scores by name, written as a bare JSON object.", "title": "Scores", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Scores {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Every instantiation in one place.
@@ -101,6 +116,11 @@ impl Catalog {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Catalog {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -126,6 +146,11 @@ impl PageItem {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}}, "properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PageItem {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A page of results of any type.
@@ -155,6 +180,11 @@ impl PageInt {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PageInt {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -180,6 +210,11 @@ impl PageListStr {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"items": {"type": "string"}, "type": "array"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"items": {"type": "string"}, "type": "array"}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page[list[str]]", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PageListStr {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A page of results of any type.
@@ -209,6 +244,11 @@ impl PageOptionInt {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PageOptionInt {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A page of results of any type.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `items` (list[None]).
@@ -234,6 +274,11 @@ impl PageNone {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"items": {"items": {"type": "null"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"default": null, "title": "First", "type": "null"}}, "required": ["items", "total"], "title": "Page[NoneType]", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PageNone {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Two values of two types, and a lookup of the second.
@@ -263,6 +308,11 @@ impl PairStrItem {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PairStrItem {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A generic model holding another generic model.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `page` (Page[Item]).
@@ -287,6 +337,11 @@ impl EnvelopeItem {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Page_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}}, "properties": {"page": {"$ref": "#/$defs/Page_Item_"}, "note": {"default": "", "title": "Note", "type": "string"}}, "required": ["page"], "title": "Envelope[Item]", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for EnvelopeItem {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A page of results of any type.
@@ -314,6 +369,11 @@ impl Page {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A page of results of any type.", "properties": {"items": {"items": {}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{}, {"type": "null"}], "default": null, "title": "First"}}, "required": ["items", "total"], "title": "Page", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Page {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A model deriving from an instantiation: it inherits `items: list[int]`.
@@ -345,6 +405,11 @@ impl IntPage {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for IntPage {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Derived instantiations in use.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `ranked` (Ranked[Item]).
@@ -368,6 +433,11 @@ impl Results {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"IntPage": {"description": "A model deriving from an instantiation: it inherits `items: list[int]`.", "properties": {"items": {"items": {"type": "integer"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "First"}, "cursor": {"default": "", "title": "Cursor", "type": "string"}}, "required": ["items", "total"], "title": "IntPage", "type": "object"}, "Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Ranked_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}, "rank": {"default": 0, "title": "Rank", "type": "integer"}}, "required": ["items", "total"], "title": "Ranked[Item]", "type": "object"}}, "description": "Derived instantiations in use.", "properties": {"pages": {"items": {"$ref": "#/$defs/IntPage"}, "title": "Pages", "type": "array"}, "ranked": {"$ref": "#/$defs/Ranked_Item_"}}, "required": ["pages", "ranked"], "title": "Results", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Results {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A generic model deriving from a generic model.
@@ -397,6 +467,11 @@ impl RankedItem {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}}, "properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}, "rank": {"default": 0, "title": "Rank", "type": "integer"}}, "required": ["items", "total"], "title": "Ranked[Item]", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for RankedItem {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_envelope_item_note() -> ::std::string::String {

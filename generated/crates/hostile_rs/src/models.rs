@@ -807,6 +807,11 @@ impl Keywords {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Keywords {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// `Self` as a field name (in its own struct: `self` and `Self` share the Rust name `self_`).
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -832,6 +837,11 @@ impl SelfType {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "`Self` as a field name (in its own struct: `self` and `Self` share the Rust name `self_`).", "properties": {"Self": {"default": "Self", "title": "Self", "type": "string"}, "Type": {"default": "self", "enum": ["Self", "self"], "title": "Type", "type": "string"}}, "title": "SelfType", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for SelfType {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `SelfType()` builds: every field its default.
@@ -944,6 +954,11 @@ impl Described {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Described {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Acronym spelling; the next model differs only by case convention.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -979,6 +994,11 @@ impl HTTPServer {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Acronym spelling; the next model differs only by case convention.", "properties": {"hostName": {"default": "localhost", "title": "Hostname", "type": "string"}, "port": {"default": 80, "title": "Port", "type": "integer"}, "mode": {"default": "plain", "enum": ["plain", "tls"], "title": "Mode", "type": "string"}, "HTTPCode": {"default": 200, "title": "Httpcode", "type": "integer"}}, "title": "HTTPServer", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for HTTPServer {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `HTTPServer()` builds: every field its default.
@@ -1024,6 +1044,11 @@ impl HttpServer {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for HttpServer {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `HttpServer()` builds: every field its default.
 impl ::std::default::Default for HttpServer {
     fn default() -> Self {
@@ -1067,6 +1092,11 @@ impl Node {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Node {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `Node()` builds: every field its default.
 impl ::std::default::Default for Node {
     fn default() -> Self {
@@ -1099,6 +1129,11 @@ impl Nothing {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A model without fields (its bindings once left `py` unused, failing clippy).", "properties": {}, "title": "Nothing", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Nothing {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Defaults as pydantic writes them: floats from ints, zmij's float format, empty containers.
@@ -1149,6 +1184,11 @@ impl Defaults {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Defaults {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `Defaults()` builds: every field its default.
 impl ::std::default::Default for Defaults {
     fn default() -> Self {
@@ -1191,6 +1231,11 @@ impl Share {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Mode": {"description": "Members whose PascalCase forms collide (once DSG040): spelled out, `VREADUnderscoreONLY`\nand `VReadOnly`.", "enum": ["read-only", "readonly"], "title": "Mode", "type": "string"}}, "properties": {"path": {"title": "Path", "type": "string"}, "mode": {"$ref": "#/$defs/Mode", "default": "readonly"}}, "required": ["path"], "title": "Share", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Share {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_keywords_match() -> i64 {

@@ -147,6 +147,11 @@ impl Person {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Person {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// An author: a person with works. `name` keeps its slot from Person.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -176,6 +181,11 @@ impl Author {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "An author: a person with works. `name` keeps its slot from Person.", "properties": {"name": {"description": "Full name, as printed", "title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}, "pen_names": {"default": [], "items": {"type": "string"}, "title": "Pen Names", "type": "array"}}, "required": ["name"], "title": "Author", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Author {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -221,6 +231,11 @@ impl Book {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Book {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -252,6 +267,11 @@ impl Shelf {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Author": {"description": "An author: a person with works. `name` keeps its slot from Person.", "properties": {"name": {"description": "Full name, as printed", "title": "Name", "type": "string"}, "born": {"anyOf": [{"type": "integer"}, {"type": "null"}], "default": null, "title": "Born"}, "alive": {"default": true, "title": "Alive", "type": "boolean"}, "pen_names": {"default": [], "items": {"type": "string"}, "title": "Pen Names", "type": "array"}}, "required": ["name"], "title": "Author", "type": "object"}, "Book": {"additionalProperties": false, "properties": {"title": {"title": "Title", "type": "string"}, "ISBN": {"title": "Isbn", "type": "string"}, "authors": {"items": {"$ref": "#/$defs/Author"}, "title": "Authors", "type": "array"}, "genre": {"$ref": "#/$defs/Genre", "default": "fiction"}, "rating": {"anyOf": [{"type": "number"}, {"type": "null"}], "title": "Rating"}, "tags": {"additionalProperties": {"type": "string"}, "title": "Tags", "type": "object"}, "type": {"default": "paperback", "enum": ["hardcover", "paperback", "ebook"], "title": "Type", "type": "string"}, "pageCount": {"default": 0, "title": "Pagecount", "type": "integer"}, "sequel": {"anyOf": [{"$ref": "#/$defs/Book"}, {"type": "null"}], "default": null}, "shelf": {"anyOf": [{"$ref": "#/$defs/Shelf"}, {"type": "null"}], "default": null}}, "required": ["title", "ISBN", "authors", "rating"], "title": "Book", "type": "object"}, "Genre": {"enum": ["fiction", "non-fiction", "poetry"], "title": "Genre", "type": "string"}, "Shelf": {"properties": {"label": {"title": "Label", "type": "string"}, "books": {"default": [], "items": {"$ref": "#/$defs/Book"}, "title": "Books", "type": "array"}, "nested": {"additionalProperties": {"items": {"additionalProperties": {"type": "integer"}, "type": "object"}, "type": "array"}, "default": {}, "title": "Nested", "type": "object"}, "self": {"default": "me", "title": "Self", "type": "string"}, "match": {"anyOf": [{"enum": ["exact", "fuzzy"], "type": "string"}, {"type": "null"}], "default": null, "title": "Match"}}, "required": ["label"], "title": "Shelf", "type": "object"}}, "$ref": "#/$defs/Shelf"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Shelf {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_person_alive() -> bool {

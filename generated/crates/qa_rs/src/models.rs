@@ -111,6 +111,11 @@ impl Citation {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Citation {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// An answer with its evidence.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -142,6 +147,11 @@ impl Answer {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Citation": {"description": "A passage the answer relies on.", "properties": {"source_id": {"description": "Index of the passage in the context", "title": "Source Id", "type": "integer"}, "quote": {"title": "Quote", "type": "string"}, "url": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Url"}}, "required": ["source_id", "quote"], "title": "Citation", "type": "object"}, "Confidence": {"enum": ["low", "medium", "high"], "title": "Confidence", "type": "string"}}, "description": "An answer with its evidence.", "properties": {"text": {"description": "The answer, in one or two sentences", "title": "Text", "type": "string"}, "confidence": {"$ref": "#/$defs/Confidence", "default": "medium"}, "citations": {"items": {"$ref": "#/$defs/Citation"}, "title": "Citations", "type": "array"}, "verdict": {"default": "unknown", "enum": ["supported", "unsupported", "unknown"], "title": "Verdict", "type": "string"}, "scores": {"additionalProperties": {"type": "number"}, "default": {}, "title": "Scores", "type": "object"}}, "required": ["text"], "title": "Answer", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Answer {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_answer_confidence() -> crate::models::Confidence {

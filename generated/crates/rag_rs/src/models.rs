@@ -69,6 +69,11 @@ impl Passage {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Passage {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -92,4 +97,9 @@ impl SearchResult {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}, "score": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null, "title": "Score"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}, "SearchResult": {"properties": {"query": {"title": "Query", "type": "string"}, "passages": {"items": {"$ref": "#/$defs/Passage"}, "title": "Passages", "type": "array"}, "next_page": {"anyOf": [{"$ref": "#/$defs/SearchResult"}, {"type": "null"}], "default": null}}, "required": ["query", "passages"], "title": "SearchResult", "type": "object"}}, "$ref": "#/$defs/SearchResult"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for SearchResult {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }

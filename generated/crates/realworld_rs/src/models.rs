@@ -258,6 +258,11 @@ impl Cat {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Cat {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -279,6 +284,11 @@ impl Dog {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"kind": {"const": "dog", "title": "Kind", "type": "string"}, "barks": {"title": "Barks", "type": "number"}}, "required": ["kind", "barks"], "title": "Dog", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Dog {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.
@@ -316,6 +326,11 @@ impl Defaults {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Defaults as real code writes them: set(), (), frozenset, module constants, lambdas.", "properties": {"seen": {"default": [], "items": {"type": "string"}, "title": "Seen", "type": "array", "uniqueItems": true}, "order": {"default": [], "items": {"type": "integer"}, "title": "Order", "type": "array"}, "frozen": {"items": {"type": "integer"}, "title": "Frozen", "type": "array", "uniqueItems": true}, "model": {"default": "gpt-4o-mini", "title": "Model", "type": "string"}, "turns": {"default": 8, "title": "Turns", "type": "integer"}, "stops": {"items": {"type": "string"}, "title": "Stops", "type": "array"}, "note": {"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Note"}}, "title": "Defaults", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Defaults {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `Defaults()` builds: every field its default.
@@ -368,6 +383,11 @@ impl Ticket {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Level": {"enum": [1, 2], "title": "Level", "type": "integer"}, "Stage": {"enum": ["1", "2", "3"], "title": "Stage", "type": "string"}}, "description": "Validators are Python code: Rust keeps the fields' shapes and warns.", "properties": {"title": {"examples": ["Login fails"], "minLength": 1, "title": "Title", "type": "string"}, "stage": {"$ref": "#/$defs/Stage", "default": "1"}, "level": {"$ref": "#/$defs/Level", "default": 1}, "labels": {"default": [], "items": {"type": "string"}, "maxItems": 5, "title": "Labels", "type": "array"}, "extra": {"additionalProperties": true, "default": {}, "title": "Extra", "type": "object"}, "items": {"default": [], "items": {}, "title": "Items", "type": "array"}}, "required": ["title"], "title": "Ticket", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Ticket {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Ticket {
@@ -439,6 +459,11 @@ impl LegacyConfig {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LegacyConfig {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The `str_*` settings: every string the fields hold is stripped, lowered and bounded.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `handle` (str).
@@ -465,6 +490,11 @@ impl Lowered {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "The `str_*` settings: every string the fields hold is stripped, lowered and bounded.", "properties": {"handle": {"maxLength": 12, "title": "Handle", "type": "string"}, "aliases": {"default": [], "items": {"maxLength": 12, "type": "string"}, "title": "Aliases", "type": "array"}, "nickname": {"anyOf": [{"maxLength": 12, "type": "string"}, {"type": "null"}], "default": null, "title": "Nickname"}}, "required": ["handle"], "title": "Lowered", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Lowered {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Lowered {
@@ -589,6 +619,11 @@ impl Shared {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"additionalProperties": false, "description": "A configuration imported as a constant.", "properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "Shared", "type": "object"}"#;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Shared {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 impl Shared {
     /// Checks the field constraints pydantic checks, applying its string transforms
     /// (`strip_whitespace`, `to_lower`, `to_upper`) as it does. Deserializing and reading
@@ -639,6 +674,11 @@ impl Measured {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A strict model: every field reads only its own JSON type, as serde does.", "properties": {"count": {"title": "Count", "type": "integer"}, "ratio": {"title": "Ratio", "type": "number"}, "ok": {"title": "Ok", "type": "boolean"}, "label": {"title": "Label", "type": "string"}, "tags": {"default": [], "items": {"type": "string"}, "title": "Tags", "type": "array"}}, "required": ["count", "ratio", "ok", "label"], "title": "Measured", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Measured {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// `Cat | Dog`, discriminated by `kind`.

@@ -136,6 +136,11 @@ impl Option {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Option {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -157,6 +162,11 @@ impl Poll {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}}, "properties": {"question": {"title": "Question", "type": "string"}, "options": {"items": {"$ref": "#/$defs/Option"}, "title": "Options", "type": "array"}}, "required": ["question", "options"], "title": "Poll", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Poll {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -181,6 +191,11 @@ impl Some {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Some {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -203,6 +218,11 @@ impl Ok {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Ok {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -223,6 +243,11 @@ impl Err {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"message": {"title": "Message", "type": "string"}}, "required": ["message"], "title": "Err", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Err {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -249,6 +274,11 @@ impl Box {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Box {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -269,6 +299,11 @@ impl String {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "String", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for String {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -293,6 +328,11 @@ impl Vec {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Vec {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -314,6 +354,11 @@ impl Iterator {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"position": {"default": 0, "title": "Position", "type": "integer"}}, "title": "Iterator", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Iterator {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `Iterator()` builds: every field its default.
@@ -348,6 +393,11 @@ impl ToString {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for ToString {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `ToString()` builds: every field its default.
 impl ::std::default::Default for ToString {
     fn default() -> Self {
@@ -378,6 +428,11 @@ impl ToOwned {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"default": "", "title": "Text", "type": "string"}}, "title": "ToOwned", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for ToOwned {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `ToOwned()` builds: every field its default.
@@ -411,6 +466,11 @@ impl Clone {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Clone {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -431,6 +491,11 @@ impl Signature {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "Signature", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Signature {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -457,6 +522,11 @@ impl Prediction {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Prediction {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -479,6 +549,11 @@ impl Example {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Example {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -499,6 +574,11 @@ impl FieldMeta {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"name": {"title": "Name", "type": "string"}}, "required": ["name"], "title": "FieldMeta", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for FieldMeta {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -525,6 +605,11 @@ impl Serialize {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Serialize {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -545,6 +630,11 @@ impl Deserialize {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Result": {"enum": ["pass", "fail"], "title": "Result", "type": "string"}}, "properties": {"result": {"$ref": "#/$defs/Result"}}, "required": ["result"], "title": "Deserialize", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Deserialize {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -569,6 +659,11 @@ impl IndexMap {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for IndexMap {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -589,6 +684,11 @@ impl Python {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"version": {"title": "Version", "type": "string"}}, "required": ["version"], "title": "Python", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Python {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -614,6 +714,11 @@ impl Bound {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Bound {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -634,6 +739,11 @@ impl Py {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Some": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Some", "type": "object"}}, "properties": {"some": {"$ref": "#/$defs/Some"}}, "required": ["some"], "title": "Py", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Py {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -658,6 +768,11 @@ impl PyAny {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PyAny {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -678,6 +793,11 @@ impl PyErr {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"message": {"title": "Message", "type": "string"}}, "required": ["message"], "title": "PyErr", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PyErr {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -702,6 +822,11 @@ impl SignatureInput {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for SignatureInput {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -722,6 +847,11 @@ impl SignatureOutput {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"title": "Text", "type": "string"}}, "required": ["text"], "title": "SignatureOutput", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for SignatureOutput {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -747,6 +877,11 @@ impl PythonSignature {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PythonSignature {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -767,6 +902,11 @@ impl PyResult {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ok": {"title": "Ok", "type": "boolean"}}, "required": ["ok"], "title": "PyResult", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PyResult {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -791,6 +931,11 @@ impl PyDict {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PyDict {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -813,6 +958,11 @@ impl PyType {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for PyType {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -833,6 +983,11 @@ impl Borrowed {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Bound": {"properties": {"low": {"title": "Low", "type": "integer"}, "high": {"title": "High", "type": "integer"}}, "required": ["low", "high"], "title": "Bound", "type": "object"}}, "properties": {"bound": {"$ref": "#/$defs/Bound"}}, "required": ["bound"], "title": "Borrowed", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Borrowed {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 pub(crate) fn default_iterator_position() -> i64 {

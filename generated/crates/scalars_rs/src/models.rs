@@ -148,6 +148,11 @@ impl LaxInt {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxInt {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// An int Rust holds in an i128: lax mode reads the token's digits, not an f64.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (int).
@@ -173,6 +178,11 @@ impl LaxWideInt {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "An int Rust holds in an i128: lax mode reads the token's digits, not an f64.", "properties": {"value": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxWideInt", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxWideInt {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl LaxWideInt {
@@ -242,6 +252,11 @@ impl LaxFloat {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxFloat {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -262,6 +277,11 @@ impl LaxBool {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "boolean"}}, "required": ["value"], "title": "LaxBool", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxBool {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -286,6 +306,11 @@ impl LaxStr {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxStr {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (Decimal).
 #[derive(
     Debug,
@@ -306,6 +331,11 @@ impl LaxDecimal {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Value"}}, "required": ["value"], "title": "LaxDecimal", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxDecimal", "type": "object"}"#;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxDecimal {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (bytes).
@@ -330,6 +360,11 @@ impl LaxBytes {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxBytes {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (date).
 #[derive(
     Debug,
@@ -350,6 +385,11 @@ impl LaxDate {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "date", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxDate", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxDate {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (datetime).
@@ -374,6 +414,11 @@ impl LaxDatetime {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxDatetime {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (time).
 #[derive(
     Debug,
@@ -394,6 +439,11 @@ impl LaxTime {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "time", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxTime", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxTime {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (timedelta).
@@ -418,6 +468,11 @@ impl LaxTimedelta {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxTimedelta {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `value` (UUID).
 #[derive(
     Debug,
@@ -438,6 +493,11 @@ impl LaxUuid {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"format": "uuid", "title": "Value", "type": "string"}}, "required": ["value"], "title": "LaxUuid", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxUuid {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A strict model: none of its fields is coerced, but a model inside reads its own way.
@@ -469,6 +529,11 @@ impl StrictCounter {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"LaxInt": {"properties": {"value": {"title": "Value", "type": "integer"}}, "required": ["value"], "title": "LaxInt", "type": "object"}, "Priority": {"description": "An int subclass: lax mode reads `\"2\"` into it.", "enum": [1, 2], "title": "Priority", "type": "integer"}}, "description": "A strict model: none of its fields is coerced, but a model inside reads its own way.", "properties": {"count": {"default": 0, "title": "Count", "type": "integer"}, "ratio": {"default": 0.0, "title": "Ratio", "type": "number"}, "inner": {"anyOf": [{"$ref": "#/$defs/LaxInt"}, {"type": "null"}], "default": null}, "priority": {"anyOf": [{"$ref": "#/$defs/Priority"}, {"type": "null"}], "default": null}}, "title": "StrictCounter", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for StrictCounter {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// The value pydantic's `StrictCounter()` builds: every field its default.
@@ -534,6 +599,11 @@ impl LaxReach {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LaxReach {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The value pydantic's `LaxReach()` builds: every field its default.
 impl ::std::default::Default for LaxReach {
     fn default() -> Self {
@@ -583,6 +653,11 @@ impl Shift {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Shift {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A calendar event; `starts_at` may be naive (local) or aware.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `id` (UUID).
@@ -619,6 +694,11 @@ impl Event {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "A calendar event; `starts_at` may be naive (local) or aware.", "properties": {"id": {"format": "uuid", "title": "Id", "type": "string"}, "title": {"title": "Title", "type": "string"}, "starts_at": {"format": "date-time", "title": "Starts At", "type": "string"}, "created_at": {"format": "date-time", "title": "Created At", "type": "string"}, "local_reminder": {"anyOf": [{"format": "date-time", "type": "string"}, {"type": "null"}], "default": null, "title": "Local Reminder"}, "day": {"format": "date", "title": "Day", "type": "string"}, "duration": {"format": "duration", "title": "Duration", "type": "string"}, "shifts": {"default": [], "items": {"$ref": "#/$defs/Shift"}, "title": "Shifts", "type": "array"}, "attendees": {"additionalProperties": {"format": "uuid", "type": "string"}, "default": {}, "title": "Attendees", "type": "object"}, "history": {"default": [], "items": {"format": "date-time", "type": "string"}, "title": "History", "type": "array"}}, "required": ["id", "title", "starts_at", "created_at", "day", "duration"], "title": "Event", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Event {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Money and counters: decimals as text, ints wider than i64 where the bounds say so.
@@ -677,6 +757,11 @@ impl Invoice {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Money and counters: decimals as text, ints wider than i64 where the bounds say so.", "properties": {"number": {"minimum": 1, "title": "Number", "type": "integer"}, "total": {"anyOf": [{"type": "number"}, {"type": "string"}], "title": "Total"}, "lines": {"items": {"anyOf": [{"type": "number"}, {"type": "string"}]}, "title": "Lines", "type": "array"}, "tax_rate": {"anyOf": [{"type": "number"}, {"type": "string"}, {"type": "null"}], "default": null, "title": "Tax Rate"}, "ledger_id": {"description": "An unsigned 64-bit id", "maximum": 18446744073709551615, "minimum": 0, "title": "Ledger Id", "type": "integer"}, "checksum": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Checksum", "type": "integer"}, "balance_cents": {"anyOf": [{"exclusiveMaximum": 1208925819614629174706176, "exclusiveMinimum": -1208925819614629174706176, "type": "integer"}, {"type": "null"}], "default": null, "title": "Balance Cents"}, "quantity": {"default": 1, "maximum": 1000, "minimum": 1, "title": "Quantity", "type": "integer"}, "weight": {"default": 0.0, "title": "Weight", "type": "number"}, "metadata": {"additionalProperties": true, "default": {}, "title": "Metadata", "type": "object"}, "extra": {"default": null, "title": "Extra"}, "payload": {"$ref": "#/$defs/JsonValue"}}, "required": ["number", "total", "lines", "ledger_id", "checksum"], "title": "Invoice", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Money and counters: decimals as text, ints wider than i64 where the bounds say so.", "properties": {"number": {"minimum": 1, "title": "Number", "type": "integer"}, "total": {"title": "Total", "type": "string"}, "lines": {"items": {"type": "string"}, "title": "Lines", "type": "array"}, "tax_rate": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Tax Rate"}, "ledger_id": {"description": "An unsigned 64-bit id", "maximum": 18446744073709551615, "minimum": 0, "title": "Ledger Id", "type": "integer"}, "checksum": {"maximum": 1267650600228229401496703205376, "minimum": -1267650600228229401496703205376, "title": "Checksum", "type": "integer"}, "balance_cents": {"anyOf": [{"exclusiveMaximum": 1208925819614629174706176, "exclusiveMinimum": -1208925819614629174706176, "type": "integer"}, {"type": "null"}], "default": null, "title": "Balance Cents"}, "quantity": {"default": 1, "maximum": 1000, "minimum": 1, "title": "Quantity", "type": "integer"}, "weight": {"default": 0.0, "title": "Weight", "type": "number"}, "metadata": {"additionalProperties": true, "default": {}, "title": "Metadata", "type": "object"}, "extra": {"default": null, "title": "Extra"}, "payload": {"$ref": "#/$defs/JsonValue"}}, "required": ["number", "total", "lines", "ledger_id", "checksum"], "title": "Invoice", "type": "object"}"##;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Invoice {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Invoice {
@@ -803,6 +888,11 @@ impl Attachment {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Attachment {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Bytes as URL-safe base64, both ways.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
@@ -827,6 +917,11 @@ impl Blob {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Bytes as URL-safe base64, both ways.", "properties": {"data": {"format": "base64url", "title": "Data", "type": "string"}, "parts": {"default": [], "items": {"format": "base64url", "type": "string"}, "title": "Parts", "type": "array"}}, "required": ["data"], "title": "Blob", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Blob {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Bytes as hex, both ways.
@@ -854,6 +949,11 @@ impl Digest {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Digest {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `data` (bytes).
@@ -876,6 +976,11 @@ impl LegacyBlob {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Written as base64, read as UTF-8: pydantic's default when only ser_json_bytes is set.", "properties": {"data": {"format": "base64url", "title": "Data", "type": "string"}}, "required": ["data"], "title": "LegacyBlob", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for LegacyBlob {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Non-finite floats written as strings.
@@ -906,6 +1011,11 @@ impl Measurement {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Measurement {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Non-finite floats written as the bare tokens Infinity / NaN (not JSON).
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -928,6 +1038,11 @@ impl RawMeasurement {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Non-finite floats written as the bare tokens Infinity / NaN (not JSON).", "properties": {"value": {"title": "Value", "type": "number"}}, "required": ["value"], "title": "RawMeasurement", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for RawMeasurement {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Default floats: non-finite values are written as null.
@@ -953,6 +1068,11 @@ impl Reading {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Default floats: non-finite values are written as null.", "properties": {"value": {"title": "Value", "type": "number"}, "at": {"format": "date-time", "title": "At", "type": "string"}}, "required": ["value", "at"], "title": "Reading", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Reading {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.
@@ -986,6 +1106,11 @@ impl Host {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A host on the network: IPv4 and IPv6 addresses, written as `str(address)` writes them.", "properties": {"name": {"title": "Name", "type": "string"}, "address": {"format": "ipv4", "title": "Address", "type": "string"}, "gateways": {"default": [], "items": {"format": "ipv4", "type": "string"}, "title": "Gateways", "type": "array"}, "backup": {"anyOf": [{"format": "ipv4", "type": "string"}, {"type": "null"}], "default": null, "title": "Backup"}, "address6": {"anyOf": [{"format": "ipv6", "type": "string"}, {"type": "null"}], "default": null, "title": "Address6"}, "peers": {"default": [], "items": {"format": "ipvanyaddress", "type": "string"}, "title": "Peers", "type": "array"}}, "required": ["name", "address"], "title": "Host", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Host {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// IP networks and interfaces, written `address/prefix` as `str()` writes them.
@@ -1022,6 +1147,11 @@ impl Subnet {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Subnet {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `path` (Path).
@@ -1051,6 +1181,11 @@ impl Artifact {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A file of a build: paths, written as pathlib normalises them, and labels keyed by `Text`.", "properties": {"path": {"format": "path", "title": "Path", "type": "string"}, "source": {"format": "path", "title": "Source", "type": "string"}, "copies": {"default": [], "items": {"format": "path", "type": "string"}, "title": "Copies", "type": "array"}, "mirror": {"anyOf": [{"format": "path", "type": "string"}, {"type": "null"}], "default": null, "title": "Mirror"}, "labels": {"additionalProperties": {"type": "string"}, "default": {}, "title": "Labels", "type": "object"}}, "required": ["path", "source"], "title": "Artifact", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Artifact {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Where a page points: pydantic's URL types, written as pydantic-core normalises them.
@@ -1088,6 +1223,11 @@ impl Link {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Link {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A service login: secrets, written masked (`"**********"`) as pydantic writes them.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `password` (SecretStr).
@@ -1117,6 +1257,11 @@ impl Credentials {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Credentials {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Secret bytes read as base64.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `key` (SecretBytes).
@@ -1139,6 +1284,11 @@ impl SigningKey {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Secret bytes read as base64.", "properties": {"key": {"format": "password", "title": "Key", "type": "string", "writeOnly": true}}, "required": ["key"], "title": "SigningKey", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for SigningKey {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Fields typed `None`, as schemas reserve a slot: only `null` is read, and `null` written.
@@ -1174,6 +1324,11 @@ impl Placeholder {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Placeholder {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;
 /// written as the value itself (`model_dump_json()` does not write the text again).
 ///
@@ -1207,6 +1362,11 @@ impl Webhook {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;\nwritten as the value itself (`model_dump_json()` does not write the text again).", "properties": {"body": {"contentMediaType": "application/json", "contentSchema": {"items": {"type": "integer"}, "type": "array"}, "title": "Body", "type": "string"}, "shift": {"contentMediaType": "application/json", "contentSchema": {"$ref": "#/$defs/Shift"}, "title": "Shift", "type": "string"}, "headers": {"anyOf": [{"contentMediaType": "application/json", "contentSchema": {"additionalProperties": {"type": "string"}, "type": "object"}, "type": "string"}, {"type": "null"}], "default": null, "title": "Headers"}, "raw": {"contentMediaType": "application/json", "contentSchema": {}, "title": "Raw", "type": "string"}, "attempts": {"default": [], "items": {"contentMediaType": "application/json", "contentSchema": {"minimum": 0, "type": "integer"}, "type": "string"}, "title": "Attempts", "type": "array"}}, "required": ["body", "shift", "raw"], "title": "Webhook", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Shift": {"description": "A work shift: wall-clock times, some with a UTC offset.", "properties": {"starts": {"format": "time", "title": "Starts", "type": "string"}, "ends": {"format": "time", "title": "Ends", "type": "string"}, "break_length": {"description": "Unpaid break", "format": "duration", "title": "Break Length", "type": "string"}}, "required": ["starts", "ends", "break_length"], "title": "Shift", "type": "object"}}, "description": "Payloads that arrive as JSON text (`Json[T]`): read from a string, parsed and validated;\nwritten as the value itself (`model_dump_json()` does not write the text again).", "properties": {"body": {"items": {"type": "integer"}, "title": "Body", "type": "array"}, "shift": {"$ref": "#/$defs/Shift"}, "headers": {"anyOf": [{"additionalProperties": {"type": "string"}, "type": "object"}, {"type": "null"}], "default": null, "title": "Headers"}, "raw": {"title": "Raw"}, "attempts": {"default": [], "items": {"minimum": 0, "type": "integer"}, "title": "Attempts", "type": "array"}}, "required": ["body", "shift", "raw"], "title": "Webhook", "type": "object"}"##;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Webhook {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 impl Webhook {
@@ -1270,6 +1430,11 @@ impl Contact {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "Email addresses, checked and normalised as pydantic does (with email-validator).", "properties": {"email": {"format": "email", "title": "Email", "type": "string"}, "cc": {"default": [], "items": {"format": "email", "type": "string"}, "title": "Cc", "type": "array"}, "owner": {"anyOf": [{"format": "name-email", "type": "string"}, {"type": "null"}], "default": null, "title": "Owner"}, "reply_to": {"default": [], "items": {"format": "name-email", "type": "string"}, "title": "Reply To", "type": "array"}}, "required": ["email"], "title": "Contact", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Contact {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// `int | str`.

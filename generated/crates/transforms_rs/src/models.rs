@@ -67,6 +67,11 @@ impl Passage {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Passage {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -89,4 +94,9 @@ impl Score {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"value": {"title": "Value", "type": "number"}, "rationale": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Rationale"}}, "required": ["value"], "title": "Score", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Score {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }

@@ -169,6 +169,11 @@ impl Cat {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Cat {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A dog: the tag is declared after `name`, and stays there in the JSON.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -195,6 +200,11 @@ impl Dog {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Dog {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// A lizard answers to two tags.
 ///
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -219,6 +229,11 @@ impl Lizard {
     pub const JSON_SCHEMA: &'static str = r#"{"description": "A lizard answers to two tags.", "properties": {"pet_type": {"enum": ["lizard", "gecko"], "title": "Pet Type", "type": "string"}, "scales": {"default": true, "title": "Scales", "type": "boolean"}}, "required": ["pet_type"], "title": "Lizard", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Lizard {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Discriminated unions, alone and inside containers.
@@ -256,6 +271,11 @@ impl Owner {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Owner {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
 #[derive(
     Debug,
@@ -276,6 +296,11 @@ impl Point {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Point", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Point {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
@@ -299,6 +324,11 @@ impl Point2 {
     pub const JSON_SCHEMA: &'static str = r#"{"properties": {"x": {"title": "X", "type": "integer"}, "y": {"title": "Y", "type": "integer"}}, "required": ["x", "y"], "title": "Point2", "type": "object"}"#;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Point2 {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// Smart-mode unions: Rust picks the arm pydantic picks.
@@ -347,6 +377,11 @@ impl Smart {
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "blue"], "title": "Color", "type": "string"}, "Point": {"properties": {"x": {"title": "X", "type": "integer"}}, "required": ["x"], "title": "Point", "type": "object"}, "Point2": {"properties": {"x": {"title": "X", "type": "integer"}, "y": {"title": "Y", "type": "integer"}}, "required": ["x", "y"], "title": "Point2", "type": "object"}}, "description": "Smart-mode unions: Rust picks the arm pydantic picks.", "properties": {"int_or_float": {"anyOf": [{"type": "integer"}, {"type": "number"}], "title": "Int Or Float"}, "float_or_int": {"anyOf": [{"type": "number"}, {"type": "integer"}], "title": "Float Or Int"}, "int_or_str": {"anyOf": [{"type": "integer"}, {"type": "string"}], "title": "Int Or Str"}, "str_or_int": {"anyOf": [{"type": "string"}, {"type": "integer"}], "title": "Str Or Int"}, "bool_or_int": {"anyOf": [{"type": "boolean"}, {"type": "integer"}], "title": "Bool Or Int"}, "point": {"anyOf": [{"$ref": "#/$defs/Point"}, {"$ref": "#/$defs/Point2"}], "title": "Point"}, "point_first_wide": {"anyOf": [{"$ref": "#/$defs/Point2"}, {"$ref": "#/$defs/Point"}], "title": "Point First Wide"}, "list_or_str": {"anyOf": [{"items": {"type": "integer"}, "type": "array"}, {"type": "string"}], "title": "List Or Str"}, "maybe": {"anyOf": [{"type": "integer"}, {"type": "string"}, {"type": "null"}], "default": null, "title": "Maybe"}, "when": {"anyOf": [{"format": "date-time", "type": "string"}, {"type": "string"}], "default": "never", "title": "When"}, "id_or_text": {"anyOf": [{"format": "uuid", "type": "string"}, {"type": "string"}], "default": "none", "title": "Id Or Text"}, "amount": {"anyOf": [{"type": "string"}, {"type": "number"}], "default": 0.0, "title": "Amount"}, "color": {"anyOf": [{"$ref": "#/$defs/Color"}, {"type": "string"}], "default": "red", "title": "Color"}, "items": {"default": [], "items": {"anyOf": [{"type": "integer"}, {"type": "string"}]}, "title": "Items", "type": "array"}, "table": {"additionalProperties": {"anyOf": [{"type": "number"}, {"type": "boolean"}]}, "default": {}, "title": "Table", "type": "object"}}, "required": ["int_or_float", "float_or_int", "int_or_str", "str_or_int", "bool_or_int", "point", "point_first_wide", "list_or_str"], "title": "Smart", "type": "object"}"##;
 }
 
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Smart {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.
 ///
 /// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `state` (str | dict[str, JsonValue] | list[JsonValue]).
@@ -371,6 +406,11 @@ impl Payload {
     pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"JsonValue": {}}, "description": "Union arms holding JSON values (`Any`, `JsonValue`), which cross into Python as JSON.", "properties": {"state": {"anyOf": [{"type": "string"}, {"additionalProperties": {"$ref": "#/$defs/JsonValue"}, "type": "object"}, {"items": {"$ref": "#/$defs/JsonValue"}, "type": "array"}], "title": "State"}, "extra": {"anyOf": [{"type": "integer"}, {"items": {}, "type": "array"}], "default": 0, "title": "Extra"}}, "required": ["state"], "title": "Payload", "type": "object"}"##;
     /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Payload {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
 /// `Cat | Dog`, discriminated by `pet_type`.
