@@ -190,8 +190,13 @@ def acall(rounds: int, calls: int = ACALLS) -> dict[str, Any]:
         assert len(done) == calls and all(p.approve for p in done)
         return elapsed
 
+    waited: list[float] = []  # the Rust side's wait for the GIL, per round
+
     def rust_side() -> float:
-        return native.time_acall_batch(lm, data, NOTE, calls, ACONCURRENCY) / 1e9
+        before = native.gil_wait_nanos()
+        elapsed: float = native.time_acall_batch(lm, data, NOTE, calls, ACONCURRENCY) / 1e9
+        waited.append((native.gil_wait_nanos() - before) / 1e9)
+        return elapsed
 
     try:
         python_side()  # warm-up: imports, the runtime's loop, the thread pools
@@ -207,4 +212,47 @@ def acall(rounds: int, calls: int = ACALLS) -> dict[str, Any]:
         "ideal": calls / ACONCURRENCY * ALATENCY,
         "median": {name: median(values) for name, values in samples.items()},
         "rust_over_python": ratio(samples["rust_acall"], samples["python_gather"]),
+        "gil_wait": median(waited[1:]),  # the warm-up round apart
+    }
+
+
+ACALLS_SEQUENTIAL = 50
+
+
+def acall_overhead(rounds: int, calls: int = ACALLS_SEQUENTIAL) -> dict[str, Any]:
+    """The Rust side's own cost: `calls` `acall`s one after another with a test LM that answers
+    at once, from tokio (`Predict::<ReviewOrder>::acall`) and from Python
+    (`await dspy.Predict(ReviewOrder).acall(...)` on one asyncio loop), interleaved rounds."""
+    order = make_order(SIZES["small"])
+    data = order.model_dump_json()
+    lm = native.answering_lm(0.0)
+    predict = dspy.Predict(ReviewOrder)
+    loop = asyncio.new_event_loop()
+
+    async def sequential() -> None:
+        with dspy.context(lm=lm):
+            for _ in range(calls):
+                assert (await predict.acall(order=order, note=NOTE)).approve
+
+    def python_side() -> float:
+        start = time.perf_counter()
+        loop.run_until_complete(sequential())
+        return time.perf_counter() - start
+
+    def rust_side() -> float:
+        return native.time_acall_sequential(lm, data, NOTE, calls) / 1e9
+
+    try:
+        python_side()
+        rust_side()
+        samples = interleave({"python_acall": python_side, "rust_acall": rust_side}, rounds)
+    finally:
+        loop.close()
+    per_call = {name: [v / calls for v in values] for name, values in samples.items()}
+    extra = [(r - p) / p for r, p in zip(per_call["rust_acall"], per_call["python_acall"], strict=True)]
+    return {
+        "rounds": rounds,
+        "calls": calls,
+        "per_call": {name: median(values) for name, values in per_call.items()},
+        "extra_over_python": median(extra),
     }

@@ -287,6 +287,28 @@ def bindings_rows(results: dict[str, Any]) -> list[Row]:
             verdict(a["rust_over_python"] <= 1.05),
         )
     )
+    rows.append(
+        Row(
+            "acall",
+            "the same batch: time the Rust tasks waited for the GIL, in all (A), against the batch's time (B)",
+            seconds(a["gil_wait"]),
+            seconds(a["median"]["rust_acall"]),
+            f"A/B {a['gil_wait'] / a['median']['rust_acall']:.3f}",
+        )
+    )
+    o = results["acall_overhead"]
+    rows.append(
+        Row(
+            "acall",
+            f"the Rust side's own cost: {o['calls']} sequential calls, a test LM with no latency: "
+            "`Predict::acall` from tokio (A) vs `dspy.Predict.acall` from Python (B), per call",
+            seconds(o["per_call"]["rust_acall"]),
+            seconds(o["per_call"]["python_acall"]),
+            f"(A - B)/B {o['extra_over_python'] * 100:+.1f}%",
+            "≤ +10%",
+            verdict(o["extra_over_python"] <= 0.10),
+        )
+    )
     for size, data in results["conversions"].items():
         m, r = data["median"], data["ratio"]
         rows += [
@@ -421,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
             results["predict"] = interop.predict(3 if args.quick else 15, 5 if args.quick else 20)
             print("bindings: acall from tokio vs asyncio.gather ...", flush=True)
             results["acall"] = interop.acall(3 if args.quick else 11)
+            print("bindings: acall's own cost, sequential ...", flush=True)
+            results["acall_overhead"] = interop.acall_overhead(3 if args.quick else 11)
             rows += bindings_rows(results)
     info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     elapsed = time.perf_counter() - started

@@ -54,6 +54,9 @@ async fn a_thousand_concurrent_calls_each_get_their_own_typed_answer() {
     }
     let elapsed = start.elapsed();
     assert_eq!(engine_count(&lm, "finished"), 1000);
+    // 1,000 calls each took the GIL at least twice, from tokio's threads while the loop's thread
+    // and the others held it: some of that was waiting, and the runtime counted it.
+    assert!(dspygen_runtime::aio::gil_wait() > Duration::ZERO);
     // Concurrent, not one after another: 1,000 sequential calls would take 200 s.
     assert!(
         engine_count(&lm, "peak") >= 100,

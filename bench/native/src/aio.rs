@@ -84,3 +84,42 @@ pub fn time_acall_batch(
     }
     Ok(elapsed.as_nanos() as u64)
 }
+
+/// `calls` typed `acall`s one after another under `lm` (no latency: what is timed is the cost of
+/// a call itself): the elapsed nanoseconds.
+#[pyfunction]
+pub fn time_acall_sequential(
+    py: Python<'_>,
+    lm: Bound<'_, PyAny>,
+    order: &str,
+    note: &str,
+    calls: usize,
+) -> PyResult<u64> {
+    let predict = Predict::<ReviewOrder>::new(py)?;
+    let settings = Settings::new(py).lm(py, &Lm::from_object(lm))?;
+    let input = ReviewOrderInput {
+        order: parse(order)?,
+        note: note.to_owned(),
+    };
+    let (elapsed, results) = py.detach(|| {
+        runtime().block_on(settings.scope_future(async {
+            let start = Instant::now();
+            let mut results = Vec::with_capacity(calls);
+            for _ in 0..calls {
+                results.push(predict.acall(&input).await);
+            }
+            (start.elapsed(), results)
+        }))
+    });
+    for result in results {
+        assert!(result?.approve);
+    }
+    Ok(elapsed.as_nanos() as u64)
+}
+
+/// The runtime's total wait for the GIL in its async calls so far, in nanoseconds
+/// (`runtime::aio::gil_wait`): read before and after a run.
+#[pyfunction]
+pub fn gil_wait_nanos() -> u64 {
+    bench_rs::runtime::aio::gil_wait().as_nanos() as u64
+}

@@ -236,7 +236,7 @@ fn time_proto_dicts(py: Python<'_>, data: &str, n: u64) -> PyResult<u64> {
 #[pymodule]
 mod bench_native {
     #[pymodule_export]
-    use super::aio::{answering_lm, time_acall_batch};
+    use super::aio::{answering_lm, gil_wait_nanos, time_acall_batch, time_acall_sequential};
     #[pymodule_export]
     use super::{
         extract_attr_json, into_py, predict_once, proto_construct, proto_extract_json,

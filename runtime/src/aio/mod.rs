@@ -39,9 +39,10 @@
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -185,6 +186,26 @@ pub(crate) fn scoped_settings(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(merged)
 }
 
+/// Nanoseconds this module's tasks waited to take the GIL, since the process started.
+static GIL_WAIT: AtomicU64 = AtomicU64::new(0);
+
+/// `Python::attach`, adding the wait for the GIL to `gil_wait`.
+pub(crate) fn attach<R>(f: impl for<'py> FnOnce(Python<'py>) -> R) -> R {
+    let asked = Instant::now();
+    Python::attach(|py| {
+        let waited = u64::try_from(asked.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        GIL_WAIT.fetch_add(waited, Ordering::Relaxed);
+        f(py)
+    })
+}
+
+/// How long the tasks of `acall`, `batch` and `stream` have waited, in all, to take the GIL
+/// since the process started: what the Python work of DSPy and of other threads (the asyncio
+/// loop's among them) costs the Rust side. Read it before and after a run for the run's share.
+pub fn gil_wait() -> Duration {
+    Duration::from_nanos(GIL_WAIT.load(Ordering::Relaxed))
+}
+
 /// A call's Python arguments, made when its future is made (the input is borrowed only then).
 pub(crate) struct Pending {
     module: Py<PyAny>,
@@ -195,7 +216,7 @@ pub(crate) fn pending<S: Signature>(
     module: &Py<PyAny>,
     input: &S::Input,
 ) -> Result<Pending, PredictError> {
-    Python::attach(|py| {
+    attach(|py| {
         Ok(Pending {
             module: module.clone_ref(py),
             kwargs: input
@@ -223,7 +244,7 @@ impl Drop for Call {
         let Some(call) = self.call.take() else {
             return;
         };
-        Python::attach(|py| {
+        attach(|py| {
             // A closed loop refuses the callback: it has cancelled every task it had already.
             let _ = call.bind(py).getattr(intern!(py, "drop")).and_then(|drop| {
                 self.event_loop
@@ -293,11 +314,10 @@ async fn run<T>(
     options: CallOptions,
     read: fn(&Bound<'_, PyAny>) -> Result<T, PredictError>,
 ) -> Result<T, PredictError> {
-    let (future, call) =
-        Python::attach(|py| submit(py, pending?, options).map_err(|e| failed(py, e)))?;
+    let (future, call) = attach(|py| submit(py, pending?, options).map_err(|e| failed(py, e)))?;
     let result = future.await;
     call.finished();
-    Python::attach(|py| match result {
+    attach(|py| match result {
         Ok(raw) => read(raw.bind(py)),
         Err(err) => {
             let deadline = helpers(py)

@@ -148,7 +148,7 @@ impl<P> EventStream<P> {
     fn start(&self, pending: Pending) -> Result<State<P>, PredictError> {
         let (sender, events) = mpsc::unbounded();
         let names = self.names.clone();
-        Python::attach(|py| -> Result<State<P>, PredictError> {
+        super::attach(|py| -> Result<State<P>, PredictError> {
             let emit = PyCFunction::new_closure(
                 py,
                 Some(c"emit"),
@@ -237,7 +237,7 @@ impl<P> Stream for EventStream<P> {
                         unreachable!()
                     };
                     call.finished();
-                    let result = Python::attach(|py| match result {
+                    let result = super::attach(|py| match result {
                         Ok(raw) => (this.read)(raw.bind(py)),
                         Err(err) => Err(failed(py, err)),
                     });
