@@ -78,6 +78,96 @@ fn invoke<'py, S: Signature>(
     Ok((raw, output))
 }
 
+/// `module` over every input on `dspy.Parallel`'s threads; see `Predict::batch_threads`.
+fn batch_threads<S: Signature>(
+    module: &Bound<'_, PyAny>,
+    inputs: &[S::Input],
+    num_threads: usize,
+) -> Vec<Result<Prediction<S>, PredictError>> {
+    let py = module.py();
+    // An input that does not convert fails alone, before DSPy sees the others.
+    let mut out: Vec<Option<Result<Prediction<S>, PredictError>>> =
+        Vec::with_capacity(inputs.len());
+    let mut pairs = Vec::new();
+    let mut slots = Vec::new();
+    for (i, input) in inputs.iter().enumerate() {
+        match input.to_kwargs(py) {
+            Ok(kwargs) => {
+                pairs.push((module.clone(), kwargs));
+                slots.push(i);
+                out.push(None);
+            }
+            Err(err) => out.push(Some(Err(PredictError::Conversion(err)))),
+        }
+    }
+    match run_parallel(py, pairs, num_threads) {
+        Ok(results) => {
+            for (slot, result) in slots.into_iter().zip(results) {
+                out[slot] = Some(result.and_then(|raw| {
+                    let raw = raw.bind(py);
+                    let output =
+                        S::Output::from_prediction(raw).map_err(PredictError::Conversion)?;
+                    Ok(Prediction::new(raw, output))
+                }));
+            }
+        }
+        Err(err) => {
+            // Parallel itself failed (not one call): every input not yet answered has that error.
+            let err = failed(py, err);
+            for slot in slots {
+                out[slot] = Some(Err(PredictError::Lm(err.py_err().clone_ref(py))));
+            }
+        }
+    }
+    out.into_iter()
+        .map(|r| r.expect("every input has a result"))
+        .collect()
+}
+
+/// Runs `dspy.Parallel(...).forward(pairs)`, keeping every call's own outcome in order.
+fn run_parallel<'py>(
+    py: Python<'py>,
+    pairs: Vec<(Bound<'py, PyAny>, Bound<'py, PyDict>)>,
+    num_threads: usize,
+) -> PyResult<Vec<Result<Py<PyAny>, PredictError>>> {
+    let count = pairs.len();
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("num_threads", num_threads.max(1))?;
+    kwargs.set_item("max_errors", count + 1)?;
+    kwargs.set_item("return_failed_examples", true)?;
+    kwargs.set_item("disable_progress_bar", true)?;
+    kwargs.set_item("provide_traceback", false)?;
+    let parallel = py
+        .import("dspy")?
+        .getattr("Parallel")?
+        .call((), Some(&kwargs))?;
+    let examples: Vec<Bound<'py, PyDict>> = pairs.iter().map(|(_, k)| k.clone()).collect();
+    let pairs = PyList::new(py, pairs)?;
+    type Objects<'py> = Vec<Bound<'py, PyAny>>;
+    let (results, failed_examples, exceptions): (Objects<'py>, Objects<'py>, Objects<'py>) =
+        parallel.call_method1("forward", (pairs,))?.extract()?;
+    // A failed call's result is None; its exception is the one listed beside its input (the
+    // same dict object, so found by identity).
+    let mut out = Vec::with_capacity(count);
+    for (i, result) in results.into_iter().enumerate() {
+        if !result.is_none() {
+            out.push(Ok(result.unbind()));
+            continue;
+        }
+        let exception = failed_examples
+            .iter()
+            .position(|example| example.is(&examples[i]))
+            .and_then(|at| exceptions.get(at));
+        out.push(Err(match exception {
+            Some(exception) => failed(py, PyErr::from_value(exception.clone())),
+            None => PredictError::Lm(pyo3::exceptions::PyRuntimeError::new_err(
+                "dspy.Parallel gave no result and no exception for this input",
+            )),
+        }));
+    }
+    Ok(out)
+}
+
 /// What a DSPy module's exception means: an answer DSPy could not parse, or any other failure.
 pub(crate) fn failed(py: Python<'_>, err: PyErr) -> PredictError {
     let parse = py
@@ -128,6 +218,19 @@ impl<S: Signature> Predict<S> {
             raw: raw.unbind(),
             _sig: PhantomData,
         })
+    }
+
+    /// Calls DSPy once per input on DSPy's own threads (`dspy.Parallel`, `num_threads` at a
+    /// time): the results in input order, one per input. One input's error is its result alone:
+    /// `Parallel` stops a run after `max_errors` failures, so it is given one more than there are
+    /// inputs. The blocking counterpart of `aio`'s `batch`, for a program without an async runtime.
+    pub fn batch_threads(
+        &self,
+        py: Python<'_>,
+        inputs: &[S::Input],
+        num_threads: usize,
+    ) -> Vec<Result<Prediction<S>, PredictError>> {
+        batch_threads::<S>(self.module.bind(py), inputs, num_threads)
     }
 
     /// Sets the few-shot demos DSPy puts in the prompt.
