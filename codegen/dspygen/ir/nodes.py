@@ -7,7 +7,6 @@ module each declaration belongs to. Lowering decides everything about Rust.
 from __future__ import annotations
 
 import functools
-
 from dataclasses import dataclass
 from typing import Literal, TypeAlias
 
