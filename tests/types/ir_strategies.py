@@ -55,9 +55,12 @@ MAX_ITEMS = 3
 # than its default raises, so that a new IR feature is not tested as if it were absent.
 HANDLED: dict[type, set[str]] = {
     nodes.Model: {"id", "name", "module", "qualname", "doc", "fields", "extra", "span", "json"}
-    | {"root", "generic_origin", "type_args", "names", "computed", "validated", "strict"},
+    | {"root", "generic_origin", "type_args", "names", "computed", "validated", "strict"}
+    | {"schema", "schema_unknown"},  # the JSON Schema's only, as for fields
     nodes.ModelField: {"name", "type", "default", "description", "alias", "span"}
-    | {"validation_alias", "serialization_alias", "exclude"},
+    | {"validation_alias", "serialization_alias", "exclude"}
+    # What only the JSON Schema shows (titles, examples, ...): no part of a document.
+    | {"schema", "schema_unknown"},
     nodes.JsonConfig: {"ser_json_bytes", "val_json_bytes", "ser_json_inf_nan"},
     nodes.NameConfig: {"validate_by_name", "validate_by_alias", "serialize_by_alias"},
 }
