@@ -344,6 +344,7 @@ class Evaluator:
             args.prefix if args.prefix is not None else rules.default_prefix(name),
             False,  # an annotation is always given (str at least): no IS_TYPE_UNDEFINED
             module.span(name_node),
+            schema_unknown=args.schema_unknown,
         )
 
     def _type(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type:
