@@ -17,6 +17,14 @@ pub struct BaseInput {
 
 ::dspygen_runtime::struct_serde!(map_only BaseInput);
 
+impl BaseInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BaseInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"document": {"__dspy_field_type": "input", "desc": "${document}", "prefix": "Document:", "title": "Document", "type": "string"}}, "required": ["document"], "title": "BaseInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Base`.
 #[derive(
     Debug,
@@ -31,6 +39,14 @@ pub struct BaseOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only BaseOutput);
+
+impl BaseOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BaseOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"summary": {"__dspy_field_type": "output", "desc": "${summary}", "prefix": "Summary:", "title": "Summary", "type": "string"}}, "required": ["summary"], "title": "BaseOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Base` (from `transforms.dynamic`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,6 +97,14 @@ pub struct QAInput {
 
 ::dspygen_runtime::struct_serde!(map_only QAInput);
 
+impl QAInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "QAInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `QA`.
 #[derive(
     Debug,
@@ -95,6 +119,14 @@ pub struct QAOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only QAOutput);
+
+impl QAOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "QAOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `QA` (from `transforms.signatures`), as a type.
 #[allow(clippy::upper_case_acronyms)]
@@ -145,6 +177,14 @@ pub struct UntypedInput {
 
 ::dspygen_runtime::struct_serde!(map_only UntypedInput);
 
+impl UntypedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("UntypedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "UntypedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Untyped`.
 #[derive(
     Debug,
@@ -159,6 +199,14 @@ pub struct UntypedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only UntypedOutput);
+
+impl UntypedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("UntypedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"reply": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "output", "desc": "${reply}", "prefix": "Reply>", "title": "Reply", "type": "string"}}, "required": ["reply"], "title": "UntypedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Untyped` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -208,6 +256,14 @@ pub struct RankerInput {
 
 ::dspygen_runtime::struct_serde!(map_only RankerInput);
 
+impl RankerInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "RankerInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Ranker`.
 #[derive(
     Debug,
@@ -222,6 +278,14 @@ pub struct RankerOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RankerOutput);
+
+impl RankerOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ranked": {"__dspy_field_type": "output", "desc": "${ranked}", "items": {"type": "string"}, "prefix": "Ranked:", "title": "Ranked", "type": "array"}}, "required": ["ranked"], "title": "RankerOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Ranker` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
