@@ -156,10 +156,8 @@ def side_model(sig: nodes.Signature, role: str, name: str) -> nodes.Model:
     """A signature side as the model pydantic builds of it: `create_model(name, **{n: (f.annotation, f)
     for n, f in Sig.input_fields.items()})` (or `output_fields`); each field's `json_schema_extra` the
     dict DSPy's InputField / OutputField and its metaclass fill. Raises Unknown."""
-    if sig.form == "derived":
-        # DSPy's signature algebra copies the fields of the signatures it starts from, whose
-        # `json_schema_extra` (IS_TYPE_UNDEFINED of a string signature) the IR does not record.
-        raise Unknown("a signature derived from others (its fields' `json_schema_extra` come from theirs)")
+    # A derived signature's fields keep the json_schema_extra of the signature they come from: the key
+    # IS_TYPE_UNDEFINED where it is true (a string signature's typed inputs, `false`, are schema_unknown).
     fields = []
     for f in sig.fields:
         if f.role != role:
