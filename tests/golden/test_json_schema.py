@@ -7,6 +7,12 @@ generated crate must hold that text as the model's `JSON_SCHEMA` / `JSON_SCHEMA_
 The models whose schema dspygen cannot know (warning DSG039: no constants) are listed in
 NO_CONSTANT, each with why; one appearing or disappearing fails the test. The counts are
 printed at the end (with -s).
+
+Every signature side the same way (`<Sig>Input` / `<Sig>Output`, named as the generated struct):
+its constants must be `json.dumps` of `pydantic.create_model("<Sig>Input", **{name: (f.annotation, f)
+for name, f in Sig.input_fields.items()}).model_json_schema(mode=...)` (`output_fields` for the
+outputs), `Sig` the real signature (a string signature built by `dspy.Signature(text,
+custom_types=...)` as the runtime builds it); the sides without constants are in SIDE_NO_CONSTANT.
 """
 
 from __future__ import annotations
@@ -39,7 +45,20 @@ NO_CONSTANT = {
     ("realworld_rs", "realworld.models:Owner"): "a TypeAliasType alias (pydantic gives it a $defs entry)",
     ("realworld_rs", "realworld.models:Event"): "a default computed at import (`datetime.now()`)",
 }
+# Signature sides without constants: (target, signature qualname) -> why (both sides, or the role named).
+_STRING_INPUT = "an input of the string signature it derives from (IS_TYPE_UNDEFINED: false)"
+SIDE_NO_CONSTANT = {
+    ("transforms_rs", "Keywords", "output"): "a field added with `description=`",
+    ("transforms_rs", "StringAppended", "input"): _STRING_INPUT,
+    ("dspy_types_rs", "WriteCode"): "dspy.History, dspy.Code",
+    ("dspy_types_rs", "PlanTools"): "dspy.Image, dspy.ToolCalls",
+    ("dspy_types_rs", "Transcribe"): "dspy.Audio, dspy.Reasoning",
+    ("dspy_types_rs", "describe", "input"): "dspy.Image",
+    ("realworld_rs", "Triage", "input"): "Owner (a TypeAliasType alias)",
+    ("realworld_rs", "Recall"): "Event (a default computed at import)",
+}
 COUNTS: dict[str, int] = {"compared": 0, "mismatches": 0, "dict-equal only": 0, "no constant": 0}
+SIDE_COUNTS: dict[str, int] = {"compared": 0, "mismatches": 0, "no constant": 0}
 
 
 def _loaded() -> list[tuple[str, nodes.Schema, Path]]:
@@ -64,6 +83,7 @@ CASES = [
 def report() -> Iterator[None]:
     yield
     print("\n[json schema] " + ", ".join(f"{n} {what}" for what, n in COUNTS.items()))
+    print("[json schema, signature sides] " + ", ".join(f"{n} {what}" for what, n in SIDE_COUNTS.items()))
 
 
 def _import(module: str, qualname: str) -> Any:
@@ -122,10 +142,91 @@ def test_schema_equals_pydantic(crate: str, schema: nodes.Schema, out: Path, mod
 def test_every_constant_in_the_generated_crates_is_valid_json() -> None:
     found = 0
     for _, _, out in LOADED:
-        for raw in re.findall(r'JSON_SCHEMA(?:_SERIALIZATION)?: &\'static str = r(#+)"(.*?)"\1;', _constants(out)):
-            json.loads(raw[1])
-            found += 1
-    assert found > 100
+        for path in ("models.rs", "signatures.rs"):
+            text = (out / "src" / path).read_text(encoding="utf-8")
+            for raw in re.findall(r'JSON_SCHEMA(?:_SERIALIZATION)?: &\'static str =\s+r(#+)"(.*?)"\1;', text):
+                json.loads(raw[1])
+                found += 1
+    assert found > 200
+
+
+# -- signature sides ---------------------------------------------------------------------------
+
+
+def _side_names() -> dict[tuple[str, str], tuple[str, str]]:
+    """(target, signature id) -> the generated side structs' names, as the crate names them."""
+    from dspygen.lower.crate import CrateOptions, lower
+
+    sink = Sink()
+    out = {}
+    for target in load_targets(ROOT / "pyproject.toml", "pyproject.toml", sink):
+        schema = next(s for crate, s, _ in LOADED if crate == target.crate_name)
+        options = CrateOptions(target.crate_name, "out", target.module_name, {m.python: m.rust for m in target.types})
+        view = lower(schema, options, sink)
+        for sig, sv in zip(schema.signatures, view.signatures, strict=True):
+            out[target.crate_name, sig.id] = (sv.input.ident, sv.output.ident)
+    return out
+
+
+SIDE_NAMES = _side_names()
+SIDE_CASES = [
+    pytest.param(crate, schema, out, sig, role, id=f"{crate}:{sig.qualname}:{role}")
+    for crate, schema, out in LOADED
+    for sig in schema.signatures
+    for role in ("input", "output")
+]
+
+
+def python_signature(schema: nodes.Schema, sig: nodes.Signature) -> Any:
+    """The real DSPy signature: a class (or derived signature) imported, a string one built."""
+    import dspy
+
+    for source in schema.sources:
+        root = str((ROOT / source.root).resolve())
+        if root not in sys.path:
+            sys.path.insert(0, root)
+    if sig.form != "string":
+        return _import(sig.module, sig.qualname)
+    customs = {}
+    for c in sig.custom_types:
+        decl = schema.declaration(c.ref)
+        customs[c.name] = _import(decl.module, decl.qualname)
+    return dspy.Signature(sig.text, custom_types=customs)
+
+
+@pytest.mark.parametrize(("crate", "schema", "out", "sig", "role"), SIDE_CASES)
+def test_signature_side_schema_equals_pydantic(
+    crate: str, schema: nodes.Schema, out: Path, sig: nodes.Signature, role: str
+) -> None:
+    from pydantic import create_model
+
+    name = SIDE_NAMES[crate, sig.id][role == "output"]
+    listed = (crate, sig.qualname) in SIDE_NO_CONSTANT or (crate, sig.qualname, role) in SIDE_NO_CONSTANT
+    generated = (out / "src" / "signatures.rs").read_text(encoding="utf-8")
+    block = re.search(rf"^impl {name} \{{\n(.*?)^\}}", re.sub(r"=\n\s+", "= ", generated), re.M | re.S)
+    try:
+        ours = json_schema.side_texts(schema, sig, role, name)
+    except json_schema.Unknown:
+        SIDE_COUNTS["no constant"] += 1
+        assert listed, f"{name}: no constant, and SIDE_NO_CONSTANT does not list it"
+        assert block is None
+        return
+    assert not listed, f"{name} has constants now: remove it from SIDE_NO_CONSTANT"
+    cls = python_signature(schema, sig)
+    fields = cls.input_fields if role == "input" else cls.output_fields
+    model = create_model(name, **{n: (f.annotation, f) for n, f in fields.items()})
+    problems = []
+    for mode, text in zip(MODES, ours, strict=True):
+        SIDE_COUNTS["compared"] += 1
+        expected = json.dumps(model.model_json_schema(mode=mode))
+        if text != expected:
+            SIDE_COUNTS["mismatches"] += 1
+            problems.append(f"{mode}:\n  pydantic: {expected}\n  dspygen:  {text}")
+    assert not problems, "\n".join(problems)
+    assert block is not None, f"no `impl {name}` in signatures.rs"
+    assert f"JSON_SCHEMA: &'static str = {rust_raw_str(ours[0])};" in block[1]
+    second = "Self::JSON_SCHEMA" if ours[0] == ours[1] else rust_raw_str(ours[1])
+    assert f"JSON_SCHEMA_SERIALIZATION: &'static str = {second};" in block[1]
 
 
 # -- what the fixtures do not hold: read from source, compared with the class itself -----------
@@ -274,3 +375,32 @@ def test_the_warning_names_the_model(tmp_path: Path) -> None:
     warnings = [d for d in sink.items if d.code == Code.JSON_SCHEMA]
     assert len(warnings) == 1 and "`M` gets no JSON_SCHEMA constants" in warnings[0].message
     assert all(not s.json_schema for s in view.models)
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        ('x: str = dspy.InputField(description="The x")', "`description=` given"),
+        ('x: str = dspy.InputField(alias="y")', "`alias=` given"),
+        ("x: str = dspy.InputField(format=str)", "`format=` given"),
+        ('x: str = dspy.InputField(desc=f"{WORDS}")', "a `desc` that is not a static string"),
+    ],
+)
+def test_what_dspygen_cannot_read_leaves_the_side_constant_out(tmp_path: Path, source: str, why: str) -> None:
+    text = f"""
+        import dspy
+
+        WORDS = ", ".join(["a", "b"])
+
+        class S(dspy.Signature):
+            {source}
+            y_out: str = dspy.OutputField()
+        """
+    path = tmp_path / "s.py"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    sink = Sink()
+    schema = static.read([path], tmp_path, sink)
+    (sig,) = schema.signatures
+    with pytest.raises(json_schema.Unknown, match=re.escape(why)):
+        json_schema.side_texts(schema, sig, "input", "SInput")
+    json_schema.side_texts(schema, sig, "output", "SOutput")

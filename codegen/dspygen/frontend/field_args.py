@@ -132,6 +132,9 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
         ):
             text = literals.string(arg.value)
             text = index.constant(module, arg.value) if text is None else text
+            if not model_field and key in {"description", "alias"}:
+                # DSPy hands it to pydantic: the side's JSON Schema shows it (a key or a renamed property)
+                out.schema_unknown = out.schema_unknown or f"`{key}=` given"
             if text is None and key in DOCS_ONLY:
                 # `desc=f"One of {', '.join(MOVES)}"`: DSPy and pydantic use the value; Rust's docs and
                 # FieldMeta cannot know it, and keep the default.
@@ -140,6 +143,7 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                     "metadata leave it out"
                 )
                 sink.warning(Code.NON_STATIC, message, module.span(arg.value))
+                out.schema_unknown = out.schema_unknown or f"a `{key}` that is not a static string"
             elif text is None:
                 sink.error(Code.NON_STATIC, *not_static(key, module, arg.value))
                 out.failed = True
@@ -160,6 +164,7 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
                 out.bounds[key] = (found, module.span(arg))
         elif not model_field and key in DEPRECATED_DSPY:
             sink.warning(Code.DEPRECATED_ARGUMENT, f"`{key}=` is deprecated and has no effect", module.span(arg))
+            out.schema_unknown = out.schema_unknown or f"`{key}=` given (DSPy keeps it in `json_schema_extra`)"
         elif model_field and key not in NOT_MIRRORED and key not in {"default", "default_factory", "exclude"}:
             # an extra keyword: pydantic keeps it in the JSON schema (deprecated), nothing else
             out.schema_unknown = out.schema_unknown or f"the extra keyword `{key}=`"

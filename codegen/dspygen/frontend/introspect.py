@@ -365,6 +365,7 @@ class Introspector:
                         bool(extra.get("IS_TYPE_UNDEFINED", False)),
                         self.field_span(cls, name) if form == "class" else span,
                         self.default(info),
+                        _side_schema_unknown(info, extra, form),
                     )
                 )
         refs = sorted({r for f in fields for r in t.refs(f.type)})
@@ -677,6 +678,23 @@ def _followed(base: Path, given: set[str], intro: Introspector) -> list[nodes.So
         root = path.parents[name.count(".") + (path.name == "__init__.py")]  # the folder the top package is in
         out.append(nodes.Source(display, name, intro.display(str(root)) or ".", followed=True))
     return out
+
+
+# The `json_schema_extra` keys DSPy's InputField / OutputField write that lower/json_schema.py computes.
+_DSPY_EXTRA = frozenset({"__dspy_field_type", "desc", "prefix", "IS_TYPE_UNDEFINED"})
+
+
+def _side_schema_unknown(info: Any, extra: Any, form: str) -> str:
+    """nodes.SignatureField.schema_unknown, as the static frontend records it."""
+    if not isinstance(info.json_schema_extra, dict):
+        return "a `json_schema_extra` that is not a dict"
+    if form == "derived" and extra.get("IS_TYPE_UNDEFINED", True) is False:
+        return "an input of the string signature it is derived from (`IS_TYPE_UNDEFINED: false`)"
+    for key in ("description", "alias", "title", "examples", "deprecated"):
+        if getattr(info, key, None) is not None:
+            return f"`{key}=` given"
+    others = sorted(set(extra) - _DSPY_EXTRA)
+    return f"`{others[0]}=` given (DSPy keeps it in `json_schema_extra`)" if others else ""
 
 
 def main(argv: list[str]) -> int:

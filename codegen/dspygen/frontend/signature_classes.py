@@ -111,6 +111,7 @@ class SignatureClasses:
             annotation is None,
             module.span(target),
             args.default,
+            args.schema_unknown,
         )
 
     def annotated_field(

@@ -210,7 +210,7 @@ class Evaluator:
             self.sink.items.extend(d for d in scratch.items if d.code is not Code.EMPTY_SIGNATURE)
             if sig is None:
                 raise Failed
-            return Value(sig.fields, sig.instructions)
+            return Value(tuple(_string_field(f) for f in sig.fields), sig.instructions)
         if not isinstance(arg, cst.Dict):
             raise Dynamic(arg, f"`{source_text(arg)}`, not a literal")
         for other in extra:
@@ -344,6 +344,7 @@ class Evaluator:
             args.prefix if args.prefix is not None else rules.default_prefix(name),
             False,  # an annotation is always given (str at least): no IS_TYPE_UNDEFINED
             module.span(name_node),
+            schema_unknown=args.schema_unknown,
         )
 
     def _type(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type:
@@ -378,6 +379,17 @@ class Evaluator:
                 Code.SIGNATURE_TRANSFORM, f"DSPy raises TypeError: `{method}` takes {what}", module.span(arg)
             )
             raise Failed
+
+
+# A string signature's typed input: DSPy writes `IS_TYPE_UNDEFINED: false` in its json_schema_extra, which the
+# fields of the signatures derived from it keep; the IR records the key only where it is true (type_undefined).
+STRING_INPUT_UNKNOWN = "an input of the string signature it is derived from (`IS_TYPE_UNDEFINED: false`)"
+
+
+def _string_field(field: nodes.SignatureField) -> nodes.SignatureField:
+    if field.role != "input" or field.type_undefined or field.schema_unknown:
+        return field
+    return replace(field, schema_unknown=STRING_INPUT_UNKNOWN)
 
 
 def _is_none(node: cst.BaseExpression) -> bool:

@@ -171,6 +171,10 @@ class SignatureField:
     type_undefined: bool
     span: Span
     default: Default | None = None  # `dspy.InputField(default=...)`: DSPy passes it when the input is missing
+    # What the field's JSON Schema (pydantic's, of the signature side) depends on that dspygen does
+    # not read: `description=`, `alias=`, `format=` / `parser=` given, a `desc` or `prefix` that is
+    # no static string; "" where the schema is known.
+    schema_unknown: str = ""
 
 
 @dataclass(frozen=True)

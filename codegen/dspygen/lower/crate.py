@@ -420,6 +420,19 @@ class _Lowering:
             **self.json_schemas(model),
         )
 
+    def side_json_schemas(self, sig: nodes.Signature, role: str, ident: str) -> dict[str, str]:
+        """A signature side's JSON Schema constants (lower/json_schema.py side_model), or none and a warning."""
+        try:
+            texts = json_schema.side_texts(self.schema, sig, role, ident)
+        except json_schema.Unknown as why:
+            message = (
+                f"`{ident}` (the {role}s of `{sig.qualname}`) gets no JSON_SCHEMA constants: its JSON Schema in "
+                f"pydantic depends on what dspygen does not compute ({why})"
+            )
+            self.no_schema.append((sig.span, message))
+            return {}
+        return _schema_constants(*texts)
+
     def json_schemas(self, model: nodes.Model) -> dict[str, str]:
         """The model's JSON Schema constants, or none and a warning where dspygen cannot know them."""
         try:
@@ -431,12 +444,7 @@ class _Lowering:
             )
             self.no_schema.append((model.span, message))
             return {}
-        # The same text in both modes (most models): the second constant names the first.
-        same = validation == serialization
-        return {
-            "json_schema": rust_raw_str(validation),
-            "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
-        }
+        return _schema_constants(validation, serialization)
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
         seen: dict[str, str] = {}
@@ -474,7 +482,21 @@ class _Lowering:
             doc = f"The {role}s of the DSPy signature `{sig.qualname}`."
             serde_impl = f"{symbols.STRUCT_SERDE}(map_only {side_ident});"
             attrs = self.type_attrs(side_ident, doc)
-            sides.append(StructView(side_ident, attrs, (), tuple(views), '""', '""', False, serde_impl=serde_impl))
+            schemas = self.side_json_schemas(sig, role, side_ident)
+            sides.append(
+                StructView(
+                    side_ident,
+                    attrs,
+                    (),
+                    tuple(views),
+                    '""',
+                    '""',
+                    False,
+                    serde_impl=serde_impl,
+                    json_schema=schemas.get("json_schema", ""),
+                    json_schema_serialization=schemas.get("json_schema_serialization", ""),
+                )
+            )
         names = self.python_names
         meta = tuple(
             FieldMetaView(
@@ -593,3 +615,12 @@ def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:
         return f"serializer.serialize_i64({value})", f"{symbols.ATOM}::Int({value})", py
     text = rust_str(value)
     return f"serializer.serialize_str({text})", f"{symbols.ATOM}::Str(s) if s == {text}", py
+
+
+def _schema_constants(validation: str, serialization: str) -> dict[str, str]:
+    """StructView's JSON Schema constants: the same text in both modes (most) has the second name the first."""
+    same = validation == serialization
+    return {
+        "json_schema": rust_raw_str(validation),
+        "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
+    }

@@ -19,7 +19,7 @@ from collections import Counter
 from dspygen.ir import nodes
 from dspygen.lower.json_schema_types import JSON_VALUE, REF, Generator, Json, Mode, Unknown
 
-__all__ = ["Unknown", "model_schema", "schema_texts"]
+__all__ = ["Unknown", "model_schema", "schema_texts", "side_texts"]
 
 
 def model_schema(schema: nodes.Schema, model: nodes.Model, mode: Mode) -> Json:
@@ -146,3 +146,43 @@ def _sort(value: Json, parent: str | None = None) -> Json:
 def schema_texts(schema: nodes.Schema, model: nodes.Model) -> tuple[str, str]:
     """`json.dumps` of the validation and the serialization schema; raises Unknown."""
     return tuple(json.dumps(model_schema(schema, model, mode)) for mode in ("validation", "serialization"))  # type: ignore[return-value]
+
+
+# The key DSPy's string signatures add to each input field's `json_schema_extra` (dspy.utils.constants).
+IS_TYPE_UNDEFINED = "IS_TYPE_UNDEFINED"
+
+
+def side_model(sig: nodes.Signature, role: str, name: str) -> nodes.Model:
+    """A signature side as the model pydantic builds of it: `create_model(name, **{n: (f.annotation, f)
+    for n, f in Sig.input_fields.items()})` (or `output_fields`); each field's `json_schema_extra` the
+    dict DSPy's InputField / OutputField and its metaclass fill. Raises Unknown."""
+    # A derived signature's fields keep the json_schema_extra of the signature they come from: the key
+    # IS_TYPE_UNDEFINED where it is true (a string signature's typed inputs, `false`, are schema_unknown).
+    fields = []
+    for f in sig.fields:
+        if f.role != role:
+            continue
+        if f.schema_unknown:
+            raise Unknown(f"`{sig.qualname}.{f.name}`: {f.schema_unknown}")
+        extra: dict[str, nodes.JsonValue] = {"__dspy_field_type": role, "desc": f.desc, "prefix": f.prefix}
+        if sig.form == "string" and role == "input":
+            extra[IS_TYPE_UNDEFINED] = f.type_undefined
+        elif f.type_undefined:
+            extra[IS_TYPE_UNDEFINED] = True
+        fields.append(
+            nodes.ModelField(f.name, f.type, f.default, None, None, f.span, schema=(("json_schema_extra", extra),))
+        )
+    return nodes.Model(f"{sig.id}#{role}", name, sig.module, name, None, tuple(fields), "ignore", sig.span)
+
+
+def side_texts(schema: nodes.Schema, sig: nodes.Signature, role: str, name: str) -> tuple[str, str]:
+    """`json.dumps` of a signature side's schema in both modes (side_model); raises Unknown."""
+    model = side_model(sig, role, name)
+    out = []
+    modes: tuple[Mode, Mode] = ("validation", "serialization")
+    for mode in modes:
+        gen = Generator(schema, mode)
+        gen.defs[model.id] = None
+        gen.defs[model.id] = gen.model(model)
+        out.append(json.dumps(_document(gen, model.id)))
+    return out[0], out[1]

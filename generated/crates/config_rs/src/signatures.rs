@@ -17,6 +17,14 @@ pub struct ExtractInput {
 
 ::dspygen_runtime::struct_serde!(map_only ExtractInput);
 
+impl ExtractInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ExtractInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"__dspy_field_type": "input", "desc": "${text}", "prefix": "Text:", "title": "Text", "type": "string"}}, "required": ["text"], "title": "ExtractInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Extract`.
 #[derive(
     Debug,
@@ -33,6 +41,14 @@ pub struct ExtractOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only ExtractOutput);
+
+impl ExtractOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ExtractOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "fullName": {"title": "Fullname", "type": "string"}, "score": {"title": "Score", "type": "number"}, "label": {"default": "x", "title": "Label", "type": "string"}, "bothAlias": {"default": 0, "title": "Bothalias", "type": "integer"}, "m1": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "M1"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "fullName", "score"], "title": "Aliased", "type": "object"}, "Camel": {"description": "alias_generator=to_camel: generated aliases, an explicit alias wins.", "properties": {"invoiceNumber": {"title": "Invoicenumber", "type": "string"}, "totalAmount2X": {"default": 0.0, "title": "Totalamount2X", "type": "number"}, "CUSTOM": {"default": 1, "title": "Custom", "type": "integer"}, "VW": {"default": 2, "title": "Vw", "type": "integer"}, "ssTt": {"default": 3, "title": "Sstt", "type": "integer"}}, "required": ["invoiceNumber"], "title": "Camel", "type": "object"}}, "properties": {"record": {"$ref": "#/$defs/Aliased", "__dspy_field_type": "output", "desc": "the record", "prefix": "Record:"}, "invoice": {"$ref": "#/$defs/Camel", "__dspy_field_type": "output", "desc": "${invoice}", "prefix": "Invoice:"}}, "required": ["record", "invoice"], "title": "ExtractOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = r##"{"$defs": {"Aliased": {"description": "Every way of naming a field's keys, read and written under the default settings.", "properties": {"plain": {"title": "Plain", "type": "integer"}, "userId": {"title": "Userid", "type": "integer"}, "full_name": {"title": "Full Name", "type": "string"}, "score": {"title": "Score", "type": "number"}, "Label": {"default": "x", "title": "Label", "type": "string"}, "bothOut": {"default": 0, "title": "Bothout", "type": "integer"}, "mixedIn": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Mixedin"}, "locked": {"default": false, "title": "Locked", "type": "boolean"}}, "required": ["plain", "userId", "full_name", "score"], "title": "Aliased", "type": "object"}, "Camel": {"description": "alias_generator=to_camel: generated aliases, an explicit alias wins.", "properties": {"invoiceNumber": {"title": "Invoicenumber", "type": "string"}, "totalAmount2X": {"default": 0.0, "title": "Totalamount2X", "type": "number"}, "CUSTOM": {"default": 1, "title": "Custom", "type": "integer"}, "vvWw": {"default": 2, "title": "Vvww", "type": "integer"}, "ST": {"default": 3, "title": "St", "type": "integer"}}, "required": ["invoiceNumber"], "title": "Camel", "type": "object"}}, "properties": {"record": {"$ref": "#/$defs/Aliased", "__dspy_field_type": "output", "desc": "the record", "prefix": "Record:"}, "invoice": {"$ref": "#/$defs/Camel", "__dspy_field_type": "output", "desc": "${invoice}", "prefix": "Invoice:"}}, "required": ["record", "invoice"], "title": "ExtractOutput", "type": "object"}"##;
+}
 
 /// The DSPy signature `Extract` (from `config.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -17,6 +17,14 @@ pub struct PlanRouteInput {
 
 ::dspygen_runtime::struct_serde!(map_only PlanRouteInput);
 
+impl PlanRouteInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PlanRouteInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Point": {"description": "A point on a map.", "properties": {"x": {"title": "X", "type": "number"}, "y": {"title": "Y", "type": "number"}}, "required": ["x", "y"], "title": "Point", "type": "object"}}, "properties": {"ends": {"__dspy_field_type": "input", "desc": "${ends}", "maxItems": 2, "minItems": 2, "prefix": "Ends:", "prefixItems": [{"$ref": "#/$defs/Point"}, {"$ref": "#/$defs/Point"}], "title": "Ends", "type": "array"}}, "required": ["ends"], "title": "PlanRouteInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `PlanRoute`.
 #[derive(
     Debug,
@@ -34,6 +42,14 @@ pub struct PlanRouteOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PlanRouteOutput);
+
+impl PlanRouteOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PlanRouteOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"stops": {"__dspy_field_type": "output", "desc": "the stops on the way", "items": {"type": "string"}, "prefix": "Stops:", "title": "Stops", "type": "array"}, "distance": {"__dspy_field_type": "output", "desc": "the distance and its unit", "maxItems": 2, "minItems": 2, "prefix": "Distance:", "prefixItems": [{"type": "number"}, {"type": "string"}], "title": "Distance", "type": "array"}}, "required": ["stops", "distance"], "title": "PlanRouteOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `PlanRoute` (from `containers.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -306,6 +306,14 @@ pub struct DescribeOutput {
 
 ::dspygen_runtime::struct_serde!(map_only DescribeOutput);
 
+impl DescribeOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("DescribeOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "DescribeOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The DSPy signature `describe` (from `dspy_types.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Describe;

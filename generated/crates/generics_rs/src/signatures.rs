@@ -18,6 +18,14 @@ pub struct SearchInput {
 
 ::dspygen_runtime::struct_serde!(map_only SearchInput);
 
+impl SearchInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("SearchInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Tags": {"description": "Tags, written as a bare JSON array.", "items": {"type": "string"}, "title": "Tags", "type": "array"}}, "properties": {"query": {"__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}, "tags": {"$ref": "#/$defs/Tags", "__dspy_field_type": "input", "desc": "${tags}", "prefix": "Tags:"}}, "required": ["query", "tags"], "title": "SearchInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Search`.
 #[derive(
     Debug,
@@ -32,6 +40,14 @@ pub struct SearchOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only SearchOutput);
+
+impl SearchOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("SearchOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Item": {"description": "One search hit.", "properties": {"title": {"title": "Title", "type": "string"}, "score": {"title": "Score", "type": "number"}}, "required": ["title", "score"], "title": "Item", "type": "object"}, "Page_Item_": {"properties": {"items": {"items": {"$ref": "#/$defs/Item"}, "title": "Items", "type": "array"}, "total": {"title": "Total", "type": "integer"}, "first": {"anyOf": [{"$ref": "#/$defs/Item"}, {"type": "null"}], "default": null}}, "required": ["items", "total"], "title": "Page[Item]", "type": "object"}}, "properties": {"results": {"$ref": "#/$defs/Page_Item_", "__dspy_field_type": "output", "desc": "${results}", "prefix": "Results:"}}, "required": ["results"], "title": "SearchOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Search` (from `generics.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -17,6 +17,14 @@ pub struct RouteTicketInput {
 
 ::dspygen_runtime::struct_serde!(map_only RouteTicketInput);
 
+impl RouteTicketInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RouteTicketInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Tag": {"properties": {"name": {"title": "Name", "type": "string"}, "weight": {"default": 1.0, "title": "Weight", "type": "number"}}, "required": ["name"], "title": "Tag", "type": "object"}, "Ticket": {"description": "A customer's ticket.", "properties": {"author": {"title": "Author", "type": "string"}, "created": {"description": "ISO 8601 timestamp", "title": "Created", "type": "string"}, "title": {"title": "Title", "type": "string"}, "body": {"title": "Body", "type": "string"}, "tags": {"default": [], "items": {"$ref": "#/$defs/Tag"}, "title": "Tags", "type": "array"}}, "required": ["author", "created", "title", "body"], "title": "Ticket", "type": "object"}}, "properties": {"ticket": {"$ref": "#/$defs/Ticket", "__dspy_field_type": "input", "desc": "${ticket}", "prefix": "Ticket:"}}, "required": ["ticket"], "title": "RouteTicketInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `RouteTicket`.
 #[derive(
     Debug,
@@ -31,6 +39,14 @@ pub struct RouteTicketOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RouteTicketOutput);
+
+impl RouteTicketOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RouteTicketOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Priority": {"enum": ["low", "normal", "urgent"], "title": "Priority", "type": "string"}, "Routing": {"properties": {"team": {"title": "Team", "type": "string"}, "priority": {"$ref": "#/$defs/Priority"}, "reasons": {"items": {"type": "string"}, "title": "Reasons", "type": "array"}}, "required": ["team", "priority", "reasons"], "title": "Routing", "type": "object"}}, "properties": {"routing": {"$ref": "#/$defs/Routing", "__dspy_field_type": "output", "desc": "${routing}", "prefix": "Routing:"}}, "required": ["routing"], "title": "RouteTicketOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `RouteTicket` (from `helpdesk.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,6 +97,14 @@ pub struct EscalateInput {
 
 ::dspygen_runtime::struct_serde!(map_only EscalateInput);
 
+impl EscalateInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("EscalateInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Priority": {"enum": ["low", "normal", "urgent"], "title": "Priority", "type": "string"}, "Tag": {"properties": {"name": {"title": "Name", "type": "string"}, "weight": {"default": 1.0, "title": "Weight", "type": "number"}}, "required": ["name"], "title": "Tag", "type": "object"}, "Ticket": {"description": "A customer's ticket.", "properties": {"author": {"title": "Author", "type": "string"}, "created": {"description": "ISO 8601 timestamp", "title": "Created", "type": "string"}, "title": {"title": "Title", "type": "string"}, "body": {"title": "Body", "type": "string"}, "tags": {"default": [], "items": {"$ref": "#/$defs/Tag"}, "title": "Tags", "type": "array"}}, "required": ["author", "created", "title", "body"], "title": "Ticket", "type": "object"}}, "properties": {"ticket": {"$ref": "#/$defs/Ticket", "__dspy_field_type": "input", "desc": "${ticket}", "prefix": "Ticket:"}, "priority": {"$ref": "#/$defs/Priority", "__dspy_field_type": "input", "desc": "${priority}", "prefix": "Priority:"}}, "required": ["ticket", "priority"], "title": "EscalateInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Escalate`.
 #[derive(
     Debug,
@@ -95,6 +119,14 @@ pub struct EscalateOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only EscalateOutput);
+
+impl EscalateOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("EscalateOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"escalate": {"__dspy_field_type": "output", "desc": "${escalate}", "prefix": "Escalate:", "title": "Escalate", "type": "boolean"}}, "required": ["escalate"], "title": "EscalateOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Escalate` (from `helpdesk.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -19,6 +19,14 @@ pub struct QAInput {
 
 ::dspygen_runtime::struct_serde!(map_only QAInput);
 
+impl QAInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"context": {"__dspy_field_type": "input", "desc": "may contain irrelevant passages", "items": {"type": "string"}, "prefix": "Context:", "title": "Context", "type": "array"}, "question": {"__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["context", "question"], "title": "QAInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `QA`.
 #[derive(
     Debug,
@@ -34,6 +42,14 @@ pub struct QAOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only QAOutput);
+
+impl QAOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Answer": {"description": "An answer with its evidence.", "properties": {"text": {"description": "The answer, in one or two sentences", "title": "Text", "type": "string"}, "confidence": {"$ref": "#/$defs/Confidence", "default": "medium"}, "citations": {"items": {"$ref": "#/$defs/Citation"}, "title": "Citations", "type": "array"}, "verdict": {"default": "unknown", "enum": ["supported", "unsupported", "unknown"], "title": "Verdict", "type": "string"}, "scores": {"additionalProperties": {"type": "number"}, "default": {}, "title": "Scores", "type": "object"}}, "required": ["text"], "title": "Answer", "type": "object"}, "Citation": {"description": "A passage the answer relies on.", "properties": {"source_id": {"description": "Index of the passage in the context", "title": "Source Id", "type": "integer"}, "quote": {"title": "Quote", "type": "string"}, "url": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Url"}}, "required": ["source_id", "quote"], "title": "Citation", "type": "object"}, "Confidence": {"enum": ["low", "medium", "high"], "title": "Confidence", "type": "string"}}, "properties": {"answer": {"$ref": "#/$defs/Answer", "__dspy_field_type": "output", "desc": "the answer and its evidence", "prefix": "Answer:"}}, "required": ["answer"], "title": "QAOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `QA` (from `qa.signatures`), as a type.
 #[allow(clippy::upper_case_acronyms)]
@@ -91,6 +107,14 @@ pub struct SummarizeInput {
 
 ::dspygen_runtime::struct_serde!(map_only SummarizeInput);
 
+impl SummarizeInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("SummarizeInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"document": {"__dspy_field_type": "input", "desc": "${document}", "prefix": "Document:", "title": "Document", "type": "string"}}, "required": ["document"], "title": "SummarizeInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Summarize`.
 #[derive(
     Debug,
@@ -107,6 +131,14 @@ pub struct SummarizeOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only SummarizeOutput);
+
+impl SummarizeOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("SummarizeOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"summary": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "output", "desc": "${summary}", "prefix": "Summary:", "title": "Summary", "type": "string"}, "key_points": {"__dspy_field_type": "output", "desc": "at most five", "items": {"type": "string"}, "prefix": "Key Points:", "title": "Key Points", "type": "array"}}, "required": ["summary", "key_points"], "title": "SummarizeOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Summarize` (from `qa.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -166,6 +198,14 @@ pub struct FollowUpInput {
 
 ::dspygen_runtime::struct_serde!(map_only FollowUpInput);
 
+impl FollowUpInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FollowUpInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"context": {"__dspy_field_type": "input", "desc": "may contain irrelevant passages", "items": {"type": "string"}, "prefix": "Context:", "title": "Context", "type": "array"}, "question": {"__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["context", "question"], "title": "FollowUpInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `FollowUp`.
 #[derive(
     Debug,
@@ -183,6 +223,14 @@ pub struct FollowUpOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only FollowUpOutput);
+
+impl FollowUpOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FollowUpOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Answer": {"description": "An answer with its evidence.", "properties": {"text": {"description": "The answer, in one or two sentences", "title": "Text", "type": "string"}, "confidence": {"$ref": "#/$defs/Confidence", "default": "medium"}, "citations": {"items": {"$ref": "#/$defs/Citation"}, "title": "Citations", "type": "array"}, "verdict": {"default": "unknown", "enum": ["supported", "unsupported", "unknown"], "title": "Verdict", "type": "string"}, "scores": {"additionalProperties": {"type": "number"}, "default": {}, "title": "Scores", "type": "object"}}, "required": ["text"], "title": "Answer", "type": "object"}, "Citation": {"description": "A passage the answer relies on.", "properties": {"source_id": {"description": "Index of the passage in the context", "title": "Source Id", "type": "integer"}, "quote": {"title": "Quote", "type": "string"}, "url": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Url"}}, "required": ["source_id", "quote"], "title": "Citation", "type": "object"}, "Confidence": {"enum": ["low", "medium", "high"], "title": "Confidence", "type": "string"}}, "properties": {"answer": {"$ref": "#/$defs/Answer", "__dspy_field_type": "output", "desc": "the answer and its evidence", "prefix": "Answer:"}, "follow_up": {"__dspy_field_type": "output", "anyOf": [{"type": "string"}, {"type": "null"}], "desc": "${follow_up}", "prefix": "Follow Up:", "title": "Follow Up"}}, "required": ["answer", "follow_up"], "title": "FollowUpOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `FollowUp` (from `qa.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -246,6 +294,14 @@ pub struct CheckCitationsInput {
 
 ::dspygen_runtime::struct_serde!(map_only CheckCitationsInput);
 
+impl CheckCitationsInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("CheckCitationsInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Answer": {"description": "An answer with its evidence.", "properties": {"text": {"description": "The answer, in one or two sentences", "title": "Text", "type": "string"}, "confidence": {"$ref": "#/$defs/Confidence", "default": "medium"}, "citations": {"items": {"$ref": "#/$defs/Citation"}, "title": "Citations", "type": "array"}, "verdict": {"default": "unknown", "enum": ["supported", "unsupported", "unknown"], "title": "Verdict", "type": "string"}, "scores": {"additionalProperties": {"type": "number"}, "default": {}, "title": "Scores", "type": "object"}}, "required": ["text"], "title": "Answer", "type": "object"}, "Citation": {"description": "A passage the answer relies on.", "properties": {"source_id": {"description": "Index of the passage in the context", "title": "Source Id", "type": "integer"}, "quote": {"title": "Quote", "type": "string"}, "url": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Url"}}, "required": ["source_id", "quote"], "title": "Citation", "type": "object"}, "Confidence": {"enum": ["low", "medium", "high"], "title": "Confidence", "type": "string"}}, "properties": {"answer": {"$ref": "#/$defs/Answer", "__dspy_field_type": "input", "desc": "${answer}", "prefix": "Answer:"}}, "required": ["answer"], "title": "CheckCitationsInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `CheckCitations`.
 #[derive(
     Debug,
@@ -262,6 +318,14 @@ pub struct CheckCitationsOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only CheckCitationsOutput);
+
+impl CheckCitationsOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("CheckCitationsOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Citation": {"description": "A passage the answer relies on.", "properties": {"source_id": {"description": "Index of the passage in the context", "title": "Source Id", "type": "integer"}, "quote": {"title": "Quote", "type": "string"}, "url": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Url"}}, "required": ["source_id", "quote"], "title": "Citation", "type": "object"}}, "properties": {"valid": {"__dspy_field_type": "output", "desc": "${valid}", "items": {"$ref": "#/$defs/Citation"}, "prefix": "Valid:", "title": "Valid", "type": "array"}, "is_grounded": {"__dspy_field_type": "output", "desc": "true when every claim has a citation", "prefix": "Is Grounded:", "title": "Is Grounded", "type": "boolean"}}, "required": ["valid", "is_grounded"], "title": "CheckCitationsOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `CheckCitations` (from `qa.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -17,6 +17,14 @@ pub struct ClassifyInput {
 
 ::dspygen_runtime::struct_serde!(map_only ClassifyInput);
 
+impl ClassifyInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ClassifyInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${text}", "prefix": "Text:", "title": "Text", "type": "string"}}, "required": ["text"], "title": "ClassifyInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `classify`.
 #[derive(
     Debug,
@@ -31,6 +39,14 @@ pub struct ClassifyOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only ClassifyOutput);
+
+impl ClassifyOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ClassifyOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"label": {"__dspy_field_type": "output", "desc": "${label}", "enum": ["positive", "negative", "neutral"], "prefix": "Label:", "title": "Label", "type": "string"}}, "required": ["label"], "title": "ClassifyOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `classify` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,6 +97,14 @@ pub struct RewriteInput {
 
 ::dspygen_runtime::struct_serde!(map_only RewriteInput);
 
+impl RewriteInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RewriteInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}, "history": {"IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${history}", "items": {"type": "string"}, "prefix": "History:", "title": "History", "type": "array"}}, "required": ["question", "history"], "title": "RewriteInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Rewrite`.
 #[derive(
     Debug,
@@ -95,6 +119,14 @@ pub struct RewriteOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RewriteOutput);
+
+impl RewriteOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RewriteOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"__dspy_field_type": "output", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "RewriteOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Rewrite` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -152,6 +184,14 @@ pub struct RAGGenerateAnswerInput {
 
 ::dspygen_runtime::struct_serde!(map_only RAGGenerateAnswerInput);
 
+impl RAGGenerateAnswerInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RAGGenerateAnswerInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"context": {"IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${context}", "items": {"type": "string"}, "prefix": "Context:", "title": "Context", "type": "array"}, "question": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["context", "question"], "title": "RAGGenerateAnswerInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `RAG.generate_answer`.
 #[derive(
     Debug,
@@ -166,6 +206,14 @@ pub struct RAGGenerateAnswerOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RAGGenerateAnswerOutput);
+
+impl RAGGenerateAnswerOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RAGGenerateAnswerOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "RAGGenerateAnswerOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `RAG.generate_answer` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -224,6 +272,14 @@ pub struct RAGRankInput {
 
 ::dspygen_runtime::struct_serde!(map_only RAGRankInput);
 
+impl RAGRankInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RAGRankInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}, "score": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null, "title": "Score"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"question": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}, "passages": {"IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${passages}", "items": {"$ref": "#/$defs/Passage"}, "prefix": "Passages:", "title": "Passages", "type": "array"}}, "required": ["question", "passages"], "title": "RAGRankInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `RAG.rank`.
 #[derive(
     Debug,
@@ -239,6 +295,14 @@ pub struct RAGRankOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RAGRankOutput);
+
+impl RAGRankOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RAGRankOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}, "score": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null, "title": "Score"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"best": {"$ref": "#/$defs/Passage", "__dspy_field_type": "output", "desc": "${best}", "prefix": "Best:"}, "score": {"__dspy_field_type": "output", "desc": "${score}", "prefix": "Score:", "title": "Score", "type": "number"}}, "required": ["best", "score"], "title": "RAGRankOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `RAG.rank` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -303,6 +367,14 @@ pub struct TriageTicketInput {
 
 ::dspygen_runtime::struct_serde!(map_only TriageTicketInput);
 
+impl TriageTicketInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("TriageTicketInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ticket": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${ticket}", "prefix": "Ticket:", "title": "Ticket", "type": "string"}}, "required": ["ticket"], "title": "TriageTicketInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `TriageTicket`.
 #[derive(
     Debug,
@@ -318,6 +390,14 @@ pub struct TriageTicketOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only TriageTicketOutput);
+
+impl TriageTicketOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("TriageTicketOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}, "score": {"anyOf": [{"type": "number"}, {"type": "null"}], "default": null, "title": "Score"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}, "SearchResult": {"properties": {"query": {"title": "Query", "type": "string"}, "passages": {"items": {"$ref": "#/$defs/Passage"}, "title": "Passages", "type": "array"}, "next_page": {"anyOf": [{"$ref": "#/$defs/SearchResult"}, {"type": "null"}], "default": null}}, "required": ["query", "passages"], "title": "SearchResult", "type": "object"}}, "properties": {"result": {"__dspy_field_type": "output", "anyOf": [{"$ref": "#/$defs/SearchResult"}, {"type": "null"}], "desc": "${result}", "prefix": "Result:"}}, "required": ["result"], "title": "TriageTicketOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `TriageTicket` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -368,6 +448,14 @@ pub struct VerifyInput {
 
 ::dspygen_runtime::struct_serde!(map_only VerifyInput);
 
+impl VerifyInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("VerifyInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"claim": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${claim}", "prefix": "Claim:", "title": "Claim", "type": "string"}, "evidence": {"IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${evidence}", "items": {"type": "string"}, "prefix": "Evidence:", "title": "Evidence", "type": "array"}}, "required": ["claim", "evidence"], "title": "VerifyInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `verify`.
 #[derive(
     Debug,
@@ -383,6 +471,14 @@ pub struct VerifyOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only VerifyOutput);
+
+impl VerifyOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("VerifyOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"verdict": {"__dspy_field_type": "output", "desc": "${verdict}", "prefix": "Verdict:", "title": "Verdict", "type": "boolean"}, "confidence": {"__dspy_field_type": "output", "desc": "${confidence}", "prefix": "Confidence:", "title": "Confidence", "type": "number"}}, "required": ["verdict", "confidence"], "title": "VerifyOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `verify` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -446,6 +542,14 @@ pub struct AgentInput {
 
 ::dspygen_runtime::struct_serde!(map_only AgentInput);
 
+impl AgentInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AgentInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "AgentInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `agent`.
 #[derive(
     Debug,
@@ -460,6 +564,14 @@ pub struct AgentOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only AgentOutput);
+
+impl AgentOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AgentOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "AgentOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `agent` (from `program`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -33,6 +33,14 @@ pub struct TriageOutput {
 
 ::dspygen_runtime::struct_serde!(map_only TriageOutput);
 
+impl TriageOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("TriageOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"summary": {"__dspy_field_type": "output", "desc": "${summary}", "prefix": "Summary:", "title": "Summary", "type": "string"}}, "required": ["summary"], "title": "TriageOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The DSPy signature `Triage` (from `realworld.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Triage;
@@ -88,6 +96,14 @@ pub struct NormalizeInput {
 
 ::dspygen_runtime::struct_serde!(map_only NormalizeInput);
 
+impl NormalizeInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("NormalizeInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}, "LegacyConfig": {"additionalProperties": false, "description": "pydantic v1's `class Config:`, which v2 still honours.", "properties": {"color": {"$ref": "#/$defs/Color"}, "name": {"title": "Name", "type": "string"}}, "required": ["color", "name"], "title": "LegacyConfig", "type": "object"}}, "properties": {"record": {"$ref": "#/$defs/LegacyConfig", "__dspy_field_type": "input", "desc": "${record}", "prefix": "Record:"}}, "required": ["record"], "title": "NormalizeInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Normalize`.
 #[derive(
     Debug,
@@ -102,6 +118,14 @@ pub struct NormalizeOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only NormalizeOutput);
+
+impl NormalizeOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("NormalizeOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Lowered": {"description": "The `str_*` settings: every string the fields hold is stripped, lowered and bounded.", "properties": {"handle": {"maxLength": 12, "title": "Handle", "type": "string"}, "aliases": {"default": [], "items": {"maxLength": 12, "type": "string"}, "title": "Aliases", "type": "array"}, "nickname": {"anyOf": [{"maxLength": 12, "type": "string"}, {"type": "null"}], "default": null, "title": "Nickname"}}, "required": ["handle"], "title": "Lowered", "type": "object"}}, "properties": {"handle": {"$ref": "#/$defs/Lowered", "__dspy_field_type": "output", "desc": "${handle}", "prefix": "Handle:"}}, "required": ["handle"], "title": "NormalizeOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Normalize` (from `realworld.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -17,6 +17,14 @@ pub struct PromptInput {
 
 ::dspygen_runtime::struct_serde!(map_only PromptInput);
 
+impl PromptInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PromptInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}, "Poll": {"properties": {"question": {"title": "Question", "type": "string"}, "options": {"items": {"$ref": "#/$defs/Option"}, "title": "Options", "type": "array"}}, "required": ["question", "options"], "title": "Poll", "type": "object"}}, "properties": {"poll": {"$ref": "#/$defs/Poll", "__dspy_field_type": "input", "desc": "${poll}", "prefix": "Poll:"}}, "required": ["poll"], "title": "PromptInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Prompt`.
 #[derive(
     Debug,
@@ -31,6 +39,14 @@ pub struct PromptOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PromptOutput);
+
+impl PromptOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PromptOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Result": {"enum": ["pass", "fail"], "title": "Result", "type": "string"}}, "properties": {"result": {"$ref": "#/$defs/Result", "__dspy_field_type": "output", "desc": "${result}", "prefix": "Result:"}}, "required": ["result"], "title": "PromptOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Prompt` (from `reserved.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,6 +97,14 @@ pub struct PredictInput {
 
 ::dspygen_runtime::struct_serde!(map_only PredictInput);
 
+impl PredictInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PredictInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}, "Poll": {"properties": {"question": {"title": "Question", "type": "string"}, "options": {"items": {"$ref": "#/$defs/Option"}, "title": "Options", "type": "array"}}, "required": ["question", "options"], "title": "Poll", "type": "object"}}, "properties": {"question": {"IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}, "poll": {"$ref": "#/$defs/Poll", "IS_TYPE_UNDEFINED": false, "__dspy_field_type": "input", "desc": "${poll}", "prefix": "Poll:"}}, "required": ["question", "poll"], "title": "PredictInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `predict`.
 #[derive(
     Debug,
@@ -95,6 +119,14 @@ pub struct PredictOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PredictOutput);
+
+impl PredictOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PredictOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Option": {"properties": {"label": {"title": "Label", "type": "string"}, "value": {"title": "Value", "type": "string"}}, "required": ["label", "value"], "title": "Option", "type": "object"}}, "properties": {"answer": {"$ref": "#/$defs/Option", "__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:"}}, "required": ["answer"], "title": "PredictOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `predict` (from `reserved.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -155,6 +187,14 @@ pub struct ChainOfThoughtInput {
 
 ::dspygen_runtime::struct_serde!(map_only ChainOfThoughtInput);
 
+impl ChainOfThoughtInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ChainOfThoughtInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${question}", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "ChainOfThoughtInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `chain_of_thought`.
 #[derive(
     Debug,
@@ -169,6 +209,14 @@ pub struct ChainOfThoughtOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only ChainOfThoughtOutput);
+
+impl ChainOfThoughtOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("ChainOfThoughtOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "ChainOfThoughtOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `chain_of_thought` (from `reserved.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

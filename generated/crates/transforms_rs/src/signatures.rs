@@ -17,6 +17,14 @@ pub struct BaseInput {
 
 ::dspygen_runtime::struct_serde!(map_only BaseInput);
 
+impl BaseInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BaseInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"document": {"__dspy_field_type": "input", "desc": "${document}", "prefix": "Document:", "title": "Document", "type": "string"}}, "required": ["document"], "title": "BaseInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Base`.
 #[derive(
     Debug,
@@ -31,6 +39,14 @@ pub struct BaseOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only BaseOutput);
+
+impl BaseOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BaseOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"summary": {"__dspy_field_type": "output", "desc": "${summary}", "prefix": "Summary:", "title": "Summary", "type": "string"}}, "required": ["summary"], "title": "BaseOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Base` (from `transforms.dynamic`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -81,6 +97,14 @@ pub struct QAInput {
 
 ::dspygen_runtime::struct_serde!(map_only QAInput);
 
+impl QAInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "QAInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `QA`.
 #[derive(
     Debug,
@@ -95,6 +119,14 @@ pub struct QAOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only QAOutput);
+
+impl QAOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("QAOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "QAOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `QA` (from `transforms.signatures`), as a type.
 #[allow(clippy::upper_case_acronyms)]
@@ -145,6 +177,14 @@ pub struct UntypedInput {
 
 ::dspygen_runtime::struct_serde!(map_only UntypedInput);
 
+impl UntypedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("UntypedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "UntypedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Untyped`.
 #[derive(
     Debug,
@@ -159,6 +199,14 @@ pub struct UntypedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only UntypedOutput);
+
+impl UntypedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("UntypedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"reply": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "output", "desc": "${reply}", "prefix": "Reply>", "title": "Reply", "type": "string"}}, "required": ["reply"], "title": "UntypedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Untyped` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -208,6 +256,14 @@ pub struct RankerInput {
 
 ::dspygen_runtime::struct_serde!(map_only RankerInput);
 
+impl RankerInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "RankerInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Ranker`.
 #[derive(
     Debug,
@@ -222,6 +278,14 @@ pub struct RankerOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RankerOutput);
+
+impl RankerOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ranked": {"__dspy_field_type": "output", "desc": "${ranked}", "items": {"type": "string"}, "prefix": "Ranked:", "title": "Ranked", "type": "array"}}, "required": ["ranked"], "title": "RankerOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Ranker` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -272,6 +336,14 @@ pub struct TerseInput {
 
 ::dspygen_runtime::struct_serde!(map_only TerseInput);
 
+impl TerseInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("TerseInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "TerseInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Terse`.
 #[derive(
     Debug,
@@ -286,6 +358,14 @@ pub struct TerseOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only TerseOutput);
+
+impl TerseOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("TerseOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "TerseOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Terse` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -336,6 +416,14 @@ pub struct CarefulInput {
 
 ::dspygen_runtime::struct_serde!(map_only CarefulInput);
 
+impl CarefulInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("CarefulInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "CarefulInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Careful`.
 #[derive(
     Debug,
@@ -350,6 +438,14 @@ pub struct CarefulOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only CarefulOutput);
+
+impl CarefulOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("CarefulOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "CarefulOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Careful` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -399,6 +495,14 @@ pub struct DefaultedInput {
 
 ::dspygen_runtime::struct_serde!(map_only DefaultedInput);
 
+impl DefaultedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("DefaultedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "DefaultedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Defaulted`.
 #[derive(
     Debug,
@@ -413,6 +517,14 @@ pub struct DefaultedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only DefaultedOutput);
+
+impl DefaultedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("DefaultedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"reply": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "output", "desc": "${reply}", "prefix": "Reply>", "title": "Reply", "type": "string"}}, "required": ["reply"], "title": "DefaultedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Defaulted` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -465,6 +577,14 @@ pub struct WithPassagesInput {
 
 ::dspygen_runtime::struct_serde!(map_only WithPassagesInput);
 
+impl WithPassagesInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithPassagesInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"passages": {"__dspy_field_type": "input", "desc": "retrieved passages", "items": {"$ref": "#/$defs/Passage"}, "prefix": "Passages:", "title": "Passages", "type": "array"}, "question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["passages", "question"], "title": "WithPassagesInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `WithPassages`.
 #[derive(
     Debug,
@@ -479,6 +599,14 @@ pub struct WithPassagesOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only WithPassagesOutput);
+
+impl WithPassagesOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithPassagesOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "WithPassagesOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `WithPassages` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -536,6 +664,14 @@ pub struct WithScoreInput {
 
 ::dspygen_runtime::struct_serde!(map_only WithScoreInput);
 
+impl WithScoreInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithScoreInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "WithScoreInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `WithScore`.
 #[derive(
     Debug,
@@ -551,6 +687,14 @@ pub struct WithScoreOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only WithScoreOutput);
+
+impl WithScoreOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithScoreOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Score": {"properties": {"value": {"title": "Value", "type": "number"}, "rationale": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Rationale"}}, "required": ["value"], "title": "Score", "type": "object"}}, "properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}, "score": {"$ref": "#/$defs/Score", "__dspy_field_type": "output", "desc": "${score}", "prefix": "Score:"}}, "required": ["answer", "score"], "title": "WithScoreOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `WithScore` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -608,6 +752,14 @@ pub struct WithVerdictInput {
 
 ::dspygen_runtime::struct_serde!(map_only WithVerdictInput);
 
+impl WithVerdictInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithVerdictInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "WithVerdictInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `WithVerdict`.
 #[derive(
     Debug,
@@ -624,6 +776,14 @@ pub struct WithVerdictOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only WithVerdictOutput);
+
+impl WithVerdictOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithVerdictOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Verdict": {"enum": ["supported", "refuted", "unknown"], "title": "Verdict", "type": "string"}}, "properties": {"verdict": {"$ref": "#/$defs/Verdict", "__dspy_field_type": "output", "desc": "the verdict", "prefix": "Verdict ->"}, "answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["verdict", "answer"], "title": "WithVerdictOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `WithVerdict` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -683,6 +843,14 @@ pub struct WithContextInput {
 
 ::dspygen_runtime::struct_serde!(map_only WithContextInput);
 
+impl WithContextInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithContextInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}, "context": {"__dspy_field_type": "input", "anyOf": [{"type": "string"}, {"type": "null"}], "desc": "${context}", "prefix": "Context:", "title": "Context"}}, "required": ["question", "context"], "title": "WithContextInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `WithContext`.
 #[derive(
     Debug,
@@ -697,6 +865,14 @@ pub struct WithContextOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only WithContextOutput);
+
+impl WithContextOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("WithContextOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "WithContextOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `WithContext` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -753,6 +929,14 @@ pub struct KeywordsInput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only KeywordsInput);
+
+impl KeywordsInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("KeywordsInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "KeywordsInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The outputs of the DSPy signature `Keywords`.
 #[derive(
@@ -824,6 +1008,15 @@ pub struct AnswerOnlyInput {}
 
 ::dspygen_runtime::struct_serde!(map_only AnswerOnlyInput);
 
+impl AnswerOnlyInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AnswerOnlyInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str =
+        r#"{"properties": {}, "title": "AnswerOnlyInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `AnswerOnly`.
 #[derive(
     Debug,
@@ -838,6 +1031,14 @@ pub struct AnswerOnlyOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only AnswerOnlyOutput);
+
+impl AnswerOnlyOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AnswerOnlyOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "${answer}", "prefix": "Answer:", "title": "Answer", "type": "string"}}, "required": ["answer"], "title": "AnswerOnlyOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `AnswerOnly` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -879,6 +1080,14 @@ pub struct RetypedInput {
 
 ::dspygen_runtime::struct_serde!(map_only RetypedInput);
 
+impl RetypedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RetypedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["question"], "title": "RetypedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Retyped`.
 #[derive(
     Debug,
@@ -894,6 +1103,14 @@ pub struct RetypedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RetypedOutput);
+
+impl RetypedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RetypedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"answer": {"__dspy_field_type": "output", "desc": "several answers", "items": {"type": "string"}, "prefix": "Answers:", "title": "Answer", "type": "array"}}, "required": ["answer"], "title": "RetypedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Retyped` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -944,6 +1161,14 @@ pub struct RedescribedInput {
 
 ::dspygen_runtime::struct_serde!(map_only RedescribedInput);
 
+impl RedescribedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RedescribedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "the user's query", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "RedescribedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Redescribed`.
 #[derive(
     Debug,
@@ -958,6 +1183,14 @@ pub struct RedescribedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RedescribedOutput);
+
+impl RedescribedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RedescribedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"reply": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "output", "desc": "${reply}", "prefix": "Reply>", "title": "Reply", "type": "string"}}, "required": ["reply"], "title": "RedescribedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Redescribed` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1009,6 +1242,14 @@ pub struct PipelineInput {
 
 ::dspygen_runtime::struct_serde!(map_only PipelineInput);
 
+impl PipelineInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PipelineInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"passages": {"__dspy_field_type": "input", "desc": "${passages}", "items": {"$ref": "#/$defs/Passage"}, "prefix": "Passages:", "title": "Passages", "type": "array"}, "question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["passages", "question"], "title": "PipelineInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Pipeline`.
 #[derive(
     Debug,
@@ -1023,6 +1264,14 @@ pub struct PipelineOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PipelineOutput);
+
+impl PipelineOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PipelineOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Verdict": {"enum": ["supported", "refuted", "unknown"], "title": "Verdict", "type": "string"}}, "properties": {"verdict": {"$ref": "#/$defs/Verdict", "__dspy_field_type": "output", "desc": "${verdict}", "prefix": "Verdict:"}}, "required": ["verdict"], "title": "PipelineOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Pipeline` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1081,6 +1330,14 @@ pub struct PipelineScoredInput {
 
 ::dspygen_runtime::struct_serde!(map_only PipelineScoredInput);
 
+impl PipelineScoredInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PipelineScoredInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"passages": {"__dspy_field_type": "input", "desc": "${passages}", "items": {"$ref": "#/$defs/Passage"}, "prefix": "Passages:", "title": "Passages", "type": "array"}, "question": {"__dspy_field_type": "input", "desc": "a question about the passages", "prefix": "Question:", "title": "Question", "type": "string"}}, "required": ["passages", "question"], "title": "PipelineScoredInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `PipelineScored`.
 #[derive(
     Debug,
@@ -1096,6 +1353,14 @@ pub struct PipelineScoredOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only PipelineScoredOutput);
+
+impl PipelineScoredOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PipelineScoredOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Score": {"properties": {"value": {"title": "Value", "type": "number"}, "rationale": {"anyOf": [{"type": "string"}, {"type": "null"}], "default": null, "title": "Rationale"}}, "required": ["value"], "title": "Score", "type": "object"}, "Verdict": {"enum": ["supported", "refuted", "unknown"], "title": "Verdict", "type": "string"}}, "properties": {"verdict": {"$ref": "#/$defs/Verdict", "__dspy_field_type": "output", "desc": "${verdict}", "prefix": "Verdict:"}, "score": {"$ref": "#/$defs/Score", "__dspy_field_type": "output", "desc": "${score}", "prefix": "Score:"}}, "required": ["verdict", "score"], "title": "PipelineScoredOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `PipelineScored` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1177,6 +1442,14 @@ pub struct StringAppendedOutput {
 
 ::dspygen_runtime::struct_serde!(map_only StringAppendedOutput);
 
+impl StringAppendedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("StringAppendedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"verdict": {"__dspy_field_type": "output", "desc": "${verdict}", "prefix": "Verdict:", "title": "Verdict", "type": "boolean"}, "confidence": {"__dspy_field_type": "output", "desc": "between 0 and 1", "prefix": "Confidence:", "title": "Confidence", "type": "number"}}, "required": ["verdict", "confidence"], "title": "StringAppendedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The DSPy signature `StringAppended` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct StringAppended;
@@ -1240,6 +1513,14 @@ pub struct RankerExplainedInput {
 
 ::dspygen_runtime::struct_serde!(map_only RankerExplainedInput);
 
+impl RankerExplainedInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerExplainedInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"query": {"IS_TYPE_UNDEFINED": true, "__dspy_field_type": "input", "desc": "${query}", "prefix": "Query:", "title": "Query", "type": "string"}}, "required": ["query"], "title": "RankerExplainedInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `RankerExplained`.
 #[derive(
     Debug,
@@ -1255,6 +1536,14 @@ pub struct RankerExplainedOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only RankerExplainedOutput);
+
+impl RankerExplainedOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("RankerExplainedOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"ranked": {"__dspy_field_type": "output", "desc": "${ranked}", "items": {"type": "string"}, "prefix": "Ranked:", "title": "Ranked", "type": "array"}, "why": {"__dspy_field_type": "output", "desc": "${why}", "prefix": "Why:", "title": "Why", "type": "string"}}, "required": ["ranked", "why"], "title": "RankerExplainedOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `RankerExplained` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1313,6 +1602,14 @@ pub struct FromDictInput {
 
 ::dspygen_runtime::struct_serde!(map_only FromDictInput);
 
+impl FromDictInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FromDictInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"topic": {"__dspy_field_type": "input", "desc": "what to write about", "prefix": "Topic:", "title": "Topic", "type": "string"}, "length": {"__dspy_field_type": "input", "desc": "${length}", "prefix": "Length:", "title": "Length", "type": "integer"}}, "required": ["topic", "length"], "title": "FromDictInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `FromDict`.
 #[derive(
     Debug,
@@ -1328,6 +1625,14 @@ pub struct FromDictOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only FromDictOutput);
+
+impl FromDictOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FromDictOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Passage": {"properties": {"title": {"title": "Title", "type": "string"}, "text": {"title": "Text", "type": "string"}}, "required": ["title", "text"], "title": "Passage", "type": "object"}}, "properties": {"draft": {"__dspy_field_type": "output", "desc": "${draft}", "prefix": "Draft:", "title": "Draft", "type": "string"}, "sources": {"__dspy_field_type": "output", "desc": "${sources}", "items": {"$ref": "#/$defs/Passage"}, "prefix": "Sources:", "title": "Sources", "type": "array"}}, "required": ["draft", "sources"], "title": "FromDictOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `FromDict` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -1391,6 +1696,14 @@ pub struct FromDictDefaultInput {
 
 ::dspygen_runtime::struct_serde!(map_only FromDictDefaultInput);
 
+impl FromDictDefaultInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FromDictDefaultInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"text": {"__dspy_field_type": "input", "desc": "${text}", "prefix": "Text:", "title": "Text", "type": "string"}}, "required": ["text"], "title": "FromDictDefaultInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `FromDictDefault`.
 #[derive(
     Debug,
@@ -1405,6 +1718,14 @@ pub struct FromDictDefaultOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only FromDictDefaultOutput);
+
+impl FromDictDefaultOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("FromDictDefaultOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Verdict": {"enum": ["supported", "refuted", "unknown"], "title": "Verdict", "type": "string"}}, "properties": {"label": {"$ref": "#/$defs/Verdict", "__dspy_field_type": "output", "desc": "${label}", "prefix": "Label:"}}, "required": ["label"], "title": "FromDictDefaultOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `FromDictDefault` (from `transforms.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -18,6 +18,14 @@ pub struct AdoptInput {
 
 ::dspygen_runtime::struct_serde!(map_only AdoptInput);
 
+impl AdoptInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AdoptInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"wish": {"__dspy_field_type": "input", "anyOf": [{"type": "string"}, {"type": "integer"}], "desc": "what the owner wants, or how many legs", "prefix": "Wish:", "title": "Wish"}}, "required": ["wish"], "title": "AdoptInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
 /// The outputs of the DSPy signature `Adopt`.
 #[derive(
     Debug,
@@ -34,6 +42,14 @@ pub struct AdoptOutput {
 }
 
 ::dspygen_runtime::struct_serde!(map_only AdoptOutput);
+
+impl AdoptOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("AdoptOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Cat": {"description": "A cat: the tag comes first.", "properties": {"pet_type": {"const": "cat", "title": "Pet Type", "type": "string"}, "name": {"title": "Name", "type": "string"}, "meows": {"title": "Meows", "type": "integer"}}, "required": ["pet_type", "name", "meows"], "title": "Cat", "type": "object"}, "Dog": {"description": "A dog: the tag is declared after `name`, and stays there in the JSON.", "properties": {"name": {"title": "Name", "type": "string"}, "pet_type": {"const": "dog", "title": "Pet Type", "type": "string"}, "barks": {"title": "Barks", "type": "number"}}, "required": ["name", "pet_type", "barks"], "title": "Dog", "type": "object"}}, "properties": {"pet": {"__dspy_field_type": "output", "anyOf": [{"$ref": "#/$defs/Cat"}, {"$ref": "#/$defs/Dog"}], "desc": "${pet}", "prefix": "Pet:", "title": "Pet"}, "score": {"__dspy_field_type": "output", "anyOf": [{"type": "integer"}, {"type": "number"}], "desc": "how good a match it is", "prefix": "Score:", "title": "Score"}}, "required": ["pet", "score"], "title": "AdoptOutput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The DSPy signature `Adopt` (from `unions.signatures`), as a type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
