@@ -12,6 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
@@ -274,7 +275,7 @@ class _Lowering:
             ),
             patterns=self.constraints.pattern_views(),
             default_tests=_default_tests(self.schema.models, models),
-            json_schema_models=tuple(v.ident for v in models if v.json_schema),
+            json_schema_models=tuple(v.ident for v in models if v.json_schema and v.json_schema_parses_in_rust),
             lax_fields=lax_fields,
             lax_spellings=lax_spellings,
             languages=dspy_types.languages(self.fields.needs),
@@ -420,7 +421,7 @@ class _Lowering:
             **self.json_schemas(model),
         )
 
-    def side_json_schemas(self, sig: nodes.Signature, role: str, ident: str) -> dict[str, str]:
+    def side_json_schemas(self, sig: nodes.Signature, role: str, ident: str) -> _SchemaConstants:
         """A signature side's JSON Schema constants (lower/json_schema.py side_model), or none and a warning."""
         try:
             texts = json_schema.side_texts(self.schema, sig, role, ident)
@@ -433,7 +434,7 @@ class _Lowering:
             return {}
         return _schema_constants(*texts)
 
-    def json_schemas(self, model: nodes.Model) -> dict[str, str]:
+    def json_schemas(self, model: nodes.Model) -> _SchemaConstants:
         """The model's JSON Schema constants, or none and a warning where dspygen cannot know them."""
         try:
             validation, serialization = json_schema.schema_texts(self.schema, model)
@@ -617,10 +618,19 @@ def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:
     return f"serializer.serialize_str({text})", f"{symbols.ATOM}::Str(s) if s == {text}", py
 
 
-def _schema_constants(validation: str, serialization: str) -> dict[str, str]:
+class _SchemaConstants(TypedDict, total=False):
+    """StructView's JSON Schema fields (none where dspygen cannot know the schema)."""
+
+    json_schema: str
+    json_schema_serialization: str
+    json_schema_parses_in_rust: bool
+
+
+def _schema_constants(validation: str, serialization: str) -> _SchemaConstants:
     """StructView's JSON Schema constants: the same text in both modes (most) has the second name the first."""
     same = validation == serialization
     return {
         "json_schema": rust_raw_str(validation),
         "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
+        "json_schema_parses_in_rust": max(json_schema.depth(validation), json_schema.depth(serialization)) < 128,
     }

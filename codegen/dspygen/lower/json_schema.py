@@ -186,3 +186,15 @@ def side_texts(schema: nodes.Schema, sig: nodes.Signature, role: str, name: str)
         gen.defs[model.id] = gen.model(model)
         out.append(json.dumps(_document(gen, model.id)))
     return out[0], out[1]
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def depth(text: str) -> int:
+    """How many objects and arrays the JSON `text` nests."""
+    deepest = level = 0
+    for bracket in re.findall(r"[\[\]{}]", _STRING.sub("", text)):
+        level += 1 if bracket in "[{" else -1
+        deepest = max(deepest, level)
+    return deepest

@@ -68,6 +68,9 @@ class StructView:
     # Rust string literals (lower/json_schema.py); "" where dspygen cannot know it (warning DSG039).
     json_schema: str = ""
     json_schema_serialization: str = ""
+    # Whether serde_json reads the constants back (it stops at 128 levels of nesting: a type
+    # 100 lists deep is deeper): the generated tests parse only those.
+    json_schema_parses_in_rust: bool = True
 
 
 @dataclass(frozen=True)
