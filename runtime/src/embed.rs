@@ -59,23 +59,24 @@ fn add_virtualenv(py: Python<'_>, python: &str) -> PyResult<()> {
     if !site.is_dir() {
         return Ok(());
     }
+    // The virtualenv's folder goes before the base interpreter's own site-packages (a pyenv's,
+    // the system's), as in the virtualenv's own interpreter: an older copy of a package there
+    // (typing_extensions) would shadow the virtualenv's, which dspy's dependencies need. Checked
+    // and inserted by two C calls, with no Python code between them, so a thread that starts
+    // Python at the same moment (tests run in parallel) never imports with only half of this
+    // done: `site.addsitedir` runs Python code, and appends.
     let path = py.import("sys")?.getattr("path")?.cast_into::<PyList>()?;
-    let before: Vec<String> = path.extract()?;
-    py.import("site")?
-        .call_method1("addsitedir", (site.to_string_lossy().as_ref(),))?;
-    // addsitedir appends: the base interpreter's own site-packages (a pyenv's, the system's)
-    // would come first, and an older copy of a package there (typing_extensions) would shadow
-    // the virtualenv's, which dspy's dependencies need. The virtualenv's entries go before them,
-    // as in the virtualenv's own interpreter (still after the standard library).
-    let after: Vec<String> = path.extract()?;
-    let added: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
-    let first_site = before
-        .iter()
-        .position(|p| p.ends_with("site-packages") || p.ends_with("dist-packages"));
-    if let Some(at) = first_site {
-        let mut order: Vec<&String> = before.iter().collect();
-        order.splice(at..at, added);
-        path.call_method1("__setitem__", (pyo3::types::PySlice::full(py), order))?;
+    let site = site.to_string_lossy();
+    if !path.contains(site.as_ref())? {
+        let entries: Vec<String> = path.extract()?;
+        let first_site = entries
+            .iter()
+            .position(|p| p.ends_with("site-packages") || p.ends_with("dist-packages"))
+            .unwrap_or(entries.len());
+        path.insert(first_site, site.as_ref())?;
     }
+    // Its .pth files (editable installs), which addsitedir reads though the folder is known.
+    py.import("site")?
+        .call_method1("addsitedir", (site.as_ref(),))?;
     Ok(())
 }
