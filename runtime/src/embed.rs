@@ -10,6 +10,8 @@
 //! Which `libpython` the program loads is the linker's choice: link the interpreter's own with
 //! `pyo3_build_config::add_libpython_rpath_link_args()` in the program's `build.rs` (the README's
 //! recipe), or the system's may be loaded instead, with the virtualenv's standard library.
+use std::sync::OnceLock;
+
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -23,10 +25,24 @@ const BUILT_WITH: Option<&str> = match option_env!("PYO3_PYTHON") {
 /// the program was built with and `roots` (a generated crate's `PYTHON_ROOTS`) on `sys.path`.
 pub fn start(roots: &[&str]) -> PyResult<()> {
     Python::initialize();
+    // One thread puts the virtualenv on `sys.path`; one starting at the same moment (tests run
+    // in parallel) waits for all of it, or it could import while the virtualenv's packages still
+    // come after the base interpreter's. It waits without the GIL, which the first one needs
+    // (`site.addsitedir` runs Python code), also when its caller holds the GIL.
+    static VIRTUALENV: OnceLock<Result<(), String>> = OnceLock::new();
+    let added = Python::attach(|py| {
+        py.detach(|| {
+            VIRTUALENV
+                .get_or_init(|| match BUILT_WITH {
+                    Some(built_with) => Python::attach(|py| add_virtualenv(py, built_with))
+                        .map_err(|err| err.to_string()),
+                    None => Ok(()),
+                })
+                .clone()
+        })
+    });
+    added.map_err(pyo3::exceptions::PyRuntimeError::new_err)?;
     Python::attach(|py| {
-        if let Some(built_with) = BUILT_WITH {
-            add_virtualenv(py, built_with)?;
-        }
         let path = py.import("sys")?.getattr("path")?.cast_into::<PyList>()?;
         for root in roots.iter().rev() {
             let root = std::path::Path::new(root);
@@ -59,24 +75,23 @@ fn add_virtualenv(py: Python<'_>, python: &str) -> PyResult<()> {
     if !site.is_dir() {
         return Ok(());
     }
-    // The virtualenv's folder goes before the base interpreter's own site-packages (a pyenv's,
-    // the system's), as in the virtualenv's own interpreter: an older copy of a package there
-    // (typing_extensions) would shadow the virtualenv's, which dspy's dependencies need. Checked
-    // and inserted by two C calls, with no Python code between them, so a thread that starts
-    // Python at the same moment (tests run in parallel) never imports with only half of this
-    // done: `site.addsitedir` runs Python code, and appends.
     let path = py.import("sys")?.getattr("path")?.cast_into::<PyList>()?;
-    let site = site.to_string_lossy();
-    if !path.contains(site.as_ref())? {
-        let entries: Vec<String> = path.extract()?;
-        let first_site = entries
-            .iter()
-            .position(|p| p.ends_with("site-packages") || p.ends_with("dist-packages"))
-            .unwrap_or(entries.len());
-        path.insert(first_site, site.as_ref())?;
-    }
-    // Its .pth files (editable installs), which addsitedir reads though the folder is known.
+    let before: Vec<String> = path.extract()?;
     py.import("site")?
-        .call_method1("addsitedir", (site.as_ref(),))?;
+        .call_method1("addsitedir", (site.to_string_lossy().as_ref(),))?;
+    // addsitedir appends: the base interpreter's own site-packages (a pyenv's, the system's)
+    // would come first, and an older copy of a package there (typing_extensions) would shadow
+    // the virtualenv's, which dspy's dependencies need. The virtualenv's entries go before them,
+    // as in the virtualenv's own interpreter (still after the standard library).
+    let after: Vec<String> = path.extract()?;
+    let added: Vec<&String> = after.iter().filter(|p| !before.contains(p)).collect();
+    let first_site = before
+        .iter()
+        .position(|p| p.ends_with("site-packages") || p.ends_with("dist-packages"));
+    if let Some(at) = first_site {
+        let mut order: Vec<&String> = before.iter().collect();
+        order.splice(at..at, added);
+        path.call_method1("__setitem__", (pyo3::types::PySlice::full(py), order))?;
+    }
     Ok(())
 }
