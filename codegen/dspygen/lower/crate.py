@@ -179,6 +179,7 @@ class _Lowering:
         declarations: dict[str, str] = {}
         decls: list[nodes.Enum | nodes.Model] = [*schema.enums, *schema.models]
         self.instances = generics.Instances(schema)
+        self.json_schemas_of = json_schema.Documents(schema)
         for decl in decls:
             name, derived = self.instances.rust_name(decl), self.instances.is_instance(decl)
             declarations[decl.id] = self.claim(name, decl.qualname, decl.span, derived=derived)
@@ -424,7 +425,7 @@ class _Lowering:
     def side_json_schemas(self, sig: nodes.Signature, role: str, ident: str) -> _SchemaConstants:
         """A signature side's JSON Schema constants (lower/json_schema.py side_model), or none and a warning."""
         try:
-            texts = json_schema.side_texts(self.schema, sig, role, ident)
+            texts = self.json_schemas_of.side_texts(sig, role, ident)
         except json_schema.Unknown as why:
             message = (
                 f"`{ident}` (the {role}s of `{sig.qualname}`) gets no JSON_SCHEMA constants: its JSON Schema in "
@@ -437,7 +438,7 @@ class _Lowering:
     def json_schemas(self, model: nodes.Model) -> _SchemaConstants:
         """The model's JSON Schema constants, or none and a warning where dspygen cannot know them."""
         try:
-            validation, serialization = json_schema.schema_texts(self.schema, model)
+            validation, serialization = self.json_schemas_of.model_texts(model)
         except json_schema.Unknown as why:
             message = (
                 f"`{model.qualname}` gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what "

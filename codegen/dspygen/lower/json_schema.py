@@ -17,16 +17,108 @@ import re
 from collections import Counter
 
 from dspygen.ir import nodes
-from dspygen.lower.json_schema_types import JSON_VALUE, REF, Generator, Json, Mode, Unknown
+from dspygen.lower.json_schema_types import JSON_VALUE, REF, Generator, Json, Mode, Shared, Unknown
 
-__all__ = ["Unknown", "model_schema", "schema_texts", "side_texts"]
+__all__ = ["Documents", "Unknown", "schema_texts", "side_texts"]
 
 
-def model_schema(schema: nodes.Schema, model: nodes.Model, mode: Mode) -> Json:
-    """What `model_json_schema(mode=mode)` returns for `model`; raises Unknown."""
-    gen = Generator(schema, mode)
-    gen.ref(model.id)
-    return _document(gen, model.id)
+class Documents:
+    """The JSON Schema texts of one schema's models and signature sides. A definition is generated
+    once per mode and shared by every document that holds it (json_schema_types.Shared): each
+    document holds all the definitions it reaches, so generating each anew is quadratic."""
+
+    def __init__(self, schema: nodes.Schema) -> None:
+        self.schema = schema
+        self.shared: dict[Mode, Shared] = {"validation": {}, "serialization": {}}
+        # A shared definition's text under `$defs`: (mode, id, its `$defs` name, the names of the ids
+        # it references) -> `json.dumps` of it renamed and sorted.
+        self.texts: dict[tuple[Mode, str, str, tuple[str, ...]], str] = {}
+
+    def model_texts(self, model: nodes.Model) -> tuple[str, str]:
+        """`json.dumps` of what `model_json_schema(mode=...)` returns, in each mode; raises Unknown."""
+        out = []
+        for mode in MODES:
+            gen = Generator(self.schema, mode, self.shared[mode])
+            gen.ref(model.id)
+            out.append(self._text(gen, model.id))
+        return out[0], out[1]
+
+    def side_texts(self, sig: nodes.Signature, role: str, name: str) -> tuple[str, str]:
+        """`json.dumps` of a signature side's schema in both modes (side_model); raises Unknown."""
+        model = side_model(sig, role, name)
+        out = []
+        for mode in MODES:
+            gen = Generator(self.schema, mode, self.shared[mode])
+            gen.defs[model.id] = None
+            gen.defs[model.id] = gen.model(model)
+            out.append(self._text(gen, model.id))
+        return out[0], out[1]
+
+    def _text(self, gen: Generator, top: str) -> str:
+        """`json.dumps` of the document of `top`: put together from the texts of its definitions
+        where all of them are shared (so none reaches `top` again: it is written inline), else
+        built whole (_document)."""
+        shared = self.shared[gen.mode]
+        top_refs = _refs(gen.defs[top])
+        reach, todo = set(top_refs), list(top_refs)
+        while todo:
+            entry = shared.get(todo.pop())
+            if entry is None:  # a definition on a cycle: the general case
+                return json.dumps(_document(gen, top))
+            for ref in entry[1]:
+                if ref not in reach:
+                    reach.add(ref)
+                    todo.append(ref)
+        defs = {ref: gen.defs[ref] for ref in reach}
+        names = _def_names(gen.schema, defs)
+        by_name = {names[ref]: ref for ref in reach}  # equal schemas under one name: one entry
+        parts = []
+        for name in sorted(by_name):
+            ref = by_name[name]
+            key = (gen.mode, ref, name, tuple(names[r] for r in shared[ref][1]))
+            text = self.texts.get(key)
+            if text is None:
+                text = self.texts[key] = json.dumps(_sort(_rename(defs[ref], names), name))
+            parts.append(f"{json.dumps(name)}: {text}")
+        doc: Json = dict(gen.defs[top])
+        if parts:
+            doc["$defs"] = None
+        items = []
+        for key in sorted(doc):  # pydantic's sort at the top: every key, `$defs` among them
+            if key == "$defs":
+                text = "{" + ", ".join(parts) + "}"
+            else:
+                text = json.dumps(_sort(_rename({key: doc[key]}, names)[key], key))
+            items.append(f"{json.dumps(key)}: {text}")
+        return "{" + ", ".join(items) + "}"
+
+
+MODES: tuple[Mode, Mode] = ("validation", "serialization")
+
+
+def _refs(value: Json) -> tuple[str, ...]:
+    """The ids a schema references (every `REF` string in it: `$ref`s and discriminator mappings)."""
+    found: dict[str, None] = {}
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, str) and node.startswith(REF):
+            found[node[len(REF) :]] = None
+    return tuple(found)
+
+
+def schema_texts(schema: nodes.Schema, model: nodes.Model) -> tuple[str, str]:
+    """`Documents.model_texts` with nothing shared; raises Unknown."""
+    return Documents(schema).model_texts(model)
+
+
+def side_texts(schema: nodes.Schema, sig: nodes.Signature, role: str, name: str) -> tuple[str, str]:
+    """`Documents.side_texts` with nothing shared; raises Unknown."""
+    return Documents(schema).side_texts(sig, role, name)
 
 
 def _document(gen: Generator, top: str) -> Json:
@@ -143,11 +235,6 @@ def _sort(value: Json, parent: str | None = None) -> Json:
     return value
 
 
-def schema_texts(schema: nodes.Schema, model: nodes.Model) -> tuple[str, str]:
-    """`json.dumps` of the validation and the serialization schema; raises Unknown."""
-    return tuple(json.dumps(model_schema(schema, model, mode)) for mode in ("validation", "serialization"))  # type: ignore[return-value]
-
-
 # The key DSPy's string signatures add to each input field's `json_schema_extra` (dspy.utils.constants).
 IS_TYPE_UNDEFINED = "IS_TYPE_UNDEFINED"
 
@@ -173,19 +260,6 @@ def side_model(sig: nodes.Signature, role: str, name: str) -> nodes.Model:
             nodes.ModelField(f.name, f.type, f.default, None, None, f.span, schema=(("json_schema_extra", extra),))
         )
     return nodes.Model(f"{sig.id}#{role}", name, sig.module, name, None, tuple(fields), "ignore", sig.span)
-
-
-def side_texts(schema: nodes.Schema, sig: nodes.Signature, role: str, name: str) -> tuple[str, str]:
-    """`json.dumps` of a signature side's schema in both modes (side_model); raises Unknown."""
-    model = side_model(sig, role, name)
-    out = []
-    modes: tuple[Mode, Mode] = ("validation", "serialization")
-    for mode in modes:
-        gen = Generator(schema, mode)
-        gen.defs[model.id] = None
-        gen.defs[model.id] = gen.model(model)
-        out.append(json.dumps(_document(gen, model.id)))
-    return out[0], out[1]
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

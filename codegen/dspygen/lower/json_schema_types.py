@@ -44,22 +44,69 @@ class Unknown(Exception):
     """pydantic's schema depends on something the IR does not hold: the message says what."""
 
 
+# Definitions shared by the documents of one lowering run, per mode: IR id -> (its schema, the ids it
+# references directly). Only a definition whose whole reach holds no recursive reference is shared:
+# pydantic's schema of a model on a cycle depends on where the document entered the cycle (the
+# reference that meets a model still being generated keeps all its sibling keys, ref_overrides).
+Shared = dict[str, tuple[Json, tuple[str, ...]]]
+
+
+@dataclass
+class _Frame:
+    """A definition being generated: the ids it references, and whether it can be shared."""
+
+    refs: dict[str, None] = field(default_factory=dict)
+    shareable: bool = True
+
+
 @dataclass
 class Generator:
     schema: nodes.Schema
     mode: Mode
+    shared: Shared = field(default_factory=dict)
     defs: dict[str, Json] = field(default_factory=dict)  # IR id -> its schema, in first-reference order
     config: list[nodes.Model] = field(default_factory=list)  # the models being generated, innermost last
+    frames: list[_Frame] = field(default_factory=list)  # the definitions being generated, innermost last
+    unshared: set[str] = field(default_factory=set)  # this document's definitions not in `shared`
 
     def ref(self, ref: str) -> Json:
-        if ref not in self.defs:
+        if self.frames:
+            self.frames[-1].refs[ref] = None
+        if ref in self.defs:
+            recursive = self.defs[ref] is None or ref in self.unshared  # a recursive reference, or one in reach
+            if recursive and self.frames:
+                self.frames[-1].shareable = False
+        elif ref in self.shared:
+            self._adopt(ref)
+        elif ref == JSON_VALUE:
+            self.defs[ref] = {}
+            self.shared[ref] = ({}, ())
+        else:
             self.defs[ref] = None  # a recursive reference meets the placeholder
-            if ref == JSON_VALUE:
-                self.defs[ref] = {}
-                return {"$ref": REF + ref}
             decl = self.schema.declaration(ref)
-            self.defs[ref] = self.model(decl) if isinstance(decl, nodes.Model) else _enum(decl)
+            frame = _Frame()
+            self.frames.append(frame)
+            try:
+                self.defs[ref] = self.model(decl) if isinstance(decl, nodes.Model) else _enum(decl)
+            finally:
+                self.frames.pop()
+            if frame.shareable:
+                self.shared[ref] = (self.defs[ref], tuple(frame.refs))
+            else:
+                self.unshared.add(ref)
+                if self.frames:
+                    self.frames[-1].shareable = False
         return {"$ref": REF + ref}
+
+    def _adopt(self, ref: str) -> None:
+        """A shared definition and all it reaches, into this document (all shared, by construction)."""
+        todo = [ref]
+        while todo:
+            node = todo.pop()
+            if node not in self.defs:
+                schema, refs = self.shared[node]
+                self.defs[node] = schema
+                todo.extend(refs)
 
     # -- models ----------------------------------------------------------------------
 
