@@ -633,5 +633,5 @@ def _schema_constants(validation: str, serialization: str) -> _SchemaConstants:
     return {
         "json_schema": rust_raw_str(validation),
         "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
-        "json_schema_parses_in_rust": max(json_schema.depth(validation), json_schema.depth(serialization)) < 128,
+        "json_schema_parses_in_rust": all(json_schema.nests_below(text, 128) for text in (validation, serialization)),
     }

@@ -272,3 +272,9 @@ def depth(text: str) -> int:
         level += 1 if bracket in "[{" else -1
         deepest = max(deepest, level)
     return deepest
+
+
+def nests_below(text: str, limit: int) -> bool:
+    """Whether the JSON `text` nests fewer than `limit` objects and arrays (the count of all its
+    brackets bounds the depth: most documents need no closer look)."""
+    return text.count("{") + text.count("[") < limit or depth(text) < limit

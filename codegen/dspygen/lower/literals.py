@@ -51,7 +51,8 @@ def rust_raw_str(text: str) -> str:
     of quotes (JSON); `rust_str`'s form where `text` holds anything but printable ASCII."""
     if not (text.isascii() and text.isprintable()):
         return rust_str(text)
-    hashes = "#" * (max([0, *(len(run) for run in re.findall('"(#*)', text))]) + 1)
+    runs = re.findall('"(#+)', text) if '"#' in text else []  # a quote and hashes would end `r#"`
+    hashes = "#" * (max([0, *map(len, runs)]) + 1)
     return f'r{hashes}"{text}"{hashes}'
 
 

@@ -144,6 +144,14 @@ class SampleMaker:
         self._budget = MODEL_BUDGET
         self._pydantic_json = False  # samples of a model: pydantic writes and reads them back
         self.arm_pick = 0  # which arm of each union a sample takes
+        self._wires: dict[tuple[str, str], config.Wire] = {}  # a nested model's keys, met in every sample holding it
+
+    def wire(self, model: nodes.Model, f: nodes.ModelField) -> config.Wire:
+        key = (model.id, f.name)
+        found = self._wires.get(key)
+        if found is None:
+            found = self._wires[key] = config.wire(model, f)
+        return found
 
     def full(
         self, ty: t.Type, hint: str, stack: tuple[str, ...], json: nodes.JsonConfig = DEFAULT_JSON, depth: int = 0
@@ -226,7 +234,7 @@ class SampleMaker:
             value = self.full(f.type, f.name, (*stack, ty.ref), model.json, depth + 1)
             if value is CYCLE:
                 return CYCLE
-            keys = config.wire(model, f)
+            keys = self.wire(model, f)
             items.append(("" if f.exclude else keys.output, keys.inputs[0], value))
         return Obj(tuple(items))
 
@@ -254,7 +262,7 @@ class SampleMaker:
             if self.models[ty.ref].computed:  # pydantic writes values only it can compute: no sample
                 return CYCLE, CYCLE
             for f in self.models[ty.ref].fields:
-                keys = config.wire(self.models[ty.ref], f)
+                keys = self.wire(self.models[ty.ref], f)
                 name, key = "" if f.exclude else keys.output, keys.inputs[0]
                 if f.default is not None and f.default.kind in FIXED_DEFAULTS:
                     expected.append((name, key, as_typed(self.default_json(f.default), f.type)))
