@@ -181,14 +181,21 @@ def _plan(args: TargetArgs, sink: Sink, *, writing: bool) -> Plan:
         changes = runtime_crate.changes(folder, sink, writing=writing)
         if changes is not None:
             runtimes.append((folder, changes))
+    fresh = [up_to_date(t, base) for t in targets]
+    work = [t for t, ok in zip(targets, fresh, strict=True) if not ok]
+    results = []
+    if work:
+        from dspygen import workers  # libcst, Jinja and the rest load only when there is work
+
+        results = workers.plan(work, base, list(sink.items), writing=writing)
     planned: list[tuple[Target, _Work | None]] = []
-    for target in targets:
-        if up_to_date(target, base):
+    outcomes = iter(results)
+    for target, ok in zip(targets, fresh, strict=True):
+        if ok:
             planned.append((target, None))
             continue
-        from dspygen import pipeline  # libcst, Jinja and the rest load only when there is work
-
-        done = pipeline.changes(target, base, sink, writing=writing)
+        done, diagnostics = next(outcomes)
+        sink.items.extend(diagnostics)
         if done is not None:
             planned.append((target, _Work(done.changes, done.read)))
     return Plan(base, planned, runtimes)
