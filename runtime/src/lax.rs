@@ -214,12 +214,14 @@ pub fn active() -> bool {
     MODE.get() == Mode::Lax
 }
 
-fn forced() -> bool {
-    MODE.get() == Mode::ForcedStrict
+fn with_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
+    with_mode_from(MODE.get(), mode, read)
 }
 
-fn with_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
-    if MODE.get() == mode {
+/// [`with_mode`] given the mode in force, `current`, already read: a thread-local costs a call
+/// in an extension module (`__tls_get_addr`), and a model reads it once.
+fn with_mode_from<T>(current: Mode, mode: Mode, read: impl FnOnce() -> T) -> T {
+    if current == mode {
         return read(); // the common case, a lax model's lax field: nothing to set or restore
     }
     struct Restore(Mode);
@@ -290,13 +292,22 @@ impl<'de, D: Deserializer<'de>> Fields<D> {
         read: impl FnOnce(D, FieldsVisitor<V>) -> Result<V::Value, D::Error>,
         plain: impl FnOnce(D, V) -> Result<V::Value, D::Error>,
     ) -> Result<V::Value, D::Error> {
+        // The mode is read once here and handed to the visitor, which sets lax mode only if
+        // it is not already on (a lax model inside a lax one, the common case, sets nothing).
+        let current = MODE.get();
         match self.reading {
-            Reading::Lax(strict) if !forced() => {
-                read(self.inner, FieldsVisitor { visitor, strict })
+            Reading::Lax(_) | Reading::Strict if current == Mode::ForcedStrict => {
+                plain(self.inner, visitor)
             }
-            Reading::Lax(_) => plain(self.inner, visitor),
-            Reading::Strict if forced() => plain(self.inner, visitor),
-            Reading::Strict => with_mode(Mode::Strict, || plain(self.inner, visitor)),
+            Reading::Lax(strict) => read(
+                self.inner,
+                FieldsVisitor {
+                    visitor,
+                    strict,
+                    current,
+                },
+            ),
+            Reading::Strict => with_mode_from(current, Mode::Strict, || plain(self.inner, visitor)),
         }
     }
 }
@@ -338,6 +349,8 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Fields<D> {
 struct FieldsVisitor<V> {
     visitor: V,
     strict: &'static [&'static str],
+    /// The mode in force when the model began ([`Fields::read`] read it).
+    current: Mode,
 }
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
@@ -355,7 +368,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
             strict: self.strict,
             next_is_strict: Cell::new(false),
         };
-        with_mode(Mode::Lax, || self.visitor.visit_map(fields))
+        with_mode_from(self.current, Mode::Lax, || self.visitor.visit_map(fields))
     }
 }
 
@@ -529,12 +542,13 @@ impl<'de, T: de::Deserialize<'de>> Visitor<'de> for RootVisitor<T> {
     }
 
     fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<T, D2::Error> {
-        if forced() {
+        let current = MODE.get(); // once (see `with_mode_from`)
+        if current == Mode::ForcedStrict {
             T::deserialize(d)
         } else if self.1 {
-            with_mode(Mode::Strict, || T::deserialize(d))
+            with_mode_from(current, Mode::Strict, || T::deserialize(d))
         } else {
-            with_mode(Mode::Lax, || T::deserialize(Lax(d)))
+            with_mode_from(current, Mode::Lax, || T::deserialize(Lax(d)))
         }
     }
 }
