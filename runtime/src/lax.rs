@@ -876,7 +876,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WideIntVisitor<V> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V::Value, A::Error> {
         let _token = map.next_key::<de::IgnoredAny>()?;
-        let text = map.next_value::<String>()?;
+        let text = map.next_value::<crate::de::Text<'de>>()?.0; // borrowed when it can be
         let text = text.trim();
         let ints = IntVisitor(self.0);
         match text.as_bytes().first() {

@@ -65,7 +65,7 @@ pub fn keys(text: &str) -> Vec<String> {
             mut map: A,
         ) -> Result<Vec<String>, A::Error> {
             let mut keys: Vec<String> = Vec::new();
-            while let Some(key) = map.next_key::<Text<'de>>()? {
+            while let Some(key) = map.next_key::<crate::de::Text<'de>>()? {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 if !keys.iter().any(|k| *k == key.0) {
                     keys.push(key.0.into_owned());
@@ -86,32 +86,6 @@ pub fn fields_set(keys: &[String], fields: &[&[&str]]) -> usize {
         .count()
 }
 
-/// A string borrowed from the input when serde_json can (no escapes, `from_str`), else owned.
-/// (serde's own `Cow<str>` is always owned outside a derive's `#[serde(borrow)]`.)
-struct Text<'de>(std::borrow::Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Text<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Text<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Text<'de>, E> {
-                Ok(Text(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Text<'de>, E> {
-                Ok(Text(std::borrow::Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Text<'de>, E> {
-                Ok(Text(std::borrow::Cow::Owned(v)))
-            }
-        }
-        deserializer.deserialize_str(Visitor)
-    }
-}
-
 /// The value of the tag field `name` of a discriminated union's object.
 pub fn tag(text: &str, name: &str) -> Result<serde_json::Value, String> {
     // Only the tag's value is read (the last, if the key is given twice, as a JSON object
@@ -127,7 +101,7 @@ pub fn tag(text: &str, name: &str) -> Result<serde_json::Value, String> {
             mut map: A,
         ) -> Result<Self::Value, A::Error> {
             let mut found = None;
-            while let Some(key) = map.next_key::<Text<'de>>()? {
+            while let Some(key) = map.next_key::<crate::de::Text<'de>>()? {
                 if key.0 == self.0 {
                     found = Some(map.next_value::<serde_json::Value>()?);
                 } else {
@@ -191,8 +165,10 @@ impl<'de> serde::de::Visitor<'de> for RawText {
     }
 
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        match map.next_key::<Text<'de>>()? {
-            Some(Text(key)) if key == RAW_VALUE => map.next_value::<Text<'de>>().map(|t| t.0),
+        match map.next_key::<crate::de::Text<'de>>()? {
+            Some(crate::de::Text(key)) if key == RAW_VALUE => {
+                map.next_value::<crate::de::Text<'de>>().map(|t| t.0)
+            }
             _ => Err(serde::de::Error::invalid_type(
                 serde::de::Unexpected::Map,
                 &self,
