@@ -285,29 +285,61 @@ pub struct Fields<D> {
     pub reading: Reading,
 }
 
+/// How [`Fields`] asks its deserializer for the model: as a struct or as a map.
+trait Ask<'de, D: Deserializer<'de>> {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error>;
+}
+
+struct AsStruct(&'static str, &'static [&'static str]);
+
+impl<'de, D: Deserializer<'de>> Ask<'de, D> for AsStruct {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_struct(self.0, self.1, visitor)
+    }
+}
+
+struct AsMap;
+
+impl<'de, D: Deserializer<'de>> Ask<'de, D> for AsMap {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_map(visitor)
+    }
+}
+
 impl<'de, D: Deserializer<'de>> Fields<D> {
     fn read<V: Visitor<'de>>(
         self,
         visitor: V,
-        read: impl FnOnce(D, FieldsVisitor<V>) -> Result<V::Value, D::Error>,
-        plain: impl FnOnce(D, V) -> Result<V::Value, D::Error>,
+        ask: impl Ask<'de, D>,
     ) -> Result<V::Value, D::Error> {
         // The mode is read once here and handed to the visitor, which sets lax mode only if
         // it is not already on (a lax model inside a lax one, the common case, sets nothing).
         let current = MODE.get();
         match self.reading {
             Reading::Lax(_) | Reading::Strict if current == Mode::ForcedStrict => {
-                plain(self.inner, visitor)
+                ask.ask(self.inner, visitor)
             }
-            Reading::Lax(strict) => read(
+            // A model with no strict field (most) reads its keys as they are: its visitor is
+            // another type, in which the strict keys' path is not compiled at all.
+            Reading::Lax(strict) if strict.is_empty() => ask.ask(
                 self.inner,
-                FieldsVisitor {
+                FieldsVisitor::<V, false> {
                     visitor,
                     strict,
                     current,
                 },
             ),
-            Reading::Strict => with_mode_from(current, Mode::Strict, || plain(self.inner, visitor)),
+            Reading::Lax(strict) => ask.ask(
+                self.inner,
+                FieldsVisitor::<V, true> {
+                    visitor,
+                    strict,
+                    current,
+                },
+            ),
+            Reading::Strict => {
+                with_mode_from(current, Mode::Strict, || ask.ask(self.inner, visitor))
+            }
         }
     }
 }
@@ -325,19 +357,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Fields<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.read(
-            visitor,
-            |d, v| d.deserialize_struct(name, fields, v),
-            |d, v| d.deserialize_struct(name, fields, v),
-        )
+        self.read(visitor, AsStruct(name, fields))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.read(
-            visitor,
-            |d, v| d.deserialize_map(v),
-            |d, v| d.deserialize_map(v),
-        )
+        self.read(visitor, AsMap)
     }
 
     serde::forward_to_deserialize_any! {
@@ -346,14 +370,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Fields<D> {
     }
 }
 
-struct FieldsVisitor<V> {
+/// `STRICT`: whether the model has strict fields, whose keys are looked for.
+struct FieldsVisitor<V, const STRICT: bool> {
     visitor: V,
     strict: &'static [&'static str],
     /// The mode in force when the model began ([`Fields::read`] read it).
     current: Mode,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
+impl<'de, V: Visitor<'de>, const STRICT: bool> Visitor<'de> for FieldsVisitor<V, STRICT> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -363,7 +388,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
     // Lax mode is set once per model rather than per value (a thread-local costs a call in an
     // extension module), and only a strict field's value sets it again.
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let fields = FieldsMap {
+        let fields = FieldsMap::<A, STRICT> {
             map,
             strict: self.strict,
             next_is_strict: Cell::new(false),
@@ -372,23 +397,23 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
     }
 }
 
-struct FieldsMap<A> {
+struct FieldsMap<A, const STRICT: bool> {
     map: A,
     strict: &'static [&'static str],
     next_is_strict: Cell<bool>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for FieldsMap<A> {
+impl<'de, A: MapAccess<'de>, const STRICT: bool> MapAccess<'de> for FieldsMap<A, STRICT> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        self.next_is_strict.set(false);
-        if self.strict.is_empty() {
+        if !STRICT {
             return self.map.next_key_seed(seed);
         }
+        self.next_is_strict.set(false);
         self.map.next_key_seed(KeySeed {
             seed,
             strict: self.strict,
@@ -397,7 +422,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FieldsMap<A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        if self.next_is_strict.get() {
+        if STRICT && self.next_is_strict.get() {
             with_mode(Mode::Strict, || self.map.next_value_seed(seed))
         } else {
             self.map.next_value_seed(LaxSeed(seed))
