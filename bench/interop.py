@@ -60,6 +60,7 @@ def _check(order: Order, data: str) -> None:
     assert bench_rs.roundtrip(order) == order, "bench_rs.roundtrip differs"
     assert bench_rs.roundtrip_validated(order) == order, "bench_rs.roundtrip_validated differs"
     assert bench_rs.roundtrip_json("Order", data) == data, "serde round trip differs"
+    assert native.plain_roundtrip(data) == data, "the plain serde derive's round trip differs"
     assert native.proto_into_py(Order.__pydantic_validator__.validate_python, data) == order
     constructed = native.proto_construct(data)
     assert constructed == order and constructed.model_dump_json() == data, "prototype construct differs"
@@ -82,6 +83,7 @@ def cases(order: Order, data: str) -> dict[str, Batch]:
         # JSON -> Rust
         "serde_parse": lambda n: native.time_serde_parse(data, n),
         "serde_dump": lambda n: native.time_serde_dump(data, n),
+        "plain_serde_parse": lambda n: native.time_plain_serde_parse(data, n),
         # decomposition and prototypes of template changes
         "walk_getattr": lambda n: native.time_walk_getattr(order, n),
         "walk_getattr_no_value": lambda n: native.time_walk_getattr_no_value(order, n),
@@ -98,6 +100,8 @@ RATIOS = [
     ("model_dump/attr", "model_dump", "attr"),
     ("model_validate_json/into_py", "model_validate_json", "into_py"),
     ("model_validate_json/serde_parse", "model_validate_json", "serde_parse"),
+    ("model_validate_json/plain_serde_parse", "model_validate_json", "plain_serde_parse"),
+    ("serde_parse/plain_serde_parse", "serde_parse", "plain_serde_parse"),
     ("json_route/proto_extract", "json_route", "proto_extract"),
     ("attr/proto_extract", "attr", "proto_extract"),
     ("model_validate_json/proto_construct", "model_validate_json", "proto_construct"),

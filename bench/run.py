@@ -320,6 +320,21 @@ def bindings_rows(results: dict[str, Any]) -> list[Row]:
                 f"B/A {times(r['json_route/proto_extract'])}",
             ),
             Row(
+                "limit",
+                f"{size}: JSON→Rust by serde's plain `#[derive(Deserialize)]` of the same structs, no lax mode "
+                "(bench/native/src/plain.rs) (A) vs `Order.model_validate_json` (B)",
+                seconds(m["plain_serde_parse"]),
+                seconds(m["model_validate_json"]),
+                f"B/A {times(r['model_validate_json/plain_serde_parse'])}",
+            ),
+            Row(
+                "limit",
+                f"{size}: JSON→Rust, the generated `Deserialize` (A) vs serde's plain derive (B)",
+                seconds(m["serde_parse"]),
+                seconds(m["plain_serde_parse"]),
+                f"A/B {r['serde_parse/plain_serde_parse']:.2f}",
+            ),
+            Row(
                 "prototype",
                 f"{size}: Rust→Py one dict tree + one `validate_python` (A) vs `model_validate_json` (B)",
                 seconds(m["proto_validate_once"]),

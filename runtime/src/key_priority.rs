@@ -64,7 +64,7 @@ impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for PriorityVisito
             map,
             groups: self.groups,
             forbid: self.forbid,
-            first_seen: vec![false; self.groups.len()],
+            first_seen: Seen::new(self.groups.len()),
             held: Vec::new(),
             value: None,
             draining: None,
@@ -74,25 +74,57 @@ impl<'de, V: serde::de::Visitor<'de>> serde::de::Visitor<'de> for PriorityVisito
 
 type Held = (usize, usize, String, serde_json::Value); // (group, rank, key, value)
 
+/// The groups whose first key the map has given: bits for up to 64 groups (no allocation per
+/// model read), a `Vec` beyond.
+enum Seen {
+    Bits(u64),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(groups: usize) -> Self {
+        if groups <= 64 {
+            Self::Bits(0)
+        } else {
+            Self::Many(vec![false; groups])
+        }
+    }
+
+    fn set(&mut self, group: usize) {
+        match self {
+            Self::Bits(bits) => *bits |= 1 << group,
+            Self::Many(seen) => seen[group] = true,
+        }
+    }
+
+    fn get(&self, group: usize) -> bool {
+        match self {
+            Self::Bits(bits) => *bits & (1 << group) != 0,
+            Self::Many(seen) => seen[group],
+        }
+    }
+}
+
+/// Where a group's key sits: `(group, rank)`, rank 0 the preferred key.
+fn locate(groups: &[&[&str]], key: &str) -> Option<(usize, usize)> {
+    groups.iter().enumerate().find_map(|(group, keys)| {
+        keys.iter()
+            .position(|k| *k == key)
+            .map(|rank| (group, rank))
+    })
+}
+
 struct PriorityMap<A> {
     map: A,
     groups: &'static [&'static [&'static str]],
     forbid: bool,
-    first_seen: Vec<bool>,
+    first_seen: Seen,
     held: Vec<Held>,
     value: Option<serde_json::Value>,
     draining: Option<std::vec::IntoIter<(String, serde_json::Value)>>,
 }
 
 impl<'de, A: serde::de::MapAccess<'de>> PriorityMap<A> {
-    fn locate(&self, key: &str) -> Option<(usize, usize)> {
-        self.groups.iter().enumerate().find_map(|(group, keys)| {
-            keys.iter()
-                .position(|k| *k == key)
-                .map(|rank| (group, rank))
-        })
-    }
-
     /// The held keys that win (the best rank of a field whose first key was not given; the
     /// last of equal keys, as a JSON object keeps the last); the others are unknown keys.
     fn resolve(&mut self) -> Result<Vec<(String, serde_json::Value)>, A::Error> {
@@ -100,7 +132,7 @@ impl<'de, A: serde::de::MapAccess<'de>> PriorityMap<A> {
         let mut winners: Vec<Option<(usize, usize)>> = vec![None; self.groups.len()];
         for (i, (group, rank, _, _)) in held.iter().enumerate() {
             let better = winners[*group].is_none_or(|(best, _)| *rank <= best);
-            if !self.first_seen[*group] && better {
+            if !self.first_seen.get(*group) && better {
                 winners[*group] = Some((*rank, i));
             }
         }
@@ -129,19 +161,24 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PriorityMa
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         use serde::de::IntoDeserializer;
+        let mut seed = Some(seed);
         if self.draining.is_none() {
-            while let Some(key) = self.map.next_key::<String>()? {
-                match self.locate(&key) {
-                    Some((group, rank)) if rank > 0 => {
+            // Each key is looked at as the map gives it (borrowed from the input when it can
+            // be) and handed to the struct's own key reader at once, unless it is a key to
+            // hold back: only those become `String`s.
+            loop {
+                let peek = KeyPeek {
+                    seed: &mut seed,
+                    groups: self.groups,
+                    first_seen: &mut self.first_seen,
+                };
+                match self.map.next_key_seed(peek)? {
+                    Some(Peeked::Passed(key)) => return Ok(Some(key)),
+                    Some(Peeked::Held(group, rank, key)) => {
                         let value = self.map.next_value::<serde_json::Value>()?;
                         self.held.push((group, rank, key, value));
                     }
-                    found => {
-                        if let Some((group, _)) = found {
-                            self.first_seen[group] = true;
-                        }
-                        return seed.deserialize(key.into_deserializer()).map(Some);
-                    }
+                    None => break,
                 }
             }
             self.draining = Some(self.resolve()?.into_iter());
@@ -149,6 +186,8 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PriorityMa
         match self.draining.as_mut().and_then(Iterator::next) {
             Some((key, value)) => {
                 self.value = Some(value);
+                // A seed is taken only by a key passed on, which returns at once.
+                let seed = seed.expect("the key seed is still here");
                 seed.deserialize(key.into_deserializer()).map(Some)
             }
             None => Ok(None),
@@ -162,6 +201,89 @@ impl<'de, A: serde::de::MapAccess<'de>> serde::de::MapAccess<'de> for PriorityMa
         match self.value.take() {
             Some(value) => seed.deserialize(value).map_err(serde::de::Error::custom),
             None => self.map.next_value_seed(seed),
+        }
+    }
+}
+
+/// What [`KeyPeek`] made of a key: passed to the struct's key reader, or held back (a field's
+/// key other than its first) with its group and rank.
+enum Peeked<T> {
+    Passed(T),
+    Held(usize, usize, String),
+}
+
+/// Reads one key as text and either passes it to `seed` (taking it) or holds it back.
+struct KeyPeek<'a, K> {
+    seed: &'a mut Option<K>,
+    groups: &'static [&'static [&'static str]],
+    first_seen: &'a mut Seen,
+}
+
+impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::DeserializeSeed<'de> for KeyPeek<'_, K> {
+    type Value = Peeked<K::Value>;
+
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<K> KeyPeek<'_, K> {
+    /// `Some((group, rank))` if `key` is a field's later key, to hold back; else, with the
+    /// group of a field's first key noted, `None`: the key goes to the seed.
+    fn hold(&mut self, key: &str) -> Option<(usize, usize)> {
+        match locate(self.groups, key) {
+            Some((group, rank)) if rank > 0 => Some((group, rank)),
+            Some((group, _)) => {
+                self.first_seen.set(group);
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn seed(self) -> K {
+        self.seed.take().expect("one key per seed")
+    }
+}
+
+impl<'de, K: serde::de::DeserializeSeed<'de>> serde::de::Visitor<'de> for KeyPeek<'_, K> {
+    type Value = Peeked<K::Value>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a key")
+    }
+
+    fn visit_borrowed_str<E: serde::de::Error>(mut self, v: &'de str) -> Result<Self::Value, E> {
+        match self.hold(v) {
+            Some((group, rank)) => Ok(Peeked::Held(group, rank, v.to_owned())),
+            None => self
+                .seed()
+                .deserialize(serde::de::value::BorrowedStrDeserializer::new(v))
+                .map(Peeked::Passed),
+        }
+    }
+
+    fn visit_str<E: serde::de::Error>(mut self, v: &str) -> Result<Self::Value, E> {
+        match self.hold(v) {
+            Some((group, rank)) => Ok(Peeked::Held(group, rank, v.to_owned())),
+            None => self
+                .seed()
+                .deserialize(serde::de::value::StrDeserializer::new(v))
+                .map(Peeked::Passed),
+        }
+    }
+
+    // A key that is already a `String` (read from a `serde_json::Value`) is moved, not copied.
+    fn visit_string<E: serde::de::Error>(mut self, v: String) -> Result<Self::Value, E> {
+        match self.hold(&v) {
+            Some((group, rank)) => Ok(Peeked::Held(group, rank, v)),
+            None => self
+                .seed()
+                .deserialize(serde::de::value::StringDeserializer::new(v))
+                .map(Peeked::Passed),
         }
     }
 }
@@ -197,6 +319,49 @@ mod tests {
             Named { value: 2 }
         );
         assert_eq!(read(r#"{"name": 1}"#, false).unwrap(), Named { value: 1 });
+    }
+
+    #[test]
+    fn keys_are_read_however_the_map_gives_them() {
+        // escaped (copied out of the input), and owned (from a `serde_json::Value`)
+        assert_eq!(
+            read(r#"{"n\u0061me": 1, "alias": 2}"#, false).unwrap(),
+            Named { value: 2 }
+        );
+        assert_eq!(
+            read(r#"{"\u0061lias": 2, "name": 1}"#, false).unwrap(),
+            Named { value: 2 }
+        );
+        let groups: &'static [&'static [&'static str]] = &[&["alias", "name"]];
+        for (value, expected) in [
+            (serde_json::json!({"name": 1, "alias": 2}), 2),
+            (serde_json::json!({"name": 1}), 1),
+        ] {
+            let read: Result<Named, _> = serde::Deserialize::deserialize(KeyPriority {
+                inner: value,
+                groups,
+                forbid: false,
+            });
+            assert_eq!(read.unwrap(), Named { value: expected });
+        }
+    }
+
+    #[test]
+    fn more_groups_than_bits() {
+        let mut groups: Vec<&'static [&'static str]> = vec![&["x0", "y0"]; 70];
+        groups.push(&["alias", "name"]);
+        let groups: &'static [&'static [&'static str]] = Box::leak(groups.into_boxed_slice());
+        let read = |text: &str| -> Result<Named, serde_json::Error> {
+            let mut de = serde_json::Deserializer::from_str(text);
+            serde::Deserialize::deserialize(KeyPriority {
+                inner: &mut de,
+                groups,
+                forbid: true,
+            })
+        };
+        assert!(read(r#"{"name": 1, "alias": 2}"#).is_err());
+        assert_eq!(read(r#"{"alias": 2}"#).unwrap(), Named { value: 2 });
+        assert_eq!(read(r#"{"name": 3}"#).unwrap(), Named { value: 3 });
     }
 
     #[test]

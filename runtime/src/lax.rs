@@ -214,12 +214,14 @@ pub fn active() -> bool {
     MODE.get() == Mode::Lax
 }
 
-fn forced() -> bool {
-    MODE.get() == Mode::ForcedStrict
+fn with_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
+    with_mode_from(MODE.get(), mode, read)
 }
 
-fn with_mode<T>(mode: Mode, read: impl FnOnce() -> T) -> T {
-    if MODE.get() == mode {
+/// [`with_mode`] given the mode in force, `current`, already read: a thread-local costs a call
+/// in an extension module (`__tls_get_addr`), and a model reads it once.
+fn with_mode_from<T>(current: Mode, mode: Mode, read: impl FnOnce() -> T) -> T {
+    if current == mode {
         return read(); // the common case, a lax model's lax field: nothing to set or restore
     }
     struct Restore(Mode);
@@ -283,20 +285,61 @@ pub struct Fields<D> {
     pub reading: Reading,
 }
 
+/// How [`Fields`] asks its deserializer for the model: as a struct or as a map.
+trait Ask<'de, D: Deserializer<'de>> {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error>;
+}
+
+struct AsStruct(&'static str, &'static [&'static str]);
+
+impl<'de, D: Deserializer<'de>> Ask<'de, D> for AsStruct {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_struct(self.0, self.1, visitor)
+    }
+}
+
+struct AsMap;
+
+impl<'de, D: Deserializer<'de>> Ask<'de, D> for AsMap {
+    fn ask<V: Visitor<'de>>(self, deserializer: D, visitor: V) -> Result<V::Value, D::Error> {
+        deserializer.deserialize_map(visitor)
+    }
+}
+
 impl<'de, D: Deserializer<'de>> Fields<D> {
     fn read<V: Visitor<'de>>(
         self,
         visitor: V,
-        read: impl FnOnce(D, FieldsVisitor<V>) -> Result<V::Value, D::Error>,
-        plain: impl FnOnce(D, V) -> Result<V::Value, D::Error>,
+        ask: impl Ask<'de, D>,
     ) -> Result<V::Value, D::Error> {
+        // The mode is read once here and handed to the visitor, which sets lax mode only if
+        // it is not already on (a lax model inside a lax one, the common case, sets nothing).
+        let current = MODE.get();
         match self.reading {
-            Reading::Lax(strict) if !forced() => {
-                read(self.inner, FieldsVisitor { visitor, strict })
+            Reading::Lax(_) | Reading::Strict if current == Mode::ForcedStrict => {
+                ask.ask(self.inner, visitor)
             }
-            Reading::Lax(_) => plain(self.inner, visitor),
-            Reading::Strict if forced() => plain(self.inner, visitor),
-            Reading::Strict => with_mode(Mode::Strict, || plain(self.inner, visitor)),
+            // A model with no strict field (most) reads its keys as they are: its visitor is
+            // another type, in which the strict keys' path is not compiled at all.
+            Reading::Lax(strict) if strict.is_empty() => ask.ask(
+                self.inner,
+                FieldsVisitor::<V, false> {
+                    visitor,
+                    strict,
+                    current,
+                },
+            ),
+            Reading::Lax(strict) => ask.ask(
+                self.inner,
+                FieldsVisitor::<V, true> {
+                    visitor,
+                    strict,
+                    current,
+                },
+            ),
+            Reading::Strict => {
+                with_mode_from(current, Mode::Strict, || ask.ask(self.inner, visitor))
+            }
         }
     }
 }
@@ -314,19 +357,11 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Fields<D> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        self.read(
-            visitor,
-            |d, v| d.deserialize_struct(name, fields, v),
-            |d, v| d.deserialize_struct(name, fields, v),
-        )
+        self.read(visitor, AsStruct(name, fields))
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.read(
-            visitor,
-            |d, v| d.deserialize_map(v),
-            |d, v| d.deserialize_map(v),
-        )
+        self.read(visitor, AsMap)
     }
 
     serde::forward_to_deserialize_any! {
@@ -335,12 +370,15 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Fields<D> {
     }
 }
 
-struct FieldsVisitor<V> {
+/// `STRICT`: whether the model has strict fields, whose keys are looked for.
+struct FieldsVisitor<V, const STRICT: bool> {
     visitor: V,
     strict: &'static [&'static str],
+    /// The mode in force when the model began ([`Fields::read`] read it).
+    current: Mode,
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
+impl<'de, V: Visitor<'de>, const STRICT: bool> Visitor<'de> for FieldsVisitor<V, STRICT> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -350,32 +388,32 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for FieldsVisitor<V> {
     // Lax mode is set once per model rather than per value (a thread-local costs a call in an
     // extension module), and only a strict field's value sets it again.
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let fields = FieldsMap {
+        let fields = FieldsMap::<A, STRICT> {
             map,
             strict: self.strict,
             next_is_strict: Cell::new(false),
         };
-        with_mode(Mode::Lax, || self.visitor.visit_map(fields))
+        with_mode_from(self.current, Mode::Lax, || self.visitor.visit_map(fields))
     }
 }
 
-struct FieldsMap<A> {
+struct FieldsMap<A, const STRICT: bool> {
     map: A,
     strict: &'static [&'static str],
     next_is_strict: Cell<bool>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for FieldsMap<A> {
+impl<'de, A: MapAccess<'de>, const STRICT: bool> MapAccess<'de> for FieldsMap<A, STRICT> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        self.next_is_strict.set(false);
-        if self.strict.is_empty() {
+        if !STRICT {
             return self.map.next_key_seed(seed);
         }
+        self.next_is_strict.set(false);
         self.map.next_key_seed(KeySeed {
             seed,
             strict: self.strict,
@@ -384,7 +422,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for FieldsMap<A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        if self.next_is_strict.get() {
+        if STRICT && self.next_is_strict.get() {
             with_mode(Mode::Strict, || self.map.next_value_seed(seed))
         } else {
             self.map.next_value_seed(LaxSeed(seed))
@@ -529,12 +567,13 @@ impl<'de, T: de::Deserialize<'de>> Visitor<'de> for RootVisitor<T> {
     }
 
     fn visit_newtype_struct<D2: Deserializer<'de>>(self, d: D2) -> Result<T, D2::Error> {
-        if forced() {
+        let current = MODE.get(); // once (see `with_mode_from`)
+        if current == Mode::ForcedStrict {
             T::deserialize(d)
         } else if self.1 {
-            with_mode(Mode::Strict, || T::deserialize(d))
+            with_mode_from(current, Mode::Strict, || T::deserialize(d))
         } else {
-            with_mode(Mode::Lax, || T::deserialize(Lax(d)))
+            with_mode_from(current, Mode::Lax, || T::deserialize(Lax(d)))
         }
     }
 }
@@ -862,7 +901,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for WideIntVisitor<V> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V::Value, A::Error> {
         let _token = map.next_key::<de::IgnoredAny>()?;
-        let text = map.next_value::<String>()?;
+        let text = map.next_value::<crate::de::Text<'de>>()?.0; // borrowed when it can be
         let text = text.trim();
         let ints = IntVisitor(self.0);
         match text.as_bytes().first() {

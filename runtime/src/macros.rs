@@ -41,13 +41,20 @@ macro_rules! struct_serde {
         impl<'de> $crate::serde::Deserialize<'de> for $ty {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let reader = $crate::lax::Fields { inner: $make(deserializer), reading: $reading };
-                #[allow(unused_mut)]
-                let mut value = Self::deserialize(reader)?;
-                $(value.$validate().map_err(<D::Error as $crate::serde::de::Error>::custom)?;)?
-                ::std::result::Result::Ok(value)
+                $crate::struct_serde!(@finish D, Self::deserialize(reader) $(, $validate)?)
             }
         }
     };
+    // Without `validate` the value read is returned as it is, not taken apart by `?` and
+    // rebuilt: a struct is then not copied once more on its way out.
+    (@finish $d:ident, $read:expr) => {
+        $read
+    };
+    (@finish $d:ident, $read:expr, $validate:ident) => {{
+        let mut value = $read?;
+        value.$validate().map_err(<$d::Error as $crate::serde::de::Error>::custom)?;
+        ::std::result::Result::Ok(value)
+    }};
 }
 
 /// `Deserialize` for a RootModel's struct (`Serialize` is derived, `transparent`): its one field

@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
 
 mod aio;
+mod plain;
 mod proto;
 
 fn parse(data: &str) -> PyResult<Order> {
@@ -86,6 +87,28 @@ fn time_serde_parse(data: &str, n: u64) -> PyResult<u64> {
         black_box(parse(black_box(data))?);
         Ok(())
     })
+}
+
+/// The yardstick of `time_serde_parse`: the same JSON into serde's plain derive of the same
+/// structs (`plain`), without dspygen's lax mode and map-only check.
+#[pyfunction]
+fn time_plain_serde_parse(data: &str, n: u64) -> PyResult<u64> {
+    elapsed(n, || {
+        black_box(
+            serde_json::from_str::<plain::Order>(black_box(data))
+                .map_err(|e| PyValueError::new_err(e.to_string()))?,
+        );
+        Ok(())
+    })
+}
+
+/// `plain::Order` read and written back, for the bench's check that it reads what pydantic
+/// wrote.
+#[pyfunction]
+fn plain_roundtrip(data: &str) -> PyResult<String> {
+    let order = serde_json::from_str::<plain::Order>(data)
+        .map_err(|e| PyValueError::new_err(e.to_string()))?;
+    serde_json::to_string(&order).map_err(|e| PyValueError::new_err(e.to_string()))
 }
 
 /// Rust struct -> JSON: `serde_json::to_string` (for reference).
@@ -239,10 +262,10 @@ mod bench_native {
     use super::aio::{answering_lm, gil_wait_nanos, time_acall_batch, time_acall_sequential};
     #[pymodule_export]
     use super::{
-        extract_attr_json, into_py, predict_once, proto_construct, proto_extract_json,
-        proto_into_py, time_call0, time_call1, time_extract_attr, time_extract_json, time_into_py,
-        time_into_py_json, time_predict, time_proto_construct, time_proto_dicts,
-        time_proto_extract, time_proto_into_py, time_serde_dump, time_serde_parse,
-        time_walk_getattr, time_walk_getattr_no_value,
+        extract_attr_json, into_py, plain_roundtrip, predict_once, proto_construct,
+        proto_extract_json, proto_into_py, time_call0, time_call1, time_extract_attr,
+        time_extract_json, time_into_py, time_into_py_json, time_plain_serde_parse, time_predict,
+        time_proto_construct, time_proto_dicts, time_proto_extract, time_proto_into_py,
+        time_serde_dump, time_serde_parse, time_walk_getattr, time_walk_getattr_no_value,
     };
 }

@@ -165,7 +165,8 @@ impl<'de> serde::Deserialize<'de> for Decimal {
                 mut map: A,
             ) -> Result<Decimal, A::Error> {
                 let _token = map.next_key::<serde::de::IgnoredAny>()?;
-                let text = map.next_value::<String>()?;
+                // borrowed from the input when serde_json can (`from_str`), not copied
+                let text = map.next_value::<crate::de::Text<'de>>()?.0;
                 let text = text.trim();
                 let integer = text
                     .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'])

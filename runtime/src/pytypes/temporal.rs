@@ -5,33 +5,37 @@
 use pyo3::prelude::*;
 
 /// A JSON scalar given for a temporal field: pydantic parses strings, and numbers as
-/// Unix timestamps or seconds. Integers beyond i64 are rejected, as pydantic does.
-enum Given {
-    Str(String),
+/// Unix timestamps or seconds. Integers beyond i64 are rejected, as pydantic does. A string
+/// is borrowed from the input when serde_json can (no escapes), not copied.
+enum Given<'a> {
+    Str(std::borrow::Cow<'a, str>),
     Int(i64),
     Float(f64),
 }
 
-impl<'de> serde::Deserialize<'de> for Given {
+impl<'de> serde::Deserialize<'de> for Given<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
-        impl serde::de::Visitor<'_> for Visitor {
-            type Value = Given;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Given<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a string or a number")
             }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Given, E> {
-                Ok(Given::Str(v.to_owned()))
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Given<'de>, E> {
+                Ok(Given::Str(std::borrow::Cow::Borrowed(v)))
             }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Given, E> {
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Given<'de>, E> {
+                Ok(Given::Str(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Given<'de>, E> {
                 Ok(Given::Int(v))
             }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Given, E> {
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Given<'de>, E> {
                 i64::try_from(v)
                     .map(Given::Int)
                     .map_err(|_| E::custom(format!("{v} is too large")))
             }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Given, E> {
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Given<'de>, E> {
                 Ok(Given::Float(v))
             }
         }
@@ -55,7 +59,7 @@ fn parse_error(what: &str, err: speedate::ParseError) -> String {
     )
 }
 
-fn parse_datetime(given: &Given) -> Result<speedate::DateTime, String> {
+fn parse_datetime(given: &Given<'_>) -> Result<speedate::DateTime, String> {
     let config = speedate::DateTimeConfig {
         time_config: time_config(),
         timestamp_unit: speedate::TimestampUnit::Infer,
