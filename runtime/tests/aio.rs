@@ -319,3 +319,47 @@ answers = asyncio.run(main())
     .unwrap();
     assert_eq!(engine_count(&lm, "finished"), 2);
 }
+
+/// Python code in a `dspy.context` calls Rust that awaits a call (blocking its thread on a
+/// tokio runtime): the call's task starts from a copy of that thread's contextvars, so the
+/// context applies, as it would to a Python callee.
+#[test]
+fn a_call_made_from_python_code_sees_its_dspy_context() {
+    let predict = Arc::new(predict());
+    let lm = echo_lm("thread", Duration::ZERO);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    Python::attach(|py| -> PyResult<()> {
+        let ask = PyCFunction::new_closure(
+            py,
+            None,
+            None,
+            move |args: &Bound<'_, PyTuple>,
+                  _kwargs: Option<&Bound<'_, PyDict>>|
+                  -> PyResult<String> {
+                let text: String = args.get_item(0)?.extract()?;
+                let call = predict.acall(&question(text));
+                let answer = args.py().detach(|| runtime.block_on(call));
+                Ok(answer.map_err(PyErr::from)?.into_output().answer)
+            },
+        )?;
+        let scope = PyDict::new(py);
+        scope.set_item("ask", ask)?;
+        scope.set_item("lm", lm.as_py())?;
+        py.run(
+            c"
+import dspy
+
+with dspy.context(lm=lm):
+    answer = ask('x')
+",
+            Some(&scope),
+            None,
+        )?;
+        let answer: String = scope.get_item("answer")?.unwrap().extract()?;
+        assert_eq!(answer, "thread: x");
+        Ok(())
+    })
+    .unwrap();
+}

@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::{echo_lm, engine_count, eventually, init, question, Qa};
@@ -13,7 +14,7 @@ use dspygen_runtime::{aio, Predict, PredictError, Settings};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn configured_settings_apply_and_shutdown_cancels_the_pending_calls_and_closes_the_loop() {
     init();
-    let predict = Python::attach(Predict::<Qa>::new).unwrap();
+    let predict = Arc::new(Python::attach(Predict::<Qa>::new).unwrap());
     let (quick, slow) = (
         echo_lm("quick", Duration::from_millis(10)),
         echo_lm("slow", Duration::from_secs(5)),
@@ -32,6 +33,30 @@ async fn configured_settings_apply_and_shutdown_cancels_the_pending_calls_and_cl
 
     let pending = tokio::spawn(in_slow.scope_future(predict.acall(&question("pending"))));
     assert_eq!(eventually(&slow, "started", 1).await, 1);
+    // Calls handed over as the loop stops: started and cancelled, or refused as they start.
+    // Each ends in an error; none hangs (one whose task started once the drain had begun used
+    // to run on as the loop stopped under it, and its future waited for good).
+    let racing: Vec<_> = (0..40)
+        .map(|i| tokio::spawn(in_slow.scope_future(predict.acall(&question(format!("r{i}"))))))
+        .collect();
+    // And calls made one after another while it stops, until one is refused.
+    let racer = {
+        let predict = predict.clone();
+        let instant = echo_lm("instant", Duration::ZERO);
+        let in_instant = Python::attach(|py| Settings::new(py).lm(py, &instant)).unwrap();
+        tokio::spawn(async move {
+            loop {
+                let call = in_instant.scope_future(predict.acall(&question("race")));
+                match tokio::time::timeout(Duration::from_secs(3), call).await {
+                    Err(_) => panic!("a call made as the loop stopped never ended"),
+                    Ok(Ok(answer)) => assert_eq!(answer.answer, "instant: race"),
+                    Ok(Err(PredictError::Lm(err))) if err.to_string().contains("closed") => break,
+                    Ok(Err(PredictError::Lm(_))) => {}
+                    Ok(Err(err)) => panic!("{err}"),
+                }
+            }
+        })
+    };
     let start = Instant::now();
     // It blocks until the loop has stopped: off the runtime's worker threads.
     tokio::task::spawn_blocking(aio::shutdown)
@@ -43,12 +68,31 @@ async fn configured_settings_apply_and_shutdown_cancels_the_pending_calls_and_cl
         matches!(cancelled, Err(PredictError::Lm(_))),
         "the pending call was not cancelled"
     );
+    for call in racing {
+        let outcome = tokio::time::timeout(Duration::from_secs(3), call)
+            .await
+            .expect("a call handed over as the loop stopped never ended")
+            .unwrap();
+        match outcome {
+            Err(PredictError::Lm(_)) => {}
+            Err(err) => panic!("{err}"),
+            Ok(answer) => panic!(
+                "a 5 s call answered {:?} as the loop stopped",
+                answer.answer
+            ),
+        }
+    }
     assert!(
         start.elapsed() < Duration::from_secs(3),
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(engine_count(&slow, "cancelled"), 1);
+    racer.await.unwrap();
+    assert_eq!(
+        engine_count(&slow, "cancelled"),
+        engine_count(&slow, "started"),
+        "a started call was not cancelled"
+    );
 
     // The loop's thread is gone, and later calls fail rather than hang.
     let threads: Vec<String> = Python::attach(|py| {

@@ -27,6 +27,10 @@ class Deadline(Exception):
     """A call outlived the timeout Rust gave it; its task was cancelled."""
 
 
+# The loops of Runners being shut down.
+CLOSING = set()
+
+
 class Runner:
     """The asyncio loop Rust's calls run on: one thread of its own, for the process."""
 
@@ -50,10 +54,26 @@ class Runner:
                 return
             if threading.current_thread() is self.thread:
                 raise RuntimeError("dspygen's asyncio loop cannot be shut down from its own thread")
+            # Calls starting from now on fail (begin()): the drain below cancels the tasks that
+            # started before it, and one that started after would outlive the loop.
+            CLOSING.add(self.loop)
             asyncio.run_coroutine_threadsafe(self._drain(), self.loop).result()
             self.loop.call_soon_threadsafe(self.loop.stop)
             self.thread.join()
+            # Calls handed over as it stopped: their tasks start (and fail) here, rather than
+            # be destroyed unstarted by close(), which asyncio warns about. (Not from a thread
+            # running a loop of its own, which cannot run another: the warnings are all it costs.)
+            try:
+                self.loop.run_until_complete(self._settle())
+            except RuntimeError:
+                pass
             self.loop.close()
+            CLOSING.discard(self.loop)  # a closed loop refuses calls itself
+
+    @staticmethod
+    async def _settle():
+        for _ in range(3):  # a task's start, its end, its done-callbacks
+            await asyncio.sleep(0)
 
     async def _drain(self):
         current = asyncio.current_task()
@@ -87,13 +107,23 @@ class Call:
         self.task.cancel()
 
 
+def begin(call):
+    """A call's task, as it starts: fails if its loop is shutting down, stops if Rust dropped
+    the future already, else gives the task to `call`. A task that started once the shutdown's
+    drain had begun would run on as the loop stopped under it, never to end nor be freed (its
+    Call, which the Rust future holds, holds it): the future would wait for good."""
+    if asyncio.get_running_loop() in CLOSING:
+        raise RuntimeError("dspygen's asyncio loop is closed (aio::shutdown)")
+    if call.dropped:  # dropped before the task started
+        raise asyncio.CancelledError
+    call.task = asyncio.current_task()
+
+
 async def run(call, module, kwargs, settings, timeout):
     """module.acall(**kwargs) under the settings Rust scoped to this call. dspy.context sets a
     contextvar, and each task runs in a copy of the context: the settings end with this task
     and never reach another's."""
-    if call.dropped:  # dropped before the task started
-        raise asyncio.CancelledError
-    call.task = asyncio.current_task()
+    begin(call)
     timer = None if timeout is None else asyncio.get_running_loop().call_later(timeout, call.expire)
     try:
         with dspy.context(**settings):
@@ -110,9 +140,7 @@ async def run(call, module, kwargs, settings, timeout):
 async def stream(call, module, kwargs, settings, emit):
     """module's prediction, streamed: emit(("chunk", field, text)) and emit(("field", field,
     value)) as the LM's answer arrives, then the prediction returned. Run as run() is."""
-    if call.dropped:
-        raise asyncio.CancelledError
-    call.task = asyncio.current_task()
+    begin(call)
     with dspy.context(**settings):
         return await Streamer(module, emit).run(kwargs)
 
