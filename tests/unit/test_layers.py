@@ -28,6 +28,7 @@ PLACED = {
     "sources": "config",  # the files a command line names, and the default output
     "__init__": "diagnostics",  # the package marker imports nothing
     "limits": "diagnostics",  # constants every reading stage shares
+    "workers": "pipeline",  # the targets of a run planned side by side, each through the pipeline
     "__main__": "cli",
 }
 FORBIDDEN = {"dspy", "pydantic", "pydantic_core", "litellm"}
