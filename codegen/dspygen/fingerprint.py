@@ -25,17 +25,11 @@ from pathlib import Path
 from dspygen.config import Target
 from dspygen.limits import MAX_SOURCE_BYTES
 from dspygen.manifest import MANIFEST, records
+from dspygen.user_cache import cache_dir
 
 PACKAGE = Path(__file__).resolve().parent
 
 JOURNAL = ".dspygen-journal"  # writer.py's: a build into the folder was interrupted
-
-
-def cache_dir() -> Path:
-    """$DSPYGEN_CACHE_DIR, else $XDG_CACHE_HOME/dspygen, else ~/.cache/dspygen."""
-    if os.environ.get("DSPYGEN_CACHE_DIR"):
-        return Path(os.environ["DSPYGEN_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dspygen"
 
 
 def _record_path(target: Target) -> Path:

@@ -11,11 +11,14 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from dspygen import chunks
 from dspygen.diagnostics import Code, Sink
+from dspygen.format_cache import ItemCache, rustfmt_identity
 
 RUST = (".rs",)
 PYTHON = (".py", ".pyi")
@@ -79,6 +82,31 @@ def _rustfmt_one(rustfmt: str, rel: str, text: str, scratch: Path) -> str | _Fai
     return _run([rustfmt, "--edition", "2021", "--quiet", "--config-path", config], rel, scratch, stdin=text)
 
 
+def _rustfmt_items(
+    rustfmt: str, rel: str, text: str, cuts: tuple[int, ...], scratch: Path, cache: ItemCache | None
+) -> str | _Failure:
+    """One file formatted item by item (chunks.py): the items the cache does not hold go
+    through one rustfmt run, the file is assembled from all of them, and the cache then holds
+    this build's items. Should the separators not come back as sent, the file is formatted
+    whole, as without a cache."""
+    items = chunks.split(text, cuts)
+    known = cache.load(rel) if cache is not None else {}
+    missing = list(dict.fromkeys(c.sha for c in items if c.sha not in known))
+    if missing:
+        texts = {c.sha: c.text for c in items}
+        done = _rustfmt_one(rustfmt, rel, chunks.payload([texts[sha] for sha in missing]), scratch)
+        if isinstance(done, _Failure):
+            return _rustfmt_one(rustfmt, rel, text, scratch)  # the error as the whole file gives it
+        unpacked = chunks.unpack(done, len(missing))
+        if unpacked is None:
+            return _rustfmt_one(rustfmt, rel, text, scratch)
+        known = {**known, **dict(zip(missing, unpacked, strict=True))}
+    formatted = {c.sha: known[c.sha] for c in items}
+    if cache is not None and missing:
+        cache.store(rel, formatted)
+    return chunks.assemble(items, formatted)
+
+
 def _ruff_batch(ruff: str, files: dict[str, str], scratch: Path) -> dict[str, str] | _Failure:
     """The Python files written to the scratch folder, formatted by one ruff run, read back."""
     folder = scratch / "python"
@@ -98,9 +126,17 @@ def formats(path: str) -> bool:
     return path.endswith(RUST + PYTHON)
 
 
-def format_files(files: dict[str, str], sink: Sink, templates: Path | None = None) -> dict[str, str]:
+def format_files(
+    files: dict[str, str],
+    sink: Sink,
+    templates: Path | None = None,
+    cuts: Mapping[str, tuple[int, ...]] | None = None,
+    output: Path | None = None,
+) -> dict[str, str]:
     """Formatted texts; on any failure the sink holds an error and the result is partial.
-    `templates`: the user's folder of templates, which a formatter failure is blamed on.
+    `templates`: the user's folder of templates, which a formatter failure is blamed on;
+    `cuts`: where each file's items begin (render/plan.py), which are then formatted apart
+    and, with `output` (the output folder), kept in the cache for its next build (format_cache.py).
 
     rustfmt runs once per Rust file and ruff once over the Python files, all at once, as many
     at a time as the machine has cores: rustfmt is single-threaded, and the largest crates'
@@ -120,7 +156,16 @@ def format_files(files: dict[str, str], sink: Sink, templates: Path | None = Non
         (scratch / "rustfmt.toml").write_text("# dspygen: rustfmt's defaults\n", encoding="utf-8")
         # The largest first, so that the last to finish is a small one.
         order = sorted(rust, key=lambda rel: (-len(rust[rel]), rel))
-        formatted = {rel: pool.submit(_rustfmt_one, rustfmt or "rustfmt", rel, rust[rel], scratch) for rel in order}
+        tool = rustfmt or "rustfmt"
+        cuts = cuts or {}
+        identity = rustfmt_identity(tool) if output is not None and any(rel in cuts for rel in rust) else None
+        cache = ItemCache(output, identity) if output is not None and identity is not None else None
+        formatted = {
+            rel: pool.submit(_rustfmt_items, tool, rel, rust[rel], cuts[rel], scratch, cache)
+            if rel in cuts
+            else pool.submit(_rustfmt_one, tool, rel, rust[rel], scratch)
+            for rel in order
+        }
         by_ruff = pool.submit(_ruff_batch, ruff or "ruff", python, scratch) if python else None
         results = {rel: future.result() for rel, future in formatted.items()}
         python_result = by_ruff.result() if by_ruff is not None else {}

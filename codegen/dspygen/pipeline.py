@@ -20,7 +20,7 @@ from dspygen.lower.crate import CrateOptions, RuntimeDependency, lower
 from dspygen.manifest import sha256
 from dspygen.mapping import cargo_lines
 from dspygen.render.env import environment
-from dspygen.render.plan import render
+from dspygen.render.plan import Rendered, render
 from dspygen.writer import Changes, apply, formatted_before, plan_changes, settle
 
 
@@ -71,7 +71,8 @@ def read_target(target: Target, base: Path, sink: Sink) -> Schema:
     )
 
 
-def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
+def render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
+    """One target's schema and its files as rendered, before formatting; None after an error."""
     schema = read_target(target, base, sink)
     # A declaration with an error was left out of the schema (skipping.py): the rest is still
     # lowered, so that every error of the run shows at once. Nothing is written after an error.
@@ -91,13 +92,19 @@ def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
     if sink.has_errors:
         return None
     rendered = render(view, environment(target.templates), sink)
-    if rendered is None:
+    return None if rendered is None else (schema, rendered)
+
+
+def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
+    done = render_target(target, base, sink)
+    if done is None:
         return None
+    schema, rendered = done
     # The formatter runs only over renders the manifest does not pair with the bytes on disk.
-    known = formatted_before(target.out, rendered)
-    todo = {p: t for p, t in rendered.items() if p not in known}
-    files = format_files(todo, sink, target.templates)
-    renders = {p: sha256(t) for p, t in rendered.items() if formats(p)}
+    known = formatted_before(target.out, rendered.files)
+    todo = {p: t for p, t in rendered.files.items() if p not in known}
+    files = format_files(todo, sink, target.templates, rendered.cuts, target.out)
+    renders = {p: sha256(t) for p, t in rendered.files.items() if formats(p)}
     read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
     if sink.has_errors:
         return None

@@ -29,6 +29,9 @@ PLACED = {
     "__init__": "diagnostics",  # the package marker imports nothing
     "limits": "diagnostics",  # constants every reading stage shares
     "workers": "pipeline",  # the targets of a run planned side by side, each through the pipeline
+    "chunks": "render",  # where a render's top-level items begin, which the formatter reuses
+    "format_cache": "format",  # the formatted items of each output file's last build
+    "user_cache": "diagnostics",  # where the user's cache folder is: imports nothing
     "__main__": "cli",
 }
 FORBIDDEN = {"dspy", "pydantic", "pydantic_core", "litellm"}

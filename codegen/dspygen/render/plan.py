@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import jinja2
 from jinja2.exceptions import SecurityError
 
+from dspygen import chunks
 from dspygen.diagnostics import Code, Sink, Span, shown_path
 from dspygen.lower.view import CrateView
 from dspygen.render.sandbox import RenderTimeout, TemplateSandbox, template_location, time_limit
@@ -35,17 +36,31 @@ def plan(view: CrateView) -> list[Planned]:
     ]
 
 
-def render(view: CrateView, env: TemplateSandbox, sink: Sink) -> dict[str, str] | None:
-    """Every planned file's text, before formatting; None (and a diagnostic per failing
-    template) when a template cannot be loaded, compiled or rendered."""
+@dataclass(frozen=True)
+class Rendered:
+    """Every planned file's text, before formatting, and where each file's top-level items
+    begin, as its template marked them (chunks.py; the formatter's unit of reuse)."""
+
+    files: dict[str, str]
+    cuts: dict[str, tuple[int, ...]]
+
+
+def render(view: CrateView, env: TemplateSandbox, sink: Sink) -> Rendered | None:
+    """Every planned file's text; None (and a diagnostic per failing template) when a template
+    cannot be loaded, compiled or rendered."""
     files: dict[str, str] = {}
+    cuts: dict[str, tuple[int, ...]] = {}
     for planned in plan(view):
         try:
             with time_limit(env):
-                files[planned.path] = env.get_template(planned.template).render(view=view)
+                text = env.get_template(planned.template).render(view=view, chunk=chunks.MARK)
         except Exception as exc:  # anything a template raises is the template's error, not ours
             _report(exc, planned.template, env, sink)
-    return None if len(files) < len(plan(view)) else files
+            continue
+        files[planned.path], found = chunks.strip(text)
+        if found:
+            cuts[planned.path] = found
+    return None if len(files) < len(plan(view)) else Rendered(files, cuts)
 
 
 def _report(exc: Exception, template: str, env: TemplateSandbox, sink: Sink) -> None:
