@@ -92,10 +92,11 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def __init__(self, folders: list[Path]) -> None:
+    def __init__(self, folders: list[Path], bytecode_cache: jinja2.BytecodeCache | None = None) -> None:
         self.folders = [folder.resolve() for folder in folders]
         super().__init__(
             loader=ConfinedLoader(self.folders),
+            bytecode_cache=bytecode_cache,
             undefined=jinja2.StrictUndefined,
             autoescape=False,
             trim_blocks=True,
