@@ -11,6 +11,7 @@ from pathlib import Path
 
 import libcst as cst
 import pytest
+from repo_files import python_files
 
 from dspygen.diagnostics import Sink
 from dspygen.frontend import literals, static
@@ -140,11 +141,10 @@ STRING_EDGES = ['"a"', "'a'", 'r"a\\\\b"', 'R"x"', 'u"é"', 'b"x"', 'rb"x"', '""
 def test_strings_read_as_python_reads_them() -> None:
     """literals.string takes a literal without escapes or line breaks from between its quotes:
     the same value as evaluating it, on every string literal of the repository."""
-    root = Path(__file__).resolve().parents[2]
     finder = _Strings()
     for text in STRING_EDGES:
         cst.parse_expression(text).visit(finder)
-    for path in sorted(p for folder in ("fixtures", "codegen", "tests") for p in (root / folder).rglob("*.py")):
+    for path in python_files(("fixtures", "codegen", "tests")):
         try:
             cst.parse_module(path.read_text(encoding="utf-8")).visit(finder)
         except (cst.ParserSyntaxError, RecursionError, UnicodeDecodeError):

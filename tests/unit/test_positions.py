@@ -3,16 +3,13 @@ node over every Python file of the repository and over line breaks of each kind.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
+from repo_files import python_files
 
 from dspygen.frontend import positions
 from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, recursion_limit
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _compare(text: str) -> int:
@@ -27,9 +24,7 @@ def _compare(text: str) -> int:
 
 def test_every_file_of_the_repository() -> None:
     compared = 0
-    for path in sorted(
-        p for folder in ("fixtures", "tests", "codegen", "corpus", "bench") for p in (ROOT / folder).rglob("*.py")
-    ):
+    for path in python_files():
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             with recursion_limit(PARSE_RECURSION_LIMIT):

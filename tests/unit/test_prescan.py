@@ -4,16 +4,13 @@ they must hold. Checked on every Python file of the repository and on written ed
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import libcst as cst
 import pytest
+from repo_files import python_files
 
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend import prescan
 from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, recursion_limit
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 class _Found(cst.CSTVisitor):
@@ -56,13 +53,8 @@ def _check(text: str) -> _Found:
     return found
 
 
-def _python_files() -> list[Path]:
-    folders = [ROOT / "fixtures", ROOT / "tests", ROOT / "codegen", ROOT / "corpus", ROOT / "bench"]
-    return sorted(p for folder in folders for p in folder.rglob("*.py"))
-
-
 def test_every_file_of_the_repository() -> None:
-    files = _python_files()
+    files = python_files()
     assert len(files) > 300
     seen = {"local_class": 0, "string_call": 0, "transform_call": 0}
     for path in files:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import call_sites, literals, prescan
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend import literals, prescan
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, LeftOutBase, ordered
@@ -91,11 +91,14 @@ def find_derived(modules: list[SourceModule], index: Index, reader: ClassReader,
             if isinstance(c.func, cst.Name) and _signature_function(module, evaluator.index, c) is not None
         }
         if prescan.may_transform(module.text):
-            module.tree.visit(_Unbound(module, evaluator, bound, builders, sink))
+            sites = call_sites.of(module)
+            _Unbound(module, evaluator, bound, builders, sink).walk(
+                module, None if sites is None else sites.transform_calls
+            )
     return out
 
 
-class _Unbound(cst.CSTVisitor):
+class _Unbound(call_sites.Walker):
     """Warns about a transform of a signature that no module-level name holds
     (`dspy.Predict(QA.with_instructions("..."))`, or one inside a method): neither frontend can
     name it, and the Rust side would otherwise silently run the untransformed signature."""

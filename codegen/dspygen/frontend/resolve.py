@@ -54,6 +54,8 @@ class SourceModule:
     # Read because an entry file imports from it (import following), not given: only what is
     # reached from the entry files is read from it.
     followed: bool = False
+    # What later stages work out once per file (call_sites.py), by their own keys.
+    memo: dict[str, object] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> Span:
         start = self.starts.get(node)

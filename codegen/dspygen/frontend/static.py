@@ -15,7 +15,7 @@ from typing import Literal
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import dspy_rules, prescan, skipping
+from dspygen.frontend import call_sites, dspy_rules, prescan, skipping
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.derived import find_derived
 from dspygen.frontend.project import Project
@@ -95,7 +95,7 @@ def _read(
     return schema
 
 
-class _LocalClasses(cst.CSTVisitor):
+class _LocalClasses(call_sites.Walker):
     """Classes defined inside a function: created only when the function runs."""
 
     def __init__(self) -> None:
@@ -118,7 +118,8 @@ def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink)
     if not prescan.may_define_local_classes(module.text):
         return
     finder = _LocalClasses()
-    module.tree.visit(finder)
+    sites = call_sites.of(module)
+    finder.walk(module, None if sites is None else sites.local_classes)
     for node, function in finder.found:
         kinds = [reader.kind_of(s) for s in reader.base_symbols(module, node)]
         kind = next((k for k in kinds if k is not None), None)

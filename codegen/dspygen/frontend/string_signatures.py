@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
+from dspygen.frontend import call_sites, literals, prescan
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend import literals, prescan
 from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.skipping import LeftOut, explain_errors, marked
@@ -37,7 +37,7 @@ TYPING_NAMES = {n: f"typing.{n}" for n in ("Optional", "Union", "List", "Dict", 
 PRAGMA = re.compile(r"#\s*dspygen:\s*name\s*=\s*([A-Za-z_][A-Za-z0-9_]*)")
 
 
-class _Finder(cst.CSTVisitor):
+class _Finder(call_sites.Walker):
     def __init__(self, module: SourceModule, index: Index) -> None:
         self.module = module
         self.index = index
@@ -107,7 +107,8 @@ def find_string_signatures(
     if not prescan.may_call_with_string(module.text):
         return []
     finder = _Finder(module, index)
-    module.tree.visit(finder)
+    sites = call_sites.of(module)
+    finder.walk(module, None if sites is None else sites.string_calls)
     out = []
     named: dict[str, Span] = {}
     for call, target, classes, scopes in finder.found:
