@@ -9,7 +9,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from repo_files import python_files
 
 from dspygen.frontend import positions
-from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, recursion_limit
+from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, parse_module, recursion_limit
 
 
 def _compare(text: str) -> int:
@@ -49,3 +49,20 @@ def test_every_file_of_the_repository() -> None:
 )
 def test_line_breaks_indentation_and_continuations(text: str) -> None:
     _compare(text)
+
+
+def test_the_unvalidated_parse_builds_the_same_trees() -> None:
+    """resolve.parse_module skips libcst's per-node validation while its parser builds a tree:
+    the same tree, and validation back on afterwards, also after a syntax error."""
+    for path in python_files(("fixtures", "codegen")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        with recursion_limit(PARSE_RECURSION_LIMIT):
+            try:
+                expected = cst.parse_module(text)
+            except (cst.ParserSyntaxError, RecursionError):
+                continue  # the fixtures of syntax errors and of nesting beyond the parser's limit
+            assert parse_module(text).deep_equals(expected), path
+    with pytest.raises(cst.ParserSyntaxError):
+        parse_module("def (:\n")
+    with pytest.raises(cst.CSTValidationError):
+        cst.Name("not a name")
