@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import ast
 import bisect
-import warnings
 from dataclasses import dataclass
 
 import libcst as cst
 
 from dspygen.frontend import dspy_rules as rules
-from dspygen.frontend.resolve import PYTHON_RECURSION_LIMIT, SourceModule, recursion_limit
+from dspygen.frontend.resolve import SourceModule, python_tree
 
 
 @dataclass(frozen=True)
@@ -37,21 +36,21 @@ class Sites:
 def of(module: SourceModule) -> Sites | None:
     """The sites of `module`, found once; None when a walk must enter everything."""
     if "call_sites" not in module.memo:
-        module.memo["call_sites"] = _find(module.text, frozenset(module.classes) | frozenset(module.imports))
+        tree = module.memo.get("ast")
+        bound = frozenset(module.classes) | frozenset(module.imports)
+        module.memo["call_sites"] = _find(module.text, bound, tree if isinstance(tree, ast.Module) else None)
     found = module.memo["call_sites"]
     return found if isinstance(found, Sites) else None
 
 
-def _find(text: str, bound: frozenset[str]) -> Sites | None:
+def _find(text: str, bound: frozenset[str], tree: ast.Module | None = None) -> Sites | None:
     """The sites of `text`, whose module binds the names `bound` by import or class statements:
     the only names `Index.symbol` resolves to something a walk reports (builtins never are)."""
     if "\r" in text:  # libcst breaks lines at a lone \r; leave such files to the full walk
         return None
-    try:
-        with warnings.catch_warnings(), recursion_limit(PYTHON_RECURSION_LIMIT):
-            warnings.simplefilter("ignore")  # SyntaxWarnings (`"\d"`), reported by nobody here
-            tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    if tree is None:
+        tree = python_tree(text)
+    if tree is None:
         return None  # syntax newer than this Python's (libcst reads it): walk everything
     strings: set[int] = set()
     transforms: set[int] = set()
@@ -144,6 +143,7 @@ class Walker(cst.CSTVisitor):
                 if not self._holds(span):
                     self._skipped.add(node)
                     return False
+                self._module.starts.prepare(node)
                 self._ends.append(span[1])
         return super().on_visit(node)
 
@@ -168,6 +168,9 @@ class Walker(cst.CSTVisitor):
 
     def _first_line(self, stmt: cst.CSTNode) -> int | None:
         starts = self._module.starts
+        top = starts.first_line(stmt)  # a top-level statement: known without placing its nodes
+        if top is not None:
+            return top
         if stmt not in starts:
             return None
         line = starts[stmt][0]

@@ -8,6 +8,7 @@ Spans need only the start, so this is libcst's codegen with a state that records
 
 from __future__ import annotations
 
+import ast
 import re
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -79,3 +80,107 @@ class _Syntactic:
     ) -> None:
         starts = self.state.starts
         starts[self.node] = starts[self.start_node] if self.start_node is not None else self.start
+
+
+class Starts:
+    """The starts of a module's nodes, as `starts` gives them, worked out one top-level
+    statement at a time: a function, or a class without bases (which no signature, model or
+    Enum is), only when a walk enters it or a node inside it is asked for. On real code those
+    hold most of the lines, and the frontend asks for the place of almost none of their nodes.
+
+    Where each top-level statement's text begins comes from Python's own parser (`ast`): its
+    first token's line, less the comment and blank lines libcst keeps with it. A statement
+    placed alone is checked against that plan (its first token where `ast` has it, its end
+    where the next one begins); should anything disagree, or a node be asked for that no placed
+    statement holds, every node is placed at once by `starts`: the answers are always its own."""
+
+    def __init__(self, module: cst.Module, text: str, tree: ast.Module | None) -> None:
+        self._module = module
+        self._known: dict[cst.CSTNode, Start] = {}
+        # per top-level statement: its first line, the line its text begins on, its line in `ast`
+        self._plan = None if tree is None else _plan(module, text, tree)
+        self._index: dict[cst.CSTNode, int] = {stmt: i for i, stmt in enumerate(module.body)}
+        self._pending: set[cst.CSTNode] = set()
+        if self._plan is None:
+            self._known = starts(module)
+            return
+        for stmt in module.body:
+            if _deferrable(stmt):
+                self._pending.add(stmt)
+            elif not self._place(stmt):
+                return
+
+    def get(self, node: cst.CSTNode) -> Start | None:
+        found = self._known.get(node)
+        if found is None and self._plan is not None:
+            self._place_everything()
+            found = self._known.get(node)
+        return found
+
+    def __getitem__(self, node: cst.CSTNode) -> Start:
+        found = self.get(node)
+        if found is None:
+            raise KeyError(node)
+        return found
+
+    def __contains__(self, node: object) -> bool:
+        return isinstance(node, cst.CSTNode) and self.get(node) is not None
+
+    def first_line(self, stmt: cst.CSTNode) -> int | None:
+        """The first line of a top-level statement (its first decorator's), placed or not."""
+        index = self._index.get(stmt)
+        return None if self._plan is None or index is None else self._plan[index][0]
+
+    def prepare(self, stmt: cst.CSTNode) -> None:
+        """Place the nodes of a top-level statement now (a walk enters it)."""
+        if stmt in self._pending:
+            self._place(stmt)
+
+    def _place_everything(self) -> None:
+        self._known, self._plan = starts(self._module), None
+        self._pending.clear()
+
+    def _place(self, stmt: cst.CSTNode) -> bool:
+        """Place a top-level statement alone; on any disagreement with the plan, every node."""
+        assert self._plan is not None
+        module, index = self._module, self._index[stmt]
+        _, begins, line = self._plan[index]
+        state = _StartState(default_indent=module.default_indent, default_newline=module.default_newline)
+        state.line = begins
+        stmt._codegen(state)
+        ends = self._plan[index + 1][1] if index + 1 < len(self._plan) else None
+        token = stmt.body[0] if isinstance(stmt, cst.SimpleStatementLine) else stmt
+        if state.starts.get(token, (0, 0))[0] != line or (ends is not None and (state.line, state.column) != (ends, 0)):
+            self._place_everything()
+            return False
+        self._pending.discard(stmt)
+        self._known.update(state.starts)
+        return True
+
+
+def _deferrable(stmt: cst.CSTNode) -> bool:
+    return isinstance(stmt, cst.FunctionDef) or (isinstance(stmt, cst.ClassDef) and not stmt.bases)
+
+
+def _plan(module: cst.Module, text: str, tree: ast.Module) -> list[tuple[int, int, int]] | None:
+    """Per top-level statement: its first line (its first decorator's), the line its text
+    (with the comment and blank lines before it) begins on, and the line `ast` gives it; None
+    when the two parsers may count lines apart or do not pair the statements up."""
+    if "\r" in text or "\f" in text or "\v" in text:
+        return None
+    statements = iter(tree.body)
+    plan = []
+    for stmt in module.body:
+        count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+        paired = [next(statements, None) for _ in range(count)]
+        first = paired[0]
+        if first is None or paired[-1] is None:
+            return None
+        decorators = getattr(stmt, "decorators", ())
+        found = getattr(first, "decorator_list", [])
+        if len(found) != len(decorators):
+            return None
+        top = found[0].lineno if found else first.lineno
+        before = len(stmt.leading_lines) + (len(decorators[0].leading_lines) if decorators else 0)
+        plan.append((top, top - before, first.lineno))
+    return plan if next(statements, None) is None else None

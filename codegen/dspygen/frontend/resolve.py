@@ -39,7 +39,7 @@ class SourceModule:
     root: Path
     is_package: bool
     tree: cst.Module
-    starts: dict[cst.CSTNode, positions.Start]
+    starts: positions.Starts
     text: str
     lines: list[str]
     imports: dict[str, str] = field(default_factory=dict)
@@ -136,7 +136,8 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
     try:
         with recursion_limit(PARSE_RECURSION_LIMIT):
             tree = parse_module(text)
-            starts = positions.starts(tree)
+            python = python_tree(text)
+            starts = positions.Starts(tree, text, python)
     except cst.ParserSyntaxError as exc:
         sink.error(Code.SYNTAX, *_syntax_error(text, display, exc))
         return None
@@ -149,6 +150,7 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
         )
         return None
     module = SourceModule(path, display, name, root, is_package, tree, starts, text, text.splitlines())
+    module.memo["ast"] = python
     _index(module)
     return module
 
@@ -251,6 +253,21 @@ def _refused_by_python(text: str, display: str) -> tuple[str, Span, str] | None:
     finally:
         sys.setrecursionlimit(before)
     return None
+
+
+def python_tree(text: str) -> ast.Module | None:
+    """Python's own tree of `text` (which it compiles: _refused_by_python), under its own
+    recursion limit as there; None where it cannot parse it (syntax newer than this Python's)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(PYTHON_RECURSION_LIMIT)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings (`"\\d"`), reported by nobody here
+            return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    finally:
+        sys.setrecursionlimit(before)
 
 
 def _first_nul(text: str, display: str) -> Span | None:
