@@ -57,8 +57,16 @@ def check_vs_import(rounds: int) -> dict[str, Any]:
 FORMAT_STAGE = "format: rustfmt + ruff subprocesses"
 
 
+def _empty(folder: Path) -> Path:
+    """`folder`, emptied: a cache folder as on a machine that never ran dspygen."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 def scaling(tmp: Path, rounds: dict[int, int]) -> dict[str, Any]:
-    """`dspygen build` of N synthetic models + N signatures into an empty folder, for each N,
+    """`dspygen build` of N synthetic models + N signatures into an empty folder, with an empty
+    cache folder (no compiled templates, no formatted items kept), for each N,
     with `python -c "import dspy"` once per round beside them. Each build runs through
     bench.profile_build (without cProfile): its stage times give the formatter's share, and
     its peak memory is that of dspygen's own process."""
@@ -78,7 +86,8 @@ def scaling(tmp: Path, rounds: dict[int, int]) -> dict[str, Any]:
             out, stages = tmp / f"out{n}", tmp / f"stages{n}.json"
             shutil.rmtree(out, ignore_errors=True)
             argv = [sys.executable, "-m", "bench.profile_build", "--json", stages, "--"]
-            seconds, output, code = run([*argv, *inputs[n], "--out", out, "--crate-name", f"synth_{n}"], ROOT)
+            argv += [*inputs[n], "--out", out, "--crate-name", f"synth_{n}"]
+            seconds, output, code = run(argv, ROOT, {"DSPYGEN_CACHE_DIR": str(_empty(tmp / "cache"))})
             said = REPORTED.search(output)
             if code != 0 or said is None:
                 raise RuntimeError(f"dspygen build of {n} synthetic items failed:\n{output[-3000:]}")
@@ -158,13 +167,15 @@ def edit_rebuild(tmp: Path, n: int, rounds: int) -> dict[str, Any]:
         files = write_package(tmp / f"edit_in{r}", n)
         out = tmp / f"edit_out{r}"
         argv = [DSPYGEN, "build", *files, "--out", out, "--crate-name", f"edit_{n}"]
-        seconds, output, code = run(argv, ROOT)
+        # A first build (nothing in the cache folder), then the rebuild with what it left there.
+        cache = {"DSPYGEN_CACHE_DIR": str(_empty(tmp / f"edit_cache{r}"))}
+        seconds, output, code = run(argv, ROOT, cache)
         if code != 0:
             raise RuntimeError(f"dspygen build of {n} synthetic items failed:\n{output[-3000:]}")
         fresh.append(seconds)
         models = next(p for p in files if p.name.startswith("models_"))
         models.write_text(models.read_text(encoding="utf-8") + "\n\nclass Edited(BaseModel):\n    added: int = 0\n")
-        seconds, output, code = run(argv, ROOT)
+        seconds, output, code = run(argv, ROOT, cache)
         said = REPORTED.search(output)
         if code != 0 or said is None:
             raise RuntimeError(f"dspygen rebuild after an edit failed:\n{output[-3000:]}")
