@@ -36,9 +36,8 @@ class Sites:
 def of(module: SourceModule) -> Sites | None:
     """The sites of `module`, found once; None when a walk must enter everything."""
     if "call_sites" not in module.memo:
-        tree = module.memo.get("ast")
         bound = frozenset(module.classes) | frozenset(module.imports)
-        module.memo["call_sites"] = _find(module.text, bound, tree if isinstance(tree, ast.Module) else None)
+        module.memo["call_sites"] = _find(module.text, bound, module.python)
     found = module.memo["call_sites"]
     return found if isinstance(found, Sites) else None
 

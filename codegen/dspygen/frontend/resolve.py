@@ -54,6 +54,9 @@ class SourceModule:
     # Read because an entry file imports from it (import following), not given: only what is
     # reached from the entry files is read from it.
     followed: bool = False
+    # Python's own tree of the file (None where this Python cannot parse it): the lines of
+    # statements and calls, which positions.py and call_sites.py read without walking libcst's.
+    python: ast.Module | None = None
     # What later stages work out once per file (call_sites.py), by their own keys.
     memo: dict[str, object] = field(default_factory=dict)
 
@@ -149,8 +152,7 @@ def load_file(path: Path, base: Path, sink: Sink, name: str, root: Path, is_pack
             hint="flatten the deepest expression, e.g. name an inner type with a model of its own",
         )
         return None
-    module = SourceModule(path, display, name, root, is_package, tree, starts, text, text.splitlines())
-    module.memo["ast"] = python
+    module = SourceModule(path, display, name, root, is_package, tree, starts, text, text.splitlines(), python=python)
     _index(module)
     return module
 
