@@ -15,6 +15,9 @@ export VIRTUAL_ENV := $(CURDIR)/$(VENV)
 # Test binaries and the demo embed Python: they need libpython at run time.
 export LD_LIBRARY_PATH := $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")'):$(LD_LIBRARY_PATH)
 export CARGO_TERM_COLOR := never
+# Line tables rather than full debug info: a panic's backtrace still names file and line, and the
+# target directory of a whole `make test` shrinks by gigabytes (a CI run ran out of disk).
+export CARGO_PROFILE_DEV_DEBUG ?= line-tables-only
 
 .PHONY: venv generate check develop demo test lint typecheck pytest runtime rust bindings e2e fuzz bench corpus clean
 
