@@ -56,7 +56,8 @@ pub trait SignatureInput {
 }
 
 /// Outputs of a signature, read from a `dspy.Prediction` (and written into a `dspy.Example`).
-pub trait SignatureOutput: Sized {
+/// `Send`: an async call reads them on the asyncio loop's thread and hands them to its future.
+pub trait SignatureOutput: Sized + Send {
     /// Reads the outputs from the attributes of a `dspy.Prediction`.
     fn from_prediction(prediction: &Bound<'_, PyAny>) -> PyResult<Self>;
     /// The outputs as keyword arguments (of a `dspy.Example`).

@@ -6,6 +6,7 @@
 
 mod common;
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -270,6 +271,21 @@ async fn settings_scoped_to_one_future_do_not_leak() {
     assert_eq!(engine_count(&b, "finished"), 2);
 }
 
+/// A Python function `ask(text)` that Rust code answers.
+fn python_function(
+    py: Python<'_>,
+    answer: impl Fn(Python<'_>, String) -> PyResult<Py<PyAny>> + Send + Sync + 'static,
+) -> PyResult<Bound<'_, PyCFunction>> {
+    PyCFunction::new_closure(
+        py,
+        None,
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| {
+            answer(args.py(), args.get_item(0)?.extract()?)
+        },
+    )
+}
+
 /// Python code running its own asyncio loop awaits a Rust `acall` (as it awaits an extension
 /// module's future, handed over with `future_into_py`): the call runs on the caller's loop, in a
 /// copy of its contextvars, so the caller's `dspy.context` applies, as it would to a Python
@@ -279,22 +295,13 @@ fn awaited_inside_a_running_python_loop_the_call_uses_that_loop_and_its_context(
     let predict = Arc::new(predict());
     let lm = echo_lm("caller", Duration::from_millis(20));
     Python::attach(|py| -> PyResult<()> {
-        let ask = PyCFunction::new_closure(
-            py,
-            None,
-            None,
-            move |args: &Bound<'_, PyTuple>,
-                  _kwargs: Option<&Bound<'_, PyDict>>|
-                  -> PyResult<Py<PyAny>> {
-                let text: String = args.get_item(0)?.extract()?;
-                let call = predict.acall(&question(text));
-                let awaitable =
-                    pyo3_async_runtimes::tokio::future_into_py(args.py(), async move {
-                        Ok(call.await?.into_output().answer)
-                    })?;
-                Ok(awaitable.unbind())
-            },
-        )?;
+        let ask = python_function(py, move |py, text| {
+            let call = predict.acall(&question(text));
+            let awaitable = pyo3_async_runtimes::tokio::future_into_py(py, async move {
+                Ok(call.await?.into_output().answer)
+            })?;
+            Ok(awaitable.unbind())
+        })?;
         let scope = PyDict::new(py);
         scope.set_item("ask", ask)?;
         scope.set_item("lm", lm.as_py())?;
@@ -331,19 +338,12 @@ fn a_call_made_from_python_code_sees_its_dspy_context() {
         .build()
         .unwrap();
     Python::attach(|py| -> PyResult<()> {
-        let ask = PyCFunction::new_closure(
-            py,
-            None,
-            None,
-            move |args: &Bound<'_, PyTuple>,
-                  _kwargs: Option<&Bound<'_, PyDict>>|
-                  -> PyResult<String> {
-                let text: String = args.get_item(0)?.extract()?;
-                let call = predict.acall(&question(text));
-                let answer = args.py().detach(|| runtime.block_on(call));
-                Ok(answer.map_err(PyErr::from)?.into_output().answer)
-            },
-        )?;
+        let ask = python_function(py, move |py, text| {
+            let call = predict.acall(&question(text));
+            let answer = py.detach(|| runtime.block_on(call));
+            let answer = answer.map_err(PyErr::from)?.into_output().answer;
+            Ok(answer.into_pyobject(py)?.into_any().unbind())
+        })?;
         let scope = PyDict::new(py);
         scope.set_item("ask", ask)?;
         scope.set_item("lm", lm.as_py())?;
@@ -362,4 +362,42 @@ with dspy.context(lm=lm):
         Ok(())
     })
     .unwrap();
+}
+
+/// A call's outputs are read on the loop's thread, in its task's done-callback: once the task
+/// has ended, the Rust future is ready without taking the GIL, so a thread holding the GIL (a
+/// long Python computation) does not hold up a result that is already there.
+#[test]
+fn a_finished_call_is_ready_without_the_gil() {
+    let predict = predict();
+    let lm = echo_lm("ready", Duration::ZERO);
+    let mut call = std::pin::pin!(with_lm(&lm).scope_future(predict.acall(&question("x"))));
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    // The first poll hands the call over.
+    assert!(call.as_mut().poll(&mut context).is_pending());
+    let start = Instant::now();
+    while engine_count(&lm, "finished") == 0 && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // The done-callback runs right after the task ends, in the same turn of the loop.
+    std::thread::sleep(Duration::from_millis(300));
+    let (held, holding) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        Python::attach(|_| {
+            held.send(()).unwrap();
+            std::thread::sleep(Duration::from_secs(2));
+        })
+    });
+    holding.recv().unwrap();
+    let polled = Instant::now();
+    let std::task::Poll::Ready(result) = call.as_mut().poll(&mut context) else {
+        panic!("the call's task had ended, yet its future is not ready");
+    };
+    let waited = polled.elapsed();
+    holder.join().unwrap();
+    assert!(
+        waited < Duration::from_secs(1),
+        "the poll waited {waited:?} for the GIL"
+    );
+    assert_eq!(result.expect("the call succeeded").answer, "ready: x");
 }

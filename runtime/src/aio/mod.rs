@@ -19,7 +19,8 @@
 //!   extension module's future handed to Python by
 //!   `pyo3_async_runtimes::tokio::future_into_py`, or a thread running a loop) uses that loop.
 //! - **Waiting holds no GIL**: the future waits on a channel that the task's done-callback
-//!   completes. The GIL is taken only to hand the call over and to read its outputs.
+//!   completes. The GIL is taken only to hand the call over; the outputs are read in the
+//!   done-callback, on the loop's thread, which holds it already.
 //! - **Dropping the future cancels the Python task**; a timeout ([`CallOptions::timeout`])
 //!   cancels it too and gives [`PredictError::Timeout`].
 //! - **Settings**: [`Settings::scope_future`] applies settings to the calls its future makes:
@@ -27,20 +28,22 @@
 //!   copy, so the settings end with it and never reach another call. A spawned task is polled
 //!   outside the scope: give it the settings value (a clone) and scope it again.
 //!
-//! Why pyo3-async-runtimes (0.29, the release made for pyo3 0.29): its
-//! `into_future_with_locals` is the maintained bridge from an asyncio awaitable to a `Send` Rust
-//! future (`call_soon_threadsafe` onto the loop, a oneshot completed by the task's
-//! done-callback), and its tokio half finds the loop of an extension module's caller. What it
-//! leaves out is added here: its `run`/`run_until_complete` want the program's main thread for
-//! the loop, which a `#[tokio::main]` program has given to tokio (so the loop gets a thread of
-//! its own, the design its maintainers suggest in PyO3/pyo3-async-runtimes#81), and dropping
-//! its future does not cancel the Python task (cancellation is wired from Python to Rust only,
-//! awestlake87/pyo3-asyncio#47), so a guard here cancels it.
+//! Why pyo3-async-runtimes (0.29, the release made for pyo3 0.29): its tokio half finds the loop
+//! (and the contextvars) of an extension module's caller (`get_current_locals`), and its
+//! `future_into_py` hands a Rust future to Python. The other way, it leaves out what is added
+//! here: its `run`/`run_until_complete` want the program's main thread for the loop, which a
+//! `#[tokio::main]` program has given to tokio (so the loop gets a thread of its own, the design
+//! its maintainers suggest in PyO3/pyo3-async-runtimes#81); dropping its future does not cancel
+//! the Python task (cancellation is wired from Python to Rust only, awestlake87/pyo3-asyncio#47),
+//! so a guard here cancels it; and its `into_future_with_locals` (`call_soon_threadsafe` onto the
+//! loop, a oneshot completed by the task's done-callback) sends the raw result, which the woken
+//! future must then take the GIL to read, often while the loop's thread still holds it: here the
+//! done-callback reads it ([`hand_over`]).
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
@@ -255,13 +258,15 @@ impl Drop for Call {
     }
 }
 
-/// Hands the call to its loop as a task running `run(call, module, kwargs, settings, timeout)`.
-fn submit(
+/// Hands the call to its loop as a task running `run(call, module, kwargs, settings, timeout)`,
+/// whose prediction `read` reads on the loop's thread.
+fn submit<T: Send + 'static>(
     py: Python<'_>,
     pending: Pending,
     options: CallOptions,
+    read: fn(&Bound<'_, PyAny>) -> Result<T, PredictError>,
 ) -> PyResult<(
-    impl Future<Output = PyResult<Py<PyAny>>> + Send + 'static,
+    impl Future<Output = Option<Result<T, PredictError>>> + Send + 'static,
     Call,
 )> {
     let timeout = options.timeout.map(|t| t.as_secs_f64());
@@ -273,7 +278,22 @@ fn submit(
         scoped_settings(py)?,
         timeout,
     ))?;
-    hand_over(py, call, coroutine)
+    hand_over(py, call, coroutine, move |task| {
+        let py = task.py();
+        match task.call_method0(intern!(py, "result")) {
+            Ok(raw) => read(&raw),
+            Err(err) => {
+                let deadline = helpers(py)
+                    .and_then(|m| m.getattr(intern!(py, "Deadline")))
+                    .is_ok_and(|class| err.matches(py, class).unwrap_or(false));
+                Err(if deadline {
+                    PredictError::Timeout(err)
+                } else {
+                    failed(py, err)
+                })
+            }
+        }
+    })
 }
 
 /// The Python side of a new call (its task, and what ended it early).
@@ -282,54 +302,86 @@ pub(crate) fn new_call(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
 }
 
 /// Hands `coroutine`, a coroutine of the helpers' that gives its task to `call`, to the loop
-/// of this call as a task.
-pub(crate) fn hand_over<'py>(
+/// of this call as a task; when the task ends, `finish` reads it there, on the loop's thread.
+/// That thread holds the GIL already, so the Rust future receives a finished value and never
+/// waits for the GIL itself: waking from the task's end straight into a wait for the GIL the
+/// loop's thread still holds cost a GIL hand-off per call. The future gives `None` if the task
+/// never finished (its loop closed under it).
+pub(crate) fn hand_over<'py, T: Send + 'static>(
     py: Python<'py>,
     call: Bound<'py, PyAny>,
     coroutine: Bound<'py, PyAny>,
-) -> PyResult<(
-    impl Future<Output = PyResult<Py<PyAny>>> + Send + 'static,
-    Call,
-)> {
+    finish: impl FnOnce(&Bound<'_, PyAny>) -> T + Send + 'static,
+) -> PyResult<(impl Future<Output = Option<T>> + Send + 'static, Call)> {
     let locals = task_locals(py)?;
-    let future = match pyo3_async_runtimes::into_future_with_locals(&locals, coroutine.clone()) {
-        Ok(future) => future,
-        Err(err) => {
-            // Never awaited: close it, or Python warns about it.
-            let _ = coroutine.call_method0(intern!(py, "close"));
-            return Err(err);
-        }
-    };
+    let (sender, receiver) = futures_channel::oneshot::channel();
+    let finish = Mutex::new(Some(move |task: &Bound<'_, PyAny>| {
+        // The Rust future may be gone (dropped, its task cancelled): nothing waits.
+        let _ = sender.send(finish(task));
+    }));
+    let done = PyCFunction::new_closure(
+        py,
+        Some(c"done"),
+        None,
+        move |args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>| -> PyResult<()> {
+            let finish = finish.lock().ok().and_then(|mut finish| finish.take());
+            if let Some(finish) = finish {
+                finish(&args.get_item(0)?);
+            }
+            Ok(())
+        },
+    )?;
+    let event_loop = locals.event_loop(py);
+    let context = PyDict::new(py);
+    context.set_item(intern!(py, "context"), locals.context(py))?;
+    let started = helpers(py)?
+        .getattr(intern!(py, "start"))
+        .and_then(|start| {
+            event_loop.call_method(
+                intern!(py, "call_soon_threadsafe"),
+                (start, &coroutine, done),
+                Some(&context),
+            )
+        });
+    if let Err(err) = started {
+        // Never awaited: close it, or Python warns about it.
+        let _ = coroutine.call_method0(intern!(py, "close"));
+        return Err(err);
+    }
     let call = Call {
         call: Some(call.unbind()),
-        event_loop: locals.event_loop(py).unbind(),
+        event_loop: event_loop.unbind(),
     };
-    Ok((future, call))
+    Ok((async move { receiver.await.ok() }, call))
 }
 
-/// Runs one call: hands it over on first poll (when the scoped settings are read), waits
-/// without the GIL, and reads the prediction with `read`.
-async fn run<T>(
+/// The error of a call whose task never finished: asyncio's `CancelledError`.
+pub(crate) fn never_finished(py: Python<'_>) -> PyErr {
+    match py
+        .import(intern!(py, "asyncio"))
+        .and_then(|asyncio| asyncio.getattr(intern!(py, "CancelledError")))
+        .and_then(|class| class.call0())
+    {
+        Ok(error) => PyErr::from_value(error),
+        Err(err) => err,
+    }
+}
+
+/// Runs one call: hands it over on first poll (when the scoped settings are read), and waits
+/// without the GIL for the prediction `read` reads on the loop's thread.
+async fn run<T: Send + 'static>(
     pending: Result<Pending, PredictError>,
     options: CallOptions,
     read: fn(&Bound<'_, PyAny>) -> Result<T, PredictError>,
 ) -> Result<T, PredictError> {
-    let (future, call) = attach(|py| submit(py, pending?, options).map_err(|e| failed(py, e)))?;
+    let (future, call) =
+        attach(|py| submit(py, pending?, options, read).map_err(|e| failed(py, e)))?;
     let result = future.await;
     call.finished();
-    attach(|py| match result {
-        Ok(raw) => read(raw.bind(py)),
-        Err(err) => {
-            let deadline = helpers(py)
-                .and_then(|m| m.getattr(intern!(py, "Deadline")))
-                .is_ok_and(|class| err.matches(py, class).unwrap_or(false));
-            Err(if deadline {
-                PredictError::Timeout(err)
-            } else {
-                failed(py, err)
-            })
-        }
-    })
+    match result {
+        Some(result) => result,
+        None => attach(|py| Err(failed(py, never_finished(py)))),
+    }
 }
 
 pub(crate) fn read_prediction<S: Signature>(
@@ -423,10 +475,7 @@ impl<S: Signature> Predict<S> {
         &self,
         inputs: &[S::Input],
         options: BatchOptions,
-    ) -> impl Future<Output = Vec<Result<Prediction<S>, PredictError>>> + Send + 'static
-    where
-        S::Output: Send,
-    {
+    ) -> impl Future<Output = Vec<Result<Prediction<S>, PredictError>>> + Send + 'static {
         batch::<S, _>(&self.module, inputs, options, read_prediction::<S>)
     }
 }
@@ -459,10 +508,7 @@ impl<S: Signature> ChainOfThought<S> {
         &self,
         inputs: &[S::Input],
         options: BatchOptions,
-    ) -> impl Future<Output = Vec<Result<Reasoned<S>, PredictError>>> + Send + 'static
-    where
-        S::Output: Send,
-    {
+    ) -> impl Future<Output = Vec<Result<Reasoned<S>, PredictError>>> + Send + 'static {
         batch::<S, _>(&self.module, inputs, options, read_reasoned::<S>)
     }
 }

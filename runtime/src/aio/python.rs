@@ -119,6 +119,12 @@ def begin(call):
     call.task = asyncio.current_task()
 
 
+def start(coroutine, done):
+    """A call's task, started on the loop's thread (call_soon_threadsafe); done(task) runs
+    there when it ends, and reads its result while this thread holds the GIL."""
+    asyncio.ensure_future(coroutine).add_done_callback(done)
+
+
 async def run(call, module, kwargs, settings, timeout):
     """module.acall(**kwargs) under the settings Rust scoped to this call. dspy.context sets a
     contextvar, and each task runs in a copy of the context: the settings end with this task

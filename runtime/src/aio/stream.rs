@@ -24,8 +24,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyTuple};
 
 use super::{
-    hand_over, helpers, new_call, pending, read_prediction, read_reasoned, scoped_settings, Call,
-    Pending,
+    hand_over, helpers, never_finished, new_call, pending, read_prediction, read_reasoned,
+    scoped_settings, Call, Pending,
 };
 use crate::modules::{failed, ChainOfThought, Predict, PredictError, Prediction, Reasoned};
 use crate::signature::Signature;
@@ -107,7 +107,8 @@ pub struct EventStream<P> {
     names: Vec<&'static str>,
 }
 
-type Finish = Pin<Box<dyn Future<Output = PyResult<Py<PyAny>>> + Send>>;
+/// The task's result, taken on the loop's thread (`None`: the task never finished).
+type Finish = Pin<Box<dyn Future<Output = Option<PyResult<Py<PyAny>>>> + Send>>;
 
 enum State<P> {
     /// Not yet polled: the call is handed over at the first poll, under the scoped settings.
@@ -168,7 +169,10 @@ impl<P> EventStream<P> {
                     scoped_settings(py)?,
                     emit,
                 ))?;
-                hand_over(py, call, coroutine)
+                hand_over(py, call, coroutine, |task| {
+                    task.call_method0(intern!(task.py(), "result"))
+                        .map(Bound::unbind)
+                })
             });
             let (finish, call) = handed.map_err(|err| failed(py, err))?;
             Ok(State::Running {
@@ -238,8 +242,9 @@ impl<P> Stream for EventStream<P> {
                     };
                     call.finished();
                     let result = super::attach(|py| match result {
-                        Ok(raw) => (this.read)(raw.bind(py)),
-                        Err(err) => Err(failed(py, err)),
+                        Some(Ok(raw)) => (this.read)(raw.bind(py)),
+                        Some(Err(err)) => Err(failed(py, err)),
+                        None => Err(failed(py, never_finished(py))),
                     });
                     this.state = State::Draining {
                         events,
