@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -226,37 +227,64 @@ ACALLS_SEQUENTIAL = 50
 def acall_overhead(rounds: int, calls: int = ACALLS_SEQUENTIAL) -> dict[str, Any]:
     """The Rust side's own cost: `calls` `acall`s one after another with a test LM that answers
     at once, from tokio (`Predict::<ReviewOrder>::acall`) and from Python
-    (`await dspy.Predict(ReviewOrder).acall(...)` on one asyncio loop), interleaved rounds."""
+    (`await dspy.Predict(ReviewOrder).acall(...)` on one asyncio loop), interleaved rounds.
+
+    A third side prices the hand-off alone: the same Python calls, each handed from this thread
+    to a loop running on a thread of its own (`asyncio.run_coroutine_threadsafe(...).result()`),
+    which is where the runtime's loop runs: what any bridge to a loop on its own thread pays per
+    call on this machine (two thread wake-ups), before it does any work of its own."""
     order = make_order(SIZES["small"])
     data = order.model_dump_json()
     lm = native.answering_lm(0.0)
     predict = dspy.Predict(ReviewOrder)
     loop = asyncio.new_event_loop()
+    other = asyncio.new_event_loop()
+    other_thread = threading.Thread(target=other.run_forever, name="bench-other-loop", daemon=True)
+    other_thread.start()
 
     async def sequential() -> None:
         with dspy.context(lm=lm):
             for _ in range(calls):
                 assert (await predict.acall(order=order, note=NOTE)).approve
 
+    async def one() -> Any:
+        with dspy.context(lm=lm):
+            return await predict.acall(order=order, note=NOTE)
+
     def python_side() -> float:
         start = time.perf_counter()
         loop.run_until_complete(sequential())
         return time.perf_counter() - start
 
+    def handed_over() -> float:
+        start = time.perf_counter()
+        for _ in range(calls):
+            assert asyncio.run_coroutine_threadsafe(one(), other).result().approve
+        return time.perf_counter() - start
+
     def rust_side() -> float:
         return native.time_acall_sequential(lm, data, NOTE, calls) / 1e9
 
+    sides = {"python_acall": python_side, "python_other_thread": handed_over, "rust_acall": rust_side}
     try:
-        python_side()
-        rust_side()
-        samples = interleave({"python_acall": python_side, "rust_acall": rust_side}, rounds)
+        for side in sides.values():
+            side()
+        samples = interleave(sides, rounds)
     finally:
         loop.close()
+        other.call_soon_threadsafe(other.stop)
+        other_thread.join()
+        other.close()
     per_call = {name: [v / calls for v in values] for name, values in samples.items()}
-    extra = [(r - p) / p for r, p in zip(per_call["rust_acall"], per_call["python_acall"], strict=True)]
+
+    def extra(side: str) -> float:
+        pairs = zip(per_call[side], per_call["python_acall"], strict=True)
+        return median([(a - b) / b for a, b in pairs])
+
     return {
         "rounds": rounds,
         "calls": calls,
         "per_call": {name: median(values) for name, values in per_call.items()},
-        "extra_over_python": median(extra),
+        "extra_over_python": extra("rust_acall"),
+        "hand_off_over_python": extra("python_other_thread"),
     }

@@ -313,6 +313,16 @@ def bindings_rows(results: dict[str, Any]) -> list[Row]:
             verdict(o["extra_over_python"] <= 0.10),
         )
     )
+    rows.append(
+        Row(
+            "acall",
+            "the floor of a loop on its own thread: the same Python calls, each handed to a loop on "
+            "another thread (`run_coroutine_threadsafe(...).result()`) (A) vs on this thread's loop (B)",
+            seconds(o["per_call"]["python_other_thread"]),
+            seconds(o["per_call"]["python_acall"]),
+            f"(A - B)/B {o['hand_off_over_python'] * 100:+.1f}%",
+        )
+    )
     for size, data in results["conversions"].items():
         m, r = data["median"], data["ratio"]
         rows += [
@@ -461,9 +471,11 @@ def main(argv: list[str] | None = None) -> int:
             print("bindings: Predict<S> vs dspy.Predict ...", flush=True)
             results["predict"] = interop.predict(3 if args.quick else 15, 5 if args.quick else 20)
             print("bindings: acall from tokio vs asyncio.gather ...", flush=True)
-            results["acall"] = interop.acall(3 if args.quick else 11)
+            # More rounds than the conversions get: a round here is one sample of a thread hand-off
+            # pattern, which wanders far more from round to round than a conversion's timing.
+            results["acall"] = interop.acall(3 if args.quick else 21)
             print("bindings: acall's own cost, sequential ...", flush=True)
-            results["acall_overhead"] = interop.acall_overhead(3 if args.quick else 11)
+            results["acall_overhead"] = interop.acall_overhead(3 if args.quick else 41)
             rows += bindings_rows(results)
     info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     elapsed = time.perf_counter() - started
