@@ -20,7 +20,6 @@ from dspygen import runtime_crate, sources, trust
 from dspygen.config import Target, default_crate_name, find_pyproject, load_targets, make_target
 from dspygen.diagnostics import Code, Sink, render, shown_path
 from dspygen.fingerprint import owned_files, record, up_to_date
-from dspygen.init import init as init_project
 from dspygen.writer import Changes, apply
 
 
@@ -331,6 +330,7 @@ def init(sources: tuple[str, ...], out: str, crate_name: str | None, pre_commit:
     import glob
 
     from dspygen.init import has_tool_table, install_spec, likely_sources
+    from dspygen.init import init as init_project
 
     pyproject = find_pyproject(Path.cwd())
     if pyproject is None:

@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tomlkit
-
 from dspygen.diagnostics import Code, Sink, Span
 
 PYTHON_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+$")
@@ -153,6 +151,8 @@ def _toml(value: Any) -> str:
         return "{ " + ", ".join(f"{_key(k)} = {_toml(v)}" for k, v in value.items()) + " }"
     if isinstance(value, list):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
+    import tomlkit  # here, not at the top: see merge.py
+
     return str(tomlkit.item(value).as_string())
 
 

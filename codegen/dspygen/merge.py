@@ -10,13 +10,15 @@ those carry the comment `symbols.OWN_KEY`.
 from __future__ import annotations
 
 from collections.abc import MutableMapping
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
-from tomlkit.items import InlineTable
+from typing import TYPE_CHECKING, Any
 
 from dspygen.lower.symbols import OWN_KEY
+
+if TYPE_CHECKING:
+    import tomlkit
+
+# tomlkit is imported where a file is merged, not here: importing it costs about 30 ms, a
+# quarter of a `dspygen check` that finds the output up to date (whose files are equal).
 
 MERGED_FILES = frozenset({"Cargo.toml", "pyproject.toml"})
 
@@ -29,7 +31,20 @@ def _ours(value: Any) -> bool:
 
 def _tables(value: Any) -> bool:
     # Tables (also out-of-order ones) merge key by key; inline tables are one value.
+    from tomlkit.items import InlineTable
+
     return isinstance(value, MutableMapping) and not isinstance(value, InlineTable)
+
+
+def _parse(*texts: str) -> list[tomlkit.TOMLDocument] | None:
+    """The documents, or None if one is not TOML."""
+    import tomlkit
+    import tomlkit.exceptions
+
+    try:
+        return [tomlkit.parse(text) for text in texts]
+    except tomlkit.exceptions.TOMLKitError:
+        return None
 
 
 def _add_user_keys(ours: Any, theirs: Any) -> None:
@@ -49,23 +64,22 @@ def merge_toml(on_disk: str, rendered: str) -> str:
     """
     if on_disk == rendered:  # the usual case, and tomlkit parses slowly (pure Python)
         return rendered
-    try:
-        ours = tomlkit.parse(rendered)
-        theirs = tomlkit.parse(on_disk)
-    except tomlkit.exceptions.TOMLKitError:
+    parsed = _parse(rendered, on_disk)
+    if parsed is None:
         return rendered
+    ours, theirs = parsed
     _add_user_keys(ours, theirs)
-    return tomlkit.dumps(ours)
+    return ours.as_string()
 
 
 def same_toml(on_disk: str, merged: str) -> bool:
     """The same data, header line and keys marked as dspygen's: then the user's layout stands."""
     if on_disk == merged:
         return True
-    try:
-        disk, ours = tomlkit.parse(on_disk), tomlkit.parse(merged)
-    except tomlkit.exceptions.TOMLKitError:
+    parsed = _parse(on_disk, merged)
+    if parsed is None:
         return False
+    disk, ours = parsed
     same_data = disk.unwrap() == ours.unwrap() and _marked(disk) == _marked(ours)
     return same_data and on_disk.partition("\n")[0] == merged.partition("\n")[0]
 
