@@ -49,8 +49,8 @@ demo: venv generate develop
 		cargo run --quiet --bin qa_demo
 
 lint: venv
-	$(BIN)/ruff check codegen tests corpus
-	$(BIN)/ruff format --check codegen tests corpus
+	$(BIN)/ruff check codegen tests corpus bench
+	$(BIN)/ruff format --check codegen tests corpus bench
 
 typecheck: venv
 	$(BIN)/mypy
