@@ -38,7 +38,7 @@
 //! so a guard here cancels it; and its `into_future_with_locals` (`call_soon_threadsafe` onto the
 //! loop, a oneshot completed by the task's done-callback) sends the raw result, which the woken
 //! future must then take the GIL to read, often while the loop's thread still holds it: here the
-//! done-callback reads it ([`hand_over`]).
+//! done-callback reads it (`hand_over`).
 use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
