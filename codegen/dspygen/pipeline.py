@@ -6,7 +6,10 @@ nothing is written from a partly understood input.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +74,31 @@ def read_target(target: Target, base: Path, sink: Sink) -> Schema:
     )
 
 
+@contextmanager
+def _cycle_collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a target is read, lowered and rendered. These
+    stages build hundreds of thousands of objects that live to the end (libcst's trees, the IR)
+    and make next to no cyclic garbage, yet every burst of allocations had the collector walk
+    all that lives again: half of libcst's parse time, a quarter of a build of 1,000 models and
+    1,000 signatures (8.7 s against 6.6 s paused; peak memory 384 against 389 MiB). Reference
+    counting still frees whatever dies; the collector runs again afterwards."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
     """One target's schema and its files as rendered, before formatting; None after an error."""
+    with _cycle_collector_paused():
+        return _render_target(target, base, sink)
+
+
+def _render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
     schema = read_target(target, base, sink)
     # A declaration with an error was left out of the schema (skipping.py): the rest is still
     # lowered, so that every error of the run shows at once. Nothing is written after an error.
