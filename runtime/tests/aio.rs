@@ -6,7 +6,6 @@
 
 mod common;
 
-use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -362,42 +361,4 @@ with dspy.context(lm=lm):
         Ok(())
     })
     .unwrap();
-}
-
-/// A call's outputs are read on the loop's thread, in its task's done-callback: once the task
-/// has ended, the Rust future is ready without taking the GIL, so a thread holding the GIL (a
-/// long Python computation) does not hold up a result that is already there.
-#[test]
-fn a_finished_call_is_ready_without_the_gil() {
-    let predict = predict();
-    let lm = echo_lm("ready", Duration::ZERO);
-    let mut call = std::pin::pin!(with_lm(&lm).scope_future(predict.acall(&question("x"))));
-    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
-    // The first poll hands the call over.
-    assert!(call.as_mut().poll(&mut context).is_pending());
-    let start = Instant::now();
-    while engine_count(&lm, "finished") == 0 && start.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    // The done-callback runs right after the task ends, in the same turn of the loop.
-    std::thread::sleep(Duration::from_millis(300));
-    let (held, holding) = std::sync::mpsc::channel();
-    let holder = std::thread::spawn(move || {
-        Python::attach(|_| {
-            held.send(()).unwrap();
-            std::thread::sleep(Duration::from_secs(2));
-        })
-    });
-    holding.recv().unwrap();
-    let polled = Instant::now();
-    let std::task::Poll::Ready(result) = call.as_mut().poll(&mut context) else {
-        panic!("the call's task had ended, yet its future is not ready");
-    };
-    let waited = polled.elapsed();
-    holder.join().unwrap();
-    assert!(
-        waited < Duration::from_secs(1),
-        "the poll waited {waited:?} for the GIL"
-    );
-    assert_eq!(result.expect("the call succeeded").answer, "ready: x");
 }
