@@ -8,21 +8,82 @@ from __future__ import annotations
 
 import difflib
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
 class Span:
-    """A place in a source file: 1-based line and column, path relative to the run."""
+    """A place in a source file: 1-based line and column, path relative to the run.
 
-    path: str
-    line: int
-    col: int
+    The frontend gives every model, field and signature a span as it reads them, yet only the
+    few a diagnostic names are ever looked at. Placing a node of libcst's tree means generating
+    its statement's text (frontend/positions.py), which cost about half as much as parsing the
+    file: such a span is `placed_later`, when its line or column is first read. It compares,
+    hashes, sorts and pickles as the placed span it stands for."""
+
+    __slots__ = ("_col", "_line", "_place", "path")
+
+    def __init__(self, path: str, line: int, col: int) -> None:
+        self.path = path
+        self._line = line
+        self._col = col
+        self._place: Callable[[], tuple[int, int]] | None = None
+
+    @classmethod
+    def placed_later(cls, path: str, place: Callable[[], tuple[int, int]]) -> Span:
+        """A span whose (line, col) `place` gives when first asked; `place` must give the same
+        answer whenever it is called (it reads an immutable tree)."""
+        span = cls(path, 0, 0)
+        span._place = place
+        return span
+
+    @property
+    def line(self) -> int:
+        if self._place is not None:
+            self._settle()
+        return self._line
+
+    @property
+    def col(self) -> int:
+        if self._place is not None:
+            self._settle()
+        return self._col
+
+    def _settle(self) -> None:
+        assert self._place is not None
+        self._line, self._col = self._place()
+        self._place = None  # the tree it reads need not outlive the answer
+
+    def _key(self) -> tuple[str, int, int]:
+        return (self.path, self.line, self.col)
 
     def render(self) -> str:
         return f"{self.path}:{self.line}:{self.col}"
+
+    def __repr__(self) -> str:
+        return f"Span(path={self.path!r}, line={self.line!r}, col={self.col!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return self._key() == other._key() if isinstance(other, Span) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __lt__(self, other: Span) -> bool:
+        return self._key() < other._key()
+
+    def __le__(self, other: Span) -> bool:
+        return self._key() <= other._key()
+
+    def __gt__(self, other: Span) -> bool:
+        return self._key() > other._key()
+
+    def __ge__(self, other: Span) -> bool:
+        return self._key() >= other._key()
+
+    def __reduce__(self) -> tuple[type[Span], tuple[str, int, int]]:
+        return (Span, self._key())  # placed before it leaves the process (a worker's diagnostics)
 
 
 class Level(enum.Enum):

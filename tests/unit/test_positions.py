@@ -74,9 +74,9 @@ def _lazy(text: str) -> tuple[cst.Module, positions.Starts]:
 
 
 def test_placing_one_statement_at_a_time_places_every_node_alike() -> None:
-    """positions.Starts, which places the nodes of functions and base-less classes only when
-    asked, answers as positions.starts for every node of every file of the repository; and its
-    plan holds (no fallback to placing everything) for nearly all of them."""
+    """positions.Starts, which places no node before one is asked for, answers as
+    positions.starts for every node of every file of the repository; and its plan holds (no
+    fallback to placing everything) for nearly all of them."""
     files = lazy = 0
     for path in python_files():
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -86,6 +86,7 @@ def test_placing_one_statement_at_a_time_places_every_node_alike() -> None:
             except (cst.ParserSyntaxError, RecursionError):
                 continue
             files += 1
+            assert not found._known, path  # nothing placed until asked
             deferred = [s for s in tree.body if isinstance(s, cst.FunctionDef | cst.ClassDef) and s in found._pending]
             lazy += bool(deferred) or found._plan is not None
             expected = positions.starts(tree)

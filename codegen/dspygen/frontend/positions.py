@@ -84,15 +84,15 @@ class _Syntactic:
 
 class Starts:
     """The starts of a module's nodes, as `starts` gives them, worked out one top-level
-    statement at a time: a function, or a class without bases (which no signature, model or
-    Enum is), only when a walk enters it or a node inside it is asked for. On real code those
-    hold most of the lines, and the frontend asks for the place of almost none of their nodes.
+    statement at a time and only when asked: a walk enters the statement, or a node inside it
+    is asked for (a diagnostic's span: diagnostics.Span is placed when read). A file read
+    without a diagnostic has none of its nodes placed.
 
     Where each top-level statement's text begins comes from Python's own parser (`ast`): its
     first token's line, less the comment and blank lines libcst keeps with it. A statement
     placed alone is checked against that plan (its first token where `ast` has it, its end
-    where the next one begins); should anything disagree, or a node be asked for that no placed
-    statement holds, every node is placed at once by `starts`: the answers are always its own."""
+    where the next one begins); should anything disagree, every node is placed at once by
+    `starts`: the answers are always its own."""
 
     def __init__(self, module: cst.Module, text: str, tree: ast.Module | None) -> None:
         self._module = module
@@ -100,22 +100,24 @@ class Starts:
         # per top-level statement: its first line, the line its text begins on, its line in `ast`
         self._plan = None if tree is None else _plan(module, text, tree)
         self._index: dict[cst.CSTNode, int] = {stmt: i for i, stmt in enumerate(module.body)}
-        self._pending: set[cst.CSTNode] = set()
-        if self._plan is None:
-            self._known = starts(module)
-            return
-        for stmt in module.body:
-            if _deferrable(stmt):
-                self._pending.add(stmt)
-            elif not self._place(stmt):
-                return
+        # The statements not placed yet, in file order (a dict: ordered, and quick to remove from).
+        self._pending: dict[cst.CSTNode, None] = dict.fromkeys(module.body)
+        self._everything = False  # every node placed by `starts`
 
     def get(self, node: cst.CSTNode) -> Start | None:
         found = self._known.get(node)
-        if found is None and self._plan is not None:
+        if found is not None or self._everything:
+            return found
+        if self._plan is None:
             self._place_everything()
-            found = self._known.get(node)
-        return found
+            return self._known.get(node)
+        # Which statement holds the node is not known without walking: they are placed in
+        # order until it is found (at most every statement once, as placing all at once would).
+        for stmt in list(self._pending):
+            if not self._place(stmt) or node in self._known:
+                return self._known.get(node)
+        self._place_everything()  # the module itself, its header and footer: in no statement
+        return self._known.get(node)
 
     def __getitem__(self, node: cst.CSTNode) -> Start:
         found = self.get(node)
@@ -133,11 +135,14 @@ class Starts:
 
     def prepare(self, stmt: cst.CSTNode) -> None:
         """Place the nodes of a top-level statement now (a walk enters it)."""
-        if stmt in self._pending:
-            self._place(stmt)
+        if stmt in self._pending and not self._everything:
+            if self._plan is None:
+                self._place_everything()
+            else:
+                self._place(stmt)
 
     def _place_everything(self) -> None:
-        self._known, self._plan = starts(self._module), None
+        self._known, self._plan, self._everything = starts(self._module), None, True
         self._pending.clear()
 
     def _place(self, stmt: cst.CSTNode) -> bool:
@@ -153,13 +158,9 @@ class Starts:
         if state.starts.get(token, (0, 0))[0] != line or (ends is not None and (state.line, state.column) != (ends, 0)):
             self._place_everything()
             return False
-        self._pending.discard(stmt)
+        del self._pending[stmt]
         self._known.update(state.starts)
         return True
-
-
-def _deferrable(stmt: cst.CSTNode) -> bool:
-    return isinstance(stmt, cst.FunctionDef) or (isinstance(stmt, cst.ClassDef) and not stmt.bases)
 
 
 def _plan(module: cst.Module, text: str, tree: ast.Module) -> list[tuple[int, int, int]] | None:

@@ -61,10 +61,15 @@ class SourceModule:
     memo: dict[str, object] = field(default_factory=dict)
 
     def span(self, node: cst.CSTNode) -> Span:
-        start = self.starts.get(node)
-        if start is None:
-            return Span(self.display, 1, 1)
-        return Span(self.display, start[0], start[1] + 1)
+        """Where `node` starts, placed only if a diagnostic or a check reads it (diagnostics.Span)."""
+        starts = self.starts
+
+        def place() -> tuple[int, int]:
+            with recursion_limit(PARSE_RECURSION_LIMIT):  # read later, outside the frontend's own limit
+                start = starts.get(node)
+            return (1, 1) if start is None else (start[0], start[1] + 1)
+
+        return Span.placed_later(self.display, place)
 
     @property
     def package(self) -> str:

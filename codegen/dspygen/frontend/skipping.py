@@ -20,6 +20,15 @@ PRAGMA = re.compile(r"#\s*dspygen:\s*skip\b")
 HOW = 'or leave `{name}` out on purpose: `# dspygen: skip` on its line, or `exclude = ["{symbol}"]` in the target'
 
 
+def may_be_marked(text: str, memo: dict[str, object]) -> bool:
+    """Whether the file holds `# dspygen: skip` at all, worked out once per file (`memo`): most
+    hold none, and then no declaration's lines need placing to be checked."""
+    found = memo.get("skip marks")
+    if found is None:
+        found = memo["skip marks"] = PRAGMA.search(text) is not None
+    return found is True
+
+
 def marked(lines: list[str], first: int, last: int) -> bool:
     """`# dspygen: skip` on one of the lines `first`..`last` (1-based: a class from its first
     decorator to its `class` line), or alone on the line above."""

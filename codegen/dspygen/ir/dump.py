@@ -8,11 +8,14 @@ import types
 import typing
 from typing import Any
 
+from dspygen.diagnostics import Span
 from dspygen.ir.nodes import Schema
 from dspygen.ir.types import Type
 
 
 def _plain(value: Any) -> Any:
+    if isinstance(value, Span):
+        return {"col": value.col, "line": value.line, "path": value.path}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
         kind = getattr(type(value), "kind", None)
@@ -35,6 +38,8 @@ def to_json(schema: Schema) -> str:
 
 def _value(hint: Any, data: Any) -> Any:
     """Rebuild a value of type `hint` from its JSON form."""
+    if hint is Span:
+        return Span(data["path"], data["line"], data["col"])
     if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         hints = typing.get_type_hints(hint)
         return hint(**{f.name: _value(hints[f.name], data[f.name]) for f in dataclasses.fields(hint) if f.init})
