@@ -225,6 +225,13 @@ class Sink:
     def has_errors(self) -> bool:
         return any(d.level is Level.ERROR for d in self.items)
 
+    def place_spans(self) -> None:
+        """Place every diagnostic's span now: one left to be placed when read keeps the syntax
+        tree of its file alive until then (Span.placed_later)."""
+        for item in self.items:
+            if item.span is not None:
+                item.span.render()
+
     def sorted(self) -> list[Diagnostic]:
         unique = {(d.sort_key(), d.level.value, d.hint): d for d in self.items}
         return [unique[k] for k in sorted(unique)]

@@ -96,7 +96,10 @@ def _cycle_collector_paused() -> Iterator[None]:
 def render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
     """One target's schema and its files as rendered, before formatting; None after an error."""
     with _cycle_collector_paused():
-        return _render_target(target, base, sink)
+        try:
+            return _render_target(target, base, sink)
+        finally:
+            sink.place_spans()  # while the syntax trees are alive anyway
 
 
 def _render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
@@ -127,12 +130,15 @@ def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
     if done is None:
         return None
     schema, rendered = done
+    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
+    # The schema's spans hold the syntax trees until they are read (diagnostics.Span): let go
+    # of them before formatting, which runs with the cycle collector on.
+    del schema, done
     # The formatter runs only over renders the manifest does not pair with the bytes on disk.
     known = formatted_before(target.out, rendered.files)
     todo = {p: t for p, t in rendered.files.items() if p not in known}
     files = format_files(todo, sink, target.templates, rendered.cuts, target.out)
     renders = {p: sha256(t) for p, t in rendered.files.items() if formats(p)}
-    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
     if sink.has_errors:
         return None
     return Generated({**files, **known, **_own_runtime(target, sink)}, renders, read_paths)

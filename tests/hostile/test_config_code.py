@@ -46,6 +46,9 @@ HOSTILE_TEMPLATES = {
     "include_link_out": '{% include "link_to_secret" %}',
     "import_parent": '{% import "../SECRET" as s %}',
     "view_internals": "{{ view.__class__.__init__.__globals__ }}",
+    # A view's field read once is read without Jinja's checks after (sandbox.py): what the
+    # value holds is still looked into by the sandbox.
+    "internals_of_a_view_field": "{{ view.models }}{{ view.models.__class__.__mro__[1].__subclasses__() }}",
     "memory_bomb": "{{ 'x' * 100000000000 }}",
     "power_bomb": "{{ 10 ** 1000000000 }}",
 }

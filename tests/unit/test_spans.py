@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from dspygen import pipeline
+from dspygen.config import make_target
 from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import positions, static
 
@@ -84,3 +86,18 @@ def test_a_clean_read_places_no_node_and_a_diagnostic_places_its_own(
     [error] = sink.items
     assert error.code is Code.UNSUPPORTED_TYPE and error.span is not None
     assert (error.span.line, error.span.col) == (20, 8)
+
+
+def test_a_targets_diagnostics_are_placed_before_its_trees_are_let_go(tmp_path: Path) -> None:
+    """A span left to be placed keeps its file's syntax tree alive: render_target places the
+    spans of every diagnostic it reported before it returns."""
+    (tmp_path / "models.py").write_text(
+        MODELS + "\n\nclass Later(BaseModel):\n    x: int = Field(default_factory=make)\n", encoding="utf-8"
+    )
+    sink = Sink()
+    target = make_target([tmp_path / "models.py"], tmp_path / "out_rs", None, None, None, sink)
+    assert target is not None
+    assert pipeline.render_target(target, tmp_path, sink) is not None
+    warned = [d for d in sink.items if d.span is not None]
+    assert warned and all(d.span is not None and d.span._place is None for d in warned)
+    assert any(d.span is not None and d.span.render() == "models.py:20:5" for d in warned)
