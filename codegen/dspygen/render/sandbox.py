@@ -126,8 +126,10 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
     def getattr(self, obj: Any, attribute: str) -> Any:
         self._check_time()
         if (type(obj), attribute) in self._view_fields:
-            with contextlib.suppress(AttributeError):  # else as Jinja does: an item, or undefined
+            try:  # (not contextlib.suppress: a context manager per attribute cost more than the checks)
                 return getattr(obj, attribute)
+            except AttributeError:
+                pass  # as Jinja does: an item, or undefined
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
