@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -57,13 +58,37 @@ class Sample:
 
 
 def dumps(value: object) -> str:
-    """Compact JSON with floats written as pydantic (and serde_json) write them."""
+    """Compact JSON with floats written as pydantic (and serde_json) write them.
+
+    `json`'s C encoder writes it (a crate's samples are hundreds of thousands of values), and
+    the floats it writes as Python does with an exponent are rewritten as pydantic writes them;
+    a value holding NaN or an infinity is written element by element."""
+    try:
+        text = _encode(value)
+    except ValueError:  # a non-finite float
+        return _dumps(value)
+    return _STRING_OR_EXPONENT.sub(_pydantic_float, text) if _EXPONENT.search(text) else text
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False).encode
+# A float Python writes with an exponent (`1e-07`), which may also stand inside a string: the
+# strings are matched whole first, so that only numbers are rewritten.
+_EXPONENT = re.compile(r"\d[eE][+-]?\d")
+_STRING_OR_EXPONENT = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?[eE][+-]?\d+')
+
+
+def _pydantic_float(match: re.Match[str]) -> str:
+    found = match.group()
+    return found if found.startswith('"') else json_float(float(found))
+
+
+def _dumps(value: object) -> str:
     if isinstance(value, float):
         return json_float(value)
-    if isinstance(value, list):
-        return "[" + ",".join(dumps(v) for v in value) + "]"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_dumps(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_json_str(str(k))}:{dumps(v)}" for k, v in value.items()) + "}"
+        return "{" + ",".join(f"{_json_str(str(k))}:{_dumps(v)}" for k, v in value.items()) + "}"
     if isinstance(value, str):
         return _json_str(value)
     return json.dumps(value, ensure_ascii=False)
