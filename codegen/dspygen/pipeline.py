@@ -93,8 +93,10 @@ def _cycle_collector_paused() -> Iterator[None]:
         gc.enable()
 
 
-def render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
-    """One target's schema and its files as rendered, before formatting; None after an error."""
+def render_target(target: Target, base: Path, sink: Sink) -> tuple[tuple[Path, ...], Rendered] | None:
+    """The source files one target read and its files as rendered, before formatting; None
+    after an error. The syntax trees and the schema are let go before the cycle collector runs
+    again: alive, they cost its first full collection about 0.4 s at 1,000 + 1,000 items."""
     with _cycle_collector_paused():
         try:
             return _render_target(target, base, sink)
@@ -102,7 +104,7 @@ def render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rende
             sink.place_spans()  # while the syntax trees are alive anyway
 
 
-def _render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rendered] | None:
+def _render_target(target: Target, base: Path, sink: Sink) -> tuple[tuple[Path, ...], Rendered] | None:
     schema = read_target(target, base, sink)
     # A declaration with an error was left out of the schema (skipping.py): the rest is still
     # lowered, so that every error of the run shows at once. Nothing is written after an error.
@@ -122,18 +124,15 @@ def _render_target(target: Target, base: Path, sink: Sink) -> tuple[Schema, Rend
     if sink.has_errors:
         return None
     rendered = render(view, environment(target.templates), sink)
-    return None if rendered is None else (schema, rendered)
+    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
+    return None if rendered is None else (read_paths, rendered)
 
 
 def _generate(target: Target, base: Path, sink: Sink) -> Generated | None:
     done = render_target(target, base, sink)
     if done is None:
         return None
-    schema, rendered = done
-    read_paths = tuple(sorted({(base / s.path).resolve() for s in schema.sources}))
-    # The schema's spans hold the syntax trees until they are read (diagnostics.Span): let go
-    # of them before formatting, which runs with the cycle collector on.
-    del schema, done
+    read_paths, rendered = done
     # The formatter runs only over renders the manifest does not pair with the bytes on disk.
     known = formatted_before(target.out, rendered.files)
     todo = {p: t for p, t in rendered.files.items() if p not in known}

@@ -9,6 +9,8 @@ frontend/signature_classes.py, which see the ClassReader as frontend/class_readi
 
 from __future__ import annotations
 
+import weakref
+
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
@@ -61,9 +63,12 @@ class ClassReader:
         self.left_out: dict[str, LeftOut] = {}  # id -> why it is left out on purpose (skipping.py)
         self.failed: set[str] = set()  # ids whose reading reported an error
         self.enum_classes = EnumClasses(index, sink)
-        self.model_classes = ModelClasses(self)
-        self.generic_models = GenericModels(self)
-        self.signature_classes = SignatureClasses(self)
+        # The parts hold the reader by a weak proxy: a cycle would keep every syntax tree alive
+        # past the frontend, until the collector walks them all (pipeline.render_target).
+        reader: ClassReader = weakref.proxy(self)
+        self.model_classes = ModelClasses(reader)
+        self.generic_models = GenericModels(reader)
+        self.signature_classes = SignatureClasses(reader)
 
     # -- classification -------------------------------------------------------------
 
