@@ -78,7 +78,7 @@ class Documents:
             key = (gen.mode, ref, name, tuple(names[r] for r in shared[ref][1]))
             text = self.texts.get(key)
             if text is None:
-                text = self.texts[key] = json.dumps(_sort(_rename(defs[ref], names), name))
+                text = self.texts[key] = json.dumps(_renamed_sorted(defs[ref], names, name))
             parts.append(f"{json.dumps(name)}: {text}")
         doc: Json = dict(gen.defs[top])
         if parts:
@@ -88,7 +88,7 @@ class Documents:
             if key == "$defs":
                 text = "{" + ", ".join(parts) + "}"
             else:
-                text = json.dumps(_sort(_rename({key: doc[key]}, names)[key], key))
+                text = json.dumps(_renamed_sorted({key: doc[key]}, names)[key])
             items.append(f"{json.dumps(key)}: {text}")
         return "{" + ", ".join(items) + "}"
 
@@ -131,7 +131,7 @@ def _document(gen: Generator, top: str) -> Json:
     names = _def_names(gen.schema, defs)
     if defs:
         doc["$defs"] = {names[ref]: s for ref, s in defs.items()}
-    return _sort(_rename(doc, names))
+    return _renamed_sorted(doc, names)
 
 
 def _ref_counts(defs: dict[str, Json], top: str) -> Counter[str]:
@@ -211,27 +211,21 @@ def _short_name(schema: nodes.Schema, ref: str) -> str:
     return "".join(out)
 
 
-def _rename(value: Json, names: dict[str, str]) -> Json:
+def _renamed_sorted(value: Json, names: dict[str, str], parent: str | None = None) -> Json:
+    """`value` with each `$ref` (a string under a key) renamed to its `$defs` name, and sorted as
+    pydantic's GenerateJsonSchema.sort sorts: every object's keys, except the objects under a
+    `properties` or `default` key (field order kept); lists keep their order. One walk for both."""
     if isinstance(value, dict):
         out = {}
-        for k, v in value.items():
+        for k in list(value) if parent in ("properties", "default") else sorted(value):
+            v = value[k]
             if isinstance(v, str) and v.startswith(REF):
-                v = f"#/$defs/{names[v[len(REF) :]]}"
-            out[k] = _rename(v, names)
+                out[k] = f"#/$defs/{names[v[len(REF) :]]}"
+            else:
+                out[k] = _renamed_sorted(v, names, k)
         return out
     if isinstance(value, list):
-        return [_rename(v, names) for v in value]
-    return value
-
-
-def _sort(value: Json, parent: str | None = None) -> Json:
-    """pydantic's GenerateJsonSchema.sort: every object's keys sorted, except the objects under
-    a `properties` or `default` key (field order kept); lists keep their order."""
-    if isinstance(value, dict):
-        keys = list(value) if parent in ("properties", "default") else sorted(value)
-        return {k: _sort(value[k], k) for k in keys}
-    if isinstance(value, list):
-        return [_sort(v, parent) for v in value]
+        return [_renamed_sorted(v, names, parent) for v in value]
     return value
 
 
