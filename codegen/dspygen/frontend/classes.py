@@ -24,7 +24,7 @@ from dspygen.frontend.generic_models import GenericModels
 from dspygen.frontend.model_classes import PYDANTIC_FIELD, Extra, ModelClasses, placeholder
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.signature_classes import SignatureClasses
-from dspygen.frontend.skipping import LeftOut, explain_errors, marked, may_be_marked
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.static_types import TypeContext, convert, mapping_hint, text
 from dspygen.frontend.type_params import type_params
 from dspygen.ir import nodes
@@ -184,9 +184,7 @@ class ClassReader:
     def _skipped(self, module: SourceModule, symbol: str, node: cst.ClassDef) -> str | None:
         """Why the class is left out on purpose, or None: marked, excluded, or deriving from
         a class left out (whose fields it would need)."""
-        if may_be_marked(module.text, module.memo) and marked(
-            module.lines, module.span(node).line, module.span(node.name).line
-        ):
+        if marked(module, module.span(node), module.span(node.name)):
             return "`# dspygen: skip`"
         if symbol in self.excluded:
             self.excluded_met.add(symbol)

@@ -24,7 +24,7 @@ from dspygen.diagnostics import Code, Sink, Span
 from dspygen.frontend import call_sites, literals, prescan
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.resolve import Index, SourceModule
-from dspygen.frontend.skipping import LeftOut, explain_errors, marked, may_be_marked
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.transforms import Dynamic, Evaluator, Failed, LeftOutBase, ordered
 from dspygen.ir import nodes
 
@@ -144,9 +144,7 @@ def _derived(
 ) -> nodes.Signature | None:
     span = module.span(call)
     reader, ident, symbol = evaluator.reader, f"{module.module}:{name}", f"{module.module}.{name}"
-    if (may_be_marked(module.text, module.memo) and marked(module.lines, span.line, span.line)) or (
-        symbol in reader.excluded
-    ):
+    if marked(module, span, span) or symbol in reader.excluded:
         reader.excluded_met.update({symbol} & reader.excluded)
         why = "`# dspygen: skip`" if symbol not in reader.excluded else "`exclude` in the target"
         reader.left_out[ident] = LeftOut(name, span, why)

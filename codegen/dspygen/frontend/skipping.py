@@ -14,24 +14,24 @@ import dataclasses
 import re
 
 from dspygen.diagnostics import Code, Level, Sink, Span
+from dspygen.frontend.resolve import SourceModule
 from dspygen.ir import graph, nodes
 
 PRAGMA = re.compile(r"#\s*dspygen:\s*skip\b")
 HOW = 'or leave `{name}` out on purpose: `# dspygen: skip` on its line, or `exclude = ["{symbol}"]` in the target'
 
 
-def may_be_marked(text: str, memo: dict[str, object]) -> bool:
-    """Whether the file holds `# dspygen: skip` at all, worked out once per file (`memo`): most
-    hold none, and then no declaration's lines need placing to be checked."""
-    found = memo.get("skip marks")
+def marked(module: SourceModule, first: Span, last: Span) -> bool:
+    """`# dspygen: skip` on one of the lines from `first` to `last` (a class from its first
+    decorator to its `class` line), or alone on the line above. The spans are placed only in
+    a file that holds the mark at all (diagnostics.Span): most hold none."""
+    found = module.memo.get("skip marks")
     if found is None:
-        found = memo["skip marks"] = PRAGMA.search(text) is not None
-    return found is True
+        found = module.memo["skip marks"] = PRAGMA.search(module.text) is not None
+    return found is True and _marked_lines(module.lines, first.line, last.line)
 
 
-def marked(lines: list[str], first: int, last: int) -> bool:
-    """`# dspygen: skip` on one of the lines `first`..`last` (1-based: a class from its first
-    decorator to its `class` line), or alone on the line above."""
+def _marked_lines(lines: list[str], first: int, last: int) -> bool:
     for number in range(first, last + 1):
         if 1 <= number <= len(lines) and PRAGMA.search(lines[number - 1]):
             return True

@@ -23,7 +23,7 @@ from dspygen.frontend import call_sites, literals, prescan
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule
-from dspygen.frontend.skipping import LeftOut, explain_errors, marked, may_be_marked
+from dspygen.frontend.skipping import LeftOut, explain_errors, marked
 from dspygen.frontend.static_types import TypeContext, convert
 from dspygen.frontend.static_types import text as text_of
 from dspygen.ir import nodes
@@ -134,9 +134,7 @@ def find_string_signatures(
             )
         named[name] = span
         symbol = f"{module.module}.{name}"
-        if (may_be_marked(module.text, module.memo) and marked(module.lines, span.line, span.line)) or (
-            symbol in reader.excluded
-        ):
+        if marked(module, span, span) or symbol in reader.excluded:
             reader.excluded_met.update({symbol} & reader.excluded)
             why = "`# dspygen: skip`" if symbol not in reader.excluded else "`exclude` in the target"
             reader.left_out[f"{module.module}:{name}"] = LeftOut(name, span, why)
