@@ -11,30 +11,19 @@ the output is the same with one worker or many (the sink sorts them anyway).
 from __future__ import annotations
 
 import multiprocessing
-import os
-import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from dspygen import pipeline
+from dspygen import beside, pipeline
 from dspygen.config import Target
 from dspygen.diagnostics import Diagnostic, Sink
 
 Result = tuple[pipeline.Planned | None, list[Diagnostic]]
 
-# Forking is cheap only where the platform forks (Linux); elsewhere a worker would import
-# everything again, which costs more than the pipeline of a small target.
-_FORKS = sys.platform == "linux"
-
 
 def jobs(targets: int) -> int:
-    """How many workers: $DSPYGEN_JOBS (1 runs all in this process), else one per usable core."""
-    given = os.environ.get("DSPYGEN_JOBS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        wanted = int(given)
-    else:
-        wanted = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(wanted, targets)) if _FORKS else 1
+    """How many workers: one per core the run may use (beside.cores), at most one per target."""
+    return max(1, min(beside.cores(), targets)) if beside.FORKS else 1
 
 
 def plan(targets: list[Target], base: Path, before: list[Diagnostic], *, writing: bool) -> list[Result]:

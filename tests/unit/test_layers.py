@@ -32,6 +32,7 @@ PLACED = {
     "chunks": "render",  # where a render's top-level items begin, which the formatter reuses
     "format_cache": "format",  # the formatted items of each output file's last build
     "user_cache": "diagnostics",  # where the user's cache folder is: imports nothing
+    "beside": "diagnostics",  # work run in a forked second process: imports nothing of dspygen
     "__main__": "cli",
 }
 FORBIDDEN = {"dspy", "pydantic", "pydantic_core", "litellm"}

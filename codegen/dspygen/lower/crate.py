@@ -12,15 +12,15 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from typing import TypedDict
 
+from dspygen.beside import beside
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import config, dspy_types, generics, json_schema, lax_tests, naming, routes, scalars, symbols
+from dspygen.lower import config, dspy_types, generics, lax_tests, naming, routes, scalars, schema_constants, symbols
 from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
-from dspygen.lower.literals import doc_attrs, py_str, rust_raw_str, rust_str
+from dspygen.lower.literals import doc_attrs, py_str, rust_str
 from dspygen.lower.rust_types import TypeNames
 from dspygen.lower.samples import SampleMaker
 from dspygen.lower.unions import UnionLowering
@@ -168,6 +168,11 @@ def _deepest(schema: nodes.Schema) -> int:
     return max([*depth_of.values(), *signatures], default=0)
 
 
+# From how many JSON Schema documents (a model has one, a signature two) they are worked out in
+# a second process: a fork and the pickled result cost about 0.01 s, the documents about 0.5 ms each.
+BESIDE_FROM = 200
+
+
 class _Lowering:
     def __init__(self, schema: nodes.Schema, options: CrateOptions, sink: Sink) -> None:
         self.schema = schema
@@ -179,7 +184,6 @@ class _Lowering:
         declarations: dict[str, str] = {}
         decls: list[nodes.Enum | nodes.Model] = [*schema.enums, *schema.models]
         self.instances = generics.Instances(schema)
-        self.json_schemas_of = json_schema.Documents(schema)
         for decl in decls:
             name, derived = self.instances.rust_name(decl), self.instances.is_instance(decl)
             declarations[decl.id] = self.claim(name, decl.qualname, decl.span, derived=derived)
@@ -217,13 +221,20 @@ class _Lowering:
         return ident
 
     def crate(self) -> CrateView:
-        enums = [self.enum(e) for e in self.schema.enums]
-        models = [self.model(m) for m in self.schema.models]
-        signatures = [self.signature(s) for s in self.schema.signatures]
-        for literal in self.fields.literals.values():
-            self.claim(literal.ident, f"Literal{list(literal.values)}", literal.span, derived=True)
-            enums.append(self.literal_enum(literal.ident, literal.values, literal.span))
-        samples = [] if self.sink.has_errors else self.samples(models, signatures)  # samples assume valid input
+        # The JSON Schema constants need nothing the rest decides but the signatures' names: a
+        # large crate has a second process work them out meanwhile (beside.py), and takes
+        # them last. The samples read the views' names only.
+        documents = len(self.schema.models) + 2 * len(self.schema.signatures)
+        constants = functools.partial(schema_constants.all_of, self.schema, self.sig_names)
+        with beside(constants, worth=documents >= BESIDE_FROM) as found:
+            enums = [self.enum(e) for e in self.schema.enums]
+            models = [self.model(m) for m in self.schema.models]
+            signatures = [self.signature(s) for s in self.schema.signatures]
+            for literal in self.fields.literals.values():
+                self.claim(literal.ident, f"Literal{list(literal.values)}", literal.span, derived=True)
+                enums.append(self.literal_enum(literal.ident, literal.values, literal.span))
+            samples = [] if self.sink.has_errors else self.samples(models, signatures)  # samples assume valid input
+            models, signatures = self.with_json_schemas(found(), models, signatures)
         types = [
             TypeEntry(rust_str(m.qualname), m.qualname, str(symbols.model(self.names.declarations[m.id])))
             for m in self.schema.models
@@ -419,34 +430,44 @@ class _Lowering:
             default_values=default_values,
             route=into_python.new,
             nests="true" if into_python.nests else "false",
-            **self.json_schemas(model),
         )
 
-    def side_json_schemas(self, sig: nodes.Signature, role: str, ident: str) -> _SchemaConstants:
-        """A signature side's JSON Schema constants (lower/json_schema.py side_model), or none and a warning."""
-        try:
-            texts = self.json_schemas_of.side_texts(sig, role, ident)
-        except json_schema.Unknown as why:
-            message = (
-                f"`{ident}` (the {role}s of `{sig.qualname}`) gets no JSON_SCHEMA constants: its JSON Schema in "
-                f"pydantic depends on what dspygen does not compute ({why})"
-            )
-            self.no_schema.append((sig.span, message))
-            return {}
-        return _schema_constants(*texts)
-
-    def json_schemas(self, model: nodes.Model) -> _SchemaConstants:
-        """The model's JSON Schema constants, or none and a warning where dspygen cannot know them."""
-        try:
-            validation, serialization = self.json_schemas_of.model_texts(model)
-        except json_schema.Unknown as why:
-            message = (
-                f"`{model.qualname}` gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what "
-                f"dspygen does not compute ({why})"
-            )
-            self.no_schema.append((model.span, message))
-            return {}
-        return _schema_constants(validation, serialization)
+    def with_json_schemas(
+        self, found: schema_constants.Found, models: list[StructView], signatures: list[SignatureView]
+    ) -> tuple[list[StructView], list[SignatureView]]:
+        """The views with their JSON Schema constants; a warning (after the run) for each left without."""
+        out_models = []
+        for model, view in zip(self.schema.models, models, strict=True):
+            constants = found[model.id]
+            if isinstance(constants, str):
+                message = (
+                    f"`{model.qualname}` gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what "
+                    f"dspygen does not compute ({constants})"
+                )
+                self.no_schema.append((model.span, message))
+            else:
+                view = dataclasses.replace(view, **constants)
+            out_models.append(view)
+        out_signatures = []
+        for sig, sig_view in zip(self.schema.signatures, signatures, strict=True):
+            sides = []
+            for (role, _), side in zip(schema_constants.SIDES, (sig_view.input, sig_view.output), strict=True):
+                constants = found[schema_constants.side_key(sig, role)]
+                if isinstance(constants, str):
+                    message = (
+                        f"`{side.ident}` (the {role}s of `{sig.qualname}`) gets no JSON_SCHEMA constants: its JSON "
+                        f"Schema in pydantic depends on what dspygen does not compute ({constants})"
+                    )
+                    self.no_schema.append((sig.span, message))
+                else:
+                    side = dataclasses.replace(
+                        side,
+                        json_schema=constants.get("json_schema", ""),
+                        json_schema_serialization=constants.get("json_schema_serialization", ""),
+                    )
+                sides.append(side)
+            out_signatures.append(dataclasses.replace(sig_view, input=sides[0], output=sides[1]))
+        return out_models, out_signatures
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
         seen: dict[str, str] = {}
@@ -468,7 +489,7 @@ class _Lowering:
     def signature(self, sig: nodes.Signature) -> SignatureView:
         ident = self.sig_names[sig.id]
         sides = []
-        for role, suffix in (("input", "Input"), ("output", "Output")):
+        for role, suffix in schema_constants.SIDES:
             side_ident = f"{ident}{suffix}"
             if ident not in self.collided:  # else the side names collide too: one report is enough
                 self.claim(side_ident, f"{sig.qualname} ({role}s)", sig.span, derived=True)
@@ -484,7 +505,6 @@ class _Lowering:
             doc = f"The {role}s of the DSPy signature `{sig.qualname}`."
             serde_impl = f"{symbols.STRUCT_SERDE}(map_only {side_ident});"
             attrs = self.type_attrs(side_ident, doc)
-            schemas = self.side_json_schemas(sig, role, side_ident)
             sides.append(
                 StructView(
                     side_ident,
@@ -495,8 +515,6 @@ class _Lowering:
                     '""',
                     False,
                     serde_impl=serde_impl,
-                    json_schema=schemas.get("json_schema", ""),
-                    json_schema_serialization=schemas.get("json_schema_serialization", ""),
                 )
             )
         names = self.python_names
@@ -617,21 +635,3 @@ def _literal_rust(value: t.LiteralValue) -> tuple[str, str, str]:
         return f"serializer.serialize_i64({value})", f"{symbols.ATOM}::Int({value})", py
     text = rust_str(value)
     return f"serializer.serialize_str({text})", f"{symbols.ATOM}::Str(s) if s == {text}", py
-
-
-class _SchemaConstants(TypedDict, total=False):
-    """StructView's JSON Schema fields (none where dspygen cannot know the schema)."""
-
-    json_schema: str
-    json_schema_serialization: str
-    json_schema_parses_in_rust: bool
-
-
-def _schema_constants(validation: str, serialization: str) -> _SchemaConstants:
-    """StructView's JSON Schema constants: the same text in both modes (most) has the second name the first."""
-    same = validation == serialization
-    return {
-        "json_schema": rust_raw_str(validation),
-        "json_schema_serialization": "Self::JSON_SCHEMA" if same else rust_raw_str(serialization),
-        "json_schema_parses_in_rust": all(json_schema.nests_below(text, 128) for text in (validation, serialization)),
-    }
