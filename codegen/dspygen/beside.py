@@ -1,11 +1,13 @@
 """Work run in a second process, forked from this one, while this one goes on, where that pays.
 
 Only where the platform forks (Linux), where this process may use more than one core
-($DSPYGEN_JOBS, else the usable cores), and not inside a worker that workers.plan forked
-already (its siblings keep the other cores busy). The child inherits everything loaded and
-built so far, so it costs no import and no copy of its input: only its result comes back,
-pickled through a pipe. It runs the same code on the same data, so the result is the same as
-running the work here.
+($DSPYGEN_JOBS, else the usable cores), not inside a worker that workers.plan forked already
+(its siblings keep the other cores busy), and not while another thread runs: a child forked
+then could find a lock that thread held taken forever (dspygen used as a library).
+
+The child inherits everything loaded and built so far, so it costs no import and no copy of
+its input: only its result comes back, pickled through a pipe. It runs the same code on the
+same data, so the result is the same as running the work here.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import NoReturn, TypeVar
@@ -46,7 +49,8 @@ def beside(work: Callable[[], T], *, worth: bool) -> Iterator[Callable[[], T]]:
     a second process can run; the block's value returns its result, waiting for the child (or
     runs `work` here when nothing was forked). Call it at most once; a child not waited for is
     ended with the block."""
-    if not (worth and FORKS and cores() > 1 and multiprocessing.parent_process() is None):
+    alone = threading.active_count() == 1 and multiprocessing.parent_process() is None
+    if not (worth and FORKS and alone and cores() > 1):
         yield work
         return
     reading, writing = os.pipe()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from pathlib import Path
 
@@ -41,6 +42,18 @@ def test_work_runs_here_when_one_process_is_asked_for_or_it_is_small(
     monkeypatch.setenv("DSPYGEN_JOBS", jobs)
     with beside.beside(os.getpid, worth=worth) as result:
         assert result() == os.getpid()
+
+
+def test_work_runs_here_while_another_thread_runs(two_cores: None) -> None:
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with beside.beside(os.getpid, worth=True) as result:
+            assert result() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
 
 
 def test_a_failure_in_the_child_is_raised_with_its_traceback(two_cores: None) -> None:
