@@ -72,9 +72,9 @@ def beside(work: Callable[[], T], *, worth: bool) -> Iterator[Callable[[], T]]:
         nonlocal waited
         with pipe:
             data = pipe.read()
-        os.waitpid(pid, 0)
+        _, status = os.waitpid(pid, 0)
         waited = True
-        if not data:  # the child was killed (out of memory, a signal): the work is done here instead
+        if not os.WIFEXITED(status):  # killed before it ended (out of memory, a signal): done here instead
             return work()
         ok, value = pickle.loads(data)
         if not ok:

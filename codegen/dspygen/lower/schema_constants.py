@@ -2,7 +2,7 @@
 
 They read the IR alone (lower/json_schema.py) and nothing else lowering decides but the
 sides' names, and they are a third of lowering's time: so a large crate works them out in a
-second process while the first lowers the rest (workers.beside). Either way the same code
+second process while the first lowers the rest (beside.py). Either way the same code
 runs over the same declarations in the same order, so the constants are the same.
 """
 
