@@ -440,11 +440,7 @@ class _Lowering:
         for model, view in zip(self.schema.models, models, strict=True):
             constants = found[model.id]
             if isinstance(constants, str):
-                message = (
-                    f"`{model.qualname}` gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what "
-                    f"dspygen does not compute ({constants})"
-                )
-                self.no_schema.append((model.span, message))
+                self.without_json_schema(model.span, f"`{model.qualname}`", constants)
             else:
                 view = dataclasses.replace(view, **constants)
             out_models.append(view)
@@ -454,11 +450,7 @@ class _Lowering:
             for (role, _), side in zip(schema_constants.SIDES, (sig_view.input, sig_view.output), strict=True):
                 constants = found[schema_constants.side_key(sig, role)]
                 if isinstance(constants, str):
-                    message = (
-                        f"`{side.ident}` (the {role}s of `{sig.qualname}`) gets no JSON_SCHEMA constants: its JSON "
-                        f"Schema in pydantic depends on what dspygen does not compute ({constants})"
-                    )
-                    self.no_schema.append((sig.span, message))
+                    self.without_json_schema(sig.span, f"`{side.ident}` (the {role}s of `{sig.qualname}`)", constants)
                 else:
                     side = dataclasses.replace(
                         side,
@@ -468,6 +460,14 @@ class _Lowering:
                 sides.append(side)
             out_signatures.append(dataclasses.replace(sig_view, input=sides[0], output=sides[1]))
         return out_models, out_signatures
+
+    def without_json_schema(self, span: Span, what: str, why: str) -> None:
+        """A type left without JSON_SCHEMA constants: said after the run, if it writes anything."""
+        message = (
+            f"{what} gets no JSON_SCHEMA constants: its JSON Schema in pydantic depends on what dspygen does not "
+            f"compute ({why})"
+        )
+        self.no_schema.append((span, message))
 
     def check_fields(self, owner: str, names: list[tuple[str, Span]], idents: list[str]) -> None:
         seen: dict[str, str] = {}
