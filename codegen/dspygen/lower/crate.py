@@ -17,7 +17,18 @@ from dspygen.beside import beside
 from dspygen.diagnostics import Code, Sink, Span, printable
 from dspygen.ir import graph, nodes
 from dspygen.ir import types as t
-from dspygen.lower import config, dspy_types, generics, lax_tests, naming, routes, scalars, schema_constants, symbols
+from dspygen.lower import (
+    config,
+    dspy_types,
+    generics,
+    json_schema,
+    lax_tests,
+    naming,
+    routes,
+    scalars,
+    schema_constants,
+    symbols,
+)
 from dspygen.lower.constraints import ConstraintLowering
 from dspygen.lower.fields import FieldLowering, literal_names
 from dspygen.lower.literals import doc_attrs, py_str, rust_str
@@ -448,7 +459,7 @@ class _Lowering:
         for sig, sig_view in zip(self.schema.signatures, signatures, strict=True):
             sides = []
             for (role, _), side in zip(schema_constants.SIDES, (sig_view.input, sig_view.output), strict=True):
-                constants = found[schema_constants.side_key(sig, role)]
+                constants = found[json_schema.side_id(sig, role)]
                 if isinstance(constants, str):
                     self.without_json_schema(sig.span, f"`{side.ident}` (the {role}s of `{sig.qualname}`)", constants)
                 else:

@@ -253,7 +253,12 @@ def side_model(sig: nodes.Signature, role: str, name: str) -> nodes.Model:
         fields.append(
             nodes.ModelField(f.name, f.type, f.default, None, None, f.span, schema=(("json_schema_extra", extra),))
         )
-    return nodes.Model(f"{sig.id}#{role}", name, sig.module, name, None, tuple(fields), "ignore", sig.span)
+    return nodes.Model(side_id(sig, role), name, sig.module, name, None, tuple(fields), "ignore", sig.span)
+
+
+def side_id(sig: nodes.Signature, role: str) -> str:
+    """The id of a signature side's model (`<signature id>#input`): never a declaration's, which has no `#`."""
+    return f"{sig.id}#{role}"
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')

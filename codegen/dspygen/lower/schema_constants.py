@@ -23,15 +23,11 @@ class Constants(TypedDict, total=False):
     json_schema_parses_in_rust: bool
 
 
-# Each model's id, and each signature side's (`<signature id>#input`, as json_schema.side_model
-# names it): its constants, or why pydantic's schema cannot be known (json_schema.Unknown).
+# Each model's id, and each signature side's (json_schema.side_id): its constants, or why
+# pydantic's schema cannot be known (json_schema.Unknown).
 Found = dict[str, Constants | str]
 
 SIDES = (("input", "Input"), ("output", "Output"))
-
-
-def side_key(sig: nodes.Signature, role: str) -> str:
-    return f"{sig.id}#{role}"
 
 
 def all_of(schema: nodes.Schema, signature_names: dict[str, str]) -> Found:
@@ -49,9 +45,9 @@ def all_of(schema: nodes.Schema, signature_names: dict[str, str]) -> Found:
             try:
                 texts = documents.side_texts(sig, role, f"{signature_names[sig.id]}{suffix}")
             except json_schema.Unknown as why:
-                found[side_key(sig, role)] = str(why)
+                found[json_schema.side_id(sig, role)] = str(why)
             else:
-                found[side_key(sig, role)] = _constants(*texts)
+                found[json_schema.side_id(sig, role)] = _constants(*texts)
     return found
 
 
