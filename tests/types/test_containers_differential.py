@@ -436,3 +436,49 @@ def test_dict_int_key_beyond_i64_is_a_known_difference() -> None:
     data = json.dumps({"by_id": {str(2**63): "x"}})
     assert _pydantic(m.Index, data) is not None  # pydantic's int is unbounded
     assert _rust("Index", data) is None  # i64, as `int` fields (README)
+
+
+# Sequence / MutableSequence and Mapping / MutableMapping (typing and collections.abc): read and
+# written as pydantic reads and writes list and dict.
+SHELF: dict[str, Any] = {"titles": ["a"]}
+
+
+@SETTINGS
+@given(st.one_of(st.lists(words, max_size=4), arrays, scalars, st.dictionaries(words, words, max_size=2)))
+def test_sequence_values(value: Any) -> None:
+    differential("sequence", m.Shelf, SHELF, "titles", value)
+    differential("sequence", m.Shelf, SHELF, "loose", value)
+    differential("sequence", m.Shelf, SHELF, "stack", [{"x": 1, "y": value}] if value else [])
+
+
+@SETTINGS
+@given(
+    st.one_of(
+        st.dictionaries(words, ints | words, max_size=3),
+        st.dictionaries(st.sampled_from(["red", "green", "blue", "1"]), floats | words, max_size=3),
+        arrays,
+        scalars,
+    )
+)
+def test_mapping_values(value: Any) -> None:
+    differential("mapping", m.Shelf, SHELF, "counts", value)
+    differential("mapping", m.Shelf, SHELF, "by_color", value)
+    differential("mapping", m.Shelf, SHELF, "nested", [value] if isinstance(value, dict) else value)
+    differential("mapping", m.Shelf, SHELF, "below", {"k": {"titles": value}} if isinstance(value, list) else value)
+
+
+@SETTINGS
+@given(st.lists(words, max_size=3), st.dictionaries(words, ints, max_size=3))
+def test_sequences_and_mappings_from_python(titles: list[str], counts: dict[str, int]) -> None:
+    shelf = m.Shelf(titles=titles, counts=counts, stack=[m.Point(x=1, y=2)], below={"k": m.Shelf(titles=titles)})
+    python_roundtrip("sequence python", shelf)
+
+
+def test_a_tuple_in_a_sequence_comes_back_a_list() -> None:
+    """pydantic keeps a tuple given to a Sequence from Python (and a tuple default): Rust hands
+    back a list, the same JSON (README: compared canonically)."""
+    shelf = m.Shelf(titles=("a", "b"), loose=(1, "x"))
+    assert shelf.titles == ("a", "b")
+    back = native.roundtrip(shelf)
+    assert back.titles == ["a", "b"] and back.loose == [1, "x"]
+    assert back.model_dump_json() == shelf.model_dump_json()

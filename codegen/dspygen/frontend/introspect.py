@@ -128,7 +128,7 @@ class Introspector:
         if type(tp).__name__ == "TypeAliasType":  # `type Tags = list[str]`
             return self.convert(_alias_value(tp))
         origin, args = typing.get_origin(tp), typing.get_args(tp)
-        if origin is list:
+        if origin in LISTS:
             return t.ListOf(self.convert(args[0]))
         if origin in (set, frozenset):
             return t.SetOf(self.convert(args[0]), frozen=origin is frozenset)
@@ -138,7 +138,7 @@ class Introspector:
             if not args or Ellipsis in args:
                 raise Unsupported(f"the tuple {tp!r}")
             return t.TupleOf(tuple(self.convert(a) for a in args))
-        if origin is dict:
+        if origin in DICTS:
             key = self.convert(args[0])
             if not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.KEY_NODES)):
                 raise Unsupported(f"dict keys of type {args[0]!r}")
@@ -648,6 +648,9 @@ def _resolve(node: ast.expr, scope: dict[str, Any]) -> Any:
 _UTC_OBJECTS = (datetime.timezone.utc,)
 
 ANY = t.Primitive("any")
+# What pydantic reads and writes as a list / a dict (static_types.SEQUENCE, MAPPING).
+LISTS = (list, collections.abc.Sequence, collections.abc.MutableSequence)
+DICTS = (dict, collections.abc.Mapping, collections.abc.MutableMapping)
 # Bare containers as pydantic reads them: items Any; a JSON object's keys are strings.
 BARE: dict[Any, t.Type] = {
     list: t.ListOf(ANY),
@@ -656,6 +659,8 @@ BARE: dict[Any, t.Type] = {
     typing.Dict: t.DictOf(t.STR, ANY),  # noqa: UP006
     tuple: t.TupleOf((ANY,), variadic=True),
     typing.Tuple: t.TupleOf((ANY,), variadic=True),  # noqa: UP006
+    **dict.fromkeys((typing.Sequence, typing.MutableSequence, *LISTS[1:]), t.ListOf(ANY)),
+    **dict.fromkeys((typing.Mapping, typing.MutableMapping, *DICTS[1:]), t.DictOf(t.STR, ANY)),
 }
 
 

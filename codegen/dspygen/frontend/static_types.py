@@ -29,6 +29,11 @@ NONE = "builtins.None"
 TYPING = ("typing.", "typing_extensions.")
 LIST = {"builtins.list", "typing.List", "typing_extensions.List"}
 DICT = {"builtins.dict", "typing.Dict", "typing_extensions.Dict"}
+# The abstract spellings real code annotates with: pydantic reads and writes JSON arrays and
+# objects for them exactly as for list and dict, and validates a Mapping into a dict. (It keeps
+# a tuple given to a Sequence from Python; Rust hands back a list, which it reads the same.)
+SEQUENCE = {"typing.Sequence", "typing.MutableSequence", "collections.abc.Sequence", "collections.abc.MutableSequence"}
+MAPPING = {"typing.Mapping", "typing.MutableMapping", "collections.abc.Mapping", "collections.abc.MutableMapping"}
 TUPLE = {"builtins.tuple", "typing.Tuple", "typing_extensions.Tuple"}
 SET = {"builtins.set", "typing.Set", "typing_extensions.Set"}
 FROZENSET = {"builtins.frozenset", "typing.FrozenSet", "typing_extensions.FrozenSet"}
@@ -114,9 +119,9 @@ def convert(expr: cst.BaseExpression, ctx: TypeContext) -> t.Type | None:
         return t.Primitive("none")
     if symbol in JSON:  # a bare `Json` is `Json[Any]`
         return t.JsonOf(ANY)
-    if symbol in LIST:  # pydantic reads a bare container's items (and keys) as Any
+    if symbol in LIST or symbol in SEQUENCE:  # pydantic reads a bare container's items (and keys) as Any
         return t.ListOf(ANY)
-    if symbol in DICT:
+    if symbol in DICT or symbol in MAPPING:
         return t.DictOf(t.STR, ANY)  # a JSON object's keys are strings
     if symbol in TUPLE:
         return t.TupleOf((ANY,), variadic=True)
@@ -253,9 +258,9 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
         return _wrapping("Optional", t.optional, args, expr, ctx)
     if symbol in UNION:
         return _union(args, expr, ctx)
-    if symbol in LIST:
+    if symbol in LIST or symbol in SEQUENCE:
         if len(args) != 1:
-            _error(ctx, expr, Code.BAD_TYPE_ARGS, "list takes exactly one type")
+            _error(ctx, expr, Code.BAD_TYPE_ARGS, f"{_container(symbol, 'list')} takes exactly one type")
             return None
         item = convert(args[0], ctx)
         return None if item is None else t.ListOf(item)
@@ -267,13 +272,14 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
             return None
         item = convert(args[0], ctx)
         return None if item is None else t.SetOf(item, frozen=symbol in FROZENSET)
-    if symbol in DICT:
+    if symbol in DICT or symbol in MAPPING:
+        kind = _container(symbol, "dict")
         if len(args) != 2:
-            _error(ctx, expr, Code.BAD_TYPE_ARGS, "dict takes a key type and a value type")
+            _error(ctx, expr, Code.BAD_TYPE_ARGS, f"{kind} takes a key type and a value type")
             return None
         key, value = convert(args[0], ctx), convert(args[1], ctx)
         if key is not None and not (key in (t.STR, t.Primitive("int")) or isinstance(key, t.KEY_NODES)):
-            _error(ctx, args[0], Code.DICT_KEY, f"dict keys of type `{text(args[0])}` are not supported")
+            _error(ctx, args[0], Code.DICT_KEY, f"{kind} keys of type `{text(args[0])}` are not supported")
             return None
         return None if key is None or value is None else t.DictOf(key, value)
     if symbol is not None and ctx.instantiate is not None and ctx.index.class_of(symbol) is not None:
@@ -284,6 +290,11 @@ def _subscript(expr: cst.Subscript, ctx: TypeContext) -> t.Type | None:
         return None
     _error(ctx, expr, Code.UNSUPPORTED_TYPE, f"the type `{text(expr)}` ({symbol}) is not supported")
     return None
+
+
+def _container(symbol: str, concrete: str) -> str:
+    """How a message names the container: `list` / `dict` for theirs, `Sequence`, `Mapping`, ... as spelled."""
+    return symbol.rpartition(".")[2] if symbol in SEQUENCE | MAPPING else concrete
 
 
 def _tuple(args: list[cst.BaseExpression], expr: cst.CSTNode, ctx: TypeContext) -> t.Type | None:

@@ -10,11 +10,14 @@ _Model = TypeVar("_Model", bound=BaseModel)
 TypeName = Literal[
     "Catalog",
     "Index",
+    "PickTitlesInput",
+    "PickTitlesOutput",
     "PlanRouteInput",
     "PlanRouteOutput",
     "Point",
     "Route",
     "Setting",
+    "Shelf",
     "Ticket",
     "Tree",
 ]

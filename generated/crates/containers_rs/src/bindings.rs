@@ -682,6 +682,52 @@ impl crate::models::RouteGrade {
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Index);
 
+::dspygen_runtime::from_py!(crate::models::Shelf, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        titles: ::dspygen_runtime::extract_vec(&::dspygen_runtime::field!(fields, "titles")?)?,
+        counts: ::dspygen_runtime::field!(fields, "counts")?.extract()?,
+        by_color: ::dspygen_runtime::field!(fields, "by_color")?.extract()?,
+        stack: ::dspygen_runtime::extract_vec(&::dspygen_runtime::field!(fields, "stack")?)?,
+        nested: ::dspygen_runtime::field!(fields, "nested")?.extract()?,
+        loose: ::dspygen_runtime::pytypes::from_json_py(&::dspygen_runtime::field!(
+            fields, "loose"
+        )?)?,
+        below: ::dspygen_runtime::field!(fields, "below")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Shelf, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Validated by pydantic, once for the outermost validated model (see the type's docs).
+    ::dspygen_runtime::validated_tree(
+        true,
+        || {
+            let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+            ::dspygen_runtime::set_item!(data, "titles", &value.titles)?;
+            ::dspygen_runtime::set_item!(data, "counts", &value.counts)?;
+            ::dspygen_runtime::set_item!(data, "by_color", &value.by_color)?;
+            ::dspygen_runtime::set_item!(data, "stack", &value.stack)?;
+            ::dspygen_runtime::set_item!(data, "nested", &value.nested)?;
+            ::dspygen_runtime::set_item!(
+                data,
+                "loose",
+                ::dspygen_runtime::pytypes::to_json_py(py, &value.loose)?
+            )?;
+            ::dspygen_runtime::set_item!(data, "below", &value.below)?;
+            ::std::result::Result::Ok(data.into_any())
+        },
+        |data| {
+            ::dspygen_runtime::model_validate(
+                &::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Shelf")?,
+                data,
+            )
+        },
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Shelf);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::PlanRouteInput {
     fn to_kwargs<'py>(
         &self,
@@ -718,6 +764,40 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::PlanRouteOutput {
     }
 }
 
+impl ::dspygen_runtime::SignatureInput for crate::signatures::PickTitlesInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "shelves", &self.shelves)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::PickTitlesOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            picked: ::dspygen_runtime::getattr!(obj, "picked")?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "picked", &self.picked)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
@@ -746,6 +826,7 @@ pub fn roundtrip<'py>(
             obj.extract::<crate::models::Catalog>()?.into_pyobject(py)
         }
         ("containers.models", "Index") => obj.extract::<crate::models::Index>()?.into_pyobject(py),
+        ("containers.models", "Shelf") => obj.extract::<crate::models::Shelf>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -774,6 +855,12 @@ pub fn roundtrip_json(
     match type_name {
         "Catalog" => ::dspygen_runtime::json_roundtrip::<crate::models::Catalog>(data),
         "Index" => ::dspygen_runtime::json_roundtrip::<crate::models::Index>(data),
+        "PickTitlesInput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PickTitlesInput>(data)
+        }
+        "PickTitlesOutput" => {
+            ::dspygen_runtime::json_roundtrip::<crate::signatures::PickTitlesOutput>(data)
+        }
         "PlanRouteInput" => {
             ::dspygen_runtime::json_roundtrip::<crate::signatures::PlanRouteInput>(data)
         }
@@ -783,6 +870,7 @@ pub fn roundtrip_json(
         "Point" => ::dspygen_runtime::json_roundtrip::<crate::models::Point>(data),
         "Route" => ::dspygen_runtime::json_roundtrip::<crate::models::Route>(data),
         "Setting" => ::dspygen_runtime::json_roundtrip::<crate::models::Setting>(data),
+        "Shelf" => ::dspygen_runtime::json_roundtrip::<crate::models::Shelf>(data),
         "Ticket" => ::dspygen_runtime::json_roundtrip::<crate::models::Ticket>(data),
         "Tree" => ::dspygen_runtime::json_roundtrip::<crate::models::Tree>(data),
         other => {
@@ -799,11 +887,14 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
     ::std::vec![
         "Catalog",
         "Index",
+        "PickTitlesInput",
+        "PickTitlesOutput",
         "PlanRouteInput",
         "PlanRouteOutput",
         "Point",
         "Route",
         "Setting",
+        "Shelf",
         "Ticket",
         "Tree",
     ]

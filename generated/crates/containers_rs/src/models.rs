@@ -1006,6 +1006,54 @@ impl ::dspygen_runtime::JsonSchema for Index {
     const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
+/// The abstract spellings: pydantic reads and writes a Sequence as a list, a Mapping as a dict.
+///
+/// Into Python: validated by `model_validate` (inside another validated model, in its one validation), as pydantic converts or checks `by_color` (dict[Color, float]).
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Shelf {
+    pub titles: ::std::vec::Vec<::std::string::String>,
+    #[serde(default)]
+    pub counts: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, i64>,
+    #[serde(default)]
+    pub by_color: ::dspygen_runtime::indexmap::IndexMap<crate::models::Color, f64>,
+    #[serde(default)]
+    pub stack: ::std::vec::Vec<crate::models::Point>,
+    #[serde(default)]
+    pub nested: ::std::option::Option<
+        ::std::vec::Vec<
+            ::dspygen_runtime::indexmap::IndexMap<
+                ::dspygen_runtime::pytypes::IntKey,
+                ::std::vec::Vec<i64>,
+            >,
+        >,
+    >,
+    #[serde(default)]
+    pub loose: ::std::vec::Vec<::dspygen_runtime::serde_json::Value>,
+    #[serde(default)]
+    pub below: ::dspygen_runtime::indexmap::IndexMap<::std::string::String, crate::models::Shelf>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Shelf);
+
+impl Shelf {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"description": "A str Enum, as dict keys.", "enum": ["red", "green"], "title": "Color", "type": "string"}, "Point": {"description": "A point on a map.", "properties": {"x": {"title": "X", "type": "number"}, "y": {"title": "Y", "type": "number"}}, "required": ["x", "y"], "title": "Point", "type": "object"}, "Shelf": {"description": "The abstract spellings: pydantic reads and writes a Sequence as a list, a Mapping as a dict.", "properties": {"titles": {"items": {"type": "string"}, "title": "Titles", "type": "array"}, "counts": {"additionalProperties": {"type": "integer"}, "default": {}, "title": "Counts", "type": "object"}, "by_color": {"additionalProperties": {"type": "number"}, "default": {}, "propertyNames": {"$ref": "#/$defs/Color"}, "title": "By Color", "type": "object"}, "stack": {"default": [], "items": {"$ref": "#/$defs/Point"}, "title": "Stack", "type": "array"}, "nested": {"anyOf": [{"items": {"additionalProperties": {"items": {"type": "integer"}, "type": "array"}, "type": "object"}, "type": "array"}, {"type": "null"}], "default": null, "title": "Nested"}, "loose": {"default": [], "items": {}, "title": "Loose", "type": "array"}, "below": {"additionalProperties": {"$ref": "#/$defs/Shelf"}, "default": {}, "title": "Below", "type": "object"}}, "required": ["titles"], "title": "Shelf", "type": "object"}}, "$ref": "#/$defs/Shelf"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Shelf {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 pub(crate) fn default_route_single() -> (i64,) {
     (1,)
 }

@@ -90,3 +90,86 @@ impl ::dspygen_runtime::Signature for PlanRoute {
 
     ::dspygen_runtime::signature_class!();
 }
+
+/// The inputs of the DSPy signature `PickTitles`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct PickTitlesInput {
+    pub shelves: ::std::vec::Vec<crate::models::Shelf>,
+}
+
+::dspygen_runtime::struct_serde!(map_only PickTitlesInput);
+
+impl PickTitlesInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PickTitlesInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"description": "A str Enum, as dict keys.", "enum": ["red", "green"], "title": "Color", "type": "string"}, "Point": {"description": "A point on a map.", "properties": {"x": {"title": "X", "type": "number"}, "y": {"title": "Y", "type": "number"}}, "required": ["x", "y"], "title": "Point", "type": "object"}, "Shelf": {"description": "The abstract spellings: pydantic reads and writes a Sequence as a list, a Mapping as a dict.", "properties": {"titles": {"items": {"type": "string"}, "title": "Titles", "type": "array"}, "counts": {"additionalProperties": {"type": "integer"}, "default": {}, "title": "Counts", "type": "object"}, "by_color": {"additionalProperties": {"type": "number"}, "default": {}, "propertyNames": {"$ref": "#/$defs/Color"}, "title": "By Color", "type": "object"}, "stack": {"default": [], "items": {"$ref": "#/$defs/Point"}, "title": "Stack", "type": "array"}, "nested": {"anyOf": [{"items": {"additionalProperties": {"items": {"type": "integer"}, "type": "array"}, "type": "object"}, "type": "array"}, {"type": "null"}], "default": null, "title": "Nested"}, "loose": {"default": [], "items": {}, "title": "Loose", "type": "array"}, "below": {"additionalProperties": {"$ref": "#/$defs/Shelf"}, "default": {}, "title": "Below", "type": "object"}}, "required": ["titles"], "title": "Shelf", "type": "object"}}, "properties": {"shelves": {"__dspy_field_type": "input", "desc": "${shelves}", "items": {"$ref": "#/$defs/Shelf"}, "prefix": "Shelves:", "title": "Shelves", "type": "array"}}, "required": ["shelves"], "title": "PickTitlesInput", "type": "object"}"##;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The outputs of the DSPy signature `PickTitles`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct PickTitlesOutput {
+    /// titles by shelf
+    pub picked: ::dspygen_runtime::indexmap::IndexMap<
+        ::std::string::String,
+        ::std::vec::Vec<::std::string::String>,
+    >,
+}
+
+::dspygen_runtime::struct_serde!(map_only PickTitlesOutput);
+
+impl PickTitlesOutput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("PickTitlesOutput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"picked": {"__dspy_field_type": "output", "additionalProperties": {"items": {"type": "string"}, "type": "array"}, "desc": "titles by shelf", "prefix": "Picked:", "title": "Picked", "type": "object"}}, "required": ["picked"], "title": "PickTitlesOutput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The DSPy signature `PickTitles` (from `containers.signatures`), as a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct PickTitles;
+
+impl ::dspygen_runtime::Signature for PickTitles {
+    type Input = PickTitlesInput;
+    type Output = PickTitlesOutput;
+    const NAME: &'static str = "PickTitles";
+    const INSTRUCTIONS: &'static str = "Pick titles from shelves.";
+    const FIELDS: &'static [::dspygen_runtime::FieldMeta] = &[
+        ::dspygen_runtime::FieldMeta {
+            name: "shelves",
+            kind: ::dspygen_runtime::FieldKind::Input,
+            desc: "${shelves}",
+            prefix: "Shelves:",
+            python_type: "list[Shelf]",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "picked",
+            kind: ::dspygen_runtime::FieldKind::Output,
+            desc: "titles by shelf",
+            prefix: "Picked:",
+            python_type: "dict[str, list[str]]",
+        },
+    ];
+    const PYTHON: ::dspygen_runtime::PythonSignature = ::dspygen_runtime::PythonSignature::Class {
+        module: "containers.signatures",
+        qualname: "PickTitles",
+    };
+
+    ::dspygen_runtime::signature_class!();
+}

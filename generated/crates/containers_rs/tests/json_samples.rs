@@ -39,6 +39,8 @@ fn json_schema_constants_are_json_objects() {
         ::containers_rs::Catalog::JSON_SCHEMA_SERIALIZATION,
         ::containers_rs::Index::JSON_SCHEMA,
         ::containers_rs::Index::JSON_SCHEMA_SERIALIZATION,
+        ::containers_rs::Shelf::JSON_SCHEMA,
+        ::containers_rs::Shelf::JSON_SCHEMA_SERIALIZATION,
     ];
     for text in texts {
         let value: serde_json::Value =
@@ -166,6 +168,22 @@ fn index_minimal() {
 }
 
 #[test]
+fn shelf_full() {
+    assert_eq!(
+        roundtrip::<::containers_rs::Shelf>("{\"titles\":[\"titles \\\"é\\\"\\n\"],\"counts\":{\"counts-key\":43},\"by_color\":{\"green\":2.0},\"stack\":[{\"x\":0.25,\"y\":0.25}],\"nested\":[{\"43\":[43]}],\"loose\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"below\":{}}"),
+        "{\"titles\":[\"titles \\\"é\\\"\\n\"],\"counts\":{\"counts-key\":43},\"by_color\":{\"green\":2.0},\"stack\":[{\"x\":0.25,\"y\":0.25}],\"nested\":[{\"43\":[43]}],\"loose\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"below\":{}}"
+    );
+}
+
+#[test]
+fn shelf_minimal() {
+    assert_eq!(
+        roundtrip::<::containers_rs::Shelf>("{\"titles\":[]}"),
+        "{\"titles\":[],\"counts\":{},\"by_color\":{},\"stack\":[],\"nested\":null,\"loose\":[],\"below\":{}}"
+    );
+}
+
+#[test]
 fn plan_route_input_full() {
     assert_eq!(
         roundtrip::<::containers_rs::PlanRouteInput>(
@@ -202,5 +220,39 @@ fn plan_route_output_minimal() {
             "{\"stops\":[],\"distance\":[0.75,\"min \\\"é\\\"\\n\"]}"
         ),
         "{\"stops\":[],\"distance\":[0.75,\"min \\\"é\\\"\\n\"]}"
+    );
+}
+
+#[test]
+fn pick_titles_input_full() {
+    assert_eq!(
+        roundtrip::<::containers_rs::PickTitlesInput>("{\"shelves\":[{\"titles\":[\"titles \\\"é\\\"\\n\"],\"counts\":{\"counts-key\":43},\"by_color\":{\"green\":2.0},\"stack\":[{\"x\":0.25,\"y\":0.25}],\"nested\":[{\"43\":[43]}],\"loose\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"below\":{}}]}"),
+        "{\"shelves\":[{\"titles\":[\"titles \\\"é\\\"\\n\"],\"counts\":{\"counts-key\":43},\"by_color\":{\"green\":2.0},\"stack\":[{\"x\":0.25,\"y\":0.25}],\"nested\":[{\"43\":[43]}],\"loose\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}],\"below\":{}}]}"
+    );
+}
+
+#[test]
+fn pick_titles_input_minimal() {
+    assert_eq!(
+        roundtrip::<::containers_rs::PickTitlesInput>("{\"shelves\":[]}"),
+        "{\"shelves\":[]}"
+    );
+}
+
+#[test]
+fn pick_titles_output_full() {
+    assert_eq!(
+        roundtrip::<::containers_rs::PickTitlesOutput>(
+            "{\"picked\":{\"picked-key\":[\"picked \\\"é\\\"\\n\"]}}"
+        ),
+        "{\"picked\":{\"picked-key\":[\"picked \\\"é\\\"\\n\"]}}"
+    );
+}
+
+#[test]
+fn pick_titles_output_minimal() {
+    assert_eq!(
+        roundtrip::<::containers_rs::PickTitlesOutput>("{\"picked\":{}}"),
+        "{\"picked\":{}}"
     );
 }

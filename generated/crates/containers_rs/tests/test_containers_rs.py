@@ -151,6 +151,24 @@ MODEL_SAMPLES = [
         "same",
         id="index_minimal",
     ),
+    pytest.param(
+        "Shelf",
+        lambda: _class("containers.models", "Shelf"),
+        '{"titles":["titles \\"\u00e9\\"\\n"],"counts":{"counts-key":43},"by_color":{"green":2.0},"stack":[{"x":0.25,"y":0.25}],"nested":[{"43":[43]}],"loose":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"below":{}}',
+        '{"titles":["titles \\"\u00e9\\"\\n"],"counts":{"counts-key":43},"by_color":{"green":2.0},"stack":[{"x":0.25,"y":0.25}],"nested":[{"43":[43]}],"loose":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"below":{}}',
+        False,
+        "same",
+        id="shelf_full",
+    ),
+    pytest.param(
+        "Shelf",
+        lambda: _class("containers.models", "Shelf"),
+        '{"titles":[]}',
+        '{"titles":[],"counts":{},"by_color":{},"stack":[],"nested":null,"loose":[],"below":{}}',
+        False,
+        "same",
+        id="shelf_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -177,6 +195,24 @@ SIGNATURE_SAMPLES = [
         '{"stops":[],"distance":[0.75,"min \\"\u00e9\\"\\n"]}',
         '{"stops":[],"distance":[0.75,"min \\"\u00e9\\"\\n"]}',
         id="plan_route_output_minimal",
+    ),
+    pytest.param(
+        "PickTitlesInput",
+        '{"shelves":[{"titles":["titles \\"\u00e9\\"\\n"],"counts":{"counts-key":43},"by_color":{"green":2.0},"stack":[{"x":0.25,"y":0.25}],"nested":[{"43":[43]}],"loose":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"below":{}}]}',
+        '{"shelves":[{"titles":["titles \\"\u00e9\\"\\n"],"counts":{"counts-key":43},"by_color":{"green":2.0},"stack":[{"x":0.25,"y":0.25}],"nested":[{"43":[43]}],"loose":[{"k":[1,2.5,"s",null,true,{"n":-0.0}]}],"below":{}}]}',
+        id="pick_titles_input_full",
+    ),
+    pytest.param(
+        "PickTitlesInput", '{"shelves":[]}', '{"shelves":[]}', id="pick_titles_input_minimal"
+    ),
+    pytest.param(
+        "PickTitlesOutput",
+        '{"picked":{"picked-key":["picked \\"\u00e9\\"\\n"]}}',
+        '{"picked":{"picked-key":["picked \\"\u00e9\\"\\n"]}}',
+        id="pick_titles_output_full",
+    ),
+    pytest.param(
+        "PickTitlesOutput", '{"picked":{}}', '{"picked":{}}', id="pick_titles_output_minimal"
     ),
 ]
 # pydantic-core's lax-mode spellings per type (dspygen's registry), and the fields of the model
@@ -245,11 +281,14 @@ LAX_FIELDS = [
 TYPE_NAMES = [
     "Catalog",
     "Index",
+    "PickTitlesInput",
+    "PickTitlesOutput",
     "PlanRouteInput",
     "PlanRouteOutput",
     "Point",
     "Route",
     "Setting",
+    "Shelf",
     "Ticket",
     "Tree",
 ]
