@@ -44,29 +44,38 @@ def of(module: SourceModule) -> Sites | None:
 
 def _find(text: str, bound: frozenset[str], tree: ast.Module | None = None) -> Sites | None:
     """The sites of `text`, whose module binds the names `bound` by import or class statements:
-    the only names `Index.symbol` resolves to something a walk reports (builtins never are)."""
+    the only names `Index.symbol` resolves to something a walk reports (builtins never are),
+    with those a function's own imports bind (local_imports.py), met on the way."""
     if "\r" in text:  # libcst breaks lines at a lone \r; leave such files to the full walk
         return None
     if tree is None:
         tree = python_tree(text)
     if tree is None:
         return None  # syntax newer than this Python's (libcst reads it): walk everything
-    strings: set[int] = set()
-    transforms: set[int] = set()
+    strings: list[tuple[int, str | None]] = []
+    transforms: list[tuple[int, str | None]] = []
     local: set[int] = set()
+    imported: set[str] = set()  # by imports inside functions
     stack: list[tuple[ast.AST, bool]] = [(tree, False)]
     while stack:
         node, in_function = stack.pop()
         if isinstance(node, ast.Call):
-            if _string_call(node) and _root(node.func) in bound:
-                strings.add(node.lineno)
-            if _transform_call(node) and _root(_transformed(node.func)) in bound:
-                transforms.add(node.lineno)
+            if _string_call(node):
+                strings.append((node.lineno, _root(node.func)))
+            if _transform_call(node):
+                transforms.append((node.lineno, _root(_transformed(node.func))))
         elif isinstance(node, ast.ClassDef) and in_function:
             local.add(node.lineno)
+        elif isinstance(node, ast.Import | ast.ImportFrom) and in_function:
+            imported.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
         inside = in_function or isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
         stack.extend((child, inside) for child in ast.iter_child_nodes(node))
-    return Sites(frozenset(strings), frozenset(transforms), frozenset(local))
+    names = bound | imported
+    return Sites(
+        frozenset(line for line, root in strings if root in names),
+        frozenset(line for line, root in transforms if root in names),
+        frozenset(local),
+    )
 
 
 def _root(node: ast.expr) -> str | None:

@@ -10,6 +10,7 @@ frontend/signature_classes.py, which see the ClassReader as frontend/class_readi
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 
 import libcst as cst
 
@@ -90,12 +91,15 @@ class ClassReader:
         self._kinds[symbol] = kind
         return kind
 
-    def base_symbols(self, module: SourceModule, node: cst.ClassDef) -> list[str]:
+    def base_symbols(
+        self, module: SourceModule, node: cst.ClassDef, local: Mapping[str, str] | None = None
+    ) -> list[str]:
+        """The symbols of the class's bases; `local`: as for Index.symbol (a class in a function)."""
         out = []
         for arg in node.bases:
             # `Generic[T]`, `Page[int]`: the subscripted class is the base.
             expr = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
-            symbol = self.index.symbol(module, expr)
+            symbol = self.index.symbol(module, expr, local)
             if symbol is not None:
                 out.append(symbol)
         return out

@@ -476,10 +476,15 @@ class Index:
         self.followed.append(module)
         return module
 
-    def symbol(self, module: SourceModule, expr: cst.BaseExpression) -> str | None:
-        """`dspy.Signature` -> "dspy.Signature"; `Answer` -> "pkg.models.Answer"."""
+    def symbol(
+        self, module: SourceModule, expr: cst.BaseExpression, local: Mapping[str, str] | None = None
+    ) -> str | None:
+        """`dspy.Signature` -> "dspy.Signature"; `Answer` -> "pkg.models.Answer". `local`: the
+        names the enclosing functions' own imports bind (local_imports.py), which come first."""
         if isinstance(expr, cst.Name):
             name = expr.value
+            if local and name in local:
+                return self.canonical(module, local[name])
             if name in module.classes:
                 return f"{module.module}.{name}"
             if name in module.imports:
@@ -488,7 +493,7 @@ class Index:
                 return f"builtins.{name}"
             return None
         if isinstance(expr, cst.Attribute):
-            head = self.symbol(module, expr.value)
+            head = self.symbol(module, expr.value, local)
             return None if head is None else self.canonical(module, f"{head}.{expr.attr.value}")
         return None
 

@@ -15,7 +15,7 @@ from typing import Literal
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import call_sites, dspy_rules, prescan, skipping
+from dspygen.frontend import call_sites, dspy_rules, local_imports, prescan, skipping
 from dspygen.frontend.classes import ClassReader
 from dspygen.frontend.derived import find_derived
 from dspygen.frontend.project import Project
@@ -120,17 +120,50 @@ def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink)
     finder = _LocalClasses()
     sites = call_sites.of(module)
     finder.walk(module, None if sites is None else sites.local_classes)
+    hint = "define it at module level (or in a class) to generate its Rust type"
     for node, function in finder.found:
-        kinds = [reader.kind_of(s) for s in reader.base_symbols(module, node)]
+        span = module.span(node)
+        # A function may import what the class derives from (`import dspy` inside it).
+        local = local_imports.at(module, span.line) if local_imports.any_in(module) else None
+        kinds = [reader.kind_of(s) for s in reader.base_symbols(module, node, local)]
         kind = next((k for k in kinds if k is not None), None)
         if kind is not None:
             sink.warning(
                 Code.DYNAMIC_SIGNATURE if kind == "signature" else Code.UNSUPPORTED_MODEL,
                 f"dspygen leaves out the {kind} `{node.name.value}`, which the function `{function}` defines "
                 "when it runs: nothing outside the function can import it",
-                module.span(node),
-                hint="define it at module level (or in a class) to generate its Rust type",
+                span,
+                hint=hint,
             )
+            continue
+        unknown = _unresolved_base(module, reader, node, local)
+        if unknown is not None:  # `dspy = self._dspy` then `class Chat(dspy.Signature)`: said, not silent
+            base, looks = unknown
+            sink.warning(
+                Code.DYNAMIC_SIGNATURE if looks == "signature" else Code.UNSUPPORTED_MODEL,
+                f"dspygen leaves out the class `{node.name.value}`, which the function `{function}` defines "
+                f"when it runs, on `{base}`, a name bound only then: if it is a {looks}, nothing outside "
+                "the function can import it",
+                span,
+                hint=hint,
+            )
+
+
+# What a base spelled `x.Signature`, `BaseModel`, ... would make a class, were its name known.
+_LOOKS_LIKE = {"Signature": "signature", "BaseModel": "model", "RootModel": "model"}
+
+
+def _unresolved_base(
+    module: SourceModule, reader: ClassReader, node: cst.ClassDef, local: Mapping[str, str] | None
+) -> tuple[str, str] | None:
+    """A base of a class in a function that resolves to nothing (a variable of the function)
+    and is spelled like DSPy's or pydantic's base class: its text and the kind it suggests."""
+    for arg in node.bases:
+        expr = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value
+        last = expr.attr.value if isinstance(expr, cst.Attribute) else expr.value if isinstance(expr, cst.Name) else ""
+        if last in _LOOKS_LIKE and reader.index.symbol(module, expr, local) is None:
+            return module.tree.code_for_node(expr), _LOOKS_LIKE[last]
+    return None
 
 
 def _reached(schema: nodes.Schema, entries: set[str], imported: set[str]) -> nodes.Schema:

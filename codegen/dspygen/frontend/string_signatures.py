@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import call_sites, literals, prescan
+from dspygen.frontend import call_sites, literals, local_imports, prescan
 from dspygen.frontend import dspy_rules as rules
 from dspygen.frontend.field_args import not_static
 from dspygen.frontend.resolve import Index, SourceModule
@@ -43,8 +43,10 @@ class _Finder(call_sites.Walker):
         self.index = index
         self.classes: list[str] = []
         self.scopes: list[str] = []  # enclosing classes and functions
+        self.functions = 0  # how many functions enclose the walk
         self.targets: list[str | None] = []
-        self.found: list[tuple[cst.Call, str | None, tuple[str, ...], tuple[str, ...]]] = []
+        # Each call given a string signature: the string, the name it is assigned to, the classes and scopes around it.
+        self.found: list[tuple[cst.Call, cst.BaseExpression, str | None, tuple[str, ...], tuple[str, ...]]] = []
         self.receivers: set[cst.BaseExpression] = set()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -58,10 +60,19 @@ class _Finder(call_sites.Walker):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         self.scopes.append(node.name.value)
         self.targets.append(None)  # an assignment around the `def` does not name what is inside it
+        self.functions += 1
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.scopes.pop()
         self.targets.pop()
+        self.functions -= 1
+
+    def _symbol(self, call: cst.Call) -> str | None:
+        """What the call calls; inside a function, through the names its own imports bind."""
+        if not (self.functions and local_imports.any_in(self.module)):
+            return self.index.symbol(self.module, call.func)
+        local = local_imports.at(self.module, self.module.span(call).line)
+        return self.index.symbol(self.module, call.func, local)
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self.targets.append(None)
@@ -86,11 +97,12 @@ class _Finder(call_sites.Walker):
         if isinstance(func, cst.Attribute) and func.attr.value in rules.SIGNATURE_METHODS:
             # `dspy.Signature("a -> b").append(...)`: the string only feeds a transform (transforms.py).
             self.receivers.add(func.value)
-        if node in self.receivers:
-            return
-        if self.index.symbol(self.module, node.func) in rules.STRING_SIGNATURE_CALLS:
+        arg = None if node in self.receivers else _signature_arg(node)
+        if arg is None:
+            return  # (resolving a name may read the module it is imported from: only where it counts)
+        if self._symbol(node) in rules.STRING_SIGNATURE_CALLS:
             target = self.targets[-1] if self.targets else None
-            self.found.append((node, target, tuple(self.classes), tuple(self.scopes)))
+            self.found.append((node, arg, target, tuple(self.classes), tuple(self.scopes)))
 
 
 def _target(node: cst.BaseExpression) -> str | None:
@@ -111,10 +123,7 @@ def find_string_signatures(
     finder.walk(module, None if sites is None else sites.string_calls)
     out = []
     named: dict[str, Span] = {}
-    for call, target, classes, scopes in finder.found:
-        arg = _signature_arg(call)
-        if arg is None:
-            continue  # a class or variable given: not a string signature
+    for call, arg, target, classes, scopes in finder.found:
         span = module.span(call)
         text = literals.string(arg)
         if text is None:
