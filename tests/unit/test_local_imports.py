@@ -65,7 +65,9 @@ class Late:
         class ChatSignature(dspy.Signature):
             """Respond."""
 
-        return ChatSignature
+        coder = self._dspy.ChainOfThought("request -> code")
+        named = self.helper.Predict("not a signature")
+        return ChatSignature, coder, named
 '''
 
 SHAPES = """
@@ -97,8 +99,11 @@ def test_classes_on_a_function_s_own_imports_are_reported(tmp_path: Path) -> Non
     # A base that is a variable of the function: what it is cannot be known, and that is said.
     late = said[(Code.DYNAMIC_SIGNATURE, 49)]
     assert "the class `ChatSignature`" in late and "`dspy.Signature`, a name bound only then" in late
-    assert not any("Plain" in message for message in said.values())
-    assert len(sink.items) == 4
+    # A string signature given to a call spelled like DSPy's that resolves to nothing: said too.
+    coder = said[(Code.DYNAMIC_SIGNATURE, 52)]
+    assert "'request -> code'" in coder and "`self._dspy.ChainOfThought` is DSPy's" in coder
+    assert not any("Plain" in message or "not a signature" in message for message in said.values())
+    assert len(sink.items) == 5
 
 
 def test_string_signatures_on_a_function_s_own_imports_are_read_as_dspy_reads_them(tmp_path: Path) -> None:

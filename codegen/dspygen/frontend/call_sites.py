@@ -52,7 +52,7 @@ def _find(text: str, bound: frozenset[str], tree: ast.Module | None = None) -> S
         tree = python_tree(text)
     if tree is None:
         return None  # syntax newer than this Python's (libcst reads it): walk everything
-    strings: list[tuple[int, str | None]] = []
+    strings: list[tuple[int, str | None, bool]] = []
     transforms: list[tuple[int, str | None]] = []
     local: set[int] = set()
     imported: set[str] = set()  # by imports inside functions
@@ -61,7 +61,7 @@ def _find(text: str, bound: frozenset[str], tree: ast.Module | None = None) -> S
         node, in_function = stack.pop()
         if isinstance(node, ast.Call):
             if _string_call(node):
-                strings.append((node.lineno, _root(node.func)))
+                strings.append((node.lineno, _root(node.func), _dspy_like(node.func)))
             if _transform_call(node):
                 transforms.append((node.lineno, _root(_transformed(node.func))))
         elif isinstance(node, ast.ClassDef) and in_function:
@@ -72,10 +72,17 @@ def _find(text: str, bound: frozenset[str], tree: ast.Module | None = None) -> S
         stack.extend((child, inside) for child in ast.iter_child_nodes(node))
     names = bound | imported
     return Sites(
-        frozenset(line for line, root in strings if root in names),
+        frozenset(line for line, root, dspy_like in strings if dspy_like or root in names),
         frozenset(line for line, root in transforms if root in names),
         frozenset(local),
     )
+
+
+def _dspy_like(func: ast.expr) -> bool:
+    """Whether a call is spelled like one taking a string signature (`self._dspy.Predict`): the
+    walk looks at it even where nothing binds its name, to say it cannot tell (string_signatures.py)."""
+    last = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    return last in rules.STRING_SIGNATURE_NAMES
 
 
 def _root(node: ast.expr) -> str | None:

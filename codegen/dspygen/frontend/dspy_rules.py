@@ -52,6 +52,9 @@ SIGNATURE_BUILDERS = frozenset(
 STRING_SIGNATURE_CALLS = SIGNATURE_BUILDERS | frozenset(
     {"dspy.Predict", "dspy.ChainOfThought", "dspy.ReAct", "dspy.ProgramOfThought", "dspy.CodeAct"}
 )
+# Their last names: a call spelled so that names nothing dspygen can resolve (`self._dspy.Predict`)
+# may still be DSPy's, which string_signatures.py says rather than pass over in silence.
+STRING_SIGNATURE_NAMES = frozenset(call.rpartition(".")[2] for call in STRING_SIGNATURE_CALLS)
 SIGNATURE_BASES = frozenset({"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"})
 INPUT_FIELD = frozenset({"dspy.InputField", "dspy.signatures.InputField", "dspy.signatures.field.InputField"})
 OUTPUT_FIELD = frozenset({"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"})

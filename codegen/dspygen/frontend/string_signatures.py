@@ -48,6 +48,8 @@ class _Finder(call_sites.Walker):
         # Each call given a string signature: the string, the name it is assigned to, the classes and scopes around it.
         self.found: list[tuple[cst.Call, cst.BaseExpression, str | None, tuple[str, ...], tuple[str, ...]]] = []
         self.receivers: set[cst.BaseExpression] = set()
+        # Calls given a string, spelled like DSPy's (`self._dspy.Predict`), of names nothing resolves.
+        self.unresolved: list[tuple[cst.Call, cst.BaseExpression]] = []
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self.classes.append(node.name.value)
@@ -100,9 +102,34 @@ class _Finder(call_sites.Walker):
         arg = None if node in self.receivers else _signature_arg(node)
         if arg is None:
             return  # (resolving a name may read the module it is imported from: only where it counts)
-        if self._symbol(node) in rules.STRING_SIGNATURE_CALLS:
+        symbol = self._symbol(node)
+        if symbol in rules.STRING_SIGNATURE_CALLS:
             target = self.targets[-1] if self.targets else None
             self.found.append((node, arg, target, tuple(self.classes), tuple(self.scopes)))
+        elif symbol is None and _last_name(node.func) in rules.STRING_SIGNATURE_NAMES:
+            self.unresolved.append((node, arg))
+
+
+def _last_name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return func.value if isinstance(func, cst.Name) else None
+
+
+def _report_unresolved(module: SourceModule, finder: _Finder, sink: Sink) -> None:
+    """A string that reads as a signature given to a call spelled like DSPy's that dspygen cannot
+    resolve (a module kept on `self`, a variable): left out, and said."""
+    for call, arg in finder.unresolved:
+        text = literals.string(arg)
+        if text is not None and "->" in text:
+            callee = module.tree.code_for_node(call.func)
+            sink.warning(
+                Code.DYNAMIC_SIGNATURE,
+                f"dspygen leaves out the string signature {text!r}: it cannot tell that `{callee}` is DSPy's "
+                "(a name bound as the code runs, or by a star import)",
+                module.span(call),
+                hint="call it through a name imported from dspy (at module level, or in the function)",
+            )
 
 
 def _target(node: cst.BaseExpression) -> str | None:
@@ -121,6 +148,7 @@ def find_string_signatures(
     finder = _Finder(module, index)
     sites = call_sites.of(module)
     finder.walk(module, None if sites is None else sites.string_calls)
+    _report_unresolved(module, finder, sink)
     out = []
     named: dict[str, Span] = {}
     for call, arg, target, classes, scopes in finder.found:
