@@ -67,6 +67,7 @@ class Late:
 
         coder = self._dspy.ChainOfThought("request -> code")
         named = self.helper.Predict("not a signature")
+        self.helper.Predict("left -> out")  # dspygen: skip
         return ChatSignature, coder, named
 '''
 
@@ -102,7 +103,7 @@ def test_classes_on_a_function_s_own_imports_are_reported(tmp_path: Path) -> Non
     # A string signature given to a call spelled like DSPy's that resolves to nothing: said too.
     coder = said[(Code.DYNAMIC_SIGNATURE, 52)]
     assert "'request -> code'" in coder and "`self._dspy.ChainOfThought` is DSPy's" in coder
-    assert not any("Plain" in message or "not a signature" in message for message in said.values())
+    assert not any(word in message for message in said.values() for word in ("Plain", "not a signature", "left -> out"))
     assert len(sink.items) == 5
 
 

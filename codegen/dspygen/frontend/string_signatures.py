@@ -121,13 +121,14 @@ def _report_unresolved(module: SourceModule, finder: _Finder, sink: Sink) -> Non
     resolve (a module kept on `self`, a variable): left out, and said."""
     for call, arg in finder.unresolved:
         text = literals.string(arg)
-        if text is not None and "->" in text:
+        span = module.span(call)
+        if text is not None and "->" in text and not marked(module, span, span):  # `# dspygen: skip`: on purpose
             callee = module.tree.code_for_node(call.func)
             sink.warning(
                 Code.DYNAMIC_SIGNATURE,
                 f"dspygen leaves out the string signature {text!r}: it cannot tell that `{callee}` is DSPy's "
                 "(a name bound as the code runs, or by a star import)",
-                module.span(call),
+                span,
                 hint="call it through a name imported from dspy (at module level, or in the function)",
             )
 
