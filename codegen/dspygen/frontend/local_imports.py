@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from dspygen.frontend.resolve import SourceModule
+from dspygen.frontend.resolve import SourceModule, import_source
 
 
 @dataclass(frozen=True)
@@ -83,11 +83,7 @@ def _bindings(node: ast.Import | ast.ImportFrom, package: str) -> dict[str, str]
                 head = alias.name.split(".")[0]
                 names[head] = head
         return names
-    source = node.module or ""
-    if node.level:
-        parts = package.split(".") if package else []
-        parts = parts[: len(parts) - (node.level - 1)] if node.level > 1 else parts
-        source = ".".join([*parts, source] if source else parts)
+    source = import_source(package, node.level, node.module or "")
     for alias in node.names:
         if alias.name != "*":
             names[alias.asname or alias.name] = f"{source}.{alias.name}" if source else alias.name

@@ -399,10 +399,16 @@ def _asname(alias: cst.ImportAlias) -> str:
 
 def _import_source(module: SourceModule, node: cst.ImportFrom) -> str:
     base = _dotted(node.module) if node.module is not None else ""
-    if not node.relative:
+    return import_source(module.package, len(node.relative), base)
+
+
+def import_source(package: str, level: int, base: str) -> str:
+    """The module a `from` import names: `base` itself, or, `level` dots up from `package`
+    (`from ..models import X` in `pkg.sub`: level 2), made absolute."""
+    if not level:
         return base
-    parts = module.package.split(".") if module.package else []
-    up = len(node.relative) - 1
+    parts = package.split(".") if package else []
+    up = level - 1
     parts = parts[: len(parts) - up] if up else parts
     return ".".join([*parts, base] if base else parts)
 
