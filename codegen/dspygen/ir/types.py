@@ -7,8 +7,9 @@ frozen and hashable, and `kind` names it in the JSON dump.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Literal, TypeAlias
+from typing import Any, ClassVar, Literal, TypeAlias
 
 from dspygen.registry import scalars
 
@@ -280,17 +281,23 @@ KEY_NODES = (LiteralOf, Named, Constrained)
 
 def children(t: Type) -> tuple[Type, ...]:
     """The direct type arguments of `t`."""
-    if isinstance(t, ListOf | SetOf):
-        return (t.item,)
-    if isinstance(t, TupleOf):
-        return t.items
-    if isinstance(t, UnionOf):
-        return t.arms
-    if isinstance(t, DictOf):
-        return (t.key, t.value)
-    if isinstance(t, OptionalOf | Bounded | JsonOf):
-        return (t.inner,)
-    return ()
+    get = _CHILDREN.get(type(t))
+    return () if get is None else get(t)
+
+
+# By exact class (the union is closed: no node is subclassed). A dozen walkers ask for the
+# children of every field's type, about 275,000 times in a build of 1,000 models and 1,000
+# signatures, where a chain of `isinstance(t, A | B)` built a union object per test.
+_CHILDREN: dict[type, Callable[[Any], tuple[Type, ...]]] = {
+    ListOf: lambda t: (t.item,),
+    SetOf: lambda t: (t.item,),
+    TupleOf: lambda t: t.items,
+    UnionOf: lambda t: t.arms,
+    DictOf: lambda t: (t.key, t.value),
+    OptionalOf: lambda t: (t.inner,),
+    Constrained: lambda t: (t.inner,),
+    JsonOf: lambda t: (t.inner,),
+}
 
 
 def optional(inner: Type) -> Type:

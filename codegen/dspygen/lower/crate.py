@@ -11,6 +11,7 @@ import functools
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dspygen.beside import beside
@@ -85,26 +86,41 @@ def _check_scalar_values(value: object, span: Span, sink: Sink) -> None:
     no Rust string can hold one, so rust_str would emit an escape rustc rejects and
     the run would end in a formatter failure blamed on dspygen."""
     if isinstance(value, str):
-        found = None if value.isascii() else _SURROGATE.search(value)
-        if found is not None:
-            bad = found.group()
-            sink.error(
-                Code.UNREADABLE,
-                f"the string {value[:40]!r} holds the lone surrogate U+{ord(bad):04X}, which Rust cannot represent",
-                span,
-                hint="remove the \\ud800-\\udfff escape or write the character it stands for",
-            )
-    elif isinstance(value, tuple | list):
-        for item in value:
-            _check_scalar_values(item, span, sink)
+        _check_string(value, span, sink)
+        return
+    if isinstance(value, tuple | list):
+        items: Iterable[object] = value
     elif isinstance(value, dict):
-        for key, item in value.items():
-            _check_scalar_values(key, span, sink)
-            _check_scalar_values(item, span, sink)
+        items = [part for pair in value.items() for part in pair]
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         inner = getattr(value, "span", span)
-        for name in _field_names(type(value)):
-            _check_scalar_values(getattr(value, name), inner if isinstance(inner, Span) else span, sink)
+        span = inner if isinstance(inner, Span) else span
+        items = [getattr(value, name) for name in _field_names(type(value))]
+    else:
+        return
+    # The leaves are tested here, not in a call each: an IR of 1,000 models and 1,000
+    # signatures holds about 270,000 values, most of them None, numbers and ASCII names.
+    for item in items:
+        if isinstance(item, str):
+            if not item.isascii():
+                _check_string(item, span, sink)
+        elif type(item) not in _LEAVES:
+            _check_scalar_values(item, span, sink)
+
+
+_LEAVES = frozenset({type(None), bool, int, float})
+
+
+def _check_string(value: str, span: Span, sink: Sink) -> None:
+    found = None if value.isascii() else _SURROGATE.search(value)
+    if found is not None:
+        bad = found.group()
+        sink.error(
+            Code.UNREADABLE,
+            f"the string {value[:40]!r} holds the lone surrogate U+{ord(bad):04X}, which Rust cannot represent",
+            span,
+            hint="remove the \\ud800-\\udfff escape or write the character it stands for",
+        )
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
