@@ -226,3 +226,92 @@ macro_rules! set_item {
         dict.set_item($crate::pyo3::intern!(dict.py(), $key), $value)
     }};
 }
+
+/// `FromPyObject` and `IntoPyObject` (for `T` and `&T`) of a generated enum of strings (its
+/// `ALL`, `value` and `from_value`). The Python objects of its variants are looked up once per
+/// process: crossing into Python is then no call, and reading one back a pointer comparison.
+///
+/// - `str_enum_py!(T, "T", class "module", "Qualname")`: a Python `Enum` of strings, whose
+///   members are the objects; a member's value given as a plain `str` is read too (pydantic
+///   keeps a default such as `kind: Color = "red"` as the plain str, unvalidated);
+/// - `str_enum_py!(T, "T", literal)`: a `Literal` of strings, whose values are interned.
+///
+/// The name, `"T"`, is the one a refused value's error shows.
+#[macro_export]
+macro_rules! str_enum_py {
+    ($ty:ty, $name:literal, class $module:literal, $qualname:literal) => {
+        impl $ty {
+            fn py_members(
+                py: $crate::pyo3::Python<'_>,
+            ) -> $crate::pyo3::PyResult<&'static [$crate::pyo3::Py<$crate::pyo3::PyAny>]> {
+                use $crate::methods::*;
+                static MEMBERS: $crate::MemberCell = $crate::MemberCell::new();
+                $crate::members(py, &MEMBERS, || {
+                    static CLASS: $crate::ClassCell = $crate::ClassCell::new();
+                    let class = $crate::import_class(py, &CLASS, $module, $qualname)?;
+                    Self::ALL
+                        .iter()
+                        .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
+                        .collect()
+                })
+            }
+        }
+
+        $crate::str_enum_py!(@from $ty, $name, |obj| {
+            if obj.is_exact_instance_of::<$crate::pyo3::types::PyString>() {
+                obj.to_owned()
+            } else {
+                $crate::getattr!(obj, "value")?
+            }
+        });
+    };
+    ($ty:ty, $name:literal, literal) => {
+        impl $ty {
+            fn py_members(
+                py: $crate::pyo3::Python<'_>,
+            ) -> $crate::pyo3::PyResult<&'static [$crate::pyo3::Py<$crate::pyo3::PyAny>]> {
+                use $crate::methods::*;
+                static MEMBERS: $crate::MemberCell = $crate::MemberCell::new();
+                $crate::members(py, &MEMBERS, || {
+                    Self::ALL
+                        .iter()
+                        .map(|variant| {
+                            ::std::result::Result::Ok(
+                                $crate::pyo3::types::PyString::intern(py, variant.value()).into_any().unbind(),
+                            )
+                        })
+                        .collect()
+                })
+            }
+        }
+
+        $crate::str_enum_py!(@from $ty, $name, |obj| { obj.to_owned() });
+    };
+    // `$text` is the Python str holding the value, given `$obj` that is none of the objects.
+    (@from $ty:ty, $name:literal, |$obj:ident| $text:block) => {
+        $crate::from_py!($ty, |$obj| {
+            use $crate::methods::*;
+            // One of the objects this crate gives Python (a member; an interned string): no call.
+            if let ::std::result::Result::Ok(members) = Self::py_members($obj.py()) {
+                if let ::std::option::Option::Some(index) = $crate::member_index(members, &$obj) {
+                    return ::std::result::Result::Ok(Self::ALL[index]);
+                }
+            }
+            let value = $text;
+            let text = value.cast::<$crate::pyo3::types::PyString>()?.to_str()?;
+            Self::from_value(text).ok_or_else(|| {
+                $crate::pyo3::exceptions::PyValueError::new_err(::std::format!(
+                    "{:?} is not a value of {}",
+                    text,
+                    $name
+                ))
+            })
+        });
+
+        $crate::into_py!($ty, |value, py| {
+            ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
+        });
+
+        $crate::into_py_by_value!($ty);
+    };
+}

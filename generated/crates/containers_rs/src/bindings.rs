@@ -25,101 +25,9 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::into_py_by_value!(crate::models::CatalogGrades);
 
-impl crate::models::Color {
-    /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
-    /// into Python is no call, and reading a member back a pointer comparison.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-            let class = ::dspygen_runtime::import_class(py, &CLASS, "containers.models", "Color")?;
-            Self::ALL
-                .iter()
-                .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
-                .collect()
-        })
-    }
-}
+::dspygen_runtime::str_enum_py!(crate::models::Color, "Color", class "containers.models", "Color");
 
-::dspygen_runtime::from_py!(crate::models::Color, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    // A member, or its value itself: pydantic keeps a default such as
-    // `kind: Color = "red"` as the plain str, unvalidated.
-    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
-        obj.to_owned()
-    } else {
-        ::dspygen_runtime::getattr!(obj, "value")?
-    };
-    let text = value
-        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
-        .to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of Color"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::Color);
-
-impl crate::models::IndexByKind {
-    /// The Literal's values as Python strings, in the order of `ALL`, interned once per
-    /// process: crossing into Python allocates nothing.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            Self::ALL
-                .iter()
-                .map(|variant| {
-                    ::std::result::Result::Ok(
-                        ::dspygen_runtime::pyo3::types::PyString::intern(py, variant.value())
-                            .into_any()
-                            .unbind(),
-                    )
-                })
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::IndexByKind, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
-    let text = value.to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of IndexByKind"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::IndexByKind, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::IndexByKind);
+::dspygen_runtime::str_enum_py!(crate::models::IndexByKind, "IndexByKind", literal);
 
 impl crate::models::Level {
     /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
@@ -150,7 +58,7 @@ impl crate::models::Level {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Level, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    // One of the objects this crate gives Python (a member): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -210,7 +118,7 @@ impl crate::models::Priority {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    // One of the objects this crate gives Python (a member): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -235,51 +143,7 @@ impl crate::models::Priority {
 
 ::dspygen_runtime::into_py_by_value!(crate::models::Priority);
 
-impl crate::models::RouteGrade {
-    /// The Literal's values as Python strings, in the order of `ALL`, interned once per
-    /// process: crossing into Python allocates nothing.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            Self::ALL
-                .iter()
-                .map(|variant| {
-                    ::std::result::Result::Ok(
-                        ::dspygen_runtime::pyo3::types::PyString::intern(py, variant.value())
-                            .into_any()
-                            .unbind(),
-                    )
-                })
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::RouteGrade, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
-    let text = value.to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of RouteGrade"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::RouteGrade, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::RouteGrade);
+::dspygen_runtime::str_enum_py!(crate::models::RouteGrade, "RouteGrade", literal);
 
 ::dspygen_runtime::from_py!(crate::models::SettingFlag, |obj| {
     let atom = ::dspygen_runtime::Atom::from_py(&obj)?;

@@ -5,55 +5,7 @@
 //! which), plus the functions the Python module exposes.
 use ::dspygen_runtime::methods::*;
 
-impl crate::models::Priority {
-    /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
-    /// into Python is no call, and reading a member back a pointer comparison.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-            let class = ::dspygen_runtime::import_class(py, &CLASS, "helpdesk.models", "Priority")?;
-            Self::ALL
-                .iter()
-                .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    // A member, or its value itself: pydantic keeps a default such as
-    // `kind: Color = "red"` as the plain str, unvalidated.
-    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
-        obj.to_owned()
-    } else {
-        ::dspygen_runtime::getattr!(obj, "value")?
-    };
-    let text = value
-        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
-        .to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of Priority"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::Priority, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::Priority);
+::dspygen_runtime::str_enum_py!(crate::models::Priority, "Priority", class "helpdesk.models", "Priority");
 
 ::dspygen_runtime::from_py!(crate::models::Ticket, |obj| {
     let fields = ::dspygen_runtime::Fields::of(&obj);

@@ -5,51 +5,7 @@
 //! which), plus the functions the Python module exposes.
 use ::dspygen_runtime::methods::*;
 
-impl crate::models::ClassifyLabel {
-    /// The Literal's values as Python strings, in the order of `ALL`, interned once per
-    /// process: crossing into Python allocates nothing.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            Self::ALL
-                .iter()
-                .map(|variant| {
-                    ::std::result::Result::Ok(
-                        ::dspygen_runtime::pyo3::types::PyString::intern(py, variant.value())
-                            .into_any()
-                            .unbind(),
-                    )
-                })
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::ClassifyLabel, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
-    let text = value.to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of ClassifyLabel"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::ClassifyLabel, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::ClassifyLabel);
+::dspygen_runtime::str_enum_py!(crate::models::ClassifyLabel, "ClassifyLabel", literal);
 
 ::dspygen_runtime::from_py!(crate::models::Passage, |obj| {
     let fields = ::dspygen_runtime::Fields::of(&obj);

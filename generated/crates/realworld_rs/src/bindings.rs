@@ -5,147 +5,11 @@
 //! which), plus the functions the Python module exposes.
 use ::dspygen_runtime::methods::*;
 
-impl crate::models::CatKind {
-    /// The Literal's values as Python strings, in the order of `ALL`, interned once per
-    /// process: crossing into Python allocates nothing.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            Self::ALL
-                .iter()
-                .map(|variant| {
-                    ::std::result::Result::Ok(
-                        ::dspygen_runtime::pyo3::types::PyString::intern(py, variant.value())
-                            .into_any()
-                            .unbind(),
-                    )
-                })
-                .collect()
-        })
-    }
-}
+::dspygen_runtime::str_enum_py!(crate::models::CatKind, "CatKind", literal);
 
-::dspygen_runtime::from_py!(crate::models::CatKind, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
-    let text = value.to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of CatKind"
-        ))
-    })
-});
+::dspygen_runtime::str_enum_py!(crate::models::Color, "Color", class "realworld.models", "Color");
 
-::dspygen_runtime::into_py!(crate::models::CatKind, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::CatKind);
-
-impl crate::models::Color {
-    /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
-    /// into Python is no call, and reading a member back a pointer comparison.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-            let class = ::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Color")?;
-            Self::ALL
-                .iter()
-                .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::Color, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    // A member, or its value itself: pydantic keeps a default such as
-    // `kind: Color = "red"` as the plain str, unvalidated.
-    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
-        obj.to_owned()
-    } else {
-        ::dspygen_runtime::getattr!(obj, "value")?
-    };
-    let text = value
-        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
-        .to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of Color"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::Color, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::Color);
-
-impl crate::models::DogKind {
-    /// The Literal's values as Python strings, in the order of `ALL`, interned once per
-    /// process: crossing into Python allocates nothing.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            Self::ALL
-                .iter()
-                .map(|variant| {
-                    ::std::result::Result::Ok(
-                        ::dspygen_runtime::pyo3::types::PyString::intern(py, variant.value())
-                            .into_any()
-                            .unbind(),
-                    )
-                })
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::DogKind, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    let value = obj.cast::<::dspygen_runtime::pyo3::types::PyString>()?;
-    let text = value.to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of DogKind"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::DogKind, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::DogKind);
+::dspygen_runtime::str_enum_py!(crate::models::DogKind, "DogKind", literal);
 
 impl crate::models::Level {
     /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
@@ -178,7 +42,7 @@ impl crate::models::Level {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Level, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    // One of the objects this crate gives Python (a member): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -203,55 +67,7 @@ impl crate::models::Level {
 
 ::dspygen_runtime::into_py_by_value!(crate::models::Level);
 
-impl crate::models::Stage {
-    /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
-    /// into Python is no call, and reading a member back a pointer comparison.
-    fn py_members(
-        py: ::dspygen_runtime::pyo3::Python<'_>,
-    ) -> ::dspygen_runtime::pyo3::PyResult<
-        &'static [::dspygen_runtime::pyo3::Py<::dspygen_runtime::pyo3::PyAny>],
-    > {
-        static MEMBERS: ::dspygen_runtime::MemberCell = ::dspygen_runtime::MemberCell::new();
-        ::dspygen_runtime::members(py, &MEMBERS, || {
-            static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
-            let class = ::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Stage")?;
-            Self::ALL
-                .iter()
-                .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
-                .collect()
-        })
-    }
-}
-
-::dspygen_runtime::from_py!(crate::models::Stage, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
-    if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
-        if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
-            return ::std::result::Result::Ok(Self::ALL[index]);
-        }
-    }
-    // A member, or its value itself: pydantic keeps a default such as
-    // `kind: Color = "red"` as the plain str, unvalidated.
-    let value = if obj.is_exact_instance_of::<::dspygen_runtime::pyo3::types::PyString>() {
-        obj.to_owned()
-    } else {
-        ::dspygen_runtime::getattr!(obj, "value")?
-    };
-    let text = value
-        .cast::<::dspygen_runtime::pyo3::types::PyString>()?
-        .to_str()?;
-    Self::from_value(text).ok_or_else(|| {
-        ::dspygen_runtime::pyo3::exceptions::PyValueError::new_err(::std::format!(
-            "{text:?} is not a value of Stage"
-        ))
-    })
-});
-
-::dspygen_runtime::into_py!(crate::models::Stage, |value, py| {
-    ::std::result::Result::Ok(Self::py_members(py)?[value as usize].bind(py).clone())
-});
-
-::dspygen_runtime::into_py_by_value!(crate::models::Stage);
+::dspygen_runtime::str_enum_py!(crate::models::Stage, "Stage", class "realworld.models", "Stage");
 
 ::dspygen_runtime::from_py!(crate::models::CatOrDogByKind, |obj| {
     let py = obj.py();

@@ -36,7 +36,7 @@ impl crate::models::Priority {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Priority, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    // One of the objects this crate gives Python (a member): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
@@ -92,7 +92,7 @@ impl crate::models::Rank {
 }
 
 ::dspygen_runtime::from_py!(crate::models::Rank, |obj| {
-    // One of the objects this crate gives Python (a member; an interned Literal string): no call.
+    // One of the objects this crate gives Python (a member): no call.
     if let ::std::result::Result::Ok(members) = Self::py_members(obj.py()) {
         if let ::std::option::Option::Some(index) = ::dspygen_runtime::member_index(members, &obj) {
             return ::std::result::Result::Ok(Self::ALL[index]);
