@@ -33,6 +33,7 @@ SPANLESS_CODES = {"DSG050", "DSG060", "DSG061", "DSG070"}
 # Inputs DSPy and pydantic accept but dspygen warns about (or notes what it leaves out): the build succeeds.
 WARNING_ONLY = {
     "model_config_class_v1_keys",
+    "model_config_unknown_keys",
     "models.v2",
     "skip_marked_class",
     "validator_decorator",

@@ -73,6 +73,61 @@ JSON_CONFIG: dict[str, tuple[str, ...]] = {
     "val_temporal_unit": ("infer",),
 }
 SCALAR_SETTINGS = constraint_rules.SCALAR_SETTINGS
+# The keys of pydantic's ConfigDict (2.14; tests/unit/test_model_config_keys.py compares them with
+# the installed pydantic's). pydantic keeps any other key in `model_config` and does nothing with
+# it: pydantic-settings' keys on a BaseModel (`env_file`, `env_prefix`), misspellings.
+PYDANTIC_KEYS = frozenset(
+    {
+        "alias_generator",
+        "allow_inf_nan",
+        "arbitrary_types_allowed",
+        "cache_strings",
+        "coerce_numbers_to_str",
+        "defer_build",
+        "extra",
+        "field_title_generator",
+        "from_attributes",
+        "frozen",
+        "hide_input_in_errors",
+        "ignored_types",
+        "json_encoders",
+        "json_schema_extra",
+        "json_schema_mode_override",
+        "json_schema_serialization_defaults_required",
+        "loc_by_alias",
+        "model_title_generator",
+        "plugin_settings",
+        "polymorphic_serialization",
+        "populate_by_name",
+        "protected_namespaces",
+        "regex_engine",
+        "revalidate_instances",
+        "schema_generator",
+        "ser_json_bytes",
+        "ser_json_inf_nan",
+        "ser_json_temporal",
+        "ser_json_timedelta",
+        "serialize_by_alias",
+        "str_max_length",
+        "str_min_length",
+        "str_strip_whitespace",
+        "str_to_lower",
+        "str_to_upper",
+        "strict",
+        "title",
+        "url_preserve_empty_path",
+        "use_attribute_docstrings",
+        "use_enum_values",
+        "val_json_bytes",
+        "val_temporal_unit",
+        "validate_assignment",
+        "validate_by_alias",
+        "validate_by_name",
+        "validate_default",
+        "validate_return",
+        "validation_error_cause",
+    }
+)
 # v1 keys pydantic v2 no longer honours: it warns and ignores them (checked with pydantic 2.14).
 V1_KEYS = {
     "allow_population_by_field_name": "renamed to `populate_by_name`",
@@ -207,12 +262,22 @@ def read(
             )
         elif key == "regex_engine":
             continue
-        elif v1 and key in V1_KEYS:
+        elif key in V1_KEYS:  # pydantic warns of them, in `class Config` and in `model_config` alike
+            spelled = " in `class Config`" if v1 else ""
             sink.warning(
                 Code.UNSUPPORTED_MODEL,
-                f"pydantic v2 ignores `{key}` in `class Config` ({V1_KEYS[key]}), and so does dspygen",
+                f"pydantic v2 ignores `{key}`{spelled} ({V1_KEYS[key]}), and so does dspygen",
                 module.span(where),
                 hint=f"use model_config = ConfigDict(...) with v2's keys; `{key}` was {V1_KEYS[key]}",
+            )
+        elif key and key not in PYDANTIC_KEYS and key not in HARMLESS:
+            sink.warning(
+                Code.UNSUPPORTED_MODEL,
+                f"pydantic knows no model setting `{key}`: it keeps it in `model_config` and does nothing with it, "
+                "and neither does dspygen",
+                module.span(where),
+                hint="pydantic-settings' keys (`env_file`, `env_prefix`, ...) act only on a BaseSettings class; "
+                "anything else is likely a misspelling of one of ConfigDict's keys",
             )
         elif key not in HARMLESS:
             sink.error(
