@@ -71,6 +71,9 @@ class Reader(Protocol):
 
     def type_of(self, module: SourceModule, expr: cst.BaseExpression) -> t.Type | None: ...
 
+    # The names the body of the class being read binds to its nested classes (a default's `Status.OPEN`).
+    def body_scope(self, module: SourceModule) -> Mapping[str, str] | None: ...
+
     # The `type` / TypeAliasType aliases the last `type_of` met (static_types.TypeContext).
     schema_aliases: tuple[str, ...]
 

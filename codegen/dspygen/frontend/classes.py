@@ -9,6 +9,7 @@ frontend/signature_classes.py, which see the ClassReader as frontend/class_readi
 
 from __future__ import annotations
 
+import ast
 import weakref
 from collections.abc import Mapping
 
@@ -62,6 +63,9 @@ class ClassReader:
         self.excluded_met: set[str] = set()  # the ones met: an entry never met is a typo, said so
         self.schema_aliases: tuple[str, ...] = ()  # the aliases the last type_of met
         self.left_out: dict[str, LeftOut] = {}  # id -> why it is left out on purpose (skipping.py)
+        # The classes being read, innermost last: their bodies' nested classes are names to
+        # their annotations (`items: list[Item]` of a model defining `class Item(BaseModel)`).
+        self.reading: list[tuple[SourceModule, str]] = []
         self.failed: set[str] = set()  # ids whose reading reported an error
         self.enum_classes = EnumClasses(index, sink)
         # The parts hold the reader by a weak proxy: a cycle would keep every syntax tree alive
@@ -119,7 +123,16 @@ class ClassReader:
                     if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
                 ]
             )
-            if outside:
+            if any(b in rules.CUSTOM_TYPE_BASES for b in outside):
+                self.sink.error(
+                    Code.UNSUPPORTED_TYPE,
+                    f"`{text(expr)}` is a custom dspy.Type: pydantic writes it as what its `format()` returns, "
+                    "Python code that Rust cannot run",
+                    span,
+                    hint="give the field a pydantic model or a scalar type, or map the class to a Rust type: "
+                    + mapping_hint(symbol),
+                )
+            elif outside:
                 self.sink.error(
                     Code.UNSUPPORTED_TYPE,
                     f"`{text(expr)}` derives from `{outside[0]}`, which is not a file of this project",
@@ -155,10 +168,21 @@ class ClassReader:
         ctx = TypeContext(
             module, self.index, self.sink, self.named, typevars=self.generic_models.typevars, mapped=self.mapped
         )
+        if self.reading and self.reading[-1][0] is module:
+            qualname = self.reading[-1][1]
+            ctx.local = class_scope(module, qualname, postponed(module)) or None
+            ctx.lazy_local = class_scope(module, qualname, lazy=True) or None
         ctx.instantiate = self.generic_models.instantiate
         found = convert(expr, ctx)
         self.schema_aliases = tuple(ctx.schema_aliases)  # read by the caller right after
         return found
+
+    def body_scope(self, module: SourceModule) -> Mapping[str, str] | None:
+        """What a name in the body of the class being read finds first, run as it is when the
+        class is created (a default): the classes nested in that body (class_scope)."""
+        if not self.reading or self.reading[-1][0] is not module:
+            return None
+        return class_scope(module, self.reading[-1][1], lazy=False) or None
 
     # -- reading ----------------------------------------------------------------------
 
@@ -203,14 +227,18 @@ class ClassReader:
 
     def _read_kind(self, kind: Kind, module: SourceModule, qualname: str, node: cst.ClassDef) -> None:
         ident = decl_id(module, qualname)
-        if kind == "enum":
-            self.enums[ident] = self.enum_classes.read_enum(module, qualname, node)
-        elif kind == "model":
-            # Reserve the slot first: the importing frontend meets a model before the ones it uses.
-            self.models[ident] = placeholder(ident, qualname, module, node)
-            self._record(self.model_classes.read_model(module, qualname, node))
-        else:
-            self.signatures[ident] = self.signature_classes.read_signature(module, qualname, node)
+        self.reading.append((module, qualname))
+        try:
+            if kind == "enum":
+                self.enums[ident] = self.enum_classes.read_enum(module, qualname, node)
+            elif kind == "model":
+                # Reserve the slot first: the importing frontend meets a model before the ones it uses.
+                self.models[ident] = placeholder(ident, qualname, module, node)
+                self._record(self.model_classes.read_model(module, qualname, node))
+            else:
+                self.signatures[ident] = self.signature_classes.read_signature(module, qualname, node)
+        finally:
+            self.reading.pop()
 
     def _record(self, read: ModelRead) -> None:
         self.settings[read.model.id] = read.settings
@@ -224,9 +252,11 @@ class ClassReader:
         # Reserve the slot first, as pydantic builds (and the importing frontend meets) the outer class first.
         self.models[ident] = placeholder(ident, instance, module, node)
         self.busy.add(ident)
+        self.reading.append((module, qualname))
         try:
             self._record(self.model_classes.read_model(module, qualname, node, instance=instance))
         finally:
+            self.reading.pop()
             self.busy.discard(ident)
 
     def record_model(self, model: nodes.Model) -> None:
@@ -283,3 +313,39 @@ class ClassReader:
                 module.span(node.targets[0].target),
                 hint,
             )
+
+
+def class_scope(module: SourceModule, qualname: str, lazy: bool) -> dict[str, str]:
+    """The bare names an annotation in the body of class `qualname` finds before the module's:
+    the classes nested in that body (each name -> its dotted path). Evaluated lazily (a string,
+    or the module's `from __future__ import annotations`), pydantic resolves it in the namespace
+    the class was defined in next, that of the class around it (one level, checked against
+    pydantic); evaluated eagerly, Python sees no class body but the class's own."""
+    key = f"class_scope:{qualname}:{lazy}"
+    found = module.memo.get(key)
+    if isinstance(found, dict):
+        return found
+    parts = qualname.split(".")
+    scope: dict[str, str] = {}
+    for depth in range(len(parts), max(len(parts) - (2 if lazy else 1), 0), -1):
+        prefix = ".".join(parts[:depth]) + "."
+        for nested in module.classes:
+            name = nested[len(prefix) :] if nested.startswith(prefix) else ""
+            if name and "." not in name:
+                scope.setdefault(name, f"{module.module}.{nested}")
+    module.memo[key] = scope
+    return scope
+
+
+def postponed(module: SourceModule) -> bool:
+    """Whether the module's annotations are evaluated lazily (`from __future__ import annotations`)."""
+    found = module.memo.get("postponed annotations")
+    if not isinstance(found, bool):
+        body = module.python.body if module.python is not None else []
+        found = module.memo["postponed annotations"] = any(
+            isinstance(stmt, ast.ImportFrom)
+            and stmt.module == "__future__"
+            and any(alias.name == "annotations" for alias in stmt.names)
+            for stmt in body
+        )
+    return found

@@ -58,6 +58,11 @@ STRING_SIGNATURE_NAMES = frozenset(call.rpartition(".")[2] for call in STRING_SI
 SIGNATURE_BASES = frozenset({"dspy.Signature", "dspy.signatures.Signature", "dspy.signatures.signature.Signature"})
 INPUT_FIELD = frozenset({"dspy.InputField", "dspy.signatures.InputField", "dspy.signatures.field.InputField"})
 OUTPUT_FIELD = frozenset({"dspy.OutputField", "dspy.signatures.OutputField", "dspy.signatures.field.OutputField"})
+# The base of DSPy's custom types (dspy.Image, dspy.Code, ... and the user's own): a pydantic model
+# whose `model_serializer` writes what the subclass's `format()` returns.
+CUSTOM_TYPE_BASES = frozenset(
+    {"dspy.Type", "dspy.adapters.Type", "dspy.adapters.types.Type", "dspy.adapters.types.base_type.Type"}
+)
 
 
 def infer_prefix(name: str) -> str:

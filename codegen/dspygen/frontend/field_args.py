@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 
@@ -66,8 +67,17 @@ def call_symbol(index: Index, module: SourceModule, call: cst.Call) -> str | Non
     return index.symbol(module, call.func)
 
 
-def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sink, *, model_field: bool) -> FieldArgs:
-    """Read a pydantic Field(...) (model_field) or a dspy InputField/OutputField(...)."""
+def read_call_args(
+    index: Index,
+    module: SourceModule,
+    call: cst.Call,
+    sink: Sink,
+    *,
+    model_field: bool,
+    local: Mapping[str, str] | None = None,
+) -> FieldArgs:
+    """Read a pydantic Field(...) (model_field) or a dspy InputField/OutputField(...); `local`:
+    the names the class body binds first (Index.symbol), for a default such as `Status.OPEN`."""
     out = FieldArgs()
     for position, arg in enumerate(call.args):
         key = arg.keyword.value if arg.keyword is not None else None
@@ -81,7 +91,7 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             out.failed = True
         elif key is None and model_field and position == 0:
             if not (isinstance(arg.value, cst.Ellipsis)):
-                out.default = read_default(index, module, arg.value, sink)
+                out.default = read_default(index, module, arg.value, sink, local)
                 out.failed |= out.default is None
         elif key is None:
             what = (
@@ -104,7 +114,7 @@ def read_call_args(index: Index, module: SourceModule, call: cst.Call, sink: Sin
             )
             out.failed = True
         elif key == "default":  # dspy's fields pass it on to pydantic's Field
-            out.default = read_default(index, module, arg.value, sink)
+            out.default = read_default(index, module, arg.value, sink, local)
             out.failed |= out.default is None
         elif key == "default_factory":
             out.default = _factory(index, module, arg.value)
@@ -212,10 +222,12 @@ def _factory(index: Index, module: SourceModule, node: cst.BaseExpression) -> no
     return factories.read_factory(index, module, node)
 
 
-def read_default(index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink) -> nodes.Default | None:
+def read_default(
+    index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink, local: Mapping[str, str] | None = None
+) -> nodes.Default | None:
     """A literal default value, or an enum member (`Color.RED`)."""
     if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name | cst.Attribute):
-        owner = index.symbol(module, node.value)
+        owner = index.symbol(module, node.value, local)
         if owner is not None and index.class_of(owner) is not None:
             found = index.class_of(owner)
             assert found is not None

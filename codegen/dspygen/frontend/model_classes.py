@@ -210,10 +210,11 @@ class ModelClasses:
         aliases = self.reader.schema_aliases
         args = FieldArgs()
         if node.value is not None:
+            local = self.reader.body_scope(module)
             if isinstance(node.value, cst.Call) and call_symbol(self.index, module, node.value) in PYDANTIC_FIELD:
-                args = read_call_args(self.index, module, node.value, self.sink, model_field=True)
+                args = read_call_args(self.index, module, node.value, self.sink, model_field=True, local=local)
             else:
-                args = FieldArgs(default=read_default(self.index, module, node.value, self.sink))
+                args = FieldArgs(default=read_default(self.index, module, node.value, self.sink, local))
         if ftype is None or args.failed or not self.member_exists(module, node, args.default):
             return None
         if args.bounds:

@@ -98,7 +98,9 @@ class SignatureClasses:
             self.sink.error(Code.RESERVED_FIELD, f"DSPy cannot use `{name}` as a field name", module.span(target))
             return None
         assert isinstance(value, cst.Call)
-        args = read_call_args(self.index, module, value, self.sink, model_field=False)
+        args = read_call_args(
+            self.index, module, value, self.sink, model_field=False, local=self.reader.body_scope(module)
+        )
         ftype = t.STR if annotation is None else self.reader.type_of(module, annotation)
         if ftype is None or args.failed:
             return None

@@ -65,6 +65,7 @@ def _read(
     imported = [ident for module in ordered for ident in reader.read_imported(module)]
     for module in ordered:
         _report_local_classes(module, reader, sink)
+        _report_custom_types(module, reader, sink)
     reader.report_empty_signatures()
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
@@ -147,6 +148,37 @@ def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink)
                 span,
                 hint=hint,
             )
+
+
+def _report_custom_types(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
+    """A custom dspy.Type (`class Temperature(dspy.Type)`, or a class deriving from one) is a
+    pydantic model whose JSON is what its `format()` returns: left out, and said so."""
+    for qualname, node in module.classes.items():
+        symbol = f"{module.module}.{qualname}"
+        if reader.kind_of(symbol) is not None or symbol in reader.mapped or not _custom_type(reader, symbol, set()):
+            continue  # (a class mapped to the user's Rust type is not read, on purpose)
+        span = module.span(node)
+        if skipping.marked(module, span, module.span(node.name)):
+            continue
+        sink.warning(
+            Code.UNSUPPORTED_MODEL,
+            f"dspygen leaves out `{qualname}`, a custom dspy.Type: pydantic writes it as what its `format()` "
+            "returns, Python code that Rust cannot run",
+            span,
+            hint="a field of this type is an error; `# dspygen: skip` on the class line says the class is "
+            "left out on purpose",
+        )
+
+
+def _custom_type(reader: ClassReader, symbol: str, seen: set[str]) -> bool:
+    """Whether `symbol` is dspy.Type or derives from it, through the classes of the set."""
+    if symbol in dspy_rules.CUSTOM_TYPE_BASES:
+        return True
+    found = reader.index.class_of(symbol)
+    if found is None or symbol in seen:
+        return False
+    seen.add(symbol)
+    return any(_custom_type(reader, b, seen) for b in reader.base_symbols(found[0], found[0].classes[found[1]]))
 
 
 # What a base spelled `x.Signature`, `BaseModel`, ... would make a class, were its name known.

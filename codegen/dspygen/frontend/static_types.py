@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -64,6 +64,10 @@ class TypeContext:
     anchor: cst.CSTNode | None = None
     # Bare names known without an import (DSPy resolves `Optional` in a string signature).
     implicit: dict[str, str] | None = None
+    # Bare names bound before the module's, as Index.symbol's `local`: the classes nested in the
+    # class whose annotation this is (classes.class_scope); `lazy_local` inside a string annotation.
+    local: Mapping[str, str] | None = None
+    lazy_local: Mapping[str, str] | None = None
     # Inside one instantiation of a generic model: each type parameter's argument.
     typevars: dict[str, t.Type] | None = None
     # Maps a subscripted class of the set (`Page[Item]`) to an IR ref, or reports why it cannot.
@@ -231,7 +235,7 @@ def _variable(expr: cst.BaseExpression, name: str, module: SourceModule, ctx: Ty
 
 
 def _symbol(expr: cst.BaseExpression, ctx: TypeContext) -> str | None:
-    symbol = ctx.index.symbol(ctx.module, expr)
+    symbol = ctx.index.symbol(ctx.module, expr, ctx.local)
     if symbol is None and ctx.implicit and isinstance(expr, cst.Name):
         return ctx.implicit.get(expr.value)
     return symbol
@@ -392,7 +396,7 @@ def _forward_ref(expr: cst.SimpleString | cst.ConcatenatedString, ctx: TypeConte
     if inner is None:
         _error(ctx, expr, Code.FORWARD_REF, f"the forward reference {text(expr)} is not a type expression")
         return None
-    anchored = dataclasses.replace(ctx, anchor=ctx.anchor or expr)
+    anchored = dataclasses.replace(ctx, anchor=ctx.anchor or expr, local=ctx.lazy_local or ctx.local)
     return convert(inner, anchored)
 
 

@@ -8,10 +8,16 @@ from pydantic import BaseModel
 _Model = TypeVar("_Model", bound=BaseModel)
 
 TypeName = Literal[
+    "BillInput",
+    "BillOutput",
     "Cat",
     "Defaults",
     "Dog",
     "Event",
+    "Invoice",
+    "Invoice.Color",
+    "Invoice.Line",
+    "Invoice.Line.Discount",
     "LegacyConfig",
     "Lowered",
     "Measured",

@@ -11,6 +11,8 @@ use ::dspygen_runtime::methods::*;
 
 ::dspygen_runtime::str_enum_py!(crate::models::DogKind, "DogKind", literal);
 
+::dspygen_runtime::str_enum_py!(crate::models::InvoiceStatus, "InvoiceStatus", class "realworld.models", "Invoice.Status");
+
 impl crate::models::Level {
     /// The Python Enum's members, in the order of `ALL`, looked up once per process: crossing
     /// into Python is no call, and reading a member back a pointer comparison.
@@ -489,6 +491,126 @@ impl crate::models::Level {
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::Measured);
 
+::dspygen_runtime::from_py!(crate::models::Invoice, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        color: ::dspygen_runtime::field!(fields, "color")?.extract()?,
+        lines: ::dspygen_runtime::extract_vec(&::dspygen_runtime::field!(fields, "lines")?)?,
+        status: ::dspygen_runtime::field!(fields, "status")?.extract()?,
+        first: ::dspygen_runtime::field!(fields, "first")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Invoice, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "color", &value.color)?;
+        ::dspygen_runtime::set_item!(data, "lines", &value.lines)?;
+        ::dspygen_runtime::set_item!(data, "status", value.status)?;
+        ::dspygen_runtime::set_item!(data, "first", &value.first)?;
+        ::std::result::Result::Ok(data)
+    })?;
+    static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
+        &["color", "lines", "status", "first"],
+        &["color", "lines", "status", "first"],
+    );
+    ::dspygen_runtime::model_into_py(
+        &ROUTE,
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Invoice")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Invoice);
+
+::dspygen_runtime::from_py!(crate::models::InvoiceColor, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        hex: ::dspygen_runtime::field!(fields, "hex")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::InvoiceColor, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "hex", &value.hex)?;
+        ::std::result::Result::Ok(data)
+    })?;
+    static ROUTE: ::dspygen_runtime::ModelRoute =
+        ::dspygen_runtime::ModelRoute::new(&["hex"], &["hex"]);
+    ::dspygen_runtime::model_into_py(
+        &ROUTE,
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Invoice.Color")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::InvoiceColor);
+
+::dspygen_runtime::from_py!(crate::models::InvoiceLine, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        sku: ::dspygen_runtime::field!(fields, "sku")?.extract()?,
+        quantity: ::dspygen_runtime::field!(fields, "quantity")?.extract()?,
+        discount: ::dspygen_runtime::field!(fields, "discount")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::InvoiceLine, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "sku", &value.sku)?;
+        ::dspygen_runtime::set_item!(data, "quantity", value.quantity)?;
+        ::dspygen_runtime::set_item!(data, "discount", &value.discount)?;
+        ::std::result::Result::Ok(data)
+    })?;
+    static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
+        &["sku", "quantity", "discount"],
+        &["sku", "quantity", "discount"],
+    );
+    ::dspygen_runtime::model_into_py(
+        &ROUTE,
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Invoice.Line")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::InvoiceLine);
+
+::dspygen_runtime::from_py!(crate::models::InvoiceLineDiscount, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        percent: ::dspygen_runtime::field!(fields, "percent")?.extract()?,
+        color: ::dspygen_runtime::field!(fields, "color")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::InvoiceLineDiscount, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "percent", value.percent)?;
+        ::dspygen_runtime::set_item!(data, "color", value.color)?;
+        ::std::result::Result::Ok(data)
+    })?;
+    static ROUTE: ::dspygen_runtime::ModelRoute =
+        ::dspygen_runtime::ModelRoute::new(&["percent", "color"], &["percent", "color"]);
+    ::dspygen_runtime::model_into_py(
+        &ROUTE,
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Invoice.Line.Discount")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::InvoiceLineDiscount);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
     fn to_kwargs<'py>(
         &self,
@@ -597,6 +719,40 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::RecallOutput {
     }
 }
 
+impl ::dspygen_runtime::SignatureInput for crate::signatures::BillInput {
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "owner", &self.owner)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
+impl ::dspygen_runtime::SignatureOutput for crate::signatures::BillOutput {
+    fn from_prediction(
+        obj: &::dspygen_runtime::pyo3::Bound<'_, ::dspygen_runtime::pyo3::PyAny>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
+        ::std::result::Result::Ok(Self {
+            invoice: ::dspygen_runtime::getattr!(obj, "invoice")?.extract()?,
+        })
+    }
+
+    fn to_kwargs<'py>(
+        &self,
+        py: ::dspygen_runtime::pyo3::Python<'py>,
+    ) -> ::dspygen_runtime::pyo3::PyResult<
+        ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
+    > {
+        let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
+        ::std::result::Result::Ok(kwargs)
+    }
+}
+
 /// Converts an instance of any covered pydantic model into its Rust struct and back
 /// into a new instance of the same class.
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
@@ -630,6 +786,18 @@ pub fn roundtrip<'py>(
         ("realworld.models", "Measured") => {
             obj.extract::<crate::models::Measured>()?.into_pyobject(py)
         }
+        ("realworld.models", "Invoice") => {
+            obj.extract::<crate::models::Invoice>()?.into_pyobject(py)
+        }
+        ("realworld.models", "Invoice.Color") => obj
+            .extract::<crate::models::InvoiceColor>()?
+            .into_pyobject(py),
+        ("realworld.models", "Invoice.Line") => obj
+            .extract::<crate::models::InvoiceLine>()?
+            .into_pyobject(py),
+        ("realworld.models", "Invoice.Line.Discount") => obj
+            .extract::<crate::models::InvoiceLineDiscount>()?
+            .into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -656,10 +824,18 @@ pub fn roundtrip_json(
     data: &str,
 ) -> ::dspygen_runtime::pyo3::PyResult<::std::string::String> {
     match type_name {
+        "BillInput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BillInput>(data),
+        "BillOutput" => ::dspygen_runtime::json_roundtrip::<crate::signatures::BillOutput>(data),
         "Cat" => ::dspygen_runtime::json_roundtrip::<crate::models::Cat>(data),
         "Defaults" => ::dspygen_runtime::json_roundtrip::<crate::models::Defaults>(data),
         "Dog" => ::dspygen_runtime::json_roundtrip::<crate::models::Dog>(data),
         "Event" => ::dspygen_runtime::json_roundtrip::<crate::models::Event>(data),
+        "Invoice" => ::dspygen_runtime::json_roundtrip::<crate::models::Invoice>(data),
+        "Invoice.Color" => ::dspygen_runtime::json_roundtrip::<crate::models::InvoiceColor>(data),
+        "Invoice.Line" => ::dspygen_runtime::json_roundtrip::<crate::models::InvoiceLine>(data),
+        "Invoice.Line.Discount" => {
+            ::dspygen_runtime::json_roundtrip::<crate::models::InvoiceLineDiscount>(data)
+        }
         "LegacyConfig" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyConfig>(data),
         "Lowered" => ::dspygen_runtime::json_roundtrip::<crate::models::Lowered>(data),
         "Measured" => ::dspygen_runtime::json_roundtrip::<crate::models::Measured>(data),
@@ -692,10 +868,16 @@ pub fn roundtrip_json(
 #[::dspygen_runtime::pyo3::pyfunction(crate = "::dspygen_runtime::pyo3")]
 pub fn type_names() -> ::std::vec::Vec<&'static str> {
     ::std::vec![
+        "BillInput",
+        "BillOutput",
         "Cat",
         "Defaults",
         "Dog",
         "Event",
+        "Invoice",
+        "Invoice.Color",
+        "Invoice.Line",
+        "Invoice.Line.Discount",
         "LegacyConfig",
         "Lowered",
         "Measured",

@@ -107,6 +107,42 @@ impl DogKind {
     }
 }
 
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde")]
+pub enum InvoiceStatus {
+    #[serde(rename = "open")]
+    Open,
+    #[serde(rename = "paid")]
+    Paid,
+}
+
+impl InvoiceStatus {
+    /// Every variant, in declaration order.
+    pub const ALL: &'static [Self] = &[Self::Open, Self::Paid];
+
+    /// The value Python holds for this variant.
+    pub const fn value(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Paid => "paid",
+        }
+    }
+
+    /// The variant holding `value`, if any.
+    pub fn from_value(value: &str) -> ::std::option::Option<Self> {
+        Self::ALL.iter().copied().find(|v| v.value() == value)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
     Low,
@@ -681,6 +717,130 @@ impl ::dspygen_runtime::JsonSchema for Measured {
     const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
+/// Classes nested in a model and named bare in its fields, as pydantic resolves them: the
+/// class's own namespace before the module's (its `Color` is not the module's), a nested Enum
+/// with a default member, a string annotation; and a class nested two deep whose string
+/// annotation finds the module's `Color`, as pydantic looks one class body up, not two.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Invoice {
+    pub color: crate::models::InvoiceColor,
+    pub lines: ::std::vec::Vec<crate::models::InvoiceLine>,
+    #[serde(default = "crate::models::default_invoice_status")]
+    pub status: crate::models::InvoiceStatus,
+    #[serde(default)]
+    pub first: ::std::option::Option<crate::models::InvoiceLine>,
+}
+
+::dspygen_runtime::struct_serde!(map_only Invoice);
+
+impl Invoice {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Discount": {"properties": {"percent": {"title": "Percent", "type": "number"}, "color": {"anyOf": [{"$ref": "#/$defs/realworld__models__Color"}, {"type": "null"}], "default": null}}, "required": ["percent"], "title": "Discount", "type": "object"}, "Line": {"properties": {"sku": {"title": "Sku", "type": "string"}, "quantity": {"default": 1, "title": "Quantity", "type": "integer"}, "discount": {"anyOf": [{"$ref": "#/$defs/Discount"}, {"type": "null"}], "default": null}}, "required": ["sku"], "title": "Line", "type": "object"}, "Status": {"enum": ["open", "paid"], "title": "Status", "type": "string"}, "realworld__models__Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}, "realworld__models__Invoice__Color": {"properties": {"hex": {"title": "Hex", "type": "string"}}, "required": ["hex"], "title": "Color", "type": "object"}}, "description": "Classes nested in a model and named bare in its fields, as pydantic resolves them: the\nclass's own namespace before the module's (its `Color` is not the module's), a nested Enum\nwith a default member, a string annotation; and a class nested two deep whose string\nannotation finds the module's `Color`, as pydantic looks one class body up, not two.", "properties": {"color": {"$ref": "#/$defs/realworld__models__Invoice__Color"}, "lines": {"items": {"$ref": "#/$defs/Line"}, "title": "Lines", "type": "array"}, "status": {"$ref": "#/$defs/Status", "default": "open"}, "first": {"anyOf": [{"$ref": "#/$defs/Line"}, {"type": "null"}], "default": null}}, "required": ["color", "lines"], "title": "Invoice", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Invoice {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct InvoiceColor {
+    pub hex: ::std::string::String,
+}
+
+::dspygen_runtime::struct_serde!(map_only InvoiceColor);
+
+impl InvoiceColor {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"hex": {"title": "Hex", "type": "string"}}, "required": ["hex"], "title": "Color", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for InvoiceColor {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct InvoiceLine {
+    pub sku: ::std::string::String,
+    #[serde(default = "crate::models::default_invoice_line_quantity")]
+    pub quantity: i64,
+    #[serde(default)]
+    pub discount: ::std::option::Option<crate::models::InvoiceLineDiscount>,
+}
+
+::dspygen_runtime::struct_serde!(map_only InvoiceLine);
+
+impl InvoiceLine {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}, "Discount": {"properties": {"percent": {"title": "Percent", "type": "number"}, "color": {"anyOf": [{"$ref": "#/$defs/Color"}, {"type": "null"}], "default": null}}, "required": ["percent"], "title": "Discount", "type": "object"}}, "properties": {"sku": {"title": "Sku", "type": "string"}, "quantity": {"default": 1, "title": "Quantity", "type": "integer"}, "discount": {"anyOf": [{"$ref": "#/$defs/Discount"}, {"type": "null"}], "default": null}}, "required": ["sku"], "title": "Line", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for InvoiceLine {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct InvoiceLineDiscount {
+    pub percent: f64,
+    #[serde(default)]
+    pub color: ::std::option::Option<crate::models::Color>,
+}
+
+::dspygen_runtime::struct_serde!(map_only InvoiceLineDiscount);
+
+impl InvoiceLineDiscount {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}}, "properties": {"percent": {"title": "Percent", "type": "number"}, "color": {"anyOf": [{"$ref": "#/$defs/Color"}, {"type": "null"}], "default": null}}, "required": ["percent"], "title": "Discount", "type": "object"}"##;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for InvoiceLineDiscount {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]
@@ -778,6 +938,14 @@ pub(crate) fn default_event_settings() -> crate::models::Defaults {
 
 pub(crate) fn default_shared_hint() -> ::std::string::String {
     "".to_owned()
+}
+
+pub(crate) fn default_invoice_status() -> crate::models::InvoiceStatus {
+    crate::models::InvoiceStatus::Open
+}
+
+pub(crate) fn default_invoice_line_quantity() -> i64 {
+    1
 }
 
 pub(crate) fn default_recall_limit() -> i64 {

@@ -41,6 +41,14 @@ fn json_schema_constants_are_json_objects() {
         ::realworld_rs::Shared::JSON_SCHEMA_SERIALIZATION,
         ::realworld_rs::Measured::JSON_SCHEMA,
         ::realworld_rs::Measured::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Invoice::JSON_SCHEMA,
+        ::realworld_rs::Invoice::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::InvoiceColor::JSON_SCHEMA,
+        ::realworld_rs::InvoiceColor::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::InvoiceLine::JSON_SCHEMA,
+        ::realworld_rs::InvoiceLine::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::InvoiceLineDiscount::JSON_SCHEMA,
+        ::realworld_rs::InvoiceLineDiscount::JSON_SCHEMA_SERIALIZATION,
     ];
     for text in texts {
         let value: serde_json::Value =
@@ -234,6 +242,70 @@ fn measured_minimal() {
 }
 
 #[test]
+fn invoice_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Invoice>("{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}"),
+        "{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}"
+    );
+}
+
+#[test]
+fn invoice_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Invoice>("{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[]}"),
+        "{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[],\"status\":\"open\",\"first\":null}"
+    );
+}
+
+#[test]
+fn invoice_color_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceColor>("{\"hex\":\"hex \\\"é\\\"\\n\"}"),
+        "{\"hex\":\"hex \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn invoice_color_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceColor>("{\"hex\":\"min \\\"é\\\"\\n\"}"),
+        "{\"hex\":\"min \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn invoice_line_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceLine>("{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":{\"percent\":1.75,\"color\":null}}"),
+        "{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":{\"percent\":1.75,\"color\":null}}"
+    );
+}
+
+#[test]
+fn invoice_line_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceLine>("{\"sku\":\"min \\\"é\\\"\\n\"}"),
+        "{\"sku\":\"min \\\"é\\\"\\n\",\"quantity\":1,\"discount\":null}"
+    );
+}
+
+#[test]
+fn invoice_line_discount_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceLineDiscount>("{\"percent\":1.75,\"color\":\"green\"}"),
+        "{\"percent\":1.75,\"color\":\"green\"}"
+    );
+}
+
+#[test]
+fn invoice_line_discount_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::InvoiceLineDiscount>("{\"percent\":0.75}"),
+        "{\"percent\":0.75,\"color\":null}"
+    );
+}
+
+#[test]
 fn triage_input_full() {
     assert_eq!(
         roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
@@ -332,5 +404,37 @@ fn recall_output_minimal() {
     assert_eq!(
         roundtrip::<::realworld_rs::RecallOutput>("{\"events\":[],\"measured\":null}"),
         "{\"events\":[],\"measured\":null}"
+    );
+}
+
+#[test]
+fn bill_input_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::BillInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}}"),
+        "{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}}}"
+    );
+}
+
+#[test]
+fn bill_input_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::BillInput>("{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"tags\":[]}}"),
+        "{\"owner\":{\"id\":22,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[],\"tags\":[],\"more\":null,\"scores\":{},\"payload\":null,\"defaults\":null}}"
+    );
+}
+
+#[test]
+fn bill_output_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}}"),
+        "{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}}"
+    );
+}
+
+#[test]
+fn bill_output_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[]}}"),
+        "{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[],\"status\":\"open\",\"first\":null}}"
     );
 }
