@@ -727,7 +727,7 @@ impl ::dspygen_runtime::SignatureInput for crate::signatures::BillInput {
         ::dspygen_runtime::pyo3::Bound<'py, ::dspygen_runtime::pyo3::types::PyDict>,
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
-        ::dspygen_runtime::set_item!(kwargs, "owner", &self.owner)?;
+        ::dspygen_runtime::set_item!(kwargs, "customer", &self.customer)?;
         ::std::result::Result::Ok(kwargs)
     }
 }

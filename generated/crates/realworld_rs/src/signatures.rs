@@ -271,10 +271,18 @@ impl ::dspygen_runtime::Signature for Recall {
 )]
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct BillInput {
-    pub owner: crate::models::Owner,
+    pub customer: ::std::string::String,
 }
 
 ::dspygen_runtime::struct_serde!(map_only BillInput);
+
+impl BillInput {
+    /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BillInput", **{name: (f.annotation, f)
+    /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
+    pub const JSON_SCHEMA: &'static str = r#"{"properties": {"customer": {"__dspy_field_type": "input", "desc": "${customer}", "prefix": "Customer:", "title": "Customer", "type": "string"}}, "required": ["customer"], "title": "BillInput", "type": "object"}"#;
+    /// The same in serialization mode (`model_json_schema(mode="serialization")`).
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
 
 /// The outputs of the DSPy signature `Bill`.
 #[derive(
@@ -308,14 +316,14 @@ impl ::dspygen_runtime::Signature for Bill {
     type Output = BillOutput;
     const NAME: &'static str = "Bill";
     const INSTRUCTIONS: &'static str =
-        "Bill an owner: a model whose fields name the classes nested in it.";
+        "Bill a customer: a model whose fields name the classes nested in it.";
     const FIELDS: &'static [::dspygen_runtime::FieldMeta] = &[
         ::dspygen_runtime::FieldMeta {
-            name: "owner",
+            name: "customer",
             kind: ::dspygen_runtime::FieldKind::Input,
-            desc: "${owner}",
-            prefix: "Owner:",
-            python_type: "Owner",
+            desc: "${customer}",
+            prefix: "Customer:",
+            python_type: "str",
         },
         ::dspygen_runtime::FieldMeta {
             name: "invoice",

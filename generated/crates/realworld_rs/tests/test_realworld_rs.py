@@ -363,14 +363,14 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "BillInput",
-        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}}',
-        '{"owner":{"id":15,"pet":{"kind":"cat","meows":36},"pets":[{"kind":"cat","meows":36}],"tags":["tags \\"\u00e9\\"\\n"],"more":["more \\"\u00e9\\"\\n"],"scores":{"scores-key":1.5},"payload":[{"z":1,"a":"\u00e9"},1e+16],"defaults":{"seen":[],"order":[],"frozen":[],"model":"model \\"\u00e9\\"\\n","turns":36,"stops":[],"note":null}}}',
+        '{"customer":"customer \\"\u00e9\\"\\n"}',
+        '{"customer":"customer \\"\u00e9\\"\\n"}',
         id="bill_input_full",
     ),
     pytest.param(
         "BillInput",
-        '{"owner":{"id":22,"pet":{"kind":"cat","meows":36},"tags":[]}}',
-        '{"owner":{"id":22,"pet":{"kind":"cat","meows":36},"pets":[],"tags":[],"more":null,"scores":{},"payload":null,"defaults":null}}',
+        '{"customer":"min \\"\u00e9\\"\\n"}',
+        '{"customer":"min \\"\u00e9\\"\\n"}',
         id="bill_input_minimal",
     ),
     pytest.param(
