@@ -240,22 +240,14 @@ macro_rules! set_item {
 #[macro_export]
 macro_rules! str_enum_py {
     ($ty:ty, $name:literal, class $module:literal, $qualname:literal) => {
-        impl $ty {
-            fn py_members(
-                py: $crate::pyo3::Python<'_>,
-            ) -> $crate::pyo3::PyResult<&'static [$crate::pyo3::Py<$crate::pyo3::PyAny>]> {
-                use $crate::methods::*;
-                static MEMBERS: $crate::MemberCell = $crate::MemberCell::new();
-                $crate::members(py, &MEMBERS, || {
-                    static CLASS: $crate::ClassCell = $crate::ClassCell::new();
-                    let class = $crate::import_class(py, &CLASS, $module, $qualname)?;
-                    Self::ALL
-                        .iter()
-                        .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
-                        .collect()
-                })
-            }
-        }
+        $crate::str_enum_py!(@members $ty, |py| {
+            static CLASS: $crate::ClassCell = $crate::ClassCell::new();
+            let class = $crate::import_class(py, &CLASS, $module, $qualname)?;
+            Self::ALL
+                .iter()
+                .map(|variant| ::std::result::Result::Ok(class.call1((variant.value(),))?.unbind()))
+                .collect()
+        });
 
         $crate::str_enum_py!(@from $ty, $name, |obj| {
             if obj.is_exact_instance_of::<$crate::pyo3::types::PyString>() {
@@ -266,26 +258,30 @@ macro_rules! str_enum_py {
         });
     };
     ($ty:ty, $name:literal, literal) => {
+        $crate::str_enum_py!(@members $ty, |py| {
+            Self::ALL
+                .iter()
+                .map(|variant| {
+                    ::std::result::Result::Ok(
+                        $crate::pyo3::types::PyString::intern(py, variant.value()).into_any().unbind(),
+                    )
+                })
+                .collect()
+        });
+
+        $crate::str_enum_py!(@from $ty, $name, |obj| { obj.to_owned() });
+    };
+    // The objects of the variants, in the order of `ALL`, made by `$make` once per process.
+    (@members $ty:ty, |$py:ident| $make:block) => {
         impl $ty {
             fn py_members(
-                py: $crate::pyo3::Python<'_>,
+                $py: $crate::pyo3::Python<'_>,
             ) -> $crate::pyo3::PyResult<&'static [$crate::pyo3::Py<$crate::pyo3::PyAny>]> {
                 use $crate::methods::*;
                 static MEMBERS: $crate::MemberCell = $crate::MemberCell::new();
-                $crate::members(py, &MEMBERS, || {
-                    Self::ALL
-                        .iter()
-                        .map(|variant| {
-                            ::std::result::Result::Ok(
-                                $crate::pyo3::types::PyString::intern(py, variant.value()).into_any().unbind(),
-                            )
-                        })
-                        .collect()
-                })
+                $crate::members($py, &MEMBERS, || $make)
             }
         }
-
-        $crate::str_enum_py!(@from $ty, $name, |obj| { obj.to_owned() });
     };
     // `$text` is the Python str holding the value, given `$obj` that is none of the objects.
     (@from $ty:ty, $name:literal, |$obj:ident| $text:block) => {
