@@ -14,6 +14,8 @@ from dspygen.diagnostics import Code, Level, Sink, render
 from dspygen.frontend import static
 
 SOURCE = """\
+import functools
+
 import dspy
 from pydantic import BaseModel, field_validator
 
@@ -37,6 +39,17 @@ class Skipped(BaseModel):
 
 class DerivesFromSkipped(Skipped):
     extra: int
+
+
+@functools.total_ordering  # dspygen: skip
+class Decorated(BaseModel):
+    when: complex
+
+
+# dspygen: skip
+@functools.total_ordering
+class DecoratedBelow(BaseModel):
+    when: complex
 
 
 class Ask(dspy.Signature):
@@ -72,6 +85,8 @@ def test_skip_leaves_out_what_it_marks_and_its_dependents(tmp_path: Path) -> Non
         "`Legacy` is left out (`# dspygen: skip`)",
         "`Skipped` is left out (`# dspygen: skip`)",
         "`DerivesFromSkipped` is left out (it derives from `Skipped`, which is left out)",
+        "`Decorated` is left out (`# dspygen: skip`)",
+        "`DecoratedBelow` is left out (`# dspygen: skip`)",
         "`UsesLegacy` is left out too: it uses `Legacy`",
         "`AskLegacy` is left out too: it uses `UsesLegacy`, which uses `Legacy`",
         "`summarize` is left out (`# dspygen: skip`)",
@@ -84,7 +99,17 @@ def test_exclude_leaves_out_exactly_what_it_names(tmp_path: Path) -> None:
     text = SOURCE.replace("  # dspygen: skip", "").replace("# dspygen: skip\n", "")
     text = text.replace("    handle: object\n", "    handle: str\n").replace("    when: complex\n", "    when: str\n")
     names, sink = read(tmp_path, text, frozenset({"app.UsesLegacy", "app.translate", "app.Nowhere"}))
-    assert names == ["Ask", "DerivesFromSkipped", "Kept", "Legacy", "Skipped", "Terse", "summarize"]
+    assert names == [
+        "Ask",
+        "Decorated",
+        "DecoratedBelow",
+        "DerivesFromSkipped",
+        "Kept",
+        "Legacy",
+        "Skipped",
+        "Terse",
+        "summarize",
+    ]
     notes = sorted(d.message for d in sink.items if d.level is Level.NOTE)
     assert notes == [
         "`AskLegacy` is left out too: it uses `UsesLegacy`",

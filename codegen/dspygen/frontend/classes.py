@@ -26,7 +26,7 @@ from dspygen.frontend.generic_models import GenericModels
 from dspygen.frontend.model_classes import PYDANTIC_FIELD, Extra, ModelClasses, placeholder
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.frontend.signature_classes import SignatureClasses
-from dspygen.frontend.skipping import LeftOut, explain_errors, marked
+from dspygen.frontend.skipping import LeftOut, class_marked, explain_errors
 from dspygen.frontend.static_types import TypeContext, convert, mapping_hint, text
 from dspygen.frontend.type_params import type_params
 from dspygen.ir import nodes
@@ -123,7 +123,16 @@ class ClassReader:
                     if b not in ROOTS and self.index.class_of(b) is None and not b.startswith("builtins.")
                 ]
             )
-            if any(b in rules.CUSTOM_TYPE_BASES for b in outside):
+            made = dataclass_kind(self.index, found[0], found[0].classes[found[1]]) if found is not None else None
+            if made is not None:
+                self.sink.error(
+                    Code.UNSUPPORTED_TYPE,
+                    f"`{text(expr)}` is a {made} dataclass, which dspygen does not read yet",
+                    span,
+                    hint="derive it from pydantic's BaseModel (the same fields write the same JSON), or map the "
+                    "class to a Rust type: " + mapping_hint(symbol),
+                )
+            elif any(b in rules.CUSTOM_TYPE_BASES for b in outside):
                 self.sink.error(
                     Code.UNSUPPORTED_TYPE,
                     f"`{text(expr)}` is a custom dspy.Type: pydantic writes it as what its `format()` returns, "
@@ -212,7 +221,7 @@ class ClassReader:
     def _skipped(self, module: SourceModule, symbol: str, node: cst.ClassDef) -> str | None:
         """Why the class is left out on purpose, or None: marked, excluded, or deriving from
         a class left out (whose fields it would need)."""
-        if marked(module, module.span(node), module.span(node.name)):
+        if class_marked(module, node):
             return "`# dspygen: skip`"
         if symbol in self.excluded:
             self.excluded_met.add(symbol)
@@ -349,3 +358,17 @@ def postponed(module: SourceModule) -> bool:
             for stmt in body
         )
     return found
+
+
+# The decorators that make a class a dataclass, stdlib's or pydantic's (`@dataclass`, `@dataclass(...)`).
+DATACLASS = {"dataclasses.dataclass": "stdlib", "pydantic.dataclasses.dataclass": "pydantic"}
+
+
+def dataclass_kind(index: Index, module: SourceModule, node: cst.ClassDef) -> str | None:
+    """ "stdlib" or "pydantic" for a class made a dataclass by its decorator, else None."""
+    for decorator in node.decorators:
+        expr = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+        made = DATACLASS.get(index.symbol(module, expr) or "")
+        if made is not None:
+            return made
+    return None

@@ -13,6 +13,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import libcst as cst
+
 from dspygen.diagnostics import Code, Level, Sink, Span
 from dspygen.frontend.resolve import SourceModule
 from dspygen.ir import graph, nodes
@@ -29,6 +31,11 @@ def marked(module: SourceModule, first: Span, last: Span) -> bool:
     if found is None:
         found = module.memo["skip marks"] = PRAGMA.search(module.text) is not None
     return found is True and _marked_lines(module.lines, first.line, last.line)
+
+
+def class_marked(module: SourceModule, node: cst.ClassDef) -> bool:
+    """`marked` for a class: from its first decorator (`@dataclass  # dspygen: skip`) to its name."""
+    return marked(module, module.span(node.decorators[0] if node.decorators else node), module.span(node.name))
 
 
 def _marked_lines(lines: list[str], first: int, last: int) -> bool:

@@ -16,7 +16,7 @@ import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
 from dspygen.frontend import call_sites, dspy_rules, local_imports, prescan, skipping
-from dspygen.frontend.classes import ClassReader
+from dspygen.frontend.classes import ClassReader, dataclass_kind
 from dspygen.frontend.derived import find_derived
 from dspygen.frontend.project import Project
 from dspygen.frontend.resolve import PARSE_RECURSION_LIMIT, Index, SourceModule, load, recursion_limit
@@ -65,7 +65,7 @@ def _read(
     imported = [ident for module in ordered for ident in reader.read_imported(module)]
     for module in ordered:
         _report_local_classes(module, reader, sink)
-        _report_custom_types(module, reader, sink)
+        _report_unread_models(module, reader, sink)
     reader.report_empty_signatures()
     signatures = list(reader.signatures.values())
     for module in sorted(modules, key=lambda m: (m.module, m.display)):
@@ -150,24 +150,30 @@ def _report_local_classes(module: SourceModule, reader: ClassReader, sink: Sink)
             )
 
 
-def _report_custom_types(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
-    """A custom dspy.Type (`class Temperature(dspy.Type)`, or a class deriving from one) is a
-    pydantic model whose JSON is what its `format()` returns: left out, and said so."""
+def _report_unread_models(module: SourceModule, reader: ClassReader, sink: Sink) -> None:
+    """The classes pydantic makes models of that dspygen does not read, each said so: a custom
+    dspy.Type (`class Temperature(dspy.Type)`, or a class deriving from one), whose JSON is
+    what its `format()` returns, and a pydantic dataclass. (A stdlib dataclass is no model of
+    its own: it is said so where a field uses it.)"""
     for qualname, node in module.classes.items():
         symbol = f"{module.module}.{qualname}"
-        if reader.kind_of(symbol) is not None or symbol in reader.mapped or not _custom_type(reader, symbol, set()):
-            continue  # (a class mapped to the user's Rust type is not read, on purpose)
-        span = module.span(node)
-        if skipping.marked(module, span, module.span(node.name)):
+        if reader.kind_of(symbol) is not None or symbol in reader.mapped:
+            continue  # read, or mapped to the user's Rust type on purpose
+        if _custom_type(reader, symbol, set()):
+            message = (
+                f"dspygen leaves out `{qualname}`, a custom dspy.Type: pydantic writes it as what its "
+                "`format()` returns, Python code that Rust cannot run"
+            )
+            hint = "a field of this type is an error"
+        elif dataclass_kind(reader.index, module, node) == "pydantic":
+            message = f"dspygen leaves out `{qualname}`, a pydantic dataclass: dspygen does not read dataclasses yet"
+            hint = "derive it from pydantic's BaseModel (the same fields write the same JSON)"
+        else:
             continue
-        sink.warning(
-            Code.UNSUPPORTED_MODEL,
-            f"dspygen leaves out `{qualname}`, a custom dspy.Type: pydantic writes it as what its `format()` "
-            "returns, Python code that Rust cannot run",
-            span,
-            hint="a field of this type is an error; `# dspygen: skip` on the class line says the class is "
-            "left out on purpose",
-        )
+        span = module.span(node)
+        if not skipping.class_marked(module, node):
+            hint += "; `# dspygen: skip` on the class line says the class is left out on purpose"
+            sink.warning(Code.UNSUPPORTED_MODEL, message, span, hint=hint)
 
 
 def _custom_type(reader: ClassReader, symbol: str, seen: set[str]) -> bool:
