@@ -10,13 +10,13 @@ generators pydantic ships are re-implemented here, character for character
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink
-from dspygen.frontend import literals
+from dspygen.frontend import class_constants, literals
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import nodes
 
@@ -81,11 +81,17 @@ class RawNames:
 
 
 def validation_alias(
-    index: Index, module: SourceModule, node: cst.BaseExpression, sink: Sink
+    index: Index,
+    module: SourceModule,
+    node: cst.BaseExpression,
+    sink: Sink,
+    local: Mapping[str, str] | None = None,
 ) -> tuple[str, ...] | None:
-    """`validation_alias="a"` or `AliasChoices("a", "b")`; AliasPath and the rest are reported."""
+    """`validation_alias="a"` (or a constant, or `Keys.A`: class_constants.py) or
+    `AliasChoices("a", "b")`; AliasPath and the rest are reported."""
     text = literals.string(node)
     text = index.constant(module, node) if text is None else text
+    text = class_constants.string(index, module, node, local) if text is None else text
     if text is not None:
         return (text,)
     symbol = index.symbol(module, node.func) if isinstance(node, cst.Call) else None

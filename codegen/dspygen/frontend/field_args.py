@@ -15,7 +15,7 @@ from dataclasses import field as dataclass_field
 import libcst as cst
 
 from dspygen.diagnostics import Code, Sink, Span
-from dspygen.frontend import aliases, constraint_rules, constraints_static, factories, literals
+from dspygen.frontend import aliases, class_constants, constraint_rules, constraints_static, factories, literals
 from dspygen.frontend.resolve import Index, SourceModule
 from dspygen.ir import nodes
 
@@ -129,7 +129,7 @@ def read_call_args(
             else:
                 out.discriminator = (name, module.span(arg))
         elif model_field and key == "validation_alias":
-            out.validation_alias = aliases.validation_alias(index, module, arg.value, sink)
+            out.validation_alias = aliases.validation_alias(index, module, arg.value, sink, local)
             out.failed |= out.validation_alias is None
         elif model_field and key == "exclude" and literals.value(arg.value)[1] in (True, False):
             out.exclude = literals.value(arg.value)[1] is True  # pydantic reads the field and never writes it
@@ -142,6 +142,9 @@ def read_call_args(
         ):
             text = literals.string(arg.value)
             text = index.constant(module, arg.value) if text is None else text
+            if text is None and key in {"alias", "serialization_alias", "description"}:
+                # pydantic's own, which it takes as the str given: `alias=Keys.INPUT` (DSPy formats `desc`)
+                text = class_constants.string(index, module, arg.value, local)
             if not model_field and key in {"description", "alias"}:
                 # DSPy hands it to pydantic: the side's JSON Schema shows it (a key or a renamed property)
                 out.schema_unknown = out.schema_unknown or f"`{key}=` given"

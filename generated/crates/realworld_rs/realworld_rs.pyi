@@ -18,6 +18,7 @@ TypeName = Literal[
     "Invoice.Color",
     "Invoice.Line",
     "Invoice.Line.Discount",
+    "Keyed",
     "LegacyConfig",
     "Lowered",
     "Measured",

@@ -611,6 +611,41 @@ impl crate::models::Level {
 
 ::dspygen_runtime::into_py_by_ref!(crate::models::InvoiceLineDiscount);
 
+::dspygen_runtime::from_py!(crate::models::Keyed, |obj| {
+    let fields = ::dspygen_runtime::Fields::of(&obj);
+    ::std::result::Result::Ok(Self {
+        responses: ::dspygen_runtime::extract_vec(&::dspygen_runtime::field!(
+            fields,
+            "responses"
+        )?)?,
+        tree: ::dspygen_runtime::field!(fields, "tree")?.extract()?,
+        name: ::dspygen_runtime::field!(fields, "name")?.extract()?,
+    })
+});
+
+::dspygen_runtime::into_py!(&crate::models::Keyed, |value, py| {
+    static CLASS: ::dspygen_runtime::ClassCell = ::dspygen_runtime::ClassCell::new();
+    // Built without validating again when the live class allows it (see the type's docs).
+    let data = ::dspygen_runtime::instances(|| -> ::dspygen_runtime::pyo3::PyResult<_> {
+        let data = ::dspygen_runtime::pyo3::types::PyDict::new(py);
+        ::dspygen_runtime::set_item!(data, "responses", &value.responses)?;
+        ::dspygen_runtime::set_item!(data, "tree", &value.tree)?;
+        ::dspygen_runtime::set_item!(data, "name", &value.name)?;
+        ::std::result::Result::Ok(data)
+    })?;
+    static ROUTE: ::dspygen_runtime::ModelRoute = ::dspygen_runtime::ModelRoute::new(
+        &["responses", "tree", "name"],
+        &["answers", "the-tree", "full-name"],
+    );
+    ::dspygen_runtime::model_into_py(
+        &ROUTE,
+        &::dspygen_runtime::import_class(py, &CLASS, "realworld.models", "Keyed")?,
+        data,
+    )
+});
+
+::dspygen_runtime::into_py_by_ref!(crate::models::Keyed);
+
 impl ::dspygen_runtime::SignatureInput for crate::signatures::TriageInput {
     fn to_kwargs<'py>(
         &self,
@@ -738,6 +773,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BillOutput {
     ) -> ::dspygen_runtime::pyo3::PyResult<Self> {
         ::std::result::Result::Ok(Self {
             invoice: ::dspygen_runtime::getattr!(obj, "invoice")?.extract()?,
+            keyed: ::dspygen_runtime::getattr!(obj, "keyed")?.extract()?,
         })
     }
 
@@ -749,6 +785,7 @@ impl ::dspygen_runtime::SignatureOutput for crate::signatures::BillOutput {
     > {
         let kwargs = ::dspygen_runtime::pyo3::types::PyDict::new(py);
         ::dspygen_runtime::set_item!(kwargs, "invoice", &self.invoice)?;
+        ::dspygen_runtime::set_item!(kwargs, "keyed", &self.keyed)?;
         ::std::result::Result::Ok(kwargs)
     }
 }
@@ -798,6 +835,7 @@ pub fn roundtrip<'py>(
         ("realworld.models", "Invoice.Line.Discount") => obj
             .extract::<crate::models::InvoiceLineDiscount>()?
             .into_pyobject(py),
+        ("realworld.models", "Keyed") => obj.extract::<crate::models::Keyed>()?.into_pyobject(py),
         (module, qualname) => {
             ::std::result::Result::Err(::dspygen_runtime::pyo3::exceptions::PyTypeError::new_err(
                 ::std::format!("{module}.{qualname} is not a type these bindings cover"),
@@ -836,6 +874,7 @@ pub fn roundtrip_json(
         "Invoice.Line.Discount" => {
             ::dspygen_runtime::json_roundtrip::<crate::models::InvoiceLineDiscount>(data)
         }
+        "Keyed" => ::dspygen_runtime::json_roundtrip::<crate::models::Keyed>(data),
         "LegacyConfig" => ::dspygen_runtime::json_roundtrip::<crate::models::LegacyConfig>(data),
         "Lowered" => ::dspygen_runtime::json_roundtrip::<crate::models::Lowered>(data),
         "Measured" => ::dspygen_runtime::json_roundtrip::<crate::models::Measured>(data),
@@ -878,6 +917,7 @@ pub fn type_names() -> ::std::vec::Vec<&'static str> {
         "Invoice.Color",
         "Invoice.Line",
         "Invoice.Line.Discount",
+        "Keyed",
         "LegacyConfig",
         "Lowered",
         "Measured",

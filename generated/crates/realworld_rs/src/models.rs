@@ -841,6 +841,48 @@ impl ::dspygen_runtime::JsonSchema for InvoiceLineDiscount {
     const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
 }
 
+/// Aliases and a description written as class attributes: a member of a str Enum and a plain
+/// class's string, each taken by pydantic as the str it is.
+///
+/// Into Python: built without validating again (`model_construct`), as Rust holds every field as pydantic stores it and pydantic runs no validator here; `model_validate` if the live class has changed since.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::dspygen_runtime::serde::Serialize,
+    ::dspygen_runtime::serde::Deserialize,
+)]
+#[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
+pub struct Keyed {
+    #[serde(rename(serialize = "responses", deserialize = "answers"))]
+    pub responses: ::std::vec::Vec<::std::string::String>,
+    /// full-name
+    #[serde(
+        rename(serialize = "tree", deserialize = "the-tree"),
+        default = "crate::models::default_keyed_tree"
+    )]
+    pub tree: ::std::string::String,
+    #[serde(
+        rename(serialize = "name", deserialize = "full-name"),
+        default = "crate::models::default_keyed_name"
+    )]
+    pub name: ::std::string::String,
+}
+
+::dspygen_runtime::struct_serde!(map_only Keyed);
+
+impl Keyed {
+    /// The JSON Schema pydantic gives the model: `json.dumps(Model.model_json_schema())`.
+    pub const JSON_SCHEMA: &'static str = r#"{"description": "Aliases and a description written as class attributes: a member of a str Enum and a plain\nclass's string, each taken by pydantic as the str it is.", "properties": {"answers": {"items": {"type": "string"}, "title": "Answers", "type": "array"}, "the-tree": {"default": "", "description": "full-name", "title": "The-Tree", "type": "string"}, "full-name": {"default": "", "title": "Full-Name", "type": "string"}}, "required": ["answers"], "title": "Keyed", "type": "object"}"#;
+    /// The same in serialization mode: `json.dumps(Model.model_json_schema(mode="serialization"))`.
+    pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
+}
+
+/// The schema a Rust tool taking the model as its arguments shows the LM (`Tool::new`).
+impl ::dspygen_runtime::JsonSchema for Keyed {
+    const JSON_SCHEMA: &'static str = Self::JSON_SCHEMA;
+}
+
 /// `Cat | Dog`, discriminated by `kind`.
 #[derive(Debug, Clone, PartialEq, ::dspygen_runtime::serde::Serialize)]
 #[serde(crate = "::dspygen_runtime::serde", untagged)]
@@ -946,6 +988,14 @@ pub(crate) fn default_invoice_status() -> crate::models::InvoiceStatus {
 
 pub(crate) fn default_invoice_line_quantity() -> i64 {
     1
+}
+
+pub(crate) fn default_keyed_tree() -> ::std::string::String {
+    "".to_owned()
+}
+
+pub(crate) fn default_keyed_name() -> ::std::string::String {
+    "".to_owned()
 }
 
 pub(crate) fn default_recall_limit() -> i64 {

@@ -295,6 +295,7 @@ impl BillInput {
 #[serde(crate = "::dspygen_runtime::serde", remote = "Self")]
 pub struct BillOutput {
     pub invoice: crate::models::Invoice,
+    pub keyed: crate::models::Keyed,
 }
 
 ::dspygen_runtime::struct_serde!(map_only BillOutput);
@@ -302,7 +303,7 @@ pub struct BillOutput {
 impl BillOutput {
     /// The JSON Schema pydantic gives this side: `json.dumps(create_model("BillOutput", **{name: (f.annotation, f)
     /// for name, f in fields.items()}).model_json_schema())`, `fields` the signature's input or output fields.
-    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Discount": {"properties": {"percent": {"title": "Percent", "type": "number"}, "color": {"anyOf": [{"$ref": "#/$defs/realworld__models__Color"}, {"type": "null"}], "default": null}}, "required": ["percent"], "title": "Discount", "type": "object"}, "Invoice": {"description": "Classes nested in a model and named bare in its fields, as pydantic resolves them: the\nclass's own namespace before the module's (its `Color` is not the module's), a nested Enum\nwith a default member, a string annotation; and a class nested two deep whose string\nannotation finds the module's `Color`, as pydantic looks one class body up, not two.", "properties": {"color": {"$ref": "#/$defs/realworld__models__Invoice__Color"}, "lines": {"items": {"$ref": "#/$defs/Line"}, "title": "Lines", "type": "array"}, "status": {"$ref": "#/$defs/Status", "default": "open"}, "first": {"anyOf": [{"$ref": "#/$defs/Line"}, {"type": "null"}], "default": null}}, "required": ["color", "lines"], "title": "Invoice", "type": "object"}, "Line": {"properties": {"sku": {"title": "Sku", "type": "string"}, "quantity": {"default": 1, "title": "Quantity", "type": "integer"}, "discount": {"anyOf": [{"$ref": "#/$defs/Discount"}, {"type": "null"}], "default": null}}, "required": ["sku"], "title": "Line", "type": "object"}, "Status": {"enum": ["open", "paid"], "title": "Status", "type": "string"}, "realworld__models__Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}, "realworld__models__Invoice__Color": {"properties": {"hex": {"title": "Hex", "type": "string"}}, "required": ["hex"], "title": "Color", "type": "object"}}, "properties": {"invoice": {"$ref": "#/$defs/Invoice", "__dspy_field_type": "output", "desc": "${invoice}", "prefix": "Invoice:"}}, "required": ["invoice"], "title": "BillOutput", "type": "object"}"##;
+    pub const JSON_SCHEMA: &'static str = r##"{"$defs": {"Discount": {"properties": {"percent": {"title": "Percent", "type": "number"}, "color": {"anyOf": [{"$ref": "#/$defs/realworld__models__Color"}, {"type": "null"}], "default": null}}, "required": ["percent"], "title": "Discount", "type": "object"}, "Invoice": {"description": "Classes nested in a model and named bare in its fields, as pydantic resolves them: the\nclass's own namespace before the module's (its `Color` is not the module's), a nested Enum\nwith a default member, a string annotation; and a class nested two deep whose string\nannotation finds the module's `Color`, as pydantic looks one class body up, not two.", "properties": {"color": {"$ref": "#/$defs/realworld__models__Invoice__Color"}, "lines": {"items": {"$ref": "#/$defs/Line"}, "title": "Lines", "type": "array"}, "status": {"$ref": "#/$defs/Status", "default": "open"}, "first": {"anyOf": [{"$ref": "#/$defs/Line"}, {"type": "null"}], "default": null}}, "required": ["color", "lines"], "title": "Invoice", "type": "object"}, "Keyed": {"description": "Aliases and a description written as class attributes: a member of a str Enum and a plain\nclass's string, each taken by pydantic as the str it is.", "properties": {"answers": {"items": {"type": "string"}, "title": "Answers", "type": "array"}, "the-tree": {"default": "", "description": "full-name", "title": "The-Tree", "type": "string"}, "full-name": {"default": "", "title": "Full-Name", "type": "string"}}, "required": ["answers"], "title": "Keyed", "type": "object"}, "Line": {"properties": {"sku": {"title": "Sku", "type": "string"}, "quantity": {"default": 1, "title": "Quantity", "type": "integer"}, "discount": {"anyOf": [{"$ref": "#/$defs/Discount"}, {"type": "null"}], "default": null}}, "required": ["sku"], "title": "Line", "type": "object"}, "Status": {"enum": ["open", "paid"], "title": "Status", "type": "string"}, "realworld__models__Color": {"enum": ["red", "green"], "title": "Color", "type": "string"}, "realworld__models__Invoice__Color": {"properties": {"hex": {"title": "Hex", "type": "string"}}, "required": ["hex"], "title": "Color", "type": "object"}}, "properties": {"invoice": {"$ref": "#/$defs/Invoice", "__dspy_field_type": "output", "desc": "${invoice}", "prefix": "Invoice:"}, "keyed": {"$ref": "#/$defs/Keyed", "__dspy_field_type": "output", "desc": "${keyed}", "prefix": "Keyed:"}}, "required": ["invoice", "keyed"], "title": "BillOutput", "type": "object"}"##;
     /// The same in serialization mode (`model_json_schema(mode="serialization")`).
     pub const JSON_SCHEMA_SERIALIZATION: &'static str = Self::JSON_SCHEMA;
 }
@@ -315,8 +316,7 @@ impl ::dspygen_runtime::Signature for Bill {
     type Input = BillInput;
     type Output = BillOutput;
     const NAME: &'static str = "Bill";
-    const INSTRUCTIONS: &'static str =
-        "Bill a customer: a model whose fields name the classes nested in it.";
+    const INSTRUCTIONS: &'static str = "Bill a customer: models whose fields name the classes nested in them, and keys kept in classes.";
     const FIELDS: &'static [::dspygen_runtime::FieldMeta] = &[
         ::dspygen_runtime::FieldMeta {
             name: "customer",
@@ -331,6 +331,13 @@ impl ::dspygen_runtime::Signature for Bill {
             desc: "${invoice}",
             prefix: "Invoice:",
             python_type: "Invoice",
+        },
+        ::dspygen_runtime::FieldMeta {
+            name: "keyed",
+            kind: ::dspygen_runtime::FieldKind::Output,
+            desc: "${keyed}",
+            prefix: "Keyed:",
+            python_type: "Keyed",
         },
     ];
     const PYTHON: ::dspygen_runtime::PythonSignature = ::dspygen_runtime::PythonSignature::Class {

@@ -49,6 +49,8 @@ fn json_schema_constants_are_json_objects() {
         ::realworld_rs::InvoiceLine::JSON_SCHEMA_SERIALIZATION,
         ::realworld_rs::InvoiceLineDiscount::JSON_SCHEMA,
         ::realworld_rs::InvoiceLineDiscount::JSON_SCHEMA_SERIALIZATION,
+        ::realworld_rs::Keyed::JSON_SCHEMA,
+        ::realworld_rs::Keyed::JSON_SCHEMA_SERIALIZATION,
     ];
     for text in texts {
         let value: serde_json::Value =
@@ -306,6 +308,22 @@ fn invoice_line_discount_minimal() {
 }
 
 #[test]
+fn keyed_full() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Keyed>("{\"answers\":[\"responses \\\"é\\\"\\n\"],\"the-tree\":\"tree \\\"é\\\"\\n\",\"full-name\":\"name \\\"é\\\"\\n\"}"),
+        "{\"responses\":[\"responses \\\"é\\\"\\n\"],\"tree\":\"tree \\\"é\\\"\\n\",\"name\":\"name \\\"é\\\"\\n\"}"
+    );
+}
+
+#[test]
+fn keyed_minimal() {
+    assert_eq!(
+        roundtrip::<::realworld_rs::Keyed>("{\"answers\":[]}"),
+        "{\"responses\":[],\"tree\":\"\",\"name\":\"\"}"
+    );
+}
+
+#[test]
 fn triage_input_full() {
     assert_eq!(
         roundtrip::<::realworld_rs::TriageInput>("{\"owner\":{\"id\":15,\"pet\":{\"kind\":\"cat\",\"meows\":36},\"pets\":[{\"kind\":\"cat\",\"meows\":36}],\"tags\":[\"tags \\\"é\\\"\\n\"],\"more\":[\"more \\\"é\\\"\\n\"],\"scores\":{\"scores-key\":1.5},\"payload\":[{\"z\":1,\"a\":\"é\"},1e+16],\"defaults\":{\"seen\":[],\"order\":[],\"frozen\":[],\"model\":\"model \\\"é\\\"\\n\",\"turns\":36,\"stops\":[],\"note\":null}},\"ticket\":{\"title\":\"title \\\"é\\\"\\n\",\"stage\":\"3\",\"level\":2,\"labels\":[\"labels \\\"é\\\"\\n\"],\"extra\":{\"extra-key\":{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}},\"items\":[{\"k\":[1,2.5,\"s\",null,true,{\"n\":-0.0}]}]}}"),
@@ -426,15 +444,15 @@ fn bill_input_minimal() {
 #[test]
 fn bill_output_full() {
     assert_eq!(
-        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}}"),
-        "{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}}}"
+        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}},\"keyed\":{\"answers\":[\"responses \\\"é\\\"\\n\"],\"the-tree\":\"tree \\\"é\\\"\\n\",\"full-name\":\"name \\\"é\\\"\\n\"}}"),
+        "{\"invoice\":{\"color\":{\"hex\":\"hex \\\"é\\\"\\n\"},\"lines\":[{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}],\"status\":\"paid\",\"first\":{\"sku\":\"sku \\\"é\\\"\\n\",\"quantity\":57,\"discount\":null}},\"keyed\":{\"responses\":[\"responses \\\"é\\\"\\n\"],\"tree\":\"tree \\\"é\\\"\\n\",\"name\":\"name \\\"é\\\"\\n\"}}"
     );
 }
 
 #[test]
 fn bill_output_minimal() {
     assert_eq!(
-        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[]}}"),
-        "{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[],\"status\":\"open\",\"first\":null}}"
+        roundtrip::<::realworld_rs::BillOutput>("{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[]},\"keyed\":{\"answers\":[]}}"),
+        "{\"invoice\":{\"color\":{\"hex\":\"min \\\"é\\\"\\n\"},\"lines\":[],\"status\":\"open\",\"first\":null},\"keyed\":{\"responses\":[],\"tree\":\"\",\"name\":\"\"}}"
     );
 }

@@ -286,6 +286,24 @@ MODEL_SAMPLES = [
         "same",
         id="invoice_line_discount_minimal",
     ),
+    pytest.param(
+        "Keyed",
+        lambda: _class("realworld.models", "Keyed"),
+        '{"answers":["responses \\"\u00e9\\"\\n"],"the-tree":"tree \\"\u00e9\\"\\n","full-name":"name \\"\u00e9\\"\\n"}',
+        '{"responses":["responses \\"\u00e9\\"\\n"],"tree":"tree \\"\u00e9\\"\\n","name":"name \\"\u00e9\\"\\n"}',
+        False,
+        "same",
+        id="keyed_full",
+    ),
+    pytest.param(
+        "Keyed",
+        lambda: _class("realworld.models", "Keyed"),
+        '{"answers":[]}',
+        '{"responses":[],"tree":"","name":""}',
+        False,
+        "same",
+        id="keyed_minimal",
+    ),
 ]
 # (type name, given JSON, expected JSON) for signature inputs and outputs
 SIGNATURE_SAMPLES = [
@@ -375,14 +393,14 @@ SIGNATURE_SAMPLES = [
     ),
     pytest.param(
         "BillOutput",
-        '{"invoice":{"color":{"hex":"hex \\"\u00e9\\"\\n"},"lines":[{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}],"status":"paid","first":{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}}}',
-        '{"invoice":{"color":{"hex":"hex \\"\u00e9\\"\\n"},"lines":[{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}],"status":"paid","first":{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}}}',
+        '{"invoice":{"color":{"hex":"hex \\"\u00e9\\"\\n"},"lines":[{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}],"status":"paid","first":{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}},"keyed":{"answers":["responses \\"\u00e9\\"\\n"],"the-tree":"tree \\"\u00e9\\"\\n","full-name":"name \\"\u00e9\\"\\n"}}',
+        '{"invoice":{"color":{"hex":"hex \\"\u00e9\\"\\n"},"lines":[{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}],"status":"paid","first":{"sku":"sku \\"\u00e9\\"\\n","quantity":57,"discount":null}},"keyed":{"responses":["responses \\"\u00e9\\"\\n"],"tree":"tree \\"\u00e9\\"\\n","name":"name \\"\u00e9\\"\\n"}}',
         id="bill_output_full",
     ),
     pytest.param(
         "BillOutput",
-        '{"invoice":{"color":{"hex":"min \\"\u00e9\\"\\n"},"lines":[]}}',
-        '{"invoice":{"color":{"hex":"min \\"\u00e9\\"\\n"},"lines":[],"status":"open","first":null}}',
+        '{"invoice":{"color":{"hex":"min \\"\u00e9\\"\\n"},"lines":[]},"keyed":{"answers":[]}}',
+        '{"invoice":{"color":{"hex":"min \\"\u00e9\\"\\n"},"lines":[],"status":"open","first":null},"keyed":{"responses":[],"tree":"","name":""}}',
         id="bill_output_minimal",
     ),
 ]
@@ -729,6 +747,22 @@ LAX_FIELDS = [
         "float",
         id="invoice_line_discount_full_percent",
     ),
+    pytest.param(
+        "Keyed",
+        lambda: _class("realworld.models", "Keyed"),
+        '{"answers":["responses \\"\u00e9\\"\\n"],"the-tree":"tree \\"\u00e9\\"\\n","full-name":"name \\"\u00e9\\"\\n"}',
+        "the-tree",
+        "str",
+        id="keyed_full_tree",
+    ),
+    pytest.param(
+        "Keyed",
+        lambda: _class("realworld.models", "Keyed"),
+        '{"answers":["responses \\"\u00e9\\"\\n"],"the-tree":"tree \\"\u00e9\\"\\n","full-name":"name \\"\u00e9\\"\\n"}',
+        "full-name",
+        "str",
+        id="keyed_full_name",
+    ),
 ]
 TYPE_NAMES = [
     "BillInput",
@@ -741,6 +775,7 @@ TYPE_NAMES = [
     "Invoice.Color",
     "Invoice.Line",
     "Invoice.Line.Discount",
+    "Keyed",
     "LegacyConfig",
     "Lowered",
     "Measured",
