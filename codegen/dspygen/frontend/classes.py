@@ -330,20 +330,26 @@ def class_scope(module: SourceModule, qualname: str, lazy: bool) -> dict[str, st
     or the module's `from __future__ import annotations`), pydantic resolves it in the namespace
     the class was defined in next, that of the class around it (one level, checked against
     pydantic); evaluated eagerly, Python sees no class body but the class's own."""
-    key = f"class_scope:{qualname}:{lazy}"
-    found = module.memo.get(key)
+    nested = _nested_classes(module)
+    own = nested.get(qualname, {})
+    parent = qualname.rpartition(".")[0]
+    if not lazy or not parent or parent not in nested:
+        return own
+    return {**nested[parent], **own}
+
+
+def _nested_classes(module: SourceModule) -> dict[str, dict[str, str]]:
+    """Each class's directly nested classes (qualname -> name -> dotted path), one pass per module."""
+    found = module.memo.get("nested classes")
     if isinstance(found, dict):
         return found
-    parts = qualname.split(".")
-    scope: dict[str, str] = {}
-    for depth in range(len(parts), max(len(parts) - (2 if lazy else 1), 0), -1):
-        prefix = ".".join(parts[:depth]) + "."
-        for nested in module.classes:
-            name = nested[len(prefix) :] if nested.startswith(prefix) else ""
-            if name and "." not in name:
-                scope.setdefault(name, f"{module.module}.{nested}")
-    module.memo[key] = scope
-    return scope
+    nested: dict[str, dict[str, str]] = {}
+    for qualname in module.classes:
+        parent, _, name = qualname.rpartition(".")
+        if parent:
+            nested.setdefault(parent, {})[name] = f"{module.module}.{qualname}"
+    module.memo["nested classes"] = nested
+    return nested
 
 
 def postponed(module: SourceModule) -> bool:
