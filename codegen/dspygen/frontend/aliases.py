@@ -89,9 +89,7 @@ def validation_alias(
 ) -> tuple[str, ...] | None:
     """`validation_alias="a"` (or a constant, or `Keys.A`: class_constants.py) or
     `AliasChoices("a", "b")`; AliasPath and the rest are reported."""
-    text = literals.string(node)
-    text = index.constant(module, node) if text is None else text
-    text = class_constants.string(index, module, node, local) if text is None else text
+    text = class_constants.static_string(index, module, node, local)
     if text is not None:
         return (text,)
     symbol = index.symbol(module, node.func) if isinstance(node, cst.Call) else None

@@ -22,6 +22,16 @@ from dspygen.frontend.resolve import Index, SourceModule
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.Flag", "enum.IntFlag"}) | STR_ENUM | INT_SUBCLASS
 
 
+def static_string(
+    index: Index, module: SourceModule, node: cst.BaseExpression, local: Mapping[str, str] | None = None
+) -> str | None:
+    """The str a key argument is, as pydantic takes it: a string literal, a module-level constant
+    (Index.constant), or a class attribute (`string`); None when only running code tells."""
+    text = literals.string(node)
+    text = index.constant(module, node) if text is None else text
+    return string(index, module, node, local) if text is None else text
+
+
 def string(
     index: Index, module: SourceModule, node: cst.BaseExpression, local: Mapping[str, str] | None = None
 ) -> str | None:

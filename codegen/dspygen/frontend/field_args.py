@@ -140,11 +140,11 @@ def read_call_args(
             or (model_field and key == "serialization_alias")
             or (not model_field and key in {"desc", "prefix"})
         ):
-            text = literals.string(arg.value)
-            text = index.constant(module, arg.value) if text is None else text
-            if text is None and key in {"alias", "serialization_alias", "description"}:
-                # pydantic's own, which it takes as the str given: `alias=Keys.INPUT` (DSPy formats `desc`)
-                text = class_constants.string(index, module, arg.value, local)
+            if key in {"alias", "serialization_alias", "description"}:  # pydantic's own: `alias=Keys.INPUT`
+                text = class_constants.static_string(index, module, arg.value, local)
+            else:  # DSPy formats `desc` and `prefix` into the prompt, where an Enum member need not print as its value
+                text = literals.string(arg.value)
+                text = index.constant(module, arg.value) if text is None else text
             if not model_field and key in {"description", "alias"}:
                 # DSPy hands it to pydantic: the side's JSON Schema shows it (a key or a renamed property)
                 out.schema_unknown = out.schema_unknown or f"`{key}=` given"
