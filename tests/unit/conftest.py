@@ -1,11 +1,15 @@
-"""Shared helpers for the unit tests: compiling small Rust programs with rustc."""
+"""Shared helpers for the unit tests: compiling small Rust programs with rustc, importing a test's own
+Python modules for real (pydantic and dspy are the oracles)."""
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import subprocess
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -41,3 +45,21 @@ def run_rust(tmp_path: Path) -> RustRunner:
         return ran.stdout
 
     return run
+
+
+@pytest.fixture
+def own_modules(tmp_path: Path) -> Iterator[Callable[[str], ModuleType]]:
+    """Import the modules a test wrote to tmp_path for real, and forget them (only them)
+    afterwards: pydantic imports its own submodules lazily, and forgetting those too would
+    split its classes in two for the tests that follow."""
+    sys.path.insert(0, str(tmp_path))
+
+    def load(name: str) -> ModuleType:
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+
+    yield load
+    sys.path[:] = [p for p in sys.path if p != str(tmp_path)]
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
+            del sys.modules[name]

@@ -5,12 +5,8 @@ case is compared with the aliases and descriptions of the real class."""
 
 from __future__ import annotations
 
-import importlib
-import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pydantic_core
@@ -49,28 +45,13 @@ KEYS = """
 """
 
 
-@pytest.fixture
-def importer(tmp_path: Path) -> Iterator[Any]:
-    sys.path.insert(0, str(tmp_path))
-
-    def load(name: str) -> ModuleType:
-        importlib.invalidate_caches()
-        return importlib.import_module(name)
-
-    yield load
-    sys.path[:] = [p for p in sys.path if p != str(tmp_path)]
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
-            del sys.modules[name]
-
-
-def test_keys_in_classes_are_the_strings_pydantic_takes(tmp_path: Path, importer: Any) -> None:
+def test_keys_in_classes_are_the_strings_pydantic_takes(tmp_path: Path, own_modules: Any) -> None:
     (tmp_path / "keyed.py").write_text(textwrap.dedent(KEYS), encoding="utf-8")
     sink = Sink()
     schema = static.read([tmp_path / "keyed.py"], tmp_path, sink)
     assert not sink.has_errors, [d.message for d in sink.items]
     (record,) = [m for m in schema.models if m.name == "Record"]
-    real = importer("keyed").Record
+    real = own_modules("keyed").Record
     for field in record.fields:
         info = real.model_fields[field.name]
         # each as the plain str it holds (a str Enum member's own text is its value)

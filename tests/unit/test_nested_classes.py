@@ -7,13 +7,9 @@ each field's classes are compared with the ones the imported class holds."""
 from __future__ import annotations
 
 import enum
-import importlib
-import sys
 import textwrap
 import typing
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pydantic
@@ -74,23 +70,6 @@ LAZY = "from __future__ import annotations\n" + textwrap.dedent(EAGER).replace(
 )
 
 
-@pytest.fixture
-def importer(tmp_path: Path) -> Iterator[Any]:
-    """Import the test's own modules for real, and forget them afterwards (only them: pydantic
-    imports its submodules lazily, and forgetting those would split its classes in two)."""
-    sys.path.insert(0, str(tmp_path))
-
-    def load(name: str) -> ModuleType:
-        importlib.invalidate_caches()
-        return importlib.import_module(name)
-
-    yield load
-    sys.path[:] = [p for p in sys.path if p != str(tmp_path)]
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
-            del sys.modules[name]
-
-
 def _classes(annotation: Any) -> list[str]:
     """`module:Qualname` of each model and Enum inside a real annotation, in order."""
     if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel | enum.Enum):
@@ -104,12 +83,12 @@ def _compare(read: nodes.Model | nodes.Signature, fields: dict[str, Any]) -> Non
 
 
 @pytest.mark.parametrize("source", [EAGER, LAZY], ids=["eager", "lazy"])
-def test_names_resolve_as_pydantic_resolves_them(tmp_path: Path, importer: Any, source: str) -> None:
+def test_names_resolve_as_pydantic_resolves_them(tmp_path: Path, own_modules: Any, source: str) -> None:
     (tmp_path / "billing.py").write_text(textwrap.dedent(source), encoding="utf-8")
     sink = Sink()
     schema = static.read([tmp_path / "billing.py"], tmp_path, sink)
     assert not sink.has_errors, [d.message for d in sink.items]
-    real = importer("billing")
+    real = own_modules("billing")
     models = {m.qualname: m for m in schema.models}
     assert set(models) == {"Invoice", "Invoice.Color", "Invoice.Line", "Invoice.Line.Discount", "Bill.Summary"}
     for qualname, model in models.items():

@@ -5,35 +5,14 @@ each of them a model (a custom dspy.Type writes what its `format()` returns)."""
 from __future__ import annotations
 
 import dataclasses
-import importlib
-import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pydantic
-import pytest
 
 from dspygen.diagnostics import Sink
 from dspygen.frontend import static
-
-
-@pytest.fixture
-def importer(tmp_path: Path) -> Iterator[Any]:
-    """Import the test's own modules for real, and forget them (only them) afterwards."""
-    sys.path.insert(0, str(tmp_path))
-
-    def load(name: str) -> ModuleType:
-        importlib.invalidate_caches()
-        return importlib.import_module(name)
-
-    yield load
-    sys.path[:] = [p for p in sys.path if p != str(tmp_path)]
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
-            del sys.modules[name]
 
 
 def _said(tmp_path: Path, name: str, source: str) -> list[tuple[str, int, str]]:
@@ -68,12 +47,12 @@ CUSTOM_TYPE = """
 """
 
 
-def test_a_custom_dspy_type_is_said_to_be_left_out_and_refused_as_a_field(tmp_path: Path, importer: Any) -> None:
+def test_a_custom_dspy_type_is_said_to_be_left_out_and_refused_as_a_field(tmp_path: Path, own_modules: Any) -> None:
     said = _said(tmp_path, "weather", CUSTOM_TYPE)
     assert [(level, line) for level, line, _ in said] == [("error", 22), ("warning", 5), ("warning", 12)]
     assert all("custom dspy.Type" in message and "format()" in message for _, _, message in said)
     # The oracle: pydantic writes what `format()` returns, not the fields.
-    real = importer("weather")
+    real = own_modules("weather")
     assert real.Temperature(value=3.5).model_dump_json() == '"3.5 C"'
 
 
@@ -117,7 +96,7 @@ DATACLASSES = """
 """
 
 
-def test_a_dataclass_is_said_to_be_left_out_or_refused_as_a_field(tmp_path: Path, importer: Any) -> None:
+def test_a_dataclass_is_said_to_be_left_out_or_refused_as_a_field(tmp_path: Path, own_modules: Any) -> None:
     said = _said(tmp_path, "runs", DATACLASSES)
     assert [(level, line) for level, line, _ in said] == [
         ("error", 36),
@@ -128,7 +107,7 @@ def test_a_dataclass_is_said_to_be_left_out_or_refused_as_a_field(tmp_path: Path
     assert "`Budget` is a stdlib dataclass" in said[0][2] and "`Retry` is a pydantic dataclass" in said[1][2]
     assert all("pydantic dataclass" in message for _, _, message in said[2:])
     # The oracle: pydantic makes models of them, and reads and writes a model holding them.
-    real = importer("runs")
+    real = own_modules("runs")
     assert pydantic.dataclasses.is_pydantic_dataclass(real.Postgres)
     assert dataclasses.is_dataclass(real.Budget) and not pydantic.dataclasses.is_pydantic_dataclass(real.Budget)
     run = real.Run.model_validate_json('{"budget": {"max_calls": 5}, "retry": {"attempts": 2}}')
